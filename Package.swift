@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SinoRad",
+    platforms: [.macOS(.v14)],
+    // MARK: - Public API
+    products: [
+        .executable(name: "sinorad", targets: ["sinorad"]),
+        .library(name: "SinoData", targets: ["SinoData"]),
+        .library(name: "SinoStats", targets: ["SinoStats"]),
+        .library(name: "SinoReport", targets: ["SinoReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C libraries (module maps only, no logic)
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        // MARK: - Modules
+        .target(name: "SinoData"),
+        .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
+        .target(name: "SinoReport", dependencies: ["SinoData"]),
+        .executableTarget(
+            name: "sinorad",
+            dependencies: [
+                "SinoData", "SinoStats", "SinoReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
+        .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport"]),
+    ]
+)
