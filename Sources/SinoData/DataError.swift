@@ -14,7 +14,7 @@ public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
 
     public init(file: String? = nil, row: Int? = nil, column: String? = nil, value: String? = nil,
-                expected: String? = nil, message: String) {
+                message: String, expected: String? = nil) {
         self.file = file; self.row = row; self.column = column
         self.value = value; self.expected = expected; self.message = message
     }

@@ -1,9 +1,43 @@
 import ArgumentParser
+import Foundation
+import SinoData
 
 @main
 struct SinoRad: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sinorad",
-        abstract: "Conventional-MRI and deep-learning study toolkit for sinonasal malignancies.",
-        version: "0.1.0")
+        abstract: "Run a sinonasal-malignancy MRI study end to end: cohort, Table 1, predictor selection, statistics.",
+        discussion: """
+        Start with `sinorad demo`, which simulates the built-in SYNTHETIC cohort and writes
+        Table 1 and the predictor selection to reports/demo/. Bring your own cohort as a CSV
+        described by a variable dictionary (see data-schema/ and docs/).
+        """,
+        version: SinoRadVersion.current,
+        subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Stat.self])
+
+    /// Runs a command body, turning user-caused errors into one clear message on stderr and exit 1.
+    static func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as SinoData.ValidationError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as CommandFailure {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum SinoRadVersion {
+    static let current = "0.1.0"
+}
+
+/// A failure the CLI reports in one line (errors from SinoStats, for instance).
+struct CommandFailure: Error {
+    var message: String
+}
+
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -1,0 +1,179 @@
+import Foundation
+
+/// How a column's kind was decided when no dictionary described it.
+public struct InferredVariable: Sendable, Codable, Equatable {
+    public var name: String
+    public var kind: VariableKind
+    public var levels: [String]?
+    public var reason: String
+}
+
+/// The result of loading a cohort: the cohort itself and what the user should be told.
+public struct LoadedCohort: Sendable {
+    public var cohort: Cohort
+    public var warnings: [Warning]
+    /// Non-empty when kinds were inferred (no dictionary given).
+    public var inferred: [InferredVariable]
+}
+
+/// Reads a cohort CSV and checks it against a dictionary, reporting every problem at once.
+public enum CohortLoader {
+    /// Loads `path` with `dictionary`; when `dictionary` is nil the kinds are inferred from the
+    /// data (`labelColumn` then names the outcome; classes are taken in `classOrder` if given,
+    /// else in order of first appearance).
+    public static func load(path: String, dictionary: VariableDictionary?, labelColumn: String = "pathology",
+                            classOrder: [String]? = nil) throws -> LoadedCohort {
+        let table = try CSVTable.read(path: path)
+        return try load(table: table, dictionary: dictionary, labelColumn: labelColumn, classOrder: classOrder)
+    }
+
+    public static func load(table: CSVTable, dictionary given: VariableDictionary?, labelColumn: String = "pathology",
+                            classOrder: [String]? = nil) throws -> LoadedCohort {
+        var inferred: [InferredVariable] = []
+        var dictionary: VariableDictionary
+        if let given {
+            dictionary = given
+            if labelColumn != given.label.column && table.columnIndex(labelColumn) != nil {
+                dictionary.label.column = labelColumn
+            }
+        } else {
+            (dictionary, inferred) = try KindInference.dictionary(for: table, labelColumn: labelColumn, classOrder: classOrder)
+        }
+        if let classOrder { dictionary.label.classes = classOrder }
+        let source = table.source
+        var problems = missingColumns(table: table, dictionary: dictionary)
+        if !problems.isEmpty { throw ValidationError(problems) }
+
+        let missing = Set(dictionary.missing)
+        func cell(_ row: Int, _ column: Int) -> String? {
+            let text = table.rows[row][column].trimmingCharacters(in: .whitespaces)
+            return missing.contains(text) ? nil : text
+        }
+        let idColumn = table.columnIndex(dictionary.idColumn)!
+        let labelIndex = table.columnIndex(dictionary.label.column)!
+        let classes = ClassSet(dictionary.label.classes)
+        var ids: [String] = [], labels: [Int] = [], firstRowOfId: [String: Int] = [:]
+        for row in table.rows.indices {
+            let rowNumber = row + 1
+            let id = cell(row, idColumn) ?? ""
+            if id.isEmpty {
+                problems.append(Problem(file: source, row: rowNumber, column: dictionary.idColumn, message: "the patient id is missing", expected: "a unique patient id"))
+            } else if let first = firstRowOfId[id] {
+                problems.append(Problem(file: source, row: rowNumber, column: dictionary.idColumn, value: id,
+                                        message: "duplicate patient id (first seen on row \(first))", expected: "one row per patient"))
+            } else {
+                firstRowOfId[id] = rowNumber
+            }
+            ids.append(id)
+            let text = cell(row, labelIndex)
+            if let text, let index = classes.index(of: text) {
+                labels.append(index)
+            } else {
+                labels.append(0)
+                problems.append(Problem(file: source, row: rowNumber, column: dictionary.label.column, value: text ?? "",
+                                        message: text == nil ? "the class is missing" : "unknown class",
+                                        expected: "one of \(classes.names.joined(separator: ", "))"))
+            }
+        }
+        var splits: [String]? = nil
+        if let cohortColumn = dictionary.cohortColumn, let index = table.columnIndex(cohortColumn) {
+            splits = table.rows.indices.map { cell($0, index) ?? "" }
+            let allowed = dictionary.cohorts
+            for (row, split) in splits!.enumerated() where split.isEmpty || (allowed != nil && !allowed!.contains(split)) {
+                problems.append(Problem(file: source, row: row + 1, column: cohortColumn, value: split,
+                                        message: split.isEmpty ? "the cohort is missing" : "unknown cohort",
+                                        expected: "one of \((allowed ?? []).joined(separator: ", "))"))
+            }
+        }
+        var columns: [String: ColumnValues] = [:]
+        for variable in dictionary.variables {
+            let index = table.columnIndex(variable.name)!
+            let (values, columnProblems) = parseColumn(variable, rows: table.rows.indices.map { cell($0, index) }, source: source)
+            columns[variable.name] = values
+            problems += columnProblems
+        }
+        if !problems.isEmpty { throw ValidationError(problems) }
+
+        let cohort = Cohort(source: source, dictionary: dictionary, classes: classes, ids: ids, splits: splits,
+                            labels: labels, columns: columns, rowNumbers: table.rows.indices.map { $0 + 1 })
+        try checkClasses(cohort)
+        return LoadedCohort(cohort: cohort, warnings: warnings(for: cohort, table: table), inferred: inferred)
+    }
+
+    static func missingColumns(table: CSVTable, dictionary: VariableDictionary) -> [Problem] {
+        var required = [dictionary.idColumn, dictionary.label.column] + dictionary.variables.map(\.name)
+        if table.rows.isEmpty {
+            return [Problem(file: table.source, message: "the file has a header but no data rows", expected: "one row per patient")]
+        }
+        required = required.filter { table.columnIndex($0) == nil }
+        return required.map {
+            Problem(file: table.source, row: 0, column: $0, message: "the column is missing",
+                    expected: "a column named '\($0)' (the dictionary '\(dictionary.name)' lists it)")
+        }
+    }
+
+    static func parseColumn(_ variable: Variable, rows: [String?], source: String) -> (ColumnValues, [Problem]) {
+        var problems: [Problem] = []
+        switch variable.kind {
+        case .continuous:
+            var values: [Double?] = []
+            for (row, text) in rows.enumerated() {
+                guard let text else { values.append(nil); continue }
+                guard let value = Double(text), value.isFinite else {
+                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
+                                            message: "not a number", expected: "a number\(variable.unit.map { " in \($0)" } ?? "") or a missing marker"))
+                    values.append(nil); continue
+                }
+                if let lo = variable.minimum, value < lo {
+                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
+                                            message: "below the plausible range", expected: "a value >= \(lo)"))
+                } else if let hi = variable.maximum, value > hi {
+                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
+                                            message: "above the plausible range", expected: "a value <= \(hi)"))
+                }
+                values.append(value)
+            }
+            return (.continuous(values), problems)
+        case .categorical, .ordinal:
+            let levels = variable.levels ?? []
+            var codes: [Int?] = []
+            for (row, text) in rows.enumerated() {
+                guard let text else { codes.append(nil); continue }
+                if let code = levels.firstIndex(of: text) {
+                    codes.append(code)
+                } else {
+                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
+                                            message: "unknown level", expected: "one of \(levels.joined(separator: ", ")) or a missing marker"))
+                    codes.append(nil)
+                }
+            }
+            return (.categorical(codes), problems)
+        }
+    }
+
+    static func checkClasses(_ cohort: Cohort) throws {
+        let empty = zip(cohort.classes.names, cohort.classCounts).filter { $0.1 == 0 }.map(\.0)
+        if !empty.isEmpty {
+            throw ValidationError(empty.map {
+                Problem(file: cohort.source, column: cohort.dictionary.label.column, value: $0,
+                        message: "class '\($0)' has no patients", expected: "at least one patient per class (or remove the class from the class list)")
+            })
+        }
+    }
+
+    static func warnings(for cohort: Cohort, table: CSVTable) -> [Warning] {
+        var warnings: [Warning] = []
+        let known = Set([cohort.dictionary.idColumn, cohort.dictionary.label.column, cohort.dictionary.cohortColumn ?? ""] + cohort.variables.map(\.name))
+        let extra = table.header.filter { !known.contains($0) }
+        if !extra.isEmpty {
+            warnings.append(Warning("\(table.source): column(s) \(extra.joined(separator: ", ")) are not in the dictionary and are ignored"))
+        }
+        for variable in cohort.variables {
+            guard let column = cohort.columns[variable.name] else { continue }
+            if column.missingCount == cohort.count {
+                warnings.append(Warning("\(table.source): column '\(variable.name)' is missing for every patient; it is left out of the analysis"))
+            }
+        }
+        return warnings
+    }
+}

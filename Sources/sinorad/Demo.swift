@@ -1,0 +1,4 @@
+import ArgumentParser
+struct Demo: ParsableCommand {
+    func run() throws { throw CommandFailure(message: "not yet") }
+}
