@@ -49,6 +49,6 @@ public enum TTest {
             throw StatsError.invalidInput("a t-test is undefined when both samples are constant")
         }
         let t = difference / standardError
-        return Result(statistic: t, df: df, pValue: min(1, 2 * Distributions.tSF(abs(t), df: df)))
+        return Result(statistic: t, df: df, pValue: Distributions.tTwoSidedP(t, df: df))
     }
 }
