@@ -42,7 +42,7 @@ public struct Descriptives: Codable, Sendable, Equatable {
     // MARK: Single statistics
 
     public static func mean(_ values: [Double]) throws -> Double {
-        _ = try sortedSample(values)
+        try requireSample(values)
         return sum(values) / Double(values.count)
     }
 
@@ -107,9 +107,14 @@ public struct Descriptives: Codable, Sendable, Equatable {
 
     // MARK: Helpers
 
-    static func sortedSample(_ values: [Double]) throws -> [Double] {
+    /// A sample must have a value and no NaN or infinity.
+    static func requireSample(_ values: [Double]) throws {
         guard !values.isEmpty else { throw StatsError.invalidInput("the sample is empty") }
         try GroupInput.requireFinite(values, "the sample")
+    }
+
+    static func sortedSample(_ values: [Double]) throws -> [Double] {
+        try requireSample(values)
         return values.sorted()
     }
 
