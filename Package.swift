@@ -22,7 +22,7 @@ let package = Package(
         // MARK: - Modules
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
-        .target(name: "SinoReport", dependencies: ["SinoData"]),
+        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [

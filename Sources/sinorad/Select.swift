@@ -1,4 +1,64 @@
 import ArgumentParser
+import Foundation
+import SinoData
+import SinoReport
+import SinoStats
+
 struct Select: ParsableCommand {
-    func run() throws { throw CommandFailure(message: "not yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Find the independent predictors: univariate screening, then backward elimination of a multinomial logistic regression.",
+        discussion: """
+        Variables with univariate p < --alpha (tests chosen as in Table 1) enter a multinomial
+        logistic regression (Newton-Raphson, as statsmodels MNLogit) against the --reference
+        class; backward elimination then drops, one at a time, the variable with the largest
+        likelihood-ratio p above --elimination-alpha (or by AIC). The variables left are the
+        independent predictors. By default the training cohort is used when the CSV has one.
+
+        Examples:
+          sinorad select data/cohort.csv --label pathology --reference SCC
+          sinorad select data/cohort.csv --criterion aic --format json --out select.json
+        """)
+
+    @OptionGroup var cohort: CohortOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Reference class of the multinomial model (default: the first class).")
+    var reference: String?
+
+    @Option(help: "Univariate screening threshold.")
+    var alpha: Double = 0.05
+
+    @Option(help: "Backward elimination: 'lrt' (likelihood-ratio p) or 'aic'.")
+    var criterion: String = "lrt"
+
+    @Option(help: "LRT p above which a variable is dropped (default: --alpha).")
+    var eliminationAlpha: Double?
+
+    @Option(help: "Cohort split to select on ('all' for every patient; default: train when present).")
+    var on: String?
+
+    func run() throws {
+        try SinoRad.guarded {
+            let data = try cohort.load()
+            var options = SelectionOptions()
+            options.screeningAlpha = alpha
+            guard alpha > 0 && alpha < 1 else { throw CommandFailure(message: "--alpha \(alpha): expected a number between 0 and 1") }
+            switch criterion {
+            case "lrt": options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
+            case "aic": options.criterion = .aic
+            default: throw CommandFailure(message: "--criterion \(criterion): expected lrt or aic")
+            }
+            if let reference {
+                guard let index = data.classes.index(of: reference) else {
+                    throw CommandFailure(message: "--reference \(reference): not a class; classes are \(data.classes.names.joined(separator: ", "))")
+                }
+                options.reference = index
+            }
+            let split: String? = on == "all" ? nil : (on ?? (data.splitNames.contains("train") ? "train" : nil))
+            let result = try PredictorSelection.run(data, split: split, options: options)
+            for warning in result.warnings { note("warning: \(warning)") }
+            note("independent predictors: \(result.predictors.isEmpty ? "none" : result.predictors.joined(separator: ", "))")
+            try output.emit(tables: result.layout(titlePrefix: cohort.syntheticPrefix), result: result, title: "Predictor selection")
+        }
+    }
 }

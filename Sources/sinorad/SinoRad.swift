@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinoData
+import SinoStats
 
 @main
 struct SinoRad: ParsableCommand {
@@ -20,6 +21,9 @@ struct SinoRad: ParsableCommand {
         do {
             try body()
         } catch let error as SinoData.ValidationError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as StatsError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         } catch let error as CommandFailure {

@@ -1,0 +1,154 @@
+import Foundation
+import SinoData
+
+/// Settings of the two-step predictor selection of the study.
+public struct SelectionOptions: Sendable {
+    /// Univariate screening threshold: variables with p < alpha enter the multivariable model.
+    public var screeningAlpha = 0.05
+    /// Backward elimination rule: drop the least significant variable while its LRT p > alpha,
+    /// or drop the variable whose removal lowers AIC most.
+    public var criterion: EliminationCriterion = .likelihoodRatio(alpha: 0.05)
+    /// Reference class of the multinomial model (odds ratios are against it).
+    public var reference = 0
+    /// Settings of the univariate tests (the same automatic choice as Table 1).
+    public var tableOne = TableOneOptions()
+    public init() {}
+}
+
+/// One variable's univariate screening outcome.
+public struct UnivariateScreen: Codable, Sendable, Equatable {
+    public var variable: String
+    public var label: String
+    public var test: String?
+    public var pValue: Double?
+    public var selected: Bool
+    /// Why the variable was or was not carried forward.
+    public var reason: String
+}
+
+/// Univariate screening, then backward elimination of a multinomial logistic regression:
+/// the variables left are the independent predictors.
+public struct PredictorSelection: Codable, Sendable {
+    public var source: String
+    /// The cohort split the selection used ("train"), or nil for all patients.
+    public var split: String?
+    public var classes: [String]
+    public var referenceClass: String
+    public var patients: Int
+    /// Patients in the multivariable model (complete cases on the screened variables).
+    public var analysed: Int
+    public var screeningAlpha: Double
+    public var criterion: EliminationCriterion
+    public var univariate: [UnivariateScreen]
+    public var screened: [String]
+    /// Screened variables left out because a level never occurs in some class (no finite MLE).
+    public var separating: [String]
+    /// The variables the backward elimination started from.
+    public var entered: [String]
+    /// Names of the design columns of each variable in the model (one-hot levels).
+    public var columns: [String: [String]]
+    public var elimination: BackwardEliminationResult?
+    /// The independent predictors: the variables left after elimination.
+    public var predictors: [String]
+    public var warnings: [String]
+
+    public static func run(_ cohort: Cohort, split: String?, options: SelectionOptions = SelectionOptions()) throws -> PredictorSelection {
+        let data = try split.map { try cohort.split($0) } ?? cohort
+        let table = try TableOne.build(data, options: options.tableOne)
+        let univariate = table.strata[0].variables.map { screen($0, dictionary: data.dictionary, alpha: options.screeningAlpha) }
+        let screened = univariate.filter(\.selected).map(\.variable)
+        var result = PredictorSelection(source: cohort.source, split: split, classes: data.classes.names,
+                                        referenceClass: data.classes.names[options.reference], patients: data.count, analysed: 0,
+                                        screeningAlpha: options.screeningAlpha, criterion: options.criterion,
+                                        univariate: univariate, screened: screened, separating: [], entered: [],
+                                        columns: [:], elimination: nil,
+                                        predictors: [], warnings: table.warnings)
+        guard !screened.isEmpty else {
+            result.warnings.append("no variable reached p < \(options.screeningAlpha) in univariate screening; no multivariable model was fitted")
+            return result
+        }
+        let separation = try separatingVariables(data, screened)
+        result.separating = separation.map(\.variable)
+        for item in separation {
+            result.warnings.append("\(item.variable) left out of the multivariable model: \(item.reason) (quasi-complete separation: its odds ratio has no finite estimate)")
+        }
+        result.entered = screened.filter { !result.separating.contains($0) }
+        guard !result.entered.isEmpty else {
+            result.warnings.append("every screened variable separates the classes; no multivariable model was fitted")
+            return result
+        }
+        let design = try DesignMatrix.build(data, variables: result.entered)
+        result.analysed = design.rows.count
+        result.warnings += design.warnings.map(\.message)
+        if design.droppedIncomplete > 0 {
+            result.warnings.append("\(design.droppedIncomplete) patient(s) with a missing value among the screened variables were left out of the multivariable model (complete-case analysis)")
+        }
+        for group in design.groups { result.columns[group.variable] = group.columns.map { design.columnNames[$0] } }
+        let groups = design.groups.map { PredictorGroup(name: $0.variable, columns: $0.columns) }
+        do {
+            let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
+                                                          reference: options.reference, featureNames: design.columnNames,
+                                                          groups: groups, criterion: options.criterion)
+            result.elimination = elimination
+            result.predictors = elimination.remainingGroups
+            result.warnings += elimination.warnings
+        } catch let error as StatsError {
+            throw explain(error, screened: result.entered)
+        }
+        return result
+    }
+
+    /// Categorical variables with a level that never occurs in some class, among the patients
+    /// complete on all screened variables. Such a level's coefficient for that class diverges
+    /// (the likelihood keeps rising as it goes to minus infinity), so maximum likelihood has no
+    /// answer; statsmodels only warns that it did not converge.
+    static func separatingVariables(_ data: Cohort, _ screened: [String]) throws -> [(variable: String, reason: String)] {
+        let rows = try DesignMatrix.build(data, variables: screened).rows
+        var found: [(String, String)] = []
+        for name in screened {
+            guard let variable = data.dictionary.variable(named: name), variable.isCategorical,
+                  case .categorical(let codes)? = data.columns[name] else { continue }
+            let levels = variable.levels ?? []
+            var counts = Array(repeating: Array(repeating: 0, count: data.classes.count), count: levels.count)
+            for row in rows { counts[codes[row]!][data.labels[row]] += 1 }
+            for (level, byClass) in counts.enumerated() where byClass.reduce(0, +) > 0 {
+                if let k = byClass.firstIndex(of: 0) {
+                    let classTotal = rows.filter { data.labels[$0] == k }.count
+                    found.append((name, "level '\(levels[level])' never occurs in \(data.classes.names[k]) (0 of \(classTotal))"))
+                    break
+                }
+            }
+        }
+        return found
+    }
+
+    static func screen(_ row: TableOneVariable, dictionary: VariableDictionary, alpha: Double) -> UnivariateScreen {
+        let variable = dictionary.variable(named: row.name)!
+        var entry = UnivariateScreen(variable: row.name, label: row.label, test: row.comparison?.test,
+                                     pValue: row.comparison?.pValue, selected: false, reason: "")
+        if !variable.isScreened {
+            entry.reason = "excluded from screening by the dictionary (screen: false)"
+        } else if let p = row.comparison?.pValue {
+            entry.selected = p < alpha
+            entry.reason = entry.selected ? "p < \(alpha)" : "p >= \(alpha)"
+        } else {
+            entry.reason = "not tested: \(row.untested ?? "no test")"
+        }
+        return entry
+    }
+
+    /// Adds what the user can do to a fitting failure of the multivariable model.
+    static func explain(_ error: StatsError, screened: [String]) -> StatsError {
+        let model = "multivariable model on \(screened.joined(separator: ", "))"
+        switch error {
+        case .separation(let m):
+            return .separation("\(model): \(m). Estimates diverge under (quasi-)complete separation; drop the variable (\"screen\": false in the dictionary) or merge its rare levels.")
+        case .singular(let m):
+            return .singular("\(model): \(m). Remove one of the collinear variables or merge levels.")
+        case .notConverged(let m):
+            return .notConverged("\(model): \(m)")
+        default:
+            return error
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import SinoData
+import SinoReport
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `--out`, shared by every analysis command.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: md, csv, tex, html or json (default: from --out's extension, else md).")
+    var format: OutputFormat?
+
+    @Option(help: "Write to this file (atomically) instead of standard output.")
+    var out: String?
+
+    var resolvedFormat: OutputFormat { format ?? out.flatMap(OutputFormat.from(path:)) ?? .md }
+
+    /// Writes the rendered tables, or the structured result for JSON.
+    func emit<Result: Encodable>(tables: [Table], result: Result, title: String) throws {
+        let text: String
+        switch resolvedFormat {
+        case .json:
+            text = String(decoding: try JSONEncoder.sinorad.encode(result), as: UTF8.self) + "\n"
+        case .html:
+            text = Table.htmlPage(title: title, tables: tables)
+        case .csv:
+            text = tables.map { $0.csv() }.joined(separator: "\n")
+        case .md, .tex:
+            text = tables.map { $0.rendered(resolvedFormat) }.joined(separator: "\n")
+        }
+        try write(text)
+    }
+
+    func write(_ text: String) throws {
+        if let out {
+            try AtomicFile.write(text, to: out)
+            note("wrote \(out)")
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// The cohort CSV and how to read it, shared by table1, select and validate.
+struct CohortOptions: ParsableArguments {
+    @Argument(help: "Cohort CSV: one row per patient (see data-schema/cohort.schema.json).")
+    var csv: String
+
+    @Option(help: "Name of the class (outcome) column.")
+    var label: String = "pathology"
+
+    @Option(help: ArgumentHelp("Variable dictionary: a JSON file, or 'sinonasal' for the built-in one.",
+                               discussion: "Without it, the built-in sinonasal dictionary is used when the CSV has all its columns; otherwise column kinds are inferred and printed."))
+    var dictionary: String?
+
+    @Flag(help: "Infer column kinds from the data even if the CSV matches the built-in dictionary.")
+    var infer = false
+
+    @Option(help: "Class order, comma-separated (e.g. SCC,ACC,ONB); default: the dictionary's, or first appearance.")
+    var classes: String?
+
+    /// Loads and validates the cohort; prints what the user must know (inference, warnings) to stderr.
+    func load() throws -> Cohort {
+        let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let table = try CSVTable.read(path: csv)
+        var chosen: VariableDictionary? = nil
+        if let dictionary {
+            chosen = try VariableDictionary.named(dictionary)
+        } else if !infer {
+            let builtin = VariableDictionary.sinonasal()
+            let columns = Set(table.header)
+            if builtin.variables.allSatisfy({ columns.contains($0.name) }) && columns.contains(builtin.label.column) {
+                chosen = builtin
+                note("using the built-in sinonasal dictionary (all its columns are present; --infer to infer kinds instead)")
+            }
+        }
+        let loaded = try CohortLoader.load(table: table, dictionary: chosen, labelColumn: label, classOrder: order)
+        if !loaded.inferred.isEmpty {
+            note("no dictionary: column kinds inferred from the data (pass --dictionary FILE to set them):")
+            for item in loaded.inferred {
+                let levels = item.levels.map { " [\($0.joined(separator: ", "))]" } ?? ""
+                note("  \(item.name): \(item.kind.rawValue)\(levels) — \(item.reason)")
+            }
+        }
+        for warning in loaded.warnings { note("warning: \(warning)") }
+        return loaded.cohort
+    }
+
+    /// "SYNTHETIC " when the CSV sits beside a metadata.json written by `sinorad simulate`.
+    var syntheticPrefix: String {
+        let metadata = URL(fileURLWithPath: csv).deletingLastPathComponent().appendingPathComponent("metadata.json")
+        guard let data = try? Data(contentsOf: metadata),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["synthetic"] as? Bool == true else { return "" }
+        return "SYNTHETIC cohort: "
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import SinoData
+
+@Suite("CSV reading (RFC 4180)")
+struct CSVTableTests {
+    @Test("quoted fields, escaped quotes, embedded commas and line breaks, CRLF")
+    func quoting() throws {
+        let text = "id,name,note\r\n1,\"Smith, J\",\"said \"\"hi\"\"\"\r\n2,Lee,\"two\nlines\"\r\n"
+        let table = try CSVTable.parse(text: text)
+        #expect(table.header == ["id", "name", "note"])
+        #expect(table.rows == [["1", "Smith, J", "said \"hi\""], ["2", "Lee", "two\nlines"]])
+        #expect(table.lineNumbers == [2, 3])
+    }
+
+    @Test("a UTF-8 byte-order mark is skipped; a missing final newline is fine")
+    func bom() throws {
+        let data = Data([0xEF, 0xBB, 0xBF]) + Data("patient_id,age\nA,50".utf8)
+        let table = try CSVTable.parse(data: data, source: "bom.csv")
+        #expect(table.header == ["patient_id", "age"])
+        #expect(table.rows == [["A", "50"]])
+    }
+
+    @Test("blank lines are skipped, empty fields kept")
+    func blankLines() throws {
+        let table = try CSVTable.parse(text: "a,b\n\n1,\n\n,2\n")
+        #expect(table.rows == [["1", ""], ["", "2"]])
+    }
+
+    @Test("an unterminated quote names the line where it opened")
+    func unterminatedQuote() {
+        #expect(throws: ValidationError.self) { try CSVTable.parse(text: "a,b\n1,2\n3,\"open\n", source: "q.csv") }
+        do { _ = try CSVTable.parse(text: "a,b\n1,2\n3,\"open\n", source: "q.csv") } catch let error as ValidationError {
+            #expect(error.description.contains("q.csv"))
+            #expect(error.description.contains("line 3"))
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test("a stray quote inside an unquoted field is an error with its line")
+    func strayQuote() throws {
+        let error = try #require(throws: ValidationError.self) { try CSVTable.parse(text: "a,b\n1,ab\"c\n", source: "s.csv") }
+        #expect(error.description.contains("line 2"))
+    }
+
+    @Test("rows with the wrong number of fields are all listed")
+    func raggedRows() throws {
+        let error = try #require(throws: ValidationError.self) { try CSVTable.parse(text: "a,b,c\n1,2,3\n1,2\n1,2,3,4\n", source: "r.csv") }
+        #expect(error.problems.count == 2)
+        #expect(error.problems[0].row == 2)
+        #expect(error.problems[1].row == 3)
+        #expect(error.problems[0].description.contains("3 fields"))
+    }
+
+    @Test("a semicolon-separated file is recognised and the fix suggested")
+    func wrongDelimiter() throws {
+        let error = try #require(throws: ValidationError.self) { try CSVTable.parse(text: "patient_id;age;sex\nA;50;male\n", source: "semi.csv") }
+        #expect(error.description.contains("';'"))
+        #expect(error.description.contains("semi.csv"))
+    }
+
+    @Test("duplicate and empty header names are errors")
+    func badHeader() throws {
+        let error = try #require(throws: ValidationError.self) { try CSVTable.parse(text: "a,a,\n1,2,3\n") }
+        #expect(error.problems.count == 2)
+    }
+
+    @Test("CSV writing quotes only what needs quoting and round-trips")
+    func writeRoundTrip() throws {
+        let rows = [["1", "a,b", "say \"x\""], ["2", "plain", "line\nbreak"]]
+        let text = CSVWriter.text(header: ["id", "x", "y"], rows: rows)
+        #expect(text.hasPrefix("id,x,y\n1,\"a,b\",\"say \"\"x\"\"\"\n"))
+        #expect(try CSVTable.parse(text: text).rows == rows)
+    }
+}
