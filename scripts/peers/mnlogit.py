@@ -215,14 +215,25 @@ def combined_separation_case():
 
 
 def collinear_case():
-    iris = load_iris()
-    x = iris.data[:, :2]
-    x = np.column_stack([x, x[:, 0] + 2 * x[:, 1]])  # exact linear combination
-    return {"name": "iris with sepal sum = length + 2 width",
-            "x": x.tolist(), "y": iris.target.tolist(), "classCount": 3, "reference": 0,
-            "featureNames": ["sepal length", "sepal width", "sepal sum"],
-            "collinearColumn": "sepal sum",
-            "statsmodels": statsmodels_outcome(x, iris.target)}
+    # anes96 (whose MLE exists) plus an exact linear combination of two of its columns.
+    x, y, names = anes96()
+    x = np.column_stack([x, x[:, 3] + 2 * x[:, 4]])
+    return {"name": "anes96 with educ + 2 income appended",
+            "x": x.tolist(), "y": y.tolist(), "classCount": 7, "reference": 0,
+            "featureNames": names + ["educ + 2 income"],
+            "collinearColumn": "educ + 2 income",
+            "statsmodels": statsmodels_outcome(x, y)}
+
+
+def constant_case():
+    # anes96 plus a constant column, which duplicates the intercept.
+    x, y, names = anes96()
+    x = np.column_stack([x[:, :2], np.full(len(y), 3.0), x[:, 2:]])
+    return {"name": "anes96 with a constant column",
+            "x": x.tolist(), "y": y.tolist(), "classCount": 7, "reference": 0,
+            "featureNames": names[:2] + ["survey wave"] + names[2:],
+            "constantColumn": "survey wave",
+            "statsmodels": statsmodels_outcome(x, y)}
 
 
 def main():
@@ -248,6 +259,7 @@ def main():
         "separation": separation_case(),
         "combinedSeparation": combined_separation_case(),
         "collinear": collinear_case(),
+        "constant": constant_case(),
     }
     with open(OUT, "w") as handle:
         json.dump(fixture, handle, indent=1)
@@ -259,6 +271,7 @@ def main():
     print("separation:", fixture["separation"]["statsmodels"])
     print("combined separation:", fixture["combinedSeparation"]["statsmodels"])
     print("collinear:", fixture["collinear"]["statsmodels"])
+    print("constant:", fixture["constant"]["statsmodels"])
 
 
 if __name__ == "__main__":
