@@ -177,7 +177,8 @@ extension MultinomialLogit {
             ? "the coefficients grow without bound"
             : "the coefficients of " + responsible.joined(separator: ", ") + " grow without bound"
         return "separation: after \(iterations) Newton-Raphson iterations the fitted probability "
-            + "of the observed class is 1 for \(perfect.count) observations (classes "
+            + "of the observed class is 1 for \(perfect.count) observations ("
+            + (classes.count == 1 ? "class " : "classes ")
             + classes.map(String.init).joined(separator: ", ") + ") and " + culprits
             + "; the maximum-likelihood estimate does not exist. " + separationAdvice
     }
