@@ -32,12 +32,7 @@ extension MultinomialLogit {
     /// span of columns 0..<k, so |R_kk| ≈ 0 flags column k; back-substitution gives the
     /// combination, naming the columns it depends on.
     private static func checkLinearDependence(_ design: Design) throws {
-        var x = design.x
-        let norms = (0..<x.columns).map { f in
-            (0..<x.rows).reduce(0.0) { $0 + x[$1, f] * x[$1, f] }.squareRoot()
-        }
-        x = scaleColumns(x, by: norms.map { 1 / $0 })
-        let r = qrUpperTriangle(x)
+        let r = qrUpperTriangle(unitColumns(design.x))
         // Householder QR is backward stable to ~1e-15 per unit column; 1e-9 leaves margin for
         // roundoff while any real predictor is farther than that from the others.
         let dependent = (0..<r.rows).filter { abs(r[$0, $0]) <= 1e-9 }
@@ -52,9 +47,17 @@ extension MultinomialLogit {
                 + (dependent.count > 1 ? " (\(dependent.count) dependent columns in all)" : ""))
     }
 
-    private static func scaleColumns(_ a: Matrix, by factors: [Double]) -> Matrix {
+    /// The matrix with every column scaled to unit Euclidean norm (no column is zero here:
+    /// constant columns were rejected first).
+    private static func unitColumns(_ a: Matrix) -> Matrix {
         var scaled = a
-        for i in 0..<a.rows { for j in 0..<a.columns { scaled[i, j] *= factors[j] } }
+        let columns = a.columns
+        scaled.values.withUnsafeMutableBufferPointer { v in
+            var norms = [Double](repeating: 0, count: columns)
+            for i in 0..<a.rows { for j in 0..<columns { norms[j] += v[i * columns + j] * v[i * columns + j] } }
+            let factors = norms.map { 1 / $0.squareRoot() }
+            for i in 0..<a.rows { for j in 0..<columns { v[i * columns + j] *= factors[j] } }
+        }
         return scaled
     }
 
@@ -80,28 +83,38 @@ extension MultinomialLogit {
     static func checkSingleColumnSeparation(_ design: Design) throws {
         let original = [0] + design.nonReferenceClasses  // internal code -> class label
         for f in 1..<design.features {
+            let ranges = classRanges(design, feature: f)
             for code in 0..<design.classCount {
-                if let message = separationMessage(design, feature: f, code: code, label: original[code]) {
+                let others = ranges.indices.filter { $0 != code }.map { ranges[$0] }
+                let outside = (min: others.map(\.min).min()!, max: others.map(\.max).max()!)
+                if let message = separationMessage(
+                    name: design.featureNames[f], label: original[code], inside: ranges[code],
+                    outside: outside)
+                {
                     throw StatsError.separation(message)
                 }
             }
         }
     }
 
-    private static func separationMessage(
-        _ design: Design, feature f: Int, code: Int, label: Int
-    ) -> String? {
-        var inside = (min: Double.infinity, max: -Double.infinity)
-        var outside = inside
-        for i in 0..<design.observations {
-            let v = design.x[i, f]
-            if design.outcome[i] == code {
-                inside = (min(inside.min, v), max(inside.max, v))
-            } else {
-                outside = (min(outside.min, v), max(outside.max, v))
+    /// Smallest and largest value of a column within each class (internal codes), one pass.
+    private static func classRanges(_ design: Design, feature f: Int) -> [(min: Double, max: Double)] {
+        var ranges = [(min: Double, max: Double)](
+            repeating: (.infinity, -.infinity), count: design.classCount)
+        let columns = design.features
+        design.x.values.withUnsafeBufferPointer { x in
+            for i in 0..<design.observations {
+                let v = x[i * columns + f], code = design.outcome[i]
+                ranges[code] = (min(ranges[code].min, v), max(ranges[code].max, v))
             }
         }
-        let name = design.featureNames[f]
+        return ranges
+    }
+
+    private static func separationMessage(
+        name: String, label: Int, inside: (min: Double, max: Double),
+        outside: (min: Double, max: Double)
+    ) -> String? {
         let kind: String
         if inside.max <= outside.min {
             kind = "every class \(label) value is <= \(inside.max) and every other value >= \(outside.min)"

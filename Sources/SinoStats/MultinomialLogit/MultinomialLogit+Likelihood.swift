@@ -106,18 +106,13 @@ extension MultinomialLogit {
     /// `MNLogit.hessian` with the sign flipped). Diagonal blocks have non-negative weights and
     /// use dsyrk on sqrt(w) X; off-diagonal blocks use dgemm on X and w X.
     static func negativeHessian(_ design: Design, _ probabilities: Matrix) -> Matrix {
-        let p = design.features, equations = design.equations, n = design.observations
+        let p = design.features, equations = design.equations
         var hessian = Matrix(rows: design.parameterCount, columns: design.parameterCount)
+        var scaled = Matrix(rows: design.observations, columns: p)
         for e in 0..<equations {
             for l in e..<equations {
-                var weights = [Double](repeating: 0, count: n)
-                for i in 0..<n {
-                    let pe = probabilities[i, e + 1], pl = probabilities[i, l + 1]
-                    weights[i] = e == l ? (pe * (1 - pe)).squareRoot() : -pe * pl
-                }
-                let block = e == l
-                    ? gram(scaleRows(design.x, by: weights))
-                    : multiply(design.x, transposeA: true, scaleRows(design.x, by: weights))
+                scaleRows(design.x, by: hessianWeights(probabilities, e + 1, l + 1), into: &scaled)
+                let block = e == l ? gram(scaled) : multiply(design.x, transposeA: true, scaled)
                 for a in 0..<p {
                     for b in 0..<p {
                         hessian[e * p + a, l * p + b] = block[a, b]
@@ -127,6 +122,18 @@ extension MultinomialLogit {
             }
         }
         return hessian
+    }
+
+    /// Per-observation weights of Hessian block (a, b) in internal class columns:
+    /// sqrt(p_a (1 - p_a)) on the diagonal (for dsyrk), -p_a p_b off it.
+    private static func hessianWeights(_ probabilities: Matrix, _ a: Int, _ b: Int) -> [Double] {
+        let k = probabilities.columns
+        return probabilities.values.withUnsafeBufferPointer { prob in
+            (0..<probabilities.rows).map { i in
+                let pa = prob[i * k + a], pb = prob[i * k + b]
+                return a == b ? (pa * (1 - pa)).squareRoot() : -pa * pb
+            }
+        }
     }
 
     /// Null-model log-likelihood in closed form, Σ_j n_j log(n_j / n) (statsmodels `llnull`

@@ -74,17 +74,18 @@ extension MultinomialLogit {
         return c
     }
 
-    /// Copy of `a` with row i multiplied by `weights[i]`.
-    static func scaleRows(_ a: Matrix, by weights: [Double]) -> Matrix {
-        var scaled = a
-        scaled.values.withUnsafeMutableBufferPointer { out in
-            for i in 0..<a.rows {
-                let w = weights[i]
-                let start = i * a.columns
-                for j in start..<(start + a.columns) { out[j] *= w }
+    /// Writes `a` with row i multiplied by `weights[i]` into `scaled` (same shape), so the
+    /// Hessian blocks reuse one buffer instead of copying X for each.
+    static func scaleRows(_ a: Matrix, by weights: [Double], into scaled: inout Matrix) {
+        precondition(scaled.rows == a.rows && scaled.columns == a.columns)
+        a.values.withUnsafeBufferPointer { input in
+            scaled.values.withUnsafeMutableBufferPointer { out in
+                for i in 0..<a.rows {
+                    let w = weights[i]
+                    for j in (i * a.columns)..<((i + 1) * a.columns) { out[j] = w * input[j] }
+                }
             }
         }
-        return scaled
     }
 }
 
