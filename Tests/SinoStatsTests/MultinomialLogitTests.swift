@@ -277,7 +277,15 @@ struct SimulatedMultinomial {
 
 @Suite("MultinomialLogit speed")
 struct MultinomialLogitSpeedTests {
-    @Test("MNLogit fits 50,000 x 20 with 3 classes in under 2 s (OpenBLAS Hessian)")
+    /// Debug builds run the per-observation loops unoptimised and the suite runs tests in
+    /// parallel on a shared 2-core machine, so they get more room than release builds.
+    #if DEBUG
+    static let limit = Duration.seconds(4)
+    #else
+    static let limit = Duration.seconds(2)
+    #endif
+
+    @Test("MNLogit fits 50,000 x 20 with 3 classes in under 2 s (release; 4 s debug) with an OpenBLAS Hessian")
     func largeDesign() throws {
         var generator = SimulatedMultinomial(state: 2026)
         let (x, y) = generator.draw(n: 50_000, p: 20)
@@ -289,6 +297,102 @@ struct MultinomialLogitSpeedTests {
         }
         print("[timing] MNLogit 50,000 x 20, 3 classes: \(elapsed), \(fit?.iterations ?? 0) iterations")
         #expect(fit?.converged == true)
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < Self.limit)
+    }
+}
+
+@Suite("BackwardElimination")
+struct BackwardEliminationTests {
+    static func run(_ criterion: EliminationCriterion) throws -> (BackwardEliminationResult, [String: Any]) {
+        let c = MNLogitFixture.section("backwardElimination")
+        let input = MNLogitInput(c)
+        let groups = (c["groups"] as! [[String: Any]]).map {
+            PredictorGroup(name: $0["name"] as! String, columns: $0["columns"] as! [Int])
+        }
+        let result = try BackwardElimination.run(
+            x: input.x, y: input.y, classCount: input.classCount, featureNames: input.featureNames,
+            groups: groups, criterion: criterion)
+        let key: String
+        switch criterion {
+        case .likelihoodRatio: key = "likelihoodRatio"
+        case .aic: key = "aic"
+        }
+        return (result, c[key] as! [String: Any])
+    }
+
+    static func compare(_ result: BackwardEliminationResult, _ expected: [String: Any], _ label: String) {
+        let steps = expected["steps"] as! [[String: Any]]
+        #expect(result.steps.map(\.dropped) == steps.map { $0["group"] as! String })
+        #expect(result.remainingGroups == expected["remainingGroups"] as! [String])
+        var comparison = Comparison()
+        for (step, row) in zip(result.steps, steps) {
+            comparison.check("LR \(step.dropped)", step.test.statistic, row["statistic"] as! Double)
+            comparison.check("LR p \(step.dropped)", step.test.pValue, row["pValue"] as! Double)
+            comparison.check("AIC before \(step.dropped)", step.aicBefore, row["aicBefore"] as! Double)
+            comparison.check("AIC after \(step.dropped)", step.aicAfter, row["aicAfter"] as! Double)
+            #expect(step.test.degreesOfFreedom == row["df"] as? Int)
+        }
+        compareCoefficients(
+            result.finalFit, params: expected["finalParams"] as! [[Double]],
+            bse: expected["finalBse"] as! [[Double]], into: &comparison)
+        comparison.check("final llf", result.finalFit.logLikelihood, expected["finalLlf"] as! Double)
+        comparison.check("final aic", result.finalFit.aic, expected["finalAic"] as! Double)
+        let finalRows = expected["finalDropOne"] as! [[String: Any]]
+        #expect(result.finalTests.map(\.group) == finalRows.map { $0["group"] as! String })
+        for (test, row) in zip(result.finalTests, finalRows) {
+            comparison.check("final LR \(test.group)", test.test?.statistic ?? .nan, row["statistic"] as! Double)
+            comparison.check("final AIC without \(test.group)", test.aicWithout ?? .nan, row["aicWithout"] as! Double)
+        }
+        #expect(result.warnings.isEmpty)
+        reportComparison(
+            "BackwardElimination \(label) on wine (worst: \(comparison.worst))",
+            tool: MNLogitFixture.tool, maxRelDiff: comparison.maxRelDiff)
+        #expect(comparison.failures.isEmpty, "\(comparison.failures)")
+    }
+
+    @Test("LRT backward elimination (alpha 0.01) drops the same groups as a statsmodels 0.15.0 loop on wine")
+    func likelihoodRatio() throws {
+        let (result, expected) = try Self.run(.likelihoodRatio(alpha: 0.01))
+        Self.compare(result, expected, "LRT")
+        #expect(result.steps.allSatisfy { $0.test.pValue > 0.01 })
+        #expect(result.finalTests.allSatisfy { ($0.test?.pValue ?? 1) <= 0.01 })
+    }
+
+    @Test("AIC backward elimination drops the same groups as a statsmodels 0.15.0 loop on wine")
+    func aic() throws {
+        let (result, expected) = try Self.run(.aic)
+        Self.compare(result, expected, "AIC")
+    }
+
+    @Test("Backward elimination from a separated model throws separation naming the column")
+    func separatedStart() throws {
+        let c = MNLogitFixture.section("separation")
+        let input = MNLogitInput(c)
+        let error = #expect(throws: StatsError.self) {
+            try BackwardElimination.run(
+                x: input.x, y: input.y, classCount: 3, featureNames: input.featureNames,
+                groups: [PredictorGroup(name: "sepal", columns: [0]), PredictorGroup(name: "petal", columns: [1])],
+                criterion: .aic)
+        }
+        guard case .separation(let message)? = error else {
+            Issue.record("expected .separation, got \(String(describing: error))"); return
+        }
+        #expect(message.contains("backward elimination cannot start") && message.contains("'petal length'"))
+    }
+
+    @Test("Overlapping or out-of-range groups are rejected")
+    func invalidGroups() {
+        let input = MNLogitInput(MNLogitFixture.fitCase("wine"))
+        #expect(throws: StatsError.self) {
+            try BackwardElimination.run(
+                x: input.x, y: input.y, classCount: 3, featureNames: input.featureNames,
+                groups: [PredictorGroup(name: "a", columns: [0, 1]), PredictorGroup(name: "b", columns: [1])],
+                criterion: .aic)
+        }
+        #expect(throws: StatsError.self) {
+            try BackwardElimination.run(
+                x: input.x, y: input.y, classCount: 3, featureNames: input.featureNames,
+                groups: [PredictorGroup(name: "a", columns: [7])], criterion: .likelihoodRatio(alpha: 0.05))
+        }
     }
 }
