@@ -87,7 +87,7 @@ public enum BackwardElimination {
         var warnings: [String] = []
         while true {
             let candidates = try dropOneTests(model, remaining, current, &warnings)
-            guard let choice = choose(candidates, among: remaining, current: current, criterion) else { break }
+            guard let choice = choose(candidates, current: current, criterion) else { break }
             steps.append(choice.step)
             remaining.removeAll { $0 == choice.group }
             current = choice.reducedFit
@@ -147,9 +147,8 @@ extension BackwardElimination {
             do {
                 let reduced = try model.fit(remaining.filter { $0 != group }, startingModel: false)
                 let test = try MultinomialLogit.likelihoodRatioTest(full: current, reduced: reduced)
-                return Candidate(
-                    group: group, table: DropOneTest(group: name, test: test, aicWithout: reduced.aic, failure: nil),
-                    reducedFit: reduced)
+                let table = DropOneTest(group: name, test: test, aicWithout: reduced.aic, failure: nil)
+                return Candidate(group: group, table: table, reducedFit: reduced)
             } catch let error as StatsError {
                 warnings.append("model without '\(name)' could not be fitted: \(error)")
                 return Candidate(
@@ -163,7 +162,7 @@ extension BackwardElimination {
     /// The group to drop under `criterion`, or nil when none qualifies. Strict comparisons
     /// keep the first group in group order on ties.
     static func choose(
-        _ candidates: [Candidate], among remaining: [Int], current: MultinomialLogitFit,
+        _ candidates: [Candidate], current: MultinomialLogitFit,
         _ criterion: EliminationCriterion
     ) -> Choice? {
         let fitted = candidates.filter { $0.reducedFit != nil }

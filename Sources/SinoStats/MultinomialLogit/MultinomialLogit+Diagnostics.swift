@@ -54,7 +54,9 @@ extension MultinomialLogit {
         let columns = a.columns
         scaled.values.withUnsafeMutableBufferPointer { v in
             var norms = [Double](repeating: 0, count: columns)
-            for i in 0..<a.rows { for j in 0..<columns { norms[j] += v[i * columns + j] * v[i * columns + j] } }
+            for i in 0..<a.rows {
+                for j in 0..<columns { norms[j] += v[i * columns + j] * v[i * columns + j] }
+            }
             let factors = norms.map { 1 / $0.squareRoot() }
             for i in 0..<a.rows { for j in 0..<columns { v[i * columns + j] *= factors[j] } }
         }

@@ -5,8 +5,12 @@ import Foundation
 extension MultinomialLogit {
     static func validate(
         x: [[Double]], y: [Int], classCount: Int, reference: Int, featureNames: [String],
-        maxIterations: Int, tolerance: Double
+        addIntercept: Bool, maxIterations: Int, tolerance: Double
     ) throws {
+        if addIntercept && featureNames.contains("Intercept") {
+            throw StatsError.invalidInput(
+                "a predictor is named 'Intercept'; rename it or pass addIntercept: false")
+        }
         guard !x.isEmpty, x.count == y.count else {
             throw StatsError.invalidInput(
                 "x has \(x.count) rows and y \(y.count) labels; both must be equal and non-zero")

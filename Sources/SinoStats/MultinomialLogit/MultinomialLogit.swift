@@ -28,7 +28,7 @@ public enum MultinomialLogit {
     ) throws -> MultinomialLogitFit {
         try validate(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
-            maxIterations: maxIterations, tolerance: tolerance)
+            addIntercept: addIntercept, maxIterations: maxIterations, tolerance: tolerance)
         let design = makeDesign(
             x: x, y: y, classCount: classCount, reference: reference,
             featureNames: featureNames, addIntercept: addIntercept)
