@@ -54,10 +54,14 @@ struct Comparison {
     var failures: [String] = []
     /// The quantity with the largest difference, for the report line.
     var worst = ""
+    /// Largest difference per kind of quantity (the first word of its label: coef, se, llf...).
+    var byKind: [String: Double] = [:]
 
     mutating func check(_ what: String, _ actual: Double, _ expected: Double, rel: Double = 1e-6) {
         let diff = abs(actual - expected) / max(abs(expected), 1e-300)
         if actual != expected && diff > maxRelDiff { (maxRelDiff, worst) = (diff, what) }
+        let kind = String(what.prefix { $0 != " " })
+        byKind[kind] = max(byKind[kind] ?? 0, actual == expected ? 0 : diff)
         if !isClose(actual, expected, rel: rel) { failures.append("\(what): \(actual) vs \(expected)") }
     }
 }
@@ -91,7 +95,12 @@ func compareWithStatsmodels(_ name: String) throws {
     #expect(fit.iterations == c["iterations"] as? Int)
     try compareProbabilities(fit, input, c, into: &comparison)
     try compareDropOne(fit, input, c["dropOne"] as! [[String: Any]], into: &comparison)
-    reportComparison("MNLogit \(name) (worst: \(comparison.worst))", tool: MNLogitFixture.tool, maxRelDiff: comparison.maxRelDiff)
+    let tool = MNLogitFixture.tool
+    reportComparison(
+        "MNLogit \(name) (worst: \(comparison.worst))", tool: tool, maxRelDiff: comparison.maxRelDiff)
+    for kind in ["coef", "se", "llf"] {
+        reportComparison("MNLogit \(name) \(kind)", tool: tool, maxRelDiff: comparison.byKind[kind] ?? .nan)
+    }
     #expect(comparison.failures.isEmpty, "\(comparison.failures)")
     try compareBFGSNull(fit, c, name)
 }
