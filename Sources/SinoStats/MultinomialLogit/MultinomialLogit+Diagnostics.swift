@@ -34,7 +34,8 @@ extension MultinomialLogit {
     private static func checkLinearDependence(_ design: Design) throws {
         let r = qrUpperTriangle(unitColumns(design.x))
         // Householder QR is backward stable to ~1e-15 per unit column; 1e-9 leaves margin for
-        // roundoff while any real predictor is farther than that from the others.
+        // roundoff, and a column closer than that to the others' span would leave the
+        // Hessian numerically singular anyway.
         let dependent = (0..<r.rows).filter { abs(r[$0, $0]) <= 1e-9 }
         guard let k = dependent.first else { return }
         let coefficients = backSubstitute(r, column: k)
