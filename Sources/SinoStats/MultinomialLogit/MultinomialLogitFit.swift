@@ -1,0 +1,114 @@
+import Foundation
+
+/// A fitted multinomial logistic regression: one equation per non-reference class, each
+/// giving the log relative risk of that class against the reference class.
+///
+/// Every number follows statsmodels 0.15.0 `MNLogitResults`: `standardErrors` are
+/// sqrt(diag((-H)⁻¹)) at the estimate, z and p are Wald statistics against the standard
+/// normal, and intervals are normal (`conf_int(alpha=0.05)`).
+public struct MultinomialLogitFit: Codable, Sendable, Equatable {
+    /// Predictor names in coefficient order, "Intercept" first when one was added.
+    public let featureNames: [String]
+    /// Whether `predictProbabilities(x:)` prepends a column of ones to its rows.
+    public let addIntercept: Bool
+    public let classCount: Int
+    /// The class every equation is compared with (statsmodels always uses class 0).
+    public let reference: Int
+    /// One per non-reference class, in ascending class order.
+    public let equations: [MultinomialLogitEquation]
+    /// Covariance of the estimates, (-H)⁻¹, over parameters ordered equation by equation
+    /// (equation e, feature f at index e * featureNames.count + f).
+    public let covariance: [[Double]]
+    public let observations: Int
+    public let logLikelihood: Double
+    /// Intercept-only log-likelihood, Σ_j n_j log(n_j / n).
+    public let nullLogLikelihood: Double
+    /// Likelihood-ratio statistic against the null model, 2 (LL - LL₀).
+    public let llr: Double
+    /// Degrees of freedom of `llr`: (K - 1) (columns - 1), statsmodels `df_model` (which
+    /// assumes the design has a constant).
+    public let llrDegreesOfFreedom: Int
+    public let llrPValue: Double
+    /// McFadden's pseudo R², 1 - LL / LL₀ (statsmodels `prsquared`).
+    public let mcFaddenR2: Double
+    /// -2 LL + 2 k with k = (K - 1) × columns parameters (statsmodels `MNLogitResults.aic`).
+    public let aic: Double
+    /// -2 LL + log(n) k (statsmodels `MNLogitResults.bic`).
+    public let bic: Double
+    /// Newton-Raphson iterations taken.
+    public let iterations: Int
+    /// Always true for a returned fit: `MultinomialLogit.fit` throws when it does not converge.
+    public let converged: Bool
+    /// Conditions worth reporting that did not stop the fit.
+    public let warnings: [String]
+
+    /// Number of estimated parameters, (K - 1) × columns.
+    public var parameterCount: Int { equations.count * featureNames.count }
+
+    /// Fitted class probabilities for new rows (predictors only, no intercept column), one
+    /// row of `classCount` probabilities per input row, in class order.
+    public func predictProbabilities(x: [[Double]]) throws -> [[Double]] {
+        let predictors = featureNames.count - (addIntercept ? 1 : 0)
+        for (i, row) in x.enumerated() where row.count != predictors {
+            throw StatsError.invalidInput(
+                "row \(i) has \(row.count) values; the model has \(predictors) predictors")
+        }
+        return x.map(probabilities(ofRow:))
+    }
+
+    private func probabilities(ofRow row: [Double]) -> [Double] {
+        let values = addIntercept ? [1] + row : row
+        let etas = equations.map { eq in zip(eq.coefficients, values).reduce(0) { $0 + $1.0 * $1.1 } }
+        let largest = max(0, etas.max() ?? 0)
+        var probabilities = [Double](repeating: 0, count: classCount)
+        probabilities[reference] = exp(-largest)
+        for (eq, eta) in zip(equations, etas) { probabilities[eq.classIndex] = exp(eta - largest) }
+        let total = probabilities.reduce(0, +)
+        return probabilities.map { $0 / total }
+    }
+}
+
+/// The coefficients of one non-reference class against the reference class.
+///
+/// `oddsRatios` are exp(coef): strictly relative-risk ratios, reported as odds ratios in
+/// most medical papers; their interval is exp of the coefficient interval.
+public struct MultinomialLogitEquation: Codable, Sendable, Equatable {
+    /// The class this equation models (original label).
+    public let classIndex: Int
+    public let coefficients: [Double]
+    public let standardErrors: [Double]
+    public let z: [Double]
+    /// Two-sided normal p-values of `z`.
+    public let pValues: [Double]
+    /// 95% normal confidence interval of the coefficients.
+    public let lower: [Double]
+    public let upper: [Double]
+    public let oddsRatios: [Double]
+    public let oddsRatioLower: [Double]
+    public let oddsRatioUpper: [Double]
+
+    init(classIndex: Int, coefficients: [Double], standardErrors: [Double]) {
+        // statsmodels conf_int: coef ± Φ⁻¹(0.975) se.
+        let q = Distributions.normalQuantile(0.975)
+        self.classIndex = classIndex
+        self.coefficients = coefficients
+        self.standardErrors = standardErrors
+        z = zip(coefficients, standardErrors).map { $0 / $1 }
+        pValues = z.map(Distributions.normalTwoSidedP)
+        lower = zip(coefficients, standardErrors).map { $0 - q * $1 }
+        upper = zip(coefficients, standardErrors).map { $0 + q * $1 }
+        oddsRatios = coefficients.map { exp($0) }
+        oddsRatioLower = lower.map { exp($0) }
+        oddsRatioUpper = upper.map { exp($0) }
+    }
+}
+
+/// A likelihood-ratio test of a model against a nested reduced model.
+public struct LikelihoodRatioTest: Codable, Sendable, Equatable {
+    /// 2 (LL_full - LL_reduced).
+    public let statistic: Double
+    /// Difference in the number of parameters.
+    public let degreesOfFreedom: Int
+    /// Upper chi-square tail of `statistic`.
+    public let pValue: Double
+}
