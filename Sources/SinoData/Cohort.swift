@@ -29,6 +29,14 @@ public enum ColumnValues: Sendable, Equatable {
         }
     }
 
+    /// Whether the value at `row` is present (not missing).
+    public func isPresent(_ row: Int) -> Bool {
+        switch self {
+        case .categorical(let v): return v[row] != nil
+        case .continuous(let v): return v[row] != nil
+        }
+    }
+
     func subset(_ rows: [Int]) -> ColumnValues {
         switch self {
         case .categorical(let v): return .categorical(rows.map { v[$0] })

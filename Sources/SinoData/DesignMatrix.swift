@@ -31,20 +31,13 @@ public struct DesignMatrix: Sendable {
             return variable
         }
         let rows = cohort.ids.indices.filter { row in
-            variables.allSatisfy { isPresent(cohort.columns[$0.name]!, row) }
+            variables.allSatisfy { cohort.columns[$0.name]!.isPresent(row) }
         }
         var design = DesignMatrix(columnNames: [], groups: [], x: Array(repeating: [], count: rows.count),
                                   labels: rows.map { cohort.labels[$0] }, rows: rows,
                                   droppedIncomplete: cohort.count - rows.count, warnings: [])
         for variable in variables { design.append(variable, cohort.columns[variable.name]!) }
         return design
-    }
-
-    static func isPresent(_ column: ColumnValues, _ row: Int) -> Bool {
-        switch column {
-        case .categorical(let v): return v[row] != nil
-        case .continuous(let v): return v[row] != nil
-        }
     }
 
     mutating func append(_ variable: Variable, _ column: ColumnValues) {

@@ -120,7 +120,7 @@ struct TableOneBuilder {
     mutating func variable(_ variable: Variable) -> TableOneVariable {
         let column = cohort.columns[variable.name]!
         var missingByClass = Array(repeating: 0, count: classCount)
-        for (row, label) in cohort.labels.enumerated() where !DesignMatrix.isPresent(column, row) { missingByClass[label] += 1 }
+        for (row, label) in cohort.labels.enumerated() where !column.isPresent(row) { missingByClass[label] += 1 }
         var result = TableOneVariable(name: variable.name, label: variable.displayName, kind: variable.kind, summary: "n_percent",
                                       decimals: 0, missingOverall: missingByClass.reduce(0, +), missingByClass: missingByClass)
         switch column {

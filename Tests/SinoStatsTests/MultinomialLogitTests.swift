@@ -250,65 +250,6 @@ struct MultinomialLogitTests {
     }
 }
 
-/// A reproducible 3-class data set drawn from a known multinomial logit (SplitMix64 +
-/// Box-Muller), for the speed test: only convergence and time are checked on it.
-struct SimulatedMultinomial {
-    var state: UInt64
-
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return (Double((z ^ (z >> 31)) >> 11) + 0.5) / 9_007_199_254_740_992
-    }
-
-    mutating func normal() -> Double {
-        (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
-    }
-
-    /// n rows of p standard normal predictors; class logits 0, 0.3 x·b1, -0.2 x·b2 with
-    /// alternating-sign weights, so every column matters a little and nothing separates.
-    mutating func draw(n: Int, p: Int) -> (x: [[Double]], y: [Int]) {
-        var x: [[Double]] = [], y: [Int] = []
-        for _ in 0..<n {
-            let row = (0..<p).map { _ in normal() }
-            let eta1 = 0.2 + zip(row, 0..<p).reduce(0) { $0 + $1.0 * 0.3 / Double($1.1 + 1) }
-            let eta2 = -0.1 + zip(row, 0..<p).reduce(0) { $0 + $1.0 * ($1.1 % 2 == 0 ? -0.2 : 0.25) }
-            let total = 1 + exp(eta1) + exp(eta2)
-            let u = uniform()
-            y.append(u < 1 / total ? 0 : u < (1 + exp(eta1)) / total ? 1 : 2)
-            x.append(row)
-        }
-        return (x, y)
-    }
-}
-
-@Suite("MultinomialLogit speed")
-struct MultinomialLogitSpeedTests {
-    /// Debug builds run the per-observation loops unoptimised and the suite runs tests in
-    /// parallel on a shared 2-core machine, so they get more room than release builds.
-    #if DEBUG
-    static let limit = Duration.seconds(4)
-    #else
-    static let limit = Duration.seconds(2)
-    #endif
-
-    @Test("MNLogit fits 50,000 x 20 with 3 classes in under 2 s (release; 4 s debug) with an OpenBLAS Hessian")
-    func largeDesign() throws {
-        var generator = SimulatedMultinomial(state: 2026)
-        let (x, y) = generator.draw(n: 50_000, p: 20)
-        let names = (1...20).map { "x\($0)" }
-        let clock = ContinuousClock()
-        var fit: MultinomialLogitFit?
-        let elapsed = try clock.measure {
-            fit = try MultinomialLogit.fit(x: x, y: y, classCount: 3, featureNames: names)
-        }
-        print("[timing] MNLogit 50,000 x 20, 3 classes: \(elapsed), \(fit?.iterations ?? 0) iterations")
-        #expect(fit?.converged == true)
-        #expect(elapsed < Self.limit)
-    }
-}
 
 @Suite("BackwardElimination")
 struct BackwardEliminationTests {
