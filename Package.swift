@@ -34,6 +34,6 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
-        .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
     ]
 )

@@ -92,12 +92,31 @@ public enum CohortLoader {
             columns[variable.name] = values
             problems += columnProblems
         }
-        if !problems.isEmpty { throw ValidationError(problems) }
+        if !problems.isEmpty { throw ValidationError(sortedByPosition(withLines(problems, table), header: table.header)) }
 
         let cohort = Cohort(source: source, dictionary: dictionary, classes: classes, ids: ids, splits: splits,
                             labels: labels, columns: columns, rowNumbers: table.rows.indices.map { $0 + 1 })
         try checkClasses(cohort)
         return LoadedCohort(cohort: cohort, warnings: warnings(for: cohort, table: table), inferred: inferred)
+    }
+
+    /// Adds the physical line of each row problem, so a user can jump to it in an editor.
+    static func withLines(_ problems: [Problem], _ table: CSVTable) -> [Problem] {
+        problems.map { problem in
+            var copy = problem
+            if let row = problem.row, row >= 1, row <= table.lineNumbers.count { copy.line = table.lineNumbers[row - 1] }
+            return copy
+        }
+    }
+
+    /// Problems in file order: by row, then by column position in the header.
+    static func sortedByPosition(_ problems: [Problem], header: [String]) -> [Problem] {
+        let position = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return problems.enumerated().sorted { a, b in
+            let ka = (a.element.row ?? 0, a.element.column.flatMap { position[$0] } ?? -1, a.offset)
+            let kb = (b.element.row ?? 0, b.element.column.flatMap { position[$0] } ?? -1, b.offset)
+            return ka < kb
+        }.map(\.element)
     }
 
     static func missingColumns(table: CSVTable, dictionary: VariableDictionary) -> [Problem] {

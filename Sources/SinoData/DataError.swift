@@ -7,6 +7,9 @@ public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String?
     /// 1-based data row (the header is row 0), when the problem is in a row.
     public var row: Int?
+    /// The physical line in the file (header = line 1), when it differs from row + 1
+    /// because of quoted line breaks or blank lines, or simply to help editors jump there.
+    public var line: Int?
     public var column: String?
     public var value: String?
     /// What was expected instead, in words ("a number", "one of SCC, ACC, ONB").
@@ -22,7 +25,7 @@ public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var location: [String] = []
         if let file { location.append(file) }
-        if let row { location.append("row \(row)") }
+        if let row { location.append(line.map { "row \(row) (line \($0))" } ?? "row \(row)") }
         if let column { location.append("column '\(column)'") }
         var text = location.isEmpty ? message : location.joined(separator: ", ") + ": " + message
         if let value { text += " (found '\(value)')" }

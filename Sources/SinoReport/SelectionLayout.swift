@@ -39,10 +39,10 @@ extension PredictorSelection {
         for variable in elimination.remainingGroups {
             let names = self.columns[variable] ?? []
             let test = lrt[variable]?.test
-            table.append([variable] + Array(repeating: "", count: 2 * fit.equations.count) + [NumberFormat.pValue(test?.pValue)], style: .heading)
+            table.append([variableLabels[variable] ?? variable] + Array(repeating: "", count: 2 * fit.equations.count) + [NumberFormat.pValue(test?.pValue)], style: .heading)
             for name in names {
                 guard let j = fit.featureNames.firstIndex(of: name) else { continue }
-                var row = [levelText(name, variable)]
+                var row = [columnLabels[name] ?? name]
                 for equation in fit.equations {
                     row.append("\(NumberFormat.ratio(equation.oddsRatios[j])) (\(NumberFormat.ratio(equation.oddsRatioLower[j]))–\(NumberFormat.ratio(equation.oddsRatioUpper[j])))")
                     row.append(NumberFormat.pValue(equation.pValues[j]))
@@ -56,13 +56,6 @@ extension PredictorSelection {
             "Independent predictors: \(predictors.isEmpty ? "none" : predictors.joined(separator: ", ")).",
         ]
         return table
-    }
-
-    /// "high" for a one-hot column "t2_signal=high"; "per unit" for a continuous one.
-    func levelText(_ column: String, _ variable: String) -> String {
-        if column.hasPrefix(variable + "=") { return String(column.dropFirst(variable.count + 1)) + " (vs reference)" }
-        if column.hasSuffix("(score)") { return "per level" }
-        return "per unit"
     }
 
     func stepsTable(_ elimination: BackwardEliminationResult, _ prefix: String) -> Table {

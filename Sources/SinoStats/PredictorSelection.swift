@@ -47,6 +47,10 @@ public struct PredictorSelection: Codable, Sendable {
     public var entered: [String]
     /// Names of the design columns of each variable in the model (one-hot levels).
     public var columns: [String: [String]]
+    /// Table text for each variable ("T2WI signal (vs grey matter)") and each design column
+    /// ("High vs Intermediate", "per 1 years").
+    public var variableLabels: [String: String]
+    public var columnLabels: [String: String]
     public var elimination: BackwardEliminationResult?
     /// The independent predictors: the variables left after elimination.
     public var predictors: [String]
@@ -61,7 +65,7 @@ public struct PredictorSelection: Codable, Sendable {
                                         referenceClass: data.classes.names[options.reference], patients: data.count, analysed: 0,
                                         screeningAlpha: options.screeningAlpha, criterion: options.criterion,
                                         univariate: univariate, screened: screened, separating: [], entered: [],
-                                        columns: [:], elimination: nil,
+                                        columns: [:], variableLabels: [:], columnLabels: [:], elimination: nil,
                                         predictors: [], warnings: table.warnings)
         guard !screened.isEmpty else {
             result.warnings.append("no variable reached p < \(options.screeningAlpha) in univariate screening; no multivariable model was fitted")
@@ -83,7 +87,12 @@ public struct PredictorSelection: Codable, Sendable {
         if design.droppedIncomplete > 0 {
             result.warnings.append("\(design.droppedIncomplete) patient(s) with a missing value among the screened variables were left out of the multivariable model (complete-case analysis)")
         }
-        for group in design.groups { result.columns[group.variable] = group.columns.map { design.columnNames[$0] } }
+        for group in design.groups {
+            let variable = data.dictionary.variable(named: group.variable)!
+            result.columns[group.variable] = group.columns.map { design.columnNames[$0] }
+            result.variableLabels[group.variable] = variable.label ?? variable.name
+            for column in group.columns { result.columnLabels[design.columnNames[column]] = columnLabel(design.columnNames[column], variable) }
+        }
         let groups = design.groups.map { PredictorGroup(name: $0.variable, columns: $0.columns) }
         do {
             let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
@@ -120,6 +129,16 @@ public struct PredictorSelection: Codable, Sendable {
             }
         }
         return found
+    }
+
+    /// "High vs Intermediate" for a one-hot column, "per 1 cm" for a continuous one.
+    static func columnLabel(_ column: String, _ variable: Variable) -> String {
+        if column.hasPrefix(variable.name + "="), let reference = variable.referenceLevel {
+            let level = String(column.dropFirst(variable.name.count + 1))
+            return "\(variable.levelLabel(level)) vs \(variable.levelLabel(reference))"
+        }
+        if variable.kind == .ordinal { return "per level (\((variable.levels ?? []).map(variable.levelLabel).joined(separator: " < ")))" }
+        return "per 1 \(variable.unit ?? "unit")"
     }
 
     static func screen(_ row: TableOneVariable, dictionary: VariableDictionary, alpha: Double) -> UnivariateScreen {

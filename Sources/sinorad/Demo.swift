@@ -32,13 +32,9 @@ struct Demo: ParsableCommand {
 
             note("[1/4] simulating the SYNTHETIC cohort (seed \(seed))")
             let settings = try CohortSimulator.Settings.scaled(to: 465, seed: seed)
-            let simulator = CohortSimulator(settings: settings)
-            let csvTable = try simulator.table()
-            try AtomicFile.write(CSVWriter.text(header: csvTable.header, rows: csvTable.rows), to: path(data, "cohort.csv"))
-            try AtomicFile.write(simulator.dictionary.jsonData(), to: path(data, "dictionary.json"))
-            let cohort = try CohortLoader.load(table: CSVTable.parse(text: String(contentsOfFile: path(data, "cohort.csv"), encoding: .utf8),
-                                                                     source: "SYNTHETIC cohort (seed \(seed))"),
-                                               dictionary: simulator.dictionary).cohort
+            var table = try writeSyntheticCohort(settings, to: data)
+            table.source = "SYNTHETIC cohort (seed \(seed))"
+            let cohort = try CohortLoader.load(table: table, dictionary: .sinonasal()).cohort
 
             note("[2/4] Table 1 by class, and within each cohort")
             let prefix = "SYNTHETIC cohort: "

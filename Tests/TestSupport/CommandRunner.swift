@@ -1,0 +1,46 @@
+import Foundation
+
+/// Runs the built `sinorad` binary as a user would, capturing its exit status and output.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+public enum SinoRadCommand {
+    /// The debug binary built next to the test bundle (`swift build --build-tests` builds it).
+    public static let executable: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sinorad"),
+            Fixtures.root.appendingPathComponent(".build/debug/sinorad"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }()
+
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh temporary folder for one test.
+    public static func temporaryFolder(_ name: String = #function) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sinorad-tests-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent(name.filter { $0.isLetter || $0.isNumber })
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
