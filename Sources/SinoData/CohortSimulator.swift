@@ -135,7 +135,7 @@ public struct CohortSimulator: Sendable {
         f["bone_change"] = ["none", "remodeling", "destruction"][
             g.categorical(intracranial ? [0.05, 0.20, 0.75] : [0.35, 0.30, 0.35])]
         f["perineural_spread"] = yesNo(0.05 + 0.10 * ic + (k == 1 ? P.perineuralACC : 0))
-        f["marginal_cysts"] = yesNo(intracranial ? (k == 2 ? 0.12 : 0.07) : 0.01)
+        f["marginal_cysts"] = yesNo(intracranial ? (k == 2 ? 0.12 : 0.07) : 0)
         f["cervical_lymph_nodes"] = yesNo(P.nodes[k])
         return f
     }
