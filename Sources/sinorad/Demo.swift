@@ -8,9 +8,10 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the study on the built-in SYNTHETIC cohort and write the report.",
         discussion: """
-        Simulates the default synthetic cohort (465 patients), then writes Table 1 (overall and
-        within each cohort) and the predictor selection (univariate screening, multinomial
-        logistic regression with backward elimination) in Markdown, CSV, LaTeX, HTML and JSON.
+        Simulates the default synthetic cohort (465 patients), then writes Table
+        1 (overall and within each cohort) and the predictor selection
+        (univariate screening, multinomial logistic regression with backward
+        elimination) in Markdown, CSV, LaTeX, HTML and JSON.
 
         Example:
           sinorad demo                      # writes reports/demo/

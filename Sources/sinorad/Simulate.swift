@@ -6,9 +6,10 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deterministic SYNTHETIC sinonasal cohort (CSV + dictionary + metadata).",
         discussion: """
-        The cohort has the study's proportions by default: 465 patients, 229 SCC / 128 ACC /
-        108 ONB, split 325 / 47 / 93 (train / validation / test), stratified by class.
-        Findings follow the literature's class differences (data-schema/DICTIONARY.md).
+        The cohort has the study's proportions by default: 465 patients, 229 SCC
+        / 128 ACC / 108 ONB, split 325 / 47 / 93 (train / validation / test),
+        stratified by class. Findings follow the literature's class differences
+        (data-schema/DICTIONARY.md).
 
         Example:
           sinorad simulate --out data/synthetic --seed 7

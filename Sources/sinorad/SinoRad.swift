@@ -9,9 +9,10 @@ struct SinoRad: ParsableCommand {
         commandName: "sinorad",
         abstract: "Run a sinonasal-malignancy MRI study end to end: cohort, Table 1, predictor selection, statistics.",
         discussion: """
-        Start with `sinorad demo`, which simulates the built-in SYNTHETIC cohort and writes
-        Table 1 and the predictor selection to reports/demo/. Bring your own cohort as a CSV
-        described by a variable dictionary (see data-schema/ and docs/).
+        Start with `sinorad demo`: it simulates the built-in SYNTHETIC cohort
+        and writes Table 1 and the predictor selection to reports/demo/. Bring
+        your own cohort as a CSV described by a variable dictionary (see data-
+        schema/ and docs/).
         """,
         version: SinoRadVersion.current,
         subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Stat.self])

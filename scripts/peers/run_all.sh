@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates every reference fixture in Tests/Fixtures/ from the reference tools.
+# Needs .venv-peers (scripts/peers/setup.sh) and R (scripts/peers/setup.sh --with-r).
+# contingency.py takes about 5 minutes (R's FEXACT is retried with larger workspaces).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv-peers/bin/python
+swift build --product sinorad >&2
+# The synthetic cohort is input data written by SinoRad itself (default seed); the expected
+# numbers computed on it come from scipy, R and statsmodels below.
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+.build/debug/sinorad simulate --out "$dir" 2>/dev/null
+cp "$dir/cohort.csv" Tests/Fixtures/synthetic_cohort.csv
+$PY scripts/peers/group_tests.py
+$PY scripts/peers/mnlogit.py
+$PY scripts/peers/synthetic_study.py
+$PY scripts/peers/contingency.py
+python3 scripts/peers/check_schemas.py
+git status --short Tests/Fixtures
