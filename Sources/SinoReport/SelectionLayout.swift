@@ -17,10 +17,11 @@ extension PredictorSelection {
 
     func univariateTable(_ prefix: String) -> Table {
         var table = Table(title: "\(prefix)Univariate analysis (\(cohortText), n = \(patients))",
-                          columns: ["Variable", "Test", "p", "Entered the multivariable model"])
+                          columns: ["Variable", "Test", "Effect size", "p", "Entered the multivariable model"])
         for entry in univariate {
             let entered = entry.selected ? (separating.contains(entry.variable) ? "no (separation)" : "yes") : "no (\(entry.reason))"
-            table.append([entry.label, entry.test ?? "—", NumberFormat.pValue(entry.pValue), entered])
+            let effect = entry.effectSize.map { "\(entry.effectSizeName ?? "") \(NumberFormat.fixed($0, 3))" } ?? "—"
+            table.append([entry.label, entry.test ?? "—", effect, NumberFormat.pValue(entry.pValue), entered])
         }
         table.footnotes = ["Variables with p < \(screeningAlpha) entered the multivariable model; tests chosen as in Table 1."] + warnings
         return table

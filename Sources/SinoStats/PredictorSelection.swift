@@ -21,6 +21,9 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
     public var label: String
     public var test: String?
     public var pValue: Double?
+    /// Cramér's V (categorical), eta² (ANOVA) or epsilon² (Kruskal-Wallis).
+    public var effectSizeName: String?
+    public var effectSize: Double?
     public var selected: Bool
     /// Why the variable was or was not carried forward.
     public var reason: String
@@ -144,7 +147,8 @@ public struct PredictorSelection: Codable, Sendable {
     static func screen(_ row: TableOneVariable, dictionary: VariableDictionary, alpha: Double) -> UnivariateScreen {
         let variable = dictionary.variable(named: row.name)!
         var entry = UnivariateScreen(variable: row.name, label: row.label, test: row.comparison?.test,
-                                     pValue: row.comparison?.pValue, selected: false, reason: "")
+                                     pValue: row.comparison?.pValue, effectSizeName: row.comparison?.effectSizeName,
+                                     effectSize: row.comparison?.effectSize, selected: false, reason: "")
         if !variable.isScreened {
             entry.reason = "excluded from screening by the dictionary (screen: false)"
         } else if let p = row.comparison?.pValue {

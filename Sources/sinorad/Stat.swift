@@ -15,8 +15,9 @@ struct Stat: ParsableCommand {
           sinorad stat anova --group 5.1,4.9,5.0 --group 6.2,5.9,6.4 --group 7.0,6.8,7.3
           sinorad stat kruskal --csv cohort.csv --value adc_mean --by pathology
           sinorad stat mannwhitney --group 1,2,3,4 --group 5,6,7,8,9
+          sinorad stat pairwise --csv cohort.csv --value age --by pathology --test welch --adjust holm
         """,
-        subcommands: [ChiSquare.self, Fisher.self, ANOVA.self, Welch.self, Kruskal.self, MannWhitney.self, Shapiro.self])
+        subcommands: [ChiSquare.self, Fisher.self, ANOVA.self, Welch.self, Kruskal.self, MannWhitney.self, Shapiro.self, Pairwise.self])
 }
 
 /// Data for a contingency-table test: inline ("a,b;c,d") or a cross-tab of two CSV columns.
@@ -238,3 +239,33 @@ extension Stat {
     }
 }
 
+
+extension PairwiseComparisons.Test: ExpressibleByArgument {}
+extension PValueAdjustment.Method: ExpressibleByArgument {}
+
+extension Stat {
+    struct Pairwise: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Post-hoc tests between every pair of groups, with Bonferroni, Holm or Benjamini-Hochberg adjustment.")
+        @OptionGroup var input: GroupInput
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Test per pair: \(PairwiseComparisons.Test.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var test: PairwiseComparisons.Test = .mannWhitneyU
+        @Option(help: "p-value adjustment: \(PValueAdjustment.Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var adjust: PValueAdjustment.Method = .holm
+
+        func run() throws {
+            try SinoRad.guarded {
+                let (groups, names) = try input.groups()
+                let comparisons = try PairwiseComparisons.compare(groups, names: names, test: test, adjustment: adjust)
+                var table = Table(title: "Pairwise \(test.rawValue) tests, \(adjust.rawValue) adjustment",
+                                  columns: ["Pair", "Statistic", "p", "Adjusted p"])
+                for c in comparisons {
+                    table.append(["\(c.groupA) vs \(c.groupB)", String(format: "%.6g", c.statistic),
+                                  String(format: "%.6g", c.pValue), String(format: "%.6g", c.adjustedPValue)])
+                }
+                try output.emit(tables: [table], result: comparisons, title: table.title)
+            }
+        }
+    }
+}
