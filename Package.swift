@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SinoData", targets: ["SinoData"]),
         .library(name: "SinoStats", targets: ["SinoStats"]),
         .library(name: "SinoReport", targets: ["SinoReport"]),
+        .library(name: "SinoForest", targets: ["SinoForest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -18,15 +19,17 @@ let package = Package(
         // MARK: - C libraries (module maps only, no logic)
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
 
         // MARK: - Modules
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
-        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats"]),
+        .target(name: "SinoForest"),
+        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -34,6 +37,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "TestSupport"]),
+        .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
     ]
 )
