@@ -47,3 +47,25 @@ public enum StratifiedSplit {
         return result
     }
 }
+
+extension StratifiedSplit {
+    /// Stratified k-fold assignment (as scikit-learn's StratifiedKFold with shuffling): each
+    /// class's patients are shuffled by `seed` and dealt to folds in turn, so every fold keeps
+    /// the class proportions within one patient. Returns the fold (0..<k) of each patient.
+    public static func folds(labels: [Int], classCount: Int, k: Int, seed: UInt64) throws -> [Int] {
+        let counts = (0..<classCount).map { c in labels.filter { $0 == c }.count }
+        guard k >= 2, let smallest = counts.filter({ $0 > 0 }).min(), smallest >= k else {
+            throw ValidationError(Problem(message: "cannot make \(k) stratified folds: the smallest class has \(counts.filter { $0 > 0 }.min() ?? 0) patient(s)",
+                                          expected: "k between 2 and the size of the smallest class"))
+        }
+        var generator = SeededGenerator(seed: seed)
+        var fold = Array(repeating: 0, count: labels.count)
+        var next = 0
+        for c in 0..<classCount {
+            var members = labels.indices.filter { labels[$0] == c }
+            generator.shuffle(&members)
+            for member in members { fold[member] = next % k; next += 1 }
+        }
+        return fold
+    }
+}
