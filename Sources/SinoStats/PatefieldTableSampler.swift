@@ -1,3 +1,4 @@
+import SinoData
 import Foundation
 
 /// Random two-way tables with fixed margins, uniformly over the hypergeometric (Fisher)
@@ -13,13 +14,13 @@ struct PatefieldTableSampler {
     let rowTotals: [Int]
     let columnTotals: [Int]
     let logFactorials: LogFactorials
-    private var random: Xoshiro256StarStar
+    private var random: SeededGenerator
 
     init(rowTotals: [Int], columnTotals: [Int], logFactorials: LogFactorials, seed: UInt64) {
         self.rowTotals = rowTotals
         self.columnTotals = columnTotals
         self.logFactorials = logFactorials
-        random = Xoshiro256StarStar(seed: seed)
+        random = SeededGenerator(seed: seed)
     }
 
     /// Draws one table and returns R's statistic for it, -sum(log n_ij!).
@@ -94,35 +95,7 @@ struct PatefieldTableSampler {
     }
 }
 
-/// xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64: a small, fast generator so
-/// Monte Carlo p-values are reproducible from a seed on every platform.
-struct Xoshiro256StarStar {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
-
-    init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
-    }
-
-    mutating func next() -> UInt64 {
-        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = s.3 << 45 | s.3 >> 19
-        return result
-    }
-
+extension SeededGenerator {
     /// Uniform on (0, 1]: 53 random bits, never 0 so an inversion search always stops.
     mutating func nextUniform() -> Double {
         Double((next() >> 11) + 1) * 0x1.0p-53
