@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SinoStats", targets: ["SinoStats"]),
         .library(name: "SinoReport", targets: ["SinoReport"]),
         .library(name: "SinoForest", targets: ["SinoForest"]),
+        .library(name: "SinoStudy", targets: ["SinoStudy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -26,10 +27,11 @@ let package = Package(
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
         .target(name: "SinoForest"),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
+        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport", "SinoForest",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
