@@ -28,6 +28,15 @@ public enum SummaryStyle: String, Codable, Sendable {
 /// Per-variable override of the group test.
 public enum TestChoice: String, Codable, Sendable, CaseIterable {
     case auto, chisq, fisher, anova, welch, kruskal
+
+    /// Whether the test can compare classes on a variable of this kind.
+    public func applies(to kind: VariableKind) -> Bool {
+        switch self {
+        case .auto: return true
+        case .chisq, .fisher: return kind != .continuous
+        case .anova, .welch, .kruskal: return kind == .continuous
+        }
+    }
 }
 
 /// One variable of the dictionary: a column of the cohort CSV and everything needed to use it.
@@ -160,6 +169,10 @@ public struct VariableDictionary: Codable, Sendable, Equatable {
         for variable in variables {
             if !seen.insert(variable.name).inserted {
                 add(variable.name, "the variable is defined twice or clashes with the id/label/cohort column", "unique variable names")
+            }
+            if let test = variable.test, !test.applies(to: variable.kind) {
+                add(variable.name, "test '\(test.rawValue)' cannot compare a \(variable.kind.rawValue) variable",
+                    "one of \(TestChoice.allCases.filter { $0.applies(to: variable.kind) }.map(\.rawValue).joined(separator: ", "))")
             }
             switch variable.kind {
             case .continuous:

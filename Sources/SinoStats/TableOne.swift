@@ -98,7 +98,7 @@ public struct TableOne: Codable, Sendable {
             var builder = TableOneBuilder(cohort: part, options: options)
             let variables = part.variables.map { builder.variable($0) }
             table.strata.append(TableOneStratum(name: name, n: part.count, classCounts: part.classCounts, variables: variables))
-            table.warnings += builder.warnings.map { name.map { n in "\(n): " } ?? "" + $0 }
+            table.warnings += builder.warnings.map { (name.map { "\($0): " } ?? "") + $0 }
         }
         return table
     }

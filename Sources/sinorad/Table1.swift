@@ -66,8 +66,11 @@ struct Table1: ParsableCommand {
             guard parts.count == 2, let value = Value(rawValue: parts[1]) else {
                 throw CommandFailure(message: "\(option) \(item): expected NAME=VALUE with a known value")
             }
-            guard data.dictionary.variable(named: parts[0]) != nil else {
+            guard let variable = data.dictionary.variable(named: parts[0]) else {
                 throw CommandFailure(message: "\(option) \(item): no variable '\(parts[0])' in the cohort")
+            }
+            if let test = value as? TestChoice, !test.applies(to: variable.kind) {
+                throw CommandFailure(message: "\(option) \(item): \(test.rawValue) cannot compare a \(variable.kind.rawValue) variable; use \(TestChoice.allCases.filter { $0.applies(to: variable.kind) }.map(\.rawValue).joined(separator: ", "))")
             }
             result[parts[0]] = value
         }
