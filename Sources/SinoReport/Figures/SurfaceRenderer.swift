@@ -3,7 +3,7 @@ import Foundation
 
 /// Runs a drawing on a fresh cairo surface of the requested format and returns the file bytes.
 ///
-/// Output is deterministic: PDF dates are fixed, SVG ids are per document, and PNG is written
+/// Output is deterministic: PDF dates are fixed, SVG ids are renumbered per document, and PNG is written
 /// by cairo without timestamps, so the same figure gives the same bytes on the same system
 /// (font rasterisation can still differ between FreeType versions).
 enum SurfaceRenderer {
@@ -14,7 +14,7 @@ enum SurfaceRenderer {
         let sink = ByteSink()
         let surface = try makeSurface(size: size, format: format, title: title, sink: sink)
         defer { cairo_surface_destroy(surface) }
-        try drawPage(on: surface, size: size, format: format, draw)
+        try drawPage(on: surface, format: format, draw)
         if format == .png {
             try check(cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.pointer))
             return try PNGResolution.stamp(sink.bytes, dotsPerInch: FigureFormat.pngDotsPerInch)
@@ -22,10 +22,10 @@ enum SurfaceRenderer {
         // Vector surfaces emit the document only when finished.
         cairo_surface_finish(surface)
         try check(cairo_surface_status(surface))
-        return sink.bytes
+        return format == .svg ? SVGStableIDs.renumber(sink.bytes) : sink.bytes
     }
 
-    private static func drawPage(on surface: OpaquePointer, size: FigureSize, format: FigureFormat, _ draw: (Canvas) -> Void) throws {
+    private static func drawPage(on surface: OpaquePointer, format: FigureFormat, _ draw: (Canvas) -> Void) throws {
         guard let cr = cairo_create(surface) else { throw FigureError.renderingFailed(path: nil, reason: "cairo_create failed") }
         defer { cairo_destroy(cr) }
         if format == .png {
@@ -34,8 +34,10 @@ enum SurfaceRenderer {
             cairo_scale(cr, scale, scale)
         }
         let canvas = Canvas(context: cr)
-        // An explicit white page: PNG would otherwise be transparent, which journals reject.
-        canvas.fill(PageRect(x: 0, y: 0, width: size.width, height: size.height), color: .white)
+        // An explicit white page over the whole surface (a partly covered last pixel row
+        // would otherwise stay black), and no transparency, which journals reject.
+        canvas.setSource(.white)
+        cairo_paint(cr)
         draw(canvas)
         if let error = canvas.errorText { throw FigureError.renderingFailed(path: nil, reason: error) }
         cairo_surface_flush(surface)
@@ -46,8 +48,9 @@ enum SurfaceRenderer {
         switch format {
         case .png:
             let scale = FigureFormat.pngDotsPerInch / 72
-            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32((size.width * scale).rounded(.up)),
-                                                 Int32((size.height * scale).rounded(.up)))
+            // The tolerance keeps 230.4 pt × 300/72 = 960.0000001 at 960 pixels, not 961.
+            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32((size.width * scale - 1e-6).rounded(.up)),
+                                                 Int32((size.height * scale - 1e-6).rounded(.up)))
         case .svg:
             surface = cairo_svg_surface_create_for_stream(ByteSink.write, sink.pointer, size.width, size.height)
             // Physical units so the SVG imports at column width, not at "pixel" size.
