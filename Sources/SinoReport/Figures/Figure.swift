@@ -1,0 +1,33 @@
+/// Anything that can be drawn as a `Plot`: every figure type renders and writes the same way.
+///
+///     let roc = try ROCFigure(title: "Random forest", curves: curves)
+///     try roc.write(to: "figures/roc.pdf")   // format from the extension
+public protocol Figure: Sendable {
+    var plot: Plot { get }
+}
+
+extension Plot: Figure {
+    public var plot: Plot { self }
+}
+
+extension Figure {
+    /// The figure's file contents in `format`.
+    public func rendered(as format: FigureFormat) throws -> [UInt8] {
+        let plot = self.plot
+        return try SurfaceRenderer.render(size: plot.size, format: format, title: plot.title) { canvas in
+            PlotDrawing(plot: plot, layout: PlotLayout(plot, canvas: canvas)).draw(on: canvas)
+        }
+    }
+
+    /// Renders and writes atomically to `path`; the format comes from the extension unless given.
+    public func write(to path: String, format: FigureFormat? = nil) throws {
+        guard let format = format ?? FigureFormat(path: path) else { throw FigureError.unknownFormat(path: path) }
+        let bytes: [UInt8]
+        do {
+            bytes = try rendered(as: format)
+        } catch FigureError.renderingFailed(_, let reason) {
+            throw FigureError.renderingFailed(path: path, reason: reason)
+        }
+        try AtomicFile.write(bytes, to: path)
+    }
+}
