@@ -8,7 +8,7 @@ dcurves is not in .venv-peers (installing it there would downgrade pandas); put 
     .venv-peers/bin/python -m pip install --no-deps --target /tmp/dcurves-lib dcurves==1.1.7 \
         lifelines==0.30.3 autograd==1.9.1 autograd-gamma==0.5.0 matplotlib==3.11.2 \
         contourpy==1.3.3 cycler==0.12.1 kiwisolver==1.5.1 pillow==13.0.0 pyparsing==3.3.3 \
-        fonttools==4.68.0
+        fonttools==4.68.0 mpmath==1.3.0
 
 Predictions are real: scikit-learn models (logistic regression, Gaussian naive Bayes, shallow
 decision trees) fitted on a stratified train split of iris, wine, breast_cancer and a 3-class
@@ -20,12 +20,18 @@ digits subset, predicting the test split. On the same stored arrays:
 - statsmodels: proportion_confint(method="wilson"), mcnemar (exact; chi-square with and
   without continuity correction), cohens_kappa (kappa, std_kappa, 95% CI), cochrans_q.
 - dcurves: dca net benefit (model, treat all, treat none), one-vs-rest, thresholds 0.01..0.99.
+- High-precision McNemar p-values, to show how far scipy's own p is from the exact value: the
+  exact binomial tail as a Python rational (float(Fraction) rounds once), and the chi-square
+  upper tail (1 df) as mpmath erfc(sqrt(x / 2)) at 40 digits.
 """
 import json
 import os
+from fractions import Fraction
+from math import comb
 import warnings
 
 import dcurves
+import mpmath
 import numpy as np
 import pandas as pd
 import scipy
@@ -185,7 +191,20 @@ def mcnemar_entry(name, b, c, both_right=10, both_wrong=5):
                         ("uncorrected", {"exact": False, "correction": False})):
             r = mcnemar(table, **kw)
             entry[key] = {"statistic": repr(float(r.statistic)), "pvalue": repr(float(r.pvalue))}
+    entry["exact"]["pvalue_rational"] = repr(exact_binomial_p(b, c))
+    if b + c > 0:
+        for key, corr in (("corrected", 1), ("uncorrected", 0)):
+            # At statsmodels' statistic as a double, so only the tail's evaluation differs.
+            x = mpmath.mpf(float(entry[key]["statistic"]))
+            entry[key]["pvalue_mpmath"] = repr(float(mpmath.erfc(mpmath.sqrt(x / 2))))
     return entry
+
+
+def exact_binomial_p(b, c):
+    """min(1, 2 P(X <= min(b, c))), X ~ Binomial(b + c, 1/2), as an exact rational."""
+    n, k = b + c, min(b, c)
+    tail = Fraction(sum(comb(n, i) for i in range(k + 1)), 2 ** n)
+    return float(min(Fraction(1), 2 * tail))
 
 
 def paired_cases(predictions):
@@ -271,13 +290,15 @@ def calibration_toys():
 
 
 def main():
+    mpmath.mp.dps = 40
     cases, predictions = fitted_cases()
     mcnemars, kappas = paired_cases(predictions)
     fixture = {
         "generator": "scripts/peers/metrics.py",
         "versions": {"scikit-learn": sklearn.__version__, "scipy": scipy.__version__,
                      "statsmodels": statsmodels.__version__, "numpy": np.__version__,
-                     "dcurves": dcurves.__version__},
+                     "dcurves": dcurves.__version__,
+                     "mpmath": mpmath.__version__},
         "thresholds": THRESHOLDS,
         "cases": cases,
         "calibration_toys": calibration_toys(),

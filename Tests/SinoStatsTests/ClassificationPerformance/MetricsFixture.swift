@@ -68,12 +68,16 @@ struct MetricsFixture: Decodable, Sendable {
         let uniform, quantile: Bins
     }
 
-    /// statsmodels' statistic and p as Python `repr` strings ("inf", "nan" included).
+    /// statsmodels' statistic and p as Python `repr` strings ("inf", "nan" included), with
+    /// high-precision p-values: the exact binomial tail as a rational rounded once
+    /// (`pvalue_rational`) and mpmath's 40-digit chi-square tail (`pvalue_mpmath`).
     struct McNemarCase: Decodable, Sendable {
         struct Result: Decodable, Sendable {
             let statistic, pvalue: String
+            let pvalueRational, pvalueMpmath: String?
             var statisticValue: Double { Double(statistic)! }
             var pValue: Double { Double(pvalue)! }
+            var highPrecisionP: Double? { (pvalueRational ?? pvalueMpmath).flatMap(Double.init) }
         }
         let name: String
         let b, c: Int
