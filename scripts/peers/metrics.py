@@ -1,14 +1,9 @@
 """Reference numbers for SinoStats' classification-performance statistics
 (Tests/Fixtures/metrics.json).
 
-Run from the repository root:
-    PYTHONPATH=/tmp/dcurves-lib .venv-peers/bin/python scripts/peers/metrics.py
-
-dcurves is not in .venv-peers (installing it there would downgrade pandas); put it beside:
-    .venv-peers/bin/python -m pip install --no-deps --target /tmp/dcurves-lib dcurves==1.1.7 \
-        lifelines==0.30.3 autograd==1.9.1 autograd-gamma==0.5.0 matplotlib==3.11.2 \
-        contourpy==1.3.3 cycler==0.12.1 kiwisolver==1.5.1 pillow==13.0.0 pyparsing==3.3.3 \
-        fonttools==4.68.0 mpmath==1.3.0
+Run from the repository root (scripts/peers/setup.sh puts dcurves and mpmath in
+.venv-peers/dcurves-lib: installed into the venv itself dcurves would downgrade pandas):
+    PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg .venv-peers/bin/python scripts/peers/metrics.py
 
 Predictions are real: scikit-learn models (logistic regression, Gaussian naive Bayes, shallow
 decision trees) fitted on a stratified train split of iris, wine, breast_cancer and a 3-class
