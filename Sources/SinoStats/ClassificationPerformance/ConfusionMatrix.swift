@@ -11,7 +11,8 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     /// Counts, rows = true class, columns = predicted class.
     public let counts: [[Int]]
 
-    /// - Throws: `StatsError.invalidInput` unless `counts` is square (K >= 2) and non-negative.
+    /// - Throws: `StatsError.invalidInput` unless `counts` is square (K >= 2), non-negative and
+    ///   not all zero.
     public init(counts: [[Int]]) throws {
         let k = counts.count
         guard k >= 2, counts.allSatisfy({ $0.count == k }) else {
@@ -20,6 +21,9 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
         }
         guard counts.joined().allSatisfy({ $0 >= 0 }) else {
             throw StatsError.invalidInput("a confusion matrix cannot hold negative counts")
+        }
+        guard counts.joined().contains(where: { $0 > 0 }) else {
+            throw StatsError.invalidInput("the confusion matrix is empty: there are no patients")
         }
         self.counts = counts
     }

@@ -29,8 +29,9 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
         }
         self.classIndex = classIndex
         patients = outcomes.count
-        events = outcomes.filter { $0 }.count
-        points = thresholds.map { Self.point(at: $0, outcomes: outcomes, risks: risks) }
+        let events = outcomes.filter { $0 }.count
+        self.events = events
+        points = thresholds.map { Self.point(at: $0, outcomes: outcomes, risks: risks, events: events) }
     }
 
     /// One curve per class, class k against the rest, on column k of the probabilities.
@@ -45,13 +46,12 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
         }
     }
 
-    static func point(at threshold: Double, outcomes: [Bool], risks: [Double]) -> NetBenefitPoint {
+    static func point(at threshold: Double, outcomes: [Bool], risks: [Double], events: Int) -> NetBenefitPoint {
         var truePositives = 0, falsePositives = 0
         for (outcome, risk) in zip(outcomes, risks) where risk >= threshold {
             if outcome { truePositives += 1 } else { falsePositives += 1 }
         }
         let n = Double(outcomes.count), odds = threshold / (1 - threshold)
-        let events = outcomes.filter { $0 }.count
         func netBenefit(_ tp: Int, _ fp: Int) -> Double { Double(tp) / n - Double(fp) / n * odds }
         return NetBenefitPoint(
             threshold: threshold, truePositives: truePositives, falsePositives: falsePositives,

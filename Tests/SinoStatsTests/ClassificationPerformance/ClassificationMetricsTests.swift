@@ -129,6 +129,7 @@ struct ClassificationMetricsTests {
     @Test func invalidInputsAreRejected() {
         #expect(throws: StatsError.self) { try ConfusionMatrix(counts: [[1, 2], [3]]) }
         #expect(throws: StatsError.self) { try ConfusionMatrix(counts: [[1, -2], [3, 4]]) }
+        #expect(throws: StatsError.self) { try ConfusionMatrix(counts: [[0, 0], [0, 0]]) }
         #expect(throws: StatsError.self) { try ConfusionMatrix(labels: [0, 1], predicted: [0, 3], classCount: 3) }
         #expect(throws: StatsError.self) { try ConfusionMatrix(labels: [0, 1], predicted: [0], classCount: 2) }
         #expect(throws: StatsError.self) { try ConfusionMatrix(labels: [0], probabilities: [[0.5, 1.5]]) }
