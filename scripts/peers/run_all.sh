@@ -15,5 +15,6 @@ $PY scripts/peers/group_tests.py
 $PY scripts/peers/mnlogit.py
 $PY scripts/peers/synthetic_study.py
 $PY scripts/peers/contingency.py
+PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures

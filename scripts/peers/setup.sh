@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-peers
 .venv-peers/bin/pip install -q "scipy==1.17.1" "statsmodels==0.15.0" "scikit-learn==1.9.1" pandas
+# dcurves (decision curves, metrics.py) pins pandas < 3 through lifelines; kept beside the venv
+# (--no-deps) so it cannot change the pandas the other fixtures were made with.
+.venv-peers/bin/pip install -q --no-deps --target .venv-peers/dcurves-lib dcurves==1.1.7 \
+  lifelines==0.30.3 autograd==1.9.1 autograd-gamma==0.5.0 matplotlib==3.11.2 contourpy==1.3.3 \
+  cycler==0.12.1 kiwisolver==1.5.1 pillow==13.0.0 pyparsing==3.3.3 fonttools==4.68.0 mpmath==1.3.0
 if [ "${1:-}" = "--with-r" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core
 fi
