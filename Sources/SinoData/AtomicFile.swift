@@ -1,27 +1,61 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes files so that a reader never sees a half-written one: the content goes to a
-/// temporary file in the same folder, which is then renamed over the destination.
+/// uniquely named temporary file in the same folder (rename(2) is atomic only within one file
+/// system), which then replaces the destination. On failure the temporary file is removed and
+/// the destination is left as it was.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temporary)
-            // POSIX rename replaces the destination atomically (FileManager.replaceItemAt
-            // removes the old file first on Linux, which is not atomic).
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ValidationError(Problem(file: path, message: "cannot write the file: \(error.localizedDescription)"))
-        }
+        try write([UInt8](data), to: path)
     }
 
     public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+        try write(Array(text.utf8), to: path)
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw failure(path, "cannot create the folder \(folder.path)")
+        }
+        var template = Array((folder.path + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw failure(path, String(cString: strerror(errno))) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        do {
+            try writeAll(bytes, to: fd, path: path)
+            // mkstemp creates 0600; outputs are ordinary documents.
+            fchmod(fd, 0o644)
+            guard close(fd) == 0 else { throw failure(path, String(cString: strerror(errno))) }
+            guard rename(temporary, path) == 0 else { throw failure(path, String(cString: strerror(errno))) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure(path, String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    static func failure(_ path: String, _ reason: String) -> ValidationError {
+        ValidationError(Problem(file: path, message: "cannot write the file: \(reason)"))
     }
 }

@@ -74,7 +74,7 @@ struct FigureRenderingTests {
         #expect(throws: FigureError.unknownFormat(path: "/tmp/roc.jpeg")) { try figure.write(to: "/tmp/roc.jpeg") }
     }
 
-    @Test("Writing replaces an existing file and names the file when the folder is missing")
+    @Test("Writing replaces an existing file, creates missing folders, and names the file when it cannot write")
     func writing() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("figure-write-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -86,10 +86,15 @@ struct FigureRenderingTests {
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == figure.rendered(as: .svg))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["cm.svg"])
 
-        let missing = folder.appendingPathComponent("no-such-folder/cm.png").path
-        let error = #expect(throws: FigureError.self) { try figure.write(to: missing) }
-        #expect(error == .writeFailed(path: missing, reason: "No such file or directory"))
-        #expect(error?.description.hasPrefix(missing) == true)
+        let nested = folder.appendingPathComponent("new/folder/cm.png").path
+        try figure.write(to: nested)
+        #expect(FileManager.default.fileExists(atPath: nested))
+
+        // A regular file where a folder should be: the folder cannot be created.
+        let blocked = folder.appendingPathComponent("cm.svg/cm.png").path
+        let error = #expect(throws: FigureError.self) { try figure.write(to: blocked) }
+        #expect(error?.description.hasPrefix(blocked) == true)
+        #expect(error?.description.contains("cannot create the folder") == true)
     }
 }
 

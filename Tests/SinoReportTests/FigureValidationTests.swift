@@ -4,8 +4,8 @@ import Testing
 @Suite("Figure input validation")
 struct FigureValidationTests {
     static func curve(fpr: [Double] = [0, 0.5, 1], tpr: [Double] = [0, 0.8, 1], auc: Double = 0.65,
-                      ci: ClosedRange<Double>? = nil) -> ROCCurve {
-        ROCCurve(label: "ACC", fpr: fpr, tpr: tpr, auc: auc, aucInterval: ci)
+                      ci: ClosedRange<Double>? = nil) -> ROCFigureCurve {
+        ROCFigureCurve(label: "ACC", fpr: fpr, tpr: tpr, auc: auc, aucInterval: ci)
     }
 
     static func message(_ body: () throws -> Void) -> String? {
@@ -53,7 +53,7 @@ struct FigureValidationTests {
     @Test("Calibration: unpaired bins, probabilities or Brier score outside [0, 1]")
     func calibration() {
         func figure(_ predicted: [Double], _ observed: [Double], brier: Double? = nil) throws {
-            _ = try CalibrationFigure(curves: [CalibrationCurve(label: "ONB", meanPredicted: predicted,
+            _ = try CalibrationFigure(curves: [CalibrationFigureCurve(label: "ONB", meanPredicted: predicted,
                                                                 observedFraction: observed, brierScore: brier)])
         }
         #expect(Self.message { try figure([0.1, 0.5], [0.2]) }
@@ -69,7 +69,7 @@ struct FigureValidationTests {
     func decision() {
         func figure(prevalence: Double = 0.3, thresholds: [Double] = [0.1, 0.2], netBenefit: [Double] = [0.2, 0.1]) throws {
             _ = try DecisionCurveFigure(prevalence: prevalence, models: [
-                DecisionCurve(label: "RF", thresholds: thresholds, netBenefit: netBenefit),
+                DecisionFigureCurve(label: "RF", thresholds: thresholds, netBenefit: netBenefit),
             ])
         }
         #expect(Self.message { try figure(prevalence: 0) } == "DecisionCurveFigure: prevalence 0.0 is outside (0, 1)")

@@ -1,6 +1,6 @@
 /// A reliability curve: for bins of predicted probability, the mean prediction and the observed
 /// fraction of positives (e.g. one class versus the rest).
-public struct CalibrationCurve: Equatable, Sendable {
+public struct CalibrationFigureCurve: Equatable, Sendable {
     public var label: String
     /// Mean predicted probability per bin, in 0...1.
     public var meanPredicted: [Double]
@@ -22,23 +22,23 @@ public struct CalibrationCurve: Equatable, Sendable {
 /// `CalibrationDisplay`.
 ///
 ///     let figure = try CalibrationFigure(curves: [
-///         CalibrationCurve(label: "SCC", meanPredicted: [0.1, 0.5, 0.9], observedFraction: [0.05, 0.55, 0.85], brierScore: 0.11),
+///         CalibrationFigureCurve(label: "SCC", meanPredicted: [0.1, 0.5, 0.9], observedFraction: [0.05, 0.55, 0.85], brierScore: 0.11),
 ///     ])
 public struct CalibrationFigure: Figure {
     public let title: String?
-    public let curves: [CalibrationCurve]
+    public let curves: [CalibrationFigureCurve]
     public let size: FigureSize
 
     /// Throws `FigureError.invalidInput` for no curves, unpaired or empty bins, or values
     /// (including the Brier score) outside [0, 1].
-    public init(title: String? = nil, curves: [CalibrationCurve], size: FigureSize = .singleColumn) throws {
+    public init(title: String? = nil, curves: [CalibrationFigureCurve], size: FigureSize = .singleColumn) throws {
         try Self.validate(curves)
         self.title = title
         self.curves = curves
         self.size = size
     }
 
-    private static func validate(_ curves: [CalibrationCurve]) throws {
+    private static func validate(_ curves: [CalibrationFigureCurve]) throws {
         let check = InputCheck(figure: "CalibrationFigure")
         try check.require(!curves.isEmpty, "needs at least one curve")
         for curve in curves {

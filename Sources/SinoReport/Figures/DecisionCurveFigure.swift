@@ -1,7 +1,7 @@
 import Foundation
 
 /// Net benefit of one model across threshold probabilities (decision curve analysis).
-public struct DecisionCurve: Equatable, Sendable {
+public struct DecisionFigureCurve: Equatable, Sendable {
     public var label: String
     /// Threshold probabilities, in [0, 1), increasing.
     public var thresholds: [Double]
@@ -21,18 +21,18 @@ public struct DecisionCurve: Equatable, Sendable {
 /// prevalence), so the steep fall of "Treat all" is clipped instead of flattening the models.
 ///
 ///     let figure = try DecisionCurveFigure(title: "ACC versus rest", prevalence: 0.28, models: [
-///         DecisionCurve(label: "Random forest", thresholds: [0.05, 0.1, 0.2], netBenefit: [0.24, 0.21, 0.17]),
+///         DecisionFigureCurve(label: "Random forest", thresholds: [0.05, 0.1, 0.2], netBenefit: [0.24, 0.21, 0.17]),
 ///     ])
 public struct DecisionCurveFigure: Figure {
     public let title: String?
     /// Prevalence of the outcome, which sets the "Treat all" curve.
     public let prevalence: Double
-    public let models: [DecisionCurve]
+    public let models: [DecisionFigureCurve]
     public let size: FigureSize
 
     /// Throws `FigureError.invalidInput` for no models, a prevalence outside (0, 1), unpaired
     /// or empty curves, thresholds outside [0, 1) or non-finite net benefits.
-    public init(title: String? = nil, prevalence: Double, models: [DecisionCurve], size: FigureSize = .singleColumn) throws {
+    public init(title: String? = nil, prevalence: Double, models: [DecisionFigureCurve], size: FigureSize = .singleColumn) throws {
         try Self.validate(prevalence: prevalence, models: models)
         self.title = title
         self.prevalence = prevalence
@@ -40,7 +40,7 @@ public struct DecisionCurveFigure: Figure {
         self.size = size
     }
 
-    private static func validate(prevalence: Double, models: [DecisionCurve]) throws {
+    private static func validate(prevalence: Double, models: [DecisionFigureCurve]) throws {
         let check = InputCheck(figure: "DecisionCurveFigure")
         try check.require(prevalence > 0 && prevalence < 1, "prevalence \(prevalence) is outside (0, 1)")
         try check.require(!models.isEmpty, "needs at least one model")

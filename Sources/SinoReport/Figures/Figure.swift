@@ -1,3 +1,5 @@
+import SinoData
+
 /// Anything that can be drawn as a `Plot`: every figure type renders and writes the same way.
 ///
 ///     let roc = try ROCFigure(title: "Random forest", curves: curves)
@@ -28,6 +30,10 @@ extension Figure {
         } catch FigureError.renderingFailed(_, let reason) {
             throw FigureError.renderingFailed(path: path, reason: reason)
         }
-        try AtomicFile.write(bytes, to: path)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch let error as ValidationError {
+            throw FigureError.writeFailed(path: path, reason: error.problems.first?.message ?? "\(error)")
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// One receiver operating characteristic curve, e.g. one class versus the rest, or a
 /// micro- or macro-average.
-public struct ROCCurve: Equatable, Sendable {
+public struct ROCFigureCurve: Equatable, Sendable {
     /// How consecutive (fpr, tpr) points are joined.
     public enum Interpolation: String, Codable, Sendable {
         /// Straight segments: exact for an empirical ROC given at every threshold (tied scores
@@ -37,7 +37,7 @@ public struct ROCCurve: Equatable, Sendable {
 /// macro-average curves of one model, or one class across models.
 ///
 ///     let figure = try ROCFigure(title: "Random forest", curves: [
-///         ROCCurve(label: "SCC", fpr: [0, 0.1, 1], tpr: [0, 0.8, 1], auc: 0.85, aucInterval: 0.78...0.91),
+///         ROCFigureCurve(label: "SCC", fpr: [0, 0.1, 1], tpr: [0, 0.8, 1], auc: 0.85, aucInterval: 0.78...0.91),
 ///     ])
 ///     try figure.write(to: "roc.svg")
 ///
@@ -45,19 +45,19 @@ public struct ROCCurve: Equatable, Sendable {
 /// right corner where curves better than chance do not pass.
 public struct ROCFigure: Figure {
     public let title: String?
-    public let curves: [ROCCurve]
+    public let curves: [ROCFigureCurve]
     public let size: FigureSize
 
     /// Throws `FigureError.invalidInput` for no curves, unpaired or empty rates, or rates,
     /// AUCs or interval bounds outside [0, 1].
-    public init(title: String? = nil, curves: [ROCCurve], size: FigureSize = .singleColumn) throws {
+    public init(title: String? = nil, curves: [ROCFigureCurve], size: FigureSize = .singleColumn) throws {
         try Self.validate(curves)
         self.title = title
         self.curves = curves
         self.size = size
     }
 
-    private static func validate(_ curves: [ROCCurve]) throws {
+    private static func validate(_ curves: [ROCFigureCurve]) throws {
         let check = InputCheck(figure: "ROCFigure")
         try check.require(!curves.isEmpty, "needs at least one curve")
         for curve in curves {
