@@ -78,6 +78,7 @@ public struct MulticlassAUC: Codable, Sendable, Equatable {
                 let pair = labels.indices.filter { labels[$0] == a || labels[$0] == b }
                 let aVsB = try BinaryAUC.compute(scores: pair.map { scores[$0][a] }, isCase: pair.map { labels[$0] == a })
                 let bVsA = try BinaryAUC.compute(scores: pair.map { scores[$0][b] }, isCase: pair.map { labels[$0] == b })
+                // Both classes are present, so each side has cases and controls: defined.
                 sum += (aVsB.value! + bVsA.value!) / 2
                 pairs += 1
             }
