@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks SinoRad against the reference tools in the same run and prints the ratios.
-# Needs the release build (make build) and the peers' Python environment (scripts/peers/setup.sh).
+# Needs the release build (make build), the peers' Python environment and R with pROC
+# (scripts/peers/setup.sh --with-r).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bench/table1_select.sh "$@"
+bench/table1_select.sh "$@"
+bench/roc.sh

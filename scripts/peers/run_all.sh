@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every reference fixture in Tests/Fixtures/ from the reference tools.
 # Needs .venv-peers (scripts/peers/setup.sh) and R (scripts/peers/setup.sh --with-r).
-# contingency.py takes about 5 minutes (R's FEXACT is retried with larger workspaces).
+# roc.py takes about 2 minutes (pROC bootstraps); contingency.py about 5 minutes (R's FEXACT is retried with larger workspaces).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv-peers/bin/python
@@ -16,5 +16,6 @@ $PY scripts/peers/mnlogit.py
 $PY scripts/peers/synthetic_study.py
 $PY scripts/peers/contingency.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
+$PY scripts/peers/roc.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
