@@ -15,7 +15,7 @@ struct SinoRad: ParsableCommand {
         schema/ and docs/).
         """,
         version: SinoRadVersion.current,
-        subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Stat.self])
+        subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Stat.self])
 
     /// Runs a command body, turning user-caused errors into one clear message on stderr and exit 1.
     static func guarded(_ body: () throws -> Void) throws {

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import SinoData
+import SinoReport
+import SinoStats
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare models side by side on the same patients: AUCs with DeLong and bootstrap CIs, metrics, paired tests, figures.",
+        discussion: """
+        Reads one or more predictions CSV files (patient_id, cohort, model, p_<class>...;
+        see data-schema/predictions.schema.json), from SinoRad or from any other tool,
+        and the truth from the cohort CSV. Every model must cover the same patients
+        of the chosen cohort.
+
+        For each model: one-vs-rest AUC per class with DeLong 95% CI (as pROC), macro
+        and micro AUC with stratified bootstrap CIs, accuracy, precision, recall,
+        specificity and F1 with Wilson CIs, the confusion matrix, calibration and
+        decision curves. For each pair (or each model against --reference): paired
+        DeLong per class, a paired bootstrap test of the macro-AUC difference, and
+        McNemar (exact and continuity-corrected) on correct calls; Holm adjustment
+        across comparisons.
+
+        Examples:
+          sinorad compare out/predictions.csv --truth data/cohort.csv --cohort test
+          sinorad compare a.csv b.csv --truth data/cohort.csv --cohort test --figures out/figures
+          sinorad compare preds.csv --truth data/cohort.csv --cohort test --reference conventional-extratrees --format json
+        """)
+
+    @Argument(help: "Predictions CSV files (each may hold several models).")
+    var predictions: [String]
+
+    @Option(help: "The cohort CSV with the true classes.")
+    var truth: String
+
+    @Option(help: "Cohort to compare on (train, validation, test); needed when the predictions cover several.")
+    var cohort: String?
+
+    @Option(help: "Compare every model against this one instead of every pair.")
+    var reference: String?
+
+    @Option(help: "Bootstrap replicates for the macro/micro AUC CIs and the paired macro-AUC test.")
+    var bootstrap: Int = 2000
+
+    @Option(help: "Seed of the bootstrap.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write the figures (ROC, confusion matrix, calibration, decision curves) into this folder.")
+    var figures: String?
+
+    @Option(help: "Figure formats, comma-separated: png, svg, pdf.")
+    var figureFormats: String = "png,svg,pdf"
+
+    @Option(help: "Name of the class column in the truth CSV.")
+    var label: String = "pathology"
+
+    @Option(help: "Variable dictionary of the truth CSV ('sinonasal' or a file); only the id, cohort and class columns are used.")
+    var dictionary: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try SinoRad.guarded {
+            guard bootstrap >= 100 else { throw CommandFailure(message: "--bootstrap \(bootstrap): use at least 100 replicates") }
+            let formats = try figureFormats.split(separator: ",").map { text -> FigureFormat in
+                guard let f = FigureFormat(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                    throw CommandFailure(message: "--figure-formats: '\(text)' is not one of png, svg, pdf")
+                }
+                return f
+            }
+            let truthCohort = try loadTruth()
+            var models: [Predictions] = [], sources: [String] = []
+            for path in predictions {
+                for model in try Predictions.read(path: path, classes: truthCohort.classes) {
+                    if let clash = models.first(where: { $0.model == model.model }) {
+                        throw CommandFailure(message: "\(path): model '\(clash.model)' appears in more than one file; rename one of them")
+                    }
+                    models.append(model); sources.append(path)
+                }
+            }
+            let aligned = try AlignedPredictions.align(models, truth: truthCohort, cohort: cohort, sources: sources)
+            var options = EvaluationOptions()
+            options.bootstrap = BootstrapOptions(replicates: bootstrap, confidenceLevel: 0.95, seed: seed)
+            note("comparing \(models.count) model(s) on \(aligned.labels.count) \(aligned.cohort) patients (bootstrap \(bootstrap), seed \(seed))")
+            let result = try ModelComparison.run(aligned, reference: reference, options: options)
+            for m in result.models {
+                for c in m.perClassAUC where c.auc == nil { note("warning: \(m.model): AUC of \(c.className) undefined (\(c.undefinedReason ?? ""))") }
+            }
+            if let figures {
+                let names = try result.writeFigures(to: figures, formats: formats)
+                note("wrote \(names.count) figure(s) to \(figures)")
+            }
+            try output.emit(tables: result.layout(), result: result, title: "Model comparison")
+        }
+    }
+
+    /// The truth cohort: the dictionary when given or when the CSV matches the built-in one,
+    /// otherwise only the id, cohort and class columns are needed.
+    func loadTruth() throws -> Cohort {
+        let table = try CSVTable.read(path: truth)
+        var dictionary: VariableDictionary
+        if let name = self.dictionary {
+            dictionary = try VariableDictionary.named(name)
+        } else if Set(table.header).isSuperset(of: VariableDictionary.sinonasal().variables.map(\.name)) {
+            dictionary = .sinonasal()
+        } else {
+            var inferred = try KindInference.dictionary(for: table, labelColumn: label, classOrder: nil).0
+            inferred.variables = []
+            dictionary = inferred
+        }
+        dictionary.variables = []  // only ids, cohorts and classes matter here
+        return try CohortLoader.load(table: table, dictionary: dictionary, labelColumn: label).cohort
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+struct Conventional: ParsableCommand {
+    func run() throws {}
+}
