@@ -16,6 +16,7 @@ $PY scripts/peers/mnlogit.py
 $PY scripts/peers/synthetic_study.py
 $PY scripts/peers/contingency.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
+$PY scripts/peers/compare_study.py
 $PY scripts/peers/roc.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
