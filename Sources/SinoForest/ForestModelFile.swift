@@ -72,7 +72,8 @@ enum ForestModelFile {
         var oob: [[Double]]? = nil
         var accuracy: Double? = nil
         if header.outOfBagRows > 0 {
-            accuracy = try reader.scalar()
+            let stored: Double = try reader.scalar()
+            accuracy = stored
             let flat: [Double] = try reader.array(header.outOfBagRows * header.classCount)
             oob = (0..<header.outOfBagRows).map { Array(flat[($0 * header.classCount)..<(($0 + 1) * header.classCount)]) }
         }

@@ -41,6 +41,7 @@ private struct ParityFixture: Decodable {
         let shallowExtraTreesAUC: [Double]
     }
     let nEstimators: Int
+    let shallowNEstimators: Int
     let versions: [String: String]
     let datasets: [Dataset]
 }
@@ -81,10 +82,10 @@ struct ScikitLearnParityTests {
         let forest = try Self.meanAUC(data) { RandomForestClassifier(nEstimators: trees, seed: $0) }
         Self.compare("\(name) RandomForest (\(trees) trees)", swift: forest, sklearn: data.randomForestAUC, versions: fixture.versions)
         let shallow = try Self.meanAUC(data) {
-            ExtraTreesClassifier(nEstimators: trees, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
+            ExtraTreesClassifier(nEstimators: fixture.shallowNEstimators, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
                                  minSamplesLeaf: 5, classWeight: .balanced, seed: $0)
         }
-        Self.compare("\(name) shallow ExtraTrees (depth 2, entropy, balanced, leaf 5, 1 feature)",
+        Self.compare("\(name) shallow ExtraTrees (\(fixture.shallowNEstimators) trees, depth 2, entropy, balanced, leaf 5, 1 feature)",
                      swift: shallow, sklearn: data.shallowExtraTreesAUC, versions: fixture.versions)
     }
 
