@@ -13,7 +13,7 @@ struct DepthFirstTreeBuilder<Rule: SplitRule> {
     }
 
     func build(_ set: TreeTrainingSet, rng: inout Xoshiro256StarStar) -> DecisionTree {
-        let workspace = SplitWorkspace(sampleWeights: set.sampleWeights, classCount: set.classCount,
+        let workspace = SplitWorkspace(sampleWeights: set.sampleWeights, labels: set.labels, classCount: set.classCount,
                                        featureCount: set.columns.featureCount, sorting: Rule.self == BestSplitRule.self)
         return set.columns.values.withUnsafeBufferPointer { columns in
             set.labels.withUnsafeBufferPointer { labels in

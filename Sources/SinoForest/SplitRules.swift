@@ -40,8 +40,7 @@ enum RandomSplitRule: SplitRule {
         w.leftCounts.update(repeating: 0)
         var leftSamples = 0
         for i in node.start..<node.end where w.featureValues[i] <= threshold {
-            let s = w.samples[i]
-            w.leftCounts[data.labels[s]] += data.sampleWeights[s]
+            w.leftCounts[w.labels[i]] += w.weights[i]
             leftSamples += 1
         }
         w.offer(feature: feature, threshold: threshold, position: node.start + leftSamples, node: node,
@@ -66,10 +65,7 @@ enum BestSplitRule: SplitRule {
             while p + 1 < node.end && values[p + 1] <= values[p] + featureConstantTolerance { p += 1 }
             p += 1
             guard p < node.end else { break }
-            for i in added..<p {  // move positions added..<p to the left side
-                let s = w.samples[i]
-                w.leftCounts[data.labels[s]] += data.sampleWeights[s]
-            }
+            for i in added..<p { w.leftCounts[w.labels[i]] += w.weights[i] }  // positions added..<p go left
             added = p
             var threshold = values[p - 1] / 2 + values[p] / 2
             if threshold == values[p] || !threshold.isFinite { threshold = values[p - 1] }
@@ -90,6 +86,8 @@ enum BestSplitRule: SplitRule {
         for i in node.start..<node.end {
             w.featureValues[i] = w.sortPairs[i].0
             w.samples[i] = w.sortPairs[i].1
+            w.labels[i] = data.labels[w.samples[i]]
+            w.weights[i] = data.sampleWeights[w.samples[i]]
         }
     }
 }

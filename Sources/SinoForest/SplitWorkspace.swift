@@ -36,6 +36,10 @@ struct SplitRecord {
 final class SplitWorkspace {
     /// Sample indices ordered so that every node's samples are contiguous (sklearn's `samples`).
     let samples: UnsafeMutableBufferPointer<Int>
+    /// Label and weight of samples[i], at position i: kept in node order so that the split
+    /// loops read them contiguously instead of through the sample index.
+    let labels: UnsafeMutableBufferPointer<Int>
+    let weights: UnsafeMutableBufferPointer<Double>
     /// The current feature's value for samples[i], at position i (sklearn's `feature_values`).
     let featureValues: UnsafeMutableBufferPointer<Double>
     /// (value, sample) pairs for the sorting splitter.
@@ -50,11 +54,15 @@ final class SplitWorkspace {
     /// Number of samples in use (those with non-zero weight).
     let activeCount: Int
 
-    init(sampleWeights: [Double], classCount: Int, featureCount: Int, sorting: Bool) {
+    init(sampleWeights: [Double], labels allLabels: [Int], classCount: Int, featureCount: Int, sorting: Bool) {
         let active = sampleWeights.indices.filter { sampleWeights[$0] != 0 }
         activeCount = active.count
         samples = .allocate(capacity: max(1, active.count))
         _ = samples.initialize(from: active)
+        labels = .allocate(capacity: max(1, active.count))
+        _ = labels.initialize(from: active.map { allLabels[$0] })
+        weights = .allocate(capacity: max(1, active.count))
+        _ = weights.initialize(from: active.map { sampleWeights[$0] })
         featureValues = .allocate(capacity: max(1, active.count))
         sortPairs = .allocate(capacity: sorting ? max(1, active.count) : 1)
         nodeCounts = .allocate(capacity: classCount)
@@ -67,8 +75,8 @@ final class SplitWorkspace {
     }
 
     deinit {
-        for buffer in [featureValues, nodeCounts, leftCounts, rightCounts] { buffer.deallocate() }
-        for buffer in [samples, features, constantFeatures] { buffer.deallocate() }
+        for buffer in [featureValues, weights, nodeCounts, leftCounts, rightCounts] { buffer.deallocate() }
+        for buffer in [samples, labels, features, constantFeatures] { buffer.deallocate() }
         sortPairs.deallocate()
     }
 
@@ -77,9 +85,8 @@ final class SplitWorkspace {
         nodeCounts.update(repeating: 0)
         var total = 0.0
         for i in start..<end {
-            let s = samples[i]
-            nodeCounts[data.labels[s]] += data.sampleWeights[s]
-            total += data.sampleWeights[s]
+            nodeCounts[labels[i]] += weights[i]
+            total += weights[i]
         }
         return total
     }
@@ -113,6 +120,8 @@ final class SplitWorkspace {
             } else {
                 right -= 1
                 samples.swapAt(left, right)
+                labels.swapAt(left, right)
+                weights.swapAt(left, right)
             }
         }
         return left

@@ -13,7 +13,7 @@ private struct HandNode {
         let weights = weights ?? y.map { _ in 1 }
         set = TreeTrainingSet(columns: FeatureColumns(rows: x, featureCount: x[0].count), labels: y,
                               classCount: classCount, sampleWeights: weights)
-        workspace = SplitWorkspace(sampleWeights: weights, classCount: classCount, featureCount: x[0].count, sorting: true)
+        workspace = SplitWorkspace(sampleWeights: weights, labels: y, classCount: classCount, featureCount: x[0].count, sorting: true)
     }
 
     /// Splits positions start..<end (all samples by default) with the given rule.
