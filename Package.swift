@@ -26,8 +26,8 @@ let package = Package(
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
         .target(name: "SinoForest"),
-        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
+        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [

@@ -157,6 +157,12 @@ extension Table {
 
     /// A standalone HTML page holding one or more tables.
     public static func htmlPage(title: String, tables: [Table], notes: [String] = []) -> String {
+        htmlPage(title: title, body: notes.map { "<p>\(htmlEscape($0))</p>" }.joined(separator: "\n") + "\n"
+                 + tables.map { $0.html() }.joined(separator: "\n"))
+    }
+
+    /// A standalone HTML page around `body` (already HTML), with the table and figure styles.
+    public static func htmlPage(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(htmlEscape(title))</title>
@@ -171,9 +177,10 @@ extension Table {
         table.sinorad tr.heading th, table.sinorad tr.section th { font-weight: bold; }
         table.sinorad tr.indented th { padding-left: 2em; }
         table.sinorad tfoot td { text-align: left; font-size: 0.85em; color: #555; }
+        div.figures { display: flex; flex-wrap: wrap; gap: 1em; }
+        figure { margin: 0; } figcaption { font-size: 0.8em; color: #555; text-align: center; }
         </style></head><body>
-        \(notes.map { "<p>\(htmlEscape($0))</p>" }.joined(separator: "\n"))
-        \(tables.map { $0.html() }.joined(separator: "\n"))
+        \(body)
         </body></html>
 
         """

@@ -17,18 +17,19 @@ struct SinoRad: ParsableCommand {
         version: SinoRadVersion.current,
         subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Stat.self])
 
-    /// Runs a command body, turning user-caused errors into one clear message on stderr and exit 1.
+    /// Runs a command body, turning every error it raises (bad input, a failed fit, an
+    /// unreadable model file, a figure that cannot be written) into one clear message on
+    /// stderr and exit status 1. Outputs are written atomically, so nothing half-written remains.
     static func guarded(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as SinoData.ValidationError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as StatsError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
         } catch let error as CommandFailure {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

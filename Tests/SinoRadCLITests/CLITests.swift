@@ -189,19 +189,116 @@ struct CLITests {
         #expect(bad.status == 1 && bad.stderr.contains("row 1, column 2"))
     }
 
-    @Test("demo writes the report, and the same seed writes identical tables")
+    @Test("demo writes the report; the same seed writes identical tables, predictions and figures")
     func demo() throws {
         let a = try SinoRadCommand.temporaryFolder("demoA"), b = try SinoRadCommand.temporaryFolder("demoB")
         for folder in [a, b] {
             let result = try SinoRadCommand.run(["demo", "--out", folder.path])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        for file in ["report.md", "index.html", "select.json", "tables/table1.tex", "tables/table1_by_cohort.csv", "tables/multivariable.md"] {
-            let left = try String(contentsOf: a.appendingPathComponent(file), encoding: .utf8)
-            let right = try String(contentsOf: b.appendingPathComponent(file), encoding: .utf8)
+        for file in ["report.md", "index.html", "select.json", "tables/table1.tex", "tables/table1_by_cohort.csv", "tables/multivariable.md",
+                     "tables/cv_extratrees.md", "tables/performance_test.md", "tables/paired_validation.tex", "predictions/conventional.csv",
+                     "figures/test/roc_conventional-extratrees.svg", "figures/test/confusion_conventional-logistic.png",
+                     "figures/validation/decision_acc.pdf"] {
+            let left = try Data(contentsOf: a.appendingPathComponent(file)), right = try Data(contentsOf: b.appendingPathComponent(file))
             #expect(left == right, "\(file) differs between two runs")
         }
         let html = try String(contentsOf: a.appendingPathComponent("index.html"), encoding: .utf8)
-        #expect(html.contains("SYNTHETIC") && html.components(separatedBy: "<table").count - 1 == 5)
+        #expect(html.contains("SYNTHETIC") && html.components(separatedBy: "<table").count - 1 == 12)
+        #expect(html.contains("src=\"data:image/png;base64,"))
     }
+
+    @Test("conventional: trains, predicts every patient, and a saved model predicts identically")
+    func conventional() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let out = folder.appendingPathComponent("model")
+        let trained = try SinoRadCommand.run(["conventional", "--cohort", cohort, "--predictors", "t2_signal,intracranial_invasion",
+                                              "--trees", "50", "--out-dir", out.path])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("chosen: max_depth="))
+        let predictions = try CSVTableLines(out.appendingPathComponent("predictions.csv"))
+        #expect(predictions.count == 466)
+        let again = folder.appendingPathComponent("again")
+        let loaded = try SinoRadCommand.run(["conventional", "--cohort", cohort, "--model", out.appendingPathComponent("model.json").path, "--out-dir", again.path])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(try Data(contentsOf: again.appendingPathComponent("predictions.csv")) == Data(contentsOf: out.appendingPathComponent("predictions.csv")))
+    }
+
+    @Test("conventional: an unknown model file, a wrong version and a truncated forest are clear errors")
+    func badModelFiles() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let model = folder.appendingPathComponent("model")
+        #expect(try SinoRadCommand.run(["conventional", "--cohort", cohort, "--predictors", "t2_signal", "--trees", "10", "--out-dir", model.path]).status == 0)
+        let json = model.appendingPathComponent("model.json")
+        let original = try String(contentsOf: json, encoding: .utf8)
+        let cases: [(String, String)] = [
+            (original.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 9"), "version 9 is not supported"),
+            (original.replacingOccurrences(of: "sinorad-conventional", with: "keras-h5"), "unknown model format 'keras-h5'"),
+            ("not json", "not a JSON model file"),
+        ]
+        for (text, message) in cases {
+            try text.write(to: json, atomically: true, encoding: .utf8)
+            let result = try SinoRadCommand.run(["conventional", "--cohort", cohort, "--model", json.path, "--out-dir", folder.appendingPathComponent("x").path])
+            #expect(result.status == 1 && result.stderr.contains(message), "\(result.stderr)")
+        }
+        try original.write(to: json, atomically: true, encoding: .utf8)
+        let forest = model.appendingPathComponent("model.forest")
+        try Data(try Data(contentsOf: forest).prefix(40)).write(to: forest)
+        let truncated = try SinoRadCommand.run(["conventional", "--cohort", cohort, "--model", json.path, "--out-dir", folder.appendingPathComponent("y").path])
+        #expect(truncated.status == 1 && truncated.stderr.contains("model.forest") && truncated.stderr.contains("truncated"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("y/predictions.csv").path))
+    }
+
+    @Test("compare: bad predictions (sum off, duplicate row, missing patients) are clear errors with no output")
+    func compareBadInput() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let predictions = Fixtures.url("synthetic_predictions.csv").path
+        var lines = try String(contentsOfFile: predictions, encoding: .utf8).split(separator: "\n").map(String.init)
+        let testRows = lines.indices.filter { lines[$0].contains(",test,logistic-t2,") }
+        let out = folder.appendingPathComponent("cmp.md").path
+
+        var sum = lines
+        sum[testRows[0]] = sum[testRows[0]].split(separator: ",").prefix(3).joined(separator: ",") + ",0.5,0.5,0.5"
+        let sumPath = folder.appendingPathComponent("sum.csv").path
+        try sum.joined(separator: "\n").write(toFile: sumPath, atomically: true, encoding: .utf8)
+        let a = try SinoRadCommand.run(["compare", sumPath, "--truth", cohort, "--cohort", "test", "--out", out])
+        #expect(a.status == 1 && a.stderr.contains("sum to 1.5") && a.stderr.contains("within 0.001"))
+
+        var duplicate = lines
+        duplicate.append(lines[testRows[1]])
+        let duplicatePath = folder.appendingPathComponent("dup.csv").path
+        try duplicate.joined(separator: "\n").write(toFile: duplicatePath, atomically: true, encoding: .utf8)
+        let b = try SinoRadCommand.run(["compare", duplicatePath, "--truth", cohort, "--cohort", "test", "--out", out])
+        #expect(b.status == 1 && b.stderr.contains("duplicate row"))
+
+        let missingId = lines[testRows[2]].split(separator: ",")[0]
+        lines.remove(at: testRows[2])
+        let missingPath = folder.appendingPathComponent("missing.csv").path
+        try lines.joined(separator: "\n").write(toFile: missingPath, atomically: true, encoding: .utf8)
+        let c = try SinoRadCommand.run(["compare", missingPath, "--truth", cohort, "--cohort", "test", "--out", out])
+        #expect(c.status == 1 && c.stderr.contains("missing \(missingId)"), "\(c.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("compare: a class absent from the cohort gets an undefined AUC, reported; the run still succeeds")
+    func compareAbsentClass() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let truthRows = try String(contentsOfFile: cohort, encoding: .utf8).split(separator: "\n").map(String.init)
+        let onb = Set(truthRows.filter { $0.contains(",test,ONB,") }.map { String($0.split(separator: ",")[0]) })
+        let rows = try String(contentsOf: Fixtures.url("synthetic_predictions.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let kept = [rows[0]] + rows.dropFirst().filter { $0.contains(",test,") && !onb.contains(String($0.split(separator: ",")[0])) }
+        let path = folder.appendingPathComponent("noonb.csv").path
+        try kept.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try SinoRadCommand.run(["compare", path, "--truth", cohort, "--format", "json", "--bootstrap", "200"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("AUC of ONB undefined"))
+        let models = try json(result.stdout)["models"] as! [[String: Any]]
+        let onbAUC = (models[0]["perClassAUC"] as! [[String: Any]])[2]
+        #expect(onbAUC["auc"] == nil && onbAUC["undefinedReason"] != nil)
+    }
+}
+
+/// Lines of a text file, for counting rows.
+func CSVTableLines(_ url: URL) throws -> [Substring] {
+    try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
 }
