@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SinoReport", targets: ["SinoReport"]),
         .library(name: "SinoForest", targets: ["SinoForest"]),
         .library(name: "SinoStudy", targets: ["SinoStudy"]),
+        .library(name: "SinoNet", targets: ["SinoNet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -25,7 +26,8 @@ let package = Package(
         // MARK: - Modules
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
-        .target(name: "SinoForest"),
+        .target(name: "SinoForest", exclude: ["README.md"]),
+        .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
         .executableTarget(
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "TestSupport"]),
+        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
     ]
