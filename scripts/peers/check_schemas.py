@@ -12,10 +12,14 @@
 - the JSON outputs of the sinorad binary (--sinorad PATH, default .build/debug/sinorad; skipped
   with a message when it does not exist): it simulates a cohort into a temporary folder, runs
   table1, select, stat and demo with --format json, and validates each output against
-  table1.schema.json, selection.schema.json or stat.schema.json, plus cross-field rules a schema
-  cannot express (one entry per class, counts that add up); then checks that deliberately
-  broken copies (a p-value as a string, a missing required key, null for an absent optional,
-  ...) are rejected.
+  table1.schema.json, selection.schema.json or stat.schema.json; runs compare --format json on
+  Tests/Fixtures/synthetic_predictions.csv (all pairs, --reference logistic, and the test
+  patients without ONB so that AUCs are undefined) against comparison.schema.json, and
+  conventional (extratrees, randomforest, logistic) against conventional.schema.json (its
+  cv.json and model.json); plus cross-field rules a schema cannot express (one entry per
+  class, counts that add up, model.json's model equal to cv.json); then checks that
+  deliberately broken copies (a p-value as a string, a missing required key, null for an
+  absent optional, an AUC above 1, ...) are rejected.
 
 Prints what it checked; exits 1 on any failure.
 
@@ -29,8 +33,10 @@ import argparse, copy, csv, importlib.metadata, json, subprocess, sys, tempfile
 from pathlib import Path
 
 import jsonschema
+from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parents[2] / "data-schema"
+FIXTURES = ROOT.parent / "Tests" / "Fixtures"
 NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 NAME = r"^\S(.*\S)?$"
 failures = 0
@@ -59,9 +65,20 @@ def read_csv(path):
     return header, [dict(zip(header, row)) for row in rows]
 
 
+def schema_registry():
+    """Every data-schema/*.json with an $id, so that one schema can $ref another
+    (conventional.schema.json uses selection.schema.json#/$defs/fit)."""
+    resources = []
+    for path in sorted(ROOT.glob("*.json")):
+        doc = load_json(path)
+        if isinstance(doc, dict) and "$id" in doc:
+            resources.append((doc["$id"], Resource.from_contents(doc)))
+    return Registry().with_resources(resources)
+
+
 def validator(schema):
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(schema, registry=schema_registry())
 
 
 def short_message(error):
@@ -190,7 +207,8 @@ def check_rows(path, schemas, d):
 # ---------------------------------------------------------------------------------------------
 # JSON outputs of the sinorad binary
 
-OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json"}
+OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
+                  "comparison": "comparison.schema.json", "conventional": "conventional.schema.json"}
 
 
 def run_sinorad(binary, argv, cwd):
@@ -288,7 +306,131 @@ def stat_problems(r):
     return []
 
 
-CROSS_CHECKS = {"table1": table1_problems, "selection": selection_problems, "stat": stat_problems}
+def auc_value(outcome):
+    """The AUC of an AUCOutcome ({"defined": {"_0": x}} or {"undefined": {"reason": ...}}), or None."""
+    return outcome["defined"]["_0"] if "defined" in outcome else None
+
+
+def comparison_problems(c):
+    """Rules of ModelComparison that JSON Schema cannot express: one entry per class everywhere,
+    counts that add up, the same AUC wherever it is repeated, adjusted p >= raw p."""
+    k, n, problems = len(c["classes"]), c["patients"], []
+    names = [m["model"] for m in c["models"]]
+    if len(set(names)) != len(names):
+        problems.append(f"model names repeat: {names}")
+    for m in c["models"]:
+        where = m["model"]
+        if m["classes"] != c["classes"] or m["cohort"] != c["cohort"] or m["patients"] != n:
+            problems.append(f"{where}: classes / cohort / patients differ from the top level")
+        per_class = {"perClassAUC": m["perClassAUC"], "auc.perClass": m["auc"]["perClass"], "auc.prevalence": m["auc"]["prevalence"],
+                     "metrics.perClass": m["metrics"]["perClass"], "calibration.classes": m["calibration"]["classes"],
+                     "decisionCurves": m["decisionCurves"], "rocCurves": m["rocCurves"]}
+        for key, items in per_class.items():
+            if len(items) != k:
+                problems.append(f"{where}: {len(items)} {key} entries for {k} classes")
+        if any(len(items) != k for items in per_class.values()):
+            continue
+        prevalence = m["auc"]["prevalence"]
+        if sum(prevalence) != n:
+            problems.append(f"{where}: prevalence {prevalence} does not add up to {n} patients")
+        counts = m["metrics"]["confusion"]["counts"]
+        if len(counts) != k or any(len(row) != k for row in counts) or [sum(row) for row in counts] != prevalence:
+            problems.append(f"{where}: confusion matrix is not {k} x {k} with rows adding up to the prevalence")
+        if m["metrics"]["accuracy"]["total"] != n or m["metrics"]["accuracy"]["count"] != sum(counts[i][i] for i in range(min(k, len(counts)))):
+            problems.append(f"{where}: accuracy is not the diagonal over {n} patients")
+        undefined = [i for i, o in enumerate(m["auc"]["perClass"]) if auc_value(o) is None]
+        if m["auc"]["averagedOverDefinedClassesOnly"] != bool(undefined):
+            problems.append(f"{where}: averagedOverDefinedClassesOnly does not match the undefined classes {undefined}")
+        if "aucBootstrap" in m and m["aucBootstrap"]["undefinedClasses"] != undefined:
+            problems.append(f"{where}: aucBootstrap.undefinedClasses differ from the undefined per-class AUCs {undefined}")
+        for i, (name, entry, outcome, roc) in enumerate(zip(c["classes"], m["perClassAUC"], m["auc"]["perClass"], m["rocCurves"])):
+            value = auc_value(outcome)
+            if entry["className"] != name:
+                problems.append(f"{where}: perClassAUC[{i}] is '{entry['className']}', not '{name}'")
+            if (value is None) != ("auc" not in entry) or (value is not None and abs(value - entry["auc"]) > 1e-12):
+                problems.append(f"{where}/{name}: perClassAUC.auc differs from auc.perClass")
+            if (roc is None) != (value is None):
+                problems.append(f"{where}/{name}: rocCurves entry is {'null' if roc is None else 'present'} but the AUC is {'undefined' if value is None else 'defined'}")
+            if "delong" in entry and (entry["delong"]["caseCount"] != prevalence[i] or entry["delong"]["caseCount"] + entry["delong"]["controlCount"] != n):
+                problems.append(f"{where}/{name}: DeLong case/control counts differ from the prevalence")
+        for i, metrics in enumerate(m["metrics"]["perClass"]):
+            if metrics["classIndex"] != i or metrics["support"] != prevalence[i] or sum(metrics["counts"].values()) != n:
+                problems.append(f"{where}: metrics.perClass[{i}] index, support or counts do not add up")
+        for i, curve in enumerate(m["decisionCurves"]):
+            if curve.get("classIndex") != i or curve["patients"] != n or curve["events"] != prevalence[i]:
+                problems.append(f"{where}: decisionCurves[{i}] index, patients or events are wrong")
+        for i, curve in enumerate(m["calibration"]["classes"]):
+            if sum(b["count"] for b in curve["bins"]) != n or sum(b["positives"] for b in curve["bins"]) != prevalence[i]:
+                problems.append(f"{where}: calibration.classes[{i}] bins do not add up to the patients / events")
+        for label, roc in [(f"rocCurves[{i}]", r) for i, r in enumerate(m["rocCurves"]) if r] + [("microROC", m.get("microROC"))]:
+            if roc is None:
+                continue
+            fpr, tpr, thr = roc["falsePositiveRates"], roc["truePositiveRates"], roc["thresholds"]
+            if not len(fpr) == len(tpr) == len(thr):
+                problems.append(f"{where}: {label} arrays differ in length")
+            elif fpr[0] != 0 or tpr[0] != 0 or fpr[-1] != 1 or tpr[-1] != 1 or fpr != sorted(fpr) or tpr != sorted(tpr) \
+                    or thr[1:] != sorted(thr[1:], reverse=True):
+                problems.append(f"{where}: {label} is not a ROC curve from (0, 0) to (1, 1) with descending thresholds")
+    for comparison in c["comparisons"]:
+        where = f"{comparison['modelA']} vs {comparison['modelB']}"
+        if comparison["modelA"] not in names or comparison["modelB"] not in names or comparison["modelA"] == comparison["modelB"]:
+            problems.append(f"{where}: not a pair of the models")
+        if [t["className"] for t in comparison["perClass"]] != c["classes"]:
+            problems.append(f"{where}: perClass does not follow the classes")
+        pairs = [(t["delong"]["pValue"], t["adjustedPValue"]) for t in comparison["perClass"] if "delong" in t]
+        if "macroAUC" in comparison:
+            pairs.append((comparison["macroAUC"]["pValue"], comparison["macroAdjustedPValue"]))
+        pairs.append((comparison["mcnemarExact"]["pValue"], comparison["mcnemarAdjustedPValue"]))
+        if any(adjusted < raw - 1e-12 for raw, adjusted in pairs):
+            problems.append(f"{where}: an adjusted p-value is below its raw p-value")
+        if "mcnemarCorrected" in comparison and (comparison["mcnemarCorrected"]["b"], comparison["mcnemarCorrected"]["c"]) != (comparison["mcnemarExact"]["b"], comparison["mcnemarExact"]["c"]):
+            problems.append(f"{where}: the two McNemar tests count different discordant pairs")
+    return problems
+
+
+def conventional_problems(doc, cv=None):
+    """Rules of ConventionalResult (cv.json) and of model.json that JSON Schema cannot express."""
+    problems = []
+    result = doc["model"] if "format" in doc else doc
+    encoder = result["encoder"]
+    if encoder["variables"] != result["predictors"]:
+        problems.append("encoder.variables differ from predictors")
+    if sorted(encoder["imputation"]) != sorted(result["predictors"]):
+        problems.append("encoder.imputation is not keyed by the predictors")
+    if any(f["variable"] not in result["predictors"] for f in encoder["features"]):
+        problems.append("an encoder feature comes from a variable that is not a predictor")
+    if result["modelName"] != f"conventional-{result['classifier']}":
+        problems.append("modelName is not conventional-<classifier>")
+    if result["classifier"] != "logistic":
+        names = [f["name"] for f in encoder["features"]]
+        if sorted(result["importances"]) != sorted(names):
+            problems.append("importances are not keyed by the encoder's feature names")
+        elif abs(sum(result["importances"].values()) - 1) > 1e-9 and any(result["importances"].values()):
+            problems.append("importances do not add up to 1")
+        if any(len(g["foldScores"]) != result["folds"] for g in result["grid"]):
+            problems.append("a grid entry does not have one score per fold")
+        means = [g.get("mean") for g in result["grid"]]
+        defined = [x for x in means if x is not None]
+        if defined:
+            best = means.index(max(defined))
+            if result["grid"][best]["parameters"] != result["chosen"]:
+                problems.append("chosen is not the first grid setting with the best mean")
+            if result.get("crossValidatedMacroAUC") != means[best]:
+                problems.append("crossValidatedMacroAUC differs from the chosen setting's mean")
+    if "format" in doc:
+        if cv is not None and doc["model"] != cv:
+            problems.append("model.json's model differs from cv.json")
+        if "logistic" in doc:
+            fit = doc["logistic"]
+            if fit["classCount"] != len(result["classes"]) or len(fit["featureNames"]) != len(encoder["features"]) + fit["addIntercept"]:
+                problems.append("logistic fit classCount / featureNames do not match the classes / encoder features")
+            if fit["observations"] != result["trainingPatients"]:
+                problems.append("logistic fit observations differ from trainingPatients")
+    return problems
+
+
+CROSS_CHECKS = {"table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
+                "comparison": comparison_problems, "conventional": conventional_problems}
 
 
 def output_runs(data, examples):
@@ -318,6 +460,47 @@ def output_runs(data, examples):
         ("stat shapiro", "stat", ["stat", "shapiro", "--group", "1,2,3,4,7,9", "--format", "json"]),
         ("stat pairwise", "stat", ["stat", "pairwise", "--csv", cohort, "--value", "age", "--by", "pathology", "--format", "json"]),
     ]
+
+
+def without_class(predictions, truth, cohort, label, out):
+    """The rows of `predictions` of `cohort` whose patient's class (in `truth`) is not `label`
+    (as CLITests.compareAbsentClass): a comparison in which that class has no case."""
+    _, truth_rows = read_csv(truth)
+    classes = {row["patient_id"]: row["pathology"] for row in truth_rows}
+    with open(predictions, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    kept = [rows[0]] + [r for r in rows[1:] if r and r[1] == cohort and classes.get(r[0]) != label]
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(kept)
+    return out
+
+
+def model_runs(tmp):
+    """(what, schema key, sinorad arguments or None, file to read or None) for compare and
+    conventional; a file after arguments is read once the command has run."""
+    predictions, truth = FIXTURES / "synthetic_predictions.csv", FIXTURES / "synthetic_cohort.csv"
+    if not predictions.is_file() or not truth.is_file():
+        fail(f"compare / conventional checks not run: {predictions} or {truth} is missing")
+        return []
+    compare = ["compare", str(predictions), "--truth", str(truth), "--cohort", "test", "--format", "json", "--bootstrap", "200"]
+    no_onb = without_class(predictions, truth, "test", "ONB", tmp / "predictions_no_onb.csv")
+    runs = [
+        ("compare", "comparison", compare, None),
+        ("compare --reference logistic", "comparison", compare + ["--reference", "logistic"], None),
+        ("compare, test patients without ONB (undefined AUCs)", "comparison",
+         ["compare", str(no_onb), "--truth", str(truth), "--cohort", "test", "--format", "json", "--bootstrap", "200"], None),
+    ]
+    for classifier, cohort, predictors in [("extratrees", truth, "t2_signal,intracranial_invasion"),
+                                           ("randomforest", truth, "t2_signal,intracranial_invasion"),
+                                           ("logistic", truth, "t2_signal,intracranial_invasion"),
+                                           ("extratrees", tmp / "data" / "cohort.csv", "t2_signal,adc_mean,bone_change")]:
+        what = f"conventional {classifier}" + ("" if cohort == truth else f" {predictors} (simulated cohort)")
+        out = tmp / "conventional" / f"{classifier}-{len(runs)}"
+        argv = ["conventional", "--cohort", str(cohort), "--predictors", predictors, "--classifier", classifier,
+                "--trees", "20", "--out-dir", str(out)]
+        runs += [(f"{what} cv.json", "conventional", argv, out / "cv.json"),
+                 (f"{what} model.json", "conventional", None, out / "model.json")]
+    return runs
 
 
 def first(items, test):
@@ -370,6 +553,64 @@ def broken_copies(outputs):
     case("stat", "Fisher with a statistic", fisher, lambda d: d.update(statistic=1.0))
     case("stat", "unknown test name", fisher, lambda d: d.update(test="Barnard's test"))
     case("stat", "null statistic", chi, lambda d: d.update(statistic=None))
+
+    cmp, absent = outputs["compare"], outputs["compare, test patients without ONB (undefined AUCs)"]
+    model = lambda d: d["models"][0]
+    pair = lambda d: d["comparisons"][0]
+    delong_test = lambda d: first(pair(d)["perClass"], lambda t: "delong" in t)
+    case("comparison", "DeLong paired pValue as a string", cmp, lambda d: delong_test(d)["delong"].update(pValue=str(delong_test(d)["delong"]["pValue"])))
+    case("comparison", "macro-AUC bootstrap pValue as a string", cmp, lambda d: pair(d)["macroAUC"].update(pValue="0.03"))
+    case("comparison", "exact McNemar pValue above 1", cmp, lambda d: pair(d)["mcnemarExact"].update(pValue=1.2))
+    case("comparison", "missing required key models", cmp, lambda d: d.pop("models"))
+    case("comparison", "missing required key metrics", cmp, lambda d: model(d).pop("metrics"))
+    case("comparison", "missing required key caseCount in a DeLong interval", cmp, lambda d: model(d)["perClassAUC"][0]["delong"].pop("caseCount"))
+    case("comparison", "per-class AUC above 1", cmp, lambda d: model(d)["perClassAUC"][0].update(auc=1.02))
+    case("comparison", "AUCOutcome value above 1", cmp, lambda d: model(d)["auc"]["micro"]["defined"].update(_0=1.5))
+    case("comparison", "macro AUC above 1", cmp, lambda d: model(d)["auc"].update(macro=1.0001))
+    case("comparison", "DeLong upper bound above 1", cmp, lambda d: model(d)["perClassAUC"][0]["delong"].update(upper=1.01))
+    case("comparison", "bootstrap macro estimate above 1", cmp, lambda d: model(d)["aucBootstrap"]["macro"].update(estimate=1.3))
+    case("comparison", "AUCOutcome as a plain number", cmp, lambda d: model(d)["auc"].update(oneVsOne=0.81))
+    case("comparison", "AUCOutcome with both cases", cmp, lambda d: model(d)["auc"]["micro"].update(undefined={"reason": "x"}))
+    case("comparison", "AUCOutcome defined without _0", cmp, lambda d: model(d)["auc"]["micro"].update(defined={"value": 0.8}))
+    case("comparison", "null for an absent optional (macro AUC)", cmp, lambda d: model(d)["auc"].update(weighted=None))
+    case("comparison", "class AUC with both delong and undefinedReason", cmp, lambda d: model(d)["perClassAUC"][0].update(undefinedReason="x"))
+    case("comparison", "aucBootstrap and aucBootstrapUndefinedReason together", cmp, lambda d: model(d).update(aucBootstrapUndefinedReason="x"))
+    case("comparison", "macroAUC without macroAdjustedPValue", cmp, lambda d: pair(d).pop("macroAdjustedPValue"))
+    case("comparison", "DeLong test without adjustedPValue", cmp, lambda d: delong_test(d).pop("adjustedPValue"))
+    case("comparison", "mcnemarExact with the corrected method", cmp, lambda d: pair(d)["mcnemarExact"].update(method=pair(d)["mcnemarCorrected"]["method"]))
+    case("comparison", "ROC curve starting at a finite threshold", cmp, lambda d: model(d)["rocCurves"][0]["thresholds"].__setitem__(0, 1.0))
+    case("comparison", "ROC true positive rate \"NaN\"", cmp, lambda d: model(d)["rocCurves"][0]["truePositiveRates"].__setitem__(1, "NaN"))
+    case("comparison", "Wilson interval with another method", cmp, lambda d: model(d)["metrics"]["accuracy"]["interval"].update(method="Clopper-Pearson"))
+    case("comparison", "weighted average with a specificity", cmp, lambda d: model(d)["metrics"]["weighted"].update(specificity=0.8))
+    case("comparison", "treatNone not 0", cmp, lambda d: model(d)["decisionCurves"][0]["points"][0].update(treatNone=0.1))
+    case("comparison", "unknown key in a model", cmp, lambda d: model(d).update(brier=0.1))
+    undefined_recall = lambda d: first(model(d)["metrics"]["perClass"], lambda m: "undefinedReason" in m["recall"])["recall"]
+    case("comparison", "undefined proportion with a value", absent, lambda d: undefined_recall(d).update(value=0.0))
+    case("comparison", "undefined proportion with total > 0", absent, lambda d: undefined_recall(d).update(total=3))
+    case("comparison", "undefined class AUC with a DeLong interval", absent,
+         lambda d: model(d)["perClassAUC"][2].update(delong=copy.deepcopy(model(d)["perClassAUC"][0]["delong"])))
+    case("comparison", "undefined AUCOutcome without a reason", absent, lambda d: model(d)["auc"]["perClass"][2]["undefined"].pop("reason"))
+
+    cv, forest, logistic = (outputs[f"conventional {c}"] for c in ("extratrees cv.json", "extratrees model.json", "logistic model.json"))
+    case("conventional", "cv.json missing required key encoder", cv, lambda d: d.pop("encoder"))
+    case("conventional", "cv.json crossValidatedMacroAUC as a string", cv, lambda d: d.update(crossValidatedMacroAUC=str(d["crossValidatedMacroAUC"])))
+    case("conventional", "cv.json fold score (an AUC) above 1", cv, lambda d: d["grid"][0]["foldScores"].__setitem__(0, 1.2))
+    case("conventional", "cv.json mean AUC above 1", cv, lambda d: d["grid"][0].update(mean=1.5))
+    case("conventional", "cv.json unknown classifier", cv, lambda d: d.update(classifier="svm"))
+    case("conventional", "cv.json forest without chosen", cv, lambda d: d.pop("chosen"))
+    case("conventional", "cv.json null for an absent optional (maxDepth None)", cv, lambda d: d["chosen"].update(maxDepth=None))
+    case("conventional", "cv.json maxFeatures 0.5", cv, lambda d: d["chosen"].update(maxFeatures=0.5))
+    case("conventional", "cv.json feature level as a string", cv, lambda d: d["encoder"]["features"][0].update(level="low"))
+    case("conventional", "cv.json importance above 1", cv, lambda d: d["importances"].update({next(iter(d["importances"])): 1.5}))
+    case("conventional", "cv.json logistic with trees and a grid", cv, lambda d: d.update(classifier="logistic", modelName="conventional-logistic"))
+    case("conventional", "model.json version 2", forest, lambda d: d.update(version=2))
+    case("conventional", "model.json missing required key model", forest, lambda d: d.pop("model"))
+    case("conventional", "model.json forest without forest_file", forest, lambda d: d.pop("forest_file"))
+    case("conventional", "model.json forest with logistic coefficients", forest, lambda d: d.update(logistic=copy.deepcopy(logistic["logistic"])))
+    case("conventional", "model.json logistic without its fit", logistic, lambda d: d.pop("logistic"))
+    case("conventional", "model.json logistic fit pValues entry as a string", logistic, lambda d: d["logistic"]["equations"][0]["pValues"].__setitem__(0, "0.5"))
+    case("conventional", "model.json logistic fit missing required key covariance", logistic, lambda d: d["logistic"].pop("covariance"))
+    case("conventional", "model.json logistic with trees", logistic, lambda d: d["model"].update(trees=500))
     return cases
 
 
@@ -392,12 +633,16 @@ def check_outputs(binary):
         if run_sinorad(binary, ["demo", "--out", str(tmp / "demo")], tmp) is not None:
             runs += [(f"demo {rel}", key, None, tmp / "demo" / rel)
                      for rel, key in [("tables/table1.json", "table1"), ("tables/table1_by_cohort.json", "table1"), ("select.json", "selection")]]
+        runs += model_runs(tmp)
         for what, key, argv, path in runs:
             if argv is not None:
                 text = run_sinorad(binary, argv, tmp)
                 if text is None:
                     continue
-            else:
+            if path is not None:
+                if not path.is_file():
+                    fail(f"{what}: {path.name} was not written")
+                    continue
                 text = path.read_text(encoding="utf-8")
             try:
                 doc = json.loads(text)
@@ -405,15 +650,21 @@ def check_outputs(binary):
                 fail(f"{what}: not JSON ({error})")
                 continue
             ok = report(validators[key].iter_errors(doc), f"{what} vs {OUTPUT_SCHEMAS[key]}")
-            problems = CROSS_CHECKS[key](doc) if ok else []
+            if key == "conventional" and ok and "format" in doc:  # model.json: same model as cv.json, forest file present
+                problems = conventional_problems(doc, outputs.get(what.replace("model.json", "cv.json")))
+                if "forest_file" in doc and not (path.parent / doc["forest_file"]).is_file():
+                    problems.append(f"forest_file {doc['forest_file']} is not next to model.json")
+            else:
+                problems = CROSS_CHECKS[key](doc) if ok else []
             for p in problems:
                 fail(f"{what}: {p}")
             if ok and not problems:
                 outputs[what] = doc  # the broken copies below start from valid outputs only
             print(f"  {what} vs {OUTPUT_SCHEMAS[key]}: {'ok' if ok and not problems else 'INVALID'}")
-    needed = ("table1", "select (lrt)", "stat chisq", "stat fisher")
+    needed = ("table1", "select (lrt)", "stat chisq", "stat fisher", "compare", "compare, test patients without ONB (undefined AUCs)",
+              "conventional extratrees cv.json", "conventional extratrees model.json", "conventional logistic model.json")
     if not all(n in outputs for n in needed):
-        fail("broken-output checks not run: they start from valid table1, select (lrt), stat chisq and stat fisher outputs")
+        fail(f"broken-output checks not run: they start from valid {', '.join(needed)} outputs")
         return
     cases = broken_copies(outputs)
     accepted = [f"{what} ({key})" for key, what, doc in cases if validators[key].is_valid(doc)]
