@@ -88,6 +88,16 @@ public struct Tensor {
         data.update(from: source.data, count: count)
     }
 
+    /// max |x| over the elements (NaN if any element is NaN).
+    public var maxMagnitude: Float {
+        var m: Float = 0
+        for i in 0..<count {
+            let a = Swift.abs(data[i])
+            m = a.isNaN ? .nan : Swift.max(m, a)
+        }
+        return m
+    }
+
     /// max |self - other| and max |other|, for parity reports.
     public func maxAbsDifference(to other: Tensor) -> (diff: Float, scale: Float) {
         precondition(other.count == count, "comparing \(shape) with \(other.shape)")
