@@ -5,7 +5,7 @@ import TestSupport
 /// conv-bn-relu-maxpool-conv-bn-relu-adaptiveavgpool-flatten-linear on [2, 3, 16, 16], one
 /// train-mode step against torch.nn.Sequential with the same state_dict: logits, weighted and
 /// label-smoothed cross-entropy, every parameter gradient, the input gradient and the
-/// running statistics after the step.
+/// running statistics after the step; then eval-mode logits.
 @Suite("SinoNet tiny network versus PyTorch")
 struct SequentialParityTests {
     static func tinyNetwork() -> Sequential {
@@ -69,6 +69,11 @@ struct SequentialParityTests {
         for (name, buffer) in net.buffers.views {
             expectParity(buffer, try c.tensor("after." + name), "tiny_network \(name) after step", tool: fixture.tool)
         }
+
+        net.training = false  // eval mode: BatchNorm with the running statistics just updated
+        let evalLogits = net.forward(try c.tensor("x"))
+        expectParity(evalLogits, try c.tensor("eval_logits"), "tiny_network eval logits", tool: fixture.tool)
+        #expect(evalLogits.maxAbsDifference(to: try c.tensor("logits")).diff > 1e-3)
     }
 
     @Test("a second backward accumulates parameter gradients, as torch's .grad does")

@@ -6,7 +6,7 @@ a random upstream gradient `dy` and torch's gradients (autograd). The tiny netwo
 (conv-bn-relu-maxpool-conv-bn-relu-adaptiveavgpool-linear, nn.Sequential so the state_dict
 names are "0.weight", "1.running_mean", ...) is run once in train mode with a weighted,
 label-smoothed CrossEntropyLoss; its logits, loss, input gradient, every parameter gradient
-and the running statistics after the step are recorded.
+and the running statistics after the step are recorded, then its eval-mode logits.
 
 Run: .venv-peers/bin/python scripts/peers/sinonet_layers.py   (torch 2.13.0+cpu)
 """
@@ -223,6 +223,9 @@ for k, p in net.named_parameters():
 for k, v in net.state_dict().items():
     if "running" in k:
         tensors["after." + k] = enc(v)
+net.eval()  # eval mode with the updated running statistics
+with torch.no_grad():
+    tensors["eval_logits"] = enc(net(x))
 cases.append({"name": "tiny_network", "layer": "sequential",
               "config": {"targets": targets.tolist(), "label_smoothing": 0.1},
               "tensors": tensors})
