@@ -1,0 +1,160 @@
+/// Batch normalisation over (N, H, W) per channel, with torch.nn.BatchNorm2d's semantics
+/// (PyTorch 2.13, aten/src/ATen/native/Normalization.cpp):
+///
+/// - training: normalise with the batch mean and the BIASED batch variance; update
+///   running_mean = (1 - momentum) * running_mean + momentum * mean and
+///   running_var = (1 - momentum) * running_var + momentum * var * M / (M - 1)
+///   (the UNBIASED variance), M = N*H*W;
+/// - inference: normalise with running_mean and running_var.
+///
+/// Parameters: weight (gamma) [C], bias (beta) [C]; buffers: runningMean [C], runningVar [C].
+/// Sums are accumulated in Double. Backward passes ADD into the gradients.
+public struct BatchNorm2d: Sendable {
+    public let channels: Int
+    public let eps: Float
+    public let momentum: Float
+
+    public init(channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        precondition(channels > 0, "BatchNorm2d needs at least one channel")
+        self.channels = channels
+        self.eps = eps
+        self.momentum = momentum
+    }
+
+    public var parameterShape: Shape { Shape(channels) }
+
+    // MARK: forward
+
+    /// x [N, C, H, W] -> y [N, C, H, W]; saves mean [C] and invStd [C] = 1/sqrt(var + eps)
+    /// of the batch for the backward pass, and updates the running statistics.
+    public func forwardTraining(input x: Tensor, weight: Tensor, bias: Tensor,
+                                runningMean: Tensor, runningVar: Tensor, output y: Tensor,
+                                savedMean: Tensor, savedInvStd: Tensor) {
+        let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, savedMean, savedInvStd)
+        let m = n * hw
+        precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
+        for c in 0..<channels {
+            var sum = 0.0
+            forEachPlane(n, c, hw, x.data) { p in for j in 0..<hw { sum += Double(p[j]) } }
+            let mean = sum / Double(m)
+            var squares = 0.0
+            forEachPlane(n, c, hw, x.data) { p in
+                for j in 0..<hw { let d = Double(p[j]) - mean; squares += d * d }
+            }
+            let biasedVar = squares / Double(m)
+            let invStd = 1 / (biasedVar + Double(eps)).squareRoot()
+            savedMean[c] = Float(mean)
+            savedInvStd[c] = Float(invStd)
+            let unbiased = squares / Double(m - 1)
+            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(mean)
+            runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
+            normalise(n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
+                      gamma: weight[c], beta: bias[c])
+        }
+    }
+
+    /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode).
+    public func forwardInference(input x: Tensor, weight: Tensor, bias: Tensor,
+                                 runningMean: Tensor, runningVar: Tensor, output y: Tensor) {
+        let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, nil, nil)
+        for c in 0..<channels {
+            let invStd = 1 / (runningVar[c] + eps).squareRoot()
+            normalise(n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
+                      gamma: weight[c], beta: bias[c])
+        }
+    }
+
+    // MARK: backward
+
+    /// Training mode, with xhat = (x - mean) * invStd and M = N*H*W:
+    ///   dBeta  += sum dy;  dGamma += sum dy * xhat
+    ///   dx     += gamma * invStd / M * (M * dy - sum dy - xhat * sum(dy * xhat))
+    /// x, dy, dx [N, C, H, W]; weight, savedMean, savedInvStd, dWeight, dBias [C].
+    public func backwardTraining(input x: Tensor, weight: Tensor, savedMean: Tensor,
+                                 savedInvStd: Tensor, outputGradient dy: Tensor,
+                                 inputGradient dx: Tensor?, weightGradient dw: Tensor,
+                                 biasGradient db: Tensor) {
+        let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
+        if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
+        let m = Float(n * hw)
+        for c in 0..<channels {
+            let mean = savedMean[c], invStd = savedInvStd[c]
+            var sumDy = 0.0, sumDyXhat = 0.0
+            for i in 0..<n {
+                let base = (i * channels + c) * hw
+                for j in 0..<hw {
+                    let g = Double(dy.data[base + j])
+                    sumDy += g
+                    sumDyXhat += g * Double((x.data[base + j] - mean) * invStd)
+                }
+            }
+            db[c] += Float(sumDy)
+            dw[c] += Float(sumDyXhat)
+            guard let dx else { continue }
+            let scale = weight[c] * invStd / m
+            let meanDy = Float(sumDy), meanDyXhat = Float(sumDyXhat)
+            for i in 0..<n {
+                let base = (i * channels + c) * hw
+                for j in 0..<hw {
+                    let xhat = (x.data[base + j] - mean) * invStd
+                    dx.data[base + j] += scale * (m * dy.data[base + j] - meanDy - xhat * meanDyXhat)
+                }
+            }
+        }
+    }
+
+    /// Inference mode (statistics are constants), with invStd = 1/sqrt(running_var + eps):
+    ///   dBeta += sum dy;  dGamma += sum dy * (x - running_mean) * invStd;
+    ///   dx += dy * gamma * invStd.   Needed by Grad-CAM, which runs the model in eval mode.
+    public func backwardInference(input x: Tensor, weight: Tensor, runningMean: Tensor,
+                                  runningVar: Tensor, outputGradient dy: Tensor,
+                                  inputGradient dx: Tensor?, weightGradient dw: Tensor,
+                                  biasGradient db: Tensor) {
+        let (n, hw) = check(x, dy, weight, db, runningMean, runningVar, dw, nil)
+        if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
+        for c in 0..<channels {
+            let mean = runningMean[c], invStd = 1 / (runningVar[c] + eps).squareRoot()
+            var sumDy = 0.0, sumDyXhat = 0.0
+            let scale = weight[c] * invStd
+            for i in 0..<n {
+                let base = (i * channels + c) * hw
+                for j in 0..<hw {
+                    let g = dy.data[base + j]
+                    sumDy += Double(g)
+                    sumDyXhat += Double(g * (x.data[base + j] - mean) * invStd)
+                    dx?.data[base + j] += g * scale
+                }
+            }
+            db[c] += Float(sumDy)
+            dw[c] += Float(sumDyXhat)
+        }
+    }
+
+    // MARK: helpers
+
+    private func normalise(_ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
+                           mean: Float, invStd: Float, gamma: Float, beta: Float) {
+        // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add.
+        let a = invStd * gamma, b = beta - mean * a
+        for i in 0..<n {
+            let base = (i * channels + c) * hw
+            for j in 0..<hw { y.data[base + j] = x.data[base + j] * a + b }
+        }
+    }
+
+    private func forEachPlane(_ n: Int, _ c: Int, _ hw: Int, _ data: UnsafeMutablePointer<Float>,
+                              _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        for i in 0..<n { body(data + (i * channels + c) * hw) }
+    }
+
+    /// Checks the activation pair and the per-channel vectors; returns (N, H*W).
+    private func check(_ x: Tensor, _ y: Tensor, _ perChannel: Tensor?...) -> (Int, Int) {
+        precondition(x.shape.rank == 4 && x.shape[1] == channels,
+                     "BatchNorm2d(\(channels)) expects [N, \(channels), H, W], got \(x.shape)")
+        precondition(y.shape == x.shape, "BatchNorm2d output \(y.shape), expected \(x.shape)")
+        for v in perChannel {
+            if let v { precondition(v.count == channels, "BatchNorm2d per-channel tensor \(v.shape), expected [\(channels)]") }
+        }
+        return (x.shape[0], x.shape[2] * x.shape[3])
+    }
+}

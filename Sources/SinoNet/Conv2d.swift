@@ -1,0 +1,241 @@
+import CBLAS
+
+/// 2-D convolution (torch.nn.Conv2d with groups = 1, square kernel, stride, padding and
+/// dilation), computed per image as one sgemm on an im2col matrix.
+///
+/// Weight OIHW [outChannels, inChannels, k, k], optional bias [outChannels].
+/// A 1x1, stride-1, unpadded convolution skips im2col: an NCHW image is already the
+/// [C, H*W] matrix the sgemm needs.
+///
+/// Backward passes ADD into every gradient (input and parameters), as llm.c and
+/// PyTorch's `.grad` do: zero the gradient arenas before a backward pass. Accumulation is
+/// what residual additions and DenseNet's shared inputs need.
+public struct Conv2d: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+    public let dilation: Int
+    public let hasBias: Bool
+
+    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1,
+                padding: Int = 0, dilation: Int = 1, bias: Bool = true) {
+        precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0
+                     && padding >= 0 && dilation > 0, "invalid Conv2d configuration")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.hasBias = bias
+    }
+
+    public var weightShape: Shape { Shape(outChannels, inChannels, kernelSize, kernelSize) }
+    public var biasShape: Shape { Shape(outChannels) }
+
+    /// Output size of one spatial dimension (torch's formula, floor division).
+    public func outputSize(_ size: Int) -> Int {
+        (size + 2 * padding - dilation * (kernelSize - 1) - 1) / stride + 1
+    }
+
+    public func outputShape(for input: Shape) -> Shape {
+        precondition(input.rank == 4 && input[1] == inChannels,
+                     "Conv2d(\(inChannels) -> \(outChannels)) expects [N, \(inChannels), H, W], got \(input)")
+        let h = outputSize(input[2]), w = outputSize(input[3])
+        precondition(h > 0 && w > 0, "Conv2d output would be empty for input \(input)")
+        return Shape(input[0], outChannels, h, w)
+    }
+
+    /// True when the input is used as the column matrix directly (1x1, stride 1, no padding).
+    public var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
+
+    /// Floats of scratch space `forward` and `backward` need for this input (one image's
+    /// column matrix [C*k*k, Hout*Wout]; 0 for the pointwise path).
+    public func workspaceCount(for input: Shape) -> Int {
+        if isPointwise { return 0 }
+        let out = outputShape(for: input)
+        return inChannels * kernelSize * kernelSize * out[2] * out[3]
+    }
+
+    // MARK: forward
+
+    /// x [N, Cin, H, W], weight [Cout, Cin, k, k], bias [Cout]? -> y [N, Cout, Ho, Wo]
+    /// per image n: y[n] (Cout x P) = weight (Cout x K) * col(x[n]) (K x P) + bias,
+    /// K = Cin*k*k, P = Ho*Wo.
+    public func forward(input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
+                        workspace: Tensor?) {
+        forward(input: x, weight: weight, bias: bias, output: y, workspace: workspace,
+                allowPointwise: true)
+    }
+
+    /// `allowPointwise: false` forces the im2col path (tests compare the two).
+    func forward(input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
+                 workspace: Tensor?, allowPointwise: Bool) {
+        let out = checkShapes(x, weight, bias, y)
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
+        let direct = allowPointwise && isPointwise
+        let col = direct ? nil : columnBuffer(workspace, count: k * p)
+        for i in 0..<n {
+            let xi = x.data + i * inChannels * h * w
+            let yi = y.data + i * outChannels * p
+            let b: UnsafePointer<Float>
+            if let col {
+                im2col(xi, h, w, out[2], out[3], col)
+                b = UnsafePointer(col)
+            } else {
+                b = UnsafePointer(xi)
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                        Int32(outChannels), Int32(p), Int32(k),
+                        1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
+            if let bias {
+                for c in 0..<outChannels {
+                    let v = bias.data[c]
+                    let row = yi + c * p
+                    for j in 0..<p { row[j] += v }
+                }
+            }
+        }
+    }
+
+    // MARK: backward
+
+    /// dy [N, Cout, Ho, Wo] -> dx [N, Cin, H, W] (optional), dWeight [Cout, Cin, k, k],
+    /// dBias [Cout] (optional), all ADDED to:
+    ///   dWeight += dy[n] (Cout x P) * col(x[n])^T (P x K)
+    ///   dcol     = weight^T (K x Cout) * dy[n] (Cout x P);  dx[n] += col2im(dcol)
+    ///   dBias   += sum over n and P of dy
+    public func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
+                         inputGradient dx: Tensor?, weightGradient dw: Tensor,
+                         biasGradient db: Tensor?, workspace: Tensor?) {
+        backward(input: x, weight: weight, outputGradient: dy, inputGradient: dx,
+                 weightGradient: dw, biasGradient: db, workspace: workspace, allowPointwise: true)
+    }
+
+    func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
+                  inputGradient dx: Tensor?, weightGradient dw: Tensor,
+                  biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool) {
+        let out = checkShapes(x, weight, db, dy)
+        precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
+        if let dx { precondition(dx.shape == x.shape, "input gradient \(dx.shape), expected \(x.shape)") }
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
+        let direct = allowPointwise && isPointwise
+        let col = direct ? nil : columnBuffer(workspace, count: k * p)
+        for i in 0..<n {
+            let xi = x.data + i * inChannels * h * w
+            let dyi = UnsafePointer(dy.data + i * outChannels * p)
+            // dW (Cout x K) += dy[n] (Cout x P) * col^T (P x K)
+            let b: UnsafePointer<Float>
+            if let col {
+                im2col(xi, h, w, out[2], out[3], col)
+                b = UnsafePointer(col)
+            } else {
+                b = UnsafePointer(xi)
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(outChannels), Int32(k), Int32(p),
+                        1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
+            if let db {
+                for c in 0..<outChannels {
+                    let row = dyi + c * p
+                    var s: Float = 0
+                    for j in 0..<p { s += row[j] }
+                    db.data[c] += s
+                }
+            }
+            guard let dx else { continue }
+            let dxi = dx.data + i * inChannels * h * w
+            if let col {
+                // dcol (K x P) = weight^T (K x Cout) * dy[n] (Cout x P), then scatter-add.
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+                            Int32(k), Int32(p), Int32(outChannels),
+                            1, weight.data, Int32(k), dyi, Int32(p), 0, col, Int32(p))
+                col2imAdd(col, h, w, out[2], out[3], dxi)
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+                            Int32(k), Int32(p), Int32(outChannels),
+                            1, weight.data, Int32(k), dyi, Int32(p), 1, dxi, Int32(p))
+            }
+        }
+    }
+
+    // MARK: im2col / col2im
+
+    /// x [Cin, H, W] -> col [Cin*k*k, Ho*Wo]; row (c, ki, kj), column (oh, ow) holds
+    /// x[c, oh*s - pad + ki*d, ow*s - pad + kj*d], or 0 where that falls in the padding.
+    func im2col(_ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
+                _ col: UnsafeMutablePointer<Float>) {
+        var row = col
+        for c in 0..<inChannels {
+            let xc = x + c * h * w
+            for ki in 0..<kernelSize {
+                for kj in 0..<kernelSize {
+                    for oh in 0..<ho {
+                        let ih = oh * stride - padding + ki * dilation
+                        let dst = row + oh * wo
+                        if ih < 0 || ih >= h {
+                            dst.update(repeating: 0, count: wo)
+                            continue
+                        }
+                        let src = xc + ih * w
+                        var iw = kj * dilation - padding
+                        for ow in 0..<wo {
+                            dst[ow] = (iw >= 0 && iw < w) ? src[iw] : 0
+                            iw += stride
+                        }
+                    }
+                    row += ho * wo
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: dx [Cin, H, W] += scatter of col [Cin*k*k, Ho*Wo].
+    func col2imAdd(_ col: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
+                   _ dx: UnsafeMutablePointer<Float>) {
+        var row = col
+        for c in 0..<inChannels {
+            let dxc = dx + c * h * w
+            for ki in 0..<kernelSize {
+                for kj in 0..<kernelSize {
+                    for oh in 0..<ho {
+                        let ih = oh * stride - padding + ki * dilation
+                        guard ih >= 0 && ih < h else { continue }
+                        let src = row + oh * wo
+                        let dst = dxc + ih * w
+                        var iw = kj * dilation - padding
+                        for ow in 0..<wo {
+                            if iw >= 0 && iw < w { dst[iw] += src[ow] }
+                            iw += stride
+                        }
+                    }
+                    row += ho * wo
+                }
+            }
+        }
+    }
+
+    // MARK: checks
+
+    private func checkShapes(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ y: Tensor) -> Shape {
+        let out = outputShape(for: x.shape)
+        precondition(weight.shape == weightShape, "Conv2d weight \(weight.shape), expected \(weightShape)")
+        precondition(y.shape == out, "Conv2d output \(y.shape), expected \(out)")
+        if let bias {
+            precondition(hasBias, "Conv2d was built without bias but a bias tensor was given")
+            precondition(bias.shape == biasShape, "Conv2d bias \(bias.shape), expected \(biasShape)")
+        }
+        return out
+    }
+
+    private func columnBuffer(_ workspace: Tensor?, count: Int) -> UnsafeMutablePointer<Float> {
+        guard let workspace, workspace.count >= count else {
+            preconditionFailure("Conv2d needs a workspace of \(count) floats, got \(workspace?.count ?? 0)")
+        }
+        return workspace.data
+    }
+}

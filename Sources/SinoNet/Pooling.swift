@@ -1,0 +1,181 @@
+/// Output size of a pooling window along one dimension (torch, ceil_mode = false).
+@inline(__always)
+func pooledSize(_ size: Int, kernel: Int, stride: Int, padding: Int) -> Int {
+    (size + 2 * padding - kernel) / stride + 1
+}
+
+/// Max pooling (torch.nn.MaxPool2d, dilation 1, ceil_mode false). Padding acts as -inf: only
+/// real input positions are candidates. Ties go to the FIRST maximum in row-major scan order
+/// and a NaN wins (the last one), as in ATen's cpu/MaxPoolKernel.cpp
+/// (`if ((val > maxval) || std::isnan(val))`).
+public struct MaxPool2d: Sendable {
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+        let s = stride ?? kernelSize
+        precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
+                     "invalid MaxPool2d (torch requires padding <= kernel/2)")
+        self.kernelSize = kernelSize
+        self.stride = s
+        self.padding = padding
+    }
+
+    public func outputShape(for input: Shape) -> Shape {
+        precondition(input.rank == 4, "MaxPool2d expects [N, C, H, W], got \(input)")
+        let h = pooledSize(input[2], kernel: kernelSize, stride: stride, padding: padding)
+        let w = pooledSize(input[3], kernel: kernelSize, stride: stride, padding: padding)
+        precondition(h > 0 && w > 0, "MaxPool2d output would be empty for \(input)")
+        return Shape(input[0], input[1], h, w)
+    }
+
+    /// x [N, C, H, W] -> y [N, C, Ho, Wo] = max over each window's real positions.
+    public func forward(input x: Tensor, output y: Tensor) {
+        precondition(y.shape == outputShape(for: x.shape), "MaxPool2d output \(y.shape)")
+        forEachWindow(x.shape) { plane, outIndex, argmax in
+            y.data[outIndex] = x.data[plane + argmax(x.data + plane)]
+        }
+    }
+
+    /// dx [N, C, H, W] += dy [N, C, Ho, Wo] routed to each window's argmax (recomputed from
+    /// x, which is cheaper in memory than storing indices and gives the same positions).
+    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
+        precondition(dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
+                     "MaxPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
+        forEachWindow(x.shape) { plane, outIndex, argmax in
+            dx.data[plane + argmax(x.data + plane)] += dy.data[outIndex]
+        }
+    }
+
+    /// Calls `body(planeOffset, outputIndex, argmax)` for every output element; `argmax(p)`
+    /// returns the offset within the H x W plane `p` of the window's maximum.
+    private func forEachWindow(_ shape: Shape,
+                               _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void) {
+        let out = outputShape(for: shape)
+        let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
+        var outIndex = 0
+        for p in 0..<planes {
+            for oh in 0..<out[2] {
+                let h0 = oh * stride - padding
+                let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
+                for ow in 0..<out[3] {
+                    let w0 = ow * stride - padding
+                    let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
+                    body(p * h * w, outIndex) { plane in
+                        var best = hs * w + ws
+                        var maxValue = -Float.infinity
+                        for ih in hs..<he {
+                            for iw in ws..<we {
+                                let v = plane[ih * w + iw]
+                                if v > maxValue || v.isNaN { maxValue = v; best = ih * w + iw }
+                            }
+                        }
+                        return best
+                    }
+                    outIndex += 1
+                }
+            }
+        }
+    }
+}
+
+/// Average pooling (torch.nn.AvgPool2d, ceil_mode false, count_include_pad true as torch's
+/// default): every window divides by kernel*kernel, padded zeros included.
+public struct AvgPool2d: Sendable {
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+        let s = stride ?? kernelSize
+        precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
+                     "invalid AvgPool2d (torch requires padding <= kernel/2)")
+        self.kernelSize = kernelSize
+        self.stride = s
+        self.padding = padding
+    }
+
+    public func outputShape(for input: Shape) -> Shape {
+        precondition(input.rank == 4, "AvgPool2d expects [N, C, H, W], got \(input)")
+        let h = pooledSize(input[2], kernel: kernelSize, stride: stride, padding: padding)
+        let w = pooledSize(input[3], kernel: kernelSize, stride: stride, padding: padding)
+        precondition(h > 0 && w > 0, "AvgPool2d output would be empty for \(input)")
+        return Shape(input[0], input[1], h, w)
+    }
+
+    /// x [N, C, H, W] -> y [N, C, Ho, Wo] = sum over the window's real positions / k^2.
+    public func forward(input x: Tensor, output y: Tensor) {
+        precondition(y.shape == outputShape(for: x.shape), "AvgPool2d output \(y.shape)")
+        let divisor = Float(kernelSize * kernelSize)
+        forEachWindow(x.shape) { outIndex, positions in
+            var s: Float = 0
+            positions { s += x.data[$0] }
+            y.data[outIndex] = s / divisor
+        }
+    }
+
+    /// dx [N, C, H, W] += dy [N, C, Ho, Wo] / k^2 spread over each window's real positions.
+    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
+        precondition(dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
+                     "AvgPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
+        let divisor = Float(kernelSize * kernelSize)
+        forEachWindow(x.shape) { outIndex, positions in
+            let g = dy.data[outIndex] / divisor
+            positions { dx.data[$0] += g }
+        }
+    }
+
+    /// Calls `body(outputIndex, positions)`, where `positions(f)` calls f with the flat input
+    /// index of each real (non-padding) position of that output's window.
+    private func forEachWindow(_ shape: Shape, _ body: (Int, ((Int) -> Void) -> Void) -> Void) {
+        let out = outputShape(for: shape)
+        let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
+        var outIndex = 0
+        for p in 0..<planes {
+            let plane = p * h * w
+            for oh in 0..<out[2] {
+                let h0 = oh * stride - padding
+                let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
+                for ow in 0..<out[3] {
+                    let w0 = ow * stride - padding
+                    let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
+                    body(outIndex) { f in
+                        for ih in hs..<he { for iw in ws..<we { f(plane + ih * w + iw) } }
+                    }
+                    outIndex += 1
+                }
+            }
+        }
+    }
+}
+
+/// Global average pooling to 1x1 (torch.nn.AdaptiveAvgPool2d(1), the ResNet/DenseNet head).
+public enum AdaptiveAvgPool2d {
+    public static func outputShape(for input: Shape) -> Shape {
+        precondition(input.rank == 4, "AdaptiveAvgPool2d expects [N, C, H, W], got \(input)")
+        return Shape(input[0], input[1], 1, 1)
+    }
+
+    /// x [N, C, H, W] -> y [N, C, 1, 1] = mean over H*W.
+    public static func forward(input x: Tensor, output y: Tensor) {
+        precondition(y.count == x.shape[0] * x.shape[1], "AdaptiveAvgPool2d output \(y.shape)")
+        let hw = x.shape[2] * x.shape[3]
+        for p in 0..<y.count {
+            var s: Float = 0
+            for j in 0..<hw { s += x.data[p * hw + j] }
+            y.data[p] = s / Float(hw)
+        }
+    }
+
+    /// dx [N, C, H, W] += dy [N, C, 1, 1] / (H*W) at every position.
+    public static func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
+        precondition(dy.count == x.shape[0] * x.shape[1] && dx.shape == x.shape,
+                     "AdaptiveAvgPool2d backward shapes \(dy.shape), \(dx.shape)")
+        let hw = x.shape[2] * x.shape[3]
+        for p in 0..<dy.count {
+            let g = dy.data[p] / Float(hw)
+            for j in 0..<hw { dx.data[p * hw + j] += g }
+        }
+    }
+}

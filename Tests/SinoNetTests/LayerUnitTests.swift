@@ -1,0 +1,142 @@
+import Testing
+@testable import SinoNet
+
+/// Properties that do not need a reference tool: the two convolution paths agree, padding
+/// never wins a max, eval-mode BatchNorm uses the running statistics, dropout's mask.
+@Suite("SinoNet layer properties")
+struct LayerUnitTests {
+    /// Deterministic values in [-1, 1).
+    static func random(_ shape: Shape, seed: UInt64) -> Tensor {
+        var g = SeededGenerator(seed: seed)
+        return Tensor(shape, values: (0..<shape.count).map { _ in g.nextUnitFloat() * 2 - 1 })
+    }
+
+    static func maxDiff(_ a: Tensor, _ b: Tensor) -> Float { a.maxAbsDifference(to: b).diff }
+
+    @Test("Conv2d 1x1 stride 1: the direct [C, H*W] path equals the im2col path, forward and backward")
+    func pointwiseEqualsIm2col() {
+        let conv = Conv2d(inChannels: 5, outChannels: 7, kernelSize: 1, bias: true)
+        #expect(conv.isPointwise && conv.workspaceCount(for: Shape(3, 5, 6, 9)) == 0)
+        let x = Self.random(Shape(3, 5, 6, 9), seed: 1), w = Self.random(conv.weightShape, seed: 2)
+        let b = Self.random(conv.biasShape, seed: 3), dy = Self.random(Shape(3, 7, 6, 9), seed: 4)
+        let workspace = Tensor(Shape(5 * 6 * 9))
+        var results: [[Tensor]] = []
+        for allow in [true, false] {
+            let y = Tensor(Shape(3, 7, 6, 9)), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
+            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: allow)
+            conv.backward(input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
+                          biasGradient: db, workspace: workspace, allowPointwise: allow)
+            results.append([y, dx, dw, db])
+        }
+        for (direct, im2col) in zip(results[0], results[1]) {
+            #expect(direct.values.contains { $0 != 0 })
+            #expect(Self.maxDiff(direct, im2col) <= 1e-5)
+        }
+    }
+
+    @Test("Conv2d output size follows torch's formula with dilation")
+    func convOutputSize() {
+        let conv = Conv2d(inChannels: 1, outChannels: 1, kernelSize: 3, stride: 2, padding: 1, dilation: 2)
+        // (10 + 2 - 2*2 - 1) / 2 + 1 = 4 and (11 + 2 - 5) / 2 + 1 = 5
+        #expect(conv.outputShape(for: Shape(1, 1, 10, 11)) == Shape(1, 1, 4, 5))
+    }
+
+    @Test("MaxPool2d pads with -inf: all-negative windows never return the padding's 0")
+    func maxPoolNegativePadding() {
+        let pool = MaxPool2d(kernelSize: 3, stride: 1, padding: 1)
+        let x = Tensor(Shape(1, 1, 2, 2), values: [-3, -2, -5, -4])
+        let y = Tensor(pool.outputShape(for: x.shape))
+        pool.forward(input: x, output: y)
+        #expect(y.values == [-2, -2, -2, -2])
+        let dx = Tensor(x.shape)
+        pool.backward(input: x, outputGradient: Tensor(y.shape, values: [1, 1, 1, 1]), inputGradient: dx)
+        #expect(dx.values == [0, 4, 0, 0])
+    }
+
+    @Test("MaxPool2d ties: the gradient goes to the first maximum in scan order")
+    func maxPoolTies() {
+        let pool = MaxPool2d(kernelSize: 2, stride: 2)
+        let x = Tensor(Shape(1, 1, 2, 4), values: [1, 1, 0, 2, 1, 1, 2, 2])
+        let y = Tensor(Shape(1, 1, 1, 2)), dx = Tensor(x.shape)
+        pool.forward(input: x, output: y)
+        pool.backward(input: x, outputGradient: Tensor(y.shape, values: [5, 7]), inputGradient: dx)
+        #expect(y.values == [1, 2])
+        #expect(dx.values == [5, 0, 0, 7, 0, 0, 0, 0])
+    }
+
+    @Test("BatchNorm2d eval normalises with the running statistics and leaves them unchanged")
+    func batchNormEvalUsesRunningStats() {
+        let bn = BatchNorm2d(channels: 2)
+        let x = Self.random(Shape(2, 2, 3, 3), seed: 5)
+        let gamma = Tensor(Shape(2), values: [1, 2]), beta = Tensor(Shape(2), values: [0, 0.5])
+        let mean = Tensor(Shape(2), values: [0.25, -1]), variance = Tensor(Shape(2), values: [4, 0.5])
+        let y = Tensor(x.shape)
+        bn.forwardInference(input: x, weight: gamma, bias: beta, runningMean: mean, runningVar: variance, output: y)
+        for i in 0..<x.count {
+            let c = (i / 9) % 2
+            let expected = (x[i] - mean[c]) / (variance[c] + 1e-5).squareRoot() * gamma[c] + beta[c]
+            #expect(abs(y[i] - expected) <= 1e-5)
+        }
+        #expect(mean.values == [0.25, -1] && variance.values == [4, 0.5])
+        // Training mode on the same input normalises with the batch instead: per-channel mean 0.
+        let savedMean = Tensor(Shape(2)), savedInvStd = Tensor(Shape(2))
+        bn.forwardTraining(input: x, weight: Tensor(Shape(2), values: [1, 1]), bias: Tensor(Shape(2)),
+                           runningMean: mean, runningVar: variance, output: y,
+                           savedMean: savedMean, savedInvStd: savedInvStd)
+        let channel0 = (0..<x.count).filter { ($0 / 9) % 2 == 0 }.map { y[$0] }
+        #expect(abs(channel0.reduce(0, +) / Float(channel0.count)) <= 1e-5)
+        #expect(mean.values != [0.25, -1])
+    }
+
+    @Test("ReLU in place: forward into its own input, gradient masked in place")
+    func reluInPlace() {
+        let x = Tensor(Shape(4), values: [-1, 0, 2, 3])
+        ReLU.forward(input: x, output: x)
+        #expect(x.values == [0, 0, 2, 3])
+        let g = Tensor(Shape(4), values: [1, 1, 1, 1])
+        ReLU.backwardInPlace(output: x, gradient: g)
+        #expect(g.values == [0, 0, 1, 1])
+    }
+
+    @Test("Dropout: mask of 0 or 1/(1-p), about p dropped, reproducible by seed, identity in eval")
+    func dropout() {
+        let dropout = Dropout(probability: 0.25)
+        let x = Self.random(Shape(10_000), seed: 6)
+        let y = Tensor(x.shape), mask = Tensor(x.shape)
+        var g = SeededGenerator(seed: 42)
+        dropout.forwardTraining(input: x, output: y, mask: mask, generator: &g)
+        let scale: Float = 1 / 0.75
+        #expect(mask.values.allSatisfy { $0 == 0 || $0 == scale })
+        let dropped = Float(mask.values.filter { $0 == 0 }.count) / 10_000
+        #expect(abs(dropped - 0.25) < 0.02)  // binomial sd 0.0043
+        for i in 0..<x.count { #expect(y[i] == x[i] * mask[i]) }
+        let again = Tensor(x.shape)
+        var g2 = SeededGenerator(seed: 42)
+        dropout.forwardTraining(input: x, output: Tensor(x.shape), mask: again, generator: &g2)
+        #expect(again.values == mask.values)
+        let dy = Self.random(x.shape, seed: 7), dx = Tensor(x.shape)
+        dropout.backwardTraining(mask: mask, outputGradient: dy, inputGradient: dx)
+        for i in 0..<x.count { #expect(dx[i] == dy[i] * mask[i]) }
+        let evalOut = Tensor(x.shape)
+        dropout.forwardInference(input: x, output: evalOut)
+        #expect(evalOut.values == x.values)
+    }
+
+    @Test("Arena views are aligned, disjoint, and named")
+    func arena() {
+        var layout = ArenaLayout()
+        layout.add("a", Shape(3))
+        layout.add("b", Shape(2, 5))
+        layout.add("c", Shape(1))
+        #expect(layout.entries.map(\.offset) == [0, 16, 32])
+        #expect(layout.count == 33 && layout.elementCount == 14)
+        let arena = Arena(layout)
+        arena["a"].fill(1)
+        arena["b"].fill(2)
+        arena["c"].fill(3)
+        #expect(arena["a"].values == [1, 1, 1] && arena["b"].values == Array(repeating: 2, count: 10))
+        #expect(arena["c"].values == [3])
+        arena.zero()
+        #expect(arena["b"].values.allSatisfy { $0 == 0 })
+    }
+}
