@@ -18,5 +18,6 @@ $PY scripts/peers/contingency.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
 $PY scripts/peers/compare_study.py
 $PY scripts/peers/roc.py
+$PY scripts/peers/sinonet_layers.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
