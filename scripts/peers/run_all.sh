@@ -19,5 +19,6 @@ PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
 $PY scripts/peers/compare_study.py
 $PY scripts/peers/roc.py
 $PY scripts/peers/sinonet_layers.py
+$PY scripts/peers/sinonet_optim.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
