@@ -64,6 +64,7 @@ public final class ImageClassifier {
     private var workspace: Tensor
     private var initRules: [String: ParameterInit]
     private var generator: SeededGenerator
+    private let logitsKey: String
 
     public convenience init(_ resNet: ResNet, inputShape: Shape, classes: Int, seed: UInt64 = 0) {
         self.init(.resNet(resNet), inputShape: inputShape, classes: classes, seed: seed)
@@ -79,6 +80,7 @@ public final class ImageClassifier {
         self.inputShape = inputShape
         self.classes = classes
         generator = SeededGenerator(seed: seed)
+        logitsKey = Self.headName(architecture) + ".out"
         let plan = Self.plan(architecture, inputShape, classes)
         (parameters, gradients, buffers, activations, activationGradients, workspace) = Self.allocate(plan)
         ops = plan.ops
@@ -126,9 +128,9 @@ public final class ImageClassifier {
     public var bufferNames: [String] { buffers.layout.entries.map(\.name) }
 
     /// The logits [N, classes] of the last `forward`.
-    public var output: Tensor { activations[headName + ".out"] }
+    public var output: Tensor { activations[logitsKey] }
     /// Where the loss writes d(loss)/d(logits) before `backward`; zeroed by `zeroGradients`.
-    public var outputGradient: Tensor { activationGradients[headName + ".out"] }
+    public var outputGradient: Tensor { activationGradients[logitsKey] }
     /// d(loss)/d(input) after `backward` (when `computesInputGradient`).
     public var inputGradient: Tensor { activationGradients["input"] }
 
@@ -157,13 +159,13 @@ public final class ImageClassifier {
         activationGradients.storage.base.update(repeating: 0, count: logitsOffset)
         var stop = 0
         if !computesInputGradient {
-            stop = ops.firstIndex { op in parameterPrefix(op).map { !frozen.contains($0 + ".weight") } ?? false } ?? ops.count
+            stop = ops.firstIndex { op in keys(op).map { !frozen.contains($0.weight) } ?? false } ?? ops.count
         }
         for i in stride(from: ops.count - 1, through: stop, by: -1) { backward(ops[i]) }
         for name in frozen { gradients[name].zero() }
     }
 
-    private func parameterPrefix(_ op: NetworkOp) -> String? {
+    private func keys(_ op: NetworkOp) -> LayerKeys? {
         switch op {
         case .conv(let n, _, _, _), .batchNorm(let n, _, _, _), .linear(let n, _, _, _): n
         default: nil
@@ -174,16 +176,16 @@ public final class ImageClassifier {
         let a = activations, p = parameters
         switch op {
         case .conv(let name, let conv, let x, let y):
-            conv.forward(input: a[x], weight: p[name + ".weight"], bias: conv.hasBias ? p[name + ".bias"] : nil,
+            conv.forward(input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
                          output: a[y], workspace: workspace)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
-                bn.forwardTraining(input: a[x], weight: p[name + ".weight"], bias: p[name + ".bias"],
-                                   runningMean: buffers[name + ".running_mean"], runningVar: buffers[name + ".running_var"],
-                                   output: a[y], savedMean: a[name + ".saved_mean"], savedInvStd: a[name + ".saved_invstd"])
+                bn.forwardTraining(input: a[x], weight: p[name.weight], bias: p[name.bias],
+                                   runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                                   output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd])
             } else {
-                bn.forwardInference(input: a[x], weight: p[name + ".weight"], bias: p[name + ".bias"],
-                                    runningMean: buffers[name + ".running_mean"], runningVar: buffers[name + ".running_var"],
+                bn.forwardInference(input: a[x], weight: p[name.weight], bias: p[name.bias],
+                                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
                                     output: a[y])
             }
         case .relu(let x, let y):
@@ -195,7 +197,7 @@ public final class ImageClassifier {
         case .globalAvgPool(let x, let y):
             AdaptiveAvgPool2d.forward(input: a[x], output: a[y])
         case .linear(let name, let fc, let x, let y):
-            fc.forward(input: a[x], weight: p[name + ".weight"], bias: fc.hasBias ? p[name + ".bias"] : nil, output: a[y])
+            fc.forward(input: a[x], weight: p[name.weight], bias: fc.hasBias ? p[name.bias] : nil, output: a[y])
         case .addInPlace(let target, let b):
             let t = a[target], s = a[b]
             for i in 0..<t.count { t.data[i] += s.data[i] }
@@ -209,19 +211,19 @@ public final class ImageClassifier {
         switch op {
         case .conv(let name, let conv, let x, let y):
             let dx: Tensor? = (x == "input" && !computesInputGradient) ? nil : g[x]
-            conv.backward(input: a[x], weight: p[name + ".weight"], outputGradient: g[y], inputGradient: dx,
-                          weightGradient: gradients[name + ".weight"],
-                          biasGradient: conv.hasBias ? gradients[name + ".bias"] : nil, workspace: workspace)
+            conv.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
+                          weightGradient: gradients[name.weight],
+                          biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
-                bn.backwardTraining(input: a[x], weight: p[name + ".weight"], savedMean: a[name + ".saved_mean"],
-                                    savedInvStd: a[name + ".saved_invstd"], outputGradient: g[y], inputGradient: g[x],
-                                    weightGradient: gradients[name + ".weight"], biasGradient: gradients[name + ".bias"])
+                bn.backwardTraining(input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
+                                    savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
+                                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
             } else {
-                bn.backwardInference(input: a[x], weight: p[name + ".weight"],
-                                     runningMean: buffers[name + ".running_mean"], runningVar: buffers[name + ".running_var"],
+                bn.backwardInference(input: a[x], weight: p[name.weight],
+                                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
                                      outputGradient: g[y], inputGradient: g[x],
-                                     weightGradient: gradients[name + ".weight"], biasGradient: gradients[name + ".bias"])
+                                     weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
             }
         case .relu(let x, let y):
             if x == y {
@@ -236,9 +238,9 @@ public final class ImageClassifier {
         case .globalAvgPool(let x, let y):
             AdaptiveAvgPool2d.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
         case .linear(let name, let fc, let x, let y):
-            fc.backward(input: a[x], weight: p[name + ".weight"], outputGradient: g[y], inputGradient: g[x],
-                        weightGradient: gradients[name + ".weight"],
-                        biasGradient: fc.hasBias ? gradients[name + ".bias"] : nil)
+            fc.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: g[x],
+                        weightGradient: gradients[name.weight],
+                        biasGradient: fc.hasBias ? gradients[name.bias] : nil)
         case .addInPlace(let target, let b):
             // d(target) is d(out) itself (same memory); the identity branch receives a copy.
             let dOut = g[target], dB = g[b]

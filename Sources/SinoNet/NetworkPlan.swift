@@ -46,18 +46,34 @@ extension SeededGenerator {
 /// by name in the activation arena (whose twin, the activation-gradient arena, has the same
 /// names).
 enum NetworkOp: Sendable {
-    case conv(String, Conv2d, x: String, y: String)
-    case batchNorm(String, BatchNorm2d, x: String, y: String)
+    case conv(LayerKeys, Conv2d, x: String, y: String)
+    case batchNorm(LayerKeys, BatchNorm2d, x: String, y: String)
     /// y = max(x, 0); x == y is torchvision's ReLU(inplace=True).
     case relu(x: String, y: String)
     case maxPool(MaxPool2d, x: String, y: String)
     case avgPool(AvgPool2d, x: String, y: String)
     case globalAvgPool(x: String, y: String)
-    case linear(String, Linear, x: String, y: String)
+    case linear(LayerKeys, Linear, x: String, y: String)
     /// a += b (the residual addition `out += identity`, in place as torchvision does).
     case addInPlace(a: String, b: String)
     /// x written into channels offset ..< offset + C of `buffer` (DenseNet concatenation).
     case concat(x: String, buffer: String, offset: Int)
+}
+
+/// The arena keys of one layer, spelled out once when the network is planned so that
+/// forward and backward passes build no strings.
+struct LayerKeys: Sendable {
+    let weight: String, bias: String, runningMean: String, runningVar: String
+    let savedMean: String, savedInvStd: String
+
+    init(_ name: String) {
+        weight = name + ".weight"
+        bias = name + ".bias"
+        runningMean = name + ".running_mean"
+        runningVar = name + ".running_var"
+        savedMean = name + ".saved_mean"
+        savedInvStd = name + ".saved_invstd"
+    }
 }
 
 /// Builds a network's op list together with its three arena layouts (parameters, buffers,
@@ -91,7 +107,7 @@ struct NetworkPlan {
         if conv.hasBias { parameters.add(name + ".bias", conv.biasShape); inits[name + ".bias"] = .constant(0) }
         workspaceCount = max(workspaceCount, conv.workspaceCount(for: inShape))
         addActivation(name + ".out", conv.outputShape(for: inShape))
-        ops.append(.conv(name, conv, x: x, y: name + ".out"))
+        ops.append(.conv(LayerKeys(name), conv, x: x, y: name + ".out"))
         return name + ".out"
     }
 
@@ -108,7 +124,7 @@ struct NetworkPlan {
         activations.add(name + ".saved_mean", bn.parameterShape)
         activations.add(name + ".saved_invstd", bn.parameterShape)
         addActivation(name + ".out", Shape(s[0], c, s[2], s[3]))
-        ops.append(.batchNorm(name, bn, x: x, y: name + ".out"))
+        ops.append(.batchNorm(LayerKeys(name), bn, x: x, y: name + ".out"))
         return name + ".out"
     }
 
@@ -149,7 +165,7 @@ struct NetworkPlan {
             inits[name + ".bias"] = biasInit ?? .uniformFanIn(fc.inFeatures)
         }
         addActivation(name + ".out", Shape(s[0], fc.outFeatures))
-        ops.append(.linear(name, fc, x: x, y: name + ".out"))
+        ops.append(.linear(LayerKeys(name), fc, x: x, y: name + ".out"))
         return name + ".out"
     }
 
