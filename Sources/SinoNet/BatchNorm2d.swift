@@ -9,6 +9,11 @@
 ///
 /// Parameters: weight (gamma) [C], bias (beta) [C]; buffers: runningMean [C], runningVar [C].
 /// Sums are accumulated in Double. Backward passes ADD into the gradients.
+///
+/// The input (and its gradient) may have MORE channels than `channels`: BatchNorm then reads
+/// the leading `channels` channels of each image. This is how a DenseNet layer normalises the
+/// prefix [input, new1, ..., newL-1] of its block's preallocated concatenation buffer without
+/// copying it (torchvision's `torch.cat(inputs, 1)` followed by norm1).
 public struct BatchNorm2d: Sendable {
     public let channels: Int
     public let eps: Float
@@ -35,10 +40,10 @@ public struct BatchNorm2d: Sendable {
         precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
         for c in 0..<channels {
             var sum = 0.0
-            forEachPlane(n, c, hw, x.data) { p in for j in 0..<hw { sum += Double(p[j]) } }
+            forEachPlane(n, c, hw, x) { p in for j in 0..<hw { sum += Double(p[j]) } }
             let mean = sum / Double(m)
             var squares = 0.0
-            forEachPlane(n, c, hw, x.data) { p in
+            forEachPlane(n, c, hw, x) { p in
                 for j in 0..<hw { let d = Double(p[j]) - mean; squares += d * d }
             }
             let biasedVar = squares / Double(m)
@@ -76,16 +81,16 @@ public struct BatchNorm2d: Sendable {
                                  biasGradient db: Tensor) {
         let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
-        let m = Float(n * hw)
+        let m = Float(n * hw), xc = x.shape[1]
         for c in 0..<channels {
             let mean = savedMean[c], invStd = savedInvStd[c]
             var sumDy = 0.0, sumDyXhat = 0.0
             for i in 0..<n {
-                let base = (i * channels + c) * hw
+                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
                 for j in 0..<hw {
                     let g = Double(dy.data[base + j])
                     sumDy += g
-                    sumDyXhat += g * Double((x.data[base + j] - mean) * invStd)
+                    sumDyXhat += g * Double((x.data[xBase + j] - mean) * invStd)
                 }
             }
             db[c] += Float(sumDy)
@@ -94,10 +99,10 @@ public struct BatchNorm2d: Sendable {
             let scale = weight[c] * invStd / m
             let meanDy = Float(sumDy), meanDyXhat = Float(sumDyXhat)
             for i in 0..<n {
-                let base = (i * channels + c) * hw
+                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
                 for j in 0..<hw {
-                    let xhat = (x.data[base + j] - mean) * invStd
-                    dx.data[base + j] += scale * (m * dy.data[base + j] - meanDy - xhat * meanDyXhat)
+                    let xhat = (x.data[xBase + j] - mean) * invStd
+                    dx.data[xBase + j] += scale * (m * dy.data[base + j] - meanDy - xhat * meanDyXhat)
                 }
             }
         }
@@ -112,17 +117,18 @@ public struct BatchNorm2d: Sendable {
                                   biasGradient db: Tensor) {
         let (n, hw) = check(x, dy, weight, db, runningMean, runningVar, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
+        let xc = x.shape[1]
         for c in 0..<channels {
             let mean = runningMean[c], invStd = 1 / (runningVar[c] + eps).squareRoot()
             var sumDy = 0.0, sumDyXhat = 0.0
             let scale = weight[c] * invStd
             for i in 0..<n {
-                let base = (i * channels + c) * hw
+                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
                 for j in 0..<hw {
                     let g = dy.data[base + j]
                     sumDy += Double(g)
-                    sumDyXhat += Double(g * (x.data[base + j] - mean) * invStd)
-                    dx?.data[base + j] += g * scale
+                    sumDyXhat += Double(g * (x.data[xBase + j] - mean) * invStd)
+                    dx?.data[xBase + j] += g * scale
                 }
             }
             db[c] += Float(sumDy)
@@ -135,23 +141,25 @@ public struct BatchNorm2d: Sendable {
     private func normalise(_ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
                            mean: Float, invStd: Float, gamma: Float, beta: Float) {
         // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add.
-        let a = invStd * gamma, b = beta - mean * a
+        let a = invStd * gamma, b = beta - mean * a, xc = x.shape[1]
         for i in 0..<n {
-            let base = (i * channels + c) * hw
-            for j in 0..<hw { y.data[base + j] = x.data[base + j] * a + b }
+            let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
+            for j in 0..<hw { y.data[base + j] = x.data[xBase + j] * a + b }
         }
     }
 
-    private func forEachPlane(_ n: Int, _ c: Int, _ hw: Int, _ data: UnsafeMutablePointer<Float>,
+    /// Calls `body` with channel c's H*W plane of each image of x (x may have extra channels).
+    private func forEachPlane(_ n: Int, _ c: Int, _ hw: Int, _ x: Tensor,
                               _ body: (UnsafeMutablePointer<Float>) -> Void) {
-        for i in 0..<n { body(data + (i * channels + c) * hw) }
+        for i in 0..<n { body(x.data + (i * x.shape[1] + c) * hw) }
     }
 
     /// Checks the activation pair and the per-channel vectors; returns (N, H*W).
     private func check(_ x: Tensor, _ y: Tensor, _ perChannel: Tensor?...) -> (Int, Int) {
-        precondition(x.shape.rank == 4 && x.shape[1] == channels,
-                     "BatchNorm2d(\(channels)) expects [N, \(channels), H, W], got \(x.shape)")
-        precondition(y.shape == x.shape, "BatchNorm2d output \(y.shape), expected \(x.shape)")
+        precondition(x.shape.rank == 4 && x.shape[1] >= channels,
+                     "BatchNorm2d(\(channels)) expects [N, >= \(channels), H, W], got \(x.shape)")
+        let yShape = Shape(x.shape[0], channels, x.shape[2], x.shape[3])
+        precondition(y.shape == yShape, "BatchNorm2d output \(y.shape), expected \(yShape)")
         for v in perChannel {
             if let v { precondition(v.count == channels, "BatchNorm2d per-channel tensor \(v.shape), expected [\(channels)]") }
         }

@@ -1,0 +1,368 @@
+/// A model's parameter, buffer or activation key was absent, unexpected or of another shape
+/// than a state_dict offered for it.
+public struct StateDictError: Error, CustomStringConvertible, Equatable {
+    public struct Mismatch: Equatable, Sendable {
+        public let name: String
+        public let expected: Shape
+        public let found: [Int]
+    }
+
+    public let source: String
+    public let missing: [String]
+    public let unexpected: [String]
+    public let wrongShape: [Mismatch]
+    /// Keys present with a dtype other than F32 (num_batches_tracked excepted).
+    public let wrongDType: [String]
+
+    public var description: String {
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing keys: " + missing.joined(separator: ", ")) }
+        if !unexpected.isEmpty { parts.append("unexpected keys: " + unexpected.joined(separator: ", ")) }
+        if !wrongShape.isEmpty {
+            parts.append("wrong shapes: " + wrongShape.map { "\($0.name) is \($0.found) in the file, the model needs \($0.expected)" }
+                .joined(separator: "; "))
+        }
+        if !wrongDType.isEmpty { parts.append("not F32: " + wrongDType.joined(separator: ", ")) }
+        return "state_dict \(source) does not fit the model: " + parts.joined(separator: "; ")
+    }
+}
+
+/// A ResNet or DenseNet classifier for images of any channel count and any number of classes,
+/// with torchvision's state_dict names, layer order and initialisation.
+///
+/// Memory is planned once for a fixed input shape [N, C, H, W] (llm.c): one arena of
+/// parameters, one of their gradients (same layout), one of buffers (BatchNorm running
+/// statistics), one of activations and one of activation gradients (same layout), and one
+/// im2col workspace. `forward` and `backward` allocate nothing.
+///
+///     let model = ImageClassifier(ResNet.resnet18, inputShape: Shape(8, 1, 224, 224), classes: 3, seed: 7)
+///     try model.loadStateDict(SafeTensors(contentsOf: url))   // exported from torchvision
+///     model.training = true
+///     let logits = model.forward(images)
+///     model.zeroGradients()
+///     loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
+///     model.backward()                   // model.gradients["layer1.0.conv1.weight"], ...
+public final class ImageClassifier {
+    enum Architecture: Sendable, Equatable { case resNet(ResNet), denseNet(DenseNet) }
+
+    let architecture: Architecture
+    public private(set) var inputShape: Shape
+    public private(set) var classes: Int
+    public private(set) var parameters: Arena
+    public private(set) var gradients: Arena
+    public private(set) var buffers: Arena
+    public private(set) var activations: Arena
+    public private(set) var activationGradients: Arena
+    /// Training mode (batch statistics, running-statistics updates) versus eval mode.
+    public var training = true
+    /// When false, `backward` stops at the earliest layer with a trainable parameter and
+    /// `inputGradient` is not computed (fine-tuning a frozen backbone skips its backward).
+    public var computesInputGradient = true
+    /// Parameters whose gradients `backward` leaves at zero (see `freezeBackbone`).
+    public private(set) var frozen: Set<String> = []
+    private var ops: [NetworkOp]
+    private var workspace: Tensor
+    private var initRules: [String: ParameterInit]
+    private var generator: SeededGenerator
+    private let logitsKey: String
+
+    public convenience init(_ resNet: ResNet, inputShape: Shape, classes: Int, seed: UInt64 = 0) {
+        self.init(.resNet(resNet), inputShape: inputShape, classes: classes, seed: seed)
+    }
+
+    public convenience init(_ denseNet: DenseNet, inputShape: Shape, classes: Int, seed: UInt64 = 0) {
+        self.init(.denseNet(denseNet), inputShape: inputShape, classes: classes, seed: seed)
+    }
+
+    init(_ architecture: Architecture, inputShape: Shape, classes: Int, seed: UInt64) {
+        precondition(classes >= 1, "a classifier needs at least one class")
+        self.architecture = architecture
+        self.inputShape = inputShape
+        self.classes = classes
+        generator = SeededGenerator(seed: seed)
+        logitsKey = Self.headName(architecture) + ".out"
+        let plan = Self.plan(architecture, inputShape, classes)
+        (parameters, gradients, buffers, activations, activationGradients, workspace) = Self.allocate(plan)
+        ops = plan.ops
+        initRules = plan.inits
+        initialise(names: parameters.layout.entries.map(\.name))
+    }
+
+    private static func plan(_ architecture: Architecture, _ inputShape: Shape, _ classes: Int) -> NetworkPlan {
+        var plan = NetworkPlan(inputShape: inputShape)
+        switch architecture {
+        case .resNet(let r): r.plan(&plan, inChannels: inputShape[1], classes: classes)
+        case .denseNet(let d): d.plan(&plan, inChannels: inputShape[1], classes: classes)
+        }
+        // The logits come last in the activation layout so `backward` can zero everything
+        // before them and keep the gradient the loss wrote.
+        precondition(plan.activations.entries.last?.name == headName(architecture) + ".out")
+        return plan
+    }
+
+    private static func allocate(_ plan: NetworkPlan) -> (Arena, Arena, Arena, Arena, Arena, Tensor) {
+        let buffers = Arena(plan.buffers)
+        for entry in plan.buffers.entries where entry.name.hasSuffix(".running_var") { buffers[entry.name].fill(1) }
+        return (Arena(plan.parameters), Arena(plan.parameters), buffers, Arena(plan.activations),
+                Arena(plan.activations), Tensor(Shape(plan.workspaceCount)))
+    }
+
+    private func initialise(names: [String]) {
+        for name in names { initRules[name]!.fill(parameters[name], &generator) }
+    }
+
+    private static func headName(_ a: Architecture) -> String {
+        switch a { case .resNet: "fc"; case .denseNet: "classifier" }
+    }
+
+    /// "fc" (ResNet) or "classifier" (DenseNet).
+    public var headName: String { Self.headName(architecture) }
+    /// "conv1" (ResNet) or "features.conv0" (DenseNet).
+    public var firstConvName: String {
+        switch architecture { case .resNet: "conv1"; case .denseNet: "features.conv0" }
+    }
+
+    /// Parameter names in torchvision's registration order (its `named_parameters()`).
+    public var parameterNames: [String] { parameters.layout.entries.map(\.name) }
+    /// Buffer names (BatchNorm running_mean / running_var; num_batches_tracked is not kept).
+    public var bufferNames: [String] { buffers.layout.entries.map(\.name) }
+
+    /// The logits [N, classes] of the last `forward`.
+    public var output: Tensor { activations[logitsKey] }
+    /// Where the loss writes d(loss)/d(logits) before `backward`; zeroed by `zeroGradients`.
+    public var outputGradient: Tensor { activationGradients[logitsKey] }
+    /// d(loss)/d(input) after `backward` (when `computesInputGradient`).
+    public var inputGradient: Tensor { activationGradients["input"] }
+
+    // MARK: forward / backward
+
+    /// Zeroes parameter and activation gradients (torch's `zero_grad`).
+    public func zeroGradients() {
+        gradients.zero()
+        activationGradients.zero()
+    }
+
+    /// images [inputShape] -> logits [N, classes].
+    @discardableResult
+    public func forward(_ images: Tensor) -> Tensor {
+        precondition(images.shape == inputShape, "model expects input \(inputShape), got \(images.shape)")
+        activations["input"].copy(from: images)
+        for op in ops { forward(op) }
+        return output
+    }
+
+    /// Backpropagates `outputGradient`, ADDING parameter gradients into `gradients` (frozen
+    /// ones end at zero) and leaving d(loss)/d(input) in `inputGradient`. Call after `forward`
+    /// in the same mode.
+    public func backward() {
+        let logitsOffset = activationGradients.layout.entries.last!.offset
+        activationGradients.storage.base.update(repeating: 0, count: logitsOffset)
+        var stop = 0
+        if !computesInputGradient {
+            stop = ops.firstIndex { op in keys(op).map { !frozen.contains($0.weight) } ?? false } ?? ops.count
+        }
+        for i in stride(from: ops.count - 1, through: stop, by: -1) { backward(ops[i]) }
+        for name in frozen { gradients[name].zero() }
+    }
+
+    private func keys(_ op: NetworkOp) -> LayerKeys? {
+        switch op {
+        case .conv(let n, _, _, _), .batchNorm(let n, _, _, _), .linear(let n, _, _, _): n
+        default: nil
+        }
+    }
+
+    private func forward(_ op: NetworkOp) {
+        let a = activations, p = parameters
+        switch op {
+        case .conv(let name, let conv, let x, let y):
+            conv.forward(input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
+                         output: a[y], workspace: workspace)
+        case .batchNorm(let name, let bn, let x, let y):
+            if training {
+                bn.forwardTraining(input: a[x], weight: p[name.weight], bias: p[name.bias],
+                                   runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                                   output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd])
+            } else {
+                bn.forwardInference(input: a[x], weight: p[name.weight], bias: p[name.bias],
+                                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                                    output: a[y])
+            }
+        case .relu(let x, let y):
+            ReLU.forward(input: a[x], output: a[y])
+        case .maxPool(let pool, let x, let y):
+            pool.forward(input: a[x], output: a[y])
+        case .avgPool(let pool, let x, let y):
+            pool.forward(input: a[x], output: a[y])
+        case .globalAvgPool(let x, let y):
+            AdaptiveAvgPool2d.forward(input: a[x], output: a[y])
+        case .linear(let name, let fc, let x, let y):
+            fc.forward(input: a[x], weight: p[name.weight], bias: fc.hasBias ? p[name.bias] : nil, output: a[y])
+        case .addInPlace(let target, let b):
+            let t = a[target], s = a[b]
+            for i in 0..<t.count { t.data[i] += s.data[i] }
+        case .concat(let x, let buffer, let offset):
+            ChannelConcat.forward(input: a[x], into: a[buffer], channelOffset: offset)
+        }
+    }
+
+    private func backward(_ op: NetworkOp) {
+        let a = activations, g = activationGradients, p = parameters
+        switch op {
+        case .conv(let name, let conv, let x, let y):
+            let dx: Tensor? = (x == "input" && !computesInputGradient) ? nil : g[x]
+            conv.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
+                          weightGradient: gradients[name.weight],
+                          biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace)
+        case .batchNorm(let name, let bn, let x, let y):
+            if training {
+                bn.backwardTraining(input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
+                                    savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
+                                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+            } else {
+                bn.backwardInference(input: a[x], weight: p[name.weight],
+                                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                                     outputGradient: g[y], inputGradient: g[x],
+                                     weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+            }
+        case .relu(let x, let y):
+            if x == y {
+                ReLU.backwardInPlace(output: a[y], gradient: g[y])
+            } else {
+                ReLU.backward(output: a[y], outputGradient: g[y], inputGradient: g[x])
+            }
+        case .maxPool(let pool, let x, let y):
+            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
+        case .avgPool(let pool, let x, let y):
+            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
+        case .globalAvgPool(let x, let y):
+            AdaptiveAvgPool2d.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
+        case .linear(let name, let fc, let x, let y):
+            fc.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: g[x],
+                        weightGradient: gradients[name.weight],
+                        biasGradient: fc.hasBias ? gradients[name.bias] : nil)
+        case .addInPlace(let target, let b):
+            // d(target) is d(out) itself (same memory); the identity branch receives a copy.
+            let dOut = g[target], dB = g[b]
+            for i in 0..<dOut.count { dB.data[i] += dOut.data[i] }
+        case .concat(let x, let buffer, let offset):
+            ChannelConcat.backward(outputGradient: g[buffer], channelOffset: offset, inputGradient: g[x])
+        }
+    }
+
+    // MARK: weights
+
+    /// Copies a torchvision state_dict (parameters and running statistics) into the model.
+    /// Every model key must be present as F32 with the model's shape, and every file key must
+    /// be a model key or a BatchNorm `num_batches_tracked` (accepted and ignored); otherwise
+    /// nothing is loaded and the error names each offending key.
+    public func loadStateDict(_ file: SafeTensors) throws {
+        let targets = parameters.views + buffers.views
+        var missing: [String] = [], wrongShape: [StateDictError.Mismatch] = [], wrongDType: [String] = []
+        for (name, tensor) in targets {
+            guard let entry = file.entry(name) else { missing.append(name); continue }
+            if entry.dtype != .f32 { wrongDType.append(name) }
+            if Shape(entry.shape) != tensor.shape {
+                wrongShape.append(.init(name: name, expected: tensor.shape, found: entry.shape))
+            }
+        }
+        let known = Set(targets.map(\.name))
+        let unexpected = file.names.filter { name in
+            if known.contains(name) { return false }
+            if name.hasSuffix(".num_batches_tracked") {
+                let prefix = String(name.dropLast(".num_batches_tracked".count))
+                return !buffers.layout.contains(prefix + ".running_mean")
+            }
+            return true
+        }
+        guard missing.isEmpty, unexpected.isEmpty, wrongShape.isEmpty, wrongDType.isEmpty else {
+            throw StateDictError(source: file.source, missing: missing, unexpected: unexpected,
+                                 wrongShape: wrongShape, wrongDType: wrongDType)
+        }
+        for (name, tensor) in targets { tensor.copy(from: try file.floatTensor(name)) }
+    }
+
+    /// The state_dict as torchvision saves it: parameters, running statistics and an I64
+    /// `num_batches_tracked` (0) per BatchNorm, so `load_state_dict` in torch accepts it.
+    public func stateDict() -> SafeTensors.Writer {
+        var writer = SafeTensors.Writer()
+        for (name, tensor) in parameters.views { writer.add(name, tensor) }
+        for (name, tensor) in buffers.views {
+            writer.add(name, tensor)
+            if name.hasSuffix(".running_var") {
+                writer.addInt64(String(name.dropLast(".running_var".count)) + ".num_batches_tracked", [0], shape: [])
+            }
+        }
+        return writer
+    }
+
+    // MARK: transfer learning
+
+    /// Replaces the classification head (`fc` / `classifier`) by a freshly initialised one
+    /// with `classes` outputs (torchvision's init, drawn from the model's generator); every
+    /// other parameter and buffer is kept. Gradients and activations are re-planned.
+    public func replaceHead(classes newClasses: Int) {
+        precondition(newClasses >= 1, "a classifier needs at least one class")
+        rebuild(inputShape: inputShape, classes: newClasses) { name, _, _ in !name.hasPrefix(headName + ".") }
+    }
+
+    /// Adapts the first convolution to `inChannels` input channels. Rule: every new input
+    /// channel gets the pretrained kernel summed over the old channels and divided by the new
+    /// channel count, W'[o, c] = (sum_k W[o, k]) / inChannels. Then an image whose channels
+    /// all equal a grey image g gives exactly the pretrained output for the RGB image (g, g, g)
+    /// (for one channel this is timm's rule: the sum of the RGB kernels). The same channel
+    /// count is a no-op.
+    public func adaptFirstConv(inChannels: Int) {
+        precondition(inChannels >= 1, "inChannels must be positive")
+        guard inChannels != inputShape[1] else { return }
+        let name = firstConvName + ".weight"
+        let old = Tensor(parameters[name].shape)
+        old.copy(from: parameters[name])
+        var shape = inputShape.dimensions
+        shape[1] = inChannels
+        rebuild(inputShape: Shape(shape), classes: classes) { n, _, _ in n != name }
+        let new = parameters[name], (cout, cinOld) = (old.shape[0], old.shape[1])
+        let k2 = old.shape[2] * old.shape[3]
+        for o in 0..<cout {
+            for j in 0..<k2 {
+                var sum: Float = 0
+                for c in 0..<cinOld { sum += old[(o * cinOld + c) * k2 + j] }
+                for c in 0..<inChannels { new[(o * inChannels + c) * k2 + j] = sum / Float(inChannels) }
+            }
+        }
+    }
+
+    /// Freezes every parameter outside the head: their gradients stay zero, and with
+    /// `computesInputGradient = false` the backbone's backward is skipped entirely.
+    /// BatchNorm running statistics still update in training mode (as in torch).
+    public func freezeBackbone() {
+        frozen = Set(parameterNames.filter { !$0.hasPrefix(headName + ".") })
+    }
+
+    /// Makes every parameter trainable again.
+    public func unfreeze() { frozen = [] }
+
+    /// Re-plans for a new input shape or class count; parameters and buffers for which
+    /// `keep(name, oldShape, newShape)` holds and whose shapes agree are copied over, the
+    /// other parameters are initialised afresh.
+    private func rebuild(inputShape newShape: Shape, classes newClasses: Int, keep: (String, Shape, Shape) -> Bool) {
+        let plan = Self.plan(architecture, newShape, newClasses)
+        let (params, grads, bufs, acts, actGrads, work) = Self.allocate(plan)
+        initRules = plan.inits
+        for (name, tensor) in params.views {
+            if parameters.layout.contains(name), parameters[name].shape == tensor.shape, keep(name, parameters[name].shape, tensor.shape) {
+                tensor.copy(from: parameters[name])
+            } else {
+                initRules[name]!.fill(tensor, &generator)
+            }
+        }
+        for (name, tensor) in bufs.views where buffers.layout.contains(name) && buffers[name].shape == tensor.shape {
+            tensor.copy(from: buffers[name])
+        }
+        (parameters, gradients, buffers, activations, activationGradients, workspace) = (params, grads, bufs, acts, actGrads, work)
+        ops = plan.ops
+        inputShape = newShape
+        classes = newClasses
+        frozen = frozen.filter { params.layout.contains($0) }
+    }
+}
