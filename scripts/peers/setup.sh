@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-peers
-.venv-peers/bin/pip install -q "scipy==1.17.1" "statsmodels==0.15.0" "scikit-learn==1.9.1" pandas "torch==2.13.0+cpu"
+.venv-peers/bin/pip install -q "scipy==1.17.1" "statsmodels==0.15.0" "scikit-learn==1.9.1" pandas "torch==2.13.0+cpu" safetensors
 # dcurves (decision curves, metrics.py) pins pandas < 3 through lifelines; kept beside the venv
 # (--no-deps) so it cannot change the pandas the other fixtures were made with.
 .venv-peers/bin/pip install -q --no-deps --target .venv-peers/dcurves-lib dcurves==1.1.7 \
