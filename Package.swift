@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
