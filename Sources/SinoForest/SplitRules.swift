@@ -16,13 +16,13 @@ extension SplitWorkspace {
     /// (x is finite, so plain comparisons give the same min and max as Swift.min / Swift.max.)
     @inline(__always)
     func gatherValues(feature: Int, node: NodeRange, data: TrainingPointers) -> (Double, Double) {
-        let column = data.column(feature)
+        let column = data.column(feature), stride = data.stride
         let samples = self.samples.baseAddress!, values = featureValues.baseAddress!
         var low = Double.infinity, high = -Double.infinity
         var low2 = Double.infinity, high2 = -Double.infinity
         var i = node.start
         while i + 2 <= node.end {
-            let v = column[Int(samples[i])], u = column[Int(samples[i + 1])]
+            let v = column[Int(samples[i]) &* stride], u = column[Int(samples[i + 1]) &* stride]
             values[i] = v
             values[i + 1] = u
             low = v < low ? v : low
@@ -32,7 +32,7 @@ extension SplitWorkspace {
             i += 2
         }
         if i < node.end {
-            let v = column[Int(samples[i])]
+            let v = column[Int(samples[i]) &* stride]
             values[i] = v
             low = v < low ? v : low
             high = v > high ? v : high

@@ -1,19 +1,31 @@
 /// The training data of one tree as raw pointers, valid for the duration of one build.
 struct TrainingPointers {
-    /// Column-major x: columns[j * sampleCount + i].
+    /// Row-major x: columns[i * featureCount + j].
     let columns: UnsafeBufferPointer<Double>
     let sampleCount: Int
     let labels: UnsafeBufferPointer<Int>
     let sampleWeights: UnsafeBufferPointer<Double>
     let classCount: Int
+    /// Distance between consecutive samples of one feature (the feature count).
+    let stride: Int
 
-    @inline(__always) func value(sample: Int, feature: Int) -> Double {
-        columns[feature * sampleCount + sample]
+    init(columns: UnsafeBufferPointer<Double>, sampleCount: Int, labels: UnsafeBufferPointer<Int>,
+         sampleWeights: UnsafeBufferPointer<Double>, classCount: Int) {
+        self.columns = columns
+        self.sampleCount = sampleCount
+        self.labels = labels
+        self.sampleWeights = sampleWeights
+        self.classCount = classCount
+        stride = columns.count / max(1, sampleCount)
     }
 
-    /// The first value of feature j's column (feature j of sample i is column(j)[i]).
+    @inline(__always) func value(sample: Int, feature: Int) -> Double {
+        columns[sample * stride + feature]
+    }
+
+    /// Feature j of sample i is column(j)[i * stride].
     @inline(__always) func column(_ feature: Int) -> UnsafePointer<Double> {
-        columns.baseAddress! + feature * sampleCount
+        columns.baseAddress! + feature
     }
 }
 
@@ -194,7 +206,7 @@ final class SplitWorkspace {
         var left = node.start
         var right = node.end
         while left < right {
-            if column[Int(samples[left])] <= threshold {
+            if column[Int(samples[left]) &* data.stride] <= threshold {
                 left += 1
             } else {
                 right -= 1
