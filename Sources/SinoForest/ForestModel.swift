@@ -8,6 +8,23 @@ public struct ForestModel: Sendable, Equatable {
     public let outOfBagDecisionFunction: [[Double]]?
     /// Accuracy of the argmax of `outOfBagDecisionFunction` (sklearn oob_score_).
     public let outOfBagAccuracy: Double?
+    /// The trees in the compact form that prediction walks (derived from `trees`).
+    let predictionTrees: [PredictionTree]
+
+    init(classCount: Int, featureCount: Int, trees: [DecisionTree],
+         outOfBagDecisionFunction: [[Double]]?, outOfBagAccuracy: Double?) {
+        self.classCount = classCount
+        self.featureCount = featureCount
+        self.trees = trees
+        self.outOfBagDecisionFunction = outOfBagDecisionFunction
+        self.outOfBagAccuracy = outOfBagAccuracy
+        predictionTrees = trees.map(PredictionTree.init)
+    }
+
+    public static func == (a: ForestModel, b: ForestModel) -> Bool {
+        a.classCount == b.classCount && a.featureCount == b.featureCount && a.trees == b.trees
+            && a.outOfBagDecisionFunction == b.outOfBagDecisionFunction && a.outOfBagAccuracy == b.outOfBagAccuracy
+    }
 
     public var treeCount: Int { trees.count }
 

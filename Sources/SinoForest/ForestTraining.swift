@@ -8,7 +8,7 @@ struct ForestTraining {
         let p = try InputValidation.checkMatrix(x)
         try InputValidation.checkLabels(y, rows: x.count, classCount: classCount)
         let maxFeatures = try settings.maxFeatures.resolved(featureCount: p)
-        let columns = FeatureColumns(rows: x, featureCount: p)
+        let columns = FeatureMatrix(rows: x, featureCount: p)
         let classWeights = settings.classWeight.weights(labels: y, classCount: classCount)
         let baseWeights = y.map { classWeights[$0] }
         let fitted = ParallelLoop.map(count: settings.nEstimators, threads: threads) { index in
@@ -27,7 +27,7 @@ struct ForestTraining {
 
     /// One tree: its bootstrap sample (sklearn _generate_sample_indices: n draws with
     /// replacement, counts multiply the weights) then depth-first growth.
-    private func fitTree(index: Int, columns: FeatureColumns, y: [Int], classCount: Int,
+    private func fitTree(index: Int, columns: FeatureMatrix, y: [Int], classCount: Int,
                          baseWeights: [Double], maxFeatures: Int) -> (tree: DecisionTree, inBag: [Bool]) {
         var rng = Xoshiro256StarStar(seed: settings.seed, stream: index)
         var weights = baseWeights

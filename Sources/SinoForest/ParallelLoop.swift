@@ -17,15 +17,22 @@ enum ParallelLoop {
         max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Runs body(0..<count) on `threads` threads, task i on thread i % threads. Each task must
-    /// only depend on its index, so results do not depend on the thread count.
+    /// Runs body(0..<count) on `threads` threads, each taking the next unclaimed task when it
+    /// is free (tasks differ in cost: a static share would leave a thread idle at the end).
+    /// Each task must only depend on its index, so results do not depend on the thread count
+    /// or on which thread ran which task.
     static func run(count: Int, threads: Int, _ body: (Int) -> Void) {
         let workers = min(threads, count)
         guard workers > 1 else { for i in 0..<count { body(i) }; return }
+        let next = TaskCounter()
         withoutActuallyEscaping(body) { body in
             let task = UncheckedBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for i in stride(from: worker, to: count, by: workers) { task.body(i) }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.claim()
+                    guard i < count else { return }
+                    task.body(i)
+                }
             }
         }
     }
@@ -42,4 +49,17 @@ enum ParallelLoop {
 
 private struct UncheckedBody: @unchecked Sendable {
     let body: (Int) -> Void
+}
+
+/// Hands out 0, 1, 2, ... to whichever thread asks next.
+private final class TaskCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func claim() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next - 1
+    }
 }

@@ -13,17 +13,31 @@ protocol SplitRule {
 
 extension SplitWorkspace {
     /// Copies the node's values of `feature` into `featureValues`; returns their (min, max).
+    /// (x is finite, so plain comparisons give the same min and max as Swift.min / Swift.max.)
     @inline(__always)
     func gatherValues(feature: Int, node: NodeRange, data: TrainingPointers) -> (Double, Double) {
-        var low = Double.infinity
-        var high = -Double.infinity
-        for i in node.start..<node.end {
-            let v = data.value(sample: samples[i], feature: feature)
-            featureValues[i] = v
-            low = min(low, v)
-            high = max(high, v)
+        let column = data.column(feature), stride = data.stride
+        let samples = self.samples.baseAddress!, values = featureValues.baseAddress!
+        var low = Double.infinity, high = -Double.infinity
+        var low2 = Double.infinity, high2 = -Double.infinity
+        var i = node.start
+        while i + 2 <= node.end {
+            let v = column[Int(samples[i]) &* stride], u = column[Int(samples[i + 1]) &* stride]
+            values[i] = v
+            values[i + 1] = u
+            low = v < low ? v : low
+            high = v > high ? v : high
+            low2 = u < low2 ? u : low2
+            high2 = u > high2 ? u : high2
+            i += 2
         }
-        return (low, high)
+        if i < node.end {
+            let v = column[Int(samples[i]) &* stride]
+            values[i] = v
+            low = v < low ? v : low
+            high = v > high ? v : high
+        }
+        return (low2 < low ? low2 : low, high2 > high ? high2 : high)
     }
 }
 
@@ -37,12 +51,7 @@ enum RandomSplitRule: SplitRule {
         if high <= low + featureConstantTolerance { return false }
         var threshold = low + (high - low) * rng.nextUnit()
         if threshold == high { threshold = low }  // sklearn: rounding may reach max; fall back to min
-        w.leftCounts.update(repeating: 0)
-        var leftSamples = 0
-        for i in node.start..<node.end where w.featureValues[i] <= threshold {
-            w.leftCounts[w.labels[i]] += w.weights[i]
-            leftSamples += 1
-        }
+        let leftSamples = w.countLeft(start: node.start, end: node.end, threshold: threshold)
         w.offer(feature: feature, threshold: threshold, position: node.start + leftSamples, node: node,
                 criterion: criterion, minSamplesLeaf: minSamplesLeaf, best: &best)
         return true
@@ -65,7 +74,7 @@ enum BestSplitRule: SplitRule {
             while p + 1 < node.end && values[p + 1] <= values[p] + featureConstantTolerance { p += 1 }
             p += 1
             guard p < node.end else { break }
-            for i in added..<p { w.leftCounts[w.labels[i]] += w.weights[i] }  // positions added..<p go left
+            for i in added..<p { w.leftCounts[Int(w.labels[i])] += w.weights[i] }  // positions added..<p go left
             added = p
             var threshold = values[p - 1] / 2 + values[p] / 2
             if threshold == values[p] || !threshold.isFinite { threshold = values[p - 1] }
@@ -79,15 +88,15 @@ enum BestSplitRule: SplitRule {
     private static func sortNode(by feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers) {
         for i in node.start..<node.end {
             let s = w.samples[i]
-            w.sortPairs[i] = (data.value(sample: s, feature: feature), s)
+            w.sortPairs[i] = (data.value(sample: Int(s), feature: feature), s)
         }
         var slice = UnsafeMutableBufferPointer(rebasing: w.sortPairs[node.start..<node.end])
         slice.sort { $0.0 < $1.0 }
         for i in node.start..<node.end {
             w.featureValues[i] = w.sortPairs[i].0
             w.samples[i] = w.sortPairs[i].1
-            w.labels[i] = data.labels[w.samples[i]]
-            w.weights[i] = data.sampleWeights[w.samples[i]]
+            w.labels[i] = Int32(data.labels[Int(w.samples[i])])
+            w.weights[i] = data.sampleWeights[Int(w.samples[i])]
         }
     }
 }

@@ -11,7 +11,7 @@ private struct HandNode {
 
     init(_ x: [[Double]], _ y: [Int], classCount: Int = 2, weights: [Double]? = nil) {
         let weights = weights ?? y.map { _ in 1 }
-        set = TreeTrainingSet(columns: FeatureColumns(rows: x, featureCount: x[0].count), labels: y,
+        set = TreeTrainingSet(columns: FeatureMatrix(rows: x, featureCount: x[0].count), labels: y,
                               classCount: classCount, sampleWeights: weights)
         workspace = SplitWorkspace(sampleWeights: weights, labels: y, classCount: classCount, featureCount: x[0].count, sorting: true)
     }
