@@ -10,7 +10,9 @@ import Foundation
 /// Hyper-parameters are scikit-learn's (sklearn.ensemble.ExtraTreesClassifier 1.9), with its defaults. Trees are fitted in
 /// parallel on `threads` threads; tree i draws from its own stream of `seed`, so the model is
 /// bit-identical whatever the thread count.
-public struct ExtraTreesClassifier: Classifier {
+public struct ExtraTreesClassifier: ForestClassifier {
+    public static let splitter = ForestSplitter.random
+
     /// Number of trees (sklearn n_estimators).
     public var nEstimators: Int
     /// Split quality measure (sklearn criterion, default gini).
@@ -53,12 +55,6 @@ public struct ExtraTreesClassifier: Classifier {
         self.threads = threads
     }
 
-    var settings: ForestSettings {
-        ForestSettings(splitter: .random, nEstimators: nEstimators, criterion: criterion, maxFeatures: maxFeatures,
-                       maxDepth: maxDepth, minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf,
-                       classWeight: classWeight, bootstrap: bootstrap, oobScore: oobScore, seed: seed)
-    }
-
     private init(settings s: ForestSettings, model: ForestModel) {
         self.init(nEstimators: s.nEstimators, criterion: s.criterion, maxFeatures: s.maxFeatures, maxDepth: s.maxDepth,
                   minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf, classWeight: s.classWeight,
@@ -67,40 +63,12 @@ public struct ExtraTreesClassifier: Classifier {
     }
 
     public mutating func fit(x: [[Double]], y: [Int], classCount: Int) throws {
-        model = try ForestTraining(settings: settings, threads: ParallelLoop.threadCount(threads))
-            .fit(x: x, y: y, classCount: classCount)
-    }
-
-    public func predictProbabilities(x: [[Double]]) throws -> [[Double]] {
-        try fitted().probabilities(x: x, threads: ParallelLoop.threadCount(threads))
-    }
-
-    /// MDI importances (sklearn feature_importances_), summing to 1.
-    public func featureImportances() throws -> [Double] { try fitted().featureImportances }
-
-    /// Out-of-bag accuracy (sklearn oob_score_), when fitted with `oobScore`.
-    public var outOfBagAccuracy: Double? { model?.outOfBagAccuracy }
-
-    /// Out-of-bag class probabilities per training row (sklearn oob_decision_function_).
-    public var outOfBagDecisionFunction: [[Double]]? { model?.outOfBagDecisionFunction }
-
-    /// Writes the fitted model and its hyper-parameters (format: `ForestModelFile`).
-    public func save(to url: URL) throws {
-        try ForestModelFile.write(try fitted(), settings: settings, to: url)
+        model = try trainedModel(x: x, y: y, classCount: classCount)
     }
 
     /// Reads a model written by `save(to:)`; `threads` is not stored and starts as nil.
     public static func load(from url: URL) throws -> ExtraTreesClassifier {
-        let (model, settings) = try ForestModelFile.read(from: url)
-        guard settings.splitter == .random else {
-            throw ForestError.unreadableModelFile(
-                path: url.path, problem: "it holds a \(settings.splitter)-splitter forest, expected ExtraTreesClassifier (\(ForestSplitter.random))")
-        }
+        let (model, settings) = try readModel(from: url)
         return ExtraTreesClassifier(settings: settings, model: model)
-    }
-
-    private func fitted() throws -> ForestModel {
-        guard let model else { throw ForestError.notFitted("ExtraTreesClassifier") }
-        return model
     }
 }
