@@ -146,8 +146,6 @@ public final class Trainer {
             let perImage = images.count / images.shape[0]
             throw TrainingError(step: step, problem: .nonFiniteInput(element: bad, image: bad / perImage, value: images[bad]))
         }
-        let rate = schedule?.learningRate(at: step) ?? optimizer.learningRate
-        optimizer.learningRate = rate
 
         bufferBackup.data.update(from: model.buffers.storage.base, count: model.buffers.storage.count)
         model.training = true
@@ -172,6 +170,8 @@ public final class Trainer {
         case .value(let maxValue)?: GradientClipping.clipValue(model.gradients, maxValue: maxValue, only: names)
         case nil: break
         }
+        let rate = schedule?.learningRate(at: step) ?? optimizer.learningRate
+        optimizer.learningRate = rate
         optimizer.step(parameters: model.parameters, gradients: model.gradients)
         let done = step
         step += 1
