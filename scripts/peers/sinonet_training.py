@@ -38,6 +38,8 @@ bar. With N = 8 float32 torch stays within ~1e-6 of float64 for all 20 steps.
 
 Writes Tests/Fixtures/sinonet_training.json.
 Run: .venv-peers/bin/python scripts/peers/sinonet_training.py   (torch 2.13.0+cpu)
+Needs the safetensors package beside torch (as sinonet_models.py does); where the venv lacks
+it: pip install --target DIR safetensors, then PYTHONPATH=DIR .venv-peers/bin/python ...
 """
 import base64
 import json
