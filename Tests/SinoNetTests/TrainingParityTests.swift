@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import SinoNet
+
+/// Loss curves of `Trainer` against PyTorch 2.13 (scripts/peers/sinonet_training.py): the
+/// reduced ResNet (BasicBlock [1, 1, 1, 1], width 8) from the model fixture's weights, 20
+/// train-mode steps on the fixture's 20 batches of 8 images 3 x 32 x 32; each step's loss
+/// must be within 1e-3 absolute of torch's float64 run (the exact trajectory of these float32
+/// weights), and the learning rates within 1e-12 relative.
+@Suite("SinoNet Trainer loss curves versus PyTorch")
+struct TrainingParityTests {
+    struct Fixture {
+        let json: [String: Any]
+        let tool: String
+        let batches: [Tensor]
+        let labels: [[Int]]
+        let model: [String: Any]
+        let weights: String
+
+        init() throws {
+            json = try Fixtures.json("sinonet_training.json")
+            let versions = json["versions"] as? [String: Any] ?? [:]
+            tool = "torch \(versions["torch"] ?? "?") float64"
+            guard let data = json["data"] as? [String: Any], let steps = data["steps"] as? Int,
+                  let batch = data["batch"] as? Int, let channels = data["channels"] as? Int,
+                  let size = data["size"] as? Int, let scale = data["scale"] as? Double,
+                  let text = data["images_int8"] as? String, let bytes = Data(base64Encoded: text),
+                  let labels = data["labels"] as? [[Int]], let model = json["model"] as? [String: Any],
+                  let weights = json["weights"] as? String else {
+                throw FixtureFormatError("sinonet_training.json: data, model or weights missing")
+            }
+            let perBatch = batch * channels * size * size
+            guard bytes.count == steps * perBatch, labels.count == steps, labels.allSatisfy({ $0.count == batch }) else {
+                throw FixtureFormatError("sinonet_training.json: \(bytes.count) image bytes, \(labels.count) label rows")
+            }
+            batches = (0..<steps).map { s in
+                let t = Tensor(Shape(batch, channels, size, size))
+                for i in 0..<perBatch { t[i] = Float(Int8(bitPattern: bytes[s * perBatch + i])) * Float(scale) }
+                return t
+            }
+            self.labels = labels
+            self.model = model
+            self.weights = weights
+        }
+
+        var runs: [[String: Any]] { json["runs"] as? [[String: Any]] ?? [] }
+    }
+
+    static func trainer(_ fixture: Fixture, _ run: [String: Any]) throws -> Trainer {
+        guard let layers = fixture.model["layers"] as? [Int], let width = fixture.model["base_width"] as? Int,
+              let classes = fixture.model["classes"] as? Int,
+              let lr = run["lr"] as? Double, let momentum = run["momentum"] as? Double,
+              let nesterov = run["nesterov"] as? Bool, let decay = run["weight_decay"] as? Double,
+              let smoothing = run["label_smoothing"] as? Double, run["optimizer"] as? String == "sgd" else {
+            throw FixtureFormatError("sinonet_training.json: run \(run["name"] ?? "?") configuration")
+        }
+        let model = ImageClassifier(ResNet(block: .basic, layers: layers, baseWidth: width),
+                                    inputShape: fixture.batches[0].shape, classes: classes)
+        try model.loadStateDict(SafeTensors(contentsOf: Fixtures.url(fixture.weights)))
+        let sgd = SGD(parameters: model.parameters.layout, learningRate: lr, momentum: momentum,
+                      weightDecay: decay, nesterov: nesterov)
+        let weights = (run["class_weights"] as? [Double])?.map(Float.init)
+        var schedule: LearningRateSchedule?
+        if let s = run["schedule"] as? [String: Any] {
+            guard let steps = s["warmup_steps"] as? Int, let start = s["warmup_start_factor"] as? Double,
+                  let period = s["cosine_period"] as? Int, let minimum = s["cosine_minimum"] as? Double else {
+                throw FixtureFormatError("sinonet_training.json: schedule")
+            }
+            schedule = .cosine(base: lr, period: period, minimum: minimum, warmup: .init(steps: steps, startFactor: start))
+        }
+        return Trainer(model: model, optimizer: sgd,
+                       loss: CrossEntropyLoss(classWeights: weights, labelSmoothing: Float(smoothing)),
+                       schedule: schedule, clip: (run["clip_norm"] as? Double).map { .norm($0) })
+    }
+
+    @Test("every step's loss within 1e-3 of torch (float64), both runs", arguments: ["sgd", "sgd_weighted"])
+    func lossCurve(_ name: String) throws {
+        let fixture = try Fixture()
+        guard let run = fixture.runs.first(where: { $0["name"] as? String == name }),
+              let losses = run["losses"] as? [Double], let rates = run["learning_rates"] as? [Double],
+              let single = run["losses_float32"] as? [Double] else {
+            throw FixtureFormatError("sinonet_training.json: no run \(name)")
+        }
+        let trainer = try Self.trainer(fixture, run)
+        var seen: [TrainingProgress] = []
+        trainer.progress = { seen.append($0) }
+        var worst = 0.0, worstStep = 0, ours: [Float] = []
+        for (s, batch) in fixture.batches.enumerated() {
+            let loss = try trainer.step(images: batch, labels: fixture.labels[s])
+            ours.append(loss)
+            let diff = abs(Double(loss) - losses[s])
+            if diff > worst { (worst, worstStep) = (diff, s) }
+            #expect(diff <= 1e-3, "\(name) step \(s): loss \(loss), torch \(losses[s])")
+        }
+        let torch32 = zip(single, losses).map { abs($0 - $1) }.max() ?? 0
+        reportComparison("trainer \(name) 20-step loss curve (max abs diff \(String(format: "%.3g", worst)) at step "
+                         + "\(worstStep); torch float32 itself \(String(format: "%.3g", torch32)); losses "
+                         + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)))",
+                         tool: fixture.tool, maxRelDiff: worst / (losses.map(abs).max() ?? 1))
+        #expect(worst <= 1e-3)
+        #expect(trainer.step == fixture.batches.count)
+        #expect(seen.map(\.step) == Array(0..<fixture.batches.count))
+        #expect(seen.map(\.loss) == ours)
+        for (s, report) in seen.enumerated() {
+            #expect(abs(report.learningRate - rates[s]) <= 1e-12 * rates[s], "\(name) step \(s) lr \(report.learningRate) vs \(rates[s])")
+        }
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.elapsed <= $1.elapsed })
+    }
+}
