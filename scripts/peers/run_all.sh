@@ -21,5 +21,6 @@ $PY scripts/peers/roc.py
 $PY scripts/peers/sinonet_layers.py
 $PY scripts/peers/sinonet_optim.py
 $PY scripts/peers/sinonet_models.py
+$PY scripts/peers/sinonet_training.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
