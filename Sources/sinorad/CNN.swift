@@ -128,8 +128,8 @@ struct CNN: ParsableCommand {
             abstract: "Time a ResNet/DenseNet on seeded random images: images per second, ms per batch, peak memory.",
             discussion: """
             infer: eval-mode forward passes. train: training-mode forward, cross-entropy loss,
-            backward and one SGD step (lr 0.01, momentum 0.9) per batch. One untimed warm-up
-            batch precedes the timed iterations. Peak memory is the resident-set high-water
+            backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed
+            batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water
             mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's
             (set OPENBLAS_NUM_THREADS).
 
@@ -158,8 +158,11 @@ struct CNN: ParsableCommand {
         @Option(help: "Classes of the head.")
         var classes: Int = 2
 
-        @Option(help: "Timed batches (after one untimed warm-up batch).")
+        @Option(help: "Timed batches.")
         var iterations: Int = 5
+
+        @Option(help: "Untimed warm-up batches before the timed ones.")
+        var warmup: Int = 1
 
         @Option(help: "Seed of the weights, images and labels.")
         var seed: UInt64 = 0
@@ -178,6 +181,8 @@ struct CNN: ParsableCommand {
             var images_per_second: Double
             var ms_per_batch: Double
             var ms_per_batch_min: Double
+            var ms_per_batch_median: Double
+            var warmup: Int
             var peak_memory_mib: Double?
             var openblas_threads: String?
         }
@@ -186,6 +191,7 @@ struct CNN: ParsableCommand {
             try SinoRad.guarded {
                 guard batch >= 1 else { throw CommandFailure(message: "--batch must be at least 1, got \(batch)") }
                 guard iterations >= 1 else { throw CommandFailure(message: "--iterations must be at least 1, got \(iterations)") }
+                guard warmup >= 0 else { throw CommandFailure(message: "--warmup must not be negative, got \(warmup)") }
                 guard size >= 1, channels >= 1 else { throw CommandFailure(message: "--size and --channels must be positive") }
                 let shape = Shape(batch, channels, size, size)
                 let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed)
@@ -205,7 +211,7 @@ struct CNN: ParsableCommand {
                     model.backward()
                     sgd.step(parameters: model.parameters, gradients: model.gradients)
                 }
-                step()  // warm-up
+                for _ in 0..<warmup { step() }
                 var times: [Double] = []
                 for _ in 0..<iterations {
                     let start = DispatchTime.now().uptimeNanoseconds
@@ -215,7 +221,8 @@ struct CNN: ParsableCommand {
                 let mean = times.reduce(0, +) / Double(times.count)
                 let report = Report(arch: arch.lowercased(), mode: mode.rawValue, batch: batch, size: size, channels: channels,
                                     classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
-                                    ms_per_batch: mean, ms_per_batch_min: times.min()!, peak_memory_mib: Self.peakMemoryMiB(),
+                                    ms_per_batch: mean, ms_per_batch_min: times.min()!,
+                                    ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
                                     openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
                 switch format {
                 case .json:
@@ -225,10 +232,15 @@ struct CNN: ParsableCommand {
                 case .text:
                     let memory = report.peak_memory_mib.map { String(format: "%.0f MiB", $0) } ?? "unavailable"
                     print("\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
-                          + String(format: "%.2f images/s, %.1f ms per batch (min %.1f), peak memory %@",
-                                   report.images_per_second, mean, report.ms_per_batch_min, memory))
+                          + String(format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
+                                   report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
                 }
             }
+        }
+
+        static func median(_ x: [Double]) -> Double {
+            let s = x.sorted(), m = s.count / 2
+            return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
         }
 
         /// VmHWM (peak resident set) from /proc/self/status, in MiB; nil where it is absent.
