@@ -1,0 +1,256 @@
+import ArgumentParser
+import Foundation
+import SinoNet
+
+/// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
+/// torchvision state_dict, and a speed benchmark).
+struct CNN: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cnn",
+        abstract: "Run SinoNet's CPU CNNs (torchvision ResNet/DenseNet): logits from a state_dict, speed benchmark.",
+        subcommands: [Forward.self, Bench.self])
+
+    /// The architectures `--arch` accepts, torchvision's names.
+    static let architectures = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
+
+    static func model(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0) throws -> ImageClassifier {
+        guard classes >= 1 else { throw CommandFailure(message: "--classes must be at least 1, got \(classes)") }
+        guard inputShape.rank == 4, inputShape.dimensions.allSatisfy({ $0 >= 1 }) else {
+            throw CommandFailure(message: "the input must be [N, C, H, W] with every dimension at least 1, got \(inputShape)")
+        }
+        switch arch.lowercased() {
+        case "resnet18": return ImageClassifier(ResNet.resnet18, inputShape: inputShape, classes: classes, seed: seed)
+        case "resnet34": return ImageClassifier(ResNet.resnet34, inputShape: inputShape, classes: classes, seed: seed)
+        case "resnet50": return ImageClassifier(ResNet.resnet50, inputShape: inputShape, classes: classes, seed: seed)
+        case "resnet101": return ImageClassifier(ResNet.resnet101, inputShape: inputShape, classes: classes, seed: seed)
+        case "resnet152": return ImageClassifier(ResNet.resnet152, inputShape: inputShape, classes: classes, seed: seed)
+        case "densenet121", "densenet169":
+            let d = arch.lowercased() == "densenet121" ? DenseNet.densenet121 : DenseNet.densenet169
+            try checkDenseNetSize(d, inputShape)
+            return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed)
+        default:
+            throw CommandFailure(message: "unknown architecture '\(arch)'; one of: " + architectures.joined(separator: ", "))
+        }
+    }
+
+    /// DenseNet's transitions average-pool 2x2 without padding: every transition needs a
+    /// feature map of at least 2x2 (torch raises "Output size is too small" otherwise).
+    static func checkDenseNetSize(_ d: DenseNet, _ s: Shape) throws {
+        for (axis, size) in [("height", s[2]), ("width", s[3])] {
+            var x = (size - 1) / 2 + 1  // conv0 7x7 s2 p3
+            x = (x - 1) / 2 + 1         // pool0 3x3 s2 p1
+            for _ in 1..<d.blockConfig.count {
+                guard x >= 2 else {
+                    throw CommandFailure(message: "input \(axis) \(size) is too small for DenseNet (its transitions need feature maps of at least 2x2; use at least 29 pixels per side for densenet121)")
+                }
+                x = (x - 2) / 2 + 1
+            }
+        }
+    }
+
+    static func readSafeTensors(_ path: String, what: String) throws -> SafeTensors {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(message: "\(what) file \(path) not found")
+        }
+        do {
+            return try SafeTensors(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as SafeTensorsError {
+            throw CommandFailure(message: "\(what) file \(path) is not a valid safetensors file: \(error)")
+        }
+    }
+
+    struct Forward: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Eval-mode logits of a ResNet/DenseNet for images stored in a safetensors file.",
+            discussion: """
+            Loads a torchvision state_dict (safetensors, e.g. saved from torch with
+            safetensors.torch.save_file(model.state_dict(), ...)) into the architecture,
+            reads the images [N, C, H, W] (F32) under --input-key, runs the model in eval mode
+            (BatchNorm running statistics) and writes the logits [N, classes] under the key
+            "logits" of --out.
+
+            Example:
+              sinorad cnn forward --arch resnet50 --classes 3 --weights model.safetensors \\
+                  --input images.safetensors --out logits.safetensors
+            """)
+
+        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
+        var arch: String
+
+        @Option(help: "Number of classes of the model's head.")
+        var classes: Int
+
+        @Option(help: "The state_dict (safetensors) with torchvision's keys.")
+        var weights: String
+
+        @Option(help: "Safetensors file holding the images [N, C, H, W] as F32.")
+        var input: String
+
+        @Option(help: "Key of the images in --input.")
+        var inputKey: String = "input"
+
+        @Option(help: "Write the logits here (safetensors, key \"logits\"), atomically.")
+        var out: String
+
+        func run() throws {
+            try SinoRad.guarded {
+                let inputs = try CNN.readSafeTensors(input, what: "input")
+                guard let entry = inputs.entry(inputKey) else {
+                    throw CommandFailure(message: "input file \(input) has no tensor '\(inputKey)' (it has: \(inputs.names.joined(separator: ", ")); choose one with --input-key)")
+                }
+                guard entry.dtype == .f32 else {
+                    throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) is \(entry.dtype.rawValue.uppercased()), F32 is needed")
+                }
+                guard entry.shape.count == 4 else {
+                    throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) has shape \(entry.shape); [N, C, H, W] is needed")
+                }
+                let images = try inputs.floatTensor(inputKey)
+                let model = try CNN.model(arch, inputShape: images.shape, classes: classes)
+                let state = try CNN.readSafeTensors(weights, what: "weights")
+                do {
+                    try model.loadStateDict(state)
+                } catch let error as StateDictError {
+                    throw CommandFailure(message: "\(error) (architecture \(arch), \(classes) classes, \(images.shape[1]) input channels)")
+                }
+                model.training = false
+                let logits = model.forward(images)
+                var writer = SafeTensors.Writer()
+                writer.add("logits", logits)
+                writer.metadata = ["arch": arch, "generator": "sinorad cnn forward"]
+                try writer.data().write(to: URL(fileURLWithPath: out), options: .atomic)
+                note("wrote \(out): logits [\(logits.shape[0]), \(logits.shape[1])]")
+            }
+        }
+    }
+
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time a ResNet/DenseNet on seeded random images: images per second, ms per batch, peak memory.",
+            discussion: """
+            infer: eval-mode forward passes. train: training-mode forward, cross-entropy loss,
+            backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed
+            batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water
+            mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's
+            (set OPENBLAS_NUM_THREADS).
+
+            Example:
+              sinorad cnn bench --arch resnet50 --batch 16 --mode train --iterations 3 --format json
+            """)
+
+        enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
+        var arch: String
+
+        @Option(help: "Images per batch.")
+        var batch: Int
+
+        @Option(help: "train (forward, loss, backward, SGD step) or infer (eval-mode forward).")
+        var mode: Mode
+
+        @Option(help: "Image height and width.")
+        var size: Int = 224
+
+        @Option(help: "Input channels.")
+        var channels: Int = 3
+
+        @Option(help: "Classes of the head.")
+        var classes: Int = 2
+
+        @Option(help: "Timed batches.")
+        var iterations: Int = 5
+
+        @Option(help: "Untimed warm-up batches before the timed ones.")
+        var warmup: Int = 1
+
+        @Option(help: "Seed of the weights, images and labels.")
+        var seed: UInt64 = 0
+
+        @Option(help: "text or json.")
+        var format: Format = .text
+
+        struct Report: Encodable {
+            var arch: String
+            var mode: String
+            var batch: Int
+            var size: Int
+            var channels: Int
+            var classes: Int
+            var iterations: Int
+            var images_per_second: Double
+            var ms_per_batch: Double
+            var ms_per_batch_min: Double
+            var ms_per_batch_median: Double
+            var warmup: Int
+            var peak_memory_mib: Double?
+            var openblas_threads: String?
+        }
+
+        func run() throws {
+            try SinoRad.guarded {
+                guard batch >= 1 else { throw CommandFailure(message: "--batch must be at least 1, got \(batch)") }
+                guard iterations >= 1 else { throw CommandFailure(message: "--iterations must be at least 1, got \(iterations)") }
+                guard warmup >= 0 else { throw CommandFailure(message: "--warmup must not be negative, got \(warmup)") }
+                guard size >= 1, channels >= 1 else { throw CommandFailure(message: "--size and --channels must be positive") }
+                let shape = Shape(batch, channels, size, size)
+                let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed)
+                var generator = SeededGenerator(seed: seed &+ 1)
+                let images = Tensor(shape)
+                for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
+                let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }
+                let loss = CrossEntropyLoss()
+                let sgd = SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9)
+                model.training = mode == .train
+                func step() {
+                    let logits = model.forward(images)
+                    guard mode == .train else { return }
+                    model.zeroGradients()
+                    _ = loss.forward(logits: logits, targets: labels)
+                    loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
+                    model.backward()
+                    sgd.step(parameters: model.parameters, gradients: model.gradients)
+                }
+                for _ in 0..<warmup { step() }
+                var times: [Double] = []
+                for _ in 0..<iterations {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    step()
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+                let mean = times.reduce(0, +) / Double(times.count)
+                let report = Report(arch: arch.lowercased(), mode: mode.rawValue, batch: batch, size: size, channels: channels,
+                                    classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
+                                    ms_per_batch: mean, ms_per_batch_min: times.min()!,
+                                    ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
+                                    openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
+                switch format {
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                case .text:
+                    let memory = report.peak_memory_mib.map { String(format: "%.0f MiB", $0) } ?? "unavailable"
+                    print("\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
+                          + String(format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
+                                   report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
+                }
+            }
+        }
+
+        static func median(_ x: [Double]) -> Double {
+            let s = x.sorted(), m = s.count / 2
+            return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+        }
+
+        /// VmHWM (peak resident set) from /proc/self/status, in MiB; nil where it is absent.
+        static func peakMemoryMiB() -> Double? {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                if fields.count >= 2, let kib = Double(fields[1]) { return kib / 1024 }
+            }
+            return nil
+        }
+    }
+}

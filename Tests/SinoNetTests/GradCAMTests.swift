@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import SinoNet
+
+/// Grad-CAM against `Tests/Fixtures/sinonet_gradcam.json` (scripts/peers/sinonet_gradcam.py:
+/// pytorch-grad-cam's GradCAM math in torch 2.13, float64) on the reduced ResNet (basic,
+/// bottleneck) and DenseNet of sinonet_models.py, loaded from the same state_dict files.
+/// Heatmaps lie in [0, 1] and must agree within 1e-4 absolute; logits, channel weights and
+/// the unscaled low-resolution CAM within 1e-4 relative to their largest magnitude.
+@Suite("SinoNet Grad-CAM")
+struct GradCAMTests {
+    struct Case {
+        let name: String
+        let model: String
+        let classesGiven: [Int]?
+        let classes: [Int]
+        let tensors: [String: Tensor]
+    }
+
+    static func load() throws -> (cases: [Case], tool: String) {
+        let json = try Fixtures.json("sinonet_gradcam.json")
+        let versions = json["versions"] as? [String: Any] ?? [:]
+        guard let raw = json["cases"] as? [[String: Any]], !raw.isEmpty else {
+            throw FixtureFormatError("sinonet_gradcam.json has no cases")
+        }
+        let cases = try raw.map { c in
+            guard let name = c["name"] as? String, let model = c["model"] as? String,
+                  let classes = c["classes"] as? [Int], let rawTensors = c["tensors"] as? [String: [String: Any]] else {
+                throw FixtureFormatError("a Grad-CAM case lacks name, model, classes or tensors")
+            }
+            var tensors: [String: Tensor] = [:]
+            for (key, value) in rawTensors { tensors[key] = try TorchFixture.decodeTensor(value, "\(name).\(key)") }
+            return Case(name: name, model: model, classesGiven: c["classes_given"] as? [Int], classes: classes, tensors: tensors)
+        }
+        return (cases, "torch \(versions["torch"] ?? "?")")
+    }
+
+    @Test("heatmaps, weights, logits and predicted classes match pytorch-grad-cam's math in torch",
+          arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
+    func parity(modelName: String) throws {
+        let (cases, tool) = try Self.load()
+        let mine = cases.filter { $0.model == modelName }
+        #expect(mine.count == 2)
+        let input = try #require(cases.first { $0.name == modelName + "_predicted" }?.tensors["input"])
+        let ref = try ModelParityTests.Reference(modelName)
+        let model = try ModelParityTests.model(ref, inputShape: input.shape)
+        try model.loadStateDict(ref.weights)
+        model.training = true
+        for c in mine {
+            let result = GradCAM.compute(model, images: input, classes: c.classesGiven)
+            #expect(model.training, "the training flag is restored")
+            #expect(result.classes == c.classes, "\(c.name): classes \(result.classes) vs \(c.classes)")
+            let heat = try #require(c.tensors["heatmaps"])
+            #expect(result.heatmaps.shape == heat.shape)
+            let (diff, _) = result.heatmaps.maxAbsDifference(to: heat)
+            print("[compare] Grad-CAM \(c.name) heatmaps \(heat.shape) vs \(tool): max abs diff \(String(format: "%.3g", diff))")
+            #expect(diff <= 1e-4, "\(c.name): heatmap max abs diff \(diff)")
+            // The map spans [0, 1) as scaled: a 0 and a value within 1e-6 of 1 in every image.
+            for n in 0..<heat.shape[0] {
+                let values = result.heatmaps.batchSlice(n).values
+                #expect(values.min()! == 0 && values.max()! > 0.999 && values.max()! < 1, "\(c.name) image \(n)")
+            }
+            for key in ["logits", "weights", "low"] {
+                let expected = try #require(c.tensors[key])
+                let actual: Tensor = key == "logits" ? result.logits : key == "weights" ? result.weights : result.lowResolution
+                #expect(actual.shape == expected.shape, "\(c.name) \(key) shape \(actual.shape) vs \(expected.shape)")
+                let (d, scale) = actual.maxAbsDifference(to: expected)
+                reportComparison("Grad-CAM \(c.name) \(key)", tool: tool, maxRelDiff: Double(d / max(scale, 1e-30)))
+                #expect(d <= 1e-4 * scale, "\(c.name) \(key): max abs diff \(d), scale \(scale)")
+            }
+        }
+    }
+
+    /// The head-only gradient equals what the model's full eval-mode backward from a one-hot
+    /// logit gradient leaves at the target activation: everywhere for DenseNet (norm5's
+    /// output is kept apart from its relu), and where layer4's output is positive for ResNet
+    /// (the in-place relu's backward zeroes the rest of the shared buffer).
+    @Test("the target-layer gradient equals the full backward's", arguments: ["resnet_bottleneck", "densenet"])
+    func gradientMatchesFullBackward(modelName: String) throws {
+        let ref = try ModelParityTests.Reference(modelName)
+        let input = try ref.tensors.floatTensor("input")
+        let model = try ModelParityTests.model(ref, inputShape: input.shape)
+        try model.loadStateDict(ref.weights)
+        model.training = false
+        model.forward(input)
+        let classes = [2, 0, 1]
+        let head = model.gradCAMGradient(classes: classes)
+        model.zeroGradients()
+        for (i, c) in classes.enumerated() { model.outputGradient[i * model.classes + c] = 1 }
+        model.backward()
+        let full = model.activationGradients[model.gradCAMActivationKey]
+        let a = model.gradCAMActivation
+        var compared = 0, worst: Float = 0
+        for i in 0..<a.count where modelName == "densenet" || a[i] > 0 {
+            worst = max(worst, abs(head[i] - full[i]))
+            compared += 1
+        }
+        #expect(compared > a.count / 10, "\(compared) of \(a.count) entries compared")
+        #expect(head.maxMagnitude > 0)
+        #expect(worst <= 1e-6 * head.maxMagnitude, "head vs full backward: \(worst)")
+    }
+
+    @Test("bilinear resize: half-pixel centres, clamped edges, identity at equal size")
+    func resize() {
+        // 2 -> 4: sources -0.25 (clamped to 0), 0.25, 0.75, 1.25 (neighbour clamped).
+        let up = GradCAM.resizeBilinear([0, 1], height: 1, width: 2, toHeight: 1, toWidth: 4)
+        #expect(up == [0, 0.25, 0.75, 1])
+        let x: [Double] = [1, 5, 2, 7, 3, 9]
+        #expect(GradCAM.resizeBilinear(x, height: 2, width: 3, toHeight: 2, toWidth: 3) == x)
+        // 3 -> 1 samples the middle pixel (source 1.0).
+        #expect(GradCAM.resizeBilinear([4, 6, 8], height: 3, width: 1, toHeight: 1, toWidth: 1) == [6])
+        var s: [Double] = [2, 4, 6]
+        GradCAM.scale(&s)
+        #expect(s[0] == 0 && abs(s[1] - 2 / (4 + 1e-7)) < 1e-15 && abs(s[2] - 4 / (4 + 1e-7)) < 1e-15)
+    }
+
+    @Test("a full-size ResNet-18 gives one heatmap per image at the input size; the layer names")
+    func shapes() {
+        let model = ImageClassifier(ResNet.resnet18, inputShape: Shape(2, 1, 64, 48), classes: 3, seed: 3)
+        #expect(model.gradCAMLayerName == "layer4")
+        #expect(model.gradCAMActivation.shape == Shape(2, 512, 2, 2))
+        var generator = SeededGenerator(seed: 11)
+        let x = Tensor(Shape(2, 1, 64, 48))
+        for i in 0..<x.count { x[i] = Float(generator.nextStandardNormal()) }
+        let result = GradCAM.compute(model, images: x)
+        #expect(result.heatmaps.shape == Shape(2, 64, 48))
+        #expect(result.heatmaps.values.allSatisfy { $0 >= 0 && $0 < 1 })
+        let dense = ImageClassifier(DenseNet(growthRate: 4, blockConfig: [1, 1], initialFeatures: 8), inputShape: Shape(1, 3, 32, 32), classes: 2)
+        #expect(dense.gradCAMLayerName == "features.norm5")
+    }
+}
