@@ -5,6 +5,8 @@ import Foundation
 public protocol ForestClassifier: Classifier {
     /// How a node's split is drawn: random thresholds (ExtraTrees) or the best midpoint (RandomForest).
     static var splitter: ForestSplitter { get }
+    /// The scikit-learn estimator reproduced, for messages ("ExtraTreesClassifier").
+    static var estimatorName: String { get }
     var nEstimators: Int { get }
     var criterion: SplitCriterion { get }
     var maxFeatures: MaxFeatures { get }
@@ -55,13 +57,13 @@ extension ForestClassifier {
         let (model, settings) = try ForestModelFile.read(from: url)
         guard settings.splitter == splitter else {
             throw ForestError.unreadableModelFile(
-                path: url.path, problem: "it holds a \(settings.splitter)-splitter forest, expected \(Self.self) (\(splitter))")
+                path: url.path, problem: "it holds a \(settings.splitter)-splitter forest, expected \(estimatorName) (\(splitter))")
         }
         return (model, settings)
     }
 
     func fitted() throws -> ForestModel {
-        guard let model else { throw ForestError.notFitted("\(Self.self)") }
+        guard let model else { throw ForestError.notFitted(Self.estimatorName) }
         return model
     }
 }

@@ -1,17 +1,45 @@
 import Foundation
 
+/// What distinguishes ExtraTrees from RandomForest: the split rule and the bootstrap default.
+/// Everything else (hyper-parameters, trees, prediction, importances, files) is shared.
+public protocol ForestKind: Sendable {
+    static var splitter: ForestSplitter { get }
+    static var defaultBootstrap: Bool { get }
+    /// The scikit-learn estimator this kind reproduces, for messages.
+    static var estimatorName: String { get }
+}
+
+/// Extremely randomized trees (Geurts et al. 2006; sklearn ExtraTreesClassifier): each split
+/// draws one random threshold per candidate feature and keeps the best; no bootstrap by default.
+public enum ExtraTreesKind: ForestKind {
+    public static let splitter = ForestSplitter.random
+    public static let defaultBootstrap = false
+    public static let estimatorName = "ExtraTreesClassifier"
+}
+
 /// Random forest (Breiman 2001; sklearn RandomForestClassifier): bootstrap samples, and each
 /// split takes the best midpoint threshold of each candidate feature.
-///
-///     var model = RandomForestClassifier(nEstimators: 500, seed: 7)
+public enum RandomForestKind: ForestKind {
+    public static let splitter = ForestSplitter.best
+    public static let defaultBootstrap = true
+    public static let estimatorName = "RandomForestClassifier"
+}
+
+///     var model = ExtraTreesClassifier(nEstimators: 500, seed: 7)
 ///     try model.fit(x: x, y: y, classCount: 3)
 ///     let probabilities = try model.predictProbabilities(x: xTest)
-///
-/// Hyper-parameters are scikit-learn's (sklearn.ensemble.RandomForestClassifier 1.9), with its defaults. Trees are fitted in
+public typealias ExtraTreesClassifier = ForestEnsemble<ExtraTreesKind>
+
+///     var model = RandomForestClassifier(nEstimators: 500, seed: 7)
+public typealias RandomForestClassifier = ForestEnsemble<RandomForestKind>
+
+/// A forest of decision trees with scikit-learn's hyper-parameters and defaults
+/// (sklearn.ensemble.ExtraTreesClassifier / RandomForestClassifier 1.9). Trees are fitted in
 /// parallel on `threads` threads; tree i draws from its own stream of `seed`, so the model is
 /// bit-identical whatever the thread count.
-public struct RandomForestClassifier: ForestClassifier {
-    public static let splitter = ForestSplitter.best
+public struct ForestEnsemble<Kind: ForestKind>: ForestClassifier {
+    public static var splitter: ForestSplitter { Kind.splitter }
+    public static var estimatorName: String { Kind.estimatorName }
 
     /// Number of trees (sklearn n_estimators).
     public var nEstimators: Int
@@ -27,7 +55,8 @@ public struct RandomForestClassifier: ForestClassifier {
     public var minSamplesLeaf: Int
     /// Class weights (sklearn class_weight, default none).
     public var classWeight: ClassWeight
-    /// Each tree trains on a bootstrap sample (sklearn bootstrap, default true).
+    /// Each tree trains on a bootstrap sample (sklearn bootstrap; default false for ExtraTrees,
+    /// true for RandomForest).
     public var bootstrap: Bool
     /// Compute the out-of-bag estimate while fitting (sklearn oob_score; needs bootstrap).
     public var oobScore: Bool
@@ -40,7 +69,7 @@ public struct RandomForestClassifier: ForestClassifier {
 
     public init(nEstimators: Int = 100, criterion: SplitCriterion = .gini, maxFeatures: MaxFeatures = .sqrt,
                 maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
-                classWeight: ClassWeight = .none, bootstrap: Bool = true, oobScore: Bool = false,
+                classWeight: ClassWeight = .none, bootstrap: Bool = Kind.defaultBootstrap, oobScore: Bool = false,
                 seed: UInt64 = 0, threads: Int? = nil) {
         self.nEstimators = nEstimators
         self.criterion = criterion
@@ -67,8 +96,8 @@ public struct RandomForestClassifier: ForestClassifier {
     }
 
     /// Reads a model written by `save(to:)`; `threads` is not stored and starts as nil.
-    public static func load(from url: URL) throws -> RandomForestClassifier {
+    public static func load(from url: URL) throws -> Self {
         let (model, settings) = try readModel(from: url)
-        return RandomForestClassifier(settings: settings, model: model)
+        return Self(settings: settings, model: model)
     }
 }
