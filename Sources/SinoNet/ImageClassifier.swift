@@ -42,6 +42,12 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
 ///     model.zeroGradients()
 ///     loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
 ///     model.backward()                   // model.gradients["layer1.0.conv1.weight"], ...
+///
+/// With `trainable: false` (inference only) the parameter-gradient and activation-gradient
+/// arenas are not allocated, roughly halving memory; `forward` gives the same logits bit for
+/// bit, Grad-CAM still works (it allocates its own small gradients), and `gradients`,
+/// `activationGradients`, `outputGradient`, `inputGradient`, `zeroGradients`, `backward` and
+/// `freezeBackbone` stop with a precondition failure.
 public final class ImageClassifier {
     enum Architecture: Sendable, Equatable { case resNet(ResNet), denseNet(DenseNet) }
 
@@ -49,11 +55,28 @@ public final class ImageClassifier {
     public private(set) var inputShape: Shape
     public private(set) var classes: Int
     public private(set) var parameters: Arena
-    public private(set) var gradients: Arena
     public private(set) var buffers: Arena
     public private(set) var activations: Arena
-    public private(set) var activationGradients: Arena
-    /// Training mode (batch statistics, running-statistics updates) versus eval mode.
+    /// False for an inference-only model: no gradient arenas, no backward.
+    public let trainable: Bool
+    private var gradientArena: Arena?
+    private var activationGradientArena: Arena?
+    /// Parameter gradients (same layout as `parameters`); only for a trainable model.
+    public var gradients: Arena {
+        guard let arena = gradientArena else { preconditionFailure(Self.inferenceOnly("gradients")) }
+        return arena
+    }
+    /// Activation gradients (same layout as `activations`); only for a trainable model.
+    public var activationGradients: Arena {
+        guard let arena = activationGradientArena else { preconditionFailure(Self.inferenceOnly("activationGradients")) }
+        return arena
+    }
+
+    private static func inferenceOnly(_ what: String) -> String {
+        "ImageClassifier was created with trainable: false (inference only) and has no \(what); create it with trainable: true to train or backpropagate"
+    }
+    /// Training mode (batch statistics, running-statistics updates) versus eval mode; starts
+    /// true for a trainable model and false for an inference-only one.
     public var training = true
     /// When false, `backward` stops at the earliest layer with a trainable parameter and
     /// `inputGradient` is not computed (fine-tuning a frozen backbone skips its backward).
@@ -66,23 +89,27 @@ public final class ImageClassifier {
     private var generator: SeededGenerator
     private let logitsKey: String
 
-    public convenience init(_ resNet: ResNet, inputShape: Shape, classes: Int, seed: UInt64 = 0) {
-        self.init(.resNet(resNet), inputShape: inputShape, classes: classes, seed: seed)
+    /// `trainable: false` builds an inference-only model without gradient arenas.
+    public convenience init(_ resNet: ResNet, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) {
+        self.init(.resNet(resNet), inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
     }
 
-    public convenience init(_ denseNet: DenseNet, inputShape: Shape, classes: Int, seed: UInt64 = 0) {
-        self.init(.denseNet(denseNet), inputShape: inputShape, classes: classes, seed: seed)
+    /// `trainable: false` builds an inference-only model without gradient arenas.
+    public convenience init(_ denseNet: DenseNet, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) {
+        self.init(.denseNet(denseNet), inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
     }
 
-    init(_ architecture: Architecture, inputShape: Shape, classes: Int, seed: UInt64) {
+    init(_ architecture: Architecture, inputShape: Shape, classes: Int, seed: UInt64, trainable: Bool = true) {
         precondition(classes >= 1, "a classifier needs at least one class")
         self.architecture = architecture
+        self.trainable = trainable
+        if !trainable { training = false }
         self.inputShape = inputShape
         self.classes = classes
         generator = SeededGenerator(seed: seed)
         logitsKey = Self.headName(architecture) + ".out"
         let plan = Self.plan(architecture, inputShape, classes)
-        (parameters, gradients, buffers, activations, activationGradients, workspace) = Self.allocate(plan)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace) = Self.allocate(plan, trainable: trainable)
         ops = plan.ops
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
@@ -100,11 +127,11 @@ public final class ImageClassifier {
         return plan
     }
 
-    private static func allocate(_ plan: NetworkPlan) -> (Arena, Arena, Arena, Arena, Arena, Tensor) {
+    private static func allocate(_ plan: NetworkPlan, trainable: Bool) -> (Arena, Arena?, Arena, Arena, Arena?, Tensor) {
         let buffers = Arena(plan.buffers)
         for entry in plan.buffers.entries where entry.name.hasSuffix(".running_var") { buffers[entry.name].fill(1) }
-        return (Arena(plan.parameters), Arena(plan.parameters), buffers, Arena(plan.activations),
-                Arena(plan.activations), Tensor(Shape(plan.workspaceCount)))
+        return (Arena(plan.parameters), trainable ? Arena(plan.parameters) : nil, buffers, Arena(plan.activations),
+                trainable ? Arena(plan.activations) : nil, Tensor(Shape(plan.workspaceCount)))
     }
 
     private func initialise(names: [String]) {
@@ -138,6 +165,7 @@ public final class ImageClassifier {
 
     /// Zeroes parameter and activation gradients (torch's `zero_grad`).
     public func zeroGradients() {
+        precondition(trainable, Self.inferenceOnly("gradients to zero"))
         gradients.zero()
         activationGradients.zero()
     }
@@ -155,6 +183,7 @@ public final class ImageClassifier {
     /// ones end at zero) and leaving d(loss)/d(input) in `inputGradient`. Call after `forward`
     /// in the same mode.
     public func backward() {
+        precondition(trainable, Self.inferenceOnly("backward"))
         let logitsOffset = activationGradients.layout.entries.last!.offset
         activationGradients.storage.base.update(repeating: 0, count: logitsOffset)
         var stop = 0
@@ -336,6 +365,7 @@ public final class ImageClassifier {
     /// `computesInputGradient = false` the backbone's backward is skipped entirely.
     /// BatchNorm running statistics still update in training mode (as in torch).
     public func freezeBackbone() {
+        precondition(trainable, Self.inferenceOnly("gradients to freeze"))
         frozen = Set(parameterNames.filter { !$0.hasPrefix(headName + ".") })
     }
 
@@ -347,7 +377,7 @@ public final class ImageClassifier {
     /// other parameters are initialised afresh.
     private func rebuild(inputShape newShape: Shape, classes newClasses: Int, keep: (String, Shape, Shape) -> Bool) {
         let plan = Self.plan(architecture, newShape, newClasses)
-        let (params, grads, bufs, acts, actGrads, work) = Self.allocate(plan)
+        let (params, grads, bufs, acts, actGrads, work) = Self.allocate(plan, trainable: trainable)
         initRules = plan.inits
         for (name, tensor) in params.views {
             if parameters.layout.contains(name), parameters[name].shape == tensor.shape, keep(name, parameters[name].shape, tensor.shape) {
@@ -359,7 +389,7 @@ public final class ImageClassifier {
         for (name, tensor) in bufs.views where buffers.layout.contains(name) && buffers[name].shape == tensor.shape {
             tensor.copy(from: buffers[name])
         }
-        (parameters, gradients, buffers, activations, activationGradients, workspace) = (params, grads, bufs, acts, actGrads, work)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace) = (params, grads, bufs, acts, actGrads, work)
         ops = plan.ops
         inputShape = newShape
         classes = newClasses

@@ -13,21 +13,22 @@ struct CNN: ParsableCommand {
     /// The architectures `--arch` accepts, torchvision's names.
     static let architectures = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
 
-    static func model(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0) throws -> ImageClassifier {
+    /// `trainable: false` skips the gradient arenas (eval-mode forward only).
+    static func model(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) throws -> ImageClassifier {
         guard classes >= 1 else { throw CommandFailure(message: "--classes must be at least 1, got \(classes)") }
         guard inputShape.rank == 4, inputShape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw CommandFailure(message: "the input must be [N, C, H, W] with every dimension at least 1, got \(inputShape)")
         }
         switch arch.lowercased() {
-        case "resnet18": return ImageClassifier(ResNet.resnet18, inputShape: inputShape, classes: classes, seed: seed)
-        case "resnet34": return ImageClassifier(ResNet.resnet34, inputShape: inputShape, classes: classes, seed: seed)
-        case "resnet50": return ImageClassifier(ResNet.resnet50, inputShape: inputShape, classes: classes, seed: seed)
-        case "resnet101": return ImageClassifier(ResNet.resnet101, inputShape: inputShape, classes: classes, seed: seed)
-        case "resnet152": return ImageClassifier(ResNet.resnet152, inputShape: inputShape, classes: classes, seed: seed)
+        case "resnet18": return ImageClassifier(ResNet.resnet18, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        case "resnet34": return ImageClassifier(ResNet.resnet34, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        case "resnet50": return ImageClassifier(ResNet.resnet50, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        case "resnet101": return ImageClassifier(ResNet.resnet101, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        case "resnet152": return ImageClassifier(ResNet.resnet152, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
         case "densenet121", "densenet169":
             let d = arch.lowercased() == "densenet121" ? DenseNet.densenet121 : DenseNet.densenet169
             try checkDenseNetSize(d, inputShape)
-            return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed)
+            return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
         default:
             throw CommandFailure(message: "unknown architecture '\(arch)'; one of: " + architectures.joined(separator: ", "))
         }
@@ -105,7 +106,7 @@ struct CNN: ParsableCommand {
                     throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) has shape \(entry.shape); [N, C, H, W] is needed")
                 }
                 let images = try inputs.floatTensor(inputKey)
-                let model = try CNN.model(arch, inputShape: images.shape, classes: classes)
+                let model = try CNN.model(arch, inputShape: images.shape, classes: classes, trainable: false)
                 let state = try CNN.readSafeTensors(weights, what: "weights")
                 do {
                     try model.loadStateDict(state)
@@ -127,7 +128,7 @@ struct CNN: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time a ResNet/DenseNet on seeded random images: images per second, ms per batch, peak memory.",
             discussion: """
-            infer: eval-mode forward passes. train: training-mode forward, cross-entropy loss,
+            infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss,
             backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed
             batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water
             mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's
@@ -194,13 +195,13 @@ struct CNN: ParsableCommand {
                 guard warmup >= 0 else { throw CommandFailure(message: "--warmup must not be negative, got \(warmup)") }
                 guard size >= 1, channels >= 1 else { throw CommandFailure(message: "--size and --channels must be positive") }
                 let shape = Shape(batch, channels, size, size)
-                let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed)
+                let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
                 var generator = SeededGenerator(seed: seed &+ 1)
                 let images = Tensor(shape)
                 for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
                 let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }
                 let loss = CrossEntropyLoss()
-                let sgd = SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9)
+                let sgd = mode == .train ? SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9) : nil
                 model.training = mode == .train
                 func step() {
                     let logits = model.forward(images)
@@ -209,7 +210,7 @@ struct CNN: ParsableCommand {
                     _ = loss.forward(logits: logits, targets: labels)
                     loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
                     model.backward()
-                    sgd.step(parameters: model.parameters, gradients: model.gradients)
+                    sgd?.step(parameters: model.parameters, gradients: model.gradients)
                 }
                 for _ in 0..<warmup { step() }
                 var times: [Double] = []

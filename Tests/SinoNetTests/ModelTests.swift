@@ -196,4 +196,32 @@ struct ModelTests {
         b.training = false
         #expect(a.forward(x).values == b.forward(x).values)
     }
+
+    @Test("trainable: false allocates no gradient arenas and gives bit-identical eval logits (ResNet, DenseNet)",
+          arguments: ["resnet", "densenet"])
+    func inferenceOnly(kind: String) throws {
+        let shape = Shape(2, 3, 40, 36)
+        func make(seed: UInt64, trainable: Bool) -> ImageClassifier {
+            kind == "resnet"
+                ? ImageClassifier(Self.smallResNet, inputShape: shape, classes: 4, seed: seed, trainable: trainable)
+                : ImageClassifier(Self.smallDenseNet, inputShape: shape, classes: 4, seed: seed, trainable: trainable)
+        }
+        let a = make(seed: 5, trainable: true)
+        let x = Tensor(shape, values: (0..<shape.count).map { Float(($0 * 7) % 19) / 9 - 1 })
+        a.forward(x)  // training mode: moves the running statistics away from 0 / 1
+        let url = try SinoRadCommand.temporaryFolder().appendingPathComponent("\(kind)-infer.safetensors")
+        try a.stateDict().write(to: url)
+        let b = make(seed: 6, trainable: false)
+        #expect(!b.trainable && a.trainable)
+        #expect(!b.training)  // an inference-only model starts in eval mode
+        try b.loadStateDict(SafeTensors(contentsOf: url))
+        a.training = false
+        let expected = a.forward(x).values
+        #expect(b.forward(x).values == expected)
+        #expect(b.forward(x).values == expected)  // repeatable
+        #expect(b.gradCAMGradient(classes: [1, 3]).values == a.gradCAMGradient(classes: [1, 3]).values)
+        // Re-planning keeps the mode.
+        b.replaceHead(classes: 2)
+        #expect(!b.trainable && b.forward(x).shape == Shape(2, 2))
+    }
 }
