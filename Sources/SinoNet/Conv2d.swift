@@ -81,13 +81,7 @@ public struct Conv2d: Sendable {
         for i in 0..<n {
             let xi = x.data + i * inChannels * h * w
             let yi = y.data + i * outChannels * p
-            let b: UnsafePointer<Float>
-            if let col {
-                im2col(xi, h, w, out[2], out[3], col)
-                b = UnsafePointer(col)
-            } else {
-                b = UnsafePointer(xi)
-            }
+            let b = columns(xi, h, w, out[2], out[3], col)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                         Int32(outChannels), Int32(p), Int32(k),
                         1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
@@ -129,13 +123,7 @@ public struct Conv2d: Sendable {
             let xi = x.data + i * inChannels * h * w
             let dyi = UnsafePointer(dy.data + i * outChannels * p)
             // dW (Cout x K) += dy[n] (Cout x P) * col^T (P x K)
-            let b: UnsafePointer<Float>
-            if let col {
-                im2col(xi, h, w, out[2], out[3], col)
-                b = UnsafePointer(col)
-            } else {
-                b = UnsafePointer(xi)
-            }
+            let b = columns(xi, h, w, out[2], out[3], col)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                         Int32(outChannels), Int32(k), Int32(p),
                         1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
@@ -167,6 +155,15 @@ public struct Conv2d: Sendable {
 
     /// x [Cin, H, W] -> col [Cin*k*k, Ho*Wo]; row (c, ki, kj), column (oh, ow) holds
     /// x[c, oh*s - pad + ki*d, ow*s - pad + kj*d], or 0 where that falls in the padding.
+    /// The GEMM operand for one image: its im2col matrix (K x P) in `col`, or the image
+    /// itself when the convolution is pointwise (`col` nil; NCHW is already [C, H*W]).
+    func columns(_ image: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, _ outH: Int, _ outW: Int,
+                 _ col: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        guard let col else { return UnsafePointer(image) }
+        im2col(image, h, w, outH, outW, col)
+        return UnsafePointer(col)
+    }
+
     func im2col(_ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
                 _ col: UnsafeMutablePointer<Float>) {
         var row = col

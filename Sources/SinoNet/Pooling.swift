@@ -14,20 +14,13 @@ public struct MaxPool2d: Sendable {
     public let padding: Int
 
     public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-        let s = stride ?? kernelSize
-        precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
-                     "invalid MaxPool2d (torch requires padding <= kernel/2)")
+        self.stride = validatedPoolingStride("MaxPool2d", kernelSize: kernelSize, stride: stride, padding: padding)
         self.kernelSize = kernelSize
-        self.stride = s
         self.padding = padding
     }
 
     public func outputShape(for input: Shape) -> Shape {
-        precondition(input.rank == 4, "MaxPool2d expects [N, C, H, W], got \(input)")
-        let h = pooledSize(input[2], kernel: kernelSize, stride: stride, padding: padding)
-        let w = pooledSize(input[3], kernel: kernelSize, stride: stride, padding: padding)
-        precondition(h > 0 && w > 0, "MaxPool2d output would be empty for \(input)")
-        return Shape(input[0], input[1], h, w)
+        pooledShape("MaxPool2d", input, kernel: kernelSize, stride: stride, padding: padding)
     }
 
     /// x [N, C, H, W] -> y [N, C, Ho, Wo] = max over each window's real positions.
@@ -88,20 +81,13 @@ public struct AvgPool2d: Sendable {
     public let padding: Int
 
     public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-        let s = stride ?? kernelSize
-        precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
-                     "invalid AvgPool2d (torch requires padding <= kernel/2)")
+        self.stride = validatedPoolingStride("AvgPool2d", kernelSize: kernelSize, stride: stride, padding: padding)
         self.kernelSize = kernelSize
-        self.stride = s
         self.padding = padding
     }
 
     public func outputShape(for input: Shape) -> Shape {
-        precondition(input.rank == 4, "AvgPool2d expects [N, C, H, W], got \(input)")
-        let h = pooledSize(input[2], kernel: kernelSize, stride: stride, padding: padding)
-        let w = pooledSize(input[3], kernel: kernelSize, stride: stride, padding: padding)
-        precondition(h > 0 && w > 0, "AvgPool2d output would be empty for \(input)")
-        return Shape(input[0], input[1], h, w)
+        pooledShape("AvgPool2d", input, kernel: kernelSize, stride: stride, padding: padding)
     }
 
     /// x [N, C, H, W] -> y [N, C, Ho, Wo] = sum over the window's real positions / k^2.
@@ -178,4 +164,21 @@ public enum AdaptiveAvgPool2d {
             for j in 0..<hw { dx.data[p * hw + j] += g }
         }
     }
+}
+
+/// The stride a pooling layer uses (default: the kernel size), after torch's checks.
+func validatedPoolingStride(_ layer: String, kernelSize: Int, stride: Int?, padding: Int) -> Int {
+    let s = stride ?? kernelSize
+    precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
+                 "invalid \(layer) (torch requires padding <= kernel/2)")
+    return s
+}
+
+/// [N, C, H, W] -> [N, C, Ho, Wo] for a square pooling window.
+func pooledShape(_ layer: String, _ input: Shape, kernel: Int, stride: Int, padding: Int) -> Shape {
+    precondition(input.rank == 4, "\(layer) expects [N, C, H, W], got \(input)")
+    let h = pooledSize(input[2], kernel: kernel, stride: stride, padding: padding)
+    let w = pooledSize(input[3], kernel: kernel, stride: stride, padding: padding)
+    precondition(h > 0 && w > 0, "\(layer) output would be empty for \(input)")
+    return Shape(input[0], input[1], h, w)
 }
