@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SinoForest", targets: ["SinoForest"]),
         .library(name: "SinoStudy", targets: ["SinoStudy"]),
         .library(name: "SinoNet", targets: ["SinoNet"]),
+        .library(name: "SinoImaging", targets: ["SinoImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -22,18 +23,20 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // MARK: - Modules
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
         .target(name: "SinoForest", exclude: ["README.md"]),
         .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -43,6 +46,7 @@ let package = Package(
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "TestSupport"]),
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "TestSupport"]),
+        .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
     ]
