@@ -36,7 +36,65 @@ public struct ArenaLayout: Sendable {
 
     public func contains(_ name: String) -> Bool { index[name] != nil }
 
-    /// Floats actually used by views (without padding).
+    /// A view whose lifetime is known: it is first touched at step `first` and last at step
+    /// `last` (inclusive) of some schedule.
+    public struct Lifetime: Sendable {
+        public let name: String
+        public let shape: Shape
+        public let first: Int
+        public let last: Int
+
+        public init(name: String, shape: Shape, first: Int, last: Int) {
+            precondition(first <= last, "\(name): lifetime \(first)...\(last) is empty")
+            self.name = name
+            self.shape = shape
+            self.first = first
+            self.last = last
+        }
+    }
+
+    /// Lays out views so that two of them share memory only when their lifetimes do not
+    /// overlap (the activation-memory plan of an inference engine). Greedy first fit, largest
+    /// views first (ties: earlier first use, then name), each at the lowest aligned offset
+    /// that overlaps no placed view alive at the same time. Deterministic.
+    /// Entries are kept in the order given, so `entries` still reads like a network.
+    public static func packed(_ lifetimes: [Lifetime]) -> ArenaLayout {
+        let order = lifetimes.indices.sorted { a, b in
+            let (x, y) = (lifetimes[a], lifetimes[b])
+            if x.shape.count != y.shape.count { return x.shape.count > y.shape.count }
+            if x.first != y.first { return x.first < y.first }
+            return x.name < y.name
+        }
+        var offsets = [Int](repeating: 0, count: lifetimes.count)
+        var placed: [Int] = []
+        for i in order {
+            let v = lifetimes[i]
+            let conflicts = placed.filter { j in
+                lifetimes[j].first <= v.last && v.first <= lifetimes[j].last
+            }.map { (offsets[$0], offsets[$0] + lifetimes[$0].shape.count) }.sorted { $0.0 < $1.0 }
+            var offset = 0
+            for (start, end) in conflicts {
+                if offset + v.shape.count <= start { break }
+                offset = max(offset, (end + alignment - 1) / alignment * alignment)
+            }
+            offsets[i] = offset
+            placed.append(i)
+        }
+        var layout = ArenaLayout()
+        for (i, v) in lifetimes.enumerated() { layout.place(v.name, v.shape, at: offsets[i]) }
+        return layout
+    }
+
+    /// Places a view at a given (aligned) offset; views may overlap (see `packed`).
+    mutating func place(_ name: String, _ shape: Shape, at offset: Int) {
+        precondition(index[name] == nil, "arena already has a view named \(name)")
+        precondition(offset % Self.alignment == 0, "offset \(offset) of \(name) is not aligned")
+        index[name] = entries.count
+        entries.append(Entry(name: name, shape: shape, offset: offset))
+        count = max(count, offset + shape.count)
+    }
+
+    /// Floats of all views together (without padding; more than `count` when views share memory).
     public var elementCount: Int { entries.reduce(0) { $0 + $1.shape.count } }
 }
 

@@ -143,10 +143,17 @@ extension ImageClassifier {
     /// The activation-arena key holding the target layer's output: the last layer4 block's
     /// final BatchNorm output, on which `out += identity` and the relu work in place
     /// (torchvision's inplace ReLU), or `features.norm5.out`.
-    var gradCAMActivationKey: String {
+    var gradCAMActivationKey: String { Self.gradCAMKeys(architecture)[0] }
+
+    /// The activations Grad-CAM reads after a forward pass: the target layer's output, then
+    /// the head's inputs (global average pooling; DenseNet's functional relu). The memory
+    /// plan keeps them to the end of the pass.
+    static func gradCAMKeys(_ architecture: Architecture) -> [String] {
         switch architecture {
-        case .resNet(let r): "layer4.\(r.layers[3] - 1).\(r.block == .basic ? "bn2" : "bn3").out"
-        case .denseNet: "features.norm5.out"
+        case .resNet(let r):
+            ["layer4.\(r.layers[3] - 1).\(r.block == .basic ? "bn2" : "bn3").out", "avgpool.out"]
+        case .denseNet:
+            ["features.norm5.out", "avgpool.out", "features.relu5.out"]
         }
     }
 

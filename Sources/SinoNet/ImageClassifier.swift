@@ -79,12 +79,15 @@ public final class ImageClassifier {
     /// true for a trainable model and false for an inference-only one.
     public var training = true
     /// When false, `backward` stops at the earliest layer with a trainable parameter and
-    /// `inputGradient` is not computed (fine-tuning a frozen backbone skips its backward).
+    /// `inputGradient` is not computed but left at zero (fine-tuning a frozen backbone skips
+    /// its backward).
     public var computesInputGradient = true
     /// Parameters whose gradients `backward` leaves at zero (see `freezeBackbone`).
     public private(set) var frozen: Set<String> = []
     private var ops: [NetworkOp]
     private var workspace: Tensor
+    /// Per op, the activation gradients its backward touches first (zeroed just before it).
+    private var backwardZeroing: [[String]]
     private var initRules: [String: ParameterInit]
     private var generator: SeededGenerator
     private let logitsKey: String
@@ -109,7 +112,8 @@ public final class ImageClassifier {
         generator = SeededGenerator(seed: seed)
         logitsKey = Self.headName(architecture) + ".out"
         let plan = Self.plan(architecture, inputShape, classes)
-        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace) = Self.allocate(plan, trainable: trainable)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace, backwardZeroing) =
+            Self.allocate(plan, architecture, trainable: trainable)
         ops = plan.ops
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
@@ -121,17 +125,30 @@ public final class ImageClassifier {
         case .resNet(let r): r.plan(&plan, inChannels: inputShape[1], classes: classes)
         case .denseNet(let d): d.plan(&plan, inChannels: inputShape[1], classes: classes)
         }
-        // The logits come last in the activation layout so `backward` can zero everything
-        // before them and keep the gradient the loss wrote.
-        precondition(plan.activations.entries.last?.name == headName(architecture) + ".out")
         return plan
     }
 
-    private static func allocate(_ plan: NetworkPlan, trainable: Bool) -> (Arena, Arena?, Arena, Arena, Arena?, Tensor) {
+    /// The arenas for a plan. Activations of an inference-only model share memory wherever
+    /// their lifetimes in the forward pass do not overlap; a trainable model keeps every
+    /// activation (the backward pass reads them) and packs the activation gradients by their
+    /// lifetimes in the backward pass instead. Keys read after a pass (logits, Grad-CAM's
+    /// target and head inputs, the input gradient) are kept to the end.
+    private static func allocate(_ plan: NetworkPlan, _ architecture: Architecture, trainable: Bool)
+        -> (Arena, Arena?, Arena, Arena, Arena?, Tensor, [[String]]) {
         let buffers = Arena(plan.buffers)
         for entry in plan.buffers.entries where entry.name.hasSuffix(".running_var") { buffers[entry.name].fill(1) }
-        return (Arena(plan.parameters), trainable ? Arena(plan.parameters) : nil, buffers, Arena(plan.activations),
-                trainable ? Arena(plan.activations) : nil, Tensor(Shape(plan.workspaceCount)))
+        let logits = headName(architecture) + ".out"
+        let readAfter = Set([logits] + gradCAMKeys(architecture))
+        let parameterGradients = trainable ? Arena(plan.parameters) : nil
+        let workspace = Tensor(Shape(plan.workspaceCount))
+        guard trainable else {
+            let activations = Arena(.packed(plan.forwardLifetimes(pinned: readAfter)))
+            return (Arena(plan.parameters), nil, buffers, activations, nil, workspace, [])
+        }
+        let (lifetimes, zeroing) = plan.backwardLifetimes(
+            output: logits, pinned: ["input", gradCAMKeys(architecture)[0]])
+        return (Arena(plan.parameters), parameterGradients, buffers, Arena(plan.activations),
+                Arena(.packed(lifetimes)), workspace, zeroing)
     }
 
     private func initialise(names: [String]) {
@@ -184,13 +201,17 @@ public final class ImageClassifier {
     /// in the same mode.
     public func backward() {
         precondition(trainable, Self.inferenceOnly("backward"))
-        let logitsOffset = activationGradients.layout.entries.last!.offset
-        activationGradients.storage.base.update(repeating: 0, count: logitsOffset)
         var stop = 0
         if !computesInputGradient {
             stop = ops.firstIndex { op in keys(op).map { !frozen.contains($0.weight) } ?? false } ?? ops.count
         }
-        for i in stride(from: ops.count - 1, through: stop, by: -1) { backward(ops[i]) }
+        for i in stride(from: ops.count - 1, through: stop, by: -1) {
+            for key in backwardZeroing[i] { activationGradients[key].zero() }
+            backward(ops[i])
+        }
+        // Skipped ops leave the input gradient uncomputed; its memory may hold other
+        // gradients of this pass, so it is set to zero rather than left stale.
+        if stop > 0 { inputGradient.zero() }
         for name in frozen { gradients[name].zero() }
     }
 
@@ -377,7 +398,7 @@ public final class ImageClassifier {
     /// other parameters are initialised afresh.
     private func rebuild(inputShape newShape: Shape, classes newClasses: Int, keep: (String, Shape, Shape) -> Bool) {
         let plan = Self.plan(architecture, newShape, newClasses)
-        let (params, grads, bufs, acts, actGrads, work) = Self.allocate(plan, trainable: trainable)
+        let (params, grads, bufs, acts, actGrads, work, zeroing) = Self.allocate(plan, architecture, trainable: trainable)
         initRules = plan.inits
         for (name, tensor) in params.views {
             if parameters.layout.contains(name), parameters[name].shape == tensor.shape, keep(name, parameters[name].shape, tensor.shape) {
@@ -389,7 +410,8 @@ public final class ImageClassifier {
         for (name, tensor) in bufs.views where buffers.layout.contains(name) && buffers[name].shape == tensor.shape {
             tensor.copy(from: buffers[name])
         }
-        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace) = (params, grads, bufs, acts, actGrads, work)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace, backwardZeroing) =
+            (params, grads, bufs, acts, actGrads, work, zeroing)
         ops = plan.ops
         inputShape = newShape
         classes = newClasses

@@ -182,3 +182,67 @@ struct NetworkPlan {
         ops.append(.concat(x: x, buffer: buffer, offset: offset))
     }
 }
+
+extension NetworkOp {
+    /// The activation keys the op touches, forward or backward (its input and output; in a
+    /// backward pass the gradients of the same keys). BatchNorm's saved statistics are not
+    /// included: `NetworkPlan` keeps them for the whole pass.
+    var activationKeys: [String] {
+        switch self {
+        case .conv(_, _, let x, let y), .batchNorm(_, _, let x, let y), .relu(let x, let y),
+             .maxPool(_, let x, let y), .avgPool(_, let x, let y), .globalAvgPool(let x, let y),
+             .linear(_, _, let x, let y):
+            x == y ? [x] : [x, y]
+        case .addInPlace(let a, let b): [a, b]
+        case .concat(let x, let buffer, _): [x, buffer]
+        }
+    }
+}
+
+extension NetworkPlan {
+    /// Lifetimes of the activations over a forward pass run as steps 0..<ops.count, the input
+    /// written at step -1. Keys in `pinned` (read after the pass: logits, Grad-CAM's) and
+    /// every key no op touches stay alive from -1 to the end.
+    func forwardLifetimes(pinned: Set<String>) -> [ArenaLayout.Lifetime] {
+        var first: [String: Int] = ["input": -1], last: [String: Int] = [:]
+        for (step, op) in ops.enumerated() {
+            for key in op.activationKeys {
+                if first[key] == nil { first[key] = step }
+                last[key] = step
+            }
+        }
+        return activations.entries.map { e in
+            guard !pinned.contains(e.name), let f = first[e.name], let l = last[e.name] else {
+                return .init(name: e.name, shape: e.shape, first: -1, last: ops.count)
+            }
+            return .init(name: e.name, shape: e.shape, first: f, last: l)
+        }
+    }
+
+    /// Lifetimes of the activation gradients over a backward pass: op i runs at step
+    /// ops.count - 1 - i. Only keys some op touches get a gradient; keys in `pinned` stay
+    /// alive to the end (the input's, and any read after `backward`), and `output` (the
+    /// loss writes its gradient before the pass) from -1 to the end.
+    /// Also returns, per op index, the gradient keys to zero just before that op's backward:
+    /// those it touches first.
+    func backwardLifetimes(output: String, pinned: Set<String>) -> ([ArenaLayout.Lifetime], [[String]]) {
+        var first: [String: Int] = [:], last: [String: Int] = [:]
+        var zeroing = [[String]](repeating: [], count: ops.count)
+        for i in stride(from: ops.count - 1, through: 0, by: -1) {
+            let step = ops.count - 1 - i
+            for key in ops[i].activationKeys {
+                if first[key] == nil {
+                    first[key] = step
+                    if key != output { zeroing[i].append(key) }
+                }
+                last[key] = step
+            }
+        }
+        let lifetimes = activations.entries.compactMap { e -> ArenaLayout.Lifetime? in
+            guard let f = first[e.name], let l = last[e.name] else { return nil }
+            if e.name == output { return .init(name: e.name, shape: e.shape, first: -1, last: ops.count) }
+            return .init(name: e.name, shape: e.shape, first: f, last: pinned.contains(e.name) ? ops.count : l)
+        }
+        return (lifetimes, zeroing)
+    }
+}

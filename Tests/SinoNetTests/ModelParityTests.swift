@@ -17,9 +17,11 @@ struct ModelParityTests {
         let config: [String: Any]
         let tool: String
 
-        init(_ name: String) throws {
-            weights = try SafeTensors(contentsOf: Fixtures.url("sinonet_models_\(name).safetensors"))
-            tensors = try SafeTensors(contentsOf: Fixtures.url("sinonet_models_\(name)_reference.safetensors"))
+        /// The committed fixture `name`, or the files of `name` in `folder` (full-size runs).
+        init(_ name: String, folder: URL? = nil) throws {
+            func url(_ file: String) -> URL { folder?.appendingPathComponent(file) ?? Fixtures.url(file) }
+            weights = try SafeTensors(contentsOf: url("sinonet_models_\(name).safetensors"))
+            tensors = try SafeTensors(contentsOf: url("sinonet_models_\(name)_reference.safetensors"))
             guard let configText = tensors.metadata["config"], let versionsText = tensors.metadata["versions"],
                   let config = try JSONSerialization.jsonObject(with: Data(configText.utf8)) as? [String: Any],
                   let versions = try JSONSerialization.jsonObject(with: Data(versionsText.utf8)) as? [String: Any] else {
