@@ -40,12 +40,10 @@ public struct BatchNorm2d: Sendable {
         precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
         for c in 0..<channels {
             var sum = 0.0
-            forEachPlane(n, c, hw, x) { p in for j in 0..<hw { sum += Double(p[j]) } }
+            forEachPlane(n, c, hw, x) { p in sum += PlaneKernel.sum(p, hw) }
             let mean = sum / Double(m)
             var squares = 0.0
-            forEachPlane(n, c, hw, x) { p in
-                for j in 0..<hw { let d = Double(p[j]) - mean; squares += d * d }
-            }
+            forEachPlane(n, c, hw, x) { p in squares += PlaneKernel.squaredDeviations(p, hw, mean: Float(mean)) }
             let biasedVar = squares / Double(m)
             let invStd = 1 / (biasedVar + Double(eps)).squareRoot()
             savedMean[c] = Float(mean)
@@ -82,28 +80,27 @@ public struct BatchNorm2d: Sendable {
         let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let m = Float(n * hw), xc = x.shape[1]
+        let xp = x.data, dyp = dy.data, dxp = dx?.data
         for c in 0..<channels {
             let mean = savedMean[c], invStd = savedInvStd[c]
-            var sumDy = 0.0, sumDyXhat = 0.0
+            var sumDy = 0.0, sumDyCentered = 0.0
             for i in 0..<n {
-                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
-                for j in 0..<hw {
-                    let g = Double(dy.data[base + j])
-                    sumDy += g
-                    sumDyXhat += g * Double((x.data[xBase + j] - mean) * invStd)
-                }
+                let (a, b) = PlaneKernel.gradientSums(dyp + (i * channels + c) * hw, xp + (i * xc + c) * hw, hw, mean: mean)
+                sumDy += a
+                sumDyCentered += b
             }
+            let sumDyXhat = sumDyCentered * Double(invStd)
             db[c] += Float(sumDy)
             dw[c] += Float(sumDyXhat)
-            guard let dx else { continue }
+            guard let dxp else { continue }
+            // dx += scale * (M dy - sum dy - xhat * sum(dy xhat)), xhat = (x - mean) invStd,
+            // as dx += A dy + B (x - mean) + C with the per-channel constants below.
             let scale = weight[c] * invStd / m
             let meanDy = Float(sumDy), meanDyXhat = Float(sumDyXhat)
+            let a = scale * m, bx = -scale * invStd * meanDyXhat, cst = -scale * meanDy
             for i in 0..<n {
-                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
-                for j in 0..<hw {
-                    let xhat = (x.data[xBase + j] - mean) * invStd
-                    dx.data[xBase + j] += scale * (m * dy.data[base + j] - meanDy - xhat * meanDyXhat)
-                }
+                let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw, d = dxp + (i * xc + c) * hw
+                for j in 0..<hw { d[j] += a * g[j] + bx * (xi[j] - mean) + cst }
             }
         }
     }
@@ -118,21 +115,23 @@ public struct BatchNorm2d: Sendable {
         let (n, hw) = check(x, dy, weight, db, runningMean, runningVar, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let xc = x.shape[1]
+        let xp = x.data, dyp = dy.data, dxp = dx?.data
         for c in 0..<channels {
             let mean = runningMean[c], invStd = 1 / (runningVar[c] + eps).squareRoot()
-            var sumDy = 0.0, sumDyXhat = 0.0
+            var sumDy = 0.0, sumDyCentered = 0.0
             let scale = weight[c] * invStd
             for i in 0..<n {
-                let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
-                for j in 0..<hw {
-                    let g = dy.data[base + j]
-                    sumDy += Double(g)
-                    sumDyXhat += Double(g * (x.data[xBase + j] - mean) * invStd)
-                    dx?.data[xBase + j] += g * scale
+                let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw
+                let (a, b) = PlaneKernel.gradientSums(g, xi, hw, mean: mean)
+                sumDy += a
+                sumDyCentered += b
+                if let dxp {
+                    let d = dxp + (i * xc + c) * hw
+                    for j in 0..<hw { d[j] += g[j] * scale }
                 }
             }
             db[c] += Float(sumDy)
-            dw[c] += Float(sumDyXhat)
+            dw[c] += Float(sumDyCentered * Double(invStd))
         }
     }
 
@@ -142,9 +141,10 @@ public struct BatchNorm2d: Sendable {
                            mean: Float, invStd: Float, gamma: Float, beta: Float) {
         // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add.
         let a = invStd * gamma, b = beta - mean * a, xc = x.shape[1]
+        let xp = x.data, yp = y.data
         for i in 0..<n {
-            let base = (i * channels + c) * hw, xBase = (i * xc + c) * hw
-            for j in 0..<hw { y.data[base + j] = x.data[xBase + j] * a + b }
+            let src = xp + (i * xc + c) * hw, dst = yp + (i * channels + c) * hw
+            for j in 0..<hw { dst[j] = src[j] * a + b }
         }
     }
 

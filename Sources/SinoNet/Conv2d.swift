@@ -1,7 +1,10 @@
 import CBLAS
 
 /// 2-D convolution (torch.nn.Conv2d with groups = 1, square kernel, stride, padding and
-/// dilation), computed per image as one sgemm on an im2col matrix.
+/// dilation), computed as sgemm on an im2col matrix: per image where the output is large,
+/// and for the whole batch at once where it is small (at most `foldedPositions` output
+/// positions, e.g. ResNet's layer3 and layer4): the columns of all images side by side in
+/// one [C*k*k, N*Ho*Wo] matrix, so the weights are packed once per batch and the GEMM is wide.
 ///
 /// Weight OIHW [outChannels, inChannels, k, k], optional bias [outChannels].
 /// A 1x1, stride-1, unpadded convolution skips im2col: an NCHW image is already the
@@ -51,12 +54,24 @@ public struct Conv2d: Sendable {
     /// True when the input is used as the column matrix directly (1x1, stride 1, no padding).
     public var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
 
-    /// Floats of scratch space `forward` and `backward` need for this input (one image's
-    /// column matrix [C*k*k, Hout*Wout]; 0 for the pointwise path).
-    public func workspaceCount(for input: Shape) -> Int {
-        if isPointwise { return 0 }
+    /// Output positions (Ho*Wo) up to which a batch of more than one image is folded into
+    /// one GEMM.
+    public static let foldedPositions = 256
+
+    /// True when this input's batch is computed as one GEMM (see the type's documentation).
+    public func foldsBatch(for input: Shape) -> Bool {
         let out = outputShape(for: input)
-        return inChannels * kernelSize * kernelSize * out[2] * out[3]
+        return input[0] > 1 && out[2] * out[3] <= Self.foldedPositions
+    }
+
+    /// Floats of scratch space `forward` and `backward` need for this input: one image's
+    /// column matrix [C*k*k, Ho*Wo] (0 for the pointwise path), or when the batch is folded
+    /// the batch's columns [C*k*k, N*Ho*Wo] plus its outputs [Cout, N*Ho*Wo].
+    public func workspaceCount(for input: Shape) -> Int {
+        let out = outputShape(for: input)
+        let k = inChannels * kernelSize * kernelSize, p = out[2] * out[3]
+        if foldsBatch(for: input) { return (k + outChannels) * input[0] * p }
+        return isPointwise ? 0 : k * p
     }
 
     // MARK: forward
@@ -70,13 +85,35 @@ public struct Conv2d: Sendable {
                 allowPointwise: true)
     }
 
-    /// `allowPointwise: false` forces the im2col path (tests compare the two).
+    /// `allowPointwise: false` forces the im2col path and `allowFolding: false` the
+    /// per-image GEMMs (tests compare the paths).
     func forward(input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-                 workspace: Tensor?, allowPointwise: Bool) {
+                 workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true) {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
         let direct = allowPointwise && isPointwise
+        if allowFolding && foldsBatch(for: x.shape) {
+            let cols = columnBuffer(workspace, count: (k + outChannels) * n * p)
+            let outs = cols + k * n * p
+            batchColumns(x, out, cols, direct: direct)
+            // [Cout, N*P] = weight [Cout, K] * columns [K, N*P]
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                        Int32(outChannels), Int32(n * p), Int32(k),
+                        1, weight.data, Int32(k), cols, Int32(n * p), 0, outs, Int32(n * p))
+            for i in 0..<n {
+                for c in 0..<outChannels {
+                    let dst = y.data + (i * outChannels + c) * p, src = outs + c * n * p + i * p
+                    if let bias {
+                        let v = bias.data[c]
+                        for j in 0..<p { dst[j] = src[j] + v }
+                    } else {
+                        dst.update(from: src, count: p)
+                    }
+                }
+            }
+            return
+        }
         let col = direct ? nil : columnBuffer(workspace, count: k * p)
         for i in 0..<n {
             let xi = x.data + i * inChannels * h * w
@@ -111,13 +148,46 @@ public struct Conv2d: Sendable {
 
     func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
                   inputGradient dx: Tensor?, weightGradient dw: Tensor,
-                  biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool) {
+                  biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool,
+                  allowFolding: Bool = true) {
         let out = checkShapes(x, weight, db, dy)
         precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
         if let dx { precondition(dx.shape == x.shape, "input gradient \(dx.shape), expected \(x.shape)") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
         let direct = allowPointwise && isPointwise
+        if let db { addBiasGradient(dy, n: n, p: p, db) }
+        if allowFolding && foldsBatch(for: x.shape) {
+            let cols = columnBuffer(workspace, count: (k + outChannels) * n * p)
+            let dys = cols + k * n * p, np = n * p
+            for i in 0..<n {
+                for c in 0..<outChannels {
+                    (dys + c * np + i * p).update(from: dy.data + (i * outChannels + c) * p, count: p)
+                }
+            }
+            batchColumns(x, out, cols, direct: direct)
+            // dW [Cout, K] += dy [Cout, N*P] * columns^T [N*P, K]
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(outChannels), Int32(k), Int32(np),
+                        1, dys, Int32(np), cols, Int32(np), 1, dw.data, Int32(k))
+            guard let dx else { return }
+            // dcolumns [K, N*P] = weight^T [K, Cout] * dy [Cout, N*P], over the columns.
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+                        Int32(k), Int32(np), Int32(outChannels),
+                        1, weight.data, Int32(k), dys, Int32(np), 0, cols, Int32(np))
+            for i in 0..<n {
+                let dxi = dx.data + i * inChannels * h * w
+                if direct {
+                    for c in 0..<inChannels {
+                        let src = cols + c * np + i * p, dst = dxi + c * p
+                        for j in 0..<p { dst[j] += src[j] }
+                    }
+                } else {
+                    col2imAdd(cols + i * p, h, w, out[2], out[3], dxi, rowStride: np)
+                }
+            }
+            return
+        }
         let col = direct ? nil : columnBuffer(workspace, count: k * p)
         for i in 0..<n {
             let xi = x.data + i * inChannels * h * w
@@ -127,14 +197,6 @@ public struct Conv2d: Sendable {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                         Int32(outChannels), Int32(k), Int32(p),
                         1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
-            if let db {
-                for c in 0..<outChannels {
-                    let row = dyi + c * p
-                    var s: Float = 0
-                    for j in 0..<p { s += row[j] }
-                    db.data[c] += s
-                }
-            }
             guard let dx else { continue }
             let dxi = dx.data + i * inChannels * h * w
             if let col {
@@ -151,7 +213,33 @@ public struct Conv2d: Sendable {
         }
     }
 
+    /// dBias [Cout] += sum over images and positions of dy.
+    private func addBiasGradient(_ dy: Tensor, n: Int, p: Int, _ db: Tensor) {
+        for i in 0..<n {
+            for c in 0..<outChannels {
+                let row = dy.data + (i * outChannels + c) * p
+                var s: Float = 0
+                for j in 0..<p { s += row[j] }
+                db.data[c] += s
+            }
+        }
+    }
+
     // MARK: im2col / col2im
+
+    /// The columns of every image side by side: cols [K, N*P], image i in columns
+    /// i*P ..< (i+1)*P (the image itself, channel rows, when `direct`).
+    private func batchColumns(_ x: Tensor, _ out: Shape, _ cols: UnsafeMutablePointer<Float>, direct: Bool) {
+        let n = x.shape[0], h = x.shape[2], w = x.shape[3], p = out[2] * out[3]
+        for i in 0..<n {
+            let xi = x.data + i * inChannels * h * w
+            if direct {
+                for c in 0..<inChannels { (cols + c * n * p + i * p).update(from: xi + c * p, count: p) }
+            } else {
+                im2col(xi, h, w, out[2], out[3], cols + i * p, rowStride: n * p)
+            }
+        }
+    }
 
     /// x [Cin, H, W] -> col [Cin*k*k, Ho*Wo]; row (c, ki, kj), column (oh, ow) holds
     /// x[c, oh*s - pad + ki*d, ow*s - pad + kj*d], or 0 where that falls in the padding.
@@ -164,28 +252,43 @@ public struct Conv2d: Sendable {
         return UnsafePointer(col)
     }
 
+    /// Output columns ow whose input column iw = ow*stride - padding + kj*dilation lies in
+    /// 0 ..< w: the half-open range lo ..< hi (empty when lo >= hi), and iw at ow = 0.
+    @inline(__always)
+    private func validColumns(_ kj: Int, _ w: Int, _ wo: Int) -> (lo: Int, hi: Int, start: Int) {
+        let start = kj * dilation - padding
+        let lo = start >= 0 ? 0 : (-start + stride - 1) / stride
+        let hi = w - 1 - start < 0 ? 0 : Swift.min(wo, (w - 1 - start) / stride + 1)
+        return (Swift.min(lo, wo), hi, start)
+    }
+
+    /// `rowStride`: floats from one row of `col` to the next (default Ho*Wo).
     func im2col(_ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
-                _ col: UnsafeMutablePointer<Float>) {
+                _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let stepRow = rowStride ?? ho * wo
         var row = col
         for c in 0..<inChannels {
             let xc = x + c * h * w
             for ki in 0..<kernelSize {
                 for kj in 0..<kernelSize {
+                    let (lo, hi, start) = validColumns(kj, w, wo)
                     for oh in 0..<ho {
                         let ih = oh * stride - padding + ki * dilation
                         let dst = row + oh * wo
-                        if ih < 0 || ih >= h {
+                        guard ih >= 0 && ih < h && lo < hi else {
                             dst.update(repeating: 0, count: wo)
                             continue
                         }
-                        let src = xc + ih * w
-                        var iw = kj * dilation - padding
-                        for ow in 0..<wo {
-                            dst[ow] = (iw >= 0 && iw < w) ? src[iw] : 0
-                            iw += stride
+                        if lo > 0 { dst.update(repeating: 0, count: lo) }
+                        if hi < wo { (dst + hi).update(repeating: 0, count: wo - hi) }
+                        let src = xc + ih * w + start
+                        if stride == 1 {
+                            (dst + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            for ow in lo..<hi { dst[ow] = src[ow * stride] }
                         }
                     }
-                    row += ho * wo
+                    row += stepRow
                 }
             }
         }
@@ -193,24 +296,28 @@ public struct Conv2d: Sendable {
 
     /// The adjoint of `im2col`: dx [Cin, H, W] += scatter of col [Cin*k*k, Ho*Wo].
     func col2imAdd(_ col: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
-                   _ dx: UnsafeMutablePointer<Float>) {
+                   _ dx: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+        let stepRow = rowStride ?? ho * wo
         var row = col
         for c in 0..<inChannels {
             let dxc = dx + c * h * w
             for ki in 0..<kernelSize {
                 for kj in 0..<kernelSize {
-                    for oh in 0..<ho {
-                        let ih = oh * stride - padding + ki * dilation
-                        guard ih >= 0 && ih < h else { continue }
-                        let src = row + oh * wo
-                        let dst = dxc + ih * w
-                        var iw = kj * dilation - padding
-                        for ow in 0..<wo {
-                            if iw >= 0 && iw < w { dst[iw] += src[ow] }
-                            iw += stride
+                    let (lo, hi, start) = validColumns(kj, w, wo)
+                    if lo < hi {
+                        for oh in 0..<ho {
+                            let ih = oh * stride - padding + ki * dilation
+                            guard ih >= 0 && ih < h else { continue }
+                            let src = row + oh * wo
+                            let dst = dxc + ih * w + start
+                            if stride == 1 {
+                                for ow in lo..<hi { dst[ow] += src[ow] }
+                            } else {
+                                for ow in lo..<hi { dst[ow * stride] += src[ow] }
+                            }
                         }
                     }
-                    row += ho * wo
+                    row += stepRow
                 }
             }
         }

@@ -249,8 +249,8 @@ public final class ImageClassifier {
         case .linear(let name, let fc, let x, let y):
             fc.forward(input: a[x], weight: p[name.weight], bias: fc.hasBias ? p[name.bias] : nil, output: a[y])
         case .addInPlace(let target, let b):
-            let t = a[target], s = a[b]
-            for i in 0..<t.count { t.data[i] += s.data[i] }
+            let t = a[target].data, s = a[b].data
+            for i in 0..<a[target].count { t[i] += s[i] }
         case .concat(let x, let buffer, let offset):
             ChannelConcat.forward(input: a[x], into: a[buffer], channelOffset: offset)
         }
@@ -293,8 +293,8 @@ public final class ImageClassifier {
                         biasGradient: fc.hasBias ? gradients[name.bias] : nil)
         case .addInPlace(let target, let b):
             // d(target) is d(out) itself (same memory); the identity branch receives a copy.
-            let dOut = g[target], dB = g[b]
-            for i in 0..<dOut.count { dB.data[i] += dOut.data[i] }
+            let dOut = g[target].data, dB = g[b].data
+            for i in 0..<g[target].count { dB[i] += dOut[i] }
         case .concat(let x, let buffer, let offset):
             ChannelConcat.backward(outputGradient: g[buffer], channelOffset: offset, inputGradient: g[x])
         }

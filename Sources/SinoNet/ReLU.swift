@@ -4,7 +4,8 @@ public enum ReLU {
     /// x [any] -> y [same]; `output` may be `input`.
     public static func forward(input x: Tensor, output y: Tensor) {
         precondition(x.count == y.count, "ReLU output \(y.shape), expected \(x.shape)")
-        for i in 0..<x.count { y.data[i] = Swift.max(x.data[i], 0) }
+        let src = x.data, dst = y.data
+        for i in 0..<x.count { dst[i] = Swift.max(src[i], 0) }
     }
 
     /// dx += dy where y > 0 (torch's threshold_backward: zero gradient at 0). Uses the OUTPUT,
@@ -13,12 +14,12 @@ public enum ReLU {
         precondition(y.count == dy.count && y.count == dx.count, "ReLU backward shape mismatch")
         precondition(dx.data != dy.data,
                      "ReLU.backward accumulates; use backwardInPlace when dx and dy share memory")
-        for i in 0..<y.count where y.data[i] > 0 { dx.data[i] += dy.data[i] }
+        PlaneKernel.addWherePositive(y.data, dy.data, dx.data, y.count)
     }
 
     /// In-place gradient: g = g where y > 0, else 0 (for a gradient buffer shared by dy and dx).
     public static func backwardInPlace(output y: Tensor, gradient g: Tensor) {
         precondition(y.count == g.count, "ReLU backward shape mismatch")
-        for i in 0..<y.count where !(y.data[i] > 0) { g.data[i] = 0 }
+        PlaneKernel.keepWherePositive(y.data, g.data, y.count)
     }
 }

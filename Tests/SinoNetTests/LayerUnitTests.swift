@@ -16,21 +16,76 @@ struct LayerUnitTests {
     @Test("Conv2d 1x1 stride 1: the direct [C, H*W] path equals the im2col path, forward and backward")
     func pointwiseEqualsIm2col() {
         let conv = Conv2d(inChannels: 5, outChannels: 7, kernelSize: 1, bias: true)
-        #expect(conv.isPointwise && conv.workspaceCount(for: Shape(3, 5, 6, 9)) == 0)
+        #expect(conv.isPointwise && conv.workspaceCount(for: Shape(1, 5, 6, 9)) == 0)
         let x = Self.random(Shape(3, 5, 6, 9), seed: 1), w = Self.random(conv.weightShape, seed: 2)
         let b = Self.random(conv.biasShape, seed: 3), dy = Self.random(Shape(3, 7, 6, 9), seed: 4)
         let workspace = Tensor(Shape(5 * 6 * 9))
         var results: [[Tensor]] = []
-        for allow in [true, false] {
+        for allow in [true, false] {  // (per-image GEMMs: folding has its own test)
             let y = Tensor(Shape(3, 7, 6, 9)), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
-            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: allow)
+            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: allow,
+                         allowFolding: false)
             conv.backward(input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
-                          biasGradient: db, workspace: workspace, allowPointwise: allow)
+                          biasGradient: db, workspace: workspace, allowPointwise: allow, allowFolding: false)
             results.append([y, dx, dw, db])
         }
         for (direct, im2col) in zip(results[0], results[1]) {
             #expect(direct.values.contains { $0 != 0 })
             #expect(Self.maxDiff(direct, im2col) <= 1e-5)
+        }
+    }
+
+    @Test("Conv2d with the batch folded into one GEMM equals the per-image GEMMs, forward and backward",
+          arguments: [(1, 1, 0), (3, 2, 1), (3, 1, 2)])
+    func foldedEqualsPerImage(kernel: Int, stride: Int, padding: Int) {
+        let conv = Conv2d(inChannels: 6, outChannels: 5, kernelSize: kernel, stride: stride, padding: padding, bias: true)
+        let x = Self.random(Shape(4, 6, 7, 9), seed: 11), w = Self.random(conv.weightShape, seed: 12)
+        let b = Self.random(conv.biasShape, seed: 13), yShape = conv.outputShape(for: x.shape)
+        let dy = Self.random(yShape, seed: 14)
+        #expect(conv.foldsBatch(for: x.shape) && !conv.foldsBatch(for: Shape(1, 6, 7, 9)))
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape)))
+        var results: [[Tensor]] = []
+        for fold in [true, false] {
+            let y = Tensor(yShape), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
+            dx.fill(0.5); dw.fill(-0.25); db.fill(1)  // backward adds to what is there
+            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: true,
+                         allowFolding: fold)
+            conv.backward(input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
+                          biasGradient: db, workspace: workspace, allowPointwise: true, allowFolding: fold)
+            results.append([y, dx, dw, db])
+        }
+        for (folded, perImage) in zip(results[0], results[1]) {
+            #expect(Self.maxDiff(folded, perImage) <= 1e-5 * max(1, perImage.maxMagnitude))
+        }
+    }
+
+    @Test("im2col and col2im equal their definitions for 300 random geometries (stride, padding, dilation)")
+    func im2colDefinition() {
+        var g = SeededGenerator(seed: 21)
+        func draw(_ n: Int) -> Int { Int(g.next() % UInt64(n)) }
+        var checked = 0
+        while checked < 300 {
+            let k = 1 + draw(5), stride = 1 + draw(3), padding = draw(4), dilation = 1 + draw(3)
+            let h = 1 + draw(9), w = 1 + draw(9), cin = 1 + draw(2)
+            let conv = Conv2d(inChannels: cin, outChannels: 1, kernelSize: k, stride: stride, padding: padding, dilation: dilation)
+            let ho = conv.outputSize(h), wo = conv.outputSize(w)
+            guard ho > 0 && wo > 0 else { continue }
+            let x = Self.random(Shape(cin, h, w), seed: UInt64(checked))
+            let col = Tensor(Shape(cin * k * k, ho * wo)), back = Tensor(x.shape), naiveBack = Tensor(x.shape)
+            col.fill(9)  // every entry must be written
+            conv.im2col(x.data, h, w, ho, wo, col.data)
+            conv.col2imAdd(col.data, h, w, ho, wo, back.data)
+            var mismatches = 0
+            for c in 0..<cin { for ki in 0..<k { for kj in 0..<k { for oh in 0..<ho { for ow in 0..<wo {
+                let ih = oh * stride - padding + ki * dilation, iw = ow * stride - padding + kj * dilation
+                let inside = ih >= 0 && ih < h && iw >= 0 && iw < w
+                let expected: Float = inside ? x[(c * h + ih) * w + iw] : 0
+                if col[((c * k + ki) * k + kj) * ho * wo + oh * wo + ow] != expected { mismatches += 1 }
+                if inside { naiveBack[(c * h + ih) * w + iw] += expected }
+            } } } } }
+            #expect(mismatches == 0, "k \(k) s \(stride) p \(padding) d \(dilation) on \(h)x\(w)")
+            #expect(Self.maxDiff(back, naiveBack) <= 1e-5)
+            checked += 1
         }
     }
 
