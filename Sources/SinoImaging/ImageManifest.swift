@@ -7,11 +7,11 @@ import SinoData
 ///
 /// `check` reads every file and lists every problem at once: missing folders, images and
 /// masks, unreadable or invalid files, masks off their image's grid, empty masks.
-public struct ImageManifest: Sendable, Codable {
+public struct ImageManifest: Sendable, Encodable {
     public static let defaultSequences = ["T2WI", "CE-T1WI", "ADC"]
 
     /// One patient's image of one sequence, with the mask that goes with it.
-    public struct Entry: Sendable, Equatable, Codable {
+    public struct Entry: Sendable, Equatable, Encodable {
         public var patientID: String
         public var sequence: String
         /// Path of the image, nil when missing.
@@ -24,11 +24,6 @@ public struct ImageManifest: Sendable, Codable {
         public var orientation: String?
         /// Voxels inside the mask, when it is valid.
         public var maskVoxels: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case patientID = "patient_id", sequence, image, mask, shape, spacing, orientation
-            case maskVoxels = "mask_voxels"
-        }
     }
 
     public var root: String
@@ -37,22 +32,22 @@ public struct ImageManifest: Sendable, Codable {
     public var problems: [Problem]
     public var isValid: Bool { problems.isEmpty }
 
-    enum CodingKeys: String, CodingKey { case root, sequences, entries, problems }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        root = try c.decode(String.self, forKey: .root)
-        sequences = try c.decode([String].self, forKey: .sequences)
-        entries = try c.decode([Entry].self, forKey: .entries)
-        problems = try c.decode([String].self, forKey: .problems).map { Problem(message: $0) }
-    }
-
+    /// JSON (data-schema/images_manifest.schema.json): the entries and every problem with its
+    /// file, message and expectation.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        struct ProblemRecord: Encodable {
+            var file: String?
+            var message: String
+            var expected: String?
+        }
+        enum Keys: String, CodingKey { case root, sequences, patients, valid, entries, problems }
+        var c = encoder.container(keyedBy: Keys.self)
         try c.encode(root, forKey: .root)
         try c.encode(sequences, forKey: .sequences)
+        try c.encode(Set(entries.map(\.patientID)).count, forKey: .patients)
+        try c.encode(isValid, forKey: .valid)
         try c.encode(entries, forKey: .entries)
-        try c.encode(problems.map(\.description), forKey: .problems)
+        try c.encode(problems.map { ProblemRecord(file: $0.file, message: $0.message, expected: $0.expected) }, forKey: .problems)
     }
 
     init(root: String, sequences: [String]) {

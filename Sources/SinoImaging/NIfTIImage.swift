@@ -171,8 +171,6 @@ public struct IntensitySummary: Sendable, Equatable, Codable {
         self.sum = sum
         self.mean = count > 0 ? sum / Double(count) : .nan
     }
-
-    enum CodingKeys: String, CodingKey { case count, nanCount = "nan_count", min, max, mean, sum }
 }
 
 extension NIfTIImage {
