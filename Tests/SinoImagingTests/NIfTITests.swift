@@ -84,7 +84,7 @@ struct NIfTIParityTests {
         #expect(affineDiff <= 1e-6)
         #expect(canonical.orientation == expected.axcodes)
         #expect(maxAbsDiff(canonical.header.zooms, expected.zooms) <= 1e-6, "\(canonical.header.zooms) vs \(expected.zooms)")
-        #expect(canonical.header.qformCode == expected.qformCode && canonical.header.sformCode == expected.sformCode)
+        #expect(canonical.header.effectiveQformCode == expected.qformCode && canonical.header.effectiveSformCode == expected.sformCode)
         let values = canonical.scaledValues()
         let volume = try image.volume().canonical()
         #expect(volume.shape == expected.shape)

@@ -16,6 +16,7 @@ values, and the same for nibabel.as_closest_canonical(img).
 import json
 import os
 import shutil
+import struct
 import sys
 
 import nibabel as nib
@@ -113,9 +114,10 @@ def describe(path, note):
         "slope": float(img.dataobj.slope),
         "inter": float(img.dataobj.inter),
         "affine": matrix(img.affine),
-        "sform": matrix(h.get_sform()),
-        "qform": matrix(h.get_qform()),
-        "base_affine": matrix(h.get_base_affine()),
+        # The transforms of the header as loaded (after nibabel's check_fix repairs).
+        "sform": matrix(img.header.get_sform()),
+        "qform": matrix(img.header.get_qform()),
+        "base_affine": matrix(img.header.get_base_affine()),
         "axcodes": "".join(aff2axcodes(img.affine)),
         "stats": stats(data),
         "samples": samples(data, generator),
@@ -217,6 +219,21 @@ def write_nibabel_files():
     aff = np.diag([-1.0, 1.0, 1.0, 1.0])
     img = nib.Nifti1Pair(smooth((3, 3, 2), np.float32, 2.5), aff)
     save(img, "nibabel_pair_float32.hdr", "written by nibabel: Nifti1Pair (.hdr + .img, magic ni1), float32")
+
+    # A header nibabel repairs on load (check_fix): qfac 0 (-> 1), a negative voxel size
+    # (-> its absolute value), an invalid sform_code 9 (-> 0, so the qform applies).
+    aff = oblique([1.0, 1.5, 2.0], [5, 10, -15], [0, 1, 2], [1, 1, 1], [-10.0, 20.0, 30.0])
+    img = nib.Nifti1Image(smooth((4, 3, 3), np.int16), aff)
+    img.set_qform(aff, code=1)
+    name = "nibabel_repaired_header.nii"
+    path = os.path.join(OUT, name)
+    nib.save(img, path)
+    raw = bytearray(open(path, "rb").read())
+    struct.pack_into("<f", raw, 76, 0.0)        # pixdim[0] (qfac)
+    struct.pack_into("<f", raw, 84, -1.5)       # pixdim[2]
+    struct.pack_into("<h", raw, 254, 9)         # sform_code
+    open(path, "wb").write(bytes(raw))
+    made.append((name, "written by nibabel, then patched: qfac 0, pixdim[2] -1.5, sform_code 9 (nibabel repairs all three on load)"))
 
     # A 2-D uint8 image (dim[0] = 2).
     img = nib.Nifti1Image(smooth((5, 4), np.uint8, 2.0, 10.0), np.diag([0.5, 0.5, 1.0, 1.0]))
