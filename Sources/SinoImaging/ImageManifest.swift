@@ -126,7 +126,9 @@ public struct ImageManifest: Sendable, Encodable {
                 }
                 entry.maskVoxels = try ROIMask(file, for: image, imagePath: imagePath).voxelCount
             } catch {
-                problems.append(problem(error, maskPath))
+                // A shared mask that is empty is one problem, not one per sequence.
+                let found = problem(error, maskPath)
+                if !problems.contains(found) { problems.append(found) }
             }
         }
         if !missingMasks.isEmpty {

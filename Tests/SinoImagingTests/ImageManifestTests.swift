@@ -123,6 +123,19 @@ struct ImageManifestTests {
         #expect(t2Only.isValid, "\(t2Only.problems)")
     }
 
+    @Test("an empty shared mask is one problem, not one per sequence")
+    func emptySharedMask() throws {
+        let dir = try SinoRadTemporary.folder(#function)
+        for name in ["T2WI.nii", "CE-T1WI.nii", "ADC.nii"] {
+            try NIfTI.write(Self.volume(), to: dir.appendingPathComponent("P9/\(name)").path)
+        }
+        let mask = dir.appendingPathComponent("P9/mask.nii.gz").path
+        try NIfTI.write(Self.volume(fill: { _ in 0 }), to: mask, datatype: .uint8)
+        let manifest = ImageManifest.check(root: dir.path, patients: ["P9"])
+        #expect(manifest.problems.map(\.description) == ["\(mask): the mask is empty (no voxel > 0 among 60); expected at least one voxel of the region of interest (value > 0)"])
+        #expect(manifest.entries.allSatisfy { $0.mask == mask && $0.maskVoxels == nil && $0.shape == [5, 4, 3] })
+    }
+
     @Test("a missing images folder is one problem")
     func missingRoot() {
         let manifest = ImageManifest.check(root: "/nonexistent/images", patients: ["P001"])
