@@ -16,7 +16,9 @@
   Tests/Fixtures/synthetic_predictions.csv (all pairs, --reference logistic, and the test
   patients without ONB so that AUCs are undefined) against comparison.schema.json, and
   conventional (extratrees, randomforest, logistic) against conventional.schema.json (its
-  cv.json and model.json); plus cross-field rules a schema cannot express (one entry per
+  cv.json and model.json); image info on the NIfTI fixtures (Tests/Fixtures/nifti) and image
+  check on a study folder made of them against image_info.schema.json and
+  images_manifest.schema.json; plus cross-field rules a schema cannot express (one entry per
   class, counts that add up, model.json's model equal to cv.json); then checks that
   deliberately broken copies (a p-value as a string, a missing required key, null for an
   absent optional, an AUC above 1, ...) are rejected.
@@ -208,7 +210,8 @@ def check_rows(path, schemas, d):
 # JSON outputs of the sinorad binary
 
 OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
-                  "comparison": "comparison.schema.json", "conventional": "conventional.schema.json"}
+                  "comparison": "comparison.schema.json", "conventional": "conventional.schema.json",
+                  "image_info": "image_info.schema.json", "images_manifest": "images_manifest.schema.json"}
 
 
 def run_sinorad(binary, argv, cwd):
@@ -429,8 +432,40 @@ def conventional_problems(doc, cv=None):
     return problems
 
 
+def image_info_problems(info):
+    """NIfTIInfo rules a schema cannot express: shape and voxel sizes from dim, the affine's last row."""
+    h, problems = info["header"], []
+    if info["shape"] != h["dim"][1:h["dim"][0] + 1]:
+        problems.append(f"shape {info['shape']} is not dim[1..dim[0]] of {h['dim']}")
+    if len(info["voxelSize"]) != len(info["shape"]):
+        problems.append("voxelSize and shape differ in length")
+    if info["affine"][3] != [0, 0, 0, 1]:
+        problems.append(f"affine's last row is {info['affine'][3]}")
+    if info["intensity"]["count"] + info["intensity"]["nanCount"] != _product(info["shape"]):
+        problems.append("intensity count + nanCount is not the number of voxels")
+    return problems
+
+
+def _product(values):
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+def manifest_problems(m):
+    """ImageManifest rules: one entry per patient and sequence, valid exactly when no problem."""
+    problems = []
+    if len(m["entries"]) != m["patients"] * len(m["sequences"]):
+        problems.append(f"{len(m['entries'])} entries for {m['patients']} patients x {len(m['sequences'])} sequences")
+    if m["valid"] != (not m["problems"]):
+        problems.append("valid disagrees with the problems list")
+    return problems
+
+
 CROSS_CHECKS = {"table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
-                "comparison": comparison_problems, "conventional": conventional_problems}
+                "comparison": comparison_problems, "conventional": conventional_problems,
+                "image_info": image_info_problems, "images_manifest": manifest_problems}
 
 
 def output_runs(data, examples):
@@ -501,6 +536,59 @@ def model_runs(tmp):
         runs += [(f"{what} cv.json", "conventional", argv, out / "cv.json"),
                  (f"{what} model.json", "conventional", None, out / "model.json")]
     return runs
+
+
+def image_runs(tmp):
+    """(what, schema key, sinorad arguments, None) for image info on every readable NIfTI
+    fixture and image check on a complete study folder made of them."""
+    nifti = FIXTURES / "nifti"
+    files = sorted(p for p in nifti.glob("*") if p.name.endswith((".nii", ".nii.gz", ".hdr")) and not p.name.startswith("bad_"))
+    if not files:
+        fail(f"image checks not run: no NIfTI fixtures in {nifti}")
+        return []
+    runs = [(f"image info {p.name}", "image_info", ["image", "info", str(p), "--format", "json"], None) for p in files]
+    runs.append(("image info bad_nan_float32.nii --allow-nan", "image_info",
+                 ["image", "info", str(nifti / "bad_nan_float32.nii"), "--allow-nan", "--format", "json"], None))
+    image = (nifti / "nibabel_fallback_uint16.nii").read_bytes()
+    for patient in ("P1", "P2"):
+        folder = tmp / "images" / patient
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("T2WI.nii", "CE-T1WI.nii", "ADC.nii", "mask.nii" if patient == "P1" else "ADC_mask.nii"):
+            (folder / name).write_bytes(image)
+    (tmp / "images" / "P2" / "mask.nii").write_bytes(image)
+    (tmp / "images_cohort.csv").write_text("patient_id,cohort\nP1,train\nP2,test\n", encoding="utf-8")
+    runs.append(("image check (two complete patients)", "images_manifest",
+                 ["image", "check", "--images", str(tmp / "images"), "--cohort", str(tmp / "images_cohort.csv"), "--format", "json"], None))
+    return runs
+
+
+def image_broken_copies(outputs):
+    """(schema key, what, document) the image schemas must reject."""
+    info, manifest = outputs.get("image info functional.nii"), outputs.get("image check (two complete patients)")
+    if info is None or manifest is None:
+        fail("broken image outputs not checked: image info functional.nii or image check did not pass")
+        return []
+    cases = []
+
+    def case(key, what, doc, change):
+        doc = copy.deepcopy(doc)
+        change(doc)
+        cases.append((key, what, doc))
+
+    case("image_info", "missing required key affine", info, lambda d: d.pop("affine"))
+    case("image_info", "version 3", info, lambda d: d.update(version=3))
+    case("image_info", "unsupported datatype name", info, lambda d: d.update(datatype="complex64"))
+    case("image_info", "scl_slope as a numeric string", info, lambda d: d["header"].update(scl_slope="0.5"))
+    case("image_info", "null for an absent optional (scaling)", info, lambda d: d.update(scaling=None))
+    case("image_info", "orientation of four letters", info, lambda d: d.update(orientation="LASX"))
+    case("image_info", "affine row of three numbers", info, lambda d: d["affine"].__setitem__(0, [1, 0, 0]))
+    case("image_info", "unknown key in the header", info, lambda d: d["header"].update(slice_code=0))
+    case("images_manifest", "missing required key problems", manifest, lambda d: d.pop("problems"))
+    case("images_manifest", "problem without a message", manifest, lambda d: d["problems"].append({"file": "x"}))
+    case("images_manifest", "entry without a sequence", manifest, lambda d: d["entries"][0].pop("sequence"))
+    case("images_manifest", "maskVoxels 0", manifest, lambda d: d["entries"][0].update(maskVoxels=0))
+    case("images_manifest", "image that is not NIfTI", manifest, lambda d: d["entries"][0].update(image="P1/T2WI.png"))
+    return cases
 
 
 def first(items, test):
@@ -634,6 +722,7 @@ def check_outputs(binary):
             runs += [(f"demo {rel}", key, None, tmp / "demo" / rel)
                      for rel, key in [("tables/table1.json", "table1"), ("tables/table1_by_cohort.json", "table1"), ("select.json", "selection")]]
         runs += model_runs(tmp)
+        runs += image_runs(tmp)
         for what, key, argv, path in runs:
             if argv is not None:
                 text = run_sinorad(binary, argv, tmp)
@@ -666,7 +755,7 @@ def check_outputs(binary):
     if not all(n in outputs for n in needed):
         fail(f"broken-output checks not run: they start from valid {', '.join(needed)} outputs")
         return
-    cases = broken_copies(outputs)
+    cases = broken_copies(outputs) + image_broken_copies(outputs)
     accepted = [f"{what} ({key})" for key, what, doc in cases if validators[key].is_valid(doc)]
     for what in accepted:
         fail(f"broken output accepted: {what}")

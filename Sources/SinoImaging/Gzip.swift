@@ -1,0 +1,100 @@
+import CZlib
+
+/// gzip (RFC 1952) through zlib: what .nii.gz files are. Reading inflates with
+/// windowBits 15 + 32 (zlib or gzip header detected) and follows concatenated members, as
+/// gunzip does; writing deflates with windowBits 15 + 16 (a gzip header and trailer).
+enum Gzip {
+    static func isCompressed(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// The decompressed bytes; a truncated or corrupt stream is an error naming `file`.
+    static func decompress(_ input: [UInt8], file: String) throws -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw NIfTIError(.corruptCompression, file: file, "zlib could not start decompressing")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(sizeHint(input))
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        return try input.withUnsafeBufferPointer { source -> [UInt8] in
+            var consumed = 0
+            while true {
+                if stream.avail_in == 0 && consumed < source.count {
+                    let take = min(source.count - consumed, 1 << 30)
+                    stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress! + consumed)
+                    stream.avail_in = UInt32(take)
+                    consumed += take
+                }
+                let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(chunk)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk - Int(stream.avail_out)
+                output.append(contentsOf: buffer[0..<produced])
+                switch status {
+                case Z_STREAM_END:
+                    let next = consumed - Int(stream.avail_in)
+                    // Another gzip member follows (files written by concatenation).
+                    guard next + 1 < source.count, source[next] == 0x1F, source[next + 1] == 0x8B else { return output }
+                    inflateReset(&stream)
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR where stream.avail_in == 0 && consumed == source.count:
+                    throw NIfTIError(.truncated, file: file, "the gzip stream ends early (after \(output.count) decompressed bytes)",
+                                     expected: "a complete .nii.gz file (was the copy interrupted?)")
+                default:
+                    let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                    throw NIfTIError(.corruptCompression, file: file, "the gzip data are corrupt (\(reason))",
+                                     expected: "a valid gzip stream")
+                }
+            }
+        }
+    }
+
+    /// gzip's trailer holds the uncompressed size modulo 2^32: a good first capacity.
+    private static func sizeHint(_ input: [UInt8]) -> Int {
+        guard input.count >= 18 else { return 0 }
+        let tail = input.suffix(4)
+        let size = tail.reversed().reduce(0) { $0 << 8 | Int($1) }
+        return min(size, 1 << 31)
+    }
+
+    static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw NIfTIError(.unwritable, file: "<gzip>", "zlib could not start compressing")
+        }
+        defer { deflateEnd(&stream) }
+        var output: [UInt8] = []
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        try input.withUnsafeBufferPointer { source in
+            var consumed = 0
+            while true {
+                if stream.avail_in == 0 && consumed < source.count {
+                    let take = min(source.count - consumed, 1 << 30)
+                    stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress! + consumed)
+                    stream.avail_in = UInt32(take)
+                    consumed += take
+                }
+                let flush = consumed == source.count ? Z_FINISH : Z_NO_FLUSH
+                let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(chunk)
+                    return deflate(&stream, flush)
+                }
+                output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
+                if status == Z_STREAM_END { return }
+                guard status == Z_OK || status == Z_BUF_ERROR else {
+                    throw NIfTIError(.unwritable, file: "<gzip>", "zlib error \(status) while compressing")
+                }
+            }
+        }
+        return output
+    }
+}

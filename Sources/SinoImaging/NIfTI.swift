@@ -1,0 +1,167 @@
+import Foundation
+import SinoData
+
+/// Reading and writing NIfTI-1 and NIfTI-2 files (.nii, .nii.gz, and .hdr/.img pairs for
+/// reading), checked against nibabel 5.4 (scripts/peers/nifti.py).
+///
+///     let image = try NIfTI.read("images/P001/T2WI.nii.gz")   // header, stored voxels, affine
+///     let volume = try NIfTI.readVolume("images/P001/T2WI.nii.gz").canonical()  // Float32, RAS+
+///     try NIfTI.write(volume, to: "out/T2WI_ras.nii.gz")
+public enum NIfTI {
+    // MARK: - Reading
+
+    /// Reads a whole image. NaN voxels are an error naming the file unless `allowNaN`.
+    public static func read(_ path: String, allowNaN: Bool = false) throws -> NIfTIImage {
+        let (bytes, compressed) = try contents(of: path)
+        let header = try NIfTIHeader.parse(bytes, file: path)
+        let image: NIfTIImage
+        if header.isSingleFile {
+            image = try decodeData(bytes, header: header, file: path, compressed: compressed)
+        } else {
+            let dataPath = try pairedDataPath(path, header: header)
+            let (data, dataCompressed) = try contents(of: dataPath)
+            image = try decodeData(data, header: header, file: dataPath, compressed: dataCompressed, headerPath: path)
+        }
+        if !allowNaN { try checkNoNaN(image) }
+        return image
+    }
+
+    /// Reads only the header (a .nii.gz is still decompressed to reach it).
+    public static func readHeader(_ path: String) throws -> NIfTIHeader {
+        try NIfTIHeader.parse(contents(of: path).bytes, file: path)
+    }
+
+    /// Reads an image as a Float32 `Volume` (scaled values, nibabel's affine).
+    public static func readVolume(_ path: String, allowNaN: Bool = false) throws -> Volume {
+        try read(path, allowNaN: allowNaN).volume()
+    }
+
+    /// The file's bytes, decompressed when they start with the gzip magic.
+    static func contents(of path: String) throws -> (bytes: [UInt8], compressed: Bool) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw NIfTIError(.unreadable, file: path, "the file does not exist", expected: "a NIfTI file (.nii or .nii.gz)")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw NIfTIError(.unreadable, file: path, isDirectory.boolValue ? "is a folder" : "cannot read the file (permissions?)",
+                             expected: "a readable NIfTI file (.nii or .nii.gz)")
+        }
+        let bytes = [UInt8](data)
+        if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path), true) }
+        return (bytes, false)
+    }
+
+    /// The .img (or .img.gz) beside a pair's .hdr.
+    static func pairedDataPath(_ path: String, header: NIfTIHeader) throws -> String {
+        for (suffix, replacement) in [(".hdr", ".img"), (".hdr.gz", ".img.gz"), (".HDR", ".IMG")] where path.hasSuffix(suffix) {
+            return String(path.dropLast(suffix.count)) + replacement
+        }
+        throw NIfTIError(.invalidHeader, file: path, "magic '\(header.magic)' marks the header of a .hdr/.img pair, but the file is not a .hdr",
+                         expected: "magic 'n+\(header.version.rawValue)' in a single .nii file, or a .hdr file with its .img beside it")
+    }
+
+    static func decodeData(_ bytes: [UInt8], header: NIfTIHeader, file: String, compressed: Bool,
+                           headerPath: String? = nil) throws -> NIfTIImage {
+        let type = header.datatype!  // validated by parse
+        let offset = header.dataOffset
+        let count = header.voxelCount
+        let (needed, overflow) = count.multipliedReportingOverflow(by: type.bytesPerVoxel)
+        let (end, endOverflow) = offset.addingReportingOverflow(needed)
+        guard !overflow, !endOverflow, end <= bytes.count else {
+            let dims = header.shape.map(String.init).joined(separator: "x")
+            let have = max(0, bytes.count - offset)
+            throw NIfTIError(.truncated, file: file,
+                             "truncated: the header describes \(dims) \(type.name) voxels (\(needed) bytes from offset \(offset)), but the \(compressed ? "decompressed " : "")file has \(have) bytes of data",
+                             expected: "\(offset + needed) bytes")
+        }
+        let swapped = (header.byteOrder == .little) != hostIsLittleEndian
+        let voxels = bytes.withUnsafeBytes { raw in
+            NIfTIVoxels.decode(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + needed)]), type: type, count: count, swapped: swapped)
+        }
+        return NIfTIImage(path: headerPath ?? file, header: header, voxels: voxels, compressed: compressed)
+    }
+
+    static func checkNoNaN(_ image: NIfTIImage) throws {
+        let (count, first) = image.nanVoxels()
+        guard count > 0, let first else { return }
+        let at = image.coordinates(of: first).map(String.init).joined(separator: ", ")
+        throw NIfTIError(.nanVoxels, file: image.path,
+                         "\(count) of \(image.count) voxels are NaN (the first at voxel (\(at)))",
+                         expected: "finite voxel values (replace NaN, e.g. by 0, before the analysis)")
+    }
+
+    // MARK: - Writing
+
+    /// Writes a volume as a single-file NIfTI-1 (.nii, or gzip-compressed .nii.gz), atomically
+    /// (a temporary file renamed into place). The affine goes into the sform and, as closely as
+    /// a rotation allows, the qform; pixdim[1...3] are its column norms. Integer datatypes
+    /// store the values unscaled, so every value must be a whole number in the type's range.
+    public static func write(_ volume: Volume, to path: String, datatype: NIfTIDataType = .float32,
+                             sformCode: Int = 1, qformCode: Int = 1, description: String = "SinoRad") throws {
+        guard volume.shape.count <= 7 else {
+            throw NIfTIError(.unwritable, file: path, "a volume with \(volume.shape.count) axes", expected: "at most 7 axes")
+        }
+        guard volume.affine.joined().allSatisfy(\.isFinite) else {
+            throw NIfTIError(.unwritable, file: path, "the affine has non-finite entries", expected: "a finite affine")
+        }
+        var header = NIfTIHeader()
+        header.dim = [volume.shape.count] + volume.shape + [Int](repeating: 1, count: 7 - volume.shape.count)
+        header.datatypeCode = datatype.rawValue
+        header.bitpix = datatype.bitpix
+        header.xyztUnits = 2  // NIFTI_UNITS_MM
+        header.descrip = description
+        header.setAffine(volume.affine, sformCode: sformCode, qformCode: qformCode)
+        let voxels = try storedValues(volume.voxels, as: datatype, path: path, shape: volume.shape)
+        try write(NIfTIImage(path: path, header: header, voxels: voxels), to: path)
+    }
+
+    /// Writes an image with its own header (version, byte order, scaling, transforms) as a
+    /// single file, atomically; .nii.gz is compressed.
+    public static func write(_ image: NIfTIImage, to path: String) throws {
+        let bytes = encode(image)
+        let lowered = path.lowercased()
+        guard lowered.hasSuffix(".nii") || lowered.hasSuffix(".nii.gz") else {
+            throw NIfTIError(.unwritable, file: path, "unknown extension", expected: "a path ending in .nii or .nii.gz")
+        }
+        let output = lowered.hasSuffix(".gz") ? try Gzip.compress(bytes) : bytes
+        do {
+            try AtomicFile.write(output, to: path)
+        } catch let error as ValidationError {
+            throw NIfTIError(.unwritable, file: path, error.problems.map(\.message).joined(separator: "; "))
+        }
+    }
+
+    /// The uncompressed single-file bytes of an image: header, extension flag, data.
+    public static func encode(_ image: NIfTIImage) -> [UInt8] {
+        var header = image.header
+        header.magic = header.version == .nifti1 ? "n+1" : "n+2"
+        header.datatypeCode = image.datatype.rawValue
+        header.bitpix = image.datatype.bitpix
+        if Int(header.voxOffset) < header.singleFileOffset { header.voxOffset = Double(header.singleFileOffset) }
+        let swapped = (header.byteOrder == .little) != hostIsLittleEndian
+        return header.encoded() + image.voxels.encoded(swapped: swapped)
+    }
+
+    static func storedValues(_ values: [Float], as type: NIfTIDataType, path: String, shape: [Int]) throws -> NIfTIVoxels {
+        func integers<T: FixedWidthInteger>(_: T.Type) throws -> [T] {
+            try values.enumerated().map { index, value in
+                guard value == value.rounded(), let stored = T(exactly: value) else {
+                    var rest = index
+                    let at = shape.map { size in defer { rest /= size }; return String(rest % size) }.joined(separator: ", ")
+                    throw NIfTIError(.unwritable, file: path, "value \(value) at voxel (\(at)) cannot be stored as \(type.name)",
+                                     expected: "whole numbers from \(T.min) to \(T.max) (or write float32)")
+                }
+                return stored
+            }
+        }
+        switch type {
+        case .float32: return .float32(values)
+        case .float64: return .float64(values.map(Double.init))
+        case .uint8: return .uint8(try integers(UInt8.self))
+        case .int8: return .int8(try integers(Int8.self))
+        case .int16: return .int16(try integers(Int16.self))
+        case .uint16: return .uint16(try integers(UInt16.self))
+        case .int32: return .int32(try integers(Int32.self))
+        }
+    }
+}
