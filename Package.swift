@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
         .target(name: "SinoForest", exclude: ["README.md"]),
-        .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        // The CNN engine is optimised in debug builds too: its tests train real networks.
+        .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
