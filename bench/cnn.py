@@ -1,10 +1,13 @@
-"""PyTorch side of bench/cnn.sh: times torchvision's ResNet-50 in plain torch on CPU.
+"""PyTorch side of bench/cnn.sh: times a torchvision network in plain torch on CPU.
 
-    python bench/cnn.py MODE BATCH [ITERATIONS] [WARMUP] [SIZE]      MODE: infer | train
+    python bench/cnn.py MODE BATCH [ITERATIONS] [WARMUP] [SIZE] [ARCH]
+        MODE: infer | train;  ARCH: resnet50 (default) | resnet101 | densenet121
 
-The network is scripts/peers/sinonet_models.py's ResNet (torchvision's module names, layer
-order and init; torchvision itself does not import next to torch 2.13.0+cpu) with Bottleneck
-blocks [3, 4, 6, 3] and base width 64, i.e. ResNet-50, 3 input channels, 2 classes.
+The networks are scripts/peers/sinonet_models.py's ResNet and DenseNet (torchvision's module
+names, layer order and init; torchvision itself does not import next to torch 2.13.0+cpu):
+ResNet-50 (Bottleneck [3, 4, 6, 3]), ResNet-101 ([3, 4, 23, 3]) or DenseNet-121 (growth 32,
+blocks (6, 12, 24, 16), memory_efficient=False as torchvision's default), 3 input channels,
+2 classes.
 torch.set_num_threads(2). infer: eval mode under torch.inference_mode(). train: train mode,
 cross-entropy, backward and torch.optim.SGD(lr=0.01, momentum=0.9).step() per batch (what
 `sinorad cnn bench --mode train` does). WARMUP (default 1) untimed batches, then ITERATIONS
@@ -31,8 +34,13 @@ def main():
     iterations = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     size = int(sys.argv[5]) if len(sys.argv) > 5 else 224
+    arch = sys.argv[6] if len(sys.argv) > 6 else "resnet50"
     torch.manual_seed(0)
-    model = sm.ResNet(sm.Bottleneck, [3, 4, 6, 3], num_classes=2, in_channels=3, base_width=64)
+    if arch == "densenet121":
+        model = sm.DenseNet(32, (6, 12, 24, 16), 64, 4, num_classes=2, in_channels=3)
+    else:
+        layers = {"resnet50": [3, 4, 6, 3], "resnet101": [3, 4, 23, 3]}[arch]
+        model = sm.ResNet(sm.Bottleneck, layers, num_classes=2, in_channels=3, base_width=64)
     x = torch.rand(batch, 3, size, size) * 2 - 1
     y = torch.randint(0, 2, (batch,))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -55,7 +63,7 @@ def main():
         step()
         times.append((time.perf_counter() - start) * 1000)
     mean = sum(times) / len(times)
-    print(json.dumps({"arch": "resnet50", "mode": mode, "batch": batch, "size": size, "iterations": iterations,
+    print(json.dumps({"arch": arch, "mode": mode, "batch": batch, "size": size, "iterations": iterations,
                       "images_per_second": batch / (mean / 1000), "ms_per_batch": mean, "ms_per_batch_min": min(times),
                       "ms_per_batch_median": sorted(times)[len(times) // 2] if len(times) % 2 else
                       sum(sorted(times)[len(times) // 2 - 1:len(times) // 2 + 1]) / 2, "warmup": warmup,
