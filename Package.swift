@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData"]),
-        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest"]),
+        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest", "SinoImaging", "SinoNet"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
         .executableTarget(
             name: "sinorad",
