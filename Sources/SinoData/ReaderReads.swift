@@ -139,9 +139,10 @@ public struct ReaderReads: Sendable, Equatable {
                 let row = r + 1
                 let text = index.map { cells[$0].trimmingCharacters(in: .whitespaces) }
                 let (patient, reader, assisted, call) = (text[0], text[1], text[2], text[3])
+                let knownPatient = !patient.isEmpty && patients?.contains(patient) != false
                 if patient.isEmpty {
                     problem(row, "patient_id", nil, "the patient id is missing", "a patient id of \(patientsSource)")
-                } else if let patients, !patients.contains(patient) {
+                } else if !knownPatient {
                     problem(row, "patient_id", patient, "unknown patient", "a patient id of \(patientsSource)")
                 }
                 if reader.isEmpty { problem(row, "reader", nil, "the reader is missing", "a reader name (e.g. senior, junior)") }
@@ -159,7 +160,8 @@ public struct ReaderReads: Sendable, Equatable {
                     problem(row, "call", call, call.isEmpty ? "the call is missing" : "unknown class",
                             "one of \(classes.names.joined(separator: ", "))")
                 }
-                guard let condition, !patient.isEmpty, !reader.isEmpty else { continue }
+                // An unknown patient is not checked for duplicates or pairing: one message is enough.
+                guard let condition, knownPatient, !reader.isEmpty else { continue }
                 let key = Key(patient: patient, reader: reader, condition: condition)
                 if let first = firstRow[key] {
                     problem(row, "patient_id", patient,
