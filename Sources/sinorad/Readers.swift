@@ -47,12 +47,16 @@ struct Readers: ParsableCommand {
     @Option(help: "Variable dictionary of the truth CSV ('sinonasal' or a file); only the id, cohort and class columns are used.")
     var dictionary: String?
 
+    @Option(help: "Class order, comma-separated (e.g. SCC,ACC,ONB); default: the dictionary's, or first appearance in the truth CSV.")
+    var classes: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try SinoRad.guarded {
             let formats = try parseFigureFormats(figureFormats)
-            let truthCohort = try loadTruthCohort(path: truth, dictionary: dictionary, label: label)
+            let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let truthCohort = try loadTruthCohort(path: truth, dictionary: dictionary, label: label, classOrder: order)
             let readerReads = try ReaderReads.read(path: reads, classes: truthCohort.classes,
                                                    patients: Set(truthCohort.ids), patientsSource: truth)
             let study = try ReaderStudy.run(readerReads, truth: truthCohort, cohort: cohort)
