@@ -11,17 +11,18 @@ struct Fuse: ParsableCommand {
         Reads predictions CSV files (patient_id, cohort, model, p_<class>...; see
         data-schema/predictions.schema.json). Every model in every file is one input
         (a file with three models gives three inputs); --input-model keeps only the
-        models named. The inputs must have the same classes and the same patients, each
-        in the same cohort: every mismatch is reported at once (which patient is missing
-        from which file and model, which cohorts disagree).
+        models named. The inputs must have the same classes and the same patients,
+        each in the same cohort: every mismatch is reported at once (which patient
+        is missing from which file and model, which cohorts disagree).
 
         --method mean averages the probabilities class by class; --method max takes
-        each class's largest probability over the inputs and divides the row by its sum.
-        The result is one model, named by --model, in the predictions CSV format.
+        each class's largest probability over the inputs and divides the row by its
+        sum. The result is one model, named by --model, in the predictions CSV
+        format.
 
         Examples:
-          sinorad fuse --method mean t2.csv ce.csv adc.csv --model resnet101-mean --out fused.csv
-          sinorad fuse --method max cnn.csv --input-model resnet-T2 --input-model resnet-ADC --model resnet-max
+          sinorad fuse t2.csv ce.csv adc.csv --model resnet101-mean --out fused.csv
+          sinorad fuse --method max cnn.csv --input-model T2 --input-model ADC --model cnn-max
         """)
 
     @Argument(help: "Predictions CSV files (each may hold several models).")

@@ -8,22 +8,25 @@ struct Readers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Analyse a reader study: each radiologist's performance unaided and AI-assisted, McNemar, Cohen's kappa.",
         discussion: """
-        Reads the reads CSV (patient_id, reader, assisted, call; see data-schema/READS.md
-        and data-schema/reads.schema.json) and the truth from the cohort CSV. Every
-        problem in the reads (unknown patient or class, a duplicate read, assisted not
-        yes/no, a reader with an unaided read but no AI-assisted read of a patient or the
-        reverse) is reported at once, with its row and line.
+        Reads the reads CSV (patient_id, reader, assisted, call; see
+        data-schema/READS.md and data-schema/reads.schema.json) and the truth from
+        the cohort CSV. Every problem in the reads (unknown patient or class, a
+        duplicate read, assisted not yes/no, a reader with an unaided read but no
+        AI-assisted read of a patient or the reverse) is reported at once, with its
+        row and line.
 
-        Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95% CI,
-        recall, precision and F1 per class and macro-averaged, the confusion matrix and
-        Cohen's kappa against the truth. Per reader: the exact McNemar test of unaided
-        against AI-assisted correctness. Per condition: Cohen's kappa between each pair
-        of readers. Metrics as scikit-learn, kappa SE and McNemar as statsmodels.
+        Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95%
+        CI, recall, precision and F1 per class and macro-averaged, the confusion
+        matrix and Cohen's kappa against the truth. Per reader: the exact McNemar
+        test of unaided against AI-assisted correctness. Per condition: Cohen's
+        kappa between each pair of readers. Metrics as scikit-learn, kappa SE and
+        McNemar as statsmodels.
 
         Examples:
-          sinorad simulate --out data/synthetic
-          sinorad readers data/synthetic/reads.csv --truth data/synthetic/cohort.csv --cohort test
-          sinorad readers reads.csv --truth cohort.csv --format json --out readers.json --figures out/readers
+          sinorad simulate --out data
+          sinorad readers data/reads.csv --truth data/cohort.csv --cohort test
+          sinorad readers data/reads.csv --truth data/cohort.csv --format json
+          sinorad readers reads.csv --truth cohort.csv --figures out/readers
         """)
 
     @Argument(help: "Reads CSV: patient_id, reader, assisted (yes/no), call.")
