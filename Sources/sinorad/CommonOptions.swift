@@ -95,3 +95,33 @@ struct CohortOptions: ParsableArguments {
         return "SYNTHETIC cohort: "
     }
 }
+
+/// The truth cohort of `compare` and `readers`: the dictionary when given or when the CSV
+/// matches the built-in one, otherwise only the id, cohort and class columns are needed.
+/// `classOrder` (e.g. from `--classes SCC,ACC,ONB`) fixes the class order; default: the
+/// dictionary's, or first appearance.
+func loadTruthCohort(path: String, dictionary name: String?, label: String, classOrder: [String]? = nil) throws -> Cohort {
+    let table = try CSVTable.read(path: path)
+    var dictionary: VariableDictionary
+    if let name {
+        dictionary = try VariableDictionary.named(name)
+    } else if Set(table.header).isSuperset(of: VariableDictionary.sinonasal().variables.map(\.name)) {
+        dictionary = .sinonasal()
+    } else {
+        var inferred = try KindInference.dictionary(for: table, labelColumn: label, classOrder: classOrder).0
+        inferred.variables = []
+        dictionary = inferred
+    }
+    dictionary.variables = []  // only ids, cohorts and classes matter here
+    return try CohortLoader.load(table: table, dictionary: dictionary, labelColumn: label, classOrder: classOrder).cohort
+}
+
+/// `--figure-formats png,svg,pdf` as formats.
+func parseFigureFormats(_ text: String) throws -> [FigureFormat] {
+    try text.split(separator: ",").map { item -> FigureFormat in
+        guard let format = FigureFormat(rawValue: item.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw CommandFailure(message: "--figure-formats: '\(item)' is not one of png, svg, pdf")
+        }
+        return format
+    }
+}

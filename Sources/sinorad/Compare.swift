@@ -62,12 +62,7 @@ struct Compare: ParsableCommand {
     func run() throws {
         try SinoRad.guarded {
             guard bootstrap >= 100 else { throw CommandFailure(message: "--bootstrap \(bootstrap): use at least 100 replicates") }
-            let formats = try figureFormats.split(separator: ",").map { text -> FigureFormat in
-                guard let f = FigureFormat(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                    throw CommandFailure(message: "--figure-formats: '\(text)' is not one of png, svg, pdf")
-                }
-                return f
-            }
+            let formats = try parseFigureFormats(figureFormats)
             let truthCohort = try loadTruth()
             var models: [Predictions] = [], sources: [String] = []
             for path in predictions {
@@ -94,21 +89,8 @@ struct Compare: ParsableCommand {
         }
     }
 
-    /// The truth cohort: the dictionary when given or when the CSV matches the built-in one,
-    /// otherwise only the id, cohort and class columns are needed.
+    /// The truth cohort (only the id, cohort and class columns are used).
     func loadTruth() throws -> Cohort {
-        let table = try CSVTable.read(path: truth)
-        var dictionary: VariableDictionary
-        if let name = self.dictionary {
-            dictionary = try VariableDictionary.named(name)
-        } else if Set(table.header).isSuperset(of: VariableDictionary.sinonasal().variables.map(\.name)) {
-            dictionary = .sinonasal()
-        } else {
-            var inferred = try KindInference.dictionary(for: table, labelColumn: label, classOrder: nil).0
-            inferred.variables = []
-            dictionary = inferred
-        }
-        dictionary.variables = []  // only ids, cohorts and classes matter here
-        return try CohortLoader.load(table: table, dictionary: dictionary, labelColumn: label).cohort
+        try loadTruthCohort(path: truth, dictionary: dictionary, label: label)
     }
 }

@@ -9,14 +9,16 @@ struct Simulate: ParsableCommand {
         The cohort has the study's proportions by default: 465 patients, 229 SCC
         / 128 ACC / 108 ONB, split 325 / 47 / 93 (train / validation / test),
         stratified by class. Findings follow the literature's class differences
-        (data-schema/DICTIONARY.md).
+        (data-schema/DICTIONARY.md). reads.csv holds SYNTHETIC reads of the
+        validation and test patients by a senior and a junior radiologist, unaided
+        and AI-assisted (data-schema/READS.md), for `sinorad readers`.
 
         Example:
           sinorad simulate --out data/synthetic --seed 7
           sinorad simulate --out /tmp/big --patients 50000
         """)
 
-    @Option(help: "Folder to write cohort.csv, dictionary.json and metadata.json into.")
+    @Option(help: "Folder to write cohort.csv, dictionary.json, metadata.json and reads.csv into.")
     var out: String
 
     @Option(help: "Random seed; the same seed gives the same cohort byte for byte.")
@@ -31,6 +33,8 @@ struct Simulate: ParsableCommand {
             let folder = URL(fileURLWithPath: out)
             let table = try writeSyntheticCohort(settings, to: folder)
             note("SYNTHETIC cohort: \(table.rows.count) patients (\(settings.classCounts.map(String.init).joined(separator: "/"))), seed \(seed) -> \(folder.path)/cohort.csv")
+            let reads = try writeSyntheticReads(seed: seed, cohort: table, to: folder)
+            note("SYNTHETIC reads: \(reads.readers.joined(separator: ", ")), unaided and AI-assisted, \(reads.reads.count) reads -> \(folder.path)/reads.csv")
         }
     }
 }

@@ -9,6 +9,9 @@
   sinonasal.cohort.schema.json, and every row of examples/custom.cohort.example.csv against
   cohort.schema.json and the row schema derived from custom.dictionary.json; plus plausible
   ranges and unique ids, which a per-row schema cannot express;
+- every row of examples/reads.example.csv, Tests/Fixtures/readers/reads.csv and the reads.csv
+  that `sinorad simulate` writes against reads.schema.json, plus one read per (patient,
+  reader, assisted) and patients / calls known to the matching cohort;
 - the JSON outputs of the sinorad binary (--sinorad PATH, default .build/debug/sinorad; skipped
   with a message when it does not exist): it simulates a cohort into a temporary folder, runs
   table1, select, stat and demo with --format json, and validates each output against
@@ -18,7 +21,9 @@
   conventional (extratrees, randomforest, logistic) against conventional.schema.json (its
   cv.json and model.json); image info on the NIfTI fixtures (Tests/Fixtures/nifti) and image
   check on a study folder made of them against image_info.schema.json and
-  images_manifest.schema.json; plus cross-field rules a schema cannot express (one entry per
+  images_manifest.schema.json; readers --format json on the simulated reads (all patients and
+  --cohort test), on examples/reads.example.csv and on Tests/Fixtures/readers against
+  readers.schema.json; plus cross-field rules a schema cannot express (one entry per
   class, counts that add up, model.json's model equal to cv.json); then checks that
   deliberately broken copies (a p-value as a string, a missing required key, null for an
   absent optional, an AUC above 1, ...) are rejected.
@@ -206,12 +211,34 @@ def check_rows(path, schemas, d):
     print(f"  {path.name}: ranges, unique ids, every class present: {'ok' if failures == before else 'FAILED'}")
 
 
+def check_reads(path, cohort_path, classes):
+    """Rows of a reads CSV against reads.schema.json, plus what a row schema cannot say: one read
+    per (patient, reader, assisted), patients of the cohort, calls among its classes."""
+    v = validator(load_json(ROOT / "reads.schema.json"))
+    header, rows = read_csv(path)
+    bad = sum(not report(v.iter_errors(row), f"{path.name} row {n} vs reads.schema.json") for n, row in enumerate(rows, start=1))
+    _, cohort = read_csv(cohort_path)
+    ids, seen, before = {row["patient_id"] for row in cohort}, set(), failures
+    for n, row in enumerate(rows, start=1):
+        key = (row.get("patient_id"), row.get("reader"), row.get("assisted"))
+        if key in seen:
+            fail(f"{path.name} row {n}: second read of {key}")
+        seen.add(key)
+        if row.get("patient_id") not in ids:
+            fail(f"{path.name} row {n}: patient {row.get('patient_id')} is not in {cohort_path.name}")
+        if row.get("call") not in classes:
+            fail(f"{path.name} row {n}: call {row.get('call')} is not one of {', '.join(classes)}")
+    print(f"  {path.name}: {len(rows)} rows vs reads.schema.json: {'ok' if bad == 0 else f'{bad} row(s) invalid'}; "
+          f"unique reads, known patients and classes: {'ok' if failures == before else 'FAILED'}")
+
+
 # ---------------------------------------------------------------------------------------------
 # JSON outputs of the sinorad binary
 
 OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
                   "comparison": "comparison.schema.json", "conventional": "conventional.schema.json",
-                  "image_info": "image_info.schema.json", "images_manifest": "images_manifest.schema.json"}
+                  "image_info": "image_info.schema.json", "images_manifest": "images_manifest.schema.json",
+                  "readers": "readers.schema.json"}
 
 
 def run_sinorad(binary, argv, cwd):
@@ -463,7 +490,44 @@ def manifest_problems(m):
     return problems
 
 
-CROSS_CHECKS = {"table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
+def readers_problems(r):
+    """ReaderStudy rules JSON Schema cannot express: one entry per class, counts that add up,
+    accuracies and McNemar counts consistent, readers in the listed order."""
+    k, problems = len(r["classes"]), []
+    order = {name: i for i, name in enumerate(r["readers"])}
+    keys = [(order.get(p["reader"], -1), ["unaided", "aided"].index(p["condition"])) for p in r["performance"]]
+    if any(key[0] < 0 for key in keys) or keys != sorted(keys) or len(set(keys)) != len(keys):
+        problems.append("performance is not one entry per listed reader and condition, in order")
+    for p in r["performance"]:
+        where, m = f"{p['reader']} {p['condition']}", p["metrics"]
+        counts = m["confusion"]["counts"]
+        if len(counts) != k or any(len(row) != k for row in counts) or sum(map(sum, counts)) != p["patients"]:
+            problems.append(f"{where}: confusion matrix is not {k} x {k} adding up to {p['patients']} patients")
+            continue
+        if len(m["perClass"]) != k or m["accuracy"]["total"] != p["patients"] or m["accuracy"]["count"] != sum(counts[i][i] for i in range(k)):
+            problems.append(f"{where}: perClass / accuracy do not match the confusion matrix")
+        if p["patients"] > r["patients"] or "kappaWithTruth" in p and p["kappaWithTruth"]["patients"] != p["patients"]:
+            problems.append(f"{where}: patients exceed the study's, or kappa counts other patients")
+    accuracy = {(p["reader"], p["condition"]): p["metrics"]["accuracy"] for p in r["performance"]}
+    for a in r["assistance"]:
+        where, m = a["reader"], a["mcnemar"]
+        if a["unaidedCorrect"] - a["aidedCorrect"] != m["b"] - m["c"] or m["b"] + m["c"] > a["changedCalls"] or a["changedCalls"] > a["patients"]:
+            problems.append(f"{where}: b - c differs from the change in correct calls, or b + c exceeds the calls changed")
+        if abs(a["unaidedAccuracy"] - a["unaidedCorrect"] / a["patients"]) > 1e-12 or abs(a["accuracyDifference"] - (a["aidedAccuracy"] - a["unaidedAccuracy"])) > 1e-12:
+            problems.append(f"{where}: accuracies differ from the counts")
+        for condition, correct in [("unaided", a["unaidedCorrect"]), ("aided", a["aidedCorrect"])]:
+            full = accuracy.get((a["reader"], condition))
+            if full is None or (full["total"] == a["patients"] and full["count"] != correct):
+                problems.append(f"{where}: no {condition} performance, or its correct calls differ")
+    for g in r["agreement"]:
+        if g["readerA"] not in order or g["readerB"] not in order or order[g["readerA"]] >= order[g["readerB"]]:
+            problems.append(f"{g['readerA']} vs {g['readerB']}: not a pair of listed readers in order")
+        if g["agreed"] > g["patients"] or "kappa" in g and g["kappa"]["patients"] != g["patients"]:
+            problems.append(f"{g['readerA']} vs {g['readerB']} {g['condition']}: agreed or kappa patients do not add up")
+    return problems
+
+
+CROSS_CHECKS = {"readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
                 "comparison": comparison_problems, "conventional": conventional_problems,
                 "image_info": image_info_problems, "images_manifest": manifest_problems}
 
@@ -560,6 +624,50 @@ def image_runs(tmp):
     runs.append(("image check (two complete patients)", "images_manifest",
                  ["image", "check", "--images", str(tmp / "images"), "--cohort", str(tmp / "images_cohort.csv"), "--format", "json"], None))
     return runs
+
+
+def readers_runs(tmp):
+    """(what, schema key, sinorad arguments, None) for readers on the simulated reads, the
+    example reads and the parity fixture (a reader with one condition, an undefined precision)."""
+    data, examples, fixture = tmp / "data", ROOT / "examples", FIXTURES / "readers"
+    runs = [("readers (simulated reads)", "readers", ["readers", str(data / "reads.csv"), "--truth", str(data / "cohort.csv"), "--format", "json"], None),
+            ("readers --cohort test (simulated reads)", "readers",
+             ["readers", str(data / "reads.csv"), "--truth", str(data / "cohort.csv"), "--cohort", "test", "--format", "json"], None),
+            ("readers examples/reads.example.csv", "readers",
+             ["readers", str(examples / "reads.example.csv"), "--truth", str(examples / "cohort.example.csv"), "--format", "json"], None)]
+    if (fixture / "reads.csv").is_file():
+        runs.append(("readers Tests/Fixtures/readers (one-condition reader, undefined precision)", "readers",
+                     ["readers", str(fixture / "reads.csv"), "--truth", str(fixture / "truth.csv"), "--classes", "SCC,ACC,ONB", "--format", "json"], None))
+    else:
+        fail(f"readers fixture check not run: {fixture / 'reads.csv'} is missing")
+    return runs
+
+
+def readers_broken_copies(outputs):
+    """(schema key, what, document) readers.schema.json must reject."""
+    study = outputs.get("readers (simulated reads)")
+    if study is None:
+        fail("broken readers outputs not checked: readers on the simulated reads did not pass")
+        return []
+    cases = []
+
+    def case(what, change):
+        doc = copy.deepcopy(study)
+        change(doc)
+        cases.append(("readers", what, doc))
+
+    case("missing required key assistance", lambda d: d.pop("assistance"))
+    case("condition 'assisted'", lambda d: d["performance"][0].update(condition="assisted"))
+    case("kappa with truth and an undefined reason", lambda d: d["performance"][0].update(kappaUndefinedReason="x"))
+    case("neither kappa nor reason", lambda d: d["agreement"][0].pop("kappa"))
+    case("kappa above 1", lambda d: d["agreement"][0]["kappa"].update(kappa=1.2))
+    case("weighted kappa", lambda d: d["agreement"][0]["kappa"].update(weighting="linear"))
+    case("McNemar with the corrected method", lambda d: d["assistance"][0]["mcnemar"].update(method="chi-square with continuity correction (R mcnemar.test default)"))
+    case("McNemar pValue as a string", lambda d: d["assistance"][0]["mcnemar"].update(pValue="0.2"))
+    case("accuracy above 1", lambda d: d["assistance"][0].update(aidedAccuracy=1.5))
+    case("null for an absent optional (cohort)", lambda d: d.update(cohort=None))
+    case("unknown key in a performance entry", lambda d: d["performance"][0].update(auc=0.8))
+    return cases
 
 
 def image_broken_copies(outputs):
@@ -717,12 +825,14 @@ def check_outputs(binary):
         tmp = Path(tmp)
         if run_sinorad(binary, ["simulate", "--out", str(tmp / "data")], tmp) is None:
             return
+        check_reads(tmp / "data" / "reads.csv", tmp / "data" / "cohort.csv", ["SCC", "ACC", "ONB"])
         runs = [(what, key, argv, None) for what, key, argv in output_runs(tmp / "data", ROOT / "examples")]
         if run_sinorad(binary, ["demo", "--out", str(tmp / "demo")], tmp) is not None:
             runs += [(f"demo {rel}", key, None, tmp / "demo" / rel)
                      for rel, key in [("tables/table1.json", "table1"), ("tables/table1_by_cohort.json", "table1"), ("select.json", "selection")]]
         runs += model_runs(tmp)
         runs += image_runs(tmp)
+        runs += readers_runs(tmp)
         for what, key, argv, path in runs:
             if argv is not None:
                 text = run_sinorad(binary, argv, tmp)
@@ -755,7 +865,7 @@ def check_outputs(binary):
     if not all(n in outputs for n in needed):
         fail(f"broken-output checks not run: they start from valid {', '.join(needed)} outputs")
         return
-    cases = broken_copies(outputs) + image_broken_copies(outputs)
+    cases = broken_copies(outputs) + image_broken_copies(outputs) + readers_broken_copies(outputs)
     accepted = [f"{what} ({key})" for key, what, doc in cases if validators[key].is_valid(doc)]
     for what in accepted:
         fail(f"broken output accepted: {what}")
@@ -811,6 +921,9 @@ def main():
                [("cohort.schema.json", generic), ("sinonasal.cohort.schema.json", sino)], sinonasal)
     check_rows(ROOT / "examples/custom.cohort.example.csv",
                [("cohort.schema.json", generic), ("schema derived from custom.dictionary.json", custom_rows)], custom)
+    print("reads rows:")
+    check_reads(ROOT / "examples/reads.example.csv", ROOT / "examples/cohort.example.csv", sinonasal["label"]["classes"])
+    check_reads(FIXTURES / "readers/reads.csv", FIXTURES / "readers/truth.csv", sinonasal["label"]["classes"])
 
     binary = Path(args.sinorad)
     if not binary.is_absolute() and not binary.exists():

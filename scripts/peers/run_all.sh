@@ -17,6 +17,7 @@ $PY scripts/peers/synthetic_study.py
 $PY scripts/peers/contingency.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
 $PY scripts/peers/compare_study.py
+$PY scripts/peers/readers.py
 $PY scripts/peers/roc.py
 $PY scripts/peers/sinonet_layers.py
 $PY scripts/peers/sinonet_optim.py
