@@ -158,8 +158,9 @@ struct TableOneBuilder {
 
     func compareContinuous(_ groups: [[Double]], choice: TestChoice, normal: Bool, normality: String) throws -> GroupComparison {
         let present = groups.filter { !$0.isEmpty }
-        switch choice {
-        case .anova, .auto where normal:
+        let test: TestChoice = choice == .auto ? (normal ? .anova : .kruskal) : choice
+        switch test {
+        case .anova:
             let r = try OneWayANOVA.test(present)
             return GroupComparison(test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
                                    effectSizeName: "eta²", effectSize: r.etaSquared,
@@ -168,12 +169,12 @@ struct TableOneBuilder {
             let r = try WelchANOVA.test(present)
             return GroupComparison(test: "Welch ANOVA", statistic: r.statistic, df: String(format: "%d, %.2f", Int(r.df1.rounded()), r.df2),
                                    pValue: r.pValue, effectSizeName: "", effectSize: nil, reason: "requested")
-        case .kruskal, .auto:
+        case .kruskal:
             let r = try KruskalWallis.test(present)
             return GroupComparison(test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
                                    effectSizeName: "epsilon²", effectSize: r.epsilonSquared,
                                    reason: choice == .auto ? "not normal within every class (\(normality))" : "requested")
-        case .chisq, .fisher:
+        case .chisq, .fisher, .auto:
             throw StatsError.invalidInput("\(choice.rawValue) is a test for categorical variables")
         }
     }
