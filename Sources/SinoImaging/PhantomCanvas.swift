@@ -92,7 +92,7 @@ struct PhantomCanvas {
         if offset != 0 { grown.radii += offset }
         let (ri, rj, rk) = ranges(grown.bounds)
         guard !ri.isEmpty, !rj.isEmpty, !rk.isEmpty else { return }
-        let limits = grown.fastPathLimits(margin: 0.5 * anatomySpacing.sum())
+        let limits = grown.fastPathLimits(spacing: anatomySpacing)
         let signal = tissue.signal(bValue: bValue)
         let s0 = signal[0], s1 = signal[1], s2 = signal[2], s3 = signal[3]
         let spacing = anatomySpacing

@@ -166,15 +166,16 @@ struct PhantomBlob: Sendable {
     }
 
     /// Limits on the squared power-2 radius inside which every voxel is fully covered and
-    /// outside which none is touched (a fast path for large structures). `margin` is half the
-    /// largest voxel width across a surface (half the sum of the spacings): a point at
-    /// ellipsoidal radius rho lies at least |1 - rho| * (smallest radius) from the surface. The
-    /// power-4 norm lies between rho2 / 3^(1/4) and rho2.
-    func fastPathLimits(margin: Double) -> (inner: Double, outer: Double) {
+    /// outside which none is touched (a fast path for large structures). The ellipsoidal
+    /// radius is a norm of (p - c) / radii, so across a voxel (half-widths spacing / 2) it changes
+    /// by at most m = |spacing / (2 radii)|; the bumps put the surface between the radii `low`
+    /// and `high`. The power-4 norm lies between rho2 / 3^(1/4) and rho2.
+    func fastPathLimits(spacing: PhantomPoint) -> (inner: Double, outer: Double) {
         let (low, high) = bumpRange
-        let relative = margin / Swift.min(radii.x, Swift.min(radii.y, radii.z))
-        let inner = Swift.max(0, Swift.max(0.2, low) * (1 - relative))
-        let outer = high * (1 + relative) * (power4 ? pow(3, 0.25) : 1)
+        let half = spacing / (2 * radii)
+        let m = (half * half).sum().squareRoot()
+        let inner = Swift.max(0, Swift.max(0.2, low) - m)
+        let outer = (high + m) * (power4 ? pow(3, 0.25) : 1)
         return (inner * inner, outer * outer)
     }
 }

@@ -95,8 +95,8 @@ struct PhantomTumourPainter {
         let limits = plan.components.map {
             var grown = $0
             grown.radii += 2
-            return (grown.fastPathLimits(margin: 0.5 * spacing.sum()).outer * pow(1 + 2 / grown.radii.min(), 2),
-                    $0.fastPathLimits(margin: 0.5 * spacing.sum()).inner)
+            return (grown.fastPathLimits(spacing: spacing).outer * pow(1 + 2 / grown.radii.min(), 2),
+                    $0.fastPathLimits(spacing: spacing).inner)
         }
         func fractionOf(_ d: Double, _ w: Double, offset: Double = 0) -> Double { min(1, max(0, 0.5 - (d - offset) / w)) }
         for k in rk {
@@ -241,24 +241,34 @@ struct PhantomTumourPainter {
         var labels = [UInt8](repeating: 0, count: canvas.grid.count)
         let bValue = canvas.bValue, nx = canvas.grid.nx, ny = canvas.grid.ny
         canvas.values.withUnsafeMutableBufferPointer { v in
-            func blend(_ index: Int, _ f: Float, _ signal: SIMD4<Float>) {
-                for c in 0..<4 { v[4 * index + c] = (1 - f) * v[4 * index + c] + f * signal[c] }
+            // Scalar arithmetic (generic SIMD is slow in debug builds): signal c of voxel
+            // index becomes (1 - f) old + f new.
+            func blend(_ index: Int, _ f: Float, _ a: Float, _ b: Float, _ c: Float, _ d: Float) {
+                let g = 1 - f, base = 4 * index
+                v[base] = g * v[base] + f * a
+                v[base + 1] = g * v[base + 1] + f * b
+                v[base + 2] = g * v[base + 2] + f * c
+                v[base + 3] = g * v[base + 3] + f * d
             }
             for k in box.rk {
                 for j in box.rj {
                     var n = box.local(box.ri.lowerBound, j, k), index = box.ri.lowerBound + nx * (j + ny * k)
                     for _ in box.ri {
                         defer { n += 1; index += 1 }
-                        if rim[n] > 0 { blend(index, rim[n], bone) }
+                        if rim[n] > 0 { blend(index, rim[n], bone[0], bone[1], bone[2], bone[3]) }
                         let fT = tumour[n]
                         guard fT > 0 else { continue }
                         let t2 = p.t2Level * (1 + p.t2Amplitude * Double(archetype[n]))
                         let adc = p.adc * (1 + p.adcAmplitude * Double(archetype[n]))
-                        let b0 = 0.9 * t2
-                        let solidSignal = SIMD4<Float>(Float(t2), Float(p.ceLevel * (1 + p.ceAmplitude * Double(enhancement[n]))),
-                                                       Float(b0), Float(b0 * exp(-bValue * adc * 1e-6)))
+                        let ce = p.ceLevel * (1 + p.ceAmplitude * Double(enhancement[n]))
+                        let b0 = 0.9 * t2, bSignal = b0 * exp(-bValue * adc * 1e-6)
+                        // Solid, necrotic and cystic shares of the tumour part of the voxel.
                         let fN = necrosis[n], fC = cyst[n]
-                        blend(index, fT, (solidSignal * (fT - fN - fC) + dead * fN + fluid * fC) / fT)
+                        let ws = (fT - fN - fC) / fT, wn = fN / fT, wc = fC / fT
+                        blend(index, fT, ws * Float(t2) + wn * dead[0] + wc * fluid[0],
+                              ws * Float(ce) + wn * dead[1] + wc * fluid[1],
+                              ws * Float(b0) + wn * dead[2] + wc * fluid[2],
+                              ws * Float(bSignal) + wn * dead[3] + wc * fluid[3])
                         if fT >= 0.5 {
                             mask[index] = 1
                             labels[index] = solid[n] ? 1 : (fC >= fN ? 3 : 2)
