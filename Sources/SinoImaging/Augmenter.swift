@@ -92,8 +92,14 @@ public enum Augmenter {
                         let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
                         guard x0 >= -1, x0 < width, y0 >= -1, y0 < height else { continue }
                         let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
-                        let top = (1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)
-                        let bottom = (1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1)
+                        let v00: Float, v01: Float, v10: Float, v11: Float
+                        if x0 >= 0, y0 >= 0, x0 < width - 1, y0 < height - 1 {
+                            let n = y0 * width + x0   // all four neighbours inside: no checks
+                            v00 = p[n]; v01 = p[n + 1]; v10 = p[n + width]; v11 = p[n + width + 1]
+                        } else {
+                            v00 = at(x0, y0); v01 = at(x0 + 1, y0); v10 = at(x0, y0 + 1); v11 = at(x0 + 1, y0 + 1)
+                        }
+                        let top = (1 - fx) * v00 + fx * v01, bottom = (1 - fx) * v10 + fx * v11
                         o[y * width + x] = (1 - fy) * top + fy * bottom
                     }
                 }
