@@ -28,7 +28,7 @@ let package = Package(
         // MARK: - Modules
         .target(name: "SinoData"),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
-        .target(name: "SinoForest", exclude: ["README.md"]),
+        .target(name: "SinoForest", dependencies: ["SinoData"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
         .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),

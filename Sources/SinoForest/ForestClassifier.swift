@@ -1,3 +1,4 @@
+import SinoData
 import Foundation
 
 /// What ExtraTrees and RandomForest share: the same hyper-parameters (scikit-learn's), the same

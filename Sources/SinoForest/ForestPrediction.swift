@@ -1,3 +1,4 @@
+import SinoData
 /// A tree as prediction reads it: 16-byte nodes in preorder, so that a split node's left
 /// child is the next node and only the right child is stored, and each leaf's class
 /// fractions (value / weighted_n_node_samples, as sklearn's predict_proba) precomputed.

@@ -1,3 +1,4 @@
+import SinoData
 /// Fits the trees of a forest in parallel, each from its own random stream (seed, tree index).
 struct ForestTraining {
     let settings: ForestSettings

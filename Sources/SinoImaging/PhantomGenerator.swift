@@ -117,7 +117,7 @@ public struct PhantomGenerator: Sendable {
     public func cohort<T: Sendable>(_ table: CSVTable, studySeed: UInt64, threads: Int? = nil,
                                     _ body: @Sendable (PhantomPatient) throws -> T) throws -> [T] {
         let rows = try PhantomFindings.rows(of: table)
-        return try ImagingParallelLoop.map(count: rows.count, threads: threads) { i in
+        return try ParallelLoop.map(count: rows.count, threads: ParallelLoop.threadCount(threads)) { i in
             let seed = PhantomSeeds.patient(studySeed: studySeed, patientID: rows[i].patientID)
             return try body(patient(findings: rows[i], seed: seed))
         }

@@ -1,3 +1,4 @@
+import SinoData
 import Foundation
 
 /// Turns patients' volumes and ROI masks into CNN inputs: slice selection, square crop,
@@ -28,7 +29,7 @@ public struct Preprocessor: Sendable {
     /// input order) throws.
     public func batch(_ patients: [PreprocessPatient], augment: AugmentPass? = nil,
                       threads: Int? = nil) throws -> PreprocessedBatch {
-        let results = try ImagingParallelLoop.map(count: patients.count, threads: threads) { i in
+        let results = try ParallelLoop.map(count: patients.count, threads: ParallelLoop.threadCount(threads)) { i in
             try self.samples(patients[i], augment: augment)
         }
         let all: [SliceSample] = results.flatMap { $0.samples }

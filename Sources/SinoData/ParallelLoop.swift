@@ -1,27 +1,18 @@
 import Dispatch
 import Foundation
 
-/// A buffer that parallel tasks write to at disjoint indices (each index by one task only),
-/// which is what makes sharing it across threads safe.
-struct DisjointWrites<Element>: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<Element>
-    subscript(i: Int) -> Element {
-        get { base[i] }
-        nonmutating set { base[i] = newValue }
-    }
-}
-
-enum ParallelLoop {
+/// Parallel loops over independent tasks (trees, patients, slices) whose results do not
+/// depend on the thread count: each task depends only on its index and results are stored by
+/// index. Threads take the next unclaimed task when they are free (tasks differ in cost: a
+/// static share would leave a thread idle at the end).
+public enum ParallelLoop {
     /// The thread count to use: `requested`, or every active core.
-    static func threadCount(_ requested: Int?) -> Int {
+    public static func threadCount(_ requested: Int?) -> Int {
         max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Runs body(0..<count) on `threads` threads, each taking the next unclaimed task when it
-    /// is free (tasks differ in cost: a static share would leave a thread idle at the end).
-    /// Each task must only depend on its index, so results do not depend on the thread count
-    /// or on which thread ran which task.
-    static func run(count: Int, threads: Int, _ body: (Int) -> Void) {
+    /// Runs body(0..<count) on up to `threads` threads.
+    public static func run(count: Int, threads: Int, _ body: (Int) -> Void) {
         let workers = min(threads, count)
         guard workers > 1 else { for i in 0..<count { body(i) }; return }
         let next = TaskCounter()
@@ -37,14 +28,27 @@ enum ParallelLoop {
         }
     }
 
-    /// Fills an array of `count` results computed in parallel by `make(i)`.
-    static func map<T>(count: Int, threads: Int, _ make: (Int) -> T) -> [T] {
+    /// An array of `count` results computed in parallel by `make(i)`.
+    public static func map<T>(count: Int, threads: Int, _ make: (Int) -> T) -> [T] {
         [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = DisjointWrites(base: buffer)
             run(count: count, threads: threads) { i in (output.base.baseAddress! + i).initialize(to: make(i)) }
             initialized = count
         }
     }
+
+    /// `map` for throwing tasks: every task runs, then the error of the lowest failing index
+    /// is rethrown, whatever the thread count.
+    public static func map<T>(count: Int, threads: Int, _ make: (Int) throws -> T) throws -> [T] {
+        let outcomes: [Result<T, Error>] = map(count: count, threads: threads) { i in Result { try make(i) } }
+        return try outcomes.map { try $0.get() }
+    }
+}
+
+/// A buffer that parallel tasks write to at disjoint indices (each index by one task only),
+/// which is what makes sharing it across threads safe.
+struct DisjointWrites<Element>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Element>
 }
 
 private struct UncheckedBody: @unchecked Sendable {
