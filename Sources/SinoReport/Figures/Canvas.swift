@@ -188,3 +188,58 @@ final class Canvas {
         return String(cString: cairo_status_to_string(status))
     }
 }
+
+/// An 8-bit RGB raster, row-major from the top-left pixel, three bytes per pixel.
+struct RGBBitmap: Equatable {
+    let width: Int
+    let height: Int
+    var bytes: [UInt8]
+
+    init(width: Int, height: Int, bytes: [UInt8]) {
+        precondition(width > 0 && height > 0 && bytes.count == 3 * width * height, "RGB bitmap size")
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+    }
+}
+
+/// How a bitmap is resampled to its page size: pixels as squares, or blended between centres.
+public enum BitmapInterpolation: String, Sendable, CaseIterable {
+    case nearest, bilinear
+}
+
+extension Canvas {
+    /// Draws `bitmap` stretched over `rect`. Raster output resamples it with `interpolation`;
+    /// SVG and PDF embed the bitmap itself (PNG data in SVG, an image XObject in PDF).
+    func drawBitmap(_ bitmap: RGBBitmap, in rect: PageRect, interpolation: BitmapInterpolation) {
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(bitmap.width), Int32(bitmap.height)) else { return }
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(surface) else { return }
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        data.withMemoryRebound(to: UInt32.self, capacity: stride * bitmap.height) { pixels in
+            bitmap.bytes.withUnsafeBufferPointer { rgb in
+                for y in 0..<bitmap.height {
+                    for x in 0..<bitmap.width {
+                        let i = 3 * (y * bitmap.width + x)
+                        // CAIRO_FORMAT_RGB24: native-endian 32-bit words, 0x00RRGGBB.
+                        pixels[y * stride + x] = UInt32(rgb[i]) << 16 | UInt32(rgb[i + 1]) << 8 | UInt32(rgb[i + 2])
+                    }
+                }
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        cairo_save(cr)
+        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo_clip(cr)
+        cairo_translate(cr, rect.x, rect.y)
+        cairo_scale(cr, rect.width / Double(bitmap.width), rect.height / Double(bitmap.height))
+        cairo_set_source_surface(cr, surface, 0, 0)
+        let pattern = cairo_get_source(cr)
+        cairo_pattern_set_filter(pattern, interpolation == .nearest ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR)
+        // Padding repeats the edge pixels, so bilinear edges do not fade into the page.
+        cairo_pattern_set_extend(pattern, interpolation == .nearest ? CAIRO_EXTEND_NONE : CAIRO_EXTEND_PAD)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+}

@@ -1,10 +1,17 @@
 import SinoData
 
+/// Anything rendered onto one page as PNG, SVG or PDF: plots (`Figure`) and image panels such as
+/// `GradCAMOverlayFigure`. All of them write the same way.
+public protocol RenderableFigure: Sendable {
+    /// The figure's file contents in `format`.
+    func rendered(as format: FigureFormat) throws -> [UInt8]
+}
+
 /// Anything that can be drawn as a `Plot`: every figure type renders and writes the same way.
 ///
 ///     let roc = try ROCFigure(title: "Random forest", curves: curves)
 ///     try roc.write(to: "figures/roc.pdf")   // format from the extension
-public protocol Figure: Sendable {
+public protocol Figure: RenderableFigure {
     var plot: Plot { get }
 }
 
@@ -20,6 +27,9 @@ extension Figure {
             PlotDrawing(plot: plot, layout: PlotLayout(plot, canvas: canvas)).draw(on: canvas)
         }
     }
+}
+
+extension RenderableFigure {
 
     /// Renders and writes atomically to `path`; the format comes from the extension unless given.
     public func write(to path: String, format: FigureFormat? = nil) throws {
