@@ -125,3 +125,15 @@ func parseFigureFormats(_ text: String) throws -> [FigureFormat] {
         return format
     }
 }
+
+/// How `compare` and `readers` read the truth CSV, and the formats of their figures.
+struct TruthOptions: ParsableArguments {
+    @Option(help: "Figure formats, comma-separated: png, svg, pdf.")
+    var figureFormats: String = "png,svg,pdf"
+
+    @Option(help: "Name of the class column in the truth CSV.")
+    var label: String = "pathology"
+
+    @Option(help: "Variable dictionary of the truth CSV ('sinonasal' or a file); only the id, cohort and class columns are used.")
+    var dictionary: String?
+}

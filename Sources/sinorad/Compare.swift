@@ -48,21 +48,14 @@ struct Compare: ParsableCommand {
     @Option(help: "Write the figures (ROC, confusion matrix, calibration, decision curves) into this folder.")
     var figures: String?
 
-    @Option(help: "Figure formats, comma-separated: png, svg, pdf.")
-    var figureFormats: String = "png,svg,pdf"
-
-    @Option(help: "Name of the class column in the truth CSV.")
-    var label: String = "pathology"
-
-    @Option(help: "Variable dictionary of the truth CSV ('sinonasal' or a file); only the id, cohort and class columns are used.")
-    var dictionary: String?
+    @OptionGroup var truthOptions: TruthOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try SinoRad.guarded {
             guard bootstrap >= 100 else { throw CommandFailure(message: "--bootstrap \(bootstrap): use at least 100 replicates") }
-            let formats = try parseFigureFormats(figureFormats)
+            let formats = try parseFigureFormats(truthOptions.figureFormats)
             let truthCohort = try loadTruth()
             var models: [Predictions] = [], sources: [String] = []
             for path in predictions {
@@ -91,6 +84,6 @@ struct Compare: ParsableCommand {
 
     /// The truth cohort (only the id, cohort and class columns are used).
     func loadTruth() throws -> Cohort {
-        try loadTruthCohort(path: truth, dictionary: dictionary, label: label)
+        try loadTruthCohort(path: truth, dictionary: truthOptions.dictionary, label: truthOptions.label)
     }
 }

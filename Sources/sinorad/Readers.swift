@@ -41,14 +41,7 @@ struct Readers: ParsableCommand {
     @Option(help: "Write one confusion-matrix figure per reader and condition into this folder.")
     var figures: String?
 
-    @Option(help: "Figure formats, comma-separated: png, svg, pdf.")
-    var figureFormats: String = "png,svg,pdf"
-
-    @Option(help: "Name of the class column in the truth CSV.")
-    var label: String = "pathology"
-
-    @Option(help: "Variable dictionary of the truth CSV ('sinonasal' or a file); only the id, cohort and class columns are used.")
-    var dictionary: String?
+    @OptionGroup var truthOptions: TruthOptions
 
     @Option(help: "Class order, comma-separated (e.g. SCC,ACC,ONB); default: the dictionary's, or first appearance in the truth CSV.")
     var classes: String?
@@ -57,9 +50,9 @@ struct Readers: ParsableCommand {
 
     func run() throws {
         try SinoRad.guarded {
-            let formats = try parseFigureFormats(figureFormats)
+            let formats = try parseFigureFormats(truthOptions.figureFormats)
             let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            let truthCohort = try loadTruthCohort(path: truth, dictionary: dictionary, label: label, classOrder: order)
+            let truthCohort = try loadTruthCohort(path: truth, dictionary: truthOptions.dictionary, label: truthOptions.label, classOrder: order)
             let readerReads = try ReaderReads.read(path: reads, classes: truthCohort.classes,
                                                    patients: Set(truthCohort.ids), patientsSource: truth)
             let study = try ReaderStudy.run(readerReads, truth: truthCohort, cohort: cohort)
