@@ -20,7 +20,13 @@ struct CNNPipelineTests {
         return Data(folder: folder)
     }()
 
-    func train(_ out: URL, _ extra: [String] = []) throws -> CommandResult {
+    /// One uninterrupted 2-epoch run, shared by the tests below.
+    static let trained: (folder: URL, result: CommandResult) = {
+        let folder = try! SinoRadCommand.temporaryFolder("cnnpipelinemodel").appendingPathComponent("full")
+        return (folder, try! train(folder))
+    }()
+
+    static func train(_ out: URL, _ extra: [String] = []) throws -> CommandResult {
         let d = Self.simulated
         return try SinoRadCommand.run(["cnn", "train", "--images", d.images, "--cohort", d.cohort, "--sequence", "ADC",
                                        "--arch", "resnet18", "--size", "32", "--epochs", "2", "--batch", "8",
@@ -40,11 +46,9 @@ struct CNNPipelineTests {
         #expect(metadata.contains("\"grid\" : \"reduced\""))
     }
 
-    @Test("train writes the model folder; an interrupted run resumed ends with the same weights and log")
-    func trainAndResume() throws {
-        let root = try SinoRadCommand.temporaryFolder()
-        let full = root.appendingPathComponent("full"), split = root.appendingPathComponent("split")
-        let a = try train(full)
+    @Test("train writes model.safetensors, model.json, train_log.csv and the checkpoint")
+    func trainWrites() throws {
+        let (full, a) = Self.trained
         #expect(a.status == 0, "\(a.stderr)")
         #expect(a.stderr.contains("epoch 2/2") && a.stderr.contains("ETA"))
         for name in ["model.safetensors", "model.json", "train_log.csv", "checkpoint.safetensors"] {
@@ -57,9 +61,15 @@ struct CNNPipelineTests {
         #expect(info["arch"] as? String == "resnet18" && info["sequences"] as? [String] == ["ADC"])
         #expect(info["classes"] as? [String] == ["SCC", "ACC", "ONB"] && info["input_size"] as? Int == 32)
 
-        let first = try train(split, ["--stop-after-epochs", "1"])
+    }
+
+    @Test("an interrupted run resumed ends with the same weights and log; changed settings are refused")
+    func resume() throws {
+        let full = Self.trained.folder
+        let split = try SinoRadCommand.temporaryFolder().appendingPathComponent("split")
+        let first = try Self.train(split, ["--stop-after-epochs", "1"])
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try train(split, ["--resume"])
+        let second = try Self.train(split, ["--resume"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("resuming"))
         let weightsA = try Foundation.Data(contentsOf: full.appendingPathComponent("model.safetensors"))
@@ -71,10 +81,15 @@ struct CNNPipelineTests {
         }
         #expect(try values(full) == values(split))
 
-        let changed = try train(split, ["--resume", "--lr", "0.02"])
+        let changed = try Self.train(split, ["--resume", "--lr", "0.02"])
         #expect(changed.status == 1 && changed.stderr.contains("other settings"), "\(changed.stderr)")
 
-        // predict -> compare and fuse accept the CSV.
+    }
+
+    @Test("predict writes a predictions CSV that compare and fuse accept")
+    func predict() throws {
+        let full = Self.trained.folder
+        let root = try SinoRadCommand.temporaryFolder()
         let d = Self.simulated
         let predictions = root.appendingPathComponent("adc.csv").path
         let p = try SinoRadCommand.run(["cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
@@ -84,7 +99,7 @@ struct CNNPipelineTests {
         #expect(csv.hasPrefix("patient_id,cohort,model,p_SCC,p_ACC,p_ONB\n"))
         #expect(csv.contains(",resnet18-ADC,") && !csv.contains(",train,"))
         let compare = try SinoRadCommand.run(["compare", predictions, "--truth", d.cohort, "--cohort", "test",
-                                              "--bootstrap", "50", "--format", "json"])
+                                              "--bootstrap", "100", "--format", "json"])
         #expect(compare.status == 0, "\(compare.stderr)")
         let renamed = root.appendingPathComponent("adc2.csv").path
         #expect(try SinoRadCommand.run(["cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
