@@ -17,9 +17,9 @@ public struct PhantomSettings: Codable, Sendable, Equatable {
     public var bValue: Double = 1000
     /// P(texture archetype | class): rows SCC, ACC, ONB; columns coarse (mottled),
     /// cribriform (microcystic dots), peripheral cysts (homogeneous with marginal cystic foci).
-    public var textureProbabilities: [[Double]] = [[0.60, 0.10, 0.30], [0.15, 0.65, 0.20], [0.20, 0.10, 0.70]]
+    public var textureProbabilities: [[Double]] = [[0.80, 0.05, 0.15], [0.10, 0.80, 0.10], [0.10, 0.10, 0.80]]
     /// P(margin | class): rows SCC, ACC, ONB; columns infiltrative, smooth, lobulated.
-    public var marginProbabilities: [[Double]] = [[0.60, 0.20, 0.20], [0.20, 0.60, 0.20], [0.15, 0.25, 0.60]]
+    public var marginProbabilities: [[Double]] = [[0.75, 0.15, 0.10], [0.10, 0.75, 0.15], [0.10, 0.15, 0.75]]
     /// P(dumbbell waist at the cribriform plate | intracranial tumour): SCC, ACC, ONB.
     public var dumbbellProbability: [Double] = [0.2, 0.2, 0.8]
 

@@ -1,0 +1,53 @@
+import Foundation
+import SinoData
+import SinoImaging
+import SinoNet
+
+/// A trained model folder (model.json + model.safetensors, from `CNNTrainingRun`) ready for
+/// eval-mode prediction.
+///
+///     let trained = try TrainedCNN(folder: URL(fileURLWithPath: "models/resnet18-ADC"))
+///     let data = try CNNSliceDataset.load(images: "images", cohort: cohort, splits: ["test"], settings: trained.preprocessing)
+///     let predictions = trained.predict(data)           // patient-level, mean of slice softmax
+public struct TrainedCNN {
+    public let info: CNNModelInfo
+    public let model: ImageClassifier
+
+    /// Preprocessing for prediction: the training settings (augmentation is never applied).
+    public var preprocessing: PreprocessSettings { info.preprocessing }
+    public var classes: ClassSet { ClassSet(info.classes) }
+
+    public init(folder: URL, batchSize: Int? = nil) throws {
+        let infoURL = folder.appendingPathComponent("model.json")
+        let weightsURL = folder.appendingPathComponent("model.safetensors")
+        var problems: [Problem] = []
+        for url in [infoURL, weightsURL] where !FileManager.default.fileExists(atPath: url.path) {
+            problems.append(Problem(file: url.path, message: "not found", expected: "a folder written by sinorad cnn train"))
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+        do {
+            info = try JSONDecoder().decode(CNNModelInfo.self, from: Data(contentsOf: infoURL))
+        } catch {
+            throw ValidationError(Problem(file: infoURL.path, message: "unreadable model description: \(error)"))
+        }
+        let n = batchSize ?? info.batchSize
+        model = try CNNArchitecture.make(info.arch, inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
+                                         classes: info.classes.count, seed: 0, trainable: false)
+        do {
+            try model.loadStateDict(try SafeTensors(contentsOf: weightsURL))
+        } catch let error as StateDictError {
+            throw ValidationError(Problem(file: weightsURL.path, message: "\(error)", expected: "the weights of model.json's \(info.arch)"))
+        } catch let error as SafeTensorsError {
+            throw ValidationError(Problem(file: weightsURL.path, message: "\(error)"))
+        }
+        model.training = false
+    }
+
+    /// Patient-level probabilities (mean of the patient's slice softmax), in dataset order.
+    public func predict(_ data: CNNSliceDataset, name: String? = nil) -> Predictions {
+        let slices = CNNInference.probabilities(model, images: data.allImages, count: data.samples.count)
+        let patients = CNNSliceDataset.patientAverage(slices, samplePatients: data.samplePatients, patients: data.patientIDs.count)
+        return Predictions(model: name ?? info.defaultName, classes: classes, patientIds: data.patientIDs,
+                           cohorts: data.patientCohorts, probabilities: patients)
+    }
+}

@@ -1,0 +1,224 @@
+import ArgumentParser
+import Foundation
+import SinoData
+import SinoImaging
+import SinoNet
+import SinoStudy
+
+extension PreprocessSettings.Normalisation: ExpressibleByArgument {}
+
+/// The cohort CSV of `cnn train` / `cnn predict`: the given dictionary, else the built-in one
+/// when every column of it is present, else kinds inferred.
+func loadCNNCohort(_ path: String, dictionary: String?, label: String, classOrder: [String]?) throws -> Cohort {
+    let table = try CSVTable.read(path: path)
+    var chosen: VariableDictionary? = nil
+    if let dictionary {
+        chosen = try VariableDictionary.named(dictionary)
+    } else {
+        let builtin = VariableDictionary.sinonasal()
+        let columns = Set(table.header)
+        if builtin.variables.allSatisfy({ columns.contains($0.name) }) && columns.contains(builtin.label.column) { chosen = builtin }
+    }
+    return try CohortLoader.load(table: table, dictionary: chosen, labelColumn: label, classOrder: classOrder).cohort
+}
+
+extension CNN {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a CNN on one MRI sequence's slices (train cohort), keeping the best validation epoch.",
+            discussion: """
+            Reads images/<patient_id>/<SEQ>.nii.gz and mask.nii.gz (data-schema/images.md) of
+            the train and validation patients of --cohort (all files are checked first),
+            takes the largest-ROI axial slice and --slices-around on each side, crops around
+            the ROI, resamples to --size, normalises, and trains with augmentation (flips,
+            rotation, intensity jitter), a cosine learning rate and class-weighted
+            cross-entropy. Each epoch is evaluated on the validation cohort (patient-level
+            macro AUC of the slice probabilities averaged per patient); the best epoch's
+            weights are kept. MODELDIR gets model.safetensors, model.json, train_log.csv and
+            checkpoint.safetensors (docs/CNN.md); --resume continues an interrupted run
+            with the same options and ends with the same weights and log.
+
+            Example:
+              sinorad cnn train --images syn/images --cohort syn/cohort.csv --sequence ADC \\
+                  --arch resnet18 --size 64 --epochs 10 --out models/resnet18-ADC
+            """)
+
+        @Option(help: "Images folder: one sub-folder per patient (data-schema/images.md).")
+        var images: String
+
+        @Option(help: "Cohort CSV with patient_id, cohort (train/validation/test) and the label column.")
+        var cohort: String
+
+        @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
+        var dictionary: String?
+
+        @Option(help: "Class (label) column.")
+        var label: String = "pathology"
+
+        @Option(help: "Class order, comma-separated (default: the dictionary's).")
+        var classes: String?
+
+        @Option(help: "Sequence the model reads, e.g. T2WI, CE-T1WI or ADC.")
+        var sequence: String
+
+        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
+        var arch: String = "resnet18"
+
+        @Option(help: "Side of the square input (pixels).")
+        var size: Int = 64
+
+        @Option(help: "Epochs.")
+        var epochs: Int = 10
+
+        @Option(help: "Slices per training step (the last partial batch of an epoch is dropped).")
+        var batch: Int = 16
+
+        @Option(help: "Base learning rate (cosine decay to 0 over the run).")
+        var lr: Double = 0.01
+
+        @Option(help: "sgd (momentum 0.9, weight decay 1e-4) or adamw (weight decay 1e-4).")
+        var optimizer: String = "sgd"
+
+        @Option(help: "Pretrained torchvision state_dict (safetensors): loaded, first conv adapted to the channels, head replaced.")
+        var weights: String?
+
+        @Option(help: "Slices taken on each side of the largest-ROI slice.")
+        var slicesAround: Int = 1
+
+        @Option(help: "zscore (ROI mean/SD) or percentile (ROI p1-p99 to 0-1).")
+        var normalisation: PreprocessSettings.Normalisation = .zScore
+
+        @Flag(help: "Train on the preprocessed slices without augmentation.")
+        var noAugment = false
+
+        @Option(help: "balanced (n / (K n_c) over the training patients) or none.")
+        var classWeights: String = "balanced"
+
+        @Option(help: "Seed of the weights, data order and augmentation.")
+        var seed: UInt64 = 20250056
+
+        @Option(help: "Model folder to write.")
+        var out: String
+
+        @Flag(help: "Continue from MODELDIR/checkpoint.safetensors (the same options are required).")
+        var resume = false
+
+        @Option(help: ArgumentHelp("Stop after this many epochs in total, leaving the checkpoint (to test --resume).", visibility: .hidden))
+        var stopAfterEpochs: Int?
+
+        @Option(help: "Progress line every this many steps.")
+        var progressEvery: Int = 10
+
+        @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
+        var threads: Int?
+
+        func run() throws {
+            try SinoRad.guarded {
+                var pre = PreprocessSettings()
+                pre.sequences = [sequence]
+                pre.outputSize = size
+                pre.neighbours = slicesAround
+                pre.normalisation = normalisation
+                var settings = CNNTrainingSettings()
+                settings.arch = arch.lowercased()
+                settings.preprocess = pre
+                settings.augment = !noAugment
+                settings.epochs = epochs
+                settings.batchSize = batch
+                settings.learningRate = lr
+                settings.optimizer = optimizer.lowercased()
+                settings.classWeights = classWeights.lowercased()
+                settings.seed = seed
+                settings.pretrained = weights.map { URL(fileURLWithPath: $0).lastPathComponent }
+                let problems = settings.problems
+                guard problems.isEmpty else { throw CommandFailure(message: problems.joined(separator: "; ")) }
+                guard progressEvery >= 1 else { throw CommandFailure(message: "--progress-every must be at least 1") }
+                if settings.arch.hasPrefix("densenet") {
+                    try CNN.checkDenseNetSize(settings.arch == "densenet121" ? DenseNet.densenet121 : DenseNet.densenet169,
+                                              Shape(1, 1, size, size))
+                }
+                let pretrained = try weights.map { try CNN.readSafeTensors($0, what: "weights") }
+                let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let table = try loadCNNCohort(cohort, dictionary: dictionary, label: label, classOrder: order)
+                let start = Date()
+                let train = try CNNSliceDataset.load(images: images, cohort: table, splits: ["train"], settings: pre, threads: threads)
+                let validation = try CNNSliceDataset.load(images: images, cohort: table, splits: ["validation"], settings: pre, threads: threads)
+                note(String(format: "%@ slices: %d train (%d patients), %d validation (%d patients), %dx%d, read in %.1f s",
+                            sequence, train.samples.count, train.patientIDs.count, validation.samples.count,
+                            validation.patientIDs.count, size, size, Date().timeIntervalSince(start)))
+                let folder = URL(fileURLWithPath: out)
+                let run: CNNTrainingRun
+                do {
+                    run = try CNNTrainingRun(settings: settings, train: train, validation: validation, folder: folder,
+                                             pretrained: pretrained, version: SinoRadVersion.current)
+                } catch let error as StateDictError {
+                    throw CommandFailure(message: "weights \(weights ?? ""): \(error)")
+                }
+                run.progressEvery = progressEvery
+                run.progress = { note($0) }
+                let info = try run.run(resume: resume, stopAfterEpochs: stopAfterEpochs)
+                let auc = info.validationMacroAUC.map { String(format: "%.4f", $0) } ?? "undefined"
+                note("\(info.arch) \(sequence): \(info.epochsCompleted)/\(epochs) epochs, best epoch \(info.bestEpoch) "
+                     + "(validation macro-AUC \(auc)), \(String(format: "%.0f", Date().timeIntervalSince(start))) s -> \(folder.path)/model.safetensors")
+            }
+        }
+    }
+
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Patient-level predictions of a trained CNN (mean of slice softmax) as a predictions CSV.",
+            discussion: """
+            Reads the patients of --cohorts from --images, preprocesses them as in training
+            (no augmentation), runs the model in eval mode and averages the slice
+            probabilities per patient. The CSV (patient_id, cohort, model, p_<class>) is read
+            by sinorad compare and sinorad fuse.
+
+            Example:
+              sinorad cnn predict --model models/resnet18-ADC --images syn/images \\
+                  --cohort syn/cohort.csv --out pred-ADC.csv
+            """)
+
+        @Option(help: "Model folder written by sinorad cnn train.")
+        var model: String
+
+        @Option(help: "Images folder: one sub-folder per patient.")
+        var images: String
+
+        @Option(help: "Cohort CSV.")
+        var cohort: String
+
+        @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
+        var dictionary: String?
+
+        @Option(help: "Class (label) column.")
+        var label: String = "pathology"
+
+        @Option(help: "Cohorts to predict, comma-separated.")
+        var cohorts: String = "validation,test"
+
+        @Option(help: "Predictions CSV to write (atomically).")
+        var out: String
+
+        @Option(help: "Model name in the CSV (default: <arch>-<sequence>).")
+        var modelName: String?
+
+        @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
+        var threads: Int?
+
+        func run() throws {
+            try SinoRad.guarded {
+                let trained = try TrainedCNN(folder: URL(fileURLWithPath: model))
+                let table = try loadCNNCohort(cohort, dictionary: dictionary, label: label, classOrder: trained.info.classes)
+                guard table.classes.names == trained.info.classes else {
+                    throw CommandFailure(message: "the cohort's classes \(table.classes.names.joined(separator: ", ")) differ from the model's \(trained.info.classes.joined(separator: ", "))")
+                }
+                let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let data = try CNNSliceDataset.load(images: images, cohort: table, splits: splits,
+                                                    settings: trained.preprocessing, threads: threads)
+                let predictions = trained.predict(data, name: modelName)
+                try AtomicFile.write(Predictions.csv([predictions]), to: out)
+                note("\(predictions.model): \(predictions.count) patients (\(splits.joined(separator: ", "))), \(data.samples.count) slices -> \(out)")
+            }
+        }
+    }
+}
