@@ -8,7 +8,7 @@ struct CNN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn",
         abstract: "Train and apply SinoNet's CPU CNNs (torchvision ResNet/DenseNet) on MRI slices; logits, benchmark.",
-        subcommands: [Train.self, Predict.self, Forward.self, Bench.self])
+        subcommands: [Train.self, Predict.self, GradCAMCommand.self, Forward.self, Bench.self])
 
     /// The architectures `--arch` accepts, torchvision's names.
     static let architectures = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]

@@ -154,4 +154,33 @@ struct CNNPipelineTests {
         #expect(grid.stderr.contains("\(patient)/mask.nii"), "\(grid.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    @Test("gradcam writes an overlay per patient and montages; a bad option exits 1 before writing")
+    func gradcam() throws {
+        let (model, trainResult) = Self.trained
+        #expect(trainResult.status == 0)
+        let d = Self.simulated
+        let out = try SinoRadCommand.temporaryFolder("cnngradcam").appendingPathComponent("cams")
+        let r = try SinoRadCommand.run(["cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
+                                        "--cohorts", "validation,test", "--per-class", "2", "--formats", "png,svg",
+                                        "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        let cohort = try String(contentsOfFile: d.cohort, encoding: .utf8).split(separator: "\n").dropFirst()
+        let explained = cohort.filter { $0.contains(",validation,") || $0.contains(",test,") }
+            .map { String($0.split(separator: ",")[0]) }
+        #expect(!explained.isEmpty)
+        for id in explained {
+            #expect(files.contains("\(id).png") && files.contains("\(id).svg"), "\(id)")
+        }
+        #expect(files.contains("montage.png") && files.contains { $0.hasPrefix("montage_") })
+        let png = try Foundation.Data(contentsOf: out.appendingPathComponent("montage.png"))
+        #expect(png.prefix(8) == Foundation.Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+
+        let bad = out.deletingLastPathComponent().appendingPathComponent("none")
+        let e = try SinoRadCommand.run(["cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
+                                        "--explain", "maybe", "--out", bad.path])
+        #expect(e.status == 1 && e.stderr.contains("--explain"))
+        #expect(!FileManager.default.fileExists(atPath: bad.path))
+    }
 }
