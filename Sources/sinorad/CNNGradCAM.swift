@@ -30,17 +30,7 @@ extension CNN {
         @Option(help: "Model folder written by sinorad cnn train.")
         var model: String
 
-        @Option(help: "Images folder: one sub-folder per patient.")
-        var images: String
-
-        @Option(help: "Cohort CSV.")
-        var cohort: String
-
-        @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
-        var dictionary: String?
-
-        @Option(help: "Class (label) column.")
-        var label: String = "pathology"
+        @OptionGroup var source: CNNDataOptions
 
         @Option(help: "Cohorts whose patients are explained, comma-separated.")
         var cohorts: String = "test"
@@ -65,9 +55,9 @@ extension CNN {
                 guard perClass >= 1 else { throw CommandFailure(message: "--per-class must be at least 1, got \(perClass)") }
                 let figureFormats = try parseFigureFormats(formats)
                 let trained = try TrainedCNN(folder: URL(fileURLWithPath: model), batchSize: 1)
-                let table = try loadCNNCohort(cohort, dictionary: dictionary, label: label, classOrder: trained.info.classes)
+                let table = try loadCNNCohort(source.cohort, dictionary: source.dictionary, label: source.label, classOrder: trained.info.classes)
                 let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                let data = try CNNSliceDataset.load(images: images, cohort: table, splits: splits, settings: trained.preprocessing)
+                let data = try CNNSliceDataset.load(images: source.images, cohort: table, splits: splits, settings: trained.preprocessing)
                 let classNames = trained.info.classes
                 var tilesByClass = [[GradCAMTile]](repeating: [], count: classNames.count)
                 let size = data.size, plane = size * size

@@ -7,6 +7,21 @@ import SinoStudy
 
 extension PreprocessSettings.Normalisation: ExpressibleByArgument {}
 
+/// Where `cnn train`, `cnn predict` and `cnn gradcam` read patients from.
+struct CNNDataOptions: ParsableArguments {
+    @Option(help: "Images folder: one sub-folder per patient (data-schema/images.md).")
+    var images: String
+
+    @Option(help: "Cohort CSV with patient_id, cohort (train/validation/test) and the label column.")
+    var cohort: String
+
+    @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
+    var dictionary: String?
+
+    @Option(help: "Class (label) column.")
+    var label: String = "pathology"
+}
+
 /// The cohort CSV of `cnn train` / `cnn predict`: the given dictionary, else the built-in one
 /// when every column of it is present, else kinds inferred.
 func loadCNNCohort(_ path: String, dictionary: String?, label: String, classOrder: [String]?) throws -> Cohort {
@@ -43,17 +58,7 @@ extension CNN {
                   --arch resnet18 --size 64 --epochs 10 --out models/resnet18-ADC
             """)
 
-        @Option(help: "Images folder: one sub-folder per patient (data-schema/images.md).")
-        var images: String
-
-        @Option(help: "Cohort CSV with patient_id, cohort (train/validation/test) and the label column.")
-        var cohort: String
-
-        @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
-        var dictionary: String?
-
-        @Option(help: "Class (label) column.")
-        var label: String = "pathology"
+        @OptionGroup var data: CNNDataOptions
 
         @Option(help: "Class order, comma-separated (default: the dictionary's).")
         var classes: String?
@@ -139,10 +144,10 @@ extension CNN {
                 }
                 let pretrained = try weights.map { try CNN.readSafeTensors($0, what: "weights") }
                 let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                let table = try loadCNNCohort(cohort, dictionary: dictionary, label: label, classOrder: order)
+                let table = try loadCNNCohort(data.cohort, dictionary: data.dictionary, label: data.label, classOrder: order)
                 let start = Date()
-                let train = try CNNSliceDataset.load(images: images, cohort: table, splits: ["train"], settings: pre, threads: threads)
-                let validation = try CNNSliceDataset.load(images: images, cohort: table, splits: ["validation"], settings: pre, threads: threads)
+                let train = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["train"], settings: pre, threads: threads)
+                let validation = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["validation"], settings: pre, threads: threads)
                 note(String(format: "%@ slices: %d train (%d patients), %d validation (%d patients), %dx%d, read in %.1f s",
                             sequence, train.samples.count, train.patientIDs.count, validation.samples.count,
                             validation.patientIDs.count, size, size, Date().timeIntervalSince(start)))
@@ -181,17 +186,7 @@ extension CNN {
         @Option(help: "Model folder written by sinorad cnn train.")
         var model: String
 
-        @Option(help: "Images folder: one sub-folder per patient.")
-        var images: String
-
-        @Option(help: "Cohort CSV.")
-        var cohort: String
-
-        @Option(help: "Variable dictionary (JSON file or 'sinonasal'); default: built-in when its columns are present.")
-        var dictionary: String?
-
-        @Option(help: "Class (label) column.")
-        var label: String = "pathology"
+        @OptionGroup var data: CNNDataOptions
 
         @Option(help: "Cohorts to predict, comma-separated.")
         var cohorts: String = "validation,test"
@@ -208,16 +203,16 @@ extension CNN {
         func run() throws {
             try SinoRad.guarded {
                 let trained = try TrainedCNN(folder: URL(fileURLWithPath: model))
-                let table = try loadCNNCohort(cohort, dictionary: dictionary, label: label, classOrder: trained.info.classes)
+                let table = try loadCNNCohort(data.cohort, dictionary: data.dictionary, label: data.label, classOrder: trained.info.classes)
                 guard table.classes.names == trained.info.classes else {
                     throw CommandFailure(message: "the cohort's classes \(table.classes.names.joined(separator: ", ")) differ from the model's \(trained.info.classes.joined(separator: ", "))")
                 }
                 let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                let data = try CNNSliceDataset.load(images: images, cohort: table, splits: splits,
-                                                    settings: trained.preprocessing, threads: threads)
-                let predictions = trained.predict(data, name: modelName)
+                let dataset = try CNNSliceDataset.load(images: data.images, cohort: table, splits: splits,
+                                                       settings: trained.preprocessing, threads: threads)
+                let predictions = trained.predict(dataset, name: modelName)
                 try AtomicFile.write(Predictions.csv([predictions]), to: out)
-                note("\(predictions.model): \(predictions.count) patients (\(splits.joined(separator: ", "))), \(data.samples.count) slices -> \(out)")
+                note("\(predictions.model): \(predictions.count) patients (\(splits.joined(separator: ", "))), \(dataset.samples.count) slices -> \(out)")
             }
         }
     }
