@@ -418,3 +418,23 @@ public final class ImageClassifier {
         frozen = frozen.filter { params.layout.contains($0) }
     }
 }
+
+extension ImageClassifier {
+    /// torchvision's names of the preset architectures.
+    public static let architectureNames = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
+
+    /// The preset architecture named as torchvision names it (case-insensitive), or nil.
+    public static func named(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0,
+                             trainable: Bool = true) -> ImageClassifier? {
+        let resNets = ["resnet18": ResNet.resnet18, "resnet34": ResNet.resnet34, "resnet50": ResNet.resnet50,
+                       "resnet101": ResNet.resnet101, "resnet152": ResNet.resnet152]
+        let denseNets = ["densenet121": DenseNet.densenet121, "densenet169": DenseNet.densenet169]
+        if let r = resNets[arch.lowercased()] {
+            return ImageClassifier(r, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        }
+        if let d = denseNets[arch.lowercased()] {
+            return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
+        }
+        return nil
+    }
+}

@@ -56,20 +56,13 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
 
 /// The architectures by torchvision name.
 public enum CNNArchitecture {
-    public static let names = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
+    public static let names = ImageClassifier.architectureNames
 
     public static func make(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64, trainable: Bool) throws -> ImageClassifier {
-        switch arch {
-        case "resnet18": return ImageClassifier(ResNet.resnet18, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet34": return ImageClassifier(ResNet.resnet34, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet50": return ImageClassifier(ResNet.resnet50, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet101": return ImageClassifier(ResNet.resnet101, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet152": return ImageClassifier(ResNet.resnet152, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "densenet121": return ImageClassifier(DenseNet.densenet121, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "densenet169": return ImageClassifier(DenseNet.densenet169, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        default:
+        guard let model = ImageClassifier.named(arch, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
             throw ValidationError(Problem(message: "unknown architecture '\(arch)'", expected: names.joined(separator: ", ")))
         }
+        return model
     }
 }
 

@@ -11,7 +11,7 @@ struct CNN: ParsableCommand {
         subcommands: [Train.self, Predict.self, GradCAMCommand.self, Forward.self, Bench.self])
 
     /// The architectures `--arch` accepts, torchvision's names.
-    static let architectures = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
+    static let architectures = ImageClassifier.architectureNames
 
     /// `trainable: false` skips the gradient arenas (eval-mode forward only).
     static func model(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) throws -> ImageClassifier {
@@ -19,19 +19,12 @@ struct CNN: ParsableCommand {
         guard inputShape.rank == 4, inputShape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw CommandFailure(message: "the input must be [N, C, H, W] with every dimension at least 1, got \(inputShape)")
         }
-        switch arch.lowercased() {
-        case "resnet18": return ImageClassifier(ResNet.resnet18, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet34": return ImageClassifier(ResNet.resnet34, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet50": return ImageClassifier(ResNet.resnet50, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet101": return ImageClassifier(ResNet.resnet101, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "resnet152": return ImageClassifier(ResNet.resnet152, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        case "densenet121", "densenet169":
-            let d = arch.lowercased() == "densenet121" ? DenseNet.densenet121 : DenseNet.densenet169
-            try checkDenseNetSize(d, inputShape)
-            return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
-        default:
+        // DenseNet-121 and -169 both have four blocks, so the same size check holds for both.
+        if arch.lowercased().hasPrefix("densenet") { try checkDenseNetSize(DenseNet.densenet121, inputShape) }
+        guard let model = ImageClassifier.named(arch, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
             throw CommandFailure(message: "unknown architecture '\(arch)'; one of: " + architectures.joined(separator: ", "))
         }
+        return model
     }
 
     /// DenseNet's transitions average-pool 2x2 without padding: every transition needs a
