@@ -1,3 +1,5 @@
+import Foundation
+
 /// A model's parameter, buffer or activation key was absent, unexpected or of another shape
 /// than a state_dict offered for it.
 public struct StateDictError: Error, CustomStringConvertible, Equatable {
@@ -436,5 +438,39 @@ extension ImageClassifier {
             return ImageClassifier(d, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
         }
         return nil
+    }
+}
+
+extension ImageClassifier {
+    /// softmax(z) computed in Double (max subtracted first).
+    public static func softmax<C: Collection>(_ logits: C) -> [Double] where C.Element == Float {
+        let z = logits.map(Double.init)
+        guard let top = z.max() else { return [] }
+        let e = z.map { Foundation.exp($0 - top) }
+        let sum = e.reduce(0, +)
+        return e.map { $0 / sum }
+    }
+
+    /// Eval-mode softmax probabilities of `count` images [C, H, W] (as the model's input)
+    /// stored one after another at `images`, in batches of the model's batch size (the last
+    /// one zero-padded; eval mode treats images independently). The training flag is restored.
+    public func probabilities(_ images: UnsafePointer<Float>, count: Int) -> [[Double]] {
+        let n = inputShape[0], perImage = inputShape.count / n, k = classes
+        let batch = Tensor(inputShape)
+        let wasTraining = training
+        training = false
+        defer { training = wasTraining }
+        var out: [[Double]] = []
+        out.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            let m = Swift.min(n, count - start)
+            batch.zero()
+            batch.data.update(from: images + start * perImage, count: m * perImage)
+            let logits = forward(batch)
+            for i in 0..<m { out.append(Self.softmax(UnsafeBufferPointer(start: logits.data + i * k, count: k))) }
+            start += m
+        }
+        return out
     }
 }

@@ -230,28 +230,10 @@ public final class Trainer {
         let input = model.inputShape
         precondition(images.shape.rank == 4 && Array(images.shape.dimensions[1...]) == Array(input.dimensions[1...]),
                      "evaluate: images \(images.shape), the model takes [M, \(input[1]), \(input[2]), \(input[3])]")
-        let m = images.shape[0], n = input[0], c = model.classes
-        let perImage = input.count / n
+        let m = images.shape[0], c = model.classes
         let probabilities = Tensor(Shape(m, c))
-        let batch = Tensor(input)
-        let wasTraining = model.training
-        model.training = false
-        defer { model.training = wasTraining }
-        var start = 0
-        while start < m {
-            let count = min(n, m - start)
-            batch.zero()
-            batch.data.update(from: images.data + start * perImage, count: count * perImage)
-            let logits = model.forward(batch)
-            for i in 0..<count {
-                let z = logits.data + i * c, out = probabilities.data + (start + i) * c
-                var top = -Double.infinity
-                for k in 0..<c { top = max(top, Double(z[k])) }
-                var sum = 0.0
-                for k in 0..<c { sum += exp(Double(z[k]) - top) }
-                for k in 0..<c { out[k] = Float(exp(Double(z[k]) - top) / sum) }
-            }
-            start += count
+        for (i, row) in model.probabilities(images.data, count: m).enumerated() {
+            for k in 0..<c { probabilities[i * c + k] = Float(row[k]) }
         }
         return probabilities
     }

@@ -362,29 +362,8 @@ public final class CNNTrainingRun {
 /// of the model's batch size (the last one zero-padded; eval mode treats images independently).
 public enum CNNInference {
     public static func probabilities(_ model: ImageClassifier, images: [Float], count: Int) -> [[Double]] {
-        let input = Tensor(model.inputShape)
-        let n = model.inputShape[0], perImage = model.inputShape.count / n, k = model.classes
+        let perImage = model.inputShape.count / model.inputShape[0]
         precondition(images.count == count * perImage, "CNNInference: \(images.count) values for \(count) images of \(perImage)")
-        let wasTraining = model.training
-        model.training = false
-        defer { model.training = wasTraining }
-        var out: [[Double]] = []
-        out.reserveCapacity(count)
-        var start = 0
-        while start < count {
-            let m = min(n, count - start)
-            input.zero()
-            images.withUnsafeBufferPointer { input.data.update(from: $0.baseAddress! + start * perImage, count: m * perImage) }
-            let logits = model.forward(input)
-            for i in 0..<m {
-                let z = (0..<k).map { Double(logits[i * k + $0]) }
-                let top = z.max()!
-                let e = z.map { exp($0 - top) }
-                let sum = e.reduce(0, +)
-                out.append(e.map { $0 / sum })
-            }
-            start += m
-        }
-        return out
+        return images.withUnsafeBufferPointer { model.probabilities($0.baseAddress!, count: count) }
     }
 }

@@ -69,10 +69,9 @@ extension CNN {
                     let input = Tensor(trained.model.inputShape, values: sample.planes)
                     let truth = data.patientLabels[p]
                     let result = GradCAM.compute(trained.model, images: input, classes: explain == "true" ? [truth] : nil)
-                    let logits = (0..<classNames.count).map { Double(result.logits[$0]) }
-                    let top = logits.max()!, sum = logits.reduce(0) { $0 + exp($1 - top) }
-                    let predicted = logits.firstIndex(of: top)!
-                    let probability = exp(logits[predicted] - top) / sum
+                    let p = ImageClassifier.softmax(result.logits.values)
+                    let predicted = p.firstIndex(of: p.max()!)!
+                    let probability = p[predicted]
                     let caption = "\(id): \(classNames[truth]) → \(classNames[predicted]) \(String(format: "%.2f", probability))"
                     let tile = try GradCAMTile(width: size, height: size, image: Array(sample.planes[0..<plane]),
                                                heatmap: result.heatmaps.values, mask: sample.mask, caption: caption)

@@ -209,7 +209,8 @@ struct ModelTests {
         let a = make(seed: 5, trainable: true)
         let x = Tensor(shape, values: (0..<shape.count).map { Float(($0 * 7) % 19) / 9 - 1 })
         a.forward(x)  // training mode: moves the running statistics away from 0 / 1
-        let url = try SinoRadCommand.temporaryFolder().appendingPathComponent("\(kind)-infer.safetensors")
+        // One folder per case: the two cases run in parallel and the folder is recreated.
+        let url = try SinoRadCommand.temporaryFolder("inferenceOnly-\(kind)").appendingPathComponent("\(kind)-infer.safetensors")
         try a.stateDict().write(to: url)
         let b = make(seed: 6, trainable: false)
         #expect(!b.trainable && a.trainable)
