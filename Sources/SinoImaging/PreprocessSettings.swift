@@ -24,6 +24,15 @@ public struct PreprocessSettings: Codable, Sendable, Equatable {
         case crop
     }
 
+    /// What the planes hold outside the ROI, after normalisation.
+    public enum OutsideROI: String, Codable, Sendable {
+        /// The image as it is (anatomy around the tumour included).
+        case keep
+        /// 0 outside the (resampled) ROI mask: the network sees only the tumour, its texture
+        /// and its outline (0 is the ROI mean after z-scoring in the ROI).
+        case zero
+    }
+
     /// What happens when the square crop reaches past the image edge.
     public enum Edge: String, Codable, Sendable {
         /// Move the box back inside the image when it fits; pad only when it is larger than the image.
@@ -50,6 +59,7 @@ public struct PreprocessSettings: Codable, Sendable, Equatable {
     public var outputSize = 224
     public var normalisation: Normalisation = .zScore
     public var statisticsRegion: StatisticsRegion = .roi
+    public var outsideROI: OutsideROI = .keep
     /// Percentiles for `.percentile` (0-100).
     public var lowerPercentile = 1.0
     public var upperPercentile = 99.0
@@ -61,7 +71,7 @@ public struct PreprocessSettings: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case sequences, stackSequences = "stack_sequences", neighbours, marginVoxels = "margin_voxels"
         case marginFraction = "margin_fraction", edge, padValue = "pad_value", outputSize = "output_size"
-        case normalisation, statisticsRegion = "statistics_region", lowerPercentile = "lower_percentile"
+        case normalisation, statisticsRegion = "statistics_region", outsideROI = "outside_roi", lowerPercentile = "lower_percentile"
         case upperPercentile = "upper_percentile", augmentation
     }
 
@@ -78,6 +88,7 @@ public struct PreprocessSettings: Codable, Sendable, Equatable {
         s.outputSize = try c.decodeIfPresent(Int.self, forKey: .outputSize) ?? s.outputSize
         s.normalisation = try c.decodeIfPresent(Normalisation.self, forKey: .normalisation) ?? s.normalisation
         s.statisticsRegion = try c.decodeIfPresent(StatisticsRegion.self, forKey: .statisticsRegion) ?? s.statisticsRegion
+        s.outsideROI = try c.decodeIfPresent(OutsideROI.self, forKey: .outsideROI) ?? s.outsideROI
         s.lowerPercentile = try c.decodeIfPresent(Double.self, forKey: .lowerPercentile) ?? s.lowerPercentile
         s.upperPercentile = try c.decodeIfPresent(Double.self, forKey: .upperPercentile) ?? s.upperPercentile
         s.augmentation = try c.decodeIfPresent(AugmentSettings.self, forKey: .augmentation) ?? s.augmentation

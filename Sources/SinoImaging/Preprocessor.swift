@@ -65,8 +65,12 @@ public struct Preprocessor: Sendable {
             let volume = patient.volumes[sequence]!
             let record = try statistics(volume, mask: mask, sequence: sequence, patient: patient.patientID, slices: slices, box: box)
             normalisation[sequence] = record
-            planes[sequence] = slices.map { z in
-                normalise(resample(PreprocessSteps.crop(volume, slice: z, box: box, padValue: settings.padValue), nearest: false), record)
+            planes[sequence] = slices.enumerated().map { s, z in
+                var plane = normalise(resample(PreprocessSteps.crop(volume, slice: z, box: box, padValue: settings.padValue), nearest: false), record)
+                if settings.outsideROI == .zero {
+                    for i in plane.indices where maskPlanes[s][i] == 0 { plane[i] = 0 }
+                }
+                return plane
             }
         }
         let groups = settings.stackSequences ? [settings.sequences] : settings.sequences.map { [$0] }

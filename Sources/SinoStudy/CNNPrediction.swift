@@ -44,8 +44,20 @@ public struct TrainedCNN {
     }
 
     /// Patient-level probabilities (mean of the patient's slice softmax), in dataset order.
-    public func predict(_ data: CNNSliceDataset, name: String? = nil) -> Predictions {
-        let slices = CNNInference.probabilities(model, images: data.allImages, count: data.samples.count)
+    /// With `flips`, each slice's softmax is first averaged over the slice and its left-right,
+    /// anterior-posterior and double flips (test-time augmentation by the training flips).
+    public func predict(_ data: CNNSliceDataset, name: String? = nil, flips: Bool = false) -> Predictions {
+        let count = data.samples.count
+        var slices = CNNInference.probabilities(model, images: data.allImages, count: count)
+        if flips {
+            let side = data.size, channels = data.allImages.count / max(count * side * side, 1)
+            for (horizontal, vertical) in [(true, false), (false, true), (true, true)] {
+                let images = CNNInference.flipped(data.allImages, planes: count * channels, side: side, horizontal: horizontal, vertical: vertical)
+                let p = CNNInference.probabilities(model, images: images, count: count)
+                for i in 0..<count { for c in slices[i].indices { slices[i][c] += p[i][c] } }
+            }
+            slices = slices.map { $0.map { $0 / 4 } }
+        }
         let patients = CNNSliceDataset.patientAverage(slices, samplePatients: data.samplePatients, patients: data.patientIDs.count)
         return Predictions(model: name ?? info.defaultName, classes: classes, patientIds: data.patientIDs,
                            cohorts: data.patientCohorts, probabilities: patients)

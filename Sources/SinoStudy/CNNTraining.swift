@@ -26,12 +26,17 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
     public var seed: UInt64 = 20250056
     /// File name of the pretrained state_dict, when one was used.
     public var pretrained: String?
+    /// First epoch (1-based) that may be kept as the best one; nil = every epoch. Early epochs
+    /// of a small validation cohort can score a high macro-AUC by chance before the network
+    /// has settled; skipping them makes the choice less noisy.
+    public var selectFrom: Int?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case arch, preprocess, augment, epochs, batchSize = "batch_size", learningRate = "learning_rate", optimizer
         case momentum, weightDecay = "weight_decay", classWeights = "class_weights", seed, pretrained
+        case selectFrom = "select_from"
     }
 
     /// Settings out of range, one message each.
@@ -43,6 +48,10 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
         if !(learningRate > 0 && learningRate.isFinite) { found.append("learning rate must be positive, got \(learningRate)") }
         if !["sgd", "adamw"].contains(optimizer) { found.append("optimizer must be sgd or adamw, got '\(optimizer)'") }
         if !["balanced", "none"].contains(classWeights) { found.append("class weights must be balanced or none, got '\(classWeights)'") }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { found.append("weight decay must be 0 or more, got \(weightDecay)") }
+        if let first = selectFrom, !(1...max(epochs, 1)).contains(first) {
+            found.append("the first selectable epoch must be between 1 and the epochs (\(epochs)), got \(first)")
+        }
         if let p = preprocess.problems { found.append(p) }
         return found
     }
@@ -239,7 +248,8 @@ public final class CNNTrainingRun {
             let row = CNNEpochLog(epoch: epoch + 1, trainLoss: lossSum / Double(max(step, 1)), validationLoss: validationLoss,
                                   validationMacroAUC: auc, learningRate: lastRate, seconds: seconds)
             state.log.append(row)
-            let improved = state.bestEpoch == nil || (auc ?? -.infinity) > (state.bestMacroAUC ?? -.infinity)
+            let selectable = epoch + 1 >= (settings.selectFrom ?? 1)
+            let improved = selectable && (state.bestEpoch == nil || (auc ?? -.infinity) > (state.bestMacroAUC ?? -.infinity))
             if improved {
                 state.bestEpoch = epoch + 1
                 state.bestMacroAUC = auc
@@ -361,6 +371,22 @@ public final class CNNTrainingRun {
 /// Eval-mode softmax probabilities of a model for N images (N x C x H x W values), in batches
 /// of the model's batch size (the last one zero-padded; eval mode treats images independently).
 public enum CNNInference {
+    /// `planes` square planes of side `side`, each mirrored left-right (`horizontal`: x -> side - 1 - x)
+    /// and/or top-bottom (`vertical`).
+    public static func flipped(_ images: [Float], planes: Int, side: Int, horizontal: Bool, vertical: Bool) -> [Float] {
+        var out = images
+        for p in 0..<planes {
+            let base = p * side * side
+            for y in 0..<side {
+                let sy = vertical ? side - 1 - y : y
+                for x in 0..<side {
+                    out[base + y * side + x] = images[base + sy * side + (horizontal ? side - 1 - x : x)]
+                }
+            }
+        }
+        return out
+    }
+
     public static func probabilities(_ model: ImageClassifier, images: [Float], count: Int) -> [[Double]] {
         let perImage = model.inputShape.count / model.inputShape[0]
         precondition(images.count == count * perImage, "CNNInference: \(images.count) values for \(count) images of \(perImage)")

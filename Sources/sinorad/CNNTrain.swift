@@ -6,6 +6,7 @@ import SinoNet
 import SinoStudy
 
 extension PreprocessSettings.Normalisation: ExpressibleByArgument {}
+extension PreprocessSettings.OutsideROI: ExpressibleByArgument {}
 
 /// Where `cnn train`, `cnn predict` and `cnn gradcam` read patients from.
 struct CNNDataOptions: ParsableArguments {
@@ -93,8 +94,20 @@ extension CNN {
         @Option(help: "zscore (ROI mean/SD) or percentile (ROI p1-p99 to 0-1).")
         var normalisation: PreprocessSettings.Normalisation = .zScore
 
+        @Option(help: "Voxels added on every side of the ROI bounding box before the square crop.")
+        var margin: Int = 10
+
+        @Option(help: "keep (the image around the tumour) or zero (0 outside the ROI mask: tumour texture and outline only).")
+        var outsideRoi: PreprocessSettings.OutsideROI = .keep
+
         @Flag(help: "Train on the preprocessed slices without augmentation.")
         var noAugment = false
+
+        @Option(help: "Weight decay (decoupled for adamw, L2 for sgd).")
+        var weightDecay: Double = 1e-4
+
+        @Option(help: "First epoch that may be kept as the best (default: every epoch).")
+        var selectFrom: Int?
 
         @Option(help: "balanced (n / (K n_c) over the training patients) or none.")
         var classWeights: String = "balanced"
@@ -124,6 +137,8 @@ extension CNN {
                 pre.outputSize = size
                 pre.neighbours = slicesAround
                 pre.normalisation = normalisation
+                pre.marginVoxels = margin
+                pre.outsideROI = outsideRoi
                 var settings = CNNTrainingSettings()
                 settings.arch = arch.lowercased()
                 settings.preprocess = pre
@@ -134,6 +149,8 @@ extension CNN {
                 settings.optimizer = optimizer.lowercased()
                 settings.classWeights = classWeights.lowercased()
                 settings.seed = seed
+                settings.weightDecay = weightDecay
+                settings.selectFrom = selectFrom
                 settings.pretrained = weights.map { URL(fileURLWithPath: $0).lastPathComponent }
                 let problems = settings.problems
                 guard problems.isEmpty else { throw CommandFailure(message: problems.joined(separator: "; ")) }
@@ -197,6 +214,9 @@ extension CNN {
         @Option(help: "Model name in the CSV (default: <arch>-<sequence>).")
         var modelName: String?
 
+        @Flag(help: "Average each slice's probabilities over the slice and its left-right, anterior-posterior and double flips.")
+        var tta = false
+
         @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
         var threads: Int?
 
@@ -210,7 +230,7 @@ extension CNN {
                 let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 let dataset = try CNNSliceDataset.load(images: data.images, cohort: table, splits: splits,
                                                        settings: trained.preprocessing, threads: threads)
-                let predictions = trained.predict(dataset, name: modelName)
+                let predictions = trained.predict(dataset, name: modelName, flips: tta)
                 try AtomicFile.write(Predictions.csv([predictions]), to: out)
                 note("\(predictions.model): \(predictions.count) patients (\(splits.joined(separator: ", "))), \(dataset.samples.count) slices -> \(out)")
             }

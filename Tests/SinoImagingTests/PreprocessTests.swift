@@ -130,6 +130,26 @@ struct PreprocessorTests {
         }
     }
 
+    @Test("outside_roi zero: 0 outside the resampled mask, the kept image inside")
+    func outsideROIZero() throws {
+        let patient = HandMade.patient()
+        var zero = Self.exact()
+        zero.outsideROI = .zero
+        let kept = try Preprocessor(settings: Self.exact()).samples(patient).samples
+        let masked = try Preprocessor(settings: zero).samples(patient).samples
+        #expect(kept.count == masked.count)
+        var inside = 0, outside = 0
+        for (k, m) in zip(kept, masked) {
+            #expect(k.mask == m.mask)
+            for i in k.planes.indices {
+                if k.mask[i] > 0 { #expect(m.planes[i] == k.planes[i]); inside += 1 } else { #expect(m.planes[i] == 0); outside += 1 }
+            }
+        }
+        #expect(inside == 3 * 17 && outside == 9 * 25 - 3 * 17)
+        let decoded = try JSONDecoder().decode(PreprocessSettings.self, from: Data(#"{"outside_roi": "zero"}"#.utf8))
+        #expect(decoded.outsideROI == .zero && PreprocessSettings().outsideROI == .keep)
+    }
+
     @Test("percentile clipping: p1-p99 of the ROI scaled to [0, 1] and clipped")
     func percentileClipping() throws {
         let patient = HandMade.patient()

@@ -1,7 +1,7 @@
 import Foundation
 import SinoData
 import SinoImaging
-import SinoStudy
+@testable import SinoStudy
 import Testing
 import TestSupport
 
@@ -116,6 +116,41 @@ struct CNNDatasetTests {
         #expect(abs(patients[0][0] - 0.3) < 1e-12 && abs(patients[0][1] - 0.7) < 1e-12)
         #expect(patients[1] == [1, 0])
         #expect(patients[2] == [0.25, 0.75])
+    }
+
+    @Test("flips mirror each plane by definition, and flipping twice is the identity")
+    func flips() {
+        let side = 3, planes = 2
+        let images = (0..<(planes * side * side)).map(Float.init)
+        let h = CNNInference.flipped(images, planes: planes, side: side, horizontal: true, vertical: false)
+        let v = CNNInference.flipped(images, planes: planes, side: side, horizontal: false, vertical: true)
+        let both = CNNInference.flipped(images, planes: planes, side: side, horizontal: true, vertical: true)
+        for p in 0..<planes {
+            for y in 0..<side {
+                for x in 0..<side {
+                    let at = p * 9 + y * 3 + x
+                    #expect(h[at] == images[p * 9 + y * 3 + (2 - x)])
+                    #expect(v[at] == images[p * 9 + (2 - y) * 3 + x])
+                    #expect(both[at] == images[p * 9 + (2 - y) * 3 + (2 - x)])
+                }
+            }
+        }
+        #expect(CNNInference.flipped(both, planes: planes, side: side, horizontal: true, vertical: true) == images)
+    }
+
+    @Test("settings: the first selectable epoch must lie within the run; weight decay is not negative")
+    func selectFrom() {
+        var settings = CNNTrainingSettings()
+        settings.epochs = 4
+        settings.selectFrom = 4
+        #expect(settings.problems.isEmpty)
+        settings.selectFrom = 5
+        settings.weightDecay = -1
+        #expect(settings.problems.count == 2)
+        // Unset, the key is not written, so earlier models and checkpoints keep their settings text.
+        settings.selectFrom = nil
+        settings.weightDecay = 1e-4
+        #expect(!settings.canonicalJSON.contains("select_from"))
     }
 
     @Test("every missing image is reported at once")
