@@ -134,7 +134,7 @@ struct PhantomTumourPlan {
             adcImputed: findings.adcMean == nil,
             t2Amplitude: (findings.heterogeneousT2 ? 0.16 : 0.08) * random.uniform(0.8, 1.25),
             ceAmplitude: ceAmplitude * random.uniform(0.8, 1.25),
-            adcAmplitude: 0.06 * random.uniform(0.8, 1.25),
+            adcAmplitude: 0.12 * random.uniform(0.8, 1.25),
             secretionsSide: secretions)
         self.components = components.map { $0.keepingMeanRadius() }
         self.necrosis = necrosis

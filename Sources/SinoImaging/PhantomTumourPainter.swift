@@ -219,7 +219,10 @@ struct PhantomTumourPainter {
         let enhancement: [Float]
         switch plan.enhancementPattern {
         case "heterogeneous":
-            enhancement = standardised(box.smoothNoise(sigma: 4.5, spacing: spacing, &random))
+            // Patchy enhancement; cysts and cribriform spaces still do not enhance, so the
+            // archetype's foci show through (mirrored; the coarse archetype is no foci).
+            let patchy = standardised(box.smoothNoise(sigma: 4.5, spacing: spacing, &random))
+            enhancement = plan.parameters.texture == .coarse ? patchy : standardised(plus(patchy, archetype.map { -$0 }, 0.75))
         case "sieve_like":
             let sieve = dots ?? foci(canvas: canvas, density: 0.15, radius: 1.3...2.3, peripheral: false, &random)
             enhancement = standardised(plus(sieve, fine, 0.25)).map { -$0 }
