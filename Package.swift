@@ -39,6 +39,7 @@ let package = Package(
             name: "sinorad",
             dependencies: [
                 "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging",
+                "CGSL", "CBLAS", "CCairo", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

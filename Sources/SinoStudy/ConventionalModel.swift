@@ -17,6 +17,12 @@ public struct ForestSetting: Codable, Sendable, Equatable, CustomStringConvertib
     /// "sqrt" or "all".
     public var maxFeatures: String
 
+    public init(maxDepth: Int?, minSamplesLeaf: Int, maxFeatures: String) {
+        self.maxDepth = maxDepth
+        self.minSamplesLeaf = minSamplesLeaf
+        self.maxFeatures = maxFeatures
+    }
+
     public var description: String {
         "max_depth=\(maxDepth.map(String.init) ?? "None"), min_samples_leaf=\(minSamplesLeaf), max_features=\(maxFeatures)"
     }

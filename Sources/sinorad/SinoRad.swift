@@ -15,7 +15,7 @@ struct SinoRad: ParsableCommand {
         schema/ and docs/).
         """,
         version: SinoRadVersion.current,
-        subcommands: [Demo.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Readers.self, Fuse.self, Stat.self, CNN.self, Image.self])
+        subcommands: [Demo.self, Study.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Readers.self, Fuse.self, Stat.self, CNN.self, Image.self])
 
     /// Runs a command body, turning every error it raises (bad input, a failed fit, an
     /// unreadable model file, a figure that cannot be written) into one clear message on

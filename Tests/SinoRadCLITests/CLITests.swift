@@ -189,25 +189,6 @@ struct CLITests {
         #expect(bad.status == 1 && bad.stderr.contains("row 1, column 2"))
     }
 
-    @Test("demo writes the report; the same seed writes identical tables, predictions and figures")
-    func demo() throws {
-        let a = try SinoRadCommand.temporaryFolder("demoA"), b = try SinoRadCommand.temporaryFolder("demoB")
-        for folder in [a, b] {
-            let result = try SinoRadCommand.run(["demo", "--out", folder.path])
-            #expect(result.status == 0, "\(result.stderr)")
-        }
-        for file in ["report.md", "index.html", "select.json", "tables/table1.tex", "tables/table1_by_cohort.csv", "tables/multivariable.md",
-                     "tables/cv_extratrees.md", "tables/performance_test.md", "tables/paired_validation.tex", "predictions/conventional.csv",
-                     "figures/test/roc_conventional-extratrees.svg", "figures/test/confusion_conventional-logistic.png",
-                     "figures/validation/decision_acc.pdf"] {
-            let left = try Data(contentsOf: a.appendingPathComponent(file)), right = try Data(contentsOf: b.appendingPathComponent(file))
-            #expect(left == right, "\(file) differs between two runs")
-        }
-        let html = try String(contentsOf: a.appendingPathComponent("index.html"), encoding: .utf8)
-        #expect(html.contains("SYNTHETIC") && html.components(separatedBy: "<table").count - 1 == 12)
-        #expect(html.contains("src=\"data:image/png;base64,"))
-    }
-
     @Test("conventional: trains, predicts every patient, and a saved model predicts identically")
     func conventional() throws {
         let folder = try SinoRadCommand.temporaryFolder()

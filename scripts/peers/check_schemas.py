@@ -14,7 +14,7 @@
   reader, assisted) and patients / calls known to the matching cohort;
 - the JSON outputs of the sinorad binary (--sinorad PATH, default .build/debug/sinorad; skipped
   with a message when it does not exist): it simulates a cohort into a temporary folder, runs
-  table1, select, stat and demo with --format json, and validates each output against
+  table1, select and stat with --format json, and a study (no CNN), and validates each output against
   table1.schema.json, selection.schema.json or stat.schema.json; runs compare --format json on
   Tests/Fixtures/synthetic_predictions.csv (all pairs, --reference logistic, and the test
   patients without ONB so that AUCs are undefined) against comparison.schema.json, and
@@ -810,6 +810,81 @@ def broken_copies(outputs):
     return cases
 
 
+FULL_STUDY = {
+    "$schema": "../data-schema/study.schema.json", "study": "full", "output": "full", "profile": "quick", "seed": 5,
+    "inputs": {"synthetic": {"patients": 60, "seed": 11, "images": False, "image_grid": "reduced"}},
+    "label": "pathology", "classes": ["SCC", "ACC", "ONB"],
+    "selection": {"screening_alpha": 0.05, "elimination_alpha": 0.1, "reference": "SCC"},
+    "conventional": {"classifiers": ["extratrees", "logistic"], "trees": 10, "folds": 3,
+                     "grid": {"max_depth": [3, None], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
+    "cnn": {"enabled": False, "architectures": ["resnet18"], "sequences": ["T2WI"], "fusion": ["mean", "max"], "size": 32,
+            "epochs": 1, "batch": 8, "optimizer": "sgd", "learning_rate": 0.01, "weight_decay": 0.001, "select_from": 1, "slices_around": 0, "margin": 2,
+            "outside_roi": "keep", "normalisation": "percentile", "augment": False, "weights": {}, "parallel": 1,
+            "gradcam_per_class": 2, "tta": True},
+    "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 100, "reference": "conventional-logistic"},
+    "readers": True, "figure_formats": ["png"],
+}
+
+
+def check_study_configs(binary, tmp):
+    """The study configs: examples/study.*.json and a config using every key of
+    study.schema.json validate against it and pass `sinorad study --check`; broken copies fail
+    both; the full config (no CNN) runs, and its folder is returned for the output checks."""
+    schema = load_json(ROOT / "study.schema.json")
+    check = validator(schema)
+    print("  data-schema/study.schema.json: valid draft 2020-12 schema")
+    # Every key the schema knows is used by FULL_STUDY (so sinorad must accept each of them).
+    def keys(node, prefix=""):
+        out = []
+        for k, v in node.get("properties", {}).items():
+            out.append(prefix + k)
+            out += keys(v, prefix + k + ".")
+        return out
+    def walk(obj, prefix=""):
+        found = []
+        for k, v in obj.items():
+            found.append(prefix + k)
+            if isinstance(v, dict) and k not in ("weights",):
+                found += walk(v, prefix + k + ".")
+        return found
+    used = set(walk(FULL_STUDY))
+    own = {"cohort", "dictionary", "images", "reads"}
+    missing = [k for k in keys(schema) if k not in used and k.split(".")[-1] not in own]
+    if missing:
+        fail(f"FULL_STUDY does not use the schema keys {missing}")
+    examples = sorted((ROOT.parent / "examples").glob("study.*.json"))
+    for path in examples:
+        ok = report(check.iter_errors(load_json(path)), path.name)
+        print(f"  examples/{path.name} vs study.schema.json: {'ok' if ok else 'INVALID'}")
+    (tmp / "study").mkdir(exist_ok=True)
+    full = tmp / "study" / "full.json"
+    full.write_text(json.dumps(FULL_STUDY, indent=1), encoding="utf-8")
+    ok = report(check.iter_errors(FULL_STUDY), "full study config")
+    own_config = {"study": "own", "inputs": {"cohort": str(tmp / "data" / "cohort.csv"), "dictionary": "sinonasal",
+                                              "reads": str(tmp / "data" / "reads.csv")}, "cnn": {"enabled": False}}
+    ok = report(check.iter_errors(own_config), "own-inputs study config") and ok
+    (tmp / "study" / "own.json").write_text(json.dumps(own_config), encoding="utf-8")
+    for name in ["full.json", "own.json"]:
+        if run_sinorad(binary, ["study", str(tmp / "study" / name), "--check"], tmp) is None:
+            fail(f"sinorad study --check rejected {name}")
+    print(f"  a config with every schema key and an own-inputs config: schema {'ok' if ok else 'INVALID'}, sinorad --check ok")
+    broken = [("a misspelt key", {**FULL_STUDY, "seeed": 1}), ("an unknown architecture", {**FULL_STUDY, "cnn": {**FULL_STUDY["cnn"], "architectures": ["vgg16"]}}),
+              ("a string for an integer", {**FULL_STUDY, "evaluation": {"bootstrap": "lots"}}),
+              ("synthetic and own inputs together", {**FULL_STUDY, "inputs": {**FULL_STUDY["inputs"], "cohort": "x.csv"}})]
+    for what, config in broken:
+        if not list(check.iter_errors(config)):
+            fail(f"study.schema.json accepts a config with {what}")
+        path = tmp / "study" / "broken.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        result = subprocess.run([str(binary), "study", str(path), "--check"], capture_output=True, text=True, cwd=tmp)
+        if result.returncode != 1:
+            fail(f"sinorad study --check accepts a config with {what}")
+    print(f"  {len(broken)} broken study configs rejected by the schema and by sinorad")
+    if run_sinorad(binary, ["study", str(full)], tmp) is None:
+        return None
+    return tmp / "study" / "full"
+
+
 def check_outputs(binary):
     """Runs sinorad, validates every JSON output against its schema, and checks broken copies fail."""
     print(f"sinorad JSON outputs ({binary}):")
@@ -827,9 +902,11 @@ def check_outputs(binary):
             return
         check_reads(tmp / "data" / "reads.csv", tmp / "data" / "cohort.csv", ["SCC", "ACC", "ONB"])
         runs = [(what, key, argv, None) for what, key, argv in output_runs(tmp / "data", ROOT / "examples")]
-        if run_sinorad(binary, ["demo", "--out", str(tmp / "demo")], tmp) is not None:
-            runs += [(f"demo {rel}", key, None, tmp / "demo" / rel)
-                     for rel, key in [("tables/table1.json", "table1"), ("tables/table1_by_cohort.json", "table1"), ("select.json", "selection")]]
+        study = check_study_configs(binary, tmp)
+        if study is not None:
+            runs += [(f"study {rel}", key, None, study / rel)
+                     for rel, key in [("tables/table1.json", "table1"), ("tables/table1_by_cohort.json", "table1"),
+                                      ("tables/selection.json", "selection")]]
         runs += model_runs(tmp)
         runs += image_runs(tmp)
         runs += readers_runs(tmp)

@@ -1,0 +1,144 @@
+import Foundation
+import SinoData
+
+/// The stage cache of `sinorad study`. A stage's key is the SHA-256 of its settings and the
+/// keys of the stages it reads (every stage is a deterministic function of them), so a change
+/// anywhere upstream changes every key below it. A finished stage leaves a record in
+/// `<out>/.sinorad/stages/<name>.json` with its key and a fingerprint (path, size,
+/// modification time) of every file it wrote; the next run reuses the stage when the key is
+/// the same and its files are still there, unchanged. `--force` redoes every stage.
+final class StageCache: @unchecked Sendable {
+    struct Record: Codable {
+        var stage: String
+        var key: String
+        var outputs: [String]
+        var fingerprint: String
+        var seconds: Double
+        var finished: String
+    }
+
+    /// What happened to one stage in this run (for the progress lines and provenance.json).
+    struct Outcome: Codable {
+        var stage: String
+        var key: String
+        var cached: Bool
+        var seconds: Double
+    }
+
+    let folder: URL
+    let force: Bool
+    private let lock = NSLock()
+    private(set) var outcomes: [Outcome] = []
+
+    init(folder: URL, force: Bool) {
+        self.folder = folder
+        self.force = force
+    }
+
+    var recordFolder: URL { folder.appendingPathComponent(".sinorad/stages") }
+
+    /// The key of a stage: SHA-256 of its name, settings (canonical JSON, sorted keys) and the
+    /// keys of the stages it depends on.
+    static func key(_ stage: String, settings: [String: Any], upstream: [String] = []) -> String {
+        let object: [String: Any] = ["stage": stage, "settings": settings, "upstream": upstream, "version": SinoRadVersion.current]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return SHA256.hex(data)
+    }
+
+    func record(_ stage: String) -> Record? {
+        let url = recordFolder.appendingPathComponent("\(stage).json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: data)
+    }
+
+    /// Whether the stage can be reused: same key, and its files as they were left.
+    func isFresh(_ stage: String, key: String) -> Bool {
+        guard !force, let record = record(stage), record.key == key else { return false }
+        return (try? fingerprint(record.outputs)) == record.fingerprint
+    }
+
+    /// Seconds the stage took when it last ran (for the ETA).
+    func lastSeconds(_ stage: String) -> Double? { record(stage)?.seconds }
+
+    /// Runs `body` unless the stage is fresh. Before it runs, the stage's outputs (files or
+    /// folders, relative to the study folder) are removed, so nothing stale is left beside
+    /// what it writes; its record is written only once it has finished.
+    @discardableResult
+    func run(_ stage: String, key: String, outputs: [String], body: () throws -> Void) throws -> Outcome {
+        if isFresh(stage, key: key) {
+            let outcome = Outcome(stage: stage, key: key, cached: true, seconds: 0)
+            append(outcome)
+            return outcome
+        }
+        let fm = FileManager.default
+        try? fm.removeItem(at: recordFolder.appendingPathComponent("\(stage).json"))
+        for output in outputs.flatMap(expand) { try? fm.removeItem(at: folder.appendingPathComponent(output)) }
+        let start = Date()
+        try body()
+        let seconds = Date().timeIntervalSince(start)
+        let record = Record(stage: stage, key: key, outputs: outputs, fingerprint: try fingerprint(outputs),
+                            seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(encoder.encode(record), to: recordFolder.appendingPathComponent("\(stage).json").path)
+        let outcome = Outcome(stage: stage, key: key, cached: false, seconds: seconds)
+        append(outcome)
+        return outcome
+    }
+
+    private func append(_ outcome: Outcome) {
+        lock.lock(); defer { lock.unlock() }
+        outcomes.append(outcome)
+    }
+
+    /// An output is a file or folder relative to the study folder, or a pattern ending in `*`
+    /// ("tables/table1.*"): the files of that folder whose names start with what precedes it.
+    func expand(_ output: String) -> [String] {
+        guard output.hasSuffix("*") else { return [output] }
+        let url = folder.appendingPathComponent(output)
+        let directory = url.deletingLastPathComponent()
+        let prefix = String(url.lastPathComponent.dropLast())
+        let parent = (output as NSString).deletingLastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasPrefix(prefix) }.sorted().map { parent.isEmpty ? $0 : "\(parent)/\($0)" }
+    }
+
+    /// SHA-256 over (relative path, size, modification time) of every file under `outputs`,
+    /// in path order. An output that does not exist gives a different fingerprint than any
+    /// that does.
+    func fingerprint(_ outputs: [String]) throws -> String {
+        let fm = FileManager.default
+        var lines: [String] = []
+        for output in outputs.flatMap(expand).sorted() {
+            let url = folder.appendingPathComponent(output)
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { lines.append("missing \(output)"); continue }
+            var files: [String] = []
+            if isDirectory.boolValue {
+                let enumerator = fm.enumerator(atPath: url.path)
+                while let item = enumerator?.nextObject() as? String {
+                    var dir: ObjCBool = false
+                    if fm.fileExists(atPath: url.appendingPathComponent(item).path, isDirectory: &dir), !dir.boolValue {
+                        files.append("\(output)/\(item)")
+                    }
+                }
+            } else {
+                files = [output]
+            }
+            for file in files.sorted() {
+                let attributes = try fm.attributesOfItem(atPath: folder.appendingPathComponent(file).path)
+                let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                lines.append("\(file)\t\(size)\t\(String(format: "%.6f", modified))")
+            }
+        }
+        return SHA256.hex(lines.joined(separator: "\n"))
+    }
+}
+
+/// SHA-256 over (path, size, modification time) of the files under `url` (a file or a
+/// folder), for inputs too large to read on every run (image folders).
+func statFingerprint(_ url: URL) throws -> String {
+    let cache = StageCache(folder: url.deletingLastPathComponent(), force: false)
+    return try cache.fingerprint([url.lastPathComponent])
+}
