@@ -4,13 +4,13 @@
 # (the page records "images decoded/total, tables N" on <body data-rendered> once loaded),
 # the expected number of tables, and a full-page screenshot that is not blank.
 #
-#   bench/report_screenshot.sh [REPORT_DIR] [MIN_TABLES]     # default reports/demo, 20
+#   bench/report_screenshot.sh [REPORT_DIR] [MIN_TABLES]     # default reports/demo, 17
 #
 # Installs chromium with apt-get when it is missing (root). Writes REPORT_DIR/screenshot.png.
 # Exits 1 when any check fails.
 set -euo pipefail
 report=${1:-reports/demo}
-min_tables=${2:-20}
+min_tables=${2:-17}
 index="$(cd "$report" && pwd)/index.html"
 [ -f "$index" ] || { echo "no $index: run make demo (or sinorad study) first" >&2; exit 1; }
 browser=$(command -v chromium || command -v chromium-browser || true)
