@@ -135,9 +135,12 @@ struct PhantomTests {
             if patient.components.voxels[n] == 2 { necrosisADC.append(adc.voxels[n]) }
         }
         func median(_ v: [Float]) -> Double { Double(v.sorted()[v.count / 2]) }
-        // Within 5%: on the reduced grid (3 x 3 x 8 mm) the border voxels of the solid tumour mix
-        // with their neighbours (partial volume); on the default grid the bias is about 1%.
-        #expect(abs(median(solidADC) / 1300 - 1) < 0.05, "solid ADC median \(median(solidADC))")
+        // The mean, within 5%: the texture field is standardised, so it keeps the mean (a skewed
+        // archetype such as this cribriform one moves the median by about half its amplitude);
+        // on the reduced grid (3 x 3 x 8 mm) the border voxels of the solid tumour mix with their
+        // neighbours (partial volume).
+        let meanADC = solidADC.reduce(0.0) { $0 + Double($1) } / Double(solidADC.count)
+        #expect(abs(meanADC / 1300 - 1) < 0.05, "solid ADC mean \(meanADC)")
         #expect(!necrosisADC.isEmpty && median(necrosisADC) > 2000)
         // The gain (0.85-1.18) still applies without bias field: compare ratios to grey matter instead.
         let gain = median(solidT2) / patient.parameters.t2Level
