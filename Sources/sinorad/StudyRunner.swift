@@ -47,8 +47,12 @@ final class StudyRunner: @unchecked Sendable {
     func announce(_ stage: String, key: String, remaining: [String]) {
         stageIndex += 1
         let fresh = cache.isFresh(stage, key: key)
-        let known = remaining.compactMap { cache.lastSeconds($0) }
-        let eta = known.count == remaining.count && !remaining.isEmpty ? String(format: ", ETA %.0f s", known.reduce(0, +)) : ""
+        // From the stages' last recorded times; the CNN stages run side by side.
+        let known = remaining.compactMap { stage in cache.lastSeconds(stage).map { (stage.hasPrefix("cnn-"), $0) } }
+        let cnnCount = known.filter(\.0).count
+        let seconds = known.filter { !$0.0 }.map(\.1).reduce(0, +)
+            + known.filter(\.0).map(\.1).reduce(0, +) / Double(max(1, min(cnnCount, config.cnn.parallel ?? defaultParallel)))
+        let eta = known.count == remaining.count && !remaining.isEmpty ? String(format: ", ETA %.0f s", seconds) : ""
         note(String(format: "[%d/%d] %@ %@ (%.0f s elapsed%@)", stageIndex, stageCount, stage,
                     fresh ? "cached, inputs and settings unchanged" : "running", Date().timeIntervalSince(started), fresh ? "" : eta))
     }
