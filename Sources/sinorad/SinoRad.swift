@@ -21,6 +21,7 @@ struct SinoRad: ParsableCommand {
     /// unreadable model file, a figure that cannot be written) into one clear message on
     /// stderr and exit status 1. Outputs are written atomically, so nothing half-written remains.
     static func guarded(_ body: () throws -> Void) throws {
+        ChildCommand.watchParent()
         do {
             try body()
         } catch let error as ExitCode {

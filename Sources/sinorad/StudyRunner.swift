@@ -446,12 +446,28 @@ enum ChildCommand {
         return URL(fileURLWithPath: CommandLine.arguments[0])
     }
 
+    static let parentVariable = "SINORAD_PARENT_PID"
+
+    /// In a child started by `run`: exits (status 1) as soon as the study that started it is
+    /// gone (killed, even with SIGKILL), so that no orphaned training goes on writing into a
+    /// study folder that a new run is rebuilding. Its files are written atomically, so what it
+    /// leaves is either complete or absent, and the stage, unrecorded, is redone.
+    static func watchParent() {
+        guard let text = ProcessInfo.processInfo.environment[parentVariable], let parent = Int32(text) else { return }
+        Thread.detachNewThread {
+            while getppid() == parent { usleep(500_000) }
+            FileHandle.standardError.write(Data("error: the study that started this command (process \(parent)) has ended; stopping\n".utf8))
+            exit(1)
+        }
+    }
+
     static func run(_ arguments: [String], tag: String) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment[parentVariable] = "\(getpid())"
         process.environment = environment
         let pipe = Pipe()
         process.standardError = pipe

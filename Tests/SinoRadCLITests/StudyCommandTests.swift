@@ -128,6 +128,48 @@ struct StudyCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/figures/gradcam").path))
     }
 
+    @Test("a study killed (SIGKILL) while its CNNs train: the children stop, and the next run redoes only the unfinished stages, to the same predictions")
+    func killedDuringTraining() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let path = try write(config(epochs: 2), folder)
+        let process = Process()
+        process.executableURL = SinoRadCommand.executable
+        process.arguments = ["study", path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first epoch line of a CNN child, then kill the study itself.
+        var seen = Data()
+        let handle = err.fileHandleForReading
+        while !String(decoding: seen, as: UTF8.self).contains("step ") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        #expect(String(decoding: seen, as: UTF8.self).contains("training 2 CNN(s)"))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let out = folder.appendingPathComponent("out")
+        let stages = out.appendingPathComponent(".sinorad/stages")
+        // The children notice within a second and stop; none of their stages is recorded.
+        Thread.sleep(forTimeInterval: 3)
+        let recorded = try FileManager.default.contentsOfDirectory(atPath: stages.path).sorted()
+        #expect(recorded == ["conventional.json", "data.json", "selection.json", "table1.json"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("models").path).sorted()
+        Thread.sleep(forTimeInterval: 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("models").path).sorted() == files)
+
+        let rerun = try SinoRadCommand.run(["study", path])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("cached: data, table1, selection, conventional\n"), "\(rerun.stderr)")
+        let clean = try SinoRadCommand.run(["study", path, "--out", folder.appendingPathComponent("clean").path])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        for file in ["predictions/resnet18-T2WI.csv", "predictions/resnet18-ADC.csv", "tables/performance_test.csv"] {
+            #expect(try Data(contentsOf: out.appendingPathComponent(file)) == Data(contentsOf: folder.appendingPathComponent("clean").appendingPathComponent(file)), "\(file)")
+        }
+    }
+
     @Test("a config with a typo, a missing file and an unknown architecture fails before any work, listing every problem")
     func badConfig() throws {
         let folder = try SinoRadCommand.temporaryFolder()
