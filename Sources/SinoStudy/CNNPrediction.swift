@@ -47,12 +47,12 @@ public struct TrainedCNN {
     /// With `flips`, each slice's softmax is first averaged over the slice and its left-right,
     /// anterior-posterior and double flips (test-time augmentation by the training flips).
     public func predict(_ data: CNNSliceDataset, name: String? = nil, flips: Bool = false) -> Predictions {
-        let count = data.samples.count
-        var slices = CNNInference.probabilities(model, images: data.allImages, count: count)
+        let count = data.samples.count, all = data.allImages
+        var slices = CNNInference.probabilities(model, images: all, count: count)
         if flips {
-            let side = data.size, channels = data.allImages.count / max(count * side * side, 1)
+            let side = data.size, channels = all.count / max(count * side * side, 1)
             for (horizontal, vertical) in [(true, false), (false, true), (true, true)] {
-                let images = CNNInference.flipped(data.allImages, planes: count * channels, side: side, horizontal: horizontal, vertical: vertical)
+                let images = CNNInference.flipped(all, planes: count * channels, side: side, horizontal: horizontal, vertical: vertical)
                 let p = CNNInference.probabilities(model, images: images, count: count)
                 for i in 0..<count { for c in slices[i].indices { slices[i][c] += p[i][c] } }
             }

@@ -290,7 +290,7 @@ final class StudyRunner: @unchecked Sendable {
         guard !pending.isEmpty else { return }
         let parallel = max(1, min(config.cnn.parallel ?? defaultParallel, pending.count))
         note("training \(pending.count) CNN(s), \(parallel) at a time (one BLAS thread each)")
-        let failures = FailureList()
+        let failures = LockedList()
         let semaphore = DispatchSemaphore(value: parallel)
         let group = DispatchGroup()
         for job in pending {
@@ -395,7 +395,8 @@ final class StudyRunner: @unchecked Sendable {
 
     func readersStage() throws {
         guard let readsPath else { return }
-        let key = StageCache.key("readers", settings: tableBase, upstream: [dataKey, try SHA256.hex(fileAt: readsPath)])
+        // The reads are part of the data key (their hash for your own files; the synthetic settings otherwise).
+        let key = StageCache.key("readers", settings: tableBase, upstream: [dataKey])
         announce("readers", key: key, remaining: [])
         try cache.run("readers", key: key, outputs: ["tables/readers_*", "figures/readers"]) {
             let reads = try ReaderReads.read(path: readsPath, classes: cohort.classes, patients: Set(cohort.ids), patientsSource: cohortPath)
@@ -424,7 +425,8 @@ struct ReportSection {
     var figureFolder: String? = nil
 }
 
-final class FailureList: @unchecked Sendable {
+/// Strings appended from several threads (failures of parallel stages, a child's output lines).
+final class LockedList: @unchecked Sendable {
     private let lock = NSLock()
     private var list: [String] = []
     func add(_ text: String) { lock.lock(); list.append(text); lock.unlock() }
@@ -472,7 +474,7 @@ enum ChildCommand {
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
-        let lines = FailureList()
+        let lines = LockedList()
         let done = DispatchSemaphore(value: 0)
         let handle = pipe.fileHandleForReading
         let reader = Thread {

@@ -51,11 +51,20 @@ final class StageCache: @unchecked Sendable {
         return try? JSONDecoder().decode(Record.self, from: data)
     }
 
-    /// Whether the stage can be reused: same key, and its files as they were left.
+    /// Whether the stage can be reused: same key, and its files as they were left. Remembered
+    /// until the stage runs, so the progress line and `run` stat its files once.
     func isFresh(_ stage: String, key: String) -> Bool {
-        guard !force, let record = record(stage), record.key == key else { return false }
-        return (try? fingerprint(record.outputs)) == record.fingerprint
+        lock.lock()
+        if let known = freshness["\(stage)\n\(key)"] { lock.unlock(); return known }
+        lock.unlock()
+        var fresh = false
+        if !force, let record = record(stage), record.key == key {
+            fresh = (try? Self.fingerprint(record.outputs, in: folder)) == record.fingerprint
+        }
+        lock.lock(); freshness["\(stage)\n\(key)"] = fresh; lock.unlock()
+        return fresh
     }
+    private var freshness: [String: Bool] = [:]
 
     /// Seconds the stage took when it last ran (for the ETA).
     func lastSeconds(_ stage: String) -> Double? { record(stage)?.seconds }
@@ -70,13 +79,14 @@ final class StageCache: @unchecked Sendable {
             append(outcome)
             return outcome
         }
+        lock.lock(); freshness["\(stage)\n\(key)"] = nil; lock.unlock()
         let fm = FileManager.default
         try? fm.removeItem(at: recordFolder.appendingPathComponent("\(stage).json"))
-        for output in outputs.flatMap(expand) { try? fm.removeItem(at: folder.appendingPathComponent(output)) }
+        for output in outputs.flatMap({ Self.expand($0, in: folder) }) { try? fm.removeItem(at: folder.appendingPathComponent(output)) }
         let start = Date()
         try body()
         let seconds = Date().timeIntervalSince(start)
-        let record = Record(stage: stage, key: key, outputs: outputs, fingerprint: try fingerprint(outputs),
+        let record = Record(stage: stage, key: key, outputs: outputs, fingerprint: try Self.fingerprint(outputs, in: folder),
                             seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -93,7 +103,7 @@ final class StageCache: @unchecked Sendable {
 
     /// An output is a file or folder relative to the study folder, or a pattern ending in `*`
     /// ("tables/table1.*"): the files of that folder whose names start with what precedes it.
-    func expand(_ output: String) -> [String] {
+    static func expand(_ output: String, in folder: URL) -> [String] {
         guard output.hasSuffix("*") else { return [output] }
         let url = folder.appendingPathComponent(output)
         let directory = url.deletingLastPathComponent()
@@ -106,10 +116,10 @@ final class StageCache: @unchecked Sendable {
     /// SHA-256 over (relative path, size, modification time) of every file under `outputs`,
     /// in path order. An output that does not exist gives a different fingerprint than any
     /// that does.
-    func fingerprint(_ outputs: [String]) throws -> String {
+    static func fingerprint(_ outputs: [String], in folder: URL) throws -> String {
         let fm = FileManager.default
         var lines: [String] = []
-        for output in outputs.flatMap(expand).sorted() {
+        for output in outputs.flatMap({ expand($0, in: folder) }).sorted() {
             let url = folder.appendingPathComponent(output)
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else { lines.append("missing \(output)"); continue }
@@ -139,6 +149,5 @@ final class StageCache: @unchecked Sendable {
 /// SHA-256 over (path, size, modification time) of the files under `url` (a file or a
 /// folder), for inputs too large to read on every run (image folders).
 func statFingerprint(_ url: URL) throws -> String {
-    let cache = StageCache(folder: url.deletingLastPathComponent(), force: false)
-    return try cache.fingerprint([url.lastPathComponent])
+    try StageCache.fingerprint([url.lastPathComponent], in: url.deletingLastPathComponent())
 }
