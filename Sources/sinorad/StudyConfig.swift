@@ -134,7 +134,7 @@ struct StudyConfigReader {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw CommandFailure(message: "\(source): not valid JSON (\(Self.jsonErrorText(error)))")
+            throw CommandFailure(message: "\(source): not valid JSON\(Self.position(of: error, in: data)) (\(Self.jsonErrorText(error)))")
         }
         guard let root = object as? [String: Any] else {
             throw CommandFailure(message: "\(source): expected a JSON object at the top level")
@@ -153,6 +153,18 @@ struct StudyConfigReader {
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try read(data: data, source: path, base: base, checkFiles: checkFiles)
+    }
+
+    /// ", line L, column C" from the byte offset Foundation's message gives ("around character N"),
+    /// or "" when it gives none.
+    static func position(of error: Error, in data: Data) -> String {
+        let text = jsonErrorText(error)
+        guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
+              let offset = Int(text[range].dropFirst("character ".count)), offset <= data.count else { return "" }
+        let before = data.prefix(offset)
+        let line = before.filter { $0 == 10 }.count + 1
+        let column = offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
+        return ", line \(line), column \(column)"
     }
 
     static func jsonErrorText(_ error: Error) -> String {

@@ -198,6 +198,9 @@ struct StudyCommandTests {
         try "{\"study\": 1,".write(toFile: path, atomically: true, encoding: .utf8)
         let broken = try SinoRadCommand.run(["study", path])
         #expect(broken.status == 1 && broken.stderr.contains("not valid JSON"), "\(broken.stderr)")
+        try "{\n  \"study\": \"x\",\n  \"seed\": 1,,\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let misplaced = try SinoRadCommand.run(["study", path])
+        #expect(misplaced.status == 1 && misplaced.stderr.contains("not valid JSON, line 3, column"), "\(misplaced.stderr)")
     }
 
     @Test("the built-in demo config is a valid study config")
