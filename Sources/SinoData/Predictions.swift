@@ -9,7 +9,10 @@ public struct Predictions: Sendable, Equatable {
     public var patientIds: [String]
     /// The cohort (train / validation / test) of each patient.
     public var cohorts: [String]
-    /// n x K probabilities in class order; each row sums to 1.
+    /// n x K probabilities in class order, exactly as given: each row sums to 1 within
+    /// `sumTolerance`. They are never rescaled, so ties between patients and classes stay
+    /// ties for the rank statistics (AUC, DeLong, bootstrap, calibration bins, decision
+    /// curves), as in scikit-learn and pROC, which rank the values they are given.
     public var probabilities: [[Double]]
 
     public init(model: String, classes: ClassSet, patientIds: [String], cohorts: [String], probabilities: [[Double]]) {
@@ -19,8 +22,10 @@ public struct Predictions: Sendable, Equatable {
 
     public var count: Int { patientIds.count }
 
-    /// Rows whose probabilities may be off by this much from summing to 1 are accepted (and
-    /// rescaled to sum exactly to 1): outside tools often round to 4-6 decimals.
+    /// Rows whose probabilities may be off by this much from summing to 1 are accepted as they
+    /// are: outside tools often round to 4-6 decimals. Dividing a row by its sum would move
+    /// values by an ulp or more and break ties that exist in the file (scikit-learn's forests
+    /// give rows summing to 1 only within ~1e-15).
     public static let sumTolerance = 1e-3
 
     /// The rows of one cohort, in file order.
@@ -124,7 +129,7 @@ public struct Predictions: Sendable, Equatable {
             }
             byModel[name]!.patientIds.append(patient)
             byModel[name]!.cohorts.append(split)
-            byModel[name]!.probabilities.append(values.map { $0 / sum })
+            byModel[name]!.probabilities.append(values)
         }
         if !problems.isEmpty { throw ValidationError(Array(problems.prefix(100))) }
         if order.isEmpty { throw ValidationError(Problem(file: source, message: "no prediction rows", expected: "one row per patient and model")) }

@@ -149,16 +149,16 @@ public enum ConventionalModel {
         } catch {
             throw ValidationError(Problem(file: folder.path, message: "cannot create the model folder"))
         }
-        var header: [String: Any] = ["format": fileFormat, "version": fileVersion]
-        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
-        header["model"] = encoded
+        var file = ModelFile(format: fileFormat, version: fileVersion, model: result)
         switch model {
-        case let m as ExtraTreesClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); header["forest_file"] = "model.forest"
-        case let m as RandomForestClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); header["forest_file"] = "model.forest"
-        case let m as MultinomialLogisticClassifier: header["logistic"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(m.fit))
+        case let m as ExtraTreesClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); file.forestFile = "model.forest"
+        case let m as RandomForestClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); file.forestFile = "model.forest"
+        case let m as MultinomialLogisticClassifier: file.logistic = m.fit
         default: break
         }
-        let data = try JSONSerialization.data(withJSONObject: header, options: [.prettyPrinted, .sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(file)
         try AtomicFile.write(data, to: folder.appendingPathComponent("model.json").path)
     }
 }
@@ -167,6 +167,27 @@ extension ConventionalModel {
     public static let fileFormat = "sinorad-conventional"
     public static let fileVersion = 1
 
+    /// model.json: the format and version, the model description, and the forest's binary
+    /// file or the logistic coefficients.
+    struct ModelFile: Codable {
+        var format: String
+        var version: Int
+        var model: ConventionalResult
+        var forestFile: String?
+        var logistic: MultinomialLogitFit?
+
+        enum CodingKeys: String, CodingKey {
+            case format, version, model, logistic
+            case forestFile = "forest_file"
+        }
+    }
+
+    /// The part of model.json checked before the rest is decoded.
+    struct ModelFileHeader: Decodable {
+        var format: String?
+        var version: Int?
+    }
+
     /// Reads a model written by `save`: checks the format name and version, then restores the
     /// encoder and the classifier (the forest from its binary file next to model.json).
     public static func load(_ path: String) throws -> (result: ConventionalResult, model: any Classifier) {
@@ -174,29 +195,31 @@ extension ConventionalModel {
             ValidationError(Problem(file: path, message: message, expected: expected))
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw bad("cannot read the model file", "a model.json written by sinorad conventional") }
-        guard let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        // JSONDecoder reads every double exactly (JSONSerialization on Linux can be an ulp off,
+        // which would change a loaded model's predictions).
+        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: data) else {
             throw bad("not a JSON model file", "a model.json written by sinorad conventional")
         }
-        guard header["format"] as? String == fileFormat else {
-            throw bad("unknown model format '\(header["format"] ?? "none")'", "format \"\(fileFormat)\"")
+        guard header.format == fileFormat else {
+            throw bad("unknown model format '\(header.format ?? "none")'", "format \"\(fileFormat)\"")
         }
-        guard let version = header["version"] as? Int, version == fileVersion else {
-            throw bad("model file version \(header["version"] ?? "none") is not supported", "version \(fileVersion) (re-train with this SinoRad)")
+        guard header.version == fileVersion else {
+            throw bad("model file version \(header.version.map(String.init) ?? "none") is not supported", "version \(fileVersion) (re-train with this SinoRad)")
         }
-        guard let model = header["model"], let result = try? JSONDecoder().decode(ConventionalResult.self, from: JSONSerialization.data(withJSONObject: model)) else {
+        guard let file = try? JSONDecoder().decode(ModelFile.self, from: data) else {
             throw bad("the model description is damaged", "the \"model\" object written by sinorad conventional")
         }
+        let result = file.model
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         switch result.classifier {
         case .logistic:
-            guard let fitObject = header["logistic"],
-                  let fit = try? JSONDecoder().decode(MultinomialLogitFit.self, from: JSONSerialization.data(withJSONObject: fitObject)) else {
+            guard let fit = file.logistic else {
                 throw bad("the logistic coefficients are missing or damaged", "the \"logistic\" object")
             }
             return (result, MultinomialLogisticClassifier(fit: fit))
         case .extraTrees, .randomForest:
-            guard let file = header["forest_file"] as? String else { throw bad("no forest file named", "\"forest_file\": \"model.forest\"") }
-            let url = folder.appendingPathComponent(file)
+            guard let forestFile = file.forestFile else { throw bad("no forest file named", "\"forest_file\": \"model.forest\"") }
+            let url = folder.appendingPathComponent(forestFile)
             let forest: any Classifier = result.classifier == .extraTrees
                 ? try ExtraTreesClassifier.load(from: url) : try RandomForestClassifier.load(from: url)
             return (result, forest)

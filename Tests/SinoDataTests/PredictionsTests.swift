@@ -20,12 +20,13 @@ struct PredictionsTests {
         }
     }
 
-    @Test("columns in any order; rounded rows within the tolerance are accepted and rescaled")
+    @Test("columns in any order; rounded rows within the tolerance are accepted exactly as written, never rescaled")
     func tolerance() throws {
-        let text = "model,p_ONB,patient_id,p_ACC,cohort,p_SCC\nx,0.3333,A,0.3333,test,0.3333\n"
+        let text = "model,p_ONB,patient_id,p_ACC,cohort,p_SCC\nx,0.3333,A,0.3334,test,0.3333\nx,0.1,B,0.2,test,0.69995\n"
         let p = try Predictions.parse(CSVTable.parse(text: text), classes: classes)
-        #expect(p[0].probabilities[0].reduce(0, +) == 1)
-        #expect(abs(p[0].probabilities[0][0] - 1.0 / 3) < 1e-12)
+        // Class order SCC, ACC, ONB. Row B sums to 0.99995: dividing by the sum would move all
+        // three values (and, in general, break ties between rows).
+        #expect(p[0].probabilities == [[0.3333, 0.3334, 0.3333], [0.69995, 0.2, 0.1]])
     }
 
     @Test("bad rows are all reported: sum off, not a number, duplicate, missing class column")

@@ -245,7 +245,7 @@ struct PreprocessorTests {
         let (_, record) = try Preprocessor(settings: PreprocessorTests.exact()).samples(HandMade.patient(), augment: AugmentPass(seed: 1, epoch: 0))
         let data = try JSONEncoder().encode(record)
         #expect(try JSONDecoder().decode(PreprocessRecord.self, from: data) == record)
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let object = try #require(try Fixtures.parseJSON(data) as? [String: Any])
         #expect(object["patient_id"] as? String == "P1" && (object["crop_box"] as? [String: Int])?["x_min"] == 2)
         #expect((object["augmentation"] as? [Any])?.count == 9)
     }

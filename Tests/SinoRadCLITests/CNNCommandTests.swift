@@ -98,7 +98,7 @@ struct CNNCommandTests {
             let result = try SinoRadCommand.run(["cnn", "bench", "--arch", "resnet18", "--batch", "2", "--mode", mode,
                                                  "--size", "32", "--iterations", "1", "--format", "json"])
             #expect(result.status == 0, "\(result.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let json = try #require(try Fixtures.parseJSON(Data(result.stdout.utf8)) as? [String: Any])
             #expect(json["mode"] as? String == mode)
             #expect(json["batch"] as? Int == 2 && json["size"] as? Int == 32)
             let ips = try #require(json["images_per_second"] as? Double)

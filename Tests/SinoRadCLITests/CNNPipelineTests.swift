@@ -57,7 +57,7 @@ struct CNNPipelineTests {
         let log = try String(contentsOf: full.appendingPathComponent("train_log.csv"), encoding: .utf8)
         #expect(log.hasPrefix("epoch,train_loss,val_loss,val_macro_auc,learning_rate,seconds\n"))
         #expect(log.split(separator: "\n").count == 3)
-        let info = try JSONSerialization.jsonObject(with: Foundation.Data(contentsOf: full.appendingPathComponent("model.json"))) as! [String: Any]
+        let info = try Fixtures.parseJSON(Foundation.Data(contentsOf: full.appendingPathComponent("model.json"))) as! [String: Any]
         #expect(info["arch"] as? String == "resnet18" && info["sequences"] as? [String] == ["ADC"])
         #expect(info["classes"] as? [String] == ["SCC", "ACC", "ONB"] && info["input_size"] as? Int == 32)
 

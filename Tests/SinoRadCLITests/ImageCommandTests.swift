@@ -7,7 +7,7 @@ import TestSupport
 @Suite("sinorad image")
 struct ImageCommandTests {
     func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        try #require(try Fixtures.parseJSON(Data(text.utf8)) as? [String: Any])
     }
 
     func fixture(_ name: String) -> String { Fixtures.url("nifti/\(name)").path }

@@ -9,7 +9,7 @@ struct ReadersCommandTests {
     let truth = Fixtures.url("readers/truth.csv").path
 
     func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        try #require(try Fixtures.parseJSON(Data(text.utf8)) as? [String: Any])
     }
 
     @Test("readers --format json: every reader and condition, McNemar per reader, kappa per pair; --cohort restricts")

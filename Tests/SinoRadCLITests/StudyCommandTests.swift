@@ -68,7 +68,7 @@ struct StudyCommandTests {
         #expect(html.contains("SYNTHETIC") && html.contains("<h2>Methods</h2>"))
         #expect(html.components(separatedBy: "<table").count - 1 == 2 + 3 + 1 + 6 + 5)
         #expect(html.contains("src=\"data:image/png;base64,") && !html.contains("src=\"figures/"))
-        let provenance = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("provenance.json"))) as? [String: Any])
+        let provenance = try #require(try Fixtures.parseJSON(Data(contentsOf: a.appendingPathComponent("provenance.json"))) as? [String: Any])
         #expect((provenance["stages"] as? [[String: Any]])?.count == 10)
         #expect((provenance["libraries"] as? [String: String])?["gsl"]?.isEmpty == false)
         let methods = try String(contentsOf: a.appendingPathComponent("methods.md"), encoding: .utf8)

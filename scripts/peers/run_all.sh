@@ -19,6 +19,7 @@ PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py
 $PY scripts/peers/compare_study.py
 $PY scripts/peers/readers.py
 $PY scripts/peers/roc.py
+PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/ties.py
 $PY scripts/peers/sinonet_layers.py
 $PY scripts/peers/sinonet_optim.py
 $PY scripts/peers/sinonet_models.py
