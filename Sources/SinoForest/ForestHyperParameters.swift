@@ -39,6 +39,54 @@ public enum MaxFeatures: Sendable, Equatable, Codable {
     }
 }
 
+/// Plain JSON as sklearn spells `max_features`: "sqrt", "log2", "all" (sklearn's None), an
+/// integer count, or a fraction in (0, 1) (a fraction of 1 is written "all", which draws the
+/// same features). Model files written before this encoding (Swift's synthesized
+/// `{"count": {"_0": 3}}`) are still read.
+extension MaxFeatures {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .sqrt: try c.encode("sqrt")
+        case .log2: try c.encode("log2")
+        case .all: try c.encode("all")
+        case .count(let k): try c.encode(k)
+        case .fraction(let f): f == 1 ? try c.encode("all") : try c.encode(f)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let c = try? decoder.singleValueContainer() {
+            if let name = try? c.decode(String.self) {
+                switch name {
+                case "sqrt": self = .sqrt; return
+                case "log2": self = .log2; return
+                case "all": self = .all; return
+                default: throw DecodingError.dataCorruptedError(in: c, debugDescription: "max_features '\(name)': expected sqrt, log2, all, a count or a fraction")
+                }
+            }
+            if let k = try? c.decode(Int.self) { self = .count(k); return }
+            if let f = try? c.decode(Double.self) { self = .fraction(f); return }
+        }
+        self = try LegacyMaxFeatures(from: decoder).value
+    }
+}
+
+/// The synthesized coding of `MaxFeatures` used by model files written before plain JSON.
+private enum LegacyMaxFeatures: Decodable {
+    case sqrt, log2, count(Int), fraction(Double), all
+
+    var value: MaxFeatures {
+        switch self {
+        case .sqrt: .sqrt
+        case .log2: .log2
+        case .count(let k): .count(k)
+        case .fraction(let f): .fraction(f)
+        case .all: .all
+        }
+    }
+}
+
 /// Per-class weights (sklearn's `class_weight`).
 public enum ClassWeight: String, Sendable, Codable {
     /// Every sample weighs 1.

@@ -2,7 +2,11 @@
 ///
 /// An AUC needs at least one case and one control (DeLong's variance needs two of each);
 /// where the data do not allow it SinoRad says why, never reporting 0.5 or NaN in its place.
-public enum AUCOutcome<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+///
+/// Deliberately not `Codable`: Swift's synthesized coding of an enum with associated values
+/// (`{"defined": {"_0": 0.86}}`) is no format for R or pandas. A type that stores one writes
+/// its value as a number or null and the reason beside it (see `MulticlassAUC`).
+public enum AUCOutcome<Value: Sendable & Equatable>: Sendable, Equatable {
     case defined(Value)
     case undefined(reason: String)
 

@@ -87,6 +87,58 @@ public struct MulticlassAUC: Codable, Sendable, Equatable {
     }
 }
 
+// MARK: - JSON
+
+/// Plain JSON for R and pandas: each AUC is a number, or null with a sibling reason
+/// (`perClassUndefinedReasons[k]`, `microUndefinedReason`, `oneVsOneUndefinedReason`);
+/// `macro` and `weighted` are null when no class is defined.
+extension MulticlassAUC {
+    enum CodingKeys: String, CodingKey {
+        case perClass, perClassUndefinedReasons, prevalence, macro, weighted, micro, microUndefinedReason
+        case oneVsOne, oneVsOneUndefinedReason, averagedOverDefinedClassesOnly
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(perClass.map(\.value), forKey: .perClass)
+        try c.encode(perClass.map(\.undefinedReason), forKey: .perClassUndefinedReasons)
+        try c.encode(prevalence, forKey: .prevalence)
+        try c.encode(macro, forKey: .macro)
+        try c.encode(weighted, forKey: .weighted)
+        try c.encode(micro.value, forKey: .micro)
+        try c.encodeIfPresent(micro.undefinedReason, forKey: .microUndefinedReason)
+        try c.encode(oneVsOne.value, forKey: .oneVsOne)
+        try c.encodeIfPresent(oneVsOne.undefinedReason, forKey: .oneVsOneUndefinedReason)
+        try c.encode(averagedOverDefinedClassesOnly, forKey: .averagedOverDefinedClassesOnly)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func outcome(_ value: Double?, _ reason: String?, _ key: CodingKeys) throws -> AUCOutcome<Double> {
+            if let value { return .defined(value) }
+            guard let reason else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "a null AUC needs its undefined reason")
+            }
+            return .undefined(reason: reason)
+        }
+        let values = try c.decode([Double?].self, forKey: .perClass)
+        let reasons = try c.decode([String?].self, forKey: .perClassUndefinedReasons)
+        guard values.count == reasons.count else {
+            throw DecodingError.dataCorruptedError(forKey: .perClassUndefinedReasons, in: c,
+                                                   debugDescription: "one reason (or null) per class AUC")
+        }
+        perClass = try zip(values, reasons).map { try outcome($0, $1, .perClass) }
+        prevalence = try c.decode([Int].self, forKey: .prevalence)
+        macro = try c.decodeIfPresent(Double.self, forKey: .macro)
+        weighted = try c.decodeIfPresent(Double.self, forKey: .weighted)
+        micro = try outcome(c.decodeIfPresent(Double.self, forKey: .micro),
+                            c.decodeIfPresent(String.self, forKey: .microUndefinedReason), .micro)
+        oneVsOne = try outcome(c.decodeIfPresent(Double.self, forKey: .oneVsOne),
+                               c.decodeIfPresent(String.self, forKey: .oneVsOneUndefinedReason), .oneVsOne)
+        averagedOverDefinedClassesOnly = try c.decode(Bool.self, forKey: .averagedOverDefinedClassesOnly)
+    }
+}
+
 /// Validation of a multiclass label vector and score matrix (one row per patient).
 enum MulticlassInput {
     static func validate(labels: [Int], scores: [[Double]], classCount: Int) throws {

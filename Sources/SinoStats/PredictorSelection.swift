@@ -160,14 +160,22 @@ public struct PredictorSelection: Codable, Sendable {
         return entry
     }
 
+    /// `text` ending in exactly one full stop, so that messages built from messages never
+    /// end a sentence in "..".
+    static func sentence(_ text: String) -> String {
+        var trimmed = Substring(text)
+        while trimmed.last == "." || trimmed.last == " " { trimmed = trimmed.dropLast() }
+        return trimmed + "."
+    }
+
     /// Adds what the user can do to a fitting failure of the multivariable model.
     static func explain(_ error: StatsError, screened: [String]) -> StatsError {
         let model = "multivariable model on \(screened.joined(separator: ", "))"
         switch error {
         case .separation(let m):
-            return .separation("\(model): \(m). Estimates diverge under (quasi-)complete separation; drop the variable (\"screen\": false in the dictionary) or merge its rare levels.")
+            return .separation("\(model): \(sentence(m)) Estimates diverge under (quasi-)complete separation; drop the variable (\"screen\": false in the dictionary) or merge its rare levels.")
         case .singular(let m):
-            return .singular("\(model): \(m). Remove one of the collinear variables or merge levels.")
+            return .singular("\(model): \(sentence(m)) Remove one of the collinear variables or merge levels.")
         case .notConverged(let m):
             return .notConverged("\(model): \(m)")
         default:

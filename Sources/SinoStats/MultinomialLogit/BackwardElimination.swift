@@ -21,6 +21,33 @@ public enum EliminationCriterion: Codable, Sendable, Equatable {
     case aic
 }
 
+/// Plain JSON: `{"rule": "lrt", "alpha": 0.05}` or `{"rule": "aic"}` (the spelling of
+/// `sinorad select --criterion`), not Swift's synthesized coding of associated values.
+extension EliminationCriterion {
+    enum CodingKeys: String, CodingKey { case rule, alpha }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .likelihoodRatio(let alpha):
+            try c.encode("lrt", forKey: .rule)
+            try c.encode(alpha, forKey: .alpha)
+        case .aic:
+            try c.encode("aic", forKey: .rule)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .rule) {
+        case "lrt": self = .likelihoodRatio(alpha: try c.decode(Double.self, forKey: .alpha))
+        case "aic": self = .aic
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .rule, in: c, debugDescription: "rule '\(other)': expected lrt or aic")
+        }
+    }
+}
+
 /// The drop-one likelihood-ratio test of one group against the current model.
 public struct DropOneTest: Codable, Sendable, Equatable {
     public let group: String
