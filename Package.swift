@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "TestSupport"]),
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
-        .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "TestSupport"]),
+        .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
         .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "TestSupport"]),
     ]

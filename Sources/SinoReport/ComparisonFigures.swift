@@ -2,29 +2,35 @@ import Foundation
 import SinoStats
 
 extension ModelComparison {
-    /// Writes the comparison's figures into `folder`, each in every format given:
-    /// per model `roc_<model>`, `confusion_<model>`, `calibration_<model>`; per class
-    /// `decision_<class>` (every model's net benefit) and, with several models,
-    /// `roc_<class>` (one class across models). Returns the base names written.
+    /// Writes the comparison's figures into `folder`, each in every format given (see
+    /// `figures(titlePrefix:)`). Returns the base names written.
     @discardableResult
     public func writeFigures(to folder: String, formats: [FigureFormat] = [.png, .svg, .pdf], titlePrefix: String = "") throws -> [String] {
-        var written: [String] = []
-        func save(_ figure: some Figure, _ name: String) throws {
+        let figures = try figures(titlePrefix: titlePrefix)
+        for (name, figure) in figures {
             for format in formats {
                 try figure.write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(name).\(format.rawValue)").path, format: format)
             }
-            written.append(name)
         }
+        return figures.map(\.name)
+    }
+
+    /// The comparison's figures by base name: per model `roc_<model>`, `confusion_<model>`,
+    /// `calibration_<model>`; per class `decision_<class>` (every model's net benefit) and,
+    /// with several models, `roc_<class>` (one class across models).
+    public func figures(titlePrefix: String = "") throws -> [(name: String, figure: any Figure)] {
+        var figures: [(name: String, figure: any Figure)] = []
+        func save(_ figure: some Figure, _ name: String) { figures.append((name, figure)) }
         for m in models {
             let slug = Self.slug(m.model)
-            try save(try ROCFigure(title: "\(titlePrefix)\(m.model)", curves: rocCurves(m)), "roc_\(slug)")
-            try save(try ConfusionMatrixFigure(title: "\(titlePrefix)\(m.model) (n = \(m.patients))", classNames: classes,
+            save(try ROCFigure(title: "\(titlePrefix)\(m.model)", curves: rocCurves(m)), "roc_\(slug)")
+            save(try ConfusionMatrixFigure(title: "\(titlePrefix)\(m.model) (n = \(m.patients))", classNames: classes,
                                                counts: m.metrics.confusion.counts), "confusion_\(slug)")
             let calibration = zip(classes, m.calibration.classes).map { name, curve in
                 CalibrationFigureCurve(label: name, meanPredicted: curve.bins.map(\.meanPredicted),
                                        observedFraction: curve.bins.map(\.observedFraction), brierScore: curve.brierScore)
             }
-            try save(try CalibrationFigure(title: "\(titlePrefix)\(m.model)", curves: calibration), "calibration_\(slug)")
+            save(try CalibrationFigure(title: "\(titlePrefix)\(m.model)", curves: calibration), "calibration_\(slug)")
         }
         for (k, name) in classes.enumerated() {
             let events = models[0].decisionCurves[k].events, n = models[0].decisionCurves[k].patients
@@ -33,7 +39,7 @@ extension ModelComparison {
                     DecisionFigureCurve(label: m.model, thresholds: m.decisionCurves[k].points.map(\.threshold),
                                         netBenefit: m.decisionCurves[k].points.map(\.netBenefit))
                 }
-                try save(try DecisionCurveFigure(title: "\(titlePrefix)\(name) versus rest", prevalence: Double(events) / Double(n), models: curves),
+                save(try DecisionCurveFigure(title: "\(titlePrefix)\(name) versus rest", prevalence: Double(events) / Double(n), models: curves),
                          "decision_\(Self.slug(name))")
             }
             if models.count > 1 {
@@ -42,10 +48,10 @@ extension ModelComparison {
                     let ci = m.perClassAUC[k].delong.map { $0.lower...$0.upper }
                     return ROCFigureCurve(label: m.model, fpr: roc.falsePositiveRates, tpr: roc.truePositiveRates, auc: auc, aucInterval: ci)
                 }
-                if !curves.isEmpty { try save(try ROCFigure(title: "\(titlePrefix)\(name) versus rest", curves: curves), "roc_\(Self.slug(name))") }
+                if !curves.isEmpty { save(try ROCFigure(title: "\(titlePrefix)\(name) versus rest", curves: curves), "roc_\(Self.slug(name))") }
             }
         }
-        return written
+        return figures
     }
 
     /// Per-class curves (DeLong CI) plus the micro-average (bootstrap CI), dashed.

@@ -23,8 +23,11 @@ extension Figure {
     /// The figure's file contents in `format`.
     public func rendered(as format: FigureFormat) throws -> [UInt8] {
         let plot = self.plot
-        return try SurfaceRenderer.render(size: plot.size, format: format, title: plot.title) { canvas in
-            PlotDrawing(plot: plot, layout: PlotLayout(plot, canvas: canvas)).draw(on: canvas)
+        // Measured first: a legend that covers data in every corner goes below the axes and
+        // makes the page taller. Text metrics are unhinted, so the layout is the same on the page.
+        let layout = PlotLayout.measured(plot)
+        return try SurfaceRenderer.render(size: layout.pageSize, format: format, title: plot.title) { canvas in
+            PlotDrawing(plot: plot, layout: layout).draw(on: canvas)
         }
     }
 }

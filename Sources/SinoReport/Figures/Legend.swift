@@ -1,8 +1,11 @@
-/// A legend: entries in a framed box at one corner inside the plot area.
+/// A legend: entries in a framed box, in a corner of the plot area where it covers no data,
+/// else below the axes (the page grows to hold it): a legend never hides data.
 public struct Legend: Equatable, Sendable {
-    /// Which corner of the plot area holds the legend; `best` picks the corner covering the
-    /// fewest data (ties in the order lower right, upper left, upper right, lower left).
-    public enum Corner: String, Codable, Sendable { case upperLeft, upperRight, lowerLeft, lowerRight, best }
+    /// Where the legend should go. A corner is tried first, then the other corners (lower
+    /// right, upper left, upper right, lower left); the first whose box, with a small margin,
+    /// holds no data point is taken. `best` tries the corners in that order; `below` puts the
+    /// legend under the axes without trying the corners.
+    public enum Corner: String, Codable, Sendable { case upperLeft, upperRight, lowerLeft, lowerRight, best, below }
 
     public var entries: [LegendEntry]
     public var corner: Corner
@@ -48,10 +51,16 @@ struct LegendLayout {
 
     let box: PageRect
     let labelColumnWidth: Double
+    /// True when the box sits below the axes rather than inside the plot area.
+    let isBelow: Bool
 
-    /// Measures the entries and places the box in `legend.corner` of `area`; for `.best` the
-    /// corner whose box holds the fewest of `dataPoints` (page positions along the marks).
-    init(_ legend: Legend, in area: PageRect, dataPoints: [PagePoint], canvas: Canvas) {
+    /// The corners in the order they are tried.
+    static let corners: [Legend.Corner] = [.lowerRight, .upperLeft, .upperRight, .lowerLeft]
+
+    /// Measures the entries and places the box in the first corner of `area` (the preferred one
+    /// first) whose box holds none of `dataPoints` (page positions along the marks); when every
+    /// corner covers data, below the axes: `belowTop` is the first free page row under them.
+    init(_ legend: Legend, in area: PageRect, dataPoints: [PagePoint], belowTop: Double, canvas: Canvas) {
         canvas.setFont(size: FigureTypography.legendSize)
         labelColumnWidth = legend.entries.map { canvas.width(of: $0.label) }.max() ?? 0
         let detailTexts = legend.entries.compactMap(\.detail) + [legend.detailHeading].compactMap { $0 }
@@ -66,14 +75,31 @@ struct LegendLayout {
                             y: top ? area.minY + Self.inset : area.maxY - Self.inset - height,
                             width: width, height: height)
         }
-        guard legend.corner == .best else {
-            self.box = box(at: legend.corner)
-            return
+        let preferred: [Legend.Corner] = switch legend.corner {
+        case .best: Self.corners
+        case .below: []
+        default: [legend.corner] + Self.corners.filter { $0 != legend.corner }
         }
-        let candidates: [Legend.Corner] = [.lowerRight, .upperLeft, .upperRight, .lowerLeft]
-        // A margin around the box, so a curve that just grazes its edge also counts.
-        let covered = candidates.map { corner in dataPoints.count(where: box(at: corner).insetBy(-Self.inset).contains) }
-        self.box = box(at: candidates[covered.firstIndex(of: covered.min()!)!])
+        // A margin around the box, so a curve that just grazes its edge also counts; the box
+        // must also fit inside the plot area.
+        let empty = preferred.first { corner in
+            let candidate = box(at: corner)
+            return candidate.width <= area.width - 2 * Self.inset && candidate.height <= area.height - 2 * Self.inset
+                && !dataPoints.contains(where: candidate.insetBy(-Self.inset).contains)
+        }
+        if let empty {
+            self.box = box(at: empty)
+            isBelow = false
+        } else {
+            self.box = PageRect(x: max(FigureTypography.outerPadding, area.center.x - width / 2), y: belowTop + Self.inset,
+                                width: width, height: height)
+            isBelow = true
+        }
+    }
+
+    /// How many of `points` the box covers (with the margin used to place it).
+    func covered(_ points: [PagePoint]) -> Int {
+        points.count(where: box.insetBy(-Self.inset).contains)
     }
 
     func draw(_ legend: Legend, on canvas: Canvas) {

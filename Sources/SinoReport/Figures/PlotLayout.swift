@@ -11,6 +11,8 @@ struct PlotLayout {
     let legend: LegendLayout?
     /// Widest y tick label, which fixes where the y-axis title goes.
     let yTickLabelWidth: Double
+    /// The page: `plot.size`, taller (and wider if need be) when the legend goes below the axes.
+    let pageSize: FigureSize
 
     init(_ plot: Plot, canvas: Canvas) {
         canvas.setFont(size: T.tickLabelSize)
@@ -24,14 +26,24 @@ struct PlotLayout {
         var frame = PageRect(x: left, y: top, width: plot.size.width - left - right, height: plot.size.height - top - bottom)
         if plot.squareArea { frame = Self.squared(frame) }
         self.frame = frame
-        let placed = PlotLayout(frame: frame, legend: nil, yTickLabelWidth: yTickLabelWidth)
-        legend = plot.legend.map { LegendLayout($0, in: frame, dataPoints: placed.dataPoints(plot), canvas: canvas) }
+        let placed = PlotLayout(frame: frame, legend: nil, yTickLabelWidth: yTickLabelWidth, pageSize: plot.size)
+        let legend = plot.legend.map {
+            LegendLayout($0, in: frame, dataPoints: placed.dataPoints(plot), belowTop: plot.size.height - T.outerPadding, canvas: canvas)
+        }
+        self.legend = legend
+        if let legend, legend.isBelow {
+            pageSize = FigureSize(width: max(plot.size.width, legend.box.maxX + T.outerPadding),
+                                  height: legend.box.maxY + T.outerPadding)
+        } else {
+            pageSize = plot.size
+        }
     }
 
-    private init(frame: PageRect, legend: LegendLayout?, yTickLabelWidth: Double) {
+    private init(frame: PageRect, legend: LegendLayout?, yTickLabelWidth: Double, pageSize: FigureSize) {
         self.frame = frame
         self.legend = legend
         self.yTickLabelWidth = yTickLabelWidth
+        self.pageSize = pageSize
     }
 
     /// Page positions the legend should not cover: markers, and points every 2 pt along lines,
