@@ -5,8 +5,11 @@ import Foundation
 ///
 /// - the model runs in eval mode; the target of image n is the raw logit y_c of class c
 ///   (default: the predicted class, the first maximum as `np.argmax`);
-/// - target layer: ResNet `layer4` (its output after the last block's relu), DenseNet
+/// - target layer: by default ResNet `layer4` (its output after the last block's relu), DenseNet
 ///   `features.norm5` (its output BEFORE the functional relu, so activations can be negative);
+///   or an earlier stage (`layer1`...`layer3`, `features.denseblock1`...`3`), whose map is
+///   finer: at a 64 x 64 input ResNet's `layer4` map is 2 x 2 and `layer2`'s 8 x 8
+///   (`automaticLayer` picks the deepest stage with a map of at least a given side);
 /// - weights w_k = mean over (i, j) of d y_c / d A_k(i, j); cam = relu(sum_k w_k A_k);
 /// - `scale_cam_image(cam, (W, H))`: x - min(x), then / (1e-7 + max), then cv2.resize with
 ///   INTER_LINEAR (bilinear, half-pixel centres, edges clamped: what
@@ -36,6 +39,18 @@ public enum GradCAM {
         public let weights: Tensor
         /// relu(sum_k w_k A_k) at the target layer's resolution [N, h, w], before scaling.
         public let lowResolution: Tensor
+        /// The target layer, in torchvision's naming.
+        public let layer: String
+    }
+
+    /// The deepest of `model.gradCAMLayers` whose map is at least `minimumSide` pixels on each
+    /// side (7, torchvision's ResNet `layer4` at its 224 x 224 input, by default), or nil when
+    /// even the shallowest is coarser.
+    public static func automaticLayer(_ model: ImageClassifier, minimumSide: Int = 7) -> String? {
+        model.gradCAMLayers.last { layer in
+            let (h, w) = model.gradCAMMapSize(layer)!
+            return min(h, w) >= minimumSide
+        }
     }
 
     /// pytorch-grad-cam's epsilon in `scale_cam_image`.
@@ -43,8 +58,16 @@ public enum GradCAM {
 
     /// Runs the model on `images` (shape `model.inputShape`) in eval mode and returns one
     /// heatmap per image. `classes`: the class to explain per image (nil: the predicted one).
-    /// The model's training flag is restored afterwards.
-    public static func compute(_ model: ImageClassifier, images: Tensor, classes: [Int]? = nil) -> Result {
+    /// `layer`: one of `model.gradCAMLayers` (nil: the last, `gradCAMLayerName`); a layer
+    /// before the last needs a trainable model (its gradient is backpropagated through the
+    /// stages after it). The model's training flag is restored afterwards.
+    public static func compute(_ model: ImageClassifier, images: Tensor, classes: [Int]? = nil, layer: String? = nil) -> Result {
+        let layer = layer ?? model.gradCAMLayerName
+        guard let key = model.gradCAMKey(layer) else {
+            preconditionFailure("Grad-CAM layer '\(layer)' is not one of \(model.gradCAMLayers.joined(separator: ", "))")
+        }
+        precondition(layer == model.gradCAMLayerName || model.trainable,
+                     "Grad-CAM at \(layer) backpropagates through the later stages: create the model with trainable: true")
         let wasTraining = model.training
         model.training = false
         defer { model.training = wasTraining }
@@ -64,8 +87,8 @@ public enum GradCAM {
                 return best
             }
         }
-        let a = model.gradCAMActivation
-        let g = model.gradCAMGradient(classes: targets)
+        let a = model.activations[key]
+        let g = layer == model.gradCAMLayerName ? model.gradCAMGradient(classes: targets) : model.logitGradient(classes: targets, at: key)
         let (channels, h, w) = (a.shape[1], a.shape[2], a.shape[3])
         let hw = h * w
         let weights = Tensor(Shape(n, channels))
@@ -95,7 +118,7 @@ public enum GradCAM {
             scale(&map)
             for j in 0..<map.count { heatmaps[img * height * width + j] = Float(map[j]) }
         }
-        return Result(heatmaps: heatmaps, classes: targets, logits: logits, weights: weights, lowResolution: low)
+        return Result(heatmaps: heatmaps, classes: targets, logits: logits, weights: weights, lowResolution: low, layer: layer)
     }
 
     /// pytorch-grad-cam's `scale_cam_image` without resizing: x - min, then / (1e-7 + max).
@@ -138,6 +161,34 @@ extension ImageClassifier {
     /// "features.norm5" (DenseNet).
     public var gradCAMLayerName: String {
         switch architecture { case .resNet: "layer4"; case .denseNet: "features.norm5" }
+    }
+
+    /// The layers Grad-CAM can explain, shallow to deep, in torchvision's naming: each ResNet
+    /// stage (`layer1`...`layer4`), or each DenseNet dense block but the last
+    /// (`features.denseblock1`...) and `features.norm5`.
+    public var gradCAMLayers: [String] {
+        switch architecture {
+        case .resNet(let r): (1...r.layers.count).map { "layer\($0)" }
+        case .denseNet(let d): (1..<d.blockConfig.count).map { "features.denseblock\($0)" } + ["features.norm5"]
+        }
+    }
+
+    /// The activation key of a Grad-CAM layer: a ResNet stage's last block output (after its
+    /// relu), a dense block's concatenated output, or `features.norm5.out`; nil for other names.
+    func gradCAMKey(_ layer: String) -> String? {
+        guard gradCAMLayers.contains(layer) else { return nil }
+        switch architecture {
+        case .resNet(let r):
+            let stage = Int(layer.dropFirst("layer".count))!
+            return "layer\(stage).\(r.layers[stage - 1] - 1).\(r.block == .basic ? "bn2" : "bn3").out"
+        case .denseNet:
+            return layer == "features.norm5" ? "features.norm5.out" : layer + ".concat"
+        }
+    }
+
+    /// The [height, width] of a Grad-CAM layer's map at this model's input size.
+    public func gradCAMMapSize(_ layer: String) -> (height: Int, width: Int)? {
+        gradCAMKey(layer).map { (activations[$0].shape[2], activations[$0].shape[3]) }
     }
 
     /// The activation-arena key holding the target layer's output: the last layer4 block's

@@ -217,6 +217,55 @@ public final class ImageClassifier {
         for name in frozen { gradients[name].zero() }
     }
 
+    /// d(sum over images n of y_{n, c_n}) / dA for the activation A at `key` (the output of a
+    /// layer that other layers read), after `forward`: the backward pass from a one-hot logit
+    /// gradient through every op after the last one that writes `key`, stopped there, so the
+    /// gradient is the one flowing into A from its readers (as a tensor hook on that layer's
+    /// output sees it). Parameter and activation gradients are left at zero.
+    func logitGradient(classes targets: [Int], at key: String) -> Tensor {
+        precondition(trainable, Self.inferenceOnly("a backward pass to an inner layer"))
+        guard let producer = ops.lastIndex(where: { Self.writes($0, key) }) else {
+            preconditionFailure("no layer of the network writes '\(key)'")
+        }
+        zeroGradients()
+        let k = classes
+        for (i, c) in targets.enumerated() {
+            precondition((0..<k).contains(c), "class \(c) outside 0..<\(k)")
+            outputGradient[i * k + c] = 1
+        }
+        for i in stride(from: ops.count - 1, to: producer, by: -1) {
+            for zeroed in backwardZeroing[i] { activationGradients[zeroed].zero() }
+            backward(ops[i])
+        }
+        let gradient = Tensor(activations[key].shape)
+        gradient.copy(from: activationGradients[key])
+        zeroGradients()
+        return gradient
+    }
+
+    /// Runs the forward pass again from the op after the last one that writes `key`, so the
+    /// logits follow a changed value of that activation (checks of `logitGradient`).
+    @discardableResult
+    func forwardAfter(_ key: String) -> Tensor {
+        guard let producer = ops.lastIndex(where: { Self.writes($0, key) }) else {
+            preconditionFailure("no layer of the network writes '\(key)'")
+        }
+        for op in ops[(producer + 1)...] { forward(op) }
+        return output
+    }
+
+    /// Whether `op` writes the activation `key` (its output, an in-place target, or the
+    /// concatenation buffer it fills).
+    static func writes(_ op: NetworkOp, _ key: String) -> Bool {
+        switch op {
+        case .conv(_, _, _, let y), .batchNorm(_, _, _, let y), .relu(_, let y), .maxPool(_, _, let y),
+             .avgPool(_, _, let y), .globalAvgPool(_, let y), .linear(_, _, _, let y):
+            y == key
+        case .addInPlace(let a, _): a == key
+        case .concat(_, let buffer, _): buffer == key
+        }
+    }
+
     private func keys(_ op: NetworkOp) -> LayerKeys? {
         switch op {
         case .conv(let n, _, _, _), .batchNorm(let n, _, _, _), .linear(let n, _, _, _): n

@@ -17,7 +17,8 @@ public struct TrainedCNN {
     public var preprocessing: PreprocessSettings { info.preprocessing }
     public var classes: ClassSet { ClassSet(info.classes) }
 
-    public init(folder: URL, batchSize: Int? = nil) throws {
+    /// `trainable`: build the model with gradient arenas (Grad-CAM at an inner layer needs them).
+    public init(folder: URL, batchSize: Int? = nil, trainable: Bool = false) throws {
         let infoURL = folder.appendingPathComponent("model.json")
         let weightsURL = folder.appendingPathComponent("model.safetensors")
         var problems: [Problem] = []
@@ -32,7 +33,7 @@ public struct TrainedCNN {
         }
         let n = batchSize ?? info.batchSize
         model = try CNNArchitecture.make(info.arch, inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
-                                         classes: info.classes.count, seed: 0, trainable: false)
+                                         classes: info.classes.count, seed: 0, trainable: trainable)
         do {
             try model.loadStateDict(try SafeTensors(contentsOf: weightsURL))
         } catch let error as StateDictError {

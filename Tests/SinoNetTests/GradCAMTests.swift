@@ -101,6 +101,86 @@ struct GradCAMTests {
         #expect(worst <= 1e-6 * head.maxMagnitude, "head vs full backward: \(worst)")
     }
 
+    /// At the last layer, the backward pass stopped at the target (`logitGradient`, used for the
+    /// earlier layers) gives the head-only gradient checked against pytorch-grad-cam above.
+    @Test("the gradient by the stopped backward pass equals the head-only one at the last layer",
+          arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
+    func stoppedBackwardAtLastLayer(modelName: String) throws {
+        let ref = try ModelParityTests.Reference(modelName)
+        let input = try ref.tensors.floatTensor("input")
+        let model = try ModelParityTests.model(ref, inputShape: input.shape)
+        try model.loadStateDict(ref.weights)
+        model.training = false
+        model.forward(input)
+        let classes = [2, 0, 1]
+        let head = model.gradCAMGradient(classes: classes)
+        let stopped = model.logitGradient(classes: classes, at: model.gradCAMKey(model.gradCAMLayerName)!)
+        let (d, scale) = stopped.maxAbsDifference(to: head)
+        #expect(scale > 0 && d <= 1e-6 * scale, "stopped vs head-only backward: \(d) of \(scale)")
+        #expect(model.gradients.views.allSatisfy { $0.tensor.maxMagnitude == 0 }, "parameter gradients left at zero")
+    }
+
+    /// At every earlier layer the gradient is checked against central differences of the
+    /// explained logits (eval mode: piecewise linear in the activation, so a step may cross a
+    /// relu kink; float32, so the step cannot be tiny). The directions are the unit gradient
+    /// and the unit gradient plus a random half-length part, where the derivative is large
+    /// against the rounding; 1% tolerance at step 0.01.
+    @Test("inner-layer gradients match central differences of the logits", arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
+    func innerLayerGradients(modelName: String) throws {
+        let ref = try ModelParityTests.Reference(modelName)
+        let input = try ref.tensors.floatTensor("input")
+        let model = try ModelParityTests.model(ref, inputShape: input.shape)
+        try model.loadStateDict(ref.weights)
+        model.training = false
+        let classes = [1, 2, 0]
+        var generator = SeededGenerator(seed: 5)
+        func unit(_ v: [Double]) -> [Double] {
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return v.map { $0 / norm }
+        }
+        for layer in model.gradCAMLayers.dropLast() {
+            let key = model.gradCAMKey(layer)!
+            model.forward(input)
+            let gradient = model.logitGradient(classes: classes, at: key)
+            let a = model.activations[key], saved = a.values
+            func explained(_ logits: Tensor) -> Double {
+                classes.enumerated().reduce(0) { $0 + Double(logits[$1.offset * model.classes + $1.element]) }
+            }
+            let along = unit(gradient.values.map(Double.init))
+            for trial in 0..<3 {
+                let noise = unit((0..<a.count).map { _ in generator.nextStandardNormal() })
+                let direction = zip(along, noise).map { Float($0 + (trial == 0 ? 0 : 0.5) * $1) }
+                let epsilon: Float = 1e-2
+                for i in 0..<a.count { a[i] = saved[i] + epsilon * direction[i] }
+                let plus = explained(model.forwardAfter(key))
+                for i in 0..<a.count { a[i] = saved[i] - epsilon * direction[i] }
+                let minus = explained(model.forwardAfter(key))
+                for i in 0..<a.count { a[i] = saved[i] }
+                let numeric = (plus - minus) / (2 * Double(epsilon))
+                let analytic = (0..<a.count).reduce(0.0) { $0 + Double(gradient[$1]) * Double(direction[$1]) }
+                #expect(abs(analytic) > 1e-3 && abs(numeric - analytic) <= 0.01 * abs(analytic),
+                        "\(modelName) \(layer): numeric \(numeric) vs analytic \(analytic)")
+            }
+            let cam = GradCAM.compute(model, images: input, classes: classes, layer: layer)
+            #expect(cam.layer == layer && cam.heatmaps.shape == Shape(input.shape[0], input.shape[2], input.shape[3]))
+            #expect(cam.lowResolution.shape[1] == a.shape[2] && cam.lowResolution.shape[2] == a.shape[3])
+        }
+    }
+
+    @Test("the automatic layer is the deepest with a map of at least 7 pixels a side")
+    func automaticLayer() {
+        let small = ImageClassifier(ResNet.resnet18, inputShape: Shape(1, 1, 64, 64), classes: 3, trainable: false)
+        #expect(small.gradCAMLayers == ["layer1", "layer2", "layer3", "layer4"])
+        #expect(small.gradCAMMapSize("layer4")! == (2, 2) && small.gradCAMMapSize("layer2")! == (8, 8))
+        #expect(GradCAM.automaticLayer(small) == "layer2")
+        #expect(GradCAM.automaticLayer(small, minimumSide: 20) == nil)
+        let paper = ImageClassifier(ResNet.resnet18, inputShape: Shape(1, 1, 224, 224), classes: 3, trainable: false)
+        #expect(paper.gradCAMMapSize("layer4")! == (7, 7) && GradCAM.automaticLayer(paper) == "layer4")
+        let dense = ImageClassifier(DenseNet(growthRate: 4, blockConfig: [1, 1, 1], initialFeatures: 8), inputShape: Shape(1, 1, 64, 64), classes: 2, trainable: false)
+        #expect(dense.gradCAMLayers == ["features.denseblock1", "features.denseblock2", "features.norm5"])
+        #expect(GradCAM.automaticLayer(dense) == "features.denseblock2")
+    }
+
     @Test("bilinear resize: half-pixel centres, clamped edges, identity at equal size")
     func resize() {
         // 2 -> 4: sources -0.25 (clamped to 0), 0.25, 0.75, 1.25 (neighbour clamped).
