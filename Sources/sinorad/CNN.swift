@@ -49,7 +49,7 @@ struct CNN: ParsableCommand {
         do {
             return try SafeTensors(contentsOf: URL(fileURLWithPath: path))
         } catch let error as SafeTensorsError {
-            throw CommandFailure(message: "\(what) file \(path) is not a valid safetensors file: \(error)")
+            throw CommandFailure(message: "\(what) file \(path) is not a valid safetensors file: \(userMessage(error))")
         }
     }
 
@@ -57,10 +57,10 @@ struct CNN: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Eval-mode logits of a ResNet/DenseNet for images stored in a safetensors file.",
             discussion: """
-            Loads a torchvision state_dict (safetensors, e.g. saved from torch with
-            safetensors.torch.save_file(model.state_dict(), ...)) into the architecture,
-            reads the images [N, C, H, W] (F32) under --input-key, runs the model in eval mode
-            (BatchNorm running statistics) and writes the logits [N, classes] under the key
+            Loads a torchvision state_dict (safetensors, e.g. saved from torch with \
+            safetensors.torch.save_file(model.state_dict(), ...)) into the architecture, \
+            reads the images [N, C, H, W] (F32) under --input-key, runs the model in eval mode \
+            (BatchNorm running statistics) and writes the logits [N, classes] under the key \
             "logits" of --out.
 
             Example:
@@ -104,7 +104,7 @@ struct CNN: ParsableCommand {
                 do {
                     try model.loadStateDict(state)
                 } catch let error as StateDictError {
-                    throw CommandFailure(message: "\(error) (architecture \(arch), \(classes) classes, \(images.shape[1]) input channels)")
+                    throw CommandFailure(message: "\(userMessage(error)) (architecture \(arch), \(classes) classes, \(images.shape[1]) input channels)")
                 }
                 model.training = false
                 let logits = model.forward(images)
@@ -121,10 +121,10 @@ struct CNN: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time a ResNet/DenseNet on seeded random images: images per second, ms per batch, peak memory.",
             discussion: """
-            infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss,
-            backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed
-            batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water
-            mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's
+            infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss, \
+            backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed \
+            batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water \
+            mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's \
             (set OPENBLAS_NUM_THREADS).
 
             Example:

@@ -43,15 +43,15 @@ extension CNN {
         static let configuration = CommandConfiguration(
             abstract: "Train a CNN on one MRI sequence's slices (train cohort), keeping the best validation epoch.",
             discussion: """
-            Reads images/<patient_id>/<SEQ>.nii.gz and mask.nii.gz (data-schema/images.md) of
-            the train and validation patients of --cohort (all files are checked first),
-            takes the largest-ROI axial slice and --slices-around on each side, crops around
-            the ROI, resamples to --size, normalises, and trains with augmentation (flips,
-            rotation, intensity jitter), a cosine learning rate and class-weighted
-            cross-entropy. Each epoch is evaluated on the validation cohort (patient-level
-            macro AUC of the slice probabilities averaged per patient); the best epoch's
-            weights are kept. MODELDIR gets model.safetensors, model.json, train_log.csv and
-            checkpoint.safetensors (docs/CNN.md); --resume continues an interrupted run
+            Reads images/<patient_id>/<SEQ>.nii.gz and mask.nii.gz (data-schema/images.md) of \
+            the train and validation patients of --cohort (all files are checked first), \
+            takes the largest-ROI axial slice and --slices-around on each side, crops around \
+            the ROI, resamples to --size, normalises, and trains with augmentation (flips, \
+            rotation, intensity jitter), a cosine learning rate and class-weighted \
+            cross-entropy. Each epoch is evaluated on the validation cohort (patient-level \
+            macro AUC of the slice probabilities averaged per patient); the best epoch's \
+            weights are kept. MODELDIR gets model.safetensors, model.json, train_log.csv and \
+            checkpoint.safetensors (docs/CNN.md); --resume continues an interrupted run \
             with the same options and ends with the same weights and log.
 
             Example:
@@ -174,7 +174,7 @@ extension CNN {
                     run = try CNNTrainingRun(settings: settings, train: train, validation: validation, folder: folder,
                                              pretrained: pretrained, version: SinoRadVersion.current)
                 } catch let error as StateDictError {
-                    throw CommandFailure(message: "weights \(weights ?? ""): \(error)")
+                    throw CommandFailure(message: "weights \(weights ?? ""): \(userMessage(error))")
                 }
                 run.progressEvery = progressEvery
                 run.progress = { note($0) }
@@ -190,9 +190,9 @@ extension CNN {
         static let configuration = CommandConfiguration(
             abstract: "Patient-level predictions of a trained CNN (mean of slice softmax) as a predictions CSV.",
             discussion: """
-            Reads the patients of --cohorts from --images, preprocesses them as in training
-            (no augmentation), runs the model in eval mode and averages the slice
-            probabilities per patient. The CSV (patient_id, cohort, model, p_<class>) is read
+            Reads the patients of --cohorts from --images, preprocesses them as in training \
+            (no augmentation), runs the model in eval mode and averages the slice \
+            probabilities per patient. The CSV (patient_id, cohort, model, p_<class>) is read \
             by sinorad compare and sinorad fuse.
 
             Example:

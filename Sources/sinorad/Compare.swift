@@ -8,17 +8,17 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare models side by side on the same patients: AUCs with DeLong and bootstrap CIs, metrics, paired tests, figures.",
         discussion: """
-        Reads one or more predictions CSV files (patient_id, cohort, model, p_<class>...;
-        see data-schema/predictions.schema.json), from SinoRad or from any other tool,
-        and the truth from the cohort CSV. Every model must cover the same patients
+        Reads one or more predictions CSV files (patient_id, cohort, model, p_<class>...; \
+        see data-schema/predictions.schema.json), from SinoRad or from any other tool, \
+        and the truth from the cohort CSV. Every model must cover the same patients \
         of the chosen cohort.
 
-        For each model: one-vs-rest AUC per class with DeLong 95% CI (as pROC), macro
-        and micro AUC with stratified bootstrap CIs, accuracy, precision, recall,
-        specificity and F1 with Wilson CIs, the confusion matrix, calibration and
-        decision curves. For each pair (or each model against --reference): paired
-        DeLong per class, a paired bootstrap test of the macro-AUC difference, and
-        McNemar (exact and continuity-corrected) on correct calls; Holm adjustment
+        For each model: one-vs-rest AUC per class with DeLong 95% CI (as pROC), macro \
+        and micro AUC with stratified bootstrap CIs, accuracy, precision, recall, \
+        specificity and F1 with Wilson CIs, the confusion matrix, calibration and \
+        decision curves. For each pair (or each model against --reference): paired \
+        DeLong per class, a paired bootstrap test of the macro-AUC difference, and \
+        McNemar (exact and continuity-corrected) on correct calls; Holm adjustment \
         across comparisons.
 
         Examples:

@@ -11,16 +11,16 @@ struct Conventional: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the conventional MRI model (ExtraTrees by default) on the independent predictors and predict every patient.",
         discussion: """
-        Trains on the training cohort. For the forests, the hyper-parameters are chosen by
-        stratified k-fold cross-validation on the training cohort, by mean macro-AUC,
-        from the default grid: max_depth {3, 5, None} x min_samples_leaf {10, 5, 1} x
-        max_features {sqrt, all} (500 trees, gini). The chosen setting is refitted on
-        the whole training cohort. Categorical predictors are one-hot encoded against
-        their reference level; missing values are imputed with the training median or
+        Trains on the training cohort. For the forests, the hyper-parameters are chosen by \
+        stratified k-fold cross-validation on the training cohort, by mean macro-AUC, \
+        from the default grid: max_depth {3, 5, None} x min_samples_leaf {10, 5, 1} x \
+        max_features {sqrt, all} (500 trees, gini). The chosen setting is refitted on \
+        the whole training cohort. Categorical predictors are one-hot encoded against \
+        their reference level; missing values are imputed with the training median or \
         most frequent level.
 
-        Writes to --out-dir: predictions.csv (every patient, predictions CSV format),
-        model.json (+ model.forest), cv.{md,csv,json} (the grid and its scores).
+        Writes to --out-dir: predictions.csv (every patient, predictions CSV format), \
+        model.json (+ model.forest), cv.{md,csv,json} (the grid and its scores). \
         With --model, a saved model predicts the cohort instead (no training).
 
         Examples:

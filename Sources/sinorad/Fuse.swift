@@ -8,16 +8,16 @@ struct Fuse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fuse several models' predictions into one: the mean (or the renormalised maximum) of their class probabilities.",
         discussion: """
-        Reads predictions CSV files (patient_id, cohort, model, p_<class>...; see
-        data-schema/predictions.schema.json). Every model in every file is one input
-        (a file with three models gives three inputs); --input-model keeps only the
-        models named. The inputs must have the same classes and the same patients,
-        each in the same cohort: every mismatch is reported at once (which patient
+        Reads predictions CSV files (patient_id, cohort, model, p_<class>...; see \
+        data-schema/predictions.schema.json). Every model in every file is one input \
+        (a file with three models gives three inputs); --input-model keeps only the \
+        models named. The inputs must have the same classes and the same patients, \
+        each in the same cohort: every mismatch is reported at once (which patient \
         is missing from which file and model, which cohorts disagree).
 
-        --method mean averages the probabilities class by class; --method max takes
-        each class's largest probability over the inputs and divides the row by its
-        sum. The result is one model, named by --model, in the predictions CSV
+        --method mean averages the probabilities class by class; --method max takes \
+        each class's largest probability over the inputs and divides the row by its \
+        sum. The result is one model, named by --model, in the predictions CSV \
         format.
 
         Examples:

@@ -17,9 +17,9 @@ struct Image: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a NIfTI file's header, shape, voxel size, affine, orientation and intensity summary.",
             discussion: """
-            Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine
-            is the one nibabel uses (sform if sform_code is set, else qform, else the fallback);
-            intensities are the scaled values (scl_slope, scl_inter applied). JSON output follows
+            Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine \
+            is the one nibabel uses (sform if sform_code is set, else qform, else the fallback); \
+            intensities are the scaled values (scl_slope, scl_inter applied). JSON output follows \
             data-schema/image_info.schema.json.
 
             Example:
@@ -51,9 +51,9 @@ struct Image: ParsableCommand {
             abstract: "Check that every patient of a cohort has its images and ROI masks, readable and on the same grid.",
             discussion: """
             Expects DIR/<patient_id>/<SEQ>.nii.gz (or .nii) for each sequence, and a mask:
-            DIR/<patient_id>/mask.nii.gz for all sequences or <SEQ>_mask.nii.gz per sequence
-            (see data-schema/images.md). Every file is read; every problem (missing folder,
-            image or mask, unreadable or invalid file, NaN voxels, a mask off its image's grid,
+            DIR/<patient_id>/mask.nii.gz for all sequences or <SEQ>_mask.nii.gz per sequence \
+            (see data-schema/images.md). Every file is read; every problem (missing folder, \
+            image or mask, unreadable or invalid file, NaN voxels, a mask off its image's grid, \
             an empty mask) is listed at once and the exit status is 1.
 
             Example:

@@ -8,18 +8,18 @@ struct Readers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Analyse a reader study: each radiologist's performance unaided and AI-assisted, McNemar, Cohen's kappa.",
         discussion: """
-        Reads the reads CSV (patient_id, reader, assisted, call; see
-        data-schema/READS.md and data-schema/reads.schema.json) and the truth from
-        the cohort CSV. Every problem in the reads (unknown patient or class, a
-        duplicate read, assisted not yes/no, a reader with an unaided read but no
-        AI-assisted read of a patient or the reverse) is reported at once, with its
+        Reads the reads CSV (patient_id, reader, assisted, call; see \
+        data-schema/READS.md and data-schema/reads.schema.json) and the truth from \
+        the cohort CSV. Every problem in the reads (unknown patient or class, a \
+        duplicate read, assisted not yes/no, a reader with an unaided read but no \
+        AI-assisted read of a patient or the reverse) is reported at once, with its \
         row and line.
 
-        Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95%
-        CI, recall, precision and F1 per class and macro-averaged, the confusion
-        matrix and Cohen's kappa against the truth. Per reader: the exact McNemar
-        test of unaided against AI-assisted correctness. Per condition: Cohen's
-        kappa between each pair of readers. Metrics as scikit-learn, kappa SE and
+        Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95% \
+        CI, recall, precision and F1 per class and macro-averaged, the confusion \
+        matrix and Cohen's kappa against the truth. Per reader: the exact McNemar \
+        test of unaided against AI-assisted correctness. Per condition: Cohen's \
+        kappa between each pair of readers. Metrics as scikit-learn, kappa SE and \
         McNemar as statsmodels.
 
         Examples:

@@ -8,11 +8,11 @@ struct Select: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find the independent predictors: univariate screening, then backward elimination of a multinomial logistic regression.",
         discussion: """
-        Variables with univariate p < --alpha (tests chosen as in Table 1) enter
-        a multinomial logistic regression (Newton-Raphson, as statsmodels
-        MNLogit) against the --reference class; backward elimination then drops,
-        one at a time, the variable with the largest likelihood-ratio p above
-        --elimination-alpha (or by AIC). The variables left are the independent
+        Variables with univariate p < --alpha (tests chosen as in Table 1) enter \
+        a multinomial logistic regression (Newton-Raphson, as statsmodels \
+        MNLogit) against the --reference class; backward elimination then drops, \
+        one at a time, the variable with the largest likelihood-ratio p above \
+        --elimination-alpha (or by AIC). The variables left are the independent \
         predictors. By default the training cohort is used when the CSV has one.
 
         Examples:

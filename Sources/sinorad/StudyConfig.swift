@@ -74,6 +74,9 @@ struct StudyConfig: Equatable {
         /// Trainings run at once (each one BLAS thread); default: the cores.
         var parallel: Int?
         var gradcamPerClass = 4
+        /// Grad-CAM's target layer ("auto": the deepest with a map of at least gradcamMinMap a side).
+        var gradcamLayer = "auto"
+        var gradcamMinMap = 7
         /// Test-time flips in `cnn predict --tta`.
         var tta: Bool
 
@@ -285,7 +288,7 @@ struct StudyConfigReader {
     static let gridKeys = ["max_depth", "min_samples_leaf", "max_features"]
     static let cnnKeys = ["enabled", "architectures", "sequences", "fusion", "size", "epochs", "batch", "optimizer",
                           "learning_rate", "weight_decay", "select_from", "slices_around", "margin", "outside_roi", "normalisation", "augment",
-                          "weights", "parallel", "gradcam_per_class", "tta"]
+                          "weights", "parallel", "gradcam_per_class", "gradcam_layer", "gradcam_min_map", "tta"]
     static let evaluationKeys = ["cohorts", "bootstrap", "reference"]
 
     mutating func parse(_ root: [String: Any], base: URL, checkFiles: Bool) -> StudyConfig {
@@ -397,6 +400,8 @@ struct StudyConfigReader {
             c.tta = bool(cnn["tta"], "cnn.tta") ?? c.tta
             c.parallel = int(cnn["parallel"], "cnn.parallel", min: 1, max: 256) ?? c.parallel
             c.gradcamPerClass = int(cnn["gradcam_per_class"], "cnn.gradcam_per_class", min: 1, max: 50) ?? c.gradcamPerClass
+            c.gradcamLayer = string(cnn["gradcam_layer"], "cnn.gradcam_layer") ?? c.gradcamLayer
+            c.gradcamMinMap = int(cnn["gradcam_min_map"], "cnn.gradcam_min_map", min: 1, max: 1024) ?? c.gradcamMinMap
             if let weights = object(cnn["weights"], "cnn.weights") {
                 for (arch, value) in weights.sorted(by: { $0.key < $1.key }) {
                     if !Self.architectures.contains(arch) {

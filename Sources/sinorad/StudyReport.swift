@@ -28,6 +28,10 @@ struct StudyReport {
         }
         html += "<h2>Methods</h2>\n<p>\(Table.htmlEscape(methods))</p>\n"
         markdown += "## Methods\n\n\(methods)\n\n"
+        for line in runner.reportNotes {
+            html += "<p class=\"note\"><strong>Note:</strong> \(Table.htmlEscape(line))</p>\n"
+            markdown += "**Note:** \(line)\n\n"
+        }
         html += "<h2>Contents</h2>\n<ul>\n" + sections.enumerated().map { "<li><a href=\"#s\($0.offset + 1)\">\(Table.htmlEscape($0.element.title))</a></li>" }.joined(separator: "\n") + "\n</ul>\n"
         for (i, section) in sections.enumerated() {
             html += "<section id=\"s\(i + 1)\">\n<h2>\(Table.htmlEscape(section.title))</h2>\n"
@@ -112,9 +116,9 @@ struct StudyReport {
         parts.append("Baseline characteristics were summarised by class: continuous variables as mean (SD) compared by one-way ANOVA when the Shapiro-Wilk test did not reject normality (p > 0.05) in any class, otherwise as median [Q1, Q3] compared by the Kruskal-Wallis test; categorical variables as n (%) compared by the chi-square test when every expected count was at least 5, otherwise by Fisher's exact test (Fisher-Freeman-Halton for tables larger than 2 x 2).")
         parts.append(String(format: "Variables with univariate p < %.3g in the training cohort entered a multinomial logistic regression (reference class %@), reduced by backward elimination on the likelihood-ratio test (p > %.3g removed); odds ratios are reported with 95%% Wald confidence intervals.",
                             c.selection.screeningAlpha, c.selection.reference ?? runner.cohort.classes.names[0], c.selection.eliminationAlpha))
-        let predictors = runner.selectedPredictors.joined(separator: ", ")
-        let grid = "max_depth {\(c.conventional.maxDepth.map { $0.map(String.init) ?? "none" }.joined(separator: ", "))} x min_samples_leaf {\(c.conventional.minSamplesLeaf.map(String.init).joined(separator: ", "))} x max_features {\(c.conventional.maxFeatures.joined(separator: ", "))}"
-        parts.append("The independent predictors (\(predictors)) were used by the conventional model(s) \(c.conventional.classifiers.joined(separator: ", ")) (\(c.conventional.trees) trees; hyper-parameters chosen by \(c.conventional.folds)-fold stratified cross-validation on the training cohort, macro-AUC, over \(grid)).")
+        if runner.conventionalTrained {
+            parts.append(Self.conventionalSentences(predictors: runner.selectedPredictors, settings: c.conventional))
+        }
         if c.cnn.enabled {
             let n = c.cnn
             let pretrained = n.weights.isEmpty ? "trained from He initialisation" : "initialised from pretrained weights for \(n.weights.keys.sorted().joined(separator: ", ")) (first convolution adapted to one channel)"
@@ -126,14 +130,57 @@ struct StudyReport {
                                 kept ?? "the epoch with the best validation macro-AUC",
                                 n.tta ? ", each averaged over the slice and its three flips" : "",
                                 runner.fusedModels.isEmpty ? "" : "; the sequences were fused by the \(n.fusion.joined(separator: " and ")) of their probabilities"))
-            parts.append("Grad-CAM maps of the last convolutional block explain the predicted class.")
+            parts.append(gradCAMSentence())
         }
-        parts.append("Models were evaluated on the \(c.evaluation.cohorts.joined(separator: " and ")) cohort(s): one-vs-rest AUC per class with DeLong 95% confidence intervals, macro- and micro-averaged AUC with stratified bootstrap confidence intervals (\(c.evaluation.bootstrap) replicates, seed \(c.seed)), accuracy, precision, recall and F1, calibration (Brier score) and decision curves; each model was compared with \(runner.reference) by the paired DeLong test per class, a paired bootstrap test of the macro-AUC and the exact McNemar test of accuracy, with Holm's adjustment within each family.")
+        parts.append("Models were evaluated on the \(c.evaluation.cohorts.joined(separator: " and ")) cohort(s): one-vs-rest AUC per class with DeLong 95% confidence intervals, macro- and micro-averaged AUC with stratified bootstrap confidence intervals (\(c.evaluation.bootstrap) replicates, seed \(c.seed)), accuracy, precision, recall and F1, calibration (Brier score) and decision curves" + (runner.modelNames.count < 2 ? "." : "; each model was compared with \(runner.reference) by the paired DeLong test per class, a paired bootstrap test of the macro-AUC and the exact McNemar test of accuracy, with Holm's adjustment within each family."))
         if c.readers {
             parts.append("In the reader study, each reader's calls without and with AI assistance were scored by accuracy (Wilson 95% confidence interval), per-class and macro-averaged recall, precision and F1, and confusion matrices; unaided and aided reads were compared by the exact McNemar test, and agreement by Cohen's kappa between readers and with the truth.")
         }
         parts.append("All analyses were run with SinoRad \(SinoRadVersion.current) (\(c.profile.rawValue) profile, seed \(c.seed)).")
         return parts.joined(separator: " ")
+    }
+
+    /// Which layer the Grad-CAM maps come from, as each CNN stage recorded it (gradcam.json).
+    func gradCAMSentence() -> String {
+        var layers: [String] = []
+        for name in runner.cnnModels {
+            let file = out.appendingPathComponent("figures/gradcam/\(name)/gradcam.json")
+            guard let data = try? Data(contentsOf: file),
+                  let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let layer = record["layer"] as? String, let h = record["map_height"] as? Int, let w = record["map_width"] as? Int
+            else { continue }
+            let text = "\(layer) (\(h) x \(w))"
+            if !layers.contains(text) { layers.append(text) }
+        }
+        let which = layers.isEmpty ? "the deepest stage with a map of at least \(config.cnn.gradcamMinMap) x \(config.cnn.gradcamMinMap) pixels"
+            : Self.list(layers)
+        return "Grad-CAM maps of \(which), upsampled to the input, explain the predicted class."
+    }
+
+    /// What the conventional models were, in words: each classifier named as what it is, the
+    /// forests' tree count and tuning grid only where there is a forest.
+    static func conventionalSentences(predictors: [String], settings c: StudyConfig.Conventional) -> String {
+        let forests = c.classifiers.filter { $0 != "logistic" }
+        let names = c.classifiers.map { name -> String in
+            switch name {
+            case "extratrees": "an ExtraTrees classifier"
+            case "randomforest": "a random forest"
+            default: "a multinomial logistic regression"
+            }
+        }
+        var text = "The independent predictors (\(predictors.joined(separator: ", "))) were the inputs of "
+            + Self.list(names) + "."
+        if !forests.isEmpty {
+            let grid = "max_depth {\(c.maxDepth.map { $0.map(String.init) ?? "none" }.joined(separator: ", "))} x min_samples_leaf {\(c.minSamplesLeaf.map(String.init).joined(separator: ", "))} x max_features {\(c.maxFeatures.joined(separator: ", "))}"
+            let which = forests.count == 1 ? "The forest has \(c.trees) trees; its hyper-parameters were" : "Each forest has \(c.trees) trees; the hyper-parameters of each were"
+            text += " \(which) chosen by \(c.folds)-fold stratified cross-validation on the training cohort (macro-AUC) over \(grid)."
+        }
+        return text
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     // MARK: - Provenance

@@ -31,6 +31,10 @@ final class StudyRunner: @unchecked Sendable {
     var fusedModels: [String] = []        // "<arch>-<method>"
     var conventionalNames: [String] { config.conventional.classifiers.map { "conventional-\($0)" } }
     var selectedPredictors: [String] = []
+    /// False when the selection kept no variable: the study goes on with its CNNs only.
+    var conventionalTrained = false
+    /// Things the report says about stages that had nothing to do.
+    var reportNotes: [String] = []
 
     init(config: StudyConfig, configData: Data, base: URL, out: URL? = nil, force: Bool) {
         self.config = config
@@ -210,8 +214,9 @@ final class StudyRunner: @unchecked Sendable {
         selection = try JSONDecoder().decode(PredictorSelection.self, from: Data(contentsOf: URL(fileURLWithPath: path("tables", "selection.json"))))
         selectedPredictors = selection.predictors
         note("independent predictors: \(selectedPredictors.isEmpty ? "none" : selectedPredictors.joined(separator: ", "))")
+        // Without a screened variable there is no multivariable model, so only the univariate table.
         sections.append(ReportSection(title: "Univariate and multivariable analysis",
-                                      tables: ["univariate", "multivariable", "elimination"]))
+                                      tables: writtenTables(["univariate", "multivariable", "elimination"])))
     }
 
     var conventionalKey = ""
@@ -223,8 +228,19 @@ final class StudyRunner: @unchecked Sendable {
         conventionalKey = StageCache.key("conventional", settings: settings, upstream: [selectionKey])
         announce("conventional", key: conventionalKey, remaining: remaining)
         guard !selectedPredictors.isEmpty else {
-            throw CommandFailure(message: "the predictor selection kept no variable, so there is no conventional model to train")
+            let why = "The predictor selection kept no variable, so no conventional model was trained"
+            guard !cnnModels.isEmpty else {
+                throw CommandFailure(message: "\(why), and the CNNs are disabled (cnn.enabled: false): the study has no model to evaluate. "
+                                     + "Raise selection.screening_alpha or selection.elimination_alpha, or enable the CNNs.")
+            }
+            if let reference = config.evaluation.reference, conventionalNames.contains(reference) {
+                throw CommandFailure(message: "\(why), so evaluation.reference '\(reference)' does not exist; name a CNN model or leave the reference out.")
+            }
+            note("\(why); the study goes on with the CNNs")
+            reportNotes.append("\(why).")
+            return
         }
+        conventionalTrained = true
         try cache.run("conventional", key: conventionalKey, outputs: ["models/conventional", "tables/cv_*", "predictions/conventional.csv"]) {
             var settings = ConventionalSettings()
             settings.predictors = selectedPredictors
@@ -244,7 +260,7 @@ final class StudyRunner: @unchecked Sendable {
             }
             try AtomicFile.write(Predictions.csv(predictions), to: path("predictions", "conventional.csv"))
         }
-        let tables = c.classifiers.filter { $0 != "logistic" }.map { "cv_\($0)" }
+        let tables = writtenTables(c.classifiers.filter { $0 != "logistic" }.map { "cv_\($0)" })
         if !tables.isEmpty { sections.append(ReportSection(title: "Conventional model", tables: tables)) }
     }
 
@@ -279,7 +295,8 @@ final class StudyRunner: @unchecked Sendable {
                 // Paths are not part of the key (the data key stands for the inputs); the settings are.
                 let settings: [String: Any] = ["train": cnnTrainArguments(arch: arch, sequence: sequence).filter { !$0.hasPrefix("/") },
                                                "weights": weightsHash, "cohorts": config.evaluation.cohorts, "tta": config.cnn.tta,
-                                               "gradcam_per_class": config.cnn.gradcamPerClass]
+                                               "gradcam_per_class": config.cnn.gradcamPerClass,
+                                               "gradcam_layer": config.cnn.gradcamLayer, "gradcam_min_map": config.cnn.gradcamMinMap]
                 let key = StageCache.key("cnn", settings: settings, upstream: [dataKey])
                 cnnKeys[name] = key
                 announce("cnn-\(name)", key: key, remaining: Array(remaining.drop { $0 != "cnn-\(name)" }))
@@ -299,7 +316,7 @@ final class StudyRunner: @unchecked Sendable {
             Thread.detachNewThread { [self] in
                 defer { semaphore.signal(); group.leave() }
                 do { try runCNN(arch: job.arch, sequence: job.sequence, key: job.key) }
-                catch { failures.add("\(job.arch)-\(job.sequence): \(error is CommandFailure ? (error as! CommandFailure).message : "\(error)")") }
+                catch { failures.add("\(job.arch)-\(job.sequence): \(userMessage(error))") }
             }
         }
         group.wait()
@@ -326,6 +343,7 @@ final class StudyRunner: @unchecked Sendable {
                                   "--threads", "1", "--out", path("predictions", "\(name).csv")] + (config.cnn.tta ? ["--tta"] : []) + data, tag: name)
             let explained = config.evaluation.cohorts.contains("test") ? "test" : config.evaluation.cohorts.last!
             try ChildCommand.run(["cnn", "gradcam", "--model", model, "--cohorts", explained, "--per-class", "\(config.cnn.gradcamPerClass)",
+                                  "--layer", config.cnn.gradcamLayer, "--min-map", "\(config.cnn.gradcamMinMap)",
                                   "--formats", config.figureFormats.joined(separator: ","), "--out", path("figures", "gradcam", name)] + data, tag: name)
         }
     }
@@ -357,10 +375,21 @@ final class StudyRunner: @unchecked Sendable {
 
     /// Predictions files in report order: conventional, then each CNN, then the fusions.
     var predictionFiles: [String] {
-        ["predictions/conventional.csv"] + cnnModels.map { "predictions/\($0).csv" } + fusedModels.map { "predictions/\($0).csv" }
+        (conventionalTrained ? ["predictions/conventional.csv"] : []) + cnnModels.map { "predictions/\($0).csv" } + fusedModels.map { "predictions/\($0).csv" }
     }
 
-    var reference: String { config.evaluation.reference ?? conventionalNames[0] }
+    /// The model every other is compared with: the config's, else the first conventional model
+    /// (the first CNN when no conventional model was trained).
+    var reference: String { config.evaluation.reference ?? (conventionalTrained ? conventionalNames : cnnModels)[0] }
+
+    /// Every model the comparison stages evaluate, in report order.
+    var modelNames: [String] { (conventionalTrained ? conventionalNames : []) + cnnModels + fusedModels }
+
+    /// Those of `names` (under tables/, no extension) that a stage wrote: a table with nothing
+    /// to show (paired tests of a single model, say) is not written.
+    func writtenTables(_ names: [String]) -> [String] {
+        names.filter { FileManager.default.fileExists(atPath: path("tables", "\($0).md")) }
+    }
 
     func comparisonStage(_ split: String) throws {
         let upstream = [conventionalKey] + cnnModels.map { cnnKeys[$0] ?? "" } + fusedModels.map { fusionKeys[$0] ?? "" }
@@ -386,7 +415,7 @@ final class StudyRunner: @unchecked Sendable {
                                         titlePrefix: "\(title): ")
         }
         sections.append(ReportSection(title: "Model performance: \(split) cohort",
-                                      tables: ["performance", "per_class", "paired"].map { "\($0)_\(split)" },
+                                      tables: writtenTables(["performance", "per_class", "paired"].map { "\($0)_\(split)" }),
                                       figureFolder: "figures/\(split)"))
     }
 

@@ -11,11 +11,11 @@ struct Table1: ParsableCommand {
         commandName: "table1",
         abstract: "Baseline characteristics by class (Table 1), with the test and p-value per variable.",
         discussion: """
-        Continuous variables are shown as mean (SD) and compared by one-way
-        ANOVA when Shapiro-Wilk p > 0.05 in every class, otherwise as median
-        [Q1, Q3] with Kruskal-Wallis. Categorical variables are shown as n (%)
-        and compared by chi-square when every expected count is >= 5, otherwise
-        by Fisher's exact test (Fisher-Freeman-Halton for r x c). Override per
+        Continuous variables are shown as mean (SD) and compared by one-way \
+        ANOVA when Shapiro-Wilk p > 0.05 in every class, otherwise as median \
+        [Q1, Q3] with Kruskal-Wallis. Categorical variables are shown as n (%) \
+        and compared by chi-square when every expected count is >= 5, otherwise \
+        by Fisher's exact test (Fisher-Freeman-Halton for r x c). Override per \
         variable in the dictionary ("summary", "test") or here.
 
         Examples:
