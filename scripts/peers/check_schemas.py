@@ -337,8 +337,8 @@ def stat_problems(r):
 
 
 def auc_value(outcome):
-    """The AUC of an AUCOutcome ({"defined": {"_0": x}} or {"undefined": {"reason": ...}}), or None."""
-    return outcome["defined"]["_0"] if "defined" in outcome else None
+    """An AUC as written: a number, or None (JSON null, its reason beside it)."""
+    return outcome
 
 
 def comparison_problems(c):
@@ -369,6 +369,12 @@ def comparison_problems(c):
         if m["metrics"]["accuracy"]["total"] != n or m["metrics"]["accuracy"]["count"] != sum(counts[i][i] for i in range(min(k, len(counts)))):
             problems.append(f"{where}: accuracy is not the diagonal over {n} patients")
         undefined = [i for i, o in enumerate(m["auc"]["perClass"]) if auc_value(o) is None]
+        with_reason = [i for i, r in enumerate(m["auc"]["perClassUndefinedReasons"]) if r is not None]
+        if with_reason != undefined:
+            problems.append(f"{where}: per-class reasons {with_reason} do not match the null AUCs {undefined}")
+        for key in ("micro", "oneVsOne"):
+            if (m["auc"][key] is None) != (key + "UndefinedReason" in m["auc"]):
+                problems.append(f"{where}: auc.{key} is null without a reason, or has a reason but a value")
         if m["auc"]["averagedOverDefinedClassesOnly"] != bool(undefined):
             problems.append(f"{where}: averagedOverDefinedClassesOnly does not match the undefined classes {undefined}")
         if "aucBootstrap" in m and m["aucBootstrap"]["undefinedClasses"] != undefined:
@@ -731,9 +737,10 @@ def broken_copies(outputs):
     case("table1", "statistic \"Infinity\" (only \"NaN\" allowed)", t1, lambda d: tv(d, continuous)["comparison"].update(statistic="Infinity"))
     case("table1", "GroupSummary with n = 0 and a mean", t1, lambda d: tv(d, continuous)["overall"].update(n=0))
     fit = lambda d: d["elimination"]["finalFit"]
-    case("selection", "criterion likelihoodRatio without alpha", sel, lambda d: d.update(criterion={"likelihoodRatio": {}}))
+    case("selection", "criterion lrt without alpha", sel, lambda d: d.update(criterion={"rule": "lrt"}))
     case("selection", "criterion as a plain string", sel, lambda d: d.update(criterion="aic"))
-    case("selection", "criterion with two cases", sel, lambda d: d.update(criterion={"aic": {}, "likelihoodRatio": {"alpha": 0.05}}))
+    case("selection", "criterion in Swift's enum coding", sel, lambda d: d.update(criterion={"likelihoodRatio": {"alpha": 0.05}}))
+    case("selection", "criterion aic with an alpha", sel, lambda d: d.update(criterion={"rule": "aic", "alpha": 0.05}))
     case("selection", "missing required key predictors", sel, lambda d: d.pop("predictors"))
     case("selection", "null for an absent optional (split)", sel, lambda d: d.update(split=None))
     case("selection", "univariate pValue as a string", sel, lambda d: first(d["univariate"], lambda u: "pValue" in u).update(pValue="0.01"))
@@ -761,14 +768,15 @@ def broken_copies(outputs):
     case("comparison", "missing required key metrics", cmp, lambda d: model(d).pop("metrics"))
     case("comparison", "missing required key caseCount in a DeLong interval", cmp, lambda d: model(d)["perClassAUC"][0]["delong"].pop("caseCount"))
     case("comparison", "per-class AUC above 1", cmp, lambda d: model(d)["perClassAUC"][0].update(auc=1.02))
-    case("comparison", "AUCOutcome value above 1", cmp, lambda d: model(d)["auc"]["micro"]["defined"].update(_0=1.5))
+    case("comparison", "micro AUC above 1", cmp, lambda d: model(d)["auc"].update(micro=1.5))
     case("comparison", "macro AUC above 1", cmp, lambda d: model(d)["auc"].update(macro=1.0001))
     case("comparison", "DeLong upper bound above 1", cmp, lambda d: model(d)["perClassAUC"][0]["delong"].update(upper=1.01))
     case("comparison", "bootstrap macro estimate above 1", cmp, lambda d: model(d)["aucBootstrap"]["macro"].update(estimate=1.3))
-    case("comparison", "AUCOutcome as a plain number", cmp, lambda d: model(d)["auc"].update(oneVsOne=0.81))
-    case("comparison", "AUCOutcome with both cases", cmp, lambda d: model(d)["auc"]["micro"].update(undefined={"reason": "x"}))
-    case("comparison", "AUCOutcome defined without _0", cmp, lambda d: model(d)["auc"]["micro"].update(defined={"value": 0.8}))
-    case("comparison", "null for an absent optional (macro AUC)", cmp, lambda d: model(d)["auc"].update(weighted=None))
+    case("comparison", "AUC in Swift's enum coding", cmp, lambda d: model(d)["auc"].update(oneVsOne={"defined": {"_0": 0.81}}))
+    case("comparison", "micro AUC with a value and a reason", cmp, lambda d: model(d)["auc"].update(microUndefinedReason="x"))
+    case("comparison", "null micro AUC without a reason", cmp, lambda d: model(d)["auc"].update(micro=None))
+    case("comparison", "per-class AUC as an object", cmp, lambda d: model(d)["auc"]["perClass"].__setitem__(0, {"value": 0.8}))
+    case("comparison", "weighted AUC left out", cmp, lambda d: model(d)["auc"].pop("weighted"))
     case("comparison", "class AUC with both delong and undefinedReason", cmp, lambda d: model(d)["perClassAUC"][0].update(undefinedReason="x"))
     case("comparison", "aucBootstrap and aucBootstrapUndefinedReason together", cmp, lambda d: model(d).update(aucBootstrapUndefinedReason="x"))
     case("comparison", "macroAUC without macroAdjustedPValue", cmp, lambda d: pair(d).pop("macroAdjustedPValue"))
@@ -785,7 +793,7 @@ def broken_copies(outputs):
     case("comparison", "undefined proportion with total > 0", absent, lambda d: undefined_recall(d).update(total=3))
     case("comparison", "undefined class AUC with a DeLong interval", absent,
          lambda d: model(d)["perClassAUC"][2].update(delong=copy.deepcopy(model(d)["perClassAUC"][0]["delong"])))
-    case("comparison", "undefined AUCOutcome without a reason", absent, lambda d: model(d)["auc"]["perClass"][2]["undefined"].pop("reason"))
+    case("comparison", "per-class reasons left out", absent, lambda d: model(d)["auc"].pop("perClassUndefinedReasons"))
 
     cv, forest, logistic = (outputs[f"conventional {c}"] for c in ("extratrees cv.json", "extratrees model.json", "logistic model.json"))
     case("conventional", "cv.json missing required key encoder", cv, lambda d: d.pop("encoder"))
@@ -820,7 +828,7 @@ FULL_STUDY = {
     "cnn": {"enabled": False, "architectures": ["resnet18"], "sequences": ["T2WI"], "fusion": ["mean", "max"], "size": 32,
             "epochs": 1, "batch": 8, "optimizer": "sgd", "learning_rate": 0.01, "weight_decay": 0.001, "select_from": 1, "slices_around": 0, "margin": 2,
             "outside_roi": "keep", "normalisation": "percentile", "augment": False, "weights": {}, "parallel": 1,
-            "gradcam_per_class": 2, "tta": True},
+            "gradcam_per_class": 2, "gradcam_layer": "layer3", "gradcam_min_map": 4, "tta": True},
     "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 100, "reference": "conventional-logistic"},
     "readers": True, "figure_formats": ["png"],
 }
