@@ -80,7 +80,7 @@ public enum BackwardElimination {
     public static func run(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         groups: [PredictorGroup], criterion: EliminationCriterion, method: LogitMethod = .ml,
-        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double = 1e-8
+        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil
     ) throws -> BackwardEliminationResult {
         try validate(groups: groups, columnCount: featureNames.count, criterion: criterion)
         let model = CandidateModels(
@@ -208,7 +208,7 @@ extension BackwardElimination {
         var method = LogitMethod.ml
         let addIntercept: Bool
         let maxIterations: Int?
-        let tolerance: Double
+        let tolerance: Double?
 
         var forcedColumns: [Int] {
             let grouped = Set(groups.flatMap(\.columns))

@@ -19,6 +19,11 @@ public enum LogitMethod: String, Codable, Sendable, CaseIterable {
 //   ∂l*/∂β_(e,f) = Σ_i x_if [y_ie - π_ie + ½ π_ie (g_ie - Σ_a π_ia g_ia)].
 
 extension MultinomialLogit {
+    /// Default convergence tolerance (largest |step|) of the bias-reduced fits.
+    static let firthTolerance = 1e-10
+    /// Default iteration limit of the bias-reduced fits.
+    static let firthMaxIterations = 1000
+
     /// What the Firth iteration returns: the estimate, l* there and the iterations taken.
     struct FirthResult {
         let params: [Double]
@@ -176,7 +181,7 @@ extension MultinomialLogit {
     public static func penalizedLikelihoodRatioTest(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         dropping: [String], addIntercept: Bool = true, maxIterations: Int? = nil,
-        tolerance: Double = 1e-8
+        tolerance: Double? = nil
     ) throws -> LikelihoodRatioTest {
         let full = try fit(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
@@ -188,7 +193,7 @@ extension MultinomialLogit {
     /// The same test given the fitted full model (`x`, `y` must be the data it was fitted to).
     public static func penalizedLikelihoodRatioTest(
         full: MultinomialLogitFit, x: [[Double]], y: [Int], dropping: [String],
-        maxIterations: Int? = nil, tolerance: Double = 1e-8
+        maxIterations: Int? = nil, tolerance: Double? = nil
     ) throws -> LikelihoodRatioTest {
         guard full.method == .firth, let plFull = full.penalizedLogLikelihood else {
             throw StatsError.invalidInput("the penalised likelihood-ratio test needs a bias-reduced (Firth) fit")
@@ -212,7 +217,8 @@ extension MultinomialLogit {
         let p = design.features
         let fixed = Set(columns.flatMap { c in (0..<design.equations).map { $0 * p + c } })
         let restricted = try firthScoring(
-            design, fixed: fixed, maxIterations: maxIterations ?? 100, tolerance: tolerance)
+            design, fixed: fixed, maxIterations: maxIterations ?? firthMaxIterations,
+            tolerance: tolerance ?? firthTolerance)
         let statistic = max(0, 2 * (plFull - restricted.penalizedLogLikelihood))
         let df = fixed.count
         return LikelihoodRatioTest(
