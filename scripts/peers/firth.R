@@ -21,10 +21,11 @@
 # the full model's penalised likelihood maximised with the tested coefficients fixed at 0
 # (the penalty keeps the full model's information matrix), statistic 2 (l*_full - l*_0) on
 # (K - 1) x columns degrees of freedom. brglm2 cannot fit under that constraint, so the
-# constrained maximum comes from optim (BFGS, analytic gradient, then Newton polishing with
-# optimHess) on l* written below; the unconstrained maximum of the same code reproduces
-# brglm2 (recorded under "checks"). The separately fitted reduced model (brglm2) is recorded
-# too (its logLik and penalised logLik).
+# constrained maximum of l* (written out below, and checked against brglm2 under "checks") is
+# found here by scoring steps from the separately fitted reduced model; its gradient there is
+# recorded (constrainedMaxGradient, ~1e-9). The separately fitted reduced model (brglm2) is
+# recorded too (its logLik, penalised logLik and AIC). Takes about 10 minutes (brglm2's Poisson
+# representation of palmerpenguins has one nuisance parameter per penguin).
 #
 # Usage: Rscript scripts/peers/firth.R   (needs r-cran-brglm2, r-cran-palmerpenguins,
 # r-cran-jsonlite; Debian 12: brglm2 0.9, R 4.2.2)
@@ -83,7 +84,7 @@ penalised_gradient <- function(beta, X, yint, ref, K) {
 # separately fitted reduced model: steps I_ff^-1 dl*/db_f (the scoring step brglm2 takes), halved
 # while l* does not increase, until the largest |step| < 1e-12. What makes the result the
 # constrained maximum is the gradient there, recorded as constrainedMaxGradient.
-constrained_max <- function(start, fixed, X, yint, ref, K, scale) {
+constrained_max <- function(start, fixed, X, yint, ref, K) {
   free <- setdiff(seq_along(start), fixed)
   b <- start
   pl <- penalised(b, X, yint, ref, K)
@@ -143,7 +144,6 @@ summary_of <- function(br, X, yint, K, ref) {
 # Drop-one penalised LR tests (nested, Heinze-Schemper) of each group of columns.
 drop_one <- function(X, yint, K, ref, groups, br, summ) {
   p <- ncol(X); J <- K - 1
-  scale <- pmax(sqrt(diag(br$vcov)), 1e-3)
   lapply(names(groups), function(name) {
     cols <- groups[[name]] + 2                       # 1-based, after the intercept
     fixed <- as.vector(outer(cols, (seq_len(J) - 1) * p, "+"))
@@ -151,7 +151,7 @@ drop_one <- function(X, yint, K, ref, groups, br, summ) {
     reduced <- fit_br(X[, keep, drop = FALSE], yint, K, ref)
     start <- numeric(p * J)
     for (e in seq_len(J)) start[(e - 1) * p + keep] <- reduced$beta[(e - 1) * length(keep) + seq_along(keep)]
-    cm <- constrained_max(start, fixed, X, yint, ref, K, scale)
+    cm <- constrained_max(start, fixed, X, yint, ref, K)
     stat <- 2 * (summ$penalizedLogLikelihood - cm$pl)
     df <- J * length(cols)
     rs <- summary_of(reduced, X[, keep, drop = FALSE], yint, K, ref)
