@@ -53,7 +53,9 @@ extension PredictorSelection {
         }
         table.footnotes = [
             "n = \(fit.observations); log-likelihood \(NumberFormat.fixed(fit.logLikelihood, 2)), null \(NumberFormat.fixed(fit.nullLogLikelihood, 2)); LR chi-square \(NumberFormat.fixed(fit.llr, 2)) on \(fit.llrDegreesOfFreedom) df, p \(NumberFormat.pValue(fit.llrPValue)); McFadden R² \(NumberFormat.fixed(fit.mcFaddenR2, 3)); AIC \(NumberFormat.fixed(fit.aic, 1)); BIC \(NumberFormat.fixed(fit.bic, 1)).",
-            "OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; 95% Wald CI; LRT p: likelihood-ratio test of dropping the variable (all its levels).",
+            fit.method == .firth
+                ? "Bias-reduced (Firth) estimates, as R brglm2 brmultinom (penalised log-likelihood \(NumberFormat.fixed(fit.penalizedLogLikelihood ?? .nan, 2))). OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; 95% Wald CI; LRT p: penalised likelihood-ratio test of dropping the variable (all its levels; Heinze & Schemper 2002)."
+                : "OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; 95% Wald CI; LRT p: likelihood-ratio test of dropping the variable (all its levels).",
             "Independent predictors: \(predictors.isEmpty ? "none" : predictors.joined(separator: ", ")).",
         ]
         return table

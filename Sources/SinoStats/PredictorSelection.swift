@@ -10,6 +10,10 @@ public struct SelectionOptions: Sendable {
     public var criterion: EliminationCriterion = .likelihoodRatio(alpha: 0.05)
     /// Reference class of the multinomial model (odds ratios are against it).
     public var reference = 0
+    /// Maximum likelihood, or bias-reduced (Firth) fits, which exist under separation: with
+    /// `.firth` no variable is left out for separation and the elimination uses penalised
+    /// likelihood-ratio tests (see `BackwardElimination`).
+    public var method: LogitMethod = .ml
     /// Settings of the univariate tests (the same automatic choice as Table 1).
     public var tableOne = TableOneOptions()
     public init() {}
@@ -42,6 +46,9 @@ public struct PredictorSelection: Codable, Sendable {
     public var analysed: Int
     public var screeningAlpha: Double
     public var criterion: EliminationCriterion
+    /// How the multivariable models were fitted ("ml" or "firth"); nil only when read from a
+    /// selection written before the choice existed (maximum likelihood).
+    public var method: LogitMethod?
     public var univariate: [UnivariateScreen]
     public var screened: [String]
     /// Screened variables left out because a level never occurs in some class (no finite MLE).
@@ -67,17 +74,18 @@ public struct PredictorSelection: Codable, Sendable {
         var result = PredictorSelection(source: cohort.source, split: split, classes: data.classes.names,
                                         referenceClass: data.classes.names[options.reference], patients: data.count, analysed: 0,
                                         screeningAlpha: options.screeningAlpha, criterion: options.criterion,
-                                        univariate: univariate, screened: screened, separating: [], entered: [],
+                                        method: options.method, univariate: univariate, screened: screened, separating: [], entered: [],
                                         columns: [:], variableLabels: [:], columnLabels: [:], elimination: nil,
                                         predictors: [], warnings: table.warnings)
         guard !screened.isEmpty else {
             result.warnings.append("no variable reached p < \(options.screeningAlpha) in univariate screening; no multivariable model was fitted")
             return result
         }
-        let separation = try separatingVariables(data, screened)
+        // Bias-reduced estimates exist under separation: nothing is left out for it.
+        let separation = options.method == .firth ? [] : try separatingVariables(data, screened)
         result.separating = separation.map(\.variable)
         for item in separation {
-            result.warnings.append("\(item.variable) left out of the multivariable model: \(item.reason) (quasi-complete separation: its odds ratio has no finite estimate)")
+            result.warnings.append("\(item.variable) left out of the multivariable model: \(item.reason) (quasi-complete separation: its odds ratio has no finite estimate; --method firth keeps it)")
         }
         result.entered = screened.filter { !result.separating.contains($0) }
         guard !result.entered.isEmpty else {
@@ -100,7 +108,7 @@ public struct PredictorSelection: Codable, Sendable {
         do {
             let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
                                                           reference: options.reference, featureNames: design.columnNames,
-                                                          groups: groups, criterion: options.criterion)
+                                                          groups: groups, criterion: options.criterion, method: options.method)
             result.elimination = elimination
             result.predictors = elimination.remainingGroups
             result.warnings += elimination.warnings

@@ -43,6 +43,8 @@ public struct ForestSetting: Codable, Sendable, Equatable, CustomStringConvertib
 /// Settings of `sinorad conventional`.
 public struct ConventionalSettings: Sendable {
     public var classifier: ConventionalClassifier = .extraTrees
+    /// How the logistic classifier is fitted (maximum likelihood or bias-reduced Firth).
+    public var logitMethod: LogitMethod = .ml
     public var predictors: [String] = []
     public var trees = 500
     public var folds = 5
@@ -89,7 +91,7 @@ public enum ConventionalModel {
         var model: any Classifier
         switch settings.classifier {
         case .logistic:
-            var logistic = MultinomialLogisticClassifier()
+            var logistic = MultinomialLogisticClassifier(method: settings.logitMethod)
             try logistic.fit(x: xTrain, y: training.labels, classCount: classCount)
             model = logistic
         case .extraTrees, .randomForest:

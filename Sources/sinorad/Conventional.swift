@@ -45,6 +45,9 @@ struct Conventional: ParsableCommand {
     @Option(help: "Classifier: extratrees, randomforest or logistic.")
     var classifier: ConventionalClassifier = .extraTrees
 
+    @Option(help: "How the logistic classifier is fitted: ml (maximum likelihood) or firth (bias-reduced, exists under separation).")
+    var method: LogitMethod = .ml
+
     @Option(help: "Trees per forest.")
     var trees: Int = 500
 
@@ -77,6 +80,7 @@ struct Conventional: ParsableCommand {
             }
             var settings = ConventionalSettings()
             settings.classifier = classifier
+            settings.logitMethod = method
             settings.predictors = try chosenPredictors()
             settings.trees = trees
             settings.folds = folds

@@ -15,9 +15,15 @@ struct Select: ParsableCommand {
         --elimination-alpha (or by AIC). The variables left are the independent \
         predictors. By default the training cohort is used when the CSV has one.
 
+        When predictors separate the classes the maximum-likelihood estimate does
+        not exist; --method firth fits bias-reduced (Firth) models instead (as R
+        brglm2 brmultinom), which exist under separation, and tests them with
+        penalised likelihood-ratio tests (Heinze & Schemper 2002).
+
         Examples:
           sinorad select data/cohort.csv --label pathology --reference SCC
           sinorad select data/cohort.csv --criterion aic --format json --out select.json
+          sinorad select data/cohort.csv --method firth
         """)
 
     @OptionGroup var cohort: CohortOptions
@@ -35,6 +41,9 @@ struct Select: ParsableCommand {
     @Option(help: "LRT p above which a variable is dropped (default: --alpha).")
     var eliminationAlpha: Double?
 
+    @Option(help: "Fit: 'ml' (maximum likelihood) or 'firth' (bias-reduced; exists under separation).")
+    var method: LogitMethod = .ml
+
     @Option(help: "Cohort split to select on ('all' for every patient; default: train when present).")
     var on: String?
 
@@ -43,6 +52,7 @@ struct Select: ParsableCommand {
             let data = try cohort.load()
             var options = SelectionOptions()
             options.screeningAlpha = alpha
+            options.method = method
             guard alpha > 0 && alpha < 1 else { throw CommandFailure(message: "--alpha \(alpha): expected a number between 0 and 1") }
             switch criterion {
             case "lrt": options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
@@ -63,3 +73,5 @@ struct Select: ParsableCommand {
         }
     }
 }
+
+extension LogitMethod: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import Foundation
 import SinoData
 import SinoImaging
+import SinoStats
 import SinoStudy
 
 /// A study configuration (data-schema/study.schema.json): what `sinorad study` reads. Every
@@ -30,6 +31,9 @@ struct StudyConfig: Equatable {
         var eliminationAlpha = 0.05
         /// Reference class of the multinomial model (default: the first class).
         var reference: String?
+        /// How the multinomial logistic models (selection and the conventional logistic
+        /// classifier) are fitted: "ml" or "firth" (bias-reduced, exists under separation).
+        var method = "ml"
     }
 
     struct Conventional: Equatable {
@@ -283,7 +287,7 @@ struct StudyConfigReader {
                           "conventional", "cnn", "evaluation", "readers", "figure_formats"]
     static let inputKeys = ["synthetic", "cohort", "dictionary", "images", "reads"]
     static let syntheticKeys = ["patients", "seed", "images", "image_grid"]
-    static let selectionKeys = ["screening_alpha", "elimination_alpha", "reference"]
+    static let selectionKeys = ["screening_alpha", "elimination_alpha", "reference", "method"]
     static let conventionalKeys = ["classifiers", "trees", "folds", "grid"]
     static let gridKeys = ["max_depth", "min_samples_leaf", "max_features"]
     static let cnnKeys = ["enabled", "architectures", "sequences", "fusion", "size", "epochs", "batch", "optimizer",
@@ -347,6 +351,7 @@ struct StudyConfigReader {
             config.selection.screeningAlpha = double(selection["screening_alpha"], "selection.screening_alpha", openInterval: 0...1) ?? config.selection.screeningAlpha
             config.selection.eliminationAlpha = double(selection["elimination_alpha"], "selection.elimination_alpha", openInterval: 0...1) ?? config.selection.eliminationAlpha
             config.selection.reference = string(selection["reference"], "selection.reference")
+            config.selection.method = string(selection["method"], "selection.method", allowed: LogitMethod.allCases.map(\.rawValue)) ?? config.selection.method
         }
 
         if let conventional = object(root["conventional"], "conventional") {

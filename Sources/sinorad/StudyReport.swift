@@ -114,10 +114,14 @@ struct StudyReport {
         let splits = ["train", "validation", "test"].compactMap { s in counts[s].map { "\($0) \(s)" } }.joined(separator: ", ")
         parts.append("\(runner.synthetic ? "A SYNTHETIC cohort" : "The cohort") of \(runner.cohort.ids.count) patients (\(splits)) was analysed for the outcome '\(c.label)' (classes \(classes)).")
         parts.append("Baseline characteristics were summarised by class: continuous variables as mean (SD) compared by one-way ANOVA when the Shapiro-Wilk test did not reject normality (p > 0.05) in any class, otherwise as median [Q1, Q3] compared by the Kruskal-Wallis test; categorical variables as n (%) compared by the chi-square test when every expected count was at least 5, otherwise by Fisher's exact test (Fisher-Freeman-Halton for tables larger than 2 x 2).")
-        parts.append(String(format: "Variables with univariate p < %.3g in the training cohort entered a multinomial logistic regression (reference class %@), reduced by backward elimination on the likelihood-ratio test (p > %.3g removed); odds ratios are reported with 95%% Wald confidence intervals.",
-                            c.selection.screeningAlpha, c.selection.reference ?? runner.cohort.classes.names[0], c.selection.eliminationAlpha))
+        let firth = c.selection.method == "firth"
+        parts.append(String(format: "Variables with univariate p < %.3g in the training cohort entered %@ (%@reference class %@), reduced by backward elimination on the %@ (p > %.3g removed); odds ratios are reported with 95%% Wald confidence intervals.",
+                            c.selection.screeningAlpha,
+                            firth ? "a bias-reduced (Firth) multinomial logistic regression" : "a multinomial logistic regression",
+                            firth ? "as R brglm2's brmultinom; " : "", c.selection.reference ?? runner.cohort.classes.names[0],
+                            firth ? "penalised likelihood-ratio test of Heinze and Schemper" : "likelihood-ratio test", c.selection.eliminationAlpha))
         if runner.conventionalTrained {
-            parts.append(Self.conventionalSentences(predictors: runner.selectedPredictors, settings: c.conventional))
+            parts.append(Self.conventionalSentences(predictors: runner.selectedPredictors, settings: c.conventional, firth: c.selection.method == "firth"))
         }
         if c.cnn.enabled {
             let n = c.cnn
@@ -159,13 +163,13 @@ struct StudyReport {
 
     /// What the conventional models were, in words: each classifier named as what it is, the
     /// forests' tree count and tuning grid only where there is a forest.
-    static func conventionalSentences(predictors: [String], settings c: StudyConfig.Conventional) -> String {
+    static func conventionalSentences(predictors: [String], settings c: StudyConfig.Conventional, firth: Bool) -> String {
         let forests = c.classifiers.filter { $0 != "logistic" }
         let names = c.classifiers.map { name -> String in
             switch name {
             case "extratrees": "an ExtraTrees classifier"
             case "randomforest": "a random forest"
-            default: "a multinomial logistic regression"
+            default: firth ? "a bias-reduced (Firth) multinomial logistic regression" : "a multinomial logistic regression"
             }
         }
         var text = "The independent predictors (\(predictors.joined(separator: ", "))) were the inputs of "

@@ -193,12 +193,14 @@ final class StudyRunner: @unchecked Sendable {
         settings["screening_alpha"] = config.selection.screeningAlpha
         settings["elimination_alpha"] = config.selection.eliminationAlpha
         settings["reference"] = config.selection.reference ?? ""
+        if config.selection.method != "ml" { settings["method"] = config.selection.method }
         selectionKey = StageCache.key("selection", settings: settings, upstream: [dataKey])
         announce("selection", key: selectionKey, remaining: remaining)
         try cache.run("selection", key: selectionKey, outputs: ["tables/univariate.*", "tables/multivariable.*", "tables/elimination.*", "tables/selection.json"]) {
             var options = SelectionOptions()
             options.screeningAlpha = config.selection.screeningAlpha
             options.criterion = .likelihoodRatio(alpha: config.selection.eliminationAlpha)
+            options.method = LogitMethod(rawValue: config.selection.method)!
             if let reference = config.selection.reference {
                 guard let r = cohort.classes.names.firstIndex(of: reference) else {
                     throw CommandFailure(message: "selection.reference: '\(reference)' is not a class (\(cohort.classes.names.joined(separator: ", ")))")
@@ -223,8 +225,9 @@ final class StudyRunner: @unchecked Sendable {
 
     func conventionalStage(remaining: [String]) throws {
         let c = config.conventional
-        let settings: [String: Any] = ["classifiers": c.classifiers, "trees": c.trees, "folds": c.folds, "seed": config.seed,
+        var settings: [String: Any] = ["classifiers": c.classifiers, "trees": c.trees, "folds": c.folds, "seed": config.seed,
                                        "grid": c.grid.map(\.description)]
+        if config.selection.method != "ml" && c.classifiers.contains("logistic") { settings["logistic_method"] = config.selection.method }
         conventionalKey = StageCache.key("conventional", settings: settings, upstream: [selectionKey])
         announce("conventional", key: conventionalKey, remaining: remaining)
         guard !selectedPredictors.isEmpty else {
@@ -248,6 +251,7 @@ final class StudyRunner: @unchecked Sendable {
             settings.folds = c.folds
             settings.seed = config.seed
             settings.grid = c.grid
+            settings.logitMethod = LogitMethod(rawValue: config.selection.method)!
             var predictions: [Predictions] = []
             for name in c.classifiers {
                 settings.classifier = ConventionalClassifier(rawValue: name)!

@@ -160,7 +160,32 @@ struct CLITests {
         let result = try SinoRadCommand.run(["select", path, "--infer", "--out", out])
         #expect(result.status == 1)
         #expect(result.stderr.contains("separation") && result.stderr.contains("marker_level"))
+        #expect(result.stderr.contains("--method firth"))
         #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("with --method firth separating variables stay in the model and the selection completes")
+    func separatingFirth() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let path = try editedCohort(folder, "sepf.csv") { rows in
+            rows[0] += ["marker_level", "olfactory_marker"]
+            for r in rows.indices.dropFirst() {
+                rows[r] += [rows[r][2] == "ONB" ? "\(10 + r % 7)" : "\(r % 5)", rows[r][2] == "ONB" ? "yes" : "no"]
+            }
+        }
+        // A strict screening alpha keeps the model small (four variables): Firth fits under
+        // separation take tens of scoring iterations each.
+        let result = try SinoRadCommand.run(
+            ["select", path, "--infer", "--method", "firth", "--alpha", "1e-12", "--elimination-alpha", "0.05", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let selection = try json(result.stdout)
+        #expect(selection["method"] as? String == "firth")
+        #expect((selection["separating"] as? [String])?.isEmpty == true)
+        let entered = selection["entered"] as? [String] ?? []
+        #expect(entered.contains("marker_level") && entered.contains("olfactory_marker"), "\(entered)")
+        let fit = (selection["elimination"] as? [String: Any])?["finalFit"] as? [String: Any]
+        #expect(fit?["method"] as? String == "firth" && fit?["penalizedLogLikelihood"] is Double)
+        #expect(try SinoRadCommand.run(["select", path, "--method", "exact"]).status != 0)
     }
 
     @Test("a UTF-16 file and an unknown reference class are clear errors")

@@ -9,11 +9,11 @@ import TestSupport
 @Suite("sinorad study: sections and models", .serialized)
 struct StudySectionsTests {
     /// A config without CNNs on `cohort` (a folder written by `sinorad simulate`).
-    func config(_ classifiers: [String], readers: Bool, cohorts: [String], output: String) -> String {
+    func config(_ classifiers: [String], readers: Bool, cohorts: [String], output: String, method: String = "ml") -> String {
         let list = classifiers.map { "\"\($0)\"" }.joined(separator: ", ")
         let evaluation = cohorts.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
-        {"study": "\(output)", "output": "\(output)",
+        {"study": "\(output)", "output": "\(output)", "selection": {"method": "\(method)"},
          "inputs": {"cohort": "data/cohort.csv"\(readers ? ", \"reads\": \"data/reads.csv\"" : "")},
          "conventional": {"classifiers": [\(list)], "trees": 10, "folds": 3,
                           "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
@@ -53,16 +53,16 @@ struct StudySectionsTests {
         let folder = try SinoRadCommand.temporaryFolder()
         let simulated = try SinoRadCommand.run(["simulate", "--out", folder.appendingPathComponent("data").path, "--patients", "120"])
         #expect(simulated.status == 0, "\(simulated.stderr)")
-        let cases: [(classifiers: [String], readers: Bool, cohorts: [String])] = [
-            (["extratrees"], false, ["test"]),
-            (["logistic"], true, ["validation", "test"]),
-            (["extratrees", "logistic"], false, ["validation"]),
-            (["randomforest", "extratrees", "logistic"], true, ["test"]),
+        let cases: [(classifiers: [String], readers: Bool, cohorts: [String], method: String)] = [
+            (["extratrees"], false, ["test"], "ml"),
+            (["logistic"], true, ["validation", "test"], "ml"),
+            (["extratrees", "logistic"], false, ["validation"], "firth"),
+            (["randomforest", "extratrees", "logistic"], true, ["test"], "ml"),
         ]
         for (i, c) in cases.enumerated() {
             let name = "run\(i)"
             let path = folder.appendingPathComponent("\(name).json").path
-            try config(c.classifiers, readers: c.readers, cohorts: c.cohorts, output: name).write(toFile: path, atomically: true, encoding: .utf8)
+            try config(c.classifiers, readers: c.readers, cohorts: c.cohorts, output: name, method: c.method).write(toFile: path, atomically: true, encoding: .utf8)
             let result = try SinoRadCommand.run(["study", path])
             let methods = try checkReport(folder.appendingPathComponent(name), result, name)
             // The sentences on the conventional models: from "The independent predictors" to the
@@ -72,10 +72,12 @@ struct StudySectionsTests {
             let conventional = String(methods[start.lowerBound..<end.lowerBound])
             #expect(conventional.contains("an ExtraTrees classifier") == c.classifiers.contains("extratrees"), "\(name): \(conventional)")
             #expect(conventional.contains("a random forest") == c.classifiers.contains("randomforest"), "\(name): \(conventional)")
-            #expect(conventional.contains("a multinomial logistic regression") == c.classifiers.contains("logistic"), "\(name): \(conventional)")
+            #expect(conventional.contains("multinomial logistic regression") == c.classifiers.contains("logistic"), "\(name): \(conventional)")
             #expect(conventional.contains("trees") == (c.classifiers != ["logistic"]), "\(name): trees only with a forest: \(conventional)")
             #expect(methods.contains("paired DeLong") == (c.classifiers.count > 1), "\(name): comparisons only with several models")
             #expect(methods.contains("reader study") == c.readers, "\(name)")
+            #expect(methods.contains("bias-reduced (Firth) multinomial logistic regression (as R brglm2") == (c.method == "firth"), "\(name): \(methods)")
+            #expect(conventional.contains("a bias-reduced (Firth) multinomial logistic regression") == (c.method == "firth" && c.classifiers.contains("logistic")))
             let tables = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("\(name)/tables").path)
             for cohort in c.cohorts {
                 #expect(tables.contains("paired_\(cohort).md") == (c.classifiers.count > 1), "\(name): paired table of \(cohort)")

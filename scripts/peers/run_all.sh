@@ -13,6 +13,7 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 cp "$dir/cohort.csv" Tests/Fixtures/synthetic_cohort.csv
 $PY scripts/peers/group_tests.py
 $PY scripts/peers/mnlogit.py
+Rscript scripts/peers/firth.R   # about 10 minutes (brglm2's Poisson representation of penguins)
 $PY scripts/peers/synthetic_study.py
 $PY scripts/peers/contingency.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/metrics.py

@@ -2,7 +2,7 @@
 # Creates .venv-peers with the reference tools used to generate test fixtures and run bench/.
 # SinoRad itself never needs Python or R at run time.
 #   scripts/peers/setup.sh          # Python: scipy, statsmodels, scikit-learn, pandas, torch, nibabel
-#   scripts/peers/setup.sh --with-r # also R (base R fisher.test, pROC 1.18), as root via apt-get
+#   scripts/peers/setup.sh --with-r # also R (base R fisher.test, pROC 1.18, brglm2 0.9, palmerpenguins, jsonlite), as root via apt-get
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-peers
@@ -13,6 +13,6 @@ python3 -m venv .venv-peers
   lifelines==0.30.3 autograd==1.9.1 autograd-gamma==0.5.0 matplotlib==3.11.2 contourpy==1.3.3 \
   cycler==0.12.1 kiwisolver==1.5.1 pillow==13.0.0 pyparsing==3.3.3 fonttools==4.68.0 mpmath==1.3.0
 if [ "${1:-}" = "--with-r" ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-proc
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-proc r-cran-brglm2 r-cran-palmerpenguins r-cran-jsonlite
 fi
 .venv-peers/bin/python -c "import scipy, statsmodels, sklearn; print('scipy', scipy.__version__, 'statsmodels', statsmodels.__version__, 'sklearn', sklearn.__version__)"

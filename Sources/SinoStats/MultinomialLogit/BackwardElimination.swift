@@ -93,6 +93,12 @@ public struct BackwardEliminationResult: Codable, Sendable, Equatable {
 /// print(result.steps.map(\.dropped), result.remainingGroups)
 /// ```
 ///
+/// With `method: .firth` every model is the bias-reduced fit, the drop-one test is the
+/// penalised likelihood-ratio test of Heinze & Schemper (2002) (the group's coefficients fixed
+/// at 0 under the current model's penalty; see `MultinomialLogit.penalizedLikelihoodRatioTest`),
+/// AIC is brglm2's (from the unpenalised log-likelihood at the estimate), and the model after
+/// a drop is the separately fitted bias-reduced model without the group.
+///
 /// Ties go to the first group in `groups` order. Columns in no group stay in every model.
 /// A candidate model that cannot be fitted (separation, non-convergence) is reported in its
 /// step's table and in `warnings`, and is not dropped; if the starting model cannot be fitted
@@ -100,14 +106,14 @@ public struct BackwardEliminationResult: Codable, Sendable, Equatable {
 public enum BackwardElimination {
     public static func run(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
-        groups: [PredictorGroup], criterion: EliminationCriterion, addIntercept: Bool = true,
-        maxIterations: Int = 35, tolerance: Double = 1e-8
+        groups: [PredictorGroup], criterion: EliminationCriterion, method: LogitMethod = .ml,
+        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil
     ) throws -> BackwardEliminationResult {
         try validate(groups: groups, columnCount: featureNames.count, criterion: criterion)
         let model = CandidateModels(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
-            groups: groups, addIntercept: addIntercept, maxIterations: maxIterations,
-            tolerance: tolerance)
+            groups: groups, method: method, addIntercept: addIntercept,
+            maxIterations: maxIterations, tolerance: tolerance)
         var remaining = Array(groups.indices)
         var current = try model.fit(remaining, startingModel: true)
         var steps: [EliminationStep] = []
@@ -173,7 +179,7 @@ extension BackwardElimination {
             let name = model.groups[group].name
             do {
                 let reduced = try model.fit(remaining.filter { $0 != group }, startingModel: false)
-                let test = try MultinomialLogit.likelihoodRatioTest(full: current, reduced: reduced)
+                let test = try model.dropOneTest(remaining, current, reduced, dropping: group)
                 let table = DropOneTest(group: name, test: test, aicWithout: reduced.aic, failure: nil)
                 return Candidate(group: group, table: table, reducedFit: reduced)
             } catch let error as StatsError {
@@ -226,9 +232,10 @@ extension BackwardElimination {
         let reference: Int
         let featureNames: [String]
         let groups: [PredictorGroup]
+        var method = LogitMethod.ml
         let addIntercept: Bool
-        let maxIterations: Int
-        let tolerance: Double
+        let maxIterations: Int?
+        let tolerance: Double?
 
         var forcedColumns: [Int] {
             let grouped = Set(groups.flatMap(\.columns))
@@ -238,16 +245,38 @@ extension BackwardElimination {
         /// Fits with the groups `included` (indices into `groups`), keeping the original column
         /// order. A failure of the starting model is rethrown with that context.
         func fit(_ included: [Int], startingModel: Bool) throws -> MultinomialLogitFit {
-            let keep = Set(forcedColumns + included.flatMap { groups[$0].columns })
-            let columns = featureNames.indices.filter { keep.contains($0) }
+            let columns = self.columns(included)
             do {
                 return try MultinomialLogit.fit(
                     x: x.map { row in columns.map { row[$0] } }, y: y, classCount: classCount,
                     reference: reference, featureNames: columns.map { featureNames[$0] },
-                    addIntercept: addIntercept, maxIterations: maxIterations, tolerance: tolerance)
+                    method: method, addIntercept: addIntercept, maxIterations: maxIterations,
+                    tolerance: tolerance)
             } catch let error as StatsError where startingModel {
                 throw error.prefixed("backward elimination cannot start, the model with every group fails: ")
             }
+        }
+
+        /// Columns of the model with the groups `included`, in the original order.
+        func columns(_ included: [Int]) -> [Int] {
+            let keep = Set(forcedColumns + included.flatMap { groups[$0].columns })
+            return featureNames.indices.filter { keep.contains($0) }
+        }
+
+        /// The drop-one test of `group` against `current` (the model with `remaining`): the
+        /// likelihood-ratio test for ML, the nested penalised one for Firth.
+        func dropOneTest(
+            _ remaining: [Int], _ current: MultinomialLogitFit, _ reduced: MultinomialLogitFit,
+            dropping group: Int
+        ) throws -> LikelihoodRatioTest {
+            guard method == .firth else {
+                return try MultinomialLogit.likelihoodRatioTest(full: current, reduced: reduced)
+            }
+            let columns = self.columns(remaining)
+            return try MultinomialLogit.penalizedLikelihoodRatioTest(
+                full: current, x: x.map { row in columns.map { row[$0] } }, y: y,
+                dropping: groups[group].columns.map { featureNames[$0] },
+                maxIterations: maxIterations, tolerance: tolerance)
         }
     }
 }

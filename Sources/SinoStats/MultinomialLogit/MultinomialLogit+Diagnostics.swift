@@ -132,8 +132,12 @@ extension MultinomialLogit {
             + "does not exist. " + separationAdvice
     }
 
-    static let separationAdvice =
-        "Remove or recode the predictor, merge classes, or use penalised (Firth) regression."
+    /// What to do about separation, naming SinoRad's bias-reduced option.
+    public static let separationAdvice =
+        "Remove or recode the predictor, merge classes, or use bias-reduced (Firth) regression, "
+        + "whose estimate exists under separation: `sinorad select --method firth`, or "
+        + "\"method\": \"firth\" in the study config's selection section "
+        + "(MultinomialLogit.fit(method: .firth) in code)."
 }
 
 // MARK: - Failed fits

@@ -6,7 +6,17 @@ import Foundation
 /// Every number follows statsmodels 0.15.0 `MNLogitResults`: `standardErrors` are
 /// sqrt(diag((-H)⁻¹)) at the estimate, z and p are Wald statistics against the standard
 /// normal, and intervals are normal (`conf_int(alpha=0.05)`).
+///
+/// A bias-reduced fit (`method == .firth`) follows R brglm2 0.9 `brmultinom`: standard errors
+/// from the inverse expected information at the bias-reduced estimate (brglm2's `vcov`),
+/// Wald z, p and intervals from them, `logLikelihood` the ordinary log-likelihood at the
+/// estimate (brglm2's `logLik`, -deviance/2), aic/bic from it (brglm2's `AIC`), and
+/// `penalizedLogLikelihood` = LL + ½ log det I, the function the estimate maximises. llr,
+/// its p-value and McFadden's R² still compare LL with the maximum-likelihood null model.
 public struct MultinomialLogitFit: Codable, Sendable, Equatable {
+    /// How the coefficients were estimated ("ml" or "firth"; absent in files written before
+    /// the choice existed, read as "ml").
+    public let method: LogitMethod
     /// Predictor names in coefficient order, "Intercept" first when one was added.
     public let featureNames: [String]
     /// Whether `predictProbabilities(x:)` prepends a column of ones to its rows.
@@ -35,7 +45,9 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
     public let aic: Double
     /// -2 LL + log(n) k (statsmodels `MNLogitResults.bic`).
     public let bic: Double
-    /// Newton-Raphson iterations taken.
+    /// Firth fits: LL + ½ log det I(β) at the estimate (nil for maximum likelihood).
+    public let penalizedLogLikelihood: Double?
+    /// Newton-Raphson (ML) or Fisher-scoring (Firth) iterations taken.
     public let iterations: Int
     /// Always true for a returned fit: `MultinomialLogit.fit` throws when it does not converge.
     public let converged: Bool
@@ -65,6 +77,33 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
         for (eq, eta) in zip(equations, etas) { probabilities[eq.classIndex] = exp(eta - largest) }
         let total = probabilities.reduce(0, +)
         return probabilities.map { $0 / total }
+    }
+}
+
+extension MultinomialLogitFit {
+    /// Decodes `method` as "ml" when absent (model files written before Firth fits existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decodeIfPresent(LogitMethod.self, forKey: .method) ?? .ml
+        featureNames = try c.decode([String].self, forKey: .featureNames)
+        addIntercept = try c.decode(Bool.self, forKey: .addIntercept)
+        classCount = try c.decode(Int.self, forKey: .classCount)
+        reference = try c.decode(Int.self, forKey: .reference)
+        equations = try c.decode([MultinomialLogitEquation].self, forKey: .equations)
+        covariance = try c.decode([[Double]].self, forKey: .covariance)
+        observations = try c.decode(Int.self, forKey: .observations)
+        logLikelihood = try c.decode(Double.self, forKey: .logLikelihood)
+        nullLogLikelihood = try c.decode(Double.self, forKey: .nullLogLikelihood)
+        llr = try c.decode(Double.self, forKey: .llr)
+        llrDegreesOfFreedom = try c.decode(Int.self, forKey: .llrDegreesOfFreedom)
+        llrPValue = try c.decode(Double.self, forKey: .llrPValue)
+        mcFaddenR2 = try c.decode(Double.self, forKey: .mcFaddenR2)
+        aic = try c.decode(Double.self, forKey: .aic)
+        bic = try c.decode(Double.self, forKey: .bic)
+        penalizedLogLikelihood = try c.decodeIfPresent(Double.self, forKey: .penalizedLogLikelihood)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        converged = try c.decode(Bool.self, forKey: .converged)
+        warnings = try c.decode([String].self, forKey: .warnings)
     }
 }
 
