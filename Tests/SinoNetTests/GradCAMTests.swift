@@ -36,6 +36,16 @@ struct GradCAMTests {
         return (cases, "torch \(versions["torch"] ?? "?")")
     }
 
+    /// A reduced model of sinonet_models.py with its reference weights, in eval mode, and its input.
+    static func evalModel(_ name: String) throws -> (ImageClassifier, Tensor) {
+        let ref = try ModelParityTests.Reference(name)
+        let input = try ref.tensors.floatTensor("input")
+        let model = try ModelParityTests.model(ref, inputShape: input.shape)
+        try model.loadStateDict(ref.weights)
+        model.training = false
+        return (model, input)
+    }
+
     @Test("heatmaps, weights, logits and predicted classes match pytorch-grad-cam's math in torch",
           arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
     func parity(modelName: String) throws {
@@ -78,11 +88,7 @@ struct GradCAMTests {
     /// (the in-place relu's backward zeroes the rest of the shared buffer).
     @Test("the target-layer gradient equals the full backward's", arguments: ["resnet_bottleneck", "densenet"])
     func gradientMatchesFullBackward(modelName: String) throws {
-        let ref = try ModelParityTests.Reference(modelName)
-        let input = try ref.tensors.floatTensor("input")
-        let model = try ModelParityTests.model(ref, inputShape: input.shape)
-        try model.loadStateDict(ref.weights)
-        model.training = false
+        let (model, input) = try Self.evalModel(modelName)
         model.forward(input)
         let classes = [2, 0, 1]
         let head = model.gradCAMGradient(classes: classes)
@@ -106,11 +112,7 @@ struct GradCAMTests {
     @Test("the gradient by the stopped backward pass equals the head-only one at the last layer",
           arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
     func stoppedBackwardAtLastLayer(modelName: String) throws {
-        let ref = try ModelParityTests.Reference(modelName)
-        let input = try ref.tensors.floatTensor("input")
-        let model = try ModelParityTests.model(ref, inputShape: input.shape)
-        try model.loadStateDict(ref.weights)
-        model.training = false
+        let (model, input) = try Self.evalModel(modelName)
         model.forward(input)
         let classes = [2, 0, 1]
         let head = model.gradCAMGradient(classes: classes)
@@ -127,11 +129,7 @@ struct GradCAMTests {
     /// against the rounding; 1% tolerance at step 0.01.
     @Test("inner-layer gradients match central differences of the logits", arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
     func innerLayerGradients(modelName: String) throws {
-        let ref = try ModelParityTests.Reference(modelName)
-        let input = try ref.tensors.floatTensor("input")
-        let model = try ModelParityTests.model(ref, inputShape: input.shape)
-        try model.loadStateDict(ref.weights)
-        model.training = false
+        let (model, input) = try Self.evalModel(modelName)
         let classes = [1, 2, 0]
         var generator = SeededGenerator(seed: 5)
         func unit(_ v: [Double]) -> [Double] {
