@@ -15,9 +15,9 @@ struct Select: ParsableCommand {
         --elimination-alpha (or by AIC). The variables left are the independent \
         predictors. By default the training cohort is used when the CSV has one.
 
-        When predictors separate the classes the maximum-likelihood estimate does
-        not exist; --method firth fits bias-reduced (Firth) models instead (as R
-        brglm2 brmultinom), which exist under separation, and tests them with
+        When predictors separate the classes the maximum-likelihood estimate does \
+        not exist; --method firth fits bias-reduced (Firth) models instead (as R \
+        brglm2 brmultinom), which exist under separation, and tests them with \
         penalised likelihood-ratio tests (Heinze & Schemper 2002).
 
         Examples:

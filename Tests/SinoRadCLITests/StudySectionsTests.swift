@@ -157,12 +157,13 @@ enum PlainJSON {
     }
 }
 
-/// Generated text read as prose: no "..", no doubled spaces, no empty parentheses.
+/// Generated text read as prose: no "..", no doubled spaces, no empty parentheses, no "(s)".
 enum Prose {
     static func check(_ text: String, _ name: String) throws {
         let withoutEllipses = text.replacingOccurrences(of: "...", with: "")
         #expect(!withoutEllipses.contains(".."), "\(name): '..' in \(text)")
         #expect(!text.contains("  "), "\(name): doubled space in \(text)")
         #expect(!text.contains("()") && !text.contains("( "), "\(name): empty parentheses in \(text)")
+        #expect(!text.contains("(s)"), "\(name): '(s)' instead of a counted plural in \(text)")
     }
 }
