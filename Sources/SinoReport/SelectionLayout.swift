@@ -64,7 +64,9 @@ extension PredictorSelection {
     func stepsTable(_ elimination: BackwardEliminationResult, _ prefix: String) -> Table {
         let rule: String
         switch criterion {
-        case .likelihoodRatio(let alpha): rule = "drop the variable with the largest likelihood-ratio p while p > \(alpha)"
+        case .likelihoodRatio(let alpha):
+            let test = method == .firth ? "penalised likelihood-ratio" : "likelihood-ratio"
+            rule = "drop the variable with the largest \(test) p while p > \(alpha)"
         case .aic: rule = "drop the variable whose removal lowers AIC most, while AIC decreases"
         }
         var table = Table(title: "\(prefix)Backward elimination (\(rule))", columns: ["Step", "Dropped", "LR chi-square", "df", "p", "AIC before", "AIC after"])
@@ -73,7 +75,10 @@ extension PredictorSelection {
                           NumberFormat.pValue(step.test.pValue), NumberFormat.fixed(step.aicBefore, 1), NumberFormat.fixed(step.aicAfter, 1)])
         }
         if elimination.steps.isEmpty { table.append(["—", "nothing dropped", "", "", "", "", ""]) }
-        table.footnotes = ["Started from \(entered.count) variable(s): \(entered.joined(separator: ", "))."]
+        table.footnotes = ["Started from \(entered.count) \(entered.count == 1 ? "variable" : "variables"): \(entered.joined(separator: ", "))."]
+        if method == .firth {
+            table.footnotes.append("Bias-reduced (Firth) fits; the tests are penalised likelihood-ratio tests (Heinze & Schemper 2002), and AIC uses the ordinary log-likelihood at the bias-reduced estimates.")
+        }
         if !separating.isEmpty {
             table.footnotes.append("Left out before fitting (a level never occurs in some class, so no finite estimate): \(separating.joined(separator: ", ")).")
         }
