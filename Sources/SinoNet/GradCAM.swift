@@ -179,8 +179,7 @@ extension ImageClassifier {
         guard gradCAMLayers.contains(layer) else { return nil }
         switch architecture {
         case .resNet(let r):
-            let stage = Int(layer.dropFirst("layer".count))!
-            return "layer\(stage).\(r.layers[stage - 1] - 1).\(r.block == .basic ? "bn2" : "bn3").out"
+            return Self.stageOutputKey(r, stage: Int(layer.dropFirst("layer".count))!)
         case .denseNet:
             return layer == "features.norm5" ? "features.norm5.out" : layer + ".concat"
         }
@@ -202,10 +201,16 @@ extension ImageClassifier {
     static func gradCAMKeys(_ architecture: Architecture) -> [String] {
         switch architecture {
         case .resNet(let r):
-            ["layer4.\(r.layers[3] - 1).\(r.block == .basic ? "bn2" : "bn3").out", "avgpool.out"]
+            [stageOutputKey(r, stage: 4), "avgpool.out"]
         case .denseNet:
             ["features.norm5.out", "avgpool.out", "features.relu5.out"]
         }
+    }
+
+    /// The activation key of ResNet stage `stage`'s output: its last block's final BatchNorm
+    /// output, on which `out += identity` and the relu work in place.
+    static func stageOutputKey(_ r: ResNet, stage: Int) -> String {
+        "layer\(stage).\(r.layers[stage - 1] - 1).\(r.block == .basic ? "bn2" : "bn3").out"
     }
 
     /// The target layer's output A [N, K, h, w] from the last `forward` (a view into the

@@ -224,9 +224,7 @@ public final class ImageClassifier {
     /// output sees it). Parameter and activation gradients are left at zero.
     func logitGradient(classes targets: [Int], at key: String) -> Tensor {
         precondition(trainable, Self.inferenceOnly("a backward pass to an inner layer"))
-        guard let producer = ops.lastIndex(where: { Self.writes($0, key) }) else {
-            preconditionFailure("no layer of the network writes '\(key)'")
-        }
+        let producer = producerIndex(of: key)
         zeroGradients()
         let k = classes
         for (i, c) in targets.enumerated() {
@@ -247,11 +245,16 @@ public final class ImageClassifier {
     /// logits follow a changed value of that activation (checks of `logitGradient`).
     @discardableResult
     func forwardAfter(_ key: String) -> Tensor {
-        guard let producer = ops.lastIndex(where: { Self.writes($0, key) }) else {
+        for op in ops[(producerIndex(of: key) + 1)...] { forward(op) }
+        return output
+    }
+
+    /// The index of the last op that writes the activation `key`.
+    private func producerIndex(of key: String) -> Int {
+        guard let index = ops.lastIndex(where: { Self.writes($0, key) }) else {
             preconditionFailure("no layer of the network writes '\(key)'")
         }
-        for op in ops[(producer + 1)...] { forward(op) }
-        return output
+        return index
     }
 
     /// Whether `op` writes the activation `key` (its output, an in-place target, or the
