@@ -104,6 +104,11 @@ struct StudySectionsTests {
         #expect(!methods.contains("independent predictors (") && !methods.contains("were the inputs of"), "no conventional model: \(methods)")
         // ResNet-18 at 32 x 32: layer1 is 8 x 8, layer2 4 x 4, so the automatic layer is layer1.
         #expect(methods.contains("Grad-CAM maps of layer1 (8 x 8), upsampled to the input"), "\(methods)")
+        // gradcam.json has exactly the keys data-schema/gradcam.schema.json describes.
+        let record = try #require(try Fixtures.parseJSON(Data(contentsOf: folder.appendingPathComponent("out/figures/gradcam/resnet18-T2WI/gradcam.json"))) as? [String: Any])
+        let schema = try #require(try Fixtures.parseJSON(Data(contentsOf: Fixtures.root.appendingPathComponent("data-schema/gradcam.schema.json"))) as? [String: Any])
+        #expect(Set(record.keys) == Set((schema["properties"] as? [String: Any] ?? [:]).keys))
+        #expect(record["layer"] as? String == "layer1" && record["map_height"] as? Int == 8 && record["input_size"] as? Int == 32)
         let report = try String(contentsOf: folder.appendingPathComponent("out/report.md"), encoding: .utf8)
         #expect(report.contains("**Note:** The predictor selection kept no variable"))
 
