@@ -822,7 +822,7 @@ FULL_STUDY = {
     "$schema": "../data-schema/study.schema.json", "study": "full", "output": "full", "profile": "quick", "seed": 5,
     "inputs": {"synthetic": {"patients": 60, "seed": 11, "images": False, "image_grid": "reduced"}},
     "label": "pathology", "classes": ["SCC", "ACC", "ONB"],
-    "selection": {"screening_alpha": 0.05, "elimination_alpha": 0.1, "reference": "SCC"},
+    "selection": {"screening_alpha": 0.05, "elimination_alpha": 0.1, "reference": "SCC", "method": "firth"},
     "conventional": {"classifiers": ["extratrees", "logistic"], "trees": 10, "folds": 3,
                      "grid": {"max_depth": [3, None], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
     "cnn": {"enabled": False, "architectures": ["resnet18"], "sequences": ["T2WI"], "fusion": ["mean", "max"], "size": 32,
