@@ -33,8 +33,8 @@ let package = Package(
         .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData"]),
-        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest", "SinoImaging", "SinoNet"]),
-        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "SinoStudy", "CCairo"]),
+        .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
+        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
-        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "TestSupport"]),
+        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"]),
     ]
 )

@@ -14,10 +14,53 @@ public struct LoadedCohort: Sendable {
     public var warnings: [Warning]
     /// Non-empty when kinds were inferred (no dictionary given).
     public var inferred: [InferredVariable]
+    /// True when no dictionary was named and the built-in sinonasal one was chosen because the
+    /// CSV has all its columns.
+    public var usedBuiltinDictionary = false
 }
 
 /// Reads a cohort CSV and checks it against a dictionary, reporting every problem at once.
 public enum CohortLoader {
+    /// The one way a cohort CSV is read by name, for every command and the study: the
+    /// dictionary named (a JSON file, or "sinonasal" for the built-in one); else the built-in
+    /// one when the CSV has every one of its variables and its class column is `labelColumn`;
+    /// else kinds inferred from the data. `inferKinds` infers even when the built-in dictionary
+    /// would fit; `outcomeOnly` keeps only the id, cohort and class columns (the truth of a
+    /// comparison or a reader study, whose other columns may be anything).
+    ///
+    /// - Parameters:
+    ///   - path: the cohort CSV.
+    ///   - dictionary: a dictionary file or "sinonasal"; nil chooses as described.
+    ///   - labelColumn: the class column.
+    ///   - classOrder: the class order (default: the dictionary's, or first appearance).
+    ///   - inferKinds: infer the kinds even when the built-in dictionary fits.
+    ///   - outcomeOnly: read only the id, cohort and class columns.
+    /// - Returns: the cohort and what the user should be told about how it was read.
+    /// - Throws: `ValidationError` with every problem of the file, or the file error.
+    public static func read(path: String, dictionary: String?, labelColumn: String = "pathology", classOrder: [String]? = nil,
+                            inferKinds: Bool = false, outcomeOnly: Bool = false) throws -> LoadedCohort {
+        let table = try CSVTable.read(path: path)
+        var chosen: VariableDictionary? = nil, builtin = false
+        if let dictionary {
+            chosen = try VariableDictionary.named(dictionary)
+        } else if !inferKinds {
+            let sinonasal = VariableDictionary.sinonasal(), columns = Set(table.header)
+            if sinonasal.variables.allSatisfy({ columns.contains($0.name) }) && labelColumn == sinonasal.label.column
+                && columns.contains(labelColumn) {
+                chosen = sinonasal
+                builtin = true
+            }
+        }
+        if outcomeOnly {
+            var outcome = try chosen ?? KindInference.dictionary(for: table, labelColumn: labelColumn, classOrder: classOrder).0
+            outcome.variables = []
+            chosen = outcome
+        }
+        var loaded = try load(table: table, dictionary: chosen, labelColumn: labelColumn, classOrder: classOrder)
+        loaded.usedBuiltinDictionary = builtin
+        return loaded
+    }
+
     /// Loads `path` with `dictionary`; when `dictionary` is nil the kinds are inferred from the
     /// data (`labelColumn` then names the outcome; classes are taken in `classOrder` if given,
     /// else in order of first appearance).

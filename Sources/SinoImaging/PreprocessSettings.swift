@@ -7,7 +7,7 @@
 ///     settings.normalisation = .percentile      // p1-p99 scaled to [0, 1]
 public struct PreprocessSettings: Codable, Sendable, Equatable {
     /// How intensities are normalised per sequence.
-    public enum Normalisation: String, Codable, Sendable {
+    public enum Normalisation: String, Codable, Sendable, CaseIterable {
         /// (v - mean) / SD, mean and population SD over the statistics region.
         case zScore = "zscore"
         /// (v - p_low) / (p_high - p_low) clipped to [0, 1], percentiles over the statistics
@@ -25,7 +25,7 @@ public struct PreprocessSettings: Codable, Sendable, Equatable {
     }
 
     /// What the planes hold outside the ROI, after normalisation.
-    public enum OutsideROI: String, Codable, Sendable {
+    public enum OutsideROI: String, Codable, Sendable, CaseIterable {
         /// The image as it is (anatomy around the tumour included).
         case keep
         /// 0 outside the (resampled) ROI mask: the network sees only the tumour, its texture

@@ -9,7 +9,7 @@ import SinoImaging
 /// from these planes with the augmentation of `AugmentPass(seed:epoch:)`, so a batch depends
 /// only on (seed, epoch, batch index), never on threads or timing.
 ///
-///     let cohort = try CohortLoader.load(path: "cohort.csv", dictionary: nil).cohort
+///     let cohort = try CohortLoader.read(path: "cohort.csv", dictionary: nil).cohort
 ///     var settings = PreprocessSettings(); settings.sequences = ["ADC"]; settings.outputSize = 64
 ///     let train = try CNNSliceDataset.load(images: "images", cohort: cohort, splits: ["train"], settings: settings)
 ///     let order = train.epochBatches(epoch: 0, batchSize: 16, seed: 7)     // [[sample index]]

@@ -32,7 +32,7 @@ public struct TrainedCNN {
             throw ValidationError(Problem(file: infoURL.path, message: "unreadable model description: \(error)"))
         }
         let n = batchSize ?? info.batchSize
-        model = try CNNArchitecture.make(info.arch, inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
+        model = try info.settings.arch.make(inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
                                          classes: info.classes.count, seed: 0, trainable: trainable)
         do {
             try model.loadStateDict(try SafeTensors(contentsOf: weightsURL))

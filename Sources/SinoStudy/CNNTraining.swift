@@ -7,8 +7,8 @@ import SinoStats
 /// Everything that decides a CNN training run's result (saved in model.json and the
 /// checkpoint; `--resume` requires it unchanged).
 public struct CNNTrainingSettings: Codable, Sendable, Equatable {
-    /// torchvision name: resnet18 ... resnet152, densenet121, densenet169.
-    public var arch = "resnet18"
+    /// The network, by torchvision name.
+    public var arch = CNNArchitecture.resnet18
     /// Slice selection, crop, size, normalisation, augmentation (sequences: the model's input).
     public var preprocess = PreprocessSettings()
     /// false: the training samples are used as preprocessed.
@@ -17,12 +17,12 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
     public var batchSize = 16
     /// Base learning rate of the cosine schedule (to 0 over all steps).
     public var learningRate = 0.01
-    /// "sgd" (momentum 0.9) or "adamw".
-    public var optimizer = "sgd"
+    /// SGD (momentum 0.9) or AdamW.
+    public var optimizer = CNNOptimizer.sgd
     public var momentum = 0.9
     public var weightDecay = 1e-4
-    /// "balanced" (n / (K n_c) over the training patients) or "none".
-    public var classWeights = "balanced"
+    /// Balanced (n / (K n_c) over the training patients) or none.
+    public var classWeights = CNNClassWeights.balanced
     public var seed: UInt64 = 20250056
     /// File name of the pretrained state_dict, when one was used.
     public var pretrained: String?
@@ -42,12 +42,9 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
     /// Settings out of range, one message each.
     public var problems: [String] {
         var found: [String] = []
-        if !CNNArchitecture.names.contains(arch) { found.append("unknown architecture '\(arch)' (one of \(CNNArchitecture.names.joined(separator: ", ")))") }
         if epochs < 1 { found.append("epochs must be at least 1, got \(epochs)") }
         if batchSize < 2 { found.append("batch size must be at least 2 (BatchNorm), got \(batchSize)") }
         if !(learningRate > 0 && learningRate.isFinite) { found.append("learning rate must be positive, got \(learningRate)") }
-        if !["sgd", "adamw"].contains(optimizer) { found.append("optimizer must be sgd or adamw, got '\(optimizer)'") }
-        if !["balanced", "none"].contains(classWeights) { found.append("class weights must be balanced or none, got '\(classWeights)'") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { found.append("weight decay must be 0 or more, got \(weightDecay)") }
         if let first = selectFrom, !(1...max(epochs, 1)).contains(first) {
             found.append("the first selectable epoch must be between 1 and the epochs (\(epochs)), got \(first)")
@@ -63,16 +60,36 @@ public struct CNNTrainingSettings: Codable, Sendable, Equatable {
     }
 }
 
-/// The architectures by torchvision name.
-public enum CNNArchitecture {
-    public static let names = ImageClassifier.architectureNames
+/// The architectures, by torchvision name.
+public enum CNNArchitecture: String, CaseIterable, Codable, Sendable, CodingKeyRepresentable, ConfigEnum {
+    case resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169
 
-    public static func make(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64, trainable: Bool) throws -> ImageClassifier {
-        guard let model = ImageClassifier.named(arch, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
-            throw ValidationError(Problem(message: "unknown architecture '\(arch)'", expected: names.joined(separator: ", ")))
+    public static var names: [String] { allCases.map(\.rawValue) }
+
+    public var isDenseNet: Bool { rawValue.hasPrefix("densenet") }
+
+    /// The network for inputs of `inputShape` with a head of `classes`.
+    public func make(inputShape: Shape, classes: Int, seed: UInt64, trainable: Bool) throws -> ImageClassifier {
+        guard let model = ImageClassifier.named(rawValue, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
+            throw ValidationError(Problem(message: "unknown architecture '\(rawValue)'", expected: Self.names.joined(separator: ", ")))
         }
         return model
     }
+}
+
+/// The optimisers of a CNN training.
+public enum CNNOptimizer: String, CaseIterable, Codable, Sendable, ConfigEnum {
+    /// SGD with momentum 0.9 (L2 weight decay).
+    case sgd
+    /// AdamW (decoupled weight decay).
+    case adamw
+}
+
+/// The class weights of a CNN's cross-entropy.
+public enum CNNClassWeights: String, CaseIterable, Codable, Sendable, ConfigEnum {
+    /// n / (K n_c) over the training patients.
+    case balanced
+    case none
 }
 
 /// One row of train_log.csv.
@@ -180,22 +197,22 @@ public final class CNNTrainingRun {
             let first = pretrained.entry("conv1.weight") ?? pretrained.entry("features.conv0.weight")
             guard let head, let first, head.shape.count == 2, first.shape.count == 4 else {
                 throw ValidationError(Problem(file: pretrained.source, message: "no fc/classifier.weight or conv1/features.conv0.weight",
-                                              expected: "a torchvision state_dict of \(settings.arch)"))
+                                              expected: "a torchvision state_dict of \(settings.arch.rawValue)"))
             }
-            let m = try CNNArchitecture.make(settings.arch, inputShape: Shape(batchSize, first.shape[1], size, size),
+            let m = try settings.arch.make(inputShape: Shape(batchSize, first.shape[1], size, size),
                                              classes: head.shape[0], seed: settings.seed, trainable: true)
             try m.loadStateDict(pretrained)
             m.adaptFirstConv(inChannels: channels)
             m.replaceHead(classes: classes)
             model = m
         } else {
-            model = try CNNArchitecture.make(settings.arch, inputShape: shape, classes: classes, seed: settings.seed, trainable: true)
+            model = try settings.arch.make(inputShape: shape, classes: classes, seed: settings.seed, trainable: true)
         }
-        let optimizer: any Optimizer = settings.optimizer == "adamw"
+        let optimizer: any Optimizer = settings.optimizer == .adamw
             ? AdamW(parameters: model.parameters.layout, learningRate: settings.learningRate, weightDecay: settings.weightDecay)
             : SGD(parameters: model.parameters.layout, learningRate: settings.learningRate, momentum: settings.momentum,
                   weightDecay: settings.weightDecay)
-        let weights = settings.classWeights == "balanced" ? try train.balancedClassWeights() : nil
+        let weights = settings.classWeights == .balanced ? try train.balancedClassWeights() : nil
         let stepsPerEpoch = train.samples.count / batchSize
         trainer = Trainer(model: model, optimizer: optimizer, loss: CrossEntropyLoss(classWeights: weights),
                           schedule: .cosine(base: settings.learningRate, period: max(1, settings.epochs * stepsPerEpoch)),
@@ -288,7 +305,7 @@ public final class CNNTrainingRun {
     }
 
     func modelInfo(_ state: CNNRunState) -> CNNModelInfo {
-        CNNModelInfo(synthetic: nil, arch: settings.arch, sequences: settings.preprocess.sequences, classes: train.classes.names,
+        CNNModelInfo(synthetic: nil, arch: settings.arch.rawValue, sequences: settings.preprocess.sequences, classes: train.classes.names,
                      inputSize: train.size, channels: train.channels, batchSize: batchSize, preprocessing: settings.preprocess,
                      settings: settings, seed: String(settings.seed), epochsCompleted: state.epochsCompleted,
                      bestEpoch: state.bestEpoch ?? 0, validationMacroAUC: state.bestMacroAUC, sinoradVersion: version)
@@ -296,7 +313,7 @@ public final class CNNTrainingRun {
 
     func writeModel() throws {
         var writer = model.stateDict()
-        writer.metadata = ["arch": settings.arch, "classes": train.classes.names.joined(separator: ","),
+        writer.metadata = ["arch": settings.arch.rawValue, "classes": train.classes.names.joined(separator: ","),
                            "sequences": settings.preprocess.sequences.joined(separator: ","), "generator": "sinorad \(version) cnn train"]
         try Trainer.write(writer.data(), to: modelURL)
     }

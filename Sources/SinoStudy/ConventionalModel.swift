@@ -4,7 +4,7 @@ import SinoForest
 import SinoStats
 
 /// The classifiers the conventional model can use.
-public enum ConventionalClassifier: String, Codable, Sendable, CaseIterable {
+public enum ConventionalClassifier: String, Codable, Sendable, CaseIterable, ConfigEnum {
     case extraTrees = "extratrees"
     case randomForest = "randomforest"
     case logistic
@@ -14,30 +14,26 @@ public enum ConventionalClassifier: String, Codable, Sendable, CaseIterable {
 public struct ForestSetting: Codable, Sendable, Equatable, CustomStringConvertible {
     public var maxDepth: Int?
     public var minSamplesLeaf: Int
-    /// "sqrt" or "all".
-    public var maxFeatures: String
+    /// Features drawn per split: sqrt(p) or all p.
+    public var maxFeatures: Features
 
-    public init(maxDepth: Int?, minSamplesLeaf: Int, maxFeatures: String) {
+    /// The features drawn at each split of a forest's trees (sklearn's "sqrt" and None).
+    public enum Features: String, CaseIterable, Codable, Sendable, ConfigEnum {
+        case sqrt, all
+    }
+
+    public init(maxDepth: Int?, minSamplesLeaf: Int, maxFeatures: Features) {
         self.maxDepth = maxDepth
         self.minSamplesLeaf = minSamplesLeaf
         self.maxFeatures = maxFeatures
     }
 
     public var description: String {
-        "max_depth=\(maxDepth.map(String.init) ?? "None"), min_samples_leaf=\(minSamplesLeaf), max_features=\(maxFeatures)"
+        "max_depth=\(maxDepth.map(String.init) ?? "None"), min_samples_leaf=\(minSamplesLeaf), max_features=\(maxFeatures.rawValue)"
     }
 
-    /// The documented default grid: max_depth {None, 3, 5} x min_samples_leaf {1, 5, 10} x
-    /// max_features {sqrt, all}; simpler models first, so ties go to them.
-    public static let defaultGrid: [ForestSetting] = {
-        var grid: [ForestSetting] = []
-        for depth in [3, 5, nil] as [Int?] {
-            for leaf in [10, 5, 1] {
-                for features in ["sqrt", "all"] { grid.append(ForestSetting(maxDepth: depth, minSamplesLeaf: leaf, maxFeatures: features)) }
-            }
-        }
-        return grid
-    }()
+    /// The default grid (`ForestGrid`'s).
+    public static var defaultGrid: [ForestSetting] { ForestGrid().settings }
 }
 
 /// Settings of `sinorad conventional`.
@@ -120,7 +116,7 @@ public enum ConventionalModel {
     }
 
     static func forest(_ settings: ConventionalSettings, _ point: ForestSetting, features: Int) -> any Classifier {
-        let maxFeatures: MaxFeatures = point.maxFeatures == "all" ? .all : .sqrt
+        let maxFeatures: MaxFeatures = point.maxFeatures == .all ? .all : .sqrt
         switch settings.classifier {
         case .randomForest:
             return RandomForestClassifier(nEstimators: settings.trees, maxFeatures: maxFeatures, maxDepth: point.maxDepth,

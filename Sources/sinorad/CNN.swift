@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinoNet
+import SinoStudy
 
 /// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
 /// torchvision state_dict, and a speed benchmark).
@@ -10,47 +11,15 @@ struct CNN: ParsableCommand {
         abstract: "Train and apply SinoNet's CPU CNNs (torchvision ResNet/DenseNet) on MRI slices; logits, benchmark.",
         subcommands: [Train.self, Predict.self, GradCAMCommand.self, Forward.self, Bench.self])
 
-    /// The architectures `--arch` accepts, torchvision's names.
-    static let architectures = ImageClassifier.architectureNames
-
-    /// `trainable: false` skips the gradient arenas (eval-mode forward only).
-    static func model(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) throws -> ImageClassifier {
+    /// The network for `cnn forward` and `cnn bench`: `trainable: false` skips the gradient
+    /// arenas (eval-mode forward only).
+    static func model(_ arch: CNNArchitecture, inputShape: Shape, classes: Int, seed: UInt64 = 0, trainable: Bool = true) throws -> ImageClassifier {
         guard classes >= 1 else { throw CommandFailure(message: "--classes must be at least 1, got \(classes)") }
         guard inputShape.rank == 4, inputShape.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw CommandFailure(message: "the input must be [N, C, H, W] with every dimension at least 1, got \(inputShape)")
         }
-        // DenseNet-121 and -169 both have four blocks, so the same size check holds for both.
-        if arch.lowercased().hasPrefix("densenet") { try checkDenseNetSize(DenseNet.densenet121, inputShape) }
-        guard let model = ImageClassifier.named(arch, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
-            throw CommandFailure(message: "unknown architecture '\(arch)'; one of: " + architectures.joined(separator: ", "))
-        }
-        return model
-    }
-
-    /// DenseNet's transitions average-pool 2x2 without padding: every transition needs a
-    /// feature map of at least 2x2 (torch raises "Output size is too small" otherwise).
-    static func checkDenseNetSize(_ d: DenseNet, _ s: Shape) throws {
-        for (axis, size) in [("height", s[2]), ("width", s[3])] {
-            var x = (size - 1) / 2 + 1  // conv0 7x7 s2 p3
-            x = (x - 1) / 2 + 1         // pool0 3x3 s2 p1
-            for _ in 1..<d.blockConfig.count {
-                guard x >= 2 else {
-                    throw CommandFailure(message: "input \(axis) \(size) is too small for DenseNet (its transitions need feature maps of at least 2x2; use at least 29 pixels per side for densenet121)")
-                }
-                x = (x - 2) / 2 + 1
-            }
-        }
-    }
-
-    static func readSafeTensors(_ path: String, what: String) throws -> SafeTensors {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure(message: "\(what) file \(path) not found")
-        }
-        do {
-            return try SafeTensors(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as SafeTensorsError {
-            throw CommandFailure(message: "\(what) file \(path) is not a valid safetensors file: \(userMessage(error))")
-        }
+        try arch.checkInputSize(inputShape)
+        return try arch.make(inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)
     }
 
     struct Forward: ParsableCommand {
@@ -68,8 +37,8 @@ struct CNN: ParsableCommand {
                   --input images.safetensors --out logits.safetensors
             """)
 
-        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
-        var arch: String
+        @Option(help: "Architecture (torchvision's name).")
+        var arch: CNNArchitecture
 
         @Option(help: "Number of classes of the model's head.")
         var classes: Int
@@ -87,33 +56,31 @@ struct CNN: ParsableCommand {
         var out: String
 
         func run() throws {
-            try SinoRad.guarded {
-                let inputs = try CNN.readSafeTensors(input, what: "input")
-                guard let entry = inputs.entry(inputKey) else {
-                    throw CommandFailure(message: "input file \(input) has no tensor '\(inputKey)' (it has: \(inputs.names.joined(separator: ", ")); choose one with --input-key)")
-                }
-                guard entry.dtype == .f32 else {
-                    throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) is \(entry.dtype.rawValue.uppercased()), F32 is needed")
-                }
-                guard entry.shape.count == 4 else {
-                    throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) has shape \(entry.shape); [N, C, H, W] is needed")
-                }
-                let images = try inputs.floatTensor(inputKey)
-                let model = try CNN.model(arch, inputShape: images.shape, classes: classes, trainable: false)
-                let state = try CNN.readSafeTensors(weights, what: "weights")
-                do {
-                    try model.loadStateDict(state)
-                } catch let error as StateDictError {
-                    throw CommandFailure(message: "\(userMessage(error)) (architecture \(arch), \(classes) classes, \(images.shape[1]) input channels)")
-                }
-                model.training = false
-                let logits = model.forward(images)
-                var writer = SafeTensors.Writer()
-                writer.add("logits", logits)
-                writer.metadata = ["arch": arch, "generator": "sinorad cnn forward"]
-                try writer.data().write(to: URL(fileURLWithPath: out), options: .atomic)
-                note("wrote \(out): logits [\(logits.shape[0]), \(logits.shape[1])]")
+            let inputs = try SafeTensors.read(path: input, what: "input")
+            guard let entry = inputs.entry(inputKey) else {
+                throw CommandFailure(message: "input file \(input) has no tensor '\(inputKey)' (it has: \(inputs.names.joined(separator: ", ")); choose one with --input-key)")
             }
+            guard entry.dtype == .f32 else {
+                throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) is \(entry.dtype.rawValue.uppercased()), F32 is needed")
+            }
+            guard entry.shape.count == 4 else {
+                throw CommandFailure(message: "input tensor '\(inputKey)' in \(input) has shape \(entry.shape); [N, C, H, W] is needed")
+            }
+            let images = try inputs.floatTensor(inputKey)
+            let model = try CNN.model(arch, inputShape: images.shape, classes: classes, trainable: false)
+            let state = try SafeTensors.read(path: weights, what: "weights")
+            do {
+                try model.loadStateDict(state)
+            } catch let error as StateDictError {
+                throw CommandFailure(message: "\(userMessage(error)) (architecture \(arch), \(classes) classes, \(images.shape[1]) input channels)")
+            }
+            model.training = false
+            let logits = model.forward(images)
+            var writer = SafeTensors.Writer()
+            writer.add("logits", logits)
+            writer.metadata = ["arch": arch.rawValue, "generator": "sinorad cnn forward"]
+            try writer.data().write(to: URL(fileURLWithPath: out), options: .atomic)
+            note("wrote \(out): logits [\(logits.shape[0]), \(logits.shape[1])]")
         }
     }
 
@@ -134,8 +101,8 @@ struct CNN: ParsableCommand {
         enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
-        var arch: String
+        @Option(help: "Architecture (torchvision's name).")
+        var arch: CNNArchitecture
 
         @Option(help: "Images per batch.")
         var batch: Int
@@ -181,54 +148,56 @@ struct CNN: ParsableCommand {
             var openblas_threads: String?
         }
 
+        func validate() throws {
+            guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+            guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+            guard warmup >= 0 else { throw ValidationError("--warmup must not be negative, got \(warmup)") }
+            guard size >= 1, channels >= 1 else { throw ValidationError("--size and --channels must be positive") }
+            guard classes >= 1 else { throw ValidationError("--classes must be at least 1, got \(classes)") }
+        }
+
         func run() throws {
-            try SinoRad.guarded {
-                guard batch >= 1 else { throw CommandFailure(message: "--batch must be at least 1, got \(batch)") }
-                guard iterations >= 1 else { throw CommandFailure(message: "--iterations must be at least 1, got \(iterations)") }
-                guard warmup >= 0 else { throw CommandFailure(message: "--warmup must not be negative, got \(warmup)") }
-                guard size >= 1, channels >= 1 else { throw CommandFailure(message: "--size and --channels must be positive") }
-                let shape = Shape(batch, channels, size, size)
-                let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
-                var generator = SeededGenerator(seed: seed &+ 1)
-                let images = Tensor(shape)
-                for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
-                let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }
-                let loss = CrossEntropyLoss()
-                let sgd = mode == .train ? SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9) : nil
-                model.training = mode == .train
-                func step() {
-                    let logits = model.forward(images)
-                    guard mode == .train else { return }
-                    model.zeroGradients()
-                    _ = loss.forward(logits: logits, targets: labels)
-                    loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
-                    model.backward()
-                    sgd?.step(parameters: model.parameters, gradients: model.gradients)
-                }
-                for _ in 0..<warmup { step() }
-                var times: [Double] = []
-                for _ in 0..<iterations {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    step()
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-                }
-                let mean = times.reduce(0, +) / Double(times.count)
-                let report = Report(arch: arch.lowercased(), mode: mode.rawValue, batch: batch, size: size, channels: channels,
-                                    classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
-                                    ms_per_batch: mean, ms_per_batch_min: times.min()!,
-                                    ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
-                                    openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
-                switch format {
-                case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
-                case .text:
-                    let memory = report.peak_memory_mib.map { String(format: "%.0f MiB", $0) } ?? "unavailable"
-                    print("\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
-                          + String(format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
-                                   report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
-                }
+            let shape = Shape(batch, channels, size, size)
+            let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
+            var generator = SeededGenerator(seed: seed &+ 1)
+            let images = Tensor(shape)
+            for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
+            let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }
+            let loss = CrossEntropyLoss()
+            let sgd = mode == .train ? SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9) : nil
+            model.training = mode == .train
+            func step() {
+                let logits = model.forward(images)
+                guard mode == .train else { return }
+                model.zeroGradients()
+                _ = loss.forward(logits: logits, targets: labels)
+                loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
+                model.backward()
+                sgd?.step(parameters: model.parameters, gradients: model.gradients)
+            }
+            for _ in 0..<warmup { step() }
+            var times: [Double] = []
+            for _ in 0..<iterations {
+                let start = DispatchTime.now().uptimeNanoseconds
+                step()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            let mean = times.reduce(0, +) / Double(times.count)
+            let report = Report(arch: arch.rawValue, mode: mode.rawValue, batch: batch, size: size, channels: channels,
+                                classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
+                                ms_per_batch: mean, ms_per_batch_min: times.min()!,
+                                ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
+                                openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            case .text:
+                let memory = report.peak_memory_mib.map { String(format: "%.0f MiB", $0) } ?? "unavailable"
+                print("\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
+                      + String(format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
+                               report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
             }
         }
 

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import SinoData
-import SinoImaging
-import SinoNet
-import SinoReport
 import SinoStudy
 
 extension CNN {
@@ -39,8 +36,10 @@ extension CNN {
         @Option(help: "Cohorts whose patients are explained, comma-separated.")
         var cohorts: String = "test"
 
-        @Option(help: "Explain the predicted class (predicted) or the true class (true).")
-        var explain: String = "predicted"
+        enum Explained: String, ExpressibleByArgument, CaseIterable { case predicted, `true` }
+
+        @Option(help: "Explain the predicted class or the true class.")
+        var explain: Explained = .predicted
 
         @Option(help: "Target layer: auto, or a stage (layer1 ... layer4; features.denseblock1 ... features.norm5 for DenseNet).")
         var layer: String = "auto"
@@ -57,89 +56,15 @@ extension CNN {
         @Option(help: "Folder to write the figures into (created if missing).")
         var out: String
 
+        func validate() throws {
+            guard perClass >= 1 else { throw ValidationError("--per-class must be at least 1, got \(perClass)") }
+            guard minMap >= 1 else { throw ValidationError("--min-map must be at least 1, got \(minMap)") }
+        }
+
         func run() throws {
-            try SinoRad.guarded {
-                guard ["predicted", "true"].contains(explain) else {
-                    throw CommandFailure(message: "--explain must be predicted or true, got '\(explain)'")
-                }
-                guard perClass >= 1 else { throw CommandFailure(message: "--per-class must be at least 1, got \(perClass)") }
-                let figureFormats = try parseFigureFormats(formats)
-                guard minMap >= 1 else { throw CommandFailure(message: "--min-map must be at least 1, got \(minMap)") }
-                let trained = try TrainedCNN(folder: URL(fileURLWithPath: model), batchSize: 1, trainable: true)
-                let target = try Self.targetLayer(trained, layer: layer, minMap: minMap)
-                let (mapHeight, mapWidth) = trained.model.gradCAMMapSize(target)!
-                let layerText = "\(target), \(mapHeight) x \(mapWidth) map"
-                let table = try loadCNNCohort(source.cohort, dictionary: source.dictionary, label: source.label, classOrder: trained.info.classes)
-                let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                let data = try CNNSliceDataset.load(images: source.images, cohort: table, splits: splits, settings: trained.preprocessing)
-                let classNames = trained.info.classes
-                var tilesByClass = [[GradCAMTile]](repeating: [], count: classNames.count)
-                let size = data.size, plane = size * size
-                for (p, id) in data.patientIDs.enumerated() {
-                    // The patient's slice with the largest ROI area (the first such, in slice order).
-                    let own = data.samples.indices.filter { data.samplePatients[$0] == p }
-                    guard let best = own.max(by: { data.samples[$0].mask.reduce(0, +) < data.samples[$1].mask.reduce(0, +) }) else { continue }
-                    let sample = data.samples[best]
-                    let input = Tensor(trained.model.inputShape, values: sample.planes)
-                    let truth = data.patientLabels[p]
-                    let result = GradCAM.compute(trained.model, images: input, classes: explain == "true" ? [truth] : nil, layer: target)
-                    let p = ImageClassifier.softmax(result.logits.values)
-                    let predicted = p.firstIndex(of: p.max()!)!
-                    let probability = p[predicted]
-                    let caption = "\(id): \(classNames[truth]) → \(classNames[predicted]) \(String(format: "%.2f", probability))"
-                    let tile = try GradCAMTile(width: size, height: size, image: Array(sample.planes[0..<plane]),
-                                               heatmap: result.heatmaps.values, mask: sample.mask, caption: caption)
-                    let title = "\(trained.info.defaultName): Grad-CAM (\(layerText)) of the \(explain == "true" ? "true" : "predicted") class \(classNames[result.classes[0]])"
-                    let figure = try GradCAMOverlayFigure(title: title, tile: tile)
-                    for format in figureFormats {
-                        try figure.write(to: URL(fileURLWithPath: out).appendingPathComponent("\(id).\(format.rawValue)").path, format: format)
-                    }
-                    if tilesByClass[truth].count < perClass { tilesByClass[truth].append(tile) }
-                }
-                for (c, name) in classNames.enumerated() where !tilesByClass[c].isEmpty {
-                    let montage = try GradCAMMontageFigure(title: "\(trained.info.defaultName): Grad-CAM (\(layerText)), true class \(name)",
-                                                           tiles: tilesByClass[c], columns: min(perClass, 4))
-                    for format in figureFormats {
-                        try montage.write(to: URL(fileURLWithPath: out).appendingPathComponent("montage_\(name).\(format.rawValue)").path, format: format)
-                    }
-                }
-                let rows = classNames.enumerated().filter { !tilesByClass[$0.offset].isEmpty }.map { (name: $0.element, tiles: tilesByClass[$0.offset]) }
-                if !rows.isEmpty {
-                    let all = try GradCAMMontageFigure.byClass(title: "\(trained.info.defaultName): Grad-CAM (\(layerText)) by class", classes: rows, perClass: perClass)
-                    for format in figureFormats {
-                        try all.write(to: URL(fileURLWithPath: out).appendingPathComponent("montage.\(format.rawValue)").path, format: format)
-                    }
-                }
-                let record: [String: Any] = ["layer": target, "map_height": mapHeight, "map_width": mapWidth, "input_size": size,
-                                             "explained": explain, "patients": data.patientIDs.count]
-                try AtomicFile.write(JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]),
-                                     to: URL(fileURLWithPath: out).appendingPathComponent("gradcam.json").path)
-                note("\(trained.info.defaultName): Grad-CAM at \(layerText) of \(data.patientIDs.count) patients (\(splits.joined(separator: ", "))) -> \(out)")
-            }
+            try CNNPipeline.gradCAM(model: URL(fileURLWithPath: model), data: source.source, cohorts: commaList(cohorts),
+                                    explainTrueClass: explain == .true, layer: layer, minMap: minMap, perClass: perClass,
+                                    formats: try parseFigureFormats(formats), out: URL(fileURLWithPath: out))
         }
-    
-        /// The layer to explain: --layer, or the deepest layer whose map has at least --min-map
-        /// pixels a side; a layer coarser than that is refused with the layers that would do.
-        static func targetLayer(_ trained: TrainedCNN, layer: String, minMap: Int) throws -> String {
-            let model = trained.model, input = model.inputShape[2]
-            func described(_ name: String) -> String {
-                let (h, w) = model.gradCAMMapSize(name)!
-                return "\(name) (\(h) x \(w))"
-            }
-            let all = model.gradCAMLayers.map(described).joined(separator: ", ")
-            if layer == "auto" {
-                guard let chosen = GradCAM.automaticLayer(model, minimumSide: minMap) else {
-                    throw CommandFailure(message: "no layer of \(trained.info.arch) has a map of at least \(minMap) x \(minMap) at the \(input) x \(input) input (\(all)); lower --min-map")
-                }
-                return chosen
-            }
-            guard let (h, w) = model.gradCAMMapSize(layer) else {
-                throw CommandFailure(message: "--layer \(layer): not a layer of \(trained.info.arch); expected auto or one of \(all)")
-            }
-            guard min(h, w) >= minMap else {
-                throw CommandFailure(message: "--layer \(layer): its map is \(h) x \(w) at the \(input) x \(input) input, coarser than --min-map \(minMap) (a Grad-CAM of so few cells shows blocks, not structure); choose one of \(all) or lower --min-map")
-            }
-            return layer
-        }
-}
+    }
 }

@@ -21,21 +21,17 @@ struct CNNDataOptions: ParsableArguments {
 
     @Option(help: "Class (label) column.")
     var label: String = "pathology"
+
+    var source: CNNDataSource { CNNDataSource(images: images, cohort: cohort, dictionary: dictionary, label: label) }
 }
 
-/// The cohort CSV of `cnn train` / `cnn predict`: the given dictionary, else the built-in one
-/// when every column of it is present, else kinds inferred.
-func loadCNNCohort(_ path: String, dictionary: String?, label: String, classOrder: [String]?) throws -> Cohort {
-    let table = try CSVTable.read(path: path)
-    var chosen: VariableDictionary? = nil
-    if let dictionary {
-        chosen = try VariableDictionary.named(dictionary)
-    } else {
-        let builtin = VariableDictionary.sinonasal()
-        let columns = Set(table.header)
-        if builtin.variables.allSatisfy({ columns.contains($0.name) }) && columns.contains(builtin.label.column) { chosen = builtin }
-    }
-    return try CohortLoader.load(table: table, dictionary: chosen, labelColumn: label, classOrder: classOrder).cohort
+extension CNNArchitecture: ExpressibleByArgument {}
+extension CNNOptimizer: ExpressibleByArgument {}
+extension CNNClassWeights: ExpressibleByArgument {}
+
+/// "a,b, c" as ["a", "b", "c"].
+func commaList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
 extension CNN {
@@ -67,8 +63,8 @@ extension CNN {
         @Option(help: "Sequence the model reads, e.g. T2WI, CE-T1WI or ADC.")
         var sequence: String
 
-        @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, densenet121, densenet169.")
-        var arch: String = "resnet18"
+        @Option(help: "Architecture (torchvision's name).")
+        var arch: CNNArchitecture = .resnet18
 
         @Option(help: "Side of the square input (pixels).")
         var size: Int = 64
@@ -82,8 +78,8 @@ extension CNN {
         @Option(help: "Base learning rate (cosine decay to 0 over the run).")
         var lr: Double = 0.01
 
-        @Option(help: "sgd (momentum 0.9, weight decay 1e-4) or adamw (weight decay 1e-4).")
-        var optimizer: String = "sgd"
+        @Option(help: "sgd (momentum 0.9) or adamw.")
+        var optimizer: CNNOptimizer = .sgd
 
         @Option(help: "Pretrained torchvision state_dict (safetensors): loaded, first conv adapted to the channels, head replaced.")
         var weights: String?
@@ -110,7 +106,7 @@ extension CNN {
         var selectFrom: Int?
 
         @Option(help: "balanced (n / (K n_c) over the training patients) or none.")
-        var classWeights: String = "balanced"
+        var classWeights: CNNClassWeights = .balanced
 
         @Option(help: "Seed of the weights, data order and augmentation.")
         var seed: UInt64 = 20250056
@@ -130,59 +126,34 @@ extension CNN {
         @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
         var threads: Int?
 
+        func validate() throws {
+            guard progressEvery >= 1 else { throw ValidationError("--progress-every must be at least 1, got \(progressEvery)") }
+            guard size >= 1, epochs >= 1, batch >= 1 else { throw ValidationError("--size, --epochs and --batch must be at least 1") }
+        }
+
         func run() throws {
-            try SinoRad.guarded {
-                var pre = PreprocessSettings()
-                pre.sequences = [sequence]
-                pre.outputSize = size
-                pre.neighbours = slicesAround
-                pre.normalisation = normalisation
-                pre.marginVoxels = margin
-                pre.outsideROI = outsideRoi
-                var settings = CNNTrainingSettings()
-                settings.arch = arch.lowercased()
-                settings.preprocess = pre
-                settings.augment = !noAugment
-                settings.epochs = epochs
-                settings.batchSize = batch
-                settings.learningRate = lr
-                settings.optimizer = optimizer.lowercased()
-                settings.classWeights = classWeights.lowercased()
-                settings.seed = seed
-                settings.weightDecay = weightDecay
-                settings.selectFrom = selectFrom
-                settings.pretrained = weights.map { URL(fileURLWithPath: $0).lastPathComponent }
-                let problems = settings.problems
-                guard problems.isEmpty else { throw CommandFailure(message: problems.joined(separator: "; ")) }
-                guard progressEvery >= 1 else { throw CommandFailure(message: "--progress-every must be at least 1") }
-                if settings.arch.hasPrefix("densenet") {
-                    try CNN.checkDenseNetSize(settings.arch == "densenet121" ? DenseNet.densenet121 : DenseNet.densenet169,
-                                              Shape(1, 1, size, size))
-                }
-                let pretrained = try weights.map { try CNN.readSafeTensors($0, what: "weights") }
-                let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                let table = try loadCNNCohort(data.cohort, dictionary: data.dictionary, label: data.label, classOrder: order)
-                let start = Date()
-                let train = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["train"], settings: pre, threads: threads)
-                let validation = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["validation"], settings: pre, threads: threads)
-                note(String(format: "%@ slices: %d train (%d patients), %d validation (%d patients), %dx%d, read in %.1f s",
-                            sequence, train.samples.count, train.patientIDs.count, validation.samples.count,
-                            validation.patientIDs.count, size, size, Date().timeIntervalSince(start)))
-                let folder = URL(fileURLWithPath: out)
-                let run: CNNTrainingRun
-                do {
-                    run = try CNNTrainingRun(settings: settings, train: train, validation: validation, folder: folder,
-                                             pretrained: pretrained, version: SinoRadVersion.current)
-                } catch let error as StateDictError {
-                    throw CommandFailure(message: "weights \(weights ?? ""): \(userMessage(error))")
-                }
-                run.progressEvery = progressEvery
-                run.progress = { note($0) }
-                let info = try run.run(resume: resume, stopAfterEpochs: stopAfterEpochs)
-                let auc = info.validationMacroAUC.map { String(format: "%.4f", $0) } ?? "undefined"
-                note("\(info.arch) \(sequence): \(info.epochsCompleted)/\(epochs) epochs, best epoch \(info.bestEpoch) "
-                     + "(validation macro-AUC \(auc)), \(String(format: "%.0f", Date().timeIntervalSince(start))) s -> \(folder.path)/model.safetensors")
-            }
+            var pre = PreprocessSettings()
+            pre.sequences = [sequence]
+            pre.outputSize = size
+            pre.neighbours = slicesAround
+            pre.normalisation = normalisation
+            pre.marginVoxels = margin
+            pre.outsideROI = outsideRoi
+            var settings = CNNTrainingSettings()
+            settings.arch = arch
+            settings.preprocess = pre
+            settings.augment = !noAugment
+            settings.epochs = epochs
+            settings.batchSize = batch
+            settings.learningRate = lr
+            settings.optimizer = optimizer
+            settings.classWeights = classWeights
+            settings.seed = seed
+            settings.weightDecay = weightDecay
+            settings.selectFrom = selectFrom
+            try CNNPipeline.train(settings: settings, data: data.source, classOrder: classes.map(commaList), weights: weights,
+                                  out: URL(fileURLWithPath: out), resume: resume, stopAfterEpochs: stopAfterEpochs,
+                                  progressEvery: progressEvery, threads: threads)
         }
     }
 
@@ -221,19 +192,8 @@ extension CNN {
         var threads: Int?
 
         func run() throws {
-            try SinoRad.guarded {
-                let trained = try TrainedCNN(folder: URL(fileURLWithPath: model))
-                let table = try loadCNNCohort(data.cohort, dictionary: data.dictionary, label: data.label, classOrder: trained.info.classes)
-                guard table.classes.names == trained.info.classes else {
-                    throw CommandFailure(message: "the cohort's classes \(table.classes.names.joined(separator: ", ")) differ from the model's \(trained.info.classes.joined(separator: ", "))")
-                }
-                let splits = cohorts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                let dataset = try CNNSliceDataset.load(images: data.images, cohort: table, splits: splits,
-                                                       settings: trained.preprocessing, threads: threads)
-                let predictions = trained.predict(dataset, name: modelName, flips: tta)
-                try AtomicFile.write(Predictions.csv([predictions]), to: out)
-                note("\(predictions.model): \(predictions.count) patients (\(splits.joined(separator: ", "))), \(dataset.samples.count) slices -> \(out)")
-            }
+            try CNNPipeline.predict(model: URL(fileURLWithPath: model), data: data.source, cohorts: commaList(cohorts), name: modelName,
+                                    tta: tta, threads: threads, out: out)
         }
     }
 }

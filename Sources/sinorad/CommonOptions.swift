@@ -61,20 +61,11 @@ struct CohortOptions: ParsableArguments {
 
     /// Loads and validates the cohort; prints what the user must know (inference, warnings) to stderr.
     func load() throws -> Cohort {
-        let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let table = try CSVTable.read(path: csv)
-        var chosen: VariableDictionary? = nil
-        if let dictionary {
-            chosen = try VariableDictionary.named(dictionary)
-        } else if !infer {
-            let builtin = VariableDictionary.sinonasal()
-            let columns = Set(table.header)
-            if builtin.variables.allSatisfy({ columns.contains($0.name) }) && columns.contains(builtin.label.column) {
-                chosen = builtin
-                note("using the built-in sinonasal dictionary (all its columns are present; --infer to infer kinds instead)")
-            }
+        let loaded = try CohortLoader.read(path: csv, dictionary: dictionary, labelColumn: label, classOrder: classes.map(commaList),
+                                           inferKinds: infer)
+        if loaded.usedBuiltinDictionary {
+            note("using the built-in sinonasal dictionary (all its columns are present; --infer to infer kinds instead)")
         }
-        let loaded = try CohortLoader.load(table: table, dictionary: chosen, labelColumn: label, classOrder: order)
         if !loaded.inferred.isEmpty {
             note("no dictionary: column kinds inferred from the data (pass --dictionary FILE to set them):")
             for item in loaded.inferred {
@@ -94,26 +85,6 @@ struct CohortOptions: ParsableArguments {
               object["synthetic"] as? Bool == true else { return "" }
         return "SYNTHETIC cohort: "
     }
-}
-
-/// The truth cohort of `compare` and `readers`: the dictionary when given or when the CSV
-/// matches the built-in one, otherwise only the id, cohort and class columns are needed.
-/// `classOrder` (e.g. from `--classes SCC,ACC,ONB`) fixes the class order; default: the
-/// dictionary's, or first appearance.
-func loadTruthCohort(path: String, dictionary name: String?, label: String, classOrder: [String]? = nil) throws -> Cohort {
-    let table = try CSVTable.read(path: path)
-    var dictionary: VariableDictionary
-    if let name {
-        dictionary = try VariableDictionary.named(name)
-    } else if Set(table.header).isSuperset(of: VariableDictionary.sinonasal().variables.map(\.name)) {
-        dictionary = .sinonasal()
-    } else {
-        var inferred = try KindInference.dictionary(for: table, labelColumn: label, classOrder: classOrder).0
-        inferred.variables = []
-        dictionary = inferred
-    }
-    dictionary.variables = []  // only ids, cohorts and classes matter here
-    return try CohortLoader.load(table: table, dictionary: dictionary, labelColumn: label, classOrder: classOrder).cohort
 }
 
 /// `--figure-formats png,svg,pdf` as formats.

@@ -3,6 +3,7 @@ import Foundation
 import SinoData
 import SinoReport
 import SinoStats
+import SinoStudy
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,38 +53,28 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard bootstrap >= 100 else { throw ValidationError("--bootstrap \(bootstrap): use at least 100 replicates") }
+    }
+
     func run() throws {
-        try SinoRad.guarded {
-            guard bootstrap >= 100 else { throw CommandFailure(message: "--bootstrap \(bootstrap): use at least 100 replicates") }
-            let formats = try parseFigureFormats(truthOptions.figureFormats)
-            let truthCohort = try loadTruth()
-            var models: [Predictions] = [], sources: [String] = []
-            for path in predictions {
-                for model in try Predictions.read(path: path, classes: truthCohort.classes) {
-                    if let clash = models.first(where: { $0.model == model.model }) {
-                        throw CommandFailure(message: "\(path): model '\(clash.model)' appears in more than one file; rename one of them")
-                    }
-                    models.append(model); sources.append(path)
-                }
-            }
-            let aligned = try AlignedPredictions.align(models, truth: truthCohort, cohort: cohort, sources: sources)
-            var options = EvaluationOptions()
-            options.bootstrap = BootstrapOptions(replicates: bootstrap, confidenceLevel: 0.95, seed: seed)
-            note("comparing \(models.count) model(s) on \(aligned.labels.count) \(aligned.cohort) patients (bootstrap \(bootstrap), seed \(seed))")
-            let result = try ModelComparison.run(aligned, reference: reference, options: options)
-            for m in result.models {
-                for c in m.perClassAUC where c.auc == nil { note("warning: \(m.model): AUC of \(c.className) undefined (\(c.undefinedReason ?? ""))") }
-            }
-            if let figures {
-                let names = try result.writeFigures(to: figures, formats: formats)
-                note("wrote \(names.count) figure(s) to \(figures)")
-            }
-            try output.emit(tables: result.layout(), result: result, title: "Model comparison")
+        let formats = try parseFigureFormats(truthOptions.figureFormats)
+        let truthCohort = try loadTruth()
+        let result = try ModelComparison.run(files: predictions, truth: truthCohort, cohort: cohort, reference: reference,
+                                             bootstrap: bootstrap, seed: seed)
+        note("compared \(result.models.count) model(s) on \(result.patients) \(result.cohort) patients (bootstrap \(bootstrap), seed \(seed))")
+        for m in result.models {
+            for c in m.perClassAUC where c.auc == nil { note("warning: \(m.model): AUC of \(c.className) undefined (\(c.undefinedReason ?? ""))") }
         }
+        if let figures {
+            let names = try result.writeFigures(to: figures, formats: formats)
+            note("wrote \(names.count) figure(s) to \(figures)")
+        }
+        try output.emit(tables: result.layout(), result: result, title: "Model comparison")
     }
 
     /// The truth cohort (only the id, cohort and class columns are used).
     func loadTruth() throws -> Cohort {
-        try loadTruthCohort(path: truth, dictionary: truthOptions.dictionary, label: truthOptions.label)
+        try CohortLoader.read(path: truth, dictionary: truthOptions.dictionary, labelColumn: truthOptions.label, outcomeOnly: true).cohort
     }
 }

@@ -13,8 +13,7 @@ struct Conventional: ParsableCommand {
         discussion: """
         Trains on the training cohort. For the forests, the hyper-parameters are chosen by \
         stratified k-fold cross-validation on the training cohort, by mean macro-AUC, \
-        from the default grid: max_depth {3, 5, None} x min_samples_leaf {10, 5, 1} x \
-        max_features {sqrt, all} (500 trees, gini). The chosen setting is refitted on \
+        from the default grid: \(ForestGrid()) (500 trees, gini). The chosen setting is refitted on \
         the whole training cohort. Categorical predictors are one-hot encoded against \
         their reference level; missing values are imputed with the training median or \
         most frequent level.
@@ -66,41 +65,43 @@ struct Conventional: ParsableCommand {
     @Option(help: "Variable dictionary: a JSON file or 'sinonasal' (default: the built-in one when the CSV matches it).")
     var dictionary: String?
 
+    func validate() throws {
+        guard trees >= 1 else { throw ValidationError("--trees \(trees): expected at least 1") }
+        guard folds >= 2 else { throw ValidationError("--folds \(folds): expected at least 2") }
+    }
+
     func run() throws {
-        try SinoRad.guarded {
-            var cohortOptions = try CohortOptions.parse([cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []))
-            cohortOptions.infer = false
-            let data = try cohortOptions.load()
-            if let model {
-                let (result, classifier) = try ConventionalModel.load(model)
-                let predictions = try ConventionalModel.predict(data, result: result, model: classifier)
-                try AtomicFile.write(Predictions.csv([predictions]), to: URL(fileURLWithPath: outDir).appendingPathComponent("predictions.csv").path)
-                note("predicted \(predictions.count) patient(s) with \(model) -> \(outDir)/predictions.csv")
-                return
-            }
-            var settings = ConventionalSettings()
-            settings.classifier = classifier
-            settings.logitMethod = method
-            settings.predictors = try chosenPredictors()
-            settings.trees = trees
-            settings.folds = folds
-            settings.seed = seed
-            guard trees >= 1 else { throw CommandFailure(message: "--trees \(trees): expected at least 1") }
-            note("training \(classifier.rawValue) on \(settings.predictors.joined(separator: ", "))"
-                 + (classifier == .logistic ? "" : " (\(settings.grid.count) settings x \(folds) folds)"))
-            let (result, predictions, model) = try ConventionalModel.train(data, settings: settings)
-            let folder = URL(fileURLWithPath: outDir)
-            try AtomicFile.write(Predictions.csv([predictions]), to: folder.appendingPathComponent("predictions.csv").path)
-            try ConventionalModel.save(result, model: model, to: folder)
-            let table = result.layout(titlePrefix: cohortOptions.syntheticPrefix)
-            for format in [OutputFormat.md, .csv] { try AtomicFile.write(table.rendered(format), to: folder.appendingPathComponent("cv.\(format.rawValue)").path) }
-            try AtomicFile.write(JSONEncoder.sinorad.encode(result), to: folder.appendingPathComponent("cv.json").path)
-            if let chosen = result.chosen {
-                note("chosen: \(chosen) (cross-validated macro-AUC \(NumberFormat.fixed(result.crossValidatedMacroAUC, 3)))")
-            }
-            if result.imputedValues > 0 { note("imputed \(result.imputedValues) missing value(s) (training median / most frequent level)") }
-            note("wrote \(folder.path)/predictions.csv, model.json, cv.md")
+        var cohortOptions = try CohortOptions.parse([cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []))
+        cohortOptions.infer = false
+        let data = try cohortOptions.load()
+        if let model {
+            let (result, classifier) = try ConventionalModel.load(model)
+            let predictions = try ConventionalModel.predict(data, result: result, model: classifier)
+            try AtomicFile.write(Predictions.csv([predictions]), to: URL(fileURLWithPath: outDir).appendingPathComponent("predictions.csv").path)
+            note("predicted \(predictions.count) patient(s) with \(model) -> \(outDir)/predictions.csv")
+            return
         }
+        var settings = ConventionalSettings()
+        settings.classifier = classifier
+        settings.logitMethod = method
+        settings.predictors = try chosenPredictors()
+        settings.trees = trees
+        settings.folds = folds
+        settings.seed = seed
+        note("training \(classifier.rawValue) on \(settings.predictors.joined(separator: ", "))"
+             + (classifier == .logistic ? "" : " (\(settings.grid.count) settings x \(folds) folds)"))
+        let (result, predictions, model) = try ConventionalModel.train(data, settings: settings)
+        let folder = URL(fileURLWithPath: outDir)
+        try AtomicFile.write(Predictions.csv([predictions]), to: folder.appendingPathComponent("predictions.csv").path)
+        try ConventionalModel.save(result, model: model, to: folder)
+        let table = result.layout(titlePrefix: cohortOptions.syntheticPrefix)
+        for format in [OutputFormat.md, .csv] { try AtomicFile.write(table.rendered(format), to: folder.appendingPathComponent("cv.\(format.rawValue)").path) }
+        try AtomicFile.write(JSONEncoder.sinorad.encode(result), to: folder.appendingPathComponent("cv.json").path)
+        if let chosen = result.chosen {
+            note("chosen: \(chosen) (cross-validated macro-AUC \(NumberFormat.fixed(result.crossValidatedMacroAUC, 3)))")
+        }
+        if result.imputedValues > 0 { note("imputed \(result.imputedValues) missing value(s) (training median / most frequent level)") }
+        note("wrote \(folder.path)/predictions.csv, model.json, cv.md")
     }
 
     func chosenPredictors() throws -> [String] {
@@ -108,9 +109,9 @@ struct Conventional: ParsableCommand {
         case (let list?, nil):
             return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case (nil, let path?):
+            struct Selected: Decodable { var predictors: [String] }
             guard let data = FileManager.default.contents(atPath: path),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let list = object["predictors"] as? [String] else {
+                  let list = (try? JSONDecoder().decode(Selected.self, from: data))?.predictors else {
                 throw CommandFailure(message: "\(path): not a `sinorad select --format json` output (no \"predictors\" list)")
             }
             guard !list.isEmpty else { throw CommandFailure(message: "\(path): the selection found no independent predictors") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinoData
+import SinoStudy
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,18 +53,16 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
-        try SinoRad.guarded {
-            let text = Self.config(seed: seed)
-            if printConfig {
-                FileHandle.standardOutput.write(Data(text.utf8))
-                return
-            }
-            let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let data = Data(text.utf8)
-            let config = try StudyConfigReader.read(data: data, source: "built-in demo config", base: base)
-            let folder = URL(fileURLWithPath: out, relativeTo: base).standardizedFileURL
-            try AtomicFile.write(data, to: folder.appendingPathComponent("study.json").path)
-            try StudyRunner(config: config, configData: data, base: base, out: folder, force: force).run()
+        let text = Self.config(seed: seed)
+        if printConfig {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
         }
+        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let data = Data(text.utf8)
+        let config = try StudyConfig.read(data: data, source: "built-in demo config", base: base)
+        let folder = URL(fileURLWithPath: out, relativeTo: base).standardizedFileURL
+        try AtomicFile.write(data, to: folder.appendingPathComponent("study.json").path)
+        try StudyRunner(config: config, configData: data, base: base, out: folder, force: force).run()
     }
 }

@@ -41,17 +41,15 @@ struct Fuse: ParsableCommand {
     var out: String?
 
     func run() throws {
-        try SinoRad.guarded {
-            let inputs = try readInputs()
-            let fused = try PredictionFusion.fuse(inputs, method: method, model: model)
-            let text = Predictions.csv([fused])
-            note("fused \(inputs.count) models (\(method.rawValue)): \(inputs.map(\.name).joined(separator: ", ")) -> '\(model)', \(fused.count) patients")
-            if let out {
-                try AtomicFile.write(text, to: out)
-                note("wrote \(out)")
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+        let inputs = try readInputs()
+        let fused = try PredictionFusion.fuse(inputs, method: method, model: model)
+        let text = Predictions.csv([fused])
+        note("fused \(inputs.count) models (\(method.rawValue)): \(inputs.map(\.name).joined(separator: ", ")) -> '\(model)', \(fused.count) patients")
+        if let out {
+            try AtomicFile.write(text, to: out)
+            note("wrote \(out)")
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 

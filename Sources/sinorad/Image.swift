@@ -36,12 +36,10 @@ struct Image: ParsableCommand {
         var allowNaN = false
 
         func run() throws {
-            try SinoRad.guarded {
-                let info = NIfTIInfo(try NIfTI.read(file, allowNaN: allowNaN))
-                switch format {
-                case .json: print(String(decoding: try JSONEncoder.sinorad.encode(info), as: UTF8.self))
-                case .md: print(Image.markdown(info))
-                }
+            let info = NIfTIInfo(try NIfTI.read(file, allowNaN: allowNaN))
+            switch format {
+            case .json: print(String(decoding: try JSONEncoder.sinorad.encode(info), as: UTF8.self))
+            case .md: print(Image.markdown(info))
             }
         }
     }
@@ -73,18 +71,16 @@ struct Image: ParsableCommand {
         var format: Format = .md
 
         func run() throws {
-            try SinoRad.guarded {
-                let names = sequences.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                guard !names.isEmpty, Set(names).count == names.count else {
-                    throw CommandFailure(message: "--sequences must list distinct sequence names, e.g. T2WI,CE-T1WI,ADC (got '\(sequences)')")
-                }
-                let manifest = ImageManifest.check(root: images, patients: try patientIDs(), sequences: names)
-                switch format {
-                case .json: print(String(decoding: try JSONEncoder.sinorad.encode(manifest), as: UTF8.self))
-                case .md: print(Image.markdown(manifest))
-                }
-                _ = try manifest.validated()
+            let names = sequences.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !names.isEmpty, Set(names).count == names.count else {
+                throw CommandFailure(message: "--sequences must list distinct sequence names, e.g. T2WI,CE-T1WI,ADC (got '\(sequences)')")
             }
+            let manifest = ImageManifest.check(root: images, patients: try patientIDs(), sequences: names)
+            switch format {
+            case .json: print(String(decoding: try JSONEncoder.sinorad.encode(manifest), as: UTF8.self))
+            case .md: print(Image.markdown(manifest))
+            }
+            _ = try manifest.validated()
         }
 
         /// The patient_id column of the cohort, in order, without repeats.

@@ -3,6 +3,7 @@ import Foundation
 import SinoData
 import SinoReport
 import SinoStats
+import SinoStudy
 
 struct Readers: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,28 +50,25 @@ struct Readers: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try SinoRad.guarded {
-            let formats = try parseFigureFormats(truthOptions.figureFormats)
-            let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            let truthCohort = try loadTruthCohort(path: truth, dictionary: truthOptions.dictionary, label: truthOptions.label, classOrder: order)
-            let readerReads = try ReaderReads.read(path: reads, classes: truthCohort.classes,
-                                                   patients: Set(truthCohort.ids), patientsSource: truth)
-            let study = try ReaderStudy.run(readerReads, truth: truthCohort, cohort: cohort)
-            note("reader study: \(study.readers.count) reader(s) (\(study.readers.joined(separator: ", "))) on \(study.patients) patients"
-                 + (cohort.map { " of the \($0) cohort" } ?? ""))
-            for reader in study.readers where !study.assistance.contains(where: { $0.reader == reader }) {
-                note("note: \(reader) read in one condition only: no McNemar test of AI assistance")
-            }
-            for p in study.performance where p.kappaWithTruth == nil {
-                note("warning: \(p.reader), \(p.condition.rawValue): kappa with the truth undefined (\(p.kappaUndefinedReason ?? ""))")
-            }
-            let prefix = syntheticPrefix
-            if let figures {
-                let names = try study.writeFigures(to: figures, formats: formats, titlePrefix: prefix)
-                note("wrote \(names.count) figure(s) to \(figures)")
-            }
-            try output.emit(tables: study.layout(titlePrefix: prefix), result: study, title: prefix + "Reader study")
+        let formats = try parseFigureFormats(truthOptions.figureFormats)
+        let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let truthCohort = try CohortLoader.read(path: truth, dictionary: truthOptions.dictionary, labelColumn: truthOptions.label,
+                                                classOrder: order, outcomeOnly: true).cohort
+        let study = try ReaderStudy.run(readsAt: reads, truth: truthCohort, truthSource: truth, cohort: cohort)
+        note("reader study: \(study.readers.count) reader(s) (\(study.readers.joined(separator: ", "))) on \(study.patients) patients"
+             + (cohort.map { " of the \($0) cohort" } ?? ""))
+        for reader in study.readers where !study.assistance.contains(where: { $0.reader == reader }) {
+            note("note: \(reader) read in one condition only: no McNemar test of AI assistance")
         }
+        for p in study.performance where p.kappaWithTruth == nil {
+            note("warning: \(p.reader), \(p.condition.rawValue): kappa with the truth undefined (\(p.kappaUndefinedReason ?? ""))")
+        }
+        let prefix = syntheticPrefix
+        if let figures {
+            let names = try study.writeFigures(to: figures, formats: formats, titlePrefix: prefix)
+            note("wrote \(names.count) figure(s) to \(figures)")
+        }
+        try output.emit(tables: study.layout(titlePrefix: prefix), result: study, title: prefix + "Reader study")
     }
 
     /// "SYNTHETIC reads: " when the reads sit beside a metadata.json written by `sinorad simulate`.

@@ -35,8 +35,15 @@ struct Select: ParsableCommand {
     @Option(help: "Univariate screening threshold.")
     var alpha: Double = 0.05
 
-    @Option(help: "Backward elimination: 'lrt' (likelihood-ratio p) or 'aic'.")
-    var criterion: String = "lrt"
+    enum Criterion: String, ExpressibleByArgument, CaseIterable {
+        /// Likelihood-ratio p above --elimination-alpha.
+        case lrt
+        /// The drop that lowers AIC most.
+        case aic
+    }
+
+    @Option(help: "Backward elimination: lrt (likelihood-ratio p) or aic.")
+    var criterion: Criterion = .lrt
 
     @Option(help: "LRT p above which a variable is dropped (default: --alpha).")
     var eliminationAlpha: Double?
@@ -47,30 +54,31 @@ struct Select: ParsableCommand {
     @Option(help: "Cohort split to select on ('all' for every patient; default: train when present).")
     var on: String?
 
+    func validate() throws {
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha \(alpha): expected a number between 0 and 1") }
+        if let e = eliminationAlpha, !(e > 0 && e < 1) { throw ValidationError("--elimination-alpha \(e): expected a number between 0 and 1") }
+    }
+
     func run() throws {
-        try SinoRad.guarded {
-            let data = try cohort.load()
-            var options = SelectionOptions()
-            options.screeningAlpha = alpha
-            options.method = method
-            guard alpha > 0 && alpha < 1 else { throw CommandFailure(message: "--alpha \(alpha): expected a number between 0 and 1") }
-            switch criterion {
-            case "lrt": options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
-            case "aic": options.criterion = .aic
-            default: throw CommandFailure(message: "--criterion \(criterion): expected lrt or aic")
-            }
-            if let reference {
-                guard let index = data.classes.index(of: reference) else {
-                    throw CommandFailure(message: "--reference \(reference): not a class; classes are \(data.classes.names.joined(separator: ", "))")
-                }
-                options.reference = index
-            }
-            let split: String? = on == "all" ? nil : (on ?? (data.splitNames.contains("train") ? "train" : nil))
-            let result = try PredictorSelection.run(data, split: split, options: options)
-            for warning in result.warnings { note("warning: \(warning)") }
-            note("independent predictors: \(result.predictors.isEmpty ? "none" : result.predictors.joined(separator: ", "))")
-            try output.emit(tables: result.layout(titlePrefix: cohort.syntheticPrefix), result: result, title: "Predictor selection")
+        let data = try cohort.load()
+        var options = SelectionOptions()
+        options.screeningAlpha = alpha
+        options.method = method
+        switch criterion {
+        case .lrt: options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
+        case .aic: options.criterion = .aic
         }
+        if let reference {
+            guard let index = data.classes.index(of: reference) else {
+                throw CommandFailure(message: "--reference \(reference): not a class; classes are \(data.classes.names.joined(separator: ", "))")
+            }
+            options.reference = index
+        }
+        let split: String? = on == "all" ? nil : (on ?? (data.splitNames.contains("train") ? "train" : nil))
+        let result = try PredictorSelection.run(data, split: split, options: options)
+        for warning in result.warnings { note("warning: \(warning)") }
+        note("independent predictors: \(result.predictors.isEmpty ? "none" : result.predictors.joined(separator: ", "))")
+        try output.emit(tables: result.layout(titlePrefix: cohort.syntheticPrefix), result: result, title: "Predictor selection")
     }
 }
 

@@ -143,14 +143,12 @@ extension Stat {
         @OptionGroup var output: OutputOptions
         @Flag(help: "No Yates continuity correction for 2 x 2 tables.") var noCorrection = false
         func run() throws {
-            try SinoRad.guarded {
-                let (counts, _, _) = try input.counts()
-                let r = try ChiSquareTest.independence(counts, correction: !noCorrection)
-                let expected = r.expected.map { $0.map { String(format: "%.2f", $0) }.joined(separator: ", ") }.joined(separator: "; ")
-                try emitStat(StatResult(test: r.yatesCorrected ? "Chi-square test (Yates)" : "Chi-square test", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
-                                        details: ["expected counts": expected, "smallest expected": String(format: "%.3g", r.minimumExpected),
-                                                  "Cramér's V": (try? CramersV.of(counts)).map { String(format: "%.4f", $0) } ?? "—"]), output)
-            }
+            let (counts, _, _) = try input.counts()
+            let r = try ChiSquareTest.independence(counts, correction: !noCorrection)
+            let expected = r.expected.map { $0.map { String(format: "%.2f", $0) }.joined(separator: ", ") }.joined(separator: "; ")
+            try emitStat(StatResult(test: r.yatesCorrected ? "Chi-square test (Yates)" : "Chi-square test", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
+                                    details: ["expected counts": expected, "smallest expected": String(format: "%.3g", r.minimumExpected),
+                                              "Cramér's V": (try? CramersV.of(counts)).map { String(format: "%.4f", $0) } ?? "—"]), output)
         }
     }
 
@@ -161,13 +159,11 @@ extension Stat {
         @Option(help: "Monte Carlo p-value with this many random tables instead of the exact one.") var simulate: Int?
         @Option(help: "Seed for --simulate.") var seed: UInt64 = 1
         func run() throws {
-            try SinoRad.guarded {
-                let (counts, _, _) = try input.counts()
-                let r = try simulate.map { try FisherExactTest.monteCarlo(counts, replicates: $0, seed: seed) } ?? FisherExactTest.test(counts)
-                var details = ["method": r.method]
-                if let or = r.oddsRatio { details["odds ratio (sample)"] = String(format: "%.4g", or) }
-                try emitStat(StatResult(test: "Fisher's exact test", statistic: nil, df: nil, pValue: r.pValue, details: details), output)
-            }
+            let (counts, _, _) = try input.counts()
+            let r = try simulate.map { try FisherExactTest.monteCarlo(counts, replicates: $0, seed: seed) } ?? FisherExactTest.test(counts)
+            var details = ["method": r.method]
+            if let or = r.oddsRatio { details["odds ratio (sample)"] = String(format: "%.4g", or) }
+            try emitStat(StatResult(test: "Fisher's exact test", statistic: nil, df: nil, pValue: r.pValue, details: details), output)
         }
     }
 
@@ -176,11 +172,9 @@ extension Stat {
         @OptionGroup var input: GroupInput
         @OptionGroup var output: OutputOptions
         func run() throws {
-            try SinoRad.guarded {
-                let r = try OneWayANOVA.test(input.groups().values)
-                try emitStat(StatResult(test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
-                                        details: ["eta²": String(format: "%.4f", r.etaSquared)]), output)
-            }
+            let r = try OneWayANOVA.test(input.groups().values)
+            try emitStat(StatResult(test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
+                                    details: ["eta²": String(format: "%.4f", r.etaSquared)]), output)
         }
     }
 
@@ -189,10 +183,8 @@ extension Stat {
         @OptionGroup var input: GroupInput
         @OptionGroup var output: OutputOptions
         func run() throws {
-            try SinoRad.guarded {
-                let r = try WelchANOVA.test(input.groups().values)
-                try emitStat(StatResult(test: "Welch ANOVA", statistic: r.statistic, df: String(format: "%.4g, %.4g", r.df1, r.df2), pValue: r.pValue, details: [:]), output)
-            }
+            let r = try WelchANOVA.test(input.groups().values)
+            try emitStat(StatResult(test: "Welch ANOVA", statistic: r.statistic, df: String(format: "%.4g, %.4g", r.df1, r.df2), pValue: r.pValue, details: [:]), output)
         }
     }
 
@@ -201,11 +193,9 @@ extension Stat {
         @OptionGroup var input: GroupInput
         @OptionGroup var output: OutputOptions
         func run() throws {
-            try SinoRad.guarded {
-                let r = try KruskalWallis.test(input.groups().values)
-                try emitStat(StatResult(test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
-                                        details: ["epsilon²": String(format: "%.4f", r.epsilonSquared)]), output)
-            }
+            let r = try KruskalWallis.test(input.groups().values)
+            try emitStat(StatResult(test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
+                                    details: ["epsilon²": String(format: "%.4f", r.epsilonSquared)]), output)
         }
     }
 
@@ -214,13 +204,11 @@ extension Stat {
         @OptionGroup var input: GroupInput
         @OptionGroup var output: OutputOptions
         func run() throws {
-            try SinoRad.guarded {
-                let (groups, names) = try input.groups()
-                guard groups.count == 2 else { throw CommandFailure(message: "Mann-Whitney compares exactly 2 groups; got \(groups.count) (\(names.joined(separator: ", ")))") }
-                let r = try MannWhitneyU.test(groups[0], groups[1])
-                try emitStat(StatResult(test: "Mann-Whitney U", statistic: r.statistic, df: nil, pValue: r.pValue,
-                                        details: ["method": r.method.rawValue, "U is for": names[0]]), output)
-            }
+            let (groups, names) = try input.groups()
+            guard groups.count == 2 else { throw CommandFailure(message: "Mann-Whitney compares exactly 2 groups; got \(groups.count) (\(names.joined(separator: ", ")))") }
+            let r = try MannWhitneyU.test(groups[0], groups[1])
+            try emitStat(StatResult(test: "Mann-Whitney U", statistic: r.statistic, df: nil, pValue: r.pValue,
+                                    details: ["method": r.method.rawValue, "U is for": names[0]]), output)
         }
     }
 
@@ -229,12 +217,10 @@ extension Stat {
         @OptionGroup var input: GroupInput
         @OptionGroup var output: OutputOptions
         func run() throws {
-            try SinoRad.guarded {
-                let (groups, names) = try input.groups()
-                guard groups.count == 1 else { throw CommandFailure(message: "give one group (--group) or run per group; got \(groups.count): \(names.joined(separator: ", "))") }
-                let r = try ShapiroWilk.test(groups[0])
-                try emitStat(StatResult(test: "Shapiro-Wilk", statistic: r.statistic, df: nil, pValue: r.pValue, details: ["n": "\(groups[0].count)"]), output)
-            }
+            let (groups, names) = try input.groups()
+            guard groups.count == 1 else { throw CommandFailure(message: "give one group (--group) or run per group; got \(groups.count): \(names.joined(separator: ", "))") }
+            let r = try ShapiroWilk.test(groups[0])
+            try emitStat(StatResult(test: "Shapiro-Wilk", statistic: r.statistic, df: nil, pValue: r.pValue, details: ["n": "\(groups[0].count)"]), output)
         }
     }
 }
@@ -255,17 +241,15 @@ extension Stat {
         var adjust: PValueAdjustment.Method = .holm
 
         func run() throws {
-            try SinoRad.guarded {
-                let (groups, names) = try input.groups()
-                let comparisons = try PairwiseComparisons.compare(groups, names: names, test: test, adjustment: adjust)
-                var table = Table(title: "Pairwise \(test.rawValue) tests, \(adjust.rawValue) adjustment",
-                                  columns: ["Pair", "Statistic", "p", "Adjusted p"])
-                for c in comparisons {
-                    table.append(["\(c.groupA) vs \(c.groupB)", String(format: "%.6g", c.statistic),
-                                  String(format: "%.6g", c.pValue), String(format: "%.6g", c.adjustedPValue)])
-                }
-                try output.emit(tables: [table], result: comparisons, title: table.title)
+            let (groups, names) = try input.groups()
+            let comparisons = try PairwiseComparisons.compare(groups, names: names, test: test, adjustment: adjust)
+            var table = Table(title: "Pairwise \(test.rawValue) tests, \(adjust.rawValue) adjustment",
+                              columns: ["Pair", "Statistic", "p", "Adjusted p"])
+            for c in comparisons {
+                table.append(["\(c.groupA) vs \(c.groupB)", String(format: "%.6g", c.statistic),
+                              String(format: "%.6g", c.pValue), String(format: "%.6g", c.adjustedPValue)])
             }
+            try output.emit(tables: [table], result: comparisons, title: table.title)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SinoStudy
 
 struct Study: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,15 +36,13 @@ struct Study: ParsableCommand {
     var check = false
 
     func run() throws {
-        try SinoRad.guarded {
-            let parsed = try StudyConfigReader.read(path: config)
-            if check {
-                note("\(config): valid (\(parsed.profile.rawValue) profile)")
-                return
-            }
-            let data = FileManager.default.contents(atPath: config) ?? Data()
-            let base = URL(fileURLWithPath: config).deletingLastPathComponent()
-            try StudyRunner(config: parsed, configData: data, base: base, out: out.map { URL(fileURLWithPath: $0) }, force: force).run()
+        let parsed = try StudyConfig.read(path: config)
+        if check {
+            note("\(config): valid (\(parsed.profile.rawValue) profile)")
+            return
         }
+        let data = FileManager.default.contents(atPath: config) ?? Data()
+        let base = URL(fileURLWithPath: config).deletingLastPathComponent()
+        try StudyRunner(config: parsed, configData: data, base: base, out: out.map { URL(fileURLWithPath: $0) }, force: force).run()
     }
 }

@@ -43,20 +43,18 @@ struct Table1: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
-        try SinoRad.guarded {
-            let data = try cohort.load()
-            var options = TableOneOptions()
-            options.quantileMethod = quartiles
-            options.seed = seed
-            options.tests = try parseOverrides(test, data: data, option: "--test")
-            options.summaries = try parseOverrides(summary, data: data, option: "--summary")
-            if let strata, strata != (data.dictionary.cohortColumn ?? "cohort") {
-                throw CommandFailure(message: "--strata \(strata): only the cohort column '\(data.dictionary.cohortColumn ?? "cohort")' can stratify Table 1")
-            }
-            let table = try TableOne.build(data, byCohort: strata != nil, options: options)
-            let title = cohort.syntheticPrefix + "Baseline characteristics by \(data.dictionary.label.column)" + (strata != nil ? " within each cohort" : "")
-            try output.emit(tables: [table.layout(title: title)], result: table, title: title)
+        let data = try cohort.load()
+        var options = TableOneOptions()
+        options.quantileMethod = quartiles
+        options.seed = seed
+        options.tests = try parseOverrides(test, data: data, option: "--test")
+        options.summaries = try parseOverrides(summary, data: data, option: "--summary")
+        if let strata, strata != (data.dictionary.cohortColumn ?? "cohort") {
+            throw CommandFailure(message: "--strata \(strata): only the cohort column '\(data.dictionary.cohortColumn ?? "cohort")' can stratify Table 1")
         }
+        let table = try TableOne.build(data, byCohort: strata != nil, options: options)
+        let title = cohort.syntheticPrefix + "Baseline characteristics by \(data.dictionary.label.column)" + (strata != nil ? " within each cohort" : "")
+        try output.emit(tables: [table.layout(title: title)], result: table, title: title)
     }
 
     func parseOverrides<Value: RawRepresentable>(_ items: [String], data: Cohort, option: String) throws -> [String: Value] where Value.RawValue == String {

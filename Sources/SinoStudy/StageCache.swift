@@ -1,51 +1,53 @@
 import Foundation
 import SinoData
 
-/// The stage cache of `sinorad study`. A stage's key is the SHA-256 of its settings and the
+/// The stage cache of a study (`StudyRunner`). A stage's key is the SHA-256 of its settings and the
 /// keys of the stages it reads (every stage is a deterministic function of them), so a change
 /// anywhere upstream changes every key below it. A finished stage leaves a record in
 /// `<out>/.sinorad/stages/<name>.json` with its key and a fingerprint (path, size,
 /// modification time) of every file it wrote; the next run reuses the stage when the key is
 /// the same and its files are still there, unchanged. `--force` redoes every stage.
-final class StageCache: @unchecked Sendable {
-    struct Record: Codable {
-        var stage: String
-        var key: String
-        var outputs: [String]
-        var fingerprint: String
-        var seconds: Double
-        var finished: String
+public final class StageCache: @unchecked Sendable {
+    public struct Record: Codable, Sendable {
+        public var stage: String
+        public var key: String
+        public var outputs: [String]
+        public var fingerprint: String
+        public var seconds: Double
+        public var finished: String
     }
 
     /// What happened to one stage in this run (for the progress lines and provenance.json).
-    struct Outcome: Codable {
-        var stage: String
-        var key: String
-        var cached: Bool
-        var seconds: Double
+    public struct Outcome: Codable, Sendable {
+        public var stage: String
+        public var key: String
+        public var cached: Bool
+        public var seconds: Double
     }
 
-    let folder: URL
-    let force: Bool
+    public let folder: URL
+    public let force: Bool
     private let lock = NSLock()
-    private(set) var outcomes: [Outcome] = []
+    public private(set) var outcomes: [Outcome] = []
 
-    init(folder: URL, force: Bool) {
+    public init(folder: URL, force: Bool) {
         self.folder = folder
         self.force = force
     }
 
     var recordFolder: URL { folder.appendingPathComponent(".sinorad/stages") }
 
-    /// The key of a stage: SHA-256 of its name, settings (canonical JSON, sorted keys) and the
-    /// keys of the stages it depends on.
-    static func key(_ stage: String, settings: [String: Any], upstream: [String] = []) -> String {
-        let object: [String: Any] = ["stage": stage, "settings": settings, "upstream": upstream, "version": SinoRadVersion.current]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    /// The key of a stage: SHA-256 of its name, its settings as JSON (sorted keys, the
+    /// settings' own `Encodable` form, never a command line), the keys of the stages it
+    /// depends on and SinoRad's version.
+    public static func key(_ stage: String, settings: some Encodable, upstream: [String] = []) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(StageKeyContent(stage: stage, settings: settings, upstream: upstream, version: SinoRadVersion.current))) ?? Data()
         return SHA256.hex(data)
     }
 
-    func record(_ stage: String) -> Record? {
+    public func record(_ stage: String) -> Record? {
         let url = recordFolder.appendingPathComponent("\(stage).json")
         guard let data = try? Data(contentsOf: url) else { return nil }
         return try? JSONDecoder().decode(Record.self, from: data)
@@ -53,7 +55,7 @@ final class StageCache: @unchecked Sendable {
 
     /// Whether the stage can be reused: same key, and its files as they were left. Remembered
     /// until the stage runs, so the progress line and `run` stat its files once.
-    func isFresh(_ stage: String, key: String) -> Bool {
+    public func isFresh(_ stage: String, key: String) -> Bool {
         lock.lock()
         if let known = freshness["\(stage)\n\(key)"] { lock.unlock(); return known }
         lock.unlock()
@@ -67,13 +69,13 @@ final class StageCache: @unchecked Sendable {
     private var freshness: [String: Bool] = [:]
 
     /// Seconds the stage took when it last ran (for the ETA).
-    func lastSeconds(_ stage: String) -> Double? { record(stage)?.seconds }
+    public func lastSeconds(_ stage: String) -> Double? { record(stage)?.seconds }
 
     /// Runs `body` unless the stage is fresh. Before it runs, the stage's outputs (files or
     /// folders, relative to the study folder) are removed, so nothing stale is left beside
     /// what it writes; its record is written only once it has finished.
     @discardableResult
-    func run(_ stage: String, key: String, outputs: [String], body: () throws -> Void) throws -> Outcome {
+    public func run(_ stage: String, key: String, outputs: [String], body: () throws -> Void) throws -> Outcome {
         if isFresh(stage, key: key) {
             let outcome = Outcome(stage: stage, key: key, cached: true, seconds: 0)
             append(outcome)
@@ -116,7 +118,7 @@ final class StageCache: @unchecked Sendable {
     /// SHA-256 over (relative path, size, modification time) of every file under `outputs`,
     /// in path order. An output that does not exist gives a different fingerprint than any
     /// that does.
-    static func fingerprint(_ outputs: [String], in folder: URL) throws -> String {
+    public static func fingerprint(_ outputs: [String], in folder: URL) throws -> String {
         let fm = FileManager.default
         var lines: [String] = []
         for output in outputs.flatMap({ expand($0, in: folder) }).sorted() {
@@ -148,6 +150,14 @@ final class StageCache: @unchecked Sendable {
 
 /// SHA-256 over (path, size, modification time) of the files under `url` (a file or a
 /// folder), for inputs too large to read on every run (image folders).
-func statFingerprint(_ url: URL) throws -> String {
+public func statFingerprint(_ url: URL) throws -> String {
     try StageCache.fingerprint([url.lastPathComponent], in: url.deletingLastPathComponent())
+}
+
+/// What a stage key hashes.
+private struct StageKeyContent<Settings: Encodable>: Encodable {
+    var stage: String
+    var settings: Settings
+    var upstream: [String]
+    var version: String
 }

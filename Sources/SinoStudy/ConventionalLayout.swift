@@ -1,4 +1,4 @@
-import SinoStudy
+import SinoReport
 
 extension ConventionalResult {
     /// The model-selection table: every grid setting with its cross-validated macro-AUC.
