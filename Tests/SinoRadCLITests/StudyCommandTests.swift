@@ -128,7 +128,7 @@ struct StudyCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/figures/gradcam").path))
     }
 
-    @Test("a study killed (SIGKILL) while its CNNs train: the children stop, and the next run redoes only the unfinished stages, to the same predictions")
+    @Test("a study killed (SIGKILL) while its CNNs train (in its own threads): nothing of theirs is recorded, and the next run redoes only the unfinished stages, to the same predictions")
     func killedDuringTraining() throws {
         let folder = try SinoRadCommand.temporaryFolder()
         let path = try write(config(epochs: 2), folder)
@@ -139,7 +139,7 @@ struct StudyCommandTests {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Wait for the first epoch line of a CNN child, then kill the study itself.
+        // Wait for the first epoch line of a CNN training, then kill the study.
         var seen = Data()
         let handle = err.fileHandleForReading
         while !String(decoding: seen, as: UTF8.self).contains("step ") {
@@ -152,7 +152,7 @@ struct StudyCommandTests {
         process.waitUntilExit()
         let out = folder.appendingPathComponent("out")
         let stages = out.appendingPathComponent(".sinorad/stages")
-        // The children notice within a second and stop; none of their stages is recorded.
+        // The trainings ran in the study's process: none of their stages is recorded, and nothing writes on.
         Thread.sleep(forTimeInterval: 3)
         let recorded = try FileManager.default.contentsOfDirectory(atPath: stages.path).sorted()
         #expect(recorded == ["conventional.json", "data.json", "selection.json", "table1.json"])

@@ -1,0 +1,121 @@
+import Foundation
+import SinoData
+import SinoStats
+@testable import SinoStudy
+import Testing
+import TestSupport
+
+/// The study as a library: the stage graph, the cache's keys and invalidation, and a whole
+/// small study run from Swift, without the binary.
+@Suite("Study runner", .serialized)
+struct StudyRunnerTests {
+    /// A SYNTHETIC study without images: data, Table 1, selection, one small forest, the
+    /// comparison on the test cohort and the reader study.
+    static func smallConfig() -> StudyConfig {
+        var config = StudyConfig()
+        config.study = "small"
+        config.inputs = .init(synthetic: .init(patients: 200, seed: 5, images: false))
+        config.cnn.enabled = false
+        config.conventional.classifiers = [.extraTrees]
+        config.conventional.trees = 20
+        config.conventional.folds = 3
+        config.conventional.grid.maxDepth = [3]
+        config.conventional.grid.minSamplesLeaf = [5]
+        config.conventional.grid.maxFeatures = [.sqrt]
+        config.evaluation.cohorts = ["test"]
+        config.evaluation.bootstrap = 100
+        config.figureFormats = [.png]
+        return config
+    }
+
+    func runner(_ config: StudyConfig, _ folder: URL, force: Bool = false) -> StudyRunner {
+        let runner = StudyRunner(config: config, base: folder, out: folder, force: force)
+        runner.progress = { _ in }
+        return runner
+    }
+
+    @Test("the stage graph follows the config: CNN, fusion, comparison and readers stages come and go")
+    func stageGraph() {
+        var config = StudyConfig(profile: .quick)
+        #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
+                == ["data", "table1", "selection", "conventional", "cnn-resnet18-T2WI", "cnn-resnet18-CE-T1WI", "cnn-resnet18-ADC",
+                    "fusion-resnet18-mean", "comparison-validation", "comparison-test", "readers"])
+        config.cnn.sequences = ["ADC"]
+        config.readers = false
+        config.evaluation.cohorts = ["test"]
+        #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
+                == ["data", "table1", "selection", "conventional", "cnn-resnet18-ADC", "comparison-test"])
+        config.inputs = .init(synthetic: nil, cohort: "c.csv", reads: nil)
+        config.cnn.enabled = false
+        #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames == ["table1", "selection", "conventional", "comparison-test"])
+    }
+
+    @Test("a stage key changes with its settings and with any upstream key, never with how the settings are spelled")
+    func keys() {
+        let a = SelectionStage.Settings(outcome: .init(label: "pathology", classes: ["A", "B"]), screeningAlpha: 0.05,
+                                        eliminationAlpha: 0.05, reference: nil, method: .ml)
+        var b = a
+        b.method = .firth
+        #expect(StageCache.key("selection", settings: a) == StageCache.key("selection", settings: a))
+        #expect(StageCache.key("selection", settings: a) != StageCache.key("selection", settings: b))
+        #expect(StageCache.key("selection", settings: a, upstream: ["x"]) != StageCache.key("selection", settings: a, upstream: ["y"]))
+        #expect(StageCache.key("selection", settings: a) != StageCache.key("table1", settings: a))
+    }
+
+    @Test("the cache: fresh after a run, stale when an output changes or disappears, redone under force")
+    func cacheInvalidation() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let cache = StageCache(folder: folder, force: false)
+        var runs = 0
+        func stage() throws { try cache.run("s", key: "k1", outputs: ["out.txt"]) { runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path) } }
+        try stage()
+        #expect(runs == 1 && cache.isFresh("s", key: "k1") && !cache.isFresh("s", key: "k2"))
+        try stage()
+        #expect(runs == 1)
+        let again = StageCache(folder: folder, force: false)
+        #expect(again.isFresh("s", key: "k1"))
+        Thread.sleep(forTimeInterval: 0.01)
+        try AtomicFile.write("b", to: folder.appendingPathComponent("out.txt").path)
+        #expect(!StageCache(folder: folder, force: false).isFresh("s", key: "k1"), "an output rewritten by hand")
+        let redo = StageCache(folder: folder, force: false)
+        try redo.run("s", key: "k1", outputs: ["out.txt"]) { runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path) }
+        #expect(runs == 2)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("out.txt"))
+        #expect(!StageCache(folder: folder, force: false).isFresh("s", key: "k1"), "an output removed")
+        #expect(!StageCache(folder: folder, force: true).isFresh("s", key: "k1"))
+    }
+
+    @Test("a whole small study from Swift: a rerun is all cached; another bootstrap count redoes only the comparison; results equal")
+    func smallStudy() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let config = Self.smallConfig()
+        let first = try runner(config, folder).run()
+        #expect(first.ran == ["data", "table1", "selection", "conventional", "comparison-test", "readers"] && first.cached.isEmpty)
+        #expect(first.models == ["conventional-extratrees"])
+        for file in ["index.html", "report.md", "methods.md", "provenance.json", "tables/performance_test.csv", "predictions/conventional.csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+        let table = try Data(contentsOf: folder.appendingPathComponent("tables/performance_test.csv"))
+        let second = try runner(config, folder).run()
+        #expect(second.ran.isEmpty && second.cached.count == 6)
+        var changed = config
+        changed.evaluation.bootstrap = 200
+        let third = try runner(changed, folder).run()
+        #expect(third.ran == ["comparison-test"], "\(third.ran)")
+        let forced = try runner(config, folder, force: true).run()
+        #expect(forced.ran.count == 6)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("tables/performance_test.csv")) == table)
+    }
+
+    @Test("a selection that keeps nothing without CNNs stops with a sentence saying what to change")
+    func nothingSelected() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        var config = Self.smallConfig()
+        config.selection.screeningAlpha = 1e-12
+        #expect {
+            try runner(config, folder).run()
+        } throws: { error in
+            userMessage(error).contains("the study has no model to evaluate") && userMessage(error).contains("selection.screening_alpha")
+        }
+    }
+}
