@@ -14,6 +14,9 @@ public struct SelectionOptions: Sendable {
     /// `.firth` no variable is left out for separation and the elimination uses penalised
     /// likelihood-ratio tests (see `BackwardElimination`).
     public var method: LogitMethod = .ml
+    /// Level of the final model's Wald intervals of coefficients and odds ratios, strictly
+    /// between 0 and 1 (checked by `run`).
+    public var confidenceLevel = 0.95
     /// Settings of the univariate tests (the same automatic choice as Table 1).
     public var tableOne = TableOneOptions()
     public init() {}
@@ -108,7 +111,8 @@ public struct PredictorSelection: Codable, Sendable {
         do {
             let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
                                                           reference: options.reference, featureNames: design.columnNames,
-                                                          groups: groups, criterion: options.criterion, method: options.method)
+                                                          groups: groups, criterion: options.criterion, method: options.method,
+                                                          confidenceLevel: options.confidenceLevel)
             result.elimination = elimination
             result.predictors = elimination.remainingGroups
             result.warnings += elimination.warnings

@@ -44,6 +44,9 @@ struct Select: ParsableCommand {
     @Option(help: "Fit: 'ml' (maximum likelihood) or 'firth' (bias-reduced; exists under separation).")
     var method: LogitMethod = .ml
 
+    @Option(help: "Level of the final model's Wald confidence intervals of the odds ratios (0.9 gives '90% CI' columns).")
+    var confidenceLevel: Double = 0.95
+
     @Option(help: "Cohort split to select on ('all' for every patient; default: train when present).")
     var on: String?
 
@@ -54,6 +57,10 @@ struct Select: ParsableCommand {
             options.screeningAlpha = alpha
             options.method = method
             guard alpha > 0 && alpha < 1 else { throw CommandFailure(message: "--alpha \(alpha): expected a number between 0 and 1") }
+            guard confidenceLevel > 0 && confidenceLevel < 1 else {
+                throw CommandFailure(message: "--confidence-level \(confidenceLevel): expected a number strictly between 0 and 1, e.g. 0.95")
+            }
+            options.confidenceLevel = confidenceLevel
             switch criterion {
             case "lrt": options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
             case "aic": options.criterion = .aic

@@ -78,6 +78,10 @@ def fit_case(name, source, x, y, feature_names, reference=0, groups=None):
         # params[i][j]: predictor i (Intercept first), j-th non-reference class (statsmodels layout)
         "params": result.params.tolist(),
         "bse": result.bse.tolist(),
+        # conf_int(alpha)[e][i] = [lower, upper]: e-th non-reference class, predictor i; normal
+        # (Wald) intervals params -/+ norm.ppf(1 - alpha / 2) bse, at 95% and at 90%.
+        "confInt95": result.conf_int(alpha=0.05).tolist(),
+        "confInt90": result.conf_int(alpha=0.10).tolist(),
         "llf": result.llf,
         "llnull": result.llnull,
         "llr": result.llr,

@@ -107,13 +107,15 @@ public enum BackwardElimination {
     public static func run(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         groups: [PredictorGroup], criterion: EliminationCriterion, method: LogitMethod = .ml,
-        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil
+        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil,
+        confidenceLevel: Double = 0.95
     ) throws -> BackwardEliminationResult {
         try validate(groups: groups, columnCount: featureNames.count, criterion: criterion)
+        try DeLong.requireLevel(confidenceLevel)
         let model = CandidateModels(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
             groups: groups, method: method, addIntercept: addIntercept,
-            maxIterations: maxIterations, tolerance: tolerance)
+            maxIterations: maxIterations, tolerance: tolerance, confidenceLevel: confidenceLevel)
         var remaining = Array(groups.indices)
         var current = try model.fit(remaining, startingModel: true)
         var steps: [EliminationStep] = []
@@ -236,6 +238,7 @@ extension BackwardElimination {
         let addIntercept: Bool
         let maxIterations: Int?
         let tolerance: Double?
+        var confidenceLevel = 0.95
 
         var forcedColumns: [Int] {
             let grouped = Set(groups.flatMap(\.columns))
@@ -251,7 +254,7 @@ extension BackwardElimination {
                     x: x.map { row in columns.map { row[$0] } }, y: y, classCount: classCount,
                     reference: reference, featureNames: columns.map { featureNames[$0] },
                     method: method, addIntercept: addIntercept, maxIterations: maxIterations,
-                    tolerance: tolerance)
+                    tolerance: tolerance, confidenceLevel: confidenceLevel)
             } catch let error as StatsError where startingModel {
                 throw error.prefixed("backward elimination cannot start, the model with every group fails: ")
             }

@@ -154,13 +154,14 @@ extension MultinomialLogit {
 
     /// The bias-reduced fit of a validated design (no separation check: the estimate exists).
     static func firthFit(
-        _ design: Design, reference: Int, addIntercept: Bool, maxIterations: Int, tolerance: Double
+        _ design: Design, reference: Int, addIntercept: Bool, maxIterations: Int, tolerance: Double,
+        confidenceLevel: Double
     ) throws -> MultinomialLogitFit {
         let result = try firthScoring(design, maxIterations: maxIterations, tolerance: tolerance)
         let newton = NewtonResult(params: result.params, iterations: result.iterations, maxStep: result.maxStep)
         return try summarize(
             design, newton, reference: reference, addIntercept: addIntercept, method: .firth,
-            penalizedLogLikelihood: result.penalizedLogLikelihood)
+            penalizedLogLikelihood: result.penalizedLogLikelihood, confidenceLevel: confidenceLevel)
     }
 }
 
