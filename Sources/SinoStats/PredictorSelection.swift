@@ -19,6 +19,8 @@ public struct SelectionOptions: Sendable {
     public var confidenceLevel = 0.95
     /// Settings of the univariate tests (the same automatic choice as Table 1).
     public var tableOne = TableOneOptions()
+    /// The defaults: screening at p < 0.05, likelihood-ratio elimination at 0.05, the first class
+    /// as reference, maximum likelihood, 95% intervals.
     public init() {}
 }
 
@@ -69,6 +71,17 @@ public struct PredictorSelection: Codable, Sendable {
     public var predictors: [String]
     public var warnings: [String]
 
+    /// Screens every dictionary variable with the Table 1 test, leaves out variables that separate
+    /// the classes (ML only), then runs backward elimination on the multinomial logit.
+    ///
+    /// - Parameters:
+    ///   - cohort: the patients with their classes and variables.
+    ///   - split: analyse only this split (e.g. "train"); nil for every patient.
+    ///   - options: thresholds, reference class, fitting method and confidence level.
+    /// - Returns: the screening table, the elimination and the independent predictors; without a
+    ///   model (no variable screened in) the warnings say why.
+    /// - Throws: `StatsError` from Table 1 or the model fit (an unknown split, invalid options, a
+    ///   starting model that cannot be fitted), explained in terms of the screened variables.
     public static func run(_ cohort: Cohort, split: String?, options: SelectionOptions = SelectionOptions()) throws -> PredictorSelection {
         let data = try split.map { try cohort.split($0) } ?? cohort
         let table = try TableOne.build(data, options: options.tableOne)

@@ -25,10 +25,12 @@ public enum MultinomialLogit {
     /// - Parameters:
     ///   - x: n rows of p predictor values (no intercept column).
     ///   - y: class of each row, in 0..<classCount; every class must occur.
+    ///   - classCount: K, at least 2.
     ///   - reference: the class the other classes are compared with.
     ///   - featureNames: p distinct names, used in the fit and in error messages.
     ///   - method: maximum likelihood, or bias-reduced (Firth) estimation by Fisher scoring
     ///     on the adjusted score (see `LogitMethod`).
+    ///   - addIntercept: prepend a constant column named "Intercept" (default true).
     ///   - maxIterations: default 35 for ML (statsmodels), 1000 for Firth: its scoring step
     ///     converges linearly, slowly under separation (brglm2 took 162 iterations to 1e-11 on
     ///     palmerpenguins with six variables).
@@ -37,6 +39,14 @@ public enum MultinomialLogit {
     ///     error on coefficients as small as a per-gram body-mass effect).
     ///   - confidenceLevel: level of the Wald intervals of the coefficients and odds ratios,
     ///     strictly between 0 and 1 (default 0.95; statsmodels `conf_int(alpha = 1 - level)`).
+    /// - Returns: the converged fit: one equation per non-reference class with coefficients,
+    ///   standard errors, Wald z, two-sided p and intervals at `confidenceLevel`, and the model
+    ///   statistics.
+    /// - Throws: `StatsError.invalidInput` for inconsistent or non-finite input, an absent
+    ///   class, a predictor named "Intercept" with `addIntercept`, or a level outside (0, 1);
+    ///   `StatsError.singular` for a constant or collinear column; `StatsError.separation` when
+    ///   predictors separate the classes (ML only); `StatsError.notConverged` when the
+    ///   iteration limit is reached.
     public static func fit(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         method: LogitMethod = .ml, addIntercept: Bool = true, maxIterations: Int? = nil,
@@ -67,6 +77,13 @@ public enum MultinomialLogit {
     /// Likelihood-ratio test of `full` against `reduced`, a model on a subset of its columns
     /// fitted to the same outcome: 2 (LL_full - LL_reduced) on the difference in parameters.
     /// Maximum-likelihood fits only: bias-reduced fits use `penalizedLikelihoodRatioTest`.
+    /// - Parameters:
+    ///   - full: the larger maximum-likelihood fit.
+    ///   - reduced: a maximum-likelihood fit on a proper subset of `full`'s predictors, same
+    ///     observations, classes and reference.
+    /// - Returns: the statistic, its degrees of freedom and the upper-tail chi-square p-value.
+    /// - Throws: `StatsError.invalidInput` when either fit is a Firth fit, the fits differ in
+    ///   observations, classes or reference, or `reduced` is not nested in `full`.
     public static func likelihoodRatioTest(
         full: MultinomialLogitFit, reduced: MultinomialLogitFit
     ) throws -> LikelihoodRatioTest {

@@ -63,6 +63,9 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
 
     /// Fitted class probabilities for new rows (predictors only, no intercept column), one
     /// row of `classCount` probabilities per input row, in class order.
+    /// - Parameter x: rows of predictor values in `featureNames` order, without the intercept.
+    /// - Returns: one row of `classCount` probabilities (summing to 1) per input row.
+    /// - Throws: `StatsError.invalidInput` when a row has the wrong number of values.
     public func predictProbabilities(x: [[Double]]) throws -> [[Double]] {
         let predictors = featureNames.count - (addIntercept ? 1 : 0)
         for (i, row) in x.enumerated() where row.count != predictors {
@@ -87,6 +90,9 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
 extension MultinomialLogitFit {
     /// Decodes `method` as "ml" when absent (model files written before Firth fits existed),
     /// and `confidenceLevel` as 0.95 (files written before the level was a choice).
+    ///
+    /// - Parameter decoder: the decoder to read from.
+    /// - Throws: `DecodingError` when a required key is missing or has the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         method = try c.decodeIfPresent(LogitMethod.self, forKey: .method) ?? .ml
