@@ -1,4 +1,3 @@
-import Foundation
 import SinoData
 
 /// Two models compared on the same patients.

@@ -1,4 +1,3 @@
-import Foundation
 import SinoData
 
 /// Settings of the evaluation of predictions against the truth.

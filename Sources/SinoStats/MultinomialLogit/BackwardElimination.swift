@@ -1,5 +1,3 @@
-import Foundation
-
 /// Predictors that enter or leave a model together: one variable, e.g. the dummy columns of
 /// a one-hot categorical.
 public struct PredictorGroup: Codable, Sendable, Equatable {
