@@ -1,10 +1,15 @@
 # SinoRad: two commands on a fresh Debian 12 machine.
 #   make demo   simulate the built-in SYNTHETIC cohort and write the report to reports/demo/
 #   make test   build and run the test suite
+#   make docs   build the API documentation (DocC) into .build/docs/<Module>.doccarchive
 SWIFT ?= swift
+DOCC ?= $(shell command -v docc 2>/dev/null || echo /opt/swift/usr/bin/docc)
 DEMO_OUT ?= reports/demo
+# Modules with a documentation catalog, Sources/<Module>/<Module>.docc.
+DOC_MODULES ?= SinoStats
+DOCS_OUT ?= .build/docs
 
-.PHONY: all deps build demo test bench peers clean
+.PHONY: all deps build demo test docs bench peers clean
 
 all: build
 
@@ -20,6 +25,22 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# API documentation with the toolchain's docc (the SwiftPM DocC plugin needs the network):
+# symbol graphs from the debug build, then one archive per module in DOC_MODULES. Any docc
+# warning (an unresolved symbol link, a catalog problem) fails the target.
+docs:
+	$(SWIFT) package dump-symbol-graph --skip-synthesized-members
+	@set -e; graphs="$$(dirname "$$($(SWIFT) build --show-bin-path)")/symbolgraph"; \
+	for module in $(DOC_MODULES); do \
+	  dir="$(DOCS_OUT)/symbol-graphs/$$module"; rm -rf "$$dir"; mkdir -p "$$dir"; \
+	  find "$$graphs" -maxdepth 1 \( -name "$$module.symbols.json" -o -name "$$module@*.symbols.json" \) \
+	    -exec cp {} "$$dir/" \; ; \
+	  $(DOCC) convert "Sources/$$module/$$module.docc" --additional-symbol-graph-dir "$$dir" \
+	    --fallback-display-name "$$module" --fallback-bundle-identifier "org.sinorad.$$module" \
+	    --output-path "$(DOCS_OUT)/$$module.doccarchive" --warnings-as-errors; \
+	  echo "wrote $(DOCS_OUT)/$$module.doccarchive"; \
+	done
 
 # Benchmarks against the reference tools (needs Python; see bench/README.md).
 bench: build

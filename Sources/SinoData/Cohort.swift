@@ -1,5 +1,3 @@
-import Foundation
-
 /// The ordered set of outcome classes (e.g. SCC, ACC, ONB). Order is the reporting order and
 /// the order of probability columns in predictions.
 public struct ClassSet: Codable, Sendable, Equatable {

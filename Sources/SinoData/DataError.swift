@@ -1,5 +1,3 @@
-import Foundation
-
 /// One problem found in a user's input, located as precisely as the input allows.
 ///
 /// Validation collects every `Problem` before failing, so a user fixes a file in one pass.

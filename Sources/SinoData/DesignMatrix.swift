@@ -1,5 +1,3 @@
-import Foundation
-
 /// The numeric design matrix for regression, built from cohort variables.
 ///
 /// Categorical variables become one indicator column per non-reference level ("sex=female");

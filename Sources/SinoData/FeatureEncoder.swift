@@ -1,5 +1,3 @@
-import Foundation
-
 /// Turns chosen cohort variables into model features, learned on one cohort (training) and
 /// applied unchanged to every other cohort, so that validation and test patients get exactly
 /// the training columns.

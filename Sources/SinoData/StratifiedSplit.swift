@@ -1,5 +1,3 @@
-import Foundation
-
 /// Assigns patients to cohorts (train / validation / test) with the class proportions kept in
 /// every cohort.
 public enum StratifiedSplit {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The background anatomy of the SYNTHETIC sinonasal phantom, in anatomy coordinates (mm):
 /// x right-left (0 = midline), y posterior-anterior (0 near the middle of the nasal cavity),
 /// z inferior-superior (0 = hard palate). A stack of axial slices from the palate to the

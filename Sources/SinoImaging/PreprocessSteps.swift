@@ -1,5 +1,3 @@
-import Foundation
-
 /// The preprocessing steps as plain functions on volumes and planes, each testable alone.
 /// Planes are row-major (row = voxel y, column = voxel x, x fastest), as the axial slices of a
 /// `Volume` are stored. A voxel belongs to the ROI when the mask value is > 0.

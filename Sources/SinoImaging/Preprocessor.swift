@@ -1,5 +1,4 @@
 import SinoData
-import Foundation
 
 /// Turns patients' volumes and ROI masks into CNN inputs: slice selection, square crop,
 /// resampling, per-sequence normalisation and, for training, augmentation. Each step is set

@@ -29,6 +29,15 @@ public enum NumberFormat {
         return String(format: "%.2f", value)
     }
 
+    /// A confidence level as a column header says it: 0.95 -> "95%", 0.9 -> "90%", 0.975 ->
+    /// "97.5%" (up to three decimals, trailing zeros dropped).
+    public static func percentLevel(_ level: Double) -> String {
+        var text = String(format: "%.3f", 100 * level)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
+    }
+
     /// Statistics such as chi-square, F, H: two decimals.
     public static func statistic(_ value: Double?) -> String { fixed(value, 2) }
 }

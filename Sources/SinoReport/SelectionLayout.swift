@@ -29,10 +29,11 @@ extension PredictorSelection {
 
     func modelTable(_ elimination: BackwardEliminationResult, _ prefix: String) -> Table {
         let fit = elimination.finalFit
+        let level = NumberFormat.percentLevel(fit.confidenceLevel)
         var columns = ["Variable"]
         for equation in fit.equations {
             let name = classes[equation.classIndex]
-            columns += ["\(name) vs \(referenceClass): OR (95% CI)", "p"]
+            columns += ["\(name) vs \(referenceClass): OR (\(level) CI)", "p"]
         }
         columns.append("LRT p")
         var table = Table(title: "\(prefix)Multivariable multinomial logistic regression (reference: \(referenceClass))", columns: columns)
@@ -54,8 +55,8 @@ extension PredictorSelection {
         table.footnotes = [
             "n = \(fit.observations); log-likelihood \(NumberFormat.fixed(fit.logLikelihood, 2)), null \(NumberFormat.fixed(fit.nullLogLikelihood, 2)); LR chi-square \(NumberFormat.fixed(fit.llr, 2)) on \(fit.llrDegreesOfFreedom) df, p \(NumberFormat.pValue(fit.llrPValue)); McFadden R² \(NumberFormat.fixed(fit.mcFaddenR2, 3)); AIC \(NumberFormat.fixed(fit.aic, 1)); BIC \(NumberFormat.fixed(fit.bic, 1)).",
             fit.method == .firth
-                ? "Bias-reduced (Firth) estimates, as R brglm2 brmultinom (penalised log-likelihood \(NumberFormat.fixed(fit.penalizedLogLikelihood ?? .nan, 2))). OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; 95% Wald CI; LRT p: penalised likelihood-ratio test of dropping the variable (all its levels; Heinze & Schemper 2002)."
-                : "OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; 95% Wald CI; LRT p: likelihood-ratio test of dropping the variable (all its levels).",
+                ? "Bias-reduced (Firth) estimates, as R brglm2 brmultinom (penalised log-likelihood \(NumberFormat.fixed(fit.penalizedLogLikelihood ?? .nan, 2))). OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; \(level) Wald CI; LRT p: penalised likelihood-ratio test of dropping the variable (all its levels; Heinze & Schemper 2002)."
+                : "OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; \(level) Wald CI; LRT p: likelihood-ratio test of dropping the variable (all its levels).",
             "Independent predictors: \(predictors.isEmpty ? "none" : predictors.joined(separator: ", ")).",
         ]
         return table

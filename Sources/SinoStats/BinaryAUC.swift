@@ -8,6 +8,12 @@
 public enum BinaryAUC {
     /// The AUC, or `.undefined` when there is no case or no control (sklearn 1.9 returns NaN
     /// with an `UndefinedMetricWarning` there).
+    /// - Parameters:
+    ///   - scores: one score per patient; a higher score means more likely a case. Ties count 1/2.
+    ///   - isCase: true for a case (positive class), false for a control, one per score.
+    /// - Returns: the AUC in [0, 1] (Mann-Whitney U / (cases x controls)), or `.undefined` with the
+    ///   reason when there is no case or no control.
+    /// - Throws: `StatsError.invalidInput` when the counts differ or a score is not finite.
     public static func compute(scores: [Double], isCase: [Bool]) throws -> AUCOutcome<Double> {
         try ROCInput.requireScores(scores, matching: isCase)
         let cases = isCase.lazy.filter { $0 }.count

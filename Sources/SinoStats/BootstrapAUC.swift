@@ -10,6 +10,13 @@ import SinoData
 ///     ci.value?.lower
 public enum BootstrapAUC {
     /// pROC's `ci.auc(method = "bootstrap", boot.stratified = TRUE)` for one binary AUC.
+    /// - Parameters:
+    ///   - scores: one score per patient; a higher score means more likely a case.
+    ///   - isCase: true for a case, one per score.
+    ///   - options: replicates, confidence level and seed (pROC's `boot.n`, `conf.level`).
+    /// - Returns: the AUC with its percentile interval, or `.undefined` without a case or a control.
+    /// - Throws: `StatsError.invalidInput` when the counts differ or a score is not finite, fewer than 2
+    ///   replicates, or a confidence level outside (0, 1).
     public static func confidenceInterval(scores: [Double], isCase: [Bool],
                                           options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapInterval> {
         try ROCInput.requireScores(scores, matching: isCase)
@@ -24,6 +31,16 @@ public enum BootstrapAUC {
 
     /// pROC's `roc.test(method = "bootstrap", paired = TRUE, boot.stratified = TRUE)`: two
     /// models' scores on the same patients, both evaluated on each resample.
+    /// - Parameters:
+    ///   - scores1: the first model's score per patient (higher = more likely a case).
+    ///   - scores2: the second model's score for the same patients, in the same order.
+    ///   - isCase: true for a case, one per patient.
+    ///   - options: replicates, confidence level and seed.
+    /// - Returns: AUC1 - AUC2 with D = difference / sd of the replicate differences, its two-sided
+    ///   normal p-value and the percentile interval of the difference; `.undefined` without a case
+    ///   or a control.
+    /// - Throws: `StatsError.invalidInput` when a score list does not match `isCase` or holds a
+    ///   non-finite value, fewer than 2 replicates, or a level outside (0, 1).
     public static func pairedTest(scores1: [Double], scores2: [Double], isCase: [Bool],
                                   options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapPairedTest> {
         try ROCInput.requireScores(scores1, matching: isCase, "scores1")
@@ -41,6 +58,16 @@ public enum BootstrapAUC {
 
     /// Percentile intervals of the macro and micro one-vs-rest AUCs, patients resampled
     /// within their class. `.undefined` when fewer than two classes are present.
+    /// - Parameters:
+    ///   - labels: true class of each patient, in 0..<classCount.
+    ///   - scores: one row per patient, one score per class (column k scores class k).
+    ///   - classCount: K, the number of classes.
+    ///   - options: replicates, confidence level and seed.
+    /// - Returns: the macro (mean of per-class AUCs) and micro (pooled) AUCs with percentile
+    ///   intervals, naming the classes without patients; `.undefined` with fewer than two classes
+    ///   present.
+    /// - Throws: `StatsError.invalidInput` for labels outside 0..<classCount, a score matrix of the
+    ///   wrong shape, fewer than 2 replicates, or a level outside (0, 1).
     public static func multiclassInterval(labels: [Int], scores: [[Double]], classCount: Int,
                                           options: BootstrapOptions = .init()) throws -> AUCOutcome<MulticlassBootstrapInterval> {
         try MulticlassInput.validate(labels: labels, scores: scores, classCount: classCount)
@@ -59,6 +86,16 @@ public enum BootstrapAUC {
     /// Paired test of macro-AUC(model 1) - macro-AUC(model 2) on the same patients: each
     /// resample (stratified by class) scores both models, then D and p as pROC's bootstrap
     /// `roc.test`, and the percentile interval of the difference.
+    /// - Parameters:
+    ///   - labels: true class of each patient, in 0..<classCount.
+    ///   - scores1: the first model's scores, one row per patient, one column per class.
+    ///   - scores2: the second model's scores for the same patients, in the same order.
+    ///   - classCount: K, the number of classes.
+    ///   - options: replicates, confidence level and seed.
+    /// - Returns: macro-AUC1 - macro-AUC2 with D, its two-sided normal p-value and the percentile
+    ///   interval of the difference; `.undefined` with fewer than two classes present.
+    /// - Throws: `StatsError.invalidInput` for labels outside 0..<classCount, a score matrix of the
+    ///   wrong shape, fewer than 2 replicates, or a level outside (0, 1).
     public static func pairedMacroTest(labels: [Int], scores1: [[Double]], scores2: [[Double]], classCount: Int,
                                        options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapPairedTest> {
         try MulticlassInput.validate(labels: labels, scores: scores1, classCount: classCount)

@@ -5,6 +5,13 @@ public struct BootstrapOptions: Codable, Sendable, Equatable {
     /// Same seed, same replicates, same numbers (SinoData's xoshiro256** generator).
     public var seed: UInt64
 
+    /// Settings of a stratified bootstrap (pROC's defaults: 2000 replicates, 95%).
+    ///
+    /// - Parameters:
+    ///   - replicates: resamples drawn (pROC `boot.n`); at least 2, checked when used.
+    ///   - confidenceLevel: coverage of the percentile intervals, strictly between 0 and 1,
+    ///     checked when used.
+    ///   - seed: seed of the random stream, so a run is reproducible.
     public init(replicates: Int = 2000, confidenceLevel: Double = 0.95, seed: UInt64 = 1) {
         self.replicates = replicates
         self.confidenceLevel = confidenceLevel

@@ -12,6 +12,8 @@ public enum ChiSquareTest {
     ///   - correction: apply Yates' continuity correction. As in scipy, it is used only when
     ///     df == 1: each observed count moves toward its expected count by
     ///     min(0.5, |observed - expected|), so it never overshoots the expected count.
+    /// - Returns: Pearson's X² with (r - 1)(c - 1) degrees of freedom, its upper-tail
+    ///   chi-square p-value and the expected counts (scipy `chi2_contingency`).
     /// - Throws: `StatsError.invalidInput` for an invalid table or an all-zero row or column
     ///   (scipy: "The internally computed table of expected frequencies has a zero element").
     public static func independence(_ table: [[Int]], correction: Bool = true) throws

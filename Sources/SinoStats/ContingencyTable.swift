@@ -13,6 +13,9 @@ public struct ContingencyTable: Sendable, Equatable {
     public var rowCount: Int { counts.count }
     public var columnCount: Int { columnTotals.count }
 
+    /// - Parameter counts: rows of counts, at least 2 x 2, every row the same length.
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 rows or columns, ragged rows, or a
+    ///   negative count.
     public init(_ counts: [[Int]]) throws {
         guard counts.count >= 2, let width = counts.first?.count, width >= 2 else {
             throw StatsError.invalidInput(

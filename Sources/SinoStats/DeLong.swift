@@ -11,6 +11,14 @@
 /// pROC returns NA.
 public enum DeLong {
     /// DeLong's interval at `confidenceLevel`: AUC -/+ z sqrt(S), clipped to [0, 1].
+    /// - Parameters:
+    ///   - scores: one score per patient; a higher score means more likely a case.
+    ///   - isCase: true for a case, one per score.
+    ///   - confidenceLevel: coverage, strictly between 0 and 1 (default 0.95).
+    /// - Returns: the AUC, DeLong's variance and the interval, or `.undefined` with fewer than two
+    ///   cases or two controls.
+    /// - Throws: `StatsError.invalidInput` when the counts differ, a score is not finite, or the
+    ///   level lies outside (0, 1).
     public static func confidenceInterval(scores: [Double], isCase: [Bool],
                                           confidenceLevel: Double = 0.95) throws -> AUCOutcome<DeLongInterval> {
         try ROCInput.requireScores(scores, matching: isCase)
@@ -29,6 +37,15 @@ public enum DeLong {
 
     /// DeLong's paired test of AUC1 - AUC2: z = d / sqrt(S11 + S22 - 2 S12), two-sided
     /// p = 2 Phi(-|z|), interval d -/+ z_(1 - alpha/2) sigma (not clipped, as pROC).
+    /// - Parameters:
+    ///   - scores1: the first model's score per patient (higher = more likely a case).
+    ///   - scores2: the second model's score for the same patients, in the same order.
+    ///   - isCase: true for a case, one per patient.
+    ///   - confidenceLevel: coverage of the interval of the difference (default 0.95).
+    /// - Returns: both AUCs, their difference, z, the two-sided p and the interval, or
+    ///   `.undefined` with fewer than two cases or two controls.
+    /// - Throws: `StatsError.invalidInput` when a score list does not match `isCase`, a score is not
+    ///   finite, or the level lies outside (0, 1).
     public static func pairedTest(scores1: [Double], scores2: [Double], isCase: [Bool],
                                   confidenceLevel: Double = 0.95) throws -> AUCOutcome<DeLongPairedTest> {
         try ROCInput.requireScores(scores1, matching: isCase, "scores1")

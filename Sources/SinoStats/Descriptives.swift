@@ -28,6 +28,8 @@ public struct Descriptives: Codable, Sendable, Equatable {
     public let maximum: Double
 
     /// Summarises `values`; throws on an empty sample or NaN.
+    /// - Parameter values: the sample, at least one finite value.
+    /// - Throws: `StatsError.invalidInput` for an empty sample or a non-finite value.
     public init(_ values: [Double]) throws {
         let sorted = try Self.sortedSample(values)
         count = values.count
@@ -41,12 +43,20 @@ public struct Descriptives: Codable, Sendable, Equatable {
 
     // MARK: Single statistics
 
+    /// The arithmetic mean.
+    ///
+    /// - Parameter values: the sample, at least one finite value.
+    /// - Returns: the sum divided by the count.
+    /// - Throws: `StatsError.invalidInput` for an empty sample or a non-finite value.
     public static func mean(_ values: [Double]) throws -> Double {
         try requireSample(values)
         return sum(values) / Double(values.count)
     }
 
     /// Sample variance with the n - 1 denominator; needs at least two values.
+    /// - Parameter values: the sample, at least two finite values.
+    /// - Returns: the sum of squared deviations from the mean over n - 1.
+    /// - Throws: `StatsError.invalidInput` for fewer than two values or a non-finite value.
     public static func variance(_ values: [Double]) throws -> Double {
         guard values.count >= 2 else {
             throw StatsError.invalidInput("a variance needs at least 2 values, got \(values.count)")
@@ -55,10 +65,20 @@ public struct Descriptives: Codable, Sendable, Equatable {
         return sumOfSquaredDeviations(values) / Double(values.count - 1)
     }
 
+    /// Sample standard deviation, the square root of `variance(_:)` (n - 1 denominator).
+    ///
+    /// - Parameter values: the sample, at least two finite values.
+    /// - Returns: the standard deviation, in the unit of the values.
+    /// - Throws: `StatsError.invalidInput` for fewer than two values or a non-finite value.
     public static func standardDeviation(_ values: [Double]) throws -> Double {
         try variance(values).squareRoot()
     }
 
+    /// The median, the type-7 0.5 quantile (the mean of the two middle values for even n).
+    ///
+    /// - Parameter values: the sample, at least one finite value.
+    /// - Returns: the median.
+    /// - Throws: `StatsError.invalidInput` for an empty sample or a non-finite value.
     public static func median(_ values: [Double]) throws -> Double {
         try quantile(values, 0.5)
     }
@@ -66,11 +86,26 @@ public struct Descriptives: Codable, Sendable, Equatable {
     // MARK: Quantiles
 
     /// The `p` quantile (0 <= p <= 1) of `values` by `method`.
+    /// - Parameters:
+    ///   - values: the sample, at least one finite value.
+    ///   - p: the probability, in [0, 1].
+    ///   - method: `.type7` (R's default, numpy's `linear`) or `.type2` (the inverse empirical
+    ///     CDF, averaging at its jumps; gtsummary).
+    /// - Returns: the quantile.
+    /// - Throws: `StatsError.invalidInput` for an empty sample, a non-finite value or `p` outside
+    ///   [0, 1].
     public static func quantile(_ values: [Double], _ p: Double, method: QuantileMethod = .type7) throws -> Double {
         try quantiles(values, [p], method: method)[0]
     }
 
     /// Several quantiles of one sample, sorting it once.
+    /// - Parameters:
+    ///   - values: the sample, at least one finite value.
+    ///   - probabilities: the probabilities, each in [0, 1].
+    ///   - method: `.type7` (R's default, numpy's `linear`) or `.type2`.
+    /// - Returns: one quantile per probability, in the same order.
+    /// - Throws: `StatsError.invalidInput` for an empty sample, a non-finite value or a probability
+    ///   outside [0, 1].
     public static func quantiles(_ values: [Double], _ probabilities: [Double],
                                  method: QuantileMethod = .type7) throws -> [Double] {
         let sorted = try sortedSample(values)

@@ -29,6 +29,14 @@ public enum FisherExactTest {
     public static let defaultWorkLimit = 300_000_000
 
     /// Exact test. One-sided alternatives exist only for 2 x 2 tables (as in R).
+    /// - Parameters:
+    ///   - table: counts, rows x columns (at least 2 x 2).
+    ///   - alternative: for 2 x 2 tables, two-sided (tables no more probable than the observed
+    ///     one, R's relative tolerance 1e-7) or one-sided on the top-left count (`less`,
+    ///     `greater`); larger tables are two-sided (Fisher-Freeman-Halton).
+    ///   - workLimit: bound on the network algorithm's work for r x c tables.
+    /// - Returns: the exact p-value, and the sample odds ratio for a 2 x 2 table (R reports
+    ///   the conditional MLE instead).
     /// - Throws: `StatsError.invalidInput` for an invalid table or a one-sided alternative on
     ///   a larger table; `StatsError.tooLarge` when the exact r x c computation would exceed
     ///   `workLimit` (use `monteCarlo` then).
@@ -52,6 +60,11 @@ public enum FisherExactTest {
     /// semantics: tables with the observed margins drawn by Patefield's algorithm (AS 159),
     /// statistic -sum(log n_ij!), p = (1 + #{simulated <= observed}) / (B + 1), where
     /// "<=" allows R's relative slack of 64 machine epsilons. Deterministic for a seed.
+    /// - Parameters:
+    ///   - table: counts, rows x columns (at least 2 x 2).
+    ///   - replicates: simulated tables B, at least 1 (R's default 2000).
+    ///   - seed: seed of the random stream.
+    /// - Returns: the Monte Carlo two-sided p-value (method "monte-carlo (B replicates, seed s)").
     /// - Throws: `StatsError.invalidInput` for an invalid table or `replicates < 1`.
     public static func monteCarlo(_ table: [[Int]], replicates: Int = 2000, seed: UInt64) throws
         -> FisherExactResult

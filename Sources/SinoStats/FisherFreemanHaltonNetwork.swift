@@ -1,5 +1,3 @@
-import Foundation
-
 /// Exact two-sided p-value of the Fisher-Freeman-Halton test for an r x c table, with the
 /// semantics of R's `fisher.test` (FEXACT): p = sum of P(T) over the tables T with the observed
 /// margins whose P(T) <= P(observed) * (1 + 1e-7).

@@ -20,6 +20,11 @@ public enum KruskalWallis {
 
     /// Tests whether the groups come from one distribution. Every group needs a value;
     /// the values may not all be equal (the tie correction is then 0 and scipy gives NaN).
+    /// - Parameter groups: the values of each group (at least 2 groups, each with a finite value).
+    /// - Returns: H with the tie correction, its upper-tail chi-square p-value on k - 1 degrees of
+    ///   freedom (scipy `kruskal`) and epsilon².
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, an empty group, a non-finite
+    ///   value, or all values equal.
     public static func test(_ groups: [[Double]]) throws -> Result {
         try GroupInput.requireGroups(groups, minimumPerGroup: 1, test: "Kruskal-Wallis")
         let all = Array(groups.joined())

@@ -41,6 +41,18 @@ public enum MannWhitneyU {
     /// approximation (ignored by the exact method). Both samples need a value; when every
     /// value is equal the normal approximation has zero variance and scipy returns p = 1
     /// (with the continuity correction) or NaN, so SinoStats raises instead.
+    /// - Parameters:
+    ///   - x: the first sample (at least one finite value).
+    ///   - y: the second sample.
+    ///   - alternative: two-sided (default), `less` or `greater` (x stochastically smaller or
+    ///     larger than y), as scipy `mannwhitneyu`.
+    ///   - method: `.auto` (exact when a sample has at most 8 values and there are no
+    ///     ties), `.exact` or `.asymptotic`.
+    ///   - continuity: apply the continuity correction in the normal approximation (default, as
+    ///     scipy's `use_continuity=True`).
+    /// - Returns: U of `x` (U1) and the p-value of the chosen alternative.
+    /// - Throws: `StatsError.invalidInput` for an empty sample, a non-finite value, or all values
+    ///   equal under the normal approximation.
     public static func test(_ x: [Double], _ y: [Double], alternative: Alternative = .twoSided,
                             method: Method = .auto, continuity: Bool = true) throws -> Result {
         try validate(x, y)

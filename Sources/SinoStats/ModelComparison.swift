@@ -1,4 +1,3 @@
-import Foundation
 import SinoData
 
 /// Two models compared on the same patients.
@@ -39,6 +38,13 @@ public struct ModelComparison: Codable, Sendable {
     /// Evaluates every model and compares pairs: each model against `reference` when given,
     /// otherwise every pair. Holm's adjustment is applied within each family of tests
     /// (per-class DeLong, macro-AUC bootstrap, exact McNemar) across all comparisons.
+    /// - Parameters:
+    ///   - aligned: the models' predictions on the same patients (`ModelEvaluation.align`).
+    ///   - reference: name of the model every other is compared with; nil compares every pair.
+    ///   - options: bootstrap and calibration settings of each evaluation.
+    /// - Returns: each model's performance and the paired comparisons with Holm-adjusted p-values.
+    /// - Throws: `ValidationError` when `reference` names no model; `StatsError` from an
+    ///   evaluation (invalid probabilities, a bootstrap setting out of range).
     public static func run(_ aligned: AlignedPredictions, reference: String? = nil,
                            options: EvaluationOptions = EvaluationOptions()) throws -> ModelComparison {
         let performances = try aligned.models.map {

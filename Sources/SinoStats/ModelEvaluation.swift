@@ -1,4 +1,3 @@
-import Foundation
 import SinoData
 
 /// Settings of the evaluation of predictions against the truth.
@@ -6,6 +5,7 @@ public struct EvaluationOptions: Sendable {
     /// Bootstrap replicates and seed for the macro/micro AUC CIs and the paired macro test.
     public var bootstrap = BootstrapOptions(replicates: 2000, confidenceLevel: 0.95, seed: 1)
     public var calibrationBins = 10
+    /// The defaults: 2000 bootstrap replicates at 95% with seed 1, and 10 calibration bins.
     public init() {}
 }
 
@@ -48,6 +48,14 @@ public struct AlignedPredictions: Sendable {
     /// Restricts every model to `cohort` (nil: the cohort all rows share) and orders their rows
     /// like the first model's, checking that every model has exactly the same patients and that
     /// each is in the truth cohort. Every mismatch is reported at once.
+    /// - Parameters:
+    ///   - models: each model's predictions (one `Predictions` per file).
+    ///   - truth: the cohort with the true classes.
+    ///   - cohort: the split to evaluate (e.g. "test"); nil when all predictions share one.
+    ///   - sources: the file each model came from, for messages.
+    /// - Returns: the models' probability rows in one patient order, with the true labels.
+    /// - Throws: `ValidationError` listing every problem: no predictions, several cohorts without
+    ///   `cohort`, different patients between models, or a patient missing from the truth.
     public static func align(_ models: [Predictions], truth: Cohort, cohort: String?, sources: [String]) throws -> AlignedPredictions {
         guard !models.isEmpty else { throw ValidationError(Problem(message: "no predictions given", expected: "one or more predictions CSV files")) }
         let names = Set(models.flatMap(\.cohorts))
@@ -111,6 +119,14 @@ public struct AlignedPredictions: Sendable {
 public enum ModelEvaluation {
     /// AUCs (per class with DeLong CIs, macro/micro with bootstrap CIs), classification metrics
     /// with Wilson CIs, the confusion matrix, calibration and decision curves of one model.
+    /// - Parameters:
+    ///   - predictions: one model's class probabilities.
+    ///   - labels: true class of each row of `predictions`, in its order.
+    ///   - cohort: the cohort name recorded with the result.
+    ///   - options: bootstrap and calibration settings.
+    /// - Returns: AUCs, metrics, confusion matrix, calibration and decision curves of the model.
+    /// - Throws: `StatsError.invalidInput` for probabilities or labels that do not fit the classes,
+    ///   or bootstrap settings out of range.
     public static func evaluate(_ predictions: Predictions, labels: [Int], cohort: String,
                                 options: EvaluationOptions = EvaluationOptions()) throws -> ModelPerformance {
         let classCount = predictions.classes.count

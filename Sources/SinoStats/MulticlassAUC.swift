@@ -31,6 +31,18 @@ public struct MulticlassAUC: Codable, Sendable, Equatable {
     /// True when some class is undefined and the averages cover the other classes only.
     public let averagedOverDefinedClassesOnly: Bool
 
+    /// One-vs-rest AUC per class, their macro (mean) and prevalence-weighted averages, the micro AUC
+    /// and Hand & Till's one-vs-one AUC, as sklearn `roc_auc_score`.
+    ///
+    /// - Parameters:
+    ///   - labels: true class of each patient, in 0..<classCount.
+    ///   - scores: one row per patient, one score per class (column k scores class k).
+    ///   - classCount: K, at least 2.
+    /// - Returns: the AUCs; a class without patients (or with only patients) has an undefined AUC
+    ///   with the reason, and the averages are over the defined classes.
+    /// - Throws: `StatsError.invalidInput` for classCount < 2, no patient, labels and score rows of
+    ///   different counts, a label outside 0..<classCount, or a score row of the wrong width or with
+    ///   a non-finite value.
     public static func compute(labels: [Int], scores: [[Double]], classCount: Int) throws -> MulticlassAUC {
         try MulticlassInput.validate(labels: labels, scores: scores, classCount: classCount)
         let perClass = try (0..<classCount).map { k in
@@ -98,6 +110,11 @@ extension MulticlassAUC {
         case oneVsOne, oneVsOneUndefinedReason, averagedOverDefinedClassesOnly
     }
 
+    /// Writes each AUC as a number, or null with its reason beside it (`perClassUndefinedReasons`,
+    /// `microUndefinedReason`, ...), never Swift's synthesized enum coding.
+    ///
+    /// - Parameter encoder: the encoder to write to.
+    /// - Throws: the encoder's error.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(perClass.map(\.value), forKey: .perClass)
@@ -112,6 +129,11 @@ extension MulticlassAUC {
         try c.encode(averagedOverDefinedClassesOnly, forKey: .averagedOverDefinedClassesOnly)
     }
 
+    /// Reads what `encode(to:)` writes.
+    ///
+    /// - Parameter decoder: the decoder to read from.
+    /// - Throws: `DecodingError` when a null AUC has no reason or the reasons do not match the
+    ///   per-class AUCs one to one.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func outcome(_ value: Double?, _ reason: String?, _ key: CodingKeys) throws -> AUCOutcome<Double> {

@@ -22,6 +22,11 @@ public enum OneWayANOVA {
     /// Tests equality of the group means. Every group needs one value and at least one
     /// group two (N > k); the values may not be constant within every group, where scipy
     /// returns F = inf (p = 0) or, when all values are equal, NaN.
+    /// - Parameter groups: the values of each group (at least 2 groups).
+    /// - Returns: F on (k - 1, N - k) degrees of freedom, its upper-tail p-value (scipy
+    ///   `f_oneway`) and eta².
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, an empty group, a non-finite
+    ///   value, no group with 2 values, or no within-group variance.
     public static func test(_ groups: [[Double]]) throws -> Result {
         try GroupInput.requireGroups(groups, minimumPerGroup: 1, test: "one-way ANOVA")
         let total = groups.reduce(0) { $0 + $1.count }

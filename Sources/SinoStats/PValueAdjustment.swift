@@ -19,6 +19,12 @@ public enum PValueAdjustment {
     }
 
     /// Adjusts `p` (each in [0, 1]) for `p.count` comparisons.
+    /// - Parameters:
+    ///   - p: the unadjusted p-values of one family, in any order.
+    ///   - method: Bonferroni, Holm (step-down) or Benjamini-Hochberg (false discovery rate), as
+    ///     statsmodels `multipletests` and R `p.adjust`.
+    /// - Returns: the adjusted p-values in the order of `p`, each capped at 1.
+    /// - Throws: `StatsError.invalidInput` when a p-value lies outside [0, 1] or is NaN.
     public static func adjust(_ p: [Double], method: Method) throws -> [Double] {
         if let bad = p.first(where: { !($0 >= 0 && $0 <= 1) }) {
             throw StatsError.invalidInput("p-values must lie in [0, 1], got \(bad)")

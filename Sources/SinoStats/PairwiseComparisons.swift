@@ -28,6 +28,15 @@ public enum PairwiseComparisons {
     }
 
     /// Compares every pair of `groups` named by `names` (same count, at least two groups).
+    /// - Parameters:
+    ///   - groups: the values of each group.
+    ///   - names: one name per group, used in the results.
+    ///   - test: two-sided Mann-Whitney U (with continuity correction), Welch's t or Student's t.
+    ///   - adjustment: the p-value adjustment over all pairs (default Holm).
+    /// - Returns: one comparison per pair (a, b) with a < b in `groups` order, with the raw and
+    ///   adjusted p-values.
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, a name count that differs, or a
+    ///   pair the test rejects (too few values, non-finite values, no variance).
     public static func compare(_ groups: [[Double]], names: [String], test: Test,
                                adjustment: PValueAdjustment.Method = .holm) throws -> [Comparison] {
         guard names.count == groups.count else {

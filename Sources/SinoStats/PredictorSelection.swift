@@ -14,8 +14,13 @@ public struct SelectionOptions: Sendable {
     /// `.firth` no variable is left out for separation and the elimination uses penalised
     /// likelihood-ratio tests (see `BackwardElimination`).
     public var method: LogitMethod = .ml
+    /// Level of the final model's Wald intervals of coefficients and odds ratios, strictly
+    /// between 0 and 1 (checked by `run`).
+    public var confidenceLevel = 0.95
     /// Settings of the univariate tests (the same automatic choice as Table 1).
     public var tableOne = TableOneOptions()
+    /// The defaults: screening at p < 0.05, likelihood-ratio elimination at 0.05, the first class
+    /// as reference, maximum likelihood, 95% intervals.
     public init() {}
 }
 
@@ -66,6 +71,17 @@ public struct PredictorSelection: Codable, Sendable {
     public var predictors: [String]
     public var warnings: [String]
 
+    /// Screens every dictionary variable with the Table 1 test, leaves out variables that separate
+    /// the classes (ML only), then runs backward elimination on the multinomial logit.
+    ///
+    /// - Parameters:
+    ///   - cohort: the patients with their classes and variables.
+    ///   - split: analyse only this split (e.g. "train"); nil for every patient.
+    ///   - options: thresholds, reference class, fitting method and confidence level.
+    /// - Returns: the screening table, the elimination and the independent predictors; without a
+    ///   model (no variable screened in) the warnings say why.
+    /// - Throws: `StatsError` from Table 1 or the model fit (an unknown split, invalid options, a
+    ///   starting model that cannot be fitted), explained in terms of the screened variables.
     public static func run(_ cohort: Cohort, split: String?, options: SelectionOptions = SelectionOptions()) throws -> PredictorSelection {
         let data = try split.map { try cohort.split($0) } ?? cohort
         let table = try TableOne.build(data, options: options.tableOne)
@@ -108,7 +124,8 @@ public struct PredictorSelection: Codable, Sendable {
         do {
             let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
                                                           reference: options.reference, featureNames: design.columnNames,
-                                                          groups: groups, criterion: options.criterion, method: options.method)
+                                                          groups: groups, criterion: options.criterion, method: options.method,
+                                                          confidenceLevel: options.confidenceLevel)
             result.elimination = elimination
             result.predictors = elimination.remainingGroups
             result.warnings += elimination.warnings

@@ -16,6 +16,11 @@ public struct ROCCurve: Codable, Sendable, Equatable {
 
     /// Throws when a score is not finite or when there is no case or no control (sklearn
     /// warns and returns NaN rates there).
+    /// - Parameters:
+    ///   - scores: one score per patient; a higher score means more likely a case.
+    ///   - isCase: true for a case, one per score.
+    /// - Throws: `StatsError.invalidInput` when the counts differ, a score is not finite, or there
+    ///   is no case or no control.
     public init(scores: [Double], isCase: [Bool]) throws {
         try ROCInput.requireScores(scores, matching: isCase)
         let cases = isCase.lazy.filter { $0 }.count

@@ -36,6 +36,8 @@ public struct ReaderStudy: Codable, Sendable, Equatable {
     ///   - truth: the cohort with the true classes (and the splits, for `cohort`).
     ///   - cohort: analyse only the patients of this split (e.g. "test").
     ///   - level: confidence level of the intervals.
+    /// - Returns: each reader's performance per condition, the unaided-vs-aided McNemar tests
+    ///   and the agreement between readers and with the truth.
     /// - Throws: `ValidationError` for an unknown cohort or a read of a patient not in the
     ///   truth; `StatsError.invalidInput` for different classes or when no read is left.
     public static func run(_ reads: ReaderReads, truth: Cohort, cohort: String? = nil, level: Double = 0.95) throws -> ReaderStudy {

@@ -21,6 +21,11 @@ public enum ShapiroWilk {
     /// Tests `x` for normality. Needs 3 to 5000 values that are not all equal: R's
     /// `shapiro.test` refuses the same; scipy warns and still answers above 5000
     /// ("p-value may not be accurate") and returns W = 1, p = 1 for constant data.
+    /// - Parameter x: the sample, 3 to 5000 finite values, not all equal.
+    /// - Returns: W and its p-value (Royston's approximation, AS R94, as scipy `shapiro` and R
+    ///   `shapiro.test`); a small p is evidence against normality.
+    /// - Throws: `StatsError.invalidInput` for fewer than 3 or more than 5000 values, a non-finite
+    ///   value, or constant data.
     public static func test(_ x: [Double]) throws -> Result {
         try validate(x)
         // scipy sorts, then subtracts the value at index n/2 of the *unsorted* input

@@ -16,6 +16,13 @@ public enum TTest {
     }
 
     /// Welch's unequal-variance t-test with Welch-Satterthwaite degrees of freedom.
+    /// - Parameters:
+    ///   - x: the first sample, at least 2 finite values.
+    ///   - y: the second sample, at least 2 finite values.
+    /// - Returns: t = (mean x - mean y) / se, the fractional degrees of freedom and the two-sided
+    ///   p-value (scipy `ttest_ind(equal_var=False)`).
+    /// - Throws: `StatsError.invalidInput` for a sample with fewer than 2 values or a non-finite
+    ///   value, or zero variance in both samples.
     public static func welch(_ x: [Double], _ y: [Double]) throws -> Result {
         let (x, y) = try summaries(x, y, test: "Welch's t-test")
         let vn1 = x.variance / x.n, vn2 = y.variance / y.n
@@ -24,6 +31,13 @@ public enum TTest {
     }
 
     /// Student's t-test with the pooled variance and n1 + n2 - 2 degrees of freedom.
+    /// - Parameters:
+    ///   - x: the first sample, at least 2 finite values.
+    ///   - y: the second sample, at least 2 finite values.
+    /// - Returns: t = (mean x - mean y) / se, n1 + n2 - 2 degrees of freedom and the two-sided
+    ///   p-value (scipy `ttest_ind`).
+    /// - Throws: `StatsError.invalidInput` for a sample with fewer than 2 values or a non-finite
+    ///   value, or both samples constant (zero pooled variance).
     public static func student(_ x: [Double], _ y: [Double]) throws -> Result {
         let (x, y) = try summaries(x, y, test: "Student's t-test")
         let df = x.n + y.n - 2

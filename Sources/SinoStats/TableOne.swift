@@ -16,6 +16,9 @@ public struct TableOneOptions: Sendable {
     /// Monte Carlo fallback when an exact r x c table is too large: replicates and seed.
     public var monteCarloReplicates = 10_000
     public var seed: UInt64 = 1
+    /// The defaults: summaries and tests chosen automatically, Shapiro-Wilk at 0.05, chi-square
+    /// when every expected count is at least 5, type-7 quartiles, 10,000 Monte Carlo replicates with
+    /// seed 1 when an exact r x c test is too large.
     public init() {}
 }
 
@@ -86,6 +89,14 @@ public struct TableOne: Codable, Sendable {
     public var warnings: [String]
 
     /// Builds Table 1 for `cohort`, within each split when `byCohort` is set.
+    /// - Parameters:
+    ///   - cohort: the patients with their classes and variables.
+    ///   - byCohort: one stratum per split (train, validation, test) instead of one for all.
+    ///   - options: summary styles, test choices and thresholds.
+    /// - Returns: per stratum, each variable's summary by class and its test; problems that did
+    ///   not stop the table are in `warnings`.
+    /// - Throws: `StatsError.invalidInput` when `byCohort` is set and the cohort has no split
+    ///   column, or a chosen test does not fit the variable's kind.
     public static func build(_ cohort: Cohort, byCohort: Bool = false, options: TableOneOptions = TableOneOptions()) throws -> TableOne {
         var table = TableOne(source: cohort.source, classes: cohort.classes.names,
                              classLabels: cohort.classes.names.map { cohort.dictionary.label.classLabels?[$0] ?? $0 },

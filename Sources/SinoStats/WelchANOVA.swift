@@ -20,6 +20,11 @@ public enum WelchANOVA {
 
     /// Tests equality of the group means without assuming equal variances. Each group needs
     /// two values and a non-zero variance (its weight n / s^2; statsmodels would give NaN).
+    /// - Parameter groups: the values of each group (at least 2 groups of at least 2 values).
+    /// - Returns: Welch's F on (k - 1, df2) degrees of freedom and its upper-tail p-value
+    ///   (statsmodels `anova_oneway(use_var="unequal")`).
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, a group with fewer than 2
+    ///   values, a non-finite value, or a group with zero variance.
     public static func test(_ groups: [[Double]]) throws -> Result {
         try GroupInput.requireGroups(groups, minimumPerGroup: 2, test: "Welch's ANOVA")
         let counts = groups.map { Double($0.count) }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SinoData
 import SinoReport
 import SinoStats
@@ -51,12 +50,18 @@ struct Select: ParsableCommand {
     @Option(help: "Fit: 'ml' (maximum likelihood) or 'firth' (bias-reduced; exists under separation).")
     var method: LogitMethod = .ml
 
+    @Option(help: "Level of the final model's Wald confidence intervals of the odds ratios (0.9 gives '90% CI' columns).")
+    var confidenceLevel: Double = 0.95
+
     @Option(help: "Cohort split to select on ('all' for every patient; default: train when present).")
     var on: String?
 
     func validate() throws {
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha \(alpha): expected a number between 0 and 1") }
         if let e = eliminationAlpha, !(e > 0 && e < 1) { throw ValidationError("--elimination-alpha \(e): expected a number between 0 and 1") }
+        guard confidenceLevel > 0 && confidenceLevel < 1 else {
+            throw ValidationError("--confidence-level \(confidenceLevel): expected a number strictly between 0 and 1, e.g. 0.95")
+        }
     }
 
     func run() throws {
@@ -64,6 +69,7 @@ struct Select: ParsableCommand {
         var options = SelectionOptions()
         options.screeningAlpha = alpha
         options.method = method
+        options.confidenceLevel = confidenceLevel
         switch criterion {
         case .lrt: options.criterion = .likelihoodRatio(alpha: eliminationAlpha ?? alpha)
         case .aic: options.criterion = .aic

@@ -1,5 +1,4 @@
 import Testing
-import TestSupport
 @testable import SinoNet
 
 /// Every layer against PyTorch 2.13 (scripts/peers/sinonet_layers.py): forward output and the

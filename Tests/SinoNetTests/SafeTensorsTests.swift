@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import SinoNet
 
-/// The safetensors reader's checks (REFERENCES §11), each on a hand-made malformed file, the
+/// The safetensors reader's checks (https://github.com/huggingface/safetensors#format), each on a hand-made malformed file, the
 /// writer's round trip, and a file written by the Python `safetensors` package.
 @Suite("SafeTensors")
 struct SafeTensorsTests {

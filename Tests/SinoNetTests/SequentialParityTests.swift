@@ -1,5 +1,4 @@
 import Testing
-import TestSupport
 @testable import SinoNet
 
 /// conv-bn-relu-maxpool-conv-bn-relu-adaptiveavgpool-flatten-linear on [2, 3, 16, 16], one

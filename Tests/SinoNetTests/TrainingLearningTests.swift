@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TestSupport
 @testable import SinoNet
 
 /// A seeded synthetic image task: one bright shape per 1 x S x S image at a random position

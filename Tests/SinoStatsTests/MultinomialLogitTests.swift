@@ -241,6 +241,58 @@ struct MultinomialLogitTests {
         }
     }
 
+    @Test("Wald intervals at 95% (default) and 90% match statsmodels conf_int(alpha=0.05 / 0.10)",
+          arguments: ["iris", "wine", "anes96", "anes96 reference 3", "iris reference 2"])
+    func confidenceIntervals(_ name: String) throws {
+        let c = MNLogitFixture.fitCase(name)
+        let input = MNLogitInput(c)
+        for (level, key) in [(0.95, "confInt95"), (0.90, "confInt90")] {
+            let fit = try MultinomialLogit.fit(
+                x: input.x, y: input.y, classCount: input.classCount, reference: input.reference,
+                featureNames: input.featureNames, confidenceLevel: level)
+            #expect(fit.confidenceLevel == level)
+            // conf_int[e][f] = [lower, upper], equation e, predictor f (Intercept first).
+            let expected = try #require(c[key] as? [[[Double]]], "\(key) missing from mnlogit.json")
+            var comparison = Comparison()
+            for (e, equation) in fit.equations.enumerated() {
+                for f in fit.featureNames.indices {
+                    comparison.check("lower \(fit.featureNames[f]) eq \(e)", equation.lower[f], expected[e][f][0])
+                    comparison.check("upper \(fit.featureNames[f]) eq \(e)", equation.upper[f], expected[e][f][1])
+                    #expect(equation.oddsRatioLower[f] == exp(equation.lower[f]))
+                    #expect(equation.oddsRatioUpper[f] == exp(equation.upper[f]))
+                }
+            }
+            reportComparison("MNLogit \(name) \(Int(level * 100))% CI", tool: MNLogitFixture.tool,
+                             maxRelDiff: comparison.maxRelDiff)
+            #expect(comparison.failures.isEmpty, "\(comparison.failures)")
+        }
+    }
+
+    @Test("A confidence level outside (0, 1) is rejected with the level in the message")
+    func invalidConfidenceLevel() throws {
+        let input = MNLogitInput(MNLogitFixture.fitCase("iris"))
+        for level in [0, 1, 95, -0.1, Double.nan] {
+            let error = #expect(throws: StatsError.self) {
+                try MultinomialLogit.fit(
+                    x: input.x, y: input.y, classCount: input.classCount,
+                    featureNames: input.featureNames, confidenceLevel: level)
+            }
+            #expect("\(error.map(String.init(describing:)) ?? "")".contains("confidenceLevel"))
+        }
+    }
+
+    @Test("A fit written before the level was a choice reads as 95%")
+    func confidenceLevelDefaultWhenAbsent() throws {
+        let fit = try MNLogitInput(MNLogitFixture.fitCase("iris")).fit()
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(fit)) as? [String: Any])
+        #expect(object["confidenceLevel"] as? Double == 0.95)
+        object["confidenceLevel"] = nil
+        let decoded = try JSONDecoder().decode(
+            MultinomialLogitFit.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.confidenceLevel == 0.95)
+    }
+
     @Test("A fit survives a Codable round trip")
     func codable() throws {
         let fit = try MNLogitInput(MNLogitFixture.fitCase("iris")).fit()

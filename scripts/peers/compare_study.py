@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, accuracy_score, precision_recall_fscore_support
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSES = ["SCC", "ACC", "ONB"]
@@ -82,7 +83,7 @@ def main():
         "b": table[0][1], "c": table[1][0],
     }
     out["versions"] = {"scikit-learn": sklearn.__version__, "statsmodels": statsmodels.__version__, "pROC": version}
-    (ROOT / "Tests/Fixtures/compare_study.json").write_text(json.dumps(out, indent=1) + "\n")
+    write_fixture(ROOT / "Tests/Fixtures/compare_study.json", out)
     print("wrote Tests/Fixtures/compare_study.json and synthetic_predictions.csv")
 
 main()

@@ -1,7 +1,7 @@
 """Reference numbers for SinoStats' contingency-table tests (Tests/Fixtures/contingency.json).
 
 Run from the repository root:
-    /work/main/.venv-peers/bin/python scripts/peers/contingency.py
+    .venv-peers/bin/python scripts/peers/contingency.py
 
 - scipy.stats.chi2_contingency (default Yates correction, applied only when df == 1):
   statistic, p, df, expected counts; and without correction for Cramer's V.
@@ -13,7 +13,6 @@ Run from the repository root:
 Tables come from data the tools ship (R datasets, statsmodels anes96, scikit-learn wine and
 breast_cancer) plus small, sparse and edge-case tables written out here.
 """
-import json
 import os
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import statsmodels.api as sm
 from scipy.stats import chi2_contingency, fisher_exact
 from scipy.stats.contingency import association
 from sklearn.datasets import load_breast_cancer, load_wine
+from fixture_json import fixture_text, write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 R_SCRIPT = os.path.join(ROOT, "scripts", "peers", "fisher_rxc.R")
@@ -171,8 +171,10 @@ def main():
         },
         "cases": cases,
     }
-    json.dump(fixture, sys.stdout if "--stdout" in sys.argv else
-              open(os.path.join(ROOT, "Tests", "Fixtures", "contingency.json"), "w"), indent=1)
+    if "--stdout" in sys.argv:
+        sys.stdout.write(fixture_text(fixture))
+    else:
+        write_fixture(os.path.join(ROOT, "Tests", "Fixtures", "contingency.json"), fixture)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Reference AUCs for SinoForest (Tests/Fixtures/extratrees.json).
 
 Run with the peers venv:
-    /work/main/.venv-peers/bin/python scripts/peers/extratrees.py
+    .venv-peers/bin/python scripts/peers/extratrees.py
 
 For breast_cancer, wine and digits (scikit-learn's bundled data sets) the fixture stores X, y,
 and for each of SEEDS seeds the test rows of a stratified 75/25 split
@@ -19,7 +19,6 @@ N_ESTIMATORS is below sklearn's 100 so that the Swift test stays fast in debug b
 tools use the same number.
 """
 
-import json
 import os
 
 import numpy as np
@@ -28,6 +27,7 @@ from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
+from fixture_json import write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "extratrees.json")
@@ -94,9 +94,7 @@ def main():
             dataset_case("digits", load_digits),
         ],
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
+    write_fixture(OUT, fixture)
     print(f"wrote {OUT} ({os.path.getsize(OUT) // 1024} KiB)")
 
 

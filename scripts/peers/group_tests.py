@@ -1,7 +1,7 @@
 """Reference values for SinoStats' group tests (Tests/Fixtures/group_tests.json).
 
 Run with the peers venv:
-    /work/main/.venv-peers/bin/python scripts/peers/group_tests.py
+    .venv-peers/bin/python scripts/peers/group_tests.py
 
 Every number in the fixture comes from scipy, statsmodels or numpy (and, when Rscript is on
 the PATH, R is used to confirm that numpy's quantile method and statsmodels' adjustments
@@ -9,7 +9,6 @@ are R's type 2 quantile and p.adjust). Data are real data sets shipped with scik
 statsmodels; the small edge cases are typed in below and say why they exist.
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from scipy.stats._mannwhitneyu import _mwu_choose_method
 from sklearn.datasets import load_iris, load_wine
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.oneway import anova_oneway
+from fixture_json import write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "group_tests.json")
@@ -317,8 +317,7 @@ def main():
     r_version = r_version_and_check(fixture)
     if r_version:
         fixture["versions"]["R (cross-check of type 2 quantiles and p.adjust)"] = r_version
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, indent=1)
+    write_fixture(OUT, fixture)
     print(f"wrote {OUT}")
 
 

@@ -19,7 +19,6 @@ digits subset, predicting the test split. On the same stored arrays:
   exact binomial tail as a Python rational (float(Fraction) rounds once), and the chi-square
   upper tail (1 df) as mpmath erfc(sqrt(x / 2)) at 40 digits.
 """
-import json
 import os
 from fractions import Fraction
 from math import comb
@@ -47,6 +46,7 @@ from sklearn.tree import DecisionTreeClassifier
 from statsmodels.stats.contingency_tables import cochrans_q, mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.proportion import proportion_confint
+from fixture_json import write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "metrics.json")
@@ -301,9 +301,7 @@ def main():
         "kappa": kappas,
         "cochran_q": cochran_cases(predictions),
     }
-    with open(OUT, "w") as handle:
-        json.dump(fixture, handle, indent=1)
-        handle.write("\n")
+    write_fixture(OUT, fixture)
     print(f"wrote {OUT}: {len(cases)} model cases, {len(mcnemars)} McNemar, {len(kappas)} kappa")
 
 

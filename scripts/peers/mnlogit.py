@@ -7,9 +7,8 @@ and labels embedded, so the Swift tests never need Python.
 statsmodels always uses class 0 as the reference; the "reference" case relabels the outcome
 so that the chosen class becomes 0 and the others keep their order.
 
-Run: /work/main/.venv-peers/bin/python scripts/peers/mnlogit.py
+Run: .venv-peers/bin/python scripts/peers/mnlogit.py
 """
-import json
 import os
 import warnings
 
@@ -21,6 +20,7 @@ import statsmodels
 import statsmodels.api as sm
 from scipy import stats
 from sklearn.datasets import load_iris, load_wine
+from fixture_json import write_fixture
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "Fixtures", "mnlogit.json")
 
@@ -78,6 +78,10 @@ def fit_case(name, source, x, y, feature_names, reference=0, groups=None):
         # params[i][j]: predictor i (Intercept first), j-th non-reference class (statsmodels layout)
         "params": result.params.tolist(),
         "bse": result.bse.tolist(),
+        # conf_int(alpha)[e][i] = [lower, upper]: e-th non-reference class, predictor i; normal
+        # (Wald) intervals params -/+ norm.ppf(1 - alpha / 2) bse, at 95% and at 90%.
+        "confInt95": result.conf_int(alpha=0.05).tolist(),
+        "confInt90": result.conf_int(alpha=0.10).tolist(),
         "llf": result.llf,
         "llnull": result.llnull,
         "llr": result.llr,
@@ -271,9 +275,7 @@ def main():
         "collinear": collinear_case(),
         "constant": constant_case(),
     }
-    with open(OUT, "w") as handle:
-        json.dump(fixture, handle, indent=1)
-        handle.write("\n")
+    write_fixture(OUT, fixture)
     be = fixture["backwardElimination"]
     for criterion in ["likelihoodRatio", "aic"]:
         print(criterion, "dropped:", [s["group"] for s in be[criterion]["steps"]],

@@ -13,7 +13,6 @@ values, and the same for nibabel.as_closest_canonical(img).
     .venv-peers/bin/python scripts/peers/nifti.py FILE.nii   # prints what nibabel reads from FILE
                                                              # (e.g. a file written by SinoRad)
 """
-import json
 import os
 import shutil
 import struct
@@ -22,6 +21,7 @@ import sys
 import nibabel as nib
 import numpy as np
 from nibabel.orientations import aff2axcodes, io_orientation
+from fixture_json import write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "nifti")
@@ -268,13 +268,10 @@ def main():
         entry["generator"] = "scripts/peers/nifti.py"
         entry["versions"] = versions()
         stem = name.split(".")[0]
-        with open(os.path.join(OUT, stem + ".json"), "w") as f:
-            json.dump(entry, f, indent=1)
-            f.write("\n")
+        write_fixture(os.path.join(OUT, stem + ".json"), entry)
         index.append({"file": name, "fixture": stem + ".json"})
-    with open(os.path.join(OUT, "index.json"), "w") as f:
-        json.dump({"generator": "scripts/peers/nifti.py", "versions": versions(), "cases": index}, f, indent=1)
-        f.write("\n")
+    write_fixture(os.path.join(OUT, "index.json"),
+                  {"generator": "scripts/peers/nifti.py", "versions": versions(), "cases": index})
     print(f"wrote {len(index)} fixtures to {OUT} ({versions()})")
 
 

@@ -18,7 +18,6 @@ Then, for every patient read and for the test cohort alone, writes expected.json
     .venv-peers/bin/python scripts/peers/readers.py
 """
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,7 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix,
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.proportion import proportion_confint
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests" / "Fixtures" / "readers"
@@ -161,9 +161,7 @@ def main():
         "classes": CLASSES,
         "scopes": [scope(truth, reads, None), scope(truth, reads, "test")],
     }
-    with open(OUT / "expected.json", "w", encoding="utf-8") as f:
-        json.dump(expected, f, indent=1)
-        f.write("\n")
+    write_fixture(OUT / "expected.json", expected)
     print(f"wrote {OUT.relative_to(ROOT)}/truth.csv, reads.csv, expected.json")
 
 

@@ -12,15 +12,15 @@ Writes Tests/Fixtures/imaging/resample.json:
 
 Inputs are float32 values; JSON numbers are the exact float32 values printed as float64.
 
-Run: /work/main/.venv-peers/bin/python scripts/peers/resample.py   (torch 2.13.0+cpu, numpy 2.4)
+Run: .venv-peers/bin/python scripts/peers/resample.py   (torch 2.13.0+cpu, numpy 2.4)
 """
-import json
 import platform
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests" / "Fixtures" / "imaging" / "resample.json"
@@ -80,9 +80,9 @@ percentile = [{"name": name, "values": [float(v) for v in values], "levels": lev
               for name, values in vectors.items()]
 
 OUT.parent.mkdir(parents=True, exist_ok=True)
-OUT.write_text(json.dumps({
+write_fixture(OUT, {
     "generator": "scripts/peers/resample.py",
     "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__},
     "bilinear": bilinear, "nearest": nearest, "percentile": percentile,
-}, indent=None, separators=(",", ":")) + "\n")
+})
 print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size} bytes)")

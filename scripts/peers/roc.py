@@ -1,7 +1,7 @@
 """Reference numbers for SinoStats' ROC/AUC statistics (Tests/Fixtures/roc.json).
 
 Run from the repository root:
-    /work/main/.venv-peers/bin/python scripts/peers/roc.py
+    .venv-peers/bin/python scripts/peers/roc.py
 
 - scikit-learn roc_auc_score (multi_class="ovr" macro/weighted/micro and per class,
   multi_class="ovo" macro = Hand & Till) and roc_curve(drop_intermediate=False), on
@@ -17,7 +17,6 @@ Run from the repository root:
 - Tests/Fixtures/roc_bench_93.csv: the study-sized case (93 patients x 3 classes) that
   bench/roc.sh times in SinoRad and in pROC.
 """
-import json
 import os
 import subprocess
 import tempfile
@@ -33,6 +32,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_te
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from fixture_json import write_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 R_SCRIPT = os.path.join(ROOT, "scripts", "peers", "roc_proc.R")
@@ -283,9 +283,7 @@ def main():
         "bootstrap_ci": section(boot, results, ["scores", "boot_n", "seed"]),
         "bootstrap_test": section(boottest, results, ["scores1", "scores2", "boot_n", "seed"]),
     }
-    with open(os.path.join(FIXTURES, "roc.json"), "w") as f:
-        json.dump(fixture, f, indent=1)
-        f.write("\n")
+    write_fixture(os.path.join(FIXTURES, "roc.json"), fixture)
     write_bench_csv(lr)
 
 

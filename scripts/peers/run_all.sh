@@ -21,6 +21,7 @@ $PY scripts/peers/compare_study.py
 $PY scripts/peers/readers.py
 $PY scripts/peers/roc.py
 PYTHONPATH=.venv-peers/dcurves-lib MPLBACKEND=Agg $PY scripts/peers/ties.py
+$PY scripts/peers/extratrees.py
 $PY scripts/peers/sinonet_layers.py
 $PY scripts/peers/sinonet_optim.py
 $PY scripts/peers/sinonet_models.py

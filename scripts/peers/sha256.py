@@ -4,8 +4,9 @@ messages and a message fed in uneven pieces.
 
     python3 scripts/peers/sha256.py      # writes Tests/Fixtures/sha256.json
 """
-import hashlib, json, platform
+import hashlib, platform
 from pathlib import Path
+from fixture_json import write_fixture
 
 def message(n):
     # Deterministic bytes: (7 i + 3) mod 256.
@@ -21,5 +22,5 @@ out = {
     "cases": cases,
 }
 path = Path(__file__).resolve().parents[2] / "Tests/Fixtures/sha256.json"
-path.write_text(json.dumps(out, indent=1) + "\n")
+write_fixture(path, out)
 print(f"wrote {path}")

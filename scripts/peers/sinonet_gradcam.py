@@ -17,11 +17,11 @@ torch 2.13.0+cpu here, so its math is written out in plain torch/numpy, step for
   aggregate_multi_layers: np.maximum(., 0), mean over the one target layer, then
     scale_cam_image(result) once more (no resize).
 
-Target layers (REFERENCES section 10): ResNet `layer4` (output after the last block's relu);
+Target layers (pytorch-grad-cam's README, https://github.com/jacobgil/pytorch-grad-cam): ResNet `layer4` (output after the last block's relu);
 DenseNet `features.norm5` output BEFORE the functional relu. Note: torchvision's DenseNet does
 F.relu(features, inplace=True); pytorch-grad-cam stores `output.cpu().detach()`, which on a
 CPU tensor aliases the storage, so on CPU it would read the activation AFTER that relu. This
-script clones the hooked output (the pre-relu values, as on GPU and as REFERENCES specifies)
+script clones the hooked output (the pre-relu values, as on GPU and as pytorch-grad-cam intends)
 and prints how much the aliased CPU variant would differ.
 
 The models are the reduced ResNet (basic, bottleneck) and DenseNet of sinonet_models.py,
@@ -49,6 +49,7 @@ from safetensors import safe_open
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sinonet_models as sm  # noqa: E402
+from fixture_json import write_fixture
 
 FIXTURES = sm.FIXTURES
 VERSIONS = {"torch": torch.__version__, "safetensors": safetensors.__version__,
@@ -153,7 +154,7 @@ def main():
            "semantics": "pytorch-grad-cam GradCAM, one target layer; resize F.interpolate bilinear "
                         "align_corners=False (= cv2.resize INTER_LINEAR when upsampling); float64 reference",
            "cases": cases}
-    (FIXTURES / "sinonet_gradcam.json").write_text(json.dumps(out) + "\n")
+    write_fixture(FIXTURES / "sinonet_gradcam.json", out)
     print(f"wrote {FIXTURES / 'sinonet_gradcam.json'}")
 
 

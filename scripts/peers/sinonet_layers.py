@@ -11,7 +11,6 @@ and the running statistics after the step are recorded, then its eval-mode logit
 Run: .venv-peers/bin/python scripts/peers/sinonet_layers.py   (torch 2.13.0+cpu)
 """
 import base64
-import json
 import platform
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests" / "Fixtures" / "sinonet_layers.json"
@@ -236,5 +236,5 @@ fixture = {
                  "python": platform.python_version()},
     "cases": cases,
 }
-OUT.write_text(json.dumps(fixture, indent=1) + "\n")
+write_fixture(OUT, fixture)
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(cases)} cases)", file=sys.stderr)

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR, StepLR
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests" / "Fixtures" / "sinonet_optim.json"
@@ -206,6 +207,6 @@ fixture = {
     "optimizer_cases": optimizer_cases,
     "schedule_cases": schedule_cases,
 }
-OUT.write_text(json.dumps(fixture, indent=1) + "\n")
+write_fixture(OUT, fixture)
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(optimizer_cases)} optimiser cases, "
       f"{len(schedule_cases)} schedules)", file=sys.stderr)

@@ -55,6 +55,7 @@ from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sinonet_models import BasicBlock, ResNet  # noqa: E402  (same code as the model fixture)
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "Tests" / "Fixtures"
@@ -144,7 +145,7 @@ def main():
         out["runs"].append({**config, "losses": ref, "losses_float32": single, "learning_rates": rates,
                             "float32_gap": gap})
     path = FIXTURES / "sinonet_training.json"
-    path.write_text(json.dumps(out, indent=1) + "\n")
+    write_fixture(path, out)
     print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import scipy, scipy.stats as st
 import statsmodels, statsmodels.api as sm
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 DICT = json.loads((ROOT / "data-schema/sinonasal.dictionary.json").read_text())
@@ -113,7 +114,7 @@ def main():
         "llf": model.llf, "llnull": model.llnull, "aic": model.aic, "bic": model.bic, "prsquared": model.prsquared,
     }
     path = ROOT / "Tests/Fixtures/synthetic_study.json"
-    path.write_text(json.dumps(out, indent=1, default=float) + "\n")
+    write_fixture(path, out, default=float)
     print(f"wrote {path}: screened {screened}, predictors {final}")
 
 main()

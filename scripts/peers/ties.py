@@ -33,6 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (roc_auc_score, roc_curve, brier_score_loss, confusion_matrix)
 from sklearn.calibration import calibration_curve
 from sklearn.preprocessing import label_binarize, StandardScaler
+from fixture_json import write_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests/Fixtures/ties"
@@ -161,7 +162,7 @@ def main():
         "delong": delong,
         "bootstrap_replicates": bootstrap_replicates(y, read),
     }
-    (OUT / "expected.json").write_text(json.dumps(expected, separators=(",", ":")) + "\n")
+    write_fixture(OUT / "expected.json", expected)
     print("row-sum errors", sums, "micro", {n: m["ovr_micro"] for n, m in expected["models"].items()})
 
 

@@ -1,5 +1,4 @@
 import CCairo
-import Foundation
 
 /// A point or size on the page, in points, y growing downwards (cairo's device space).
 struct PagePoint: Equatable {

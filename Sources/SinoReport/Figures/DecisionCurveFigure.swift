@@ -1,5 +1,3 @@
-import Foundation
-
 /// Net benefit of one model across threshold probabilities (decision curve analysis).
 public struct DecisionFigureCurve: Equatable, Sendable {
     public var label: String

@@ -39,6 +39,16 @@ public struct CalibrationCurve: Codable, Sendable, Equatable {
     /// sklearn `brier_score_loss(y_true, y_prob)`: mean (p - y)^2.
     public let brierScore: Double
 
+    /// Bins the predicted probabilities and compares each bin's mean prediction with its observed
+    /// event rate, as sklearn `calibration_curve`.
+    ///
+    /// - Parameters:
+    ///   - outcomes: true when the patient has the outcome.
+    ///   - probabilities: the predicted probability of the outcome, in [0, 1], one per outcome.
+    ///   - binCount: number of bins, at least 1 (sklearn `n_bins`, default 10).
+    ///   - strategy: `.uniform` (equal-width bins on [0, 1]) or quantile bins.
+    /// - Throws: `StatsError.invalidInput` for empty or mismatched lists, a probability outside
+    ///   [0, 1], or `binCount` < 1.
     public init(outcomes: [Bool], probabilities: [Double], binCount: Int = 10,
                 strategy: CalibrationStrategy = .uniform) throws {
         try BrierScore.validate(outcomes: outcomes, probabilities: probabilities)
@@ -108,6 +118,10 @@ public struct MulticlassCalibration: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - labels: true classes, coded 0..<K.
     ///   - probabilities: one row per patient, K columns.
+    ///   - binCount: number of bins per class curve, at least 1.
+    ///   - strategy: `.uniform` (equal-width bins) or quantile bins.
+    /// - Throws: `StatsError.invalidInput` for a ragged or empty matrix, a probability outside
+    ///   [0, 1], a label outside 0..<K, or `binCount` < 1.
     public init(labels: [Int], probabilities: [[Double]], binCount: Int = 10,
                 strategy: CalibrationStrategy = .uniform) throws {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)

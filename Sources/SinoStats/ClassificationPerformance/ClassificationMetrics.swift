@@ -25,6 +25,10 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     /// One line per undefined value that entered an average as 0.0 (sklearn's warning).
     public let zeroDivisions: [String]
 
+    /// - Parameters:
+    ///   - confusion: true classes (rows) against predicted classes (columns).
+    ///   - level: confidence level of the Wilson intervals of accuracy and of each class's
+    ///     proportions (default 0.95).
     public init(_ confusion: ConfusionMatrix, level: Double = 0.95) {
         self.confusion = confusion
         accuracy = ProportionEstimate(

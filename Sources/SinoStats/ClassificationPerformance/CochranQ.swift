@@ -9,6 +9,10 @@
 /// let result = try CochranQ.test([[true, true, false], [true, false, false], [true, true, true]])
 /// ```
 public enum CochranQ {
+    /// - Parameter outcomes: one row per patient, one binary outcome per rater or method
+    ///   (e.g. correct or not), at least 2 columns.
+    /// - Returns: Q on k - 1 degrees of freedom and its upper-tail chi-square p-value
+    ///   (statsmodels `cochrans_q`).
     /// - Throws: `StatsError.invalidInput` for fewer than 2 columns, ragged rows, or when every
     ///   patient has all-equal outcomes (the denominator is 0; statsmodels returns NaN).
     public static func test(_ outcomes: [[Bool]]) throws -> CochranQResult {

@@ -24,14 +24,25 @@ public enum CohensKappa {
     }
 
     /// - Parameters:
-    ///   - ratingsA, ratingsB: classes 0..<classCount given by each rater, one per patient.
+    ///   - ratingsA: the class 0..<classCount rater A gave each patient.
+    ///   - ratingsB: the class rater B gave the same patients, in the same order.
+    ///   - classCount: K, the number of classes.
+    ///   - weighting: unweighted, linear or quadratic disagreement weights.
+    ///   - level: confidence level of the asymptotic interval (default 0.95).
+    /// - Returns: kappa with its standard error and normal interval (statsmodels `cohens_kappa`).
+    /// - Throws: `StatsError.invalidInput` for ratings outside 0..<classCount, lists of
+    ///   different lengths, or when both raters used a single class (kappa is 0 / 0).
     public static func compute(ratingsA: [Int], ratingsB: [Int], classCount: Int,
                                weighting: Weighting = .unweighted, level: Double = 0.95) throws -> CohensKappaResult {
         let table = try ConfusionMatrix(labels: ratingsA, predicted: ratingsB, classCount: classCount)
         return try compute(table: table.counts, weighting: weighting, level: level)
     }
 
-    /// - Parameter table: counts, rows = rater A's class, columns = rater B's class.
+    /// - Parameters:
+    ///   - table: counts, rows = rater A's class, columns = rater B's class (square, K >= 2).
+    ///   - weighting: unweighted, linear or quadratic disagreement weights.
+    ///   - level: confidence level of the asymptotic interval (default 0.95).
+    /// - Returns: kappa with its standard error and normal interval (statsmodels `cohens_kappa`).
     /// - Throws: `StatsError.invalidInput` for an invalid table, or when chance agreement is
     ///   already perfect (p_e = 1: both raters used a single class), where kappa is 0 / 0.
     public static func compute(table: [[Int]], weighting: Weighting = .unweighted,

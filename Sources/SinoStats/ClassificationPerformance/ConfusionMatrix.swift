@@ -11,6 +11,7 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     /// Counts, rows = true class, columns = predicted class.
     public let counts: [[Int]]
 
+    /// - Parameter counts: `counts[i][j]` patients of true class i predicted as class j.
     /// - Throws: `StatsError.invalidInput` unless `counts` is square (K >= 2), non-negative and
     ///   not all zero.
     public init(counts: [[Int]]) throws {
@@ -29,6 +30,12 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     }
 
     /// Tallies true classes against predicted classes, both coded `0..<classCount`.
+    /// - Parameters:
+    ///   - labels: true class of each patient.
+    ///   - predicted: predicted class of each patient, in the same order.
+    ///   - classCount: K, at least 2.
+    /// - Throws: `StatsError.invalidInput` for a class outside 0..<classCount, lists of different
+    ///   lengths, or no patient.
     public init(labels: [Int], predicted: [Int], classCount: Int) throws {
         try ClassLabels.validate(labels, classCount: classCount, what: "labels")
         try ClassLabels.validate(predicted, classCount: classCount, what: "predicted classes")
@@ -42,13 +49,19 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     }
 
     /// Predicts each patient's class as the most probable one (`ConfusionMatrix.argmax`).
-    /// - Parameter probabilities: one row per patient, one column per class.
+    /// - Parameters:
+    ///   - labels: true class of each patient, coded 0..<K.
+    ///   - probabilities: one row per patient, one column per class, each in [0, 1].
+    /// - Throws: `StatsError.invalidInput` for a ragged or empty matrix, fewer than 2 columns,
+    ///   a probability outside [0, 1], or a label outside 0..<K.
     public init(labels: [Int], probabilities: [[Double]]) throws {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
         try self.init(labels: labels, predicted: probabilities.map(Self.argmax), classCount: classCount)
     }
 
     /// The index of the largest value; ties go to the first, as `numpy.argmax`.
+    /// - Parameter values: the values to compare (a patient's class probabilities).
+    /// - Returns: the index of the largest value, 0 for an empty array.
     public static func argmax(_ values: [Double]) -> Int {
         var best = 0
         for j in values.indices.dropFirst() where values[j] > values[best] { best = j }
@@ -74,6 +87,8 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     }
 
     /// The one-vs-rest 2 x 2 counts of class `k` (sklearn's `multilabel_confusion_matrix`).
+    /// - Parameter k: the class, in 0..<classCount.
+    /// - Returns: true/false positives and negatives of class k against all the others.
     public func oneVsRest(_ k: Int) -> OneVsRestCounts {
         let truePositives = counts[k][k]
         let falseNegatives = rowTotals[k] - truePositives

@@ -21,6 +21,9 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
     ///   - outcomes: true when the patient has the outcome.
     ///   - risks: the model's predicted probability of the outcome, in [0, 1].
     ///   - thresholds: threshold probabilities, each in (0, 1).
+    ///   - classIndex: the class this curve is for, when it is one of a one-vs-rest set.
+    /// - Throws: `StatsError.invalidInput` for empty or mismatched lists, a risk outside
+    ///   [0, 1], or a threshold outside (0, 1).
     public init(outcomes: [Bool], risks: [Double], thresholds: [Double] = defaultThresholds,
                 classIndex: Int? = nil) throws {
         try BrierScore.validate(outcomes: outcomes, probabilities: risks)
@@ -35,6 +38,13 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
     }
 
     /// One curve per class, class k against the rest, on column k of the probabilities.
+    /// - Parameters:
+    ///   - labels: true class of each patient, coded 0..<K.
+    ///   - probabilities: one row per patient, K columns of class probabilities in [0, 1].
+    ///   - thresholds: threshold probabilities, each in (0, 1).
+    /// - Returns: K curves, class k's curve in position k.
+    /// - Throws: `StatsError.invalidInput` for a ragged or empty matrix, a probability outside
+    ///   [0, 1], a label outside 0..<K, or a threshold outside (0, 1).
     public static func oneVsRest(labels: [Int], probabilities: [[Double]],
                                  thresholds: [Double] = defaultThresholds) throws -> [DecisionCurve] {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)

@@ -20,6 +20,13 @@ public enum McNemarTest {
         case chiSquare = "chi-square without continuity correction"
     }
 
+    /// - Parameters:
+    ///   - b: discordant pairs where rater A is right and rater B wrong (or row 1, column 2).
+    ///   - c: discordant pairs where rater A is wrong and rater B right.
+    ///   - method: exact two-sided binomial test of min(b, c) given b + c, or the chi-square
+    ///     statistic (|b - c| - 1)² / (b + c) with the continuity correction, (b - c)² / (b + c)
+    ///     without, on 1 degree of freedom.
+    /// - Returns: the statistic (min(b, c) for the exact test) and its two-sided p-value.
     /// - Throws: `StatsError.invalidInput` for negative counts, or for a chi-square method when
     ///   b + c = 0: statsmodels then divides by zero (statistic inf and p 0 with the
     ///   correction, NaN without); the exact test gives the meaningful p = 1.
@@ -45,6 +52,13 @@ public enum McNemarTest {
     }
 
     /// Counts b and c from two raters' correctness on the same patients.
+    /// - Parameters:
+    ///   - aCorrect: whether rater A was right, one per patient.
+    ///   - bCorrect: whether rater B was right on the same patients, in the same order.
+    ///   - method: exact binomial or chi-square, with or without continuity correction.
+    /// - Returns: the test of b = #(A right, B wrong) against c = #(A wrong, B right).
+    /// - Throws: `StatsError.invalidInput` for lists of different lengths or no patient, or as
+    ///   `test(b:c:method:)`.
     public static func test(aCorrect: [Bool], bCorrect: [Bool], method: Method) throws -> McNemarResult {
         guard aCorrect.count == bCorrect.count, !aCorrect.isEmpty else {
             throw StatsError.invalidInput(
@@ -56,6 +70,14 @@ public enum McNemarTest {
     }
 
     /// Compares two raters' predicted classes against the true classes.
+    /// - Parameters:
+    ///   - labels: true class of each patient.
+    ///   - predictedA: rater (or model) A's class for each patient.
+    ///   - predictedB: rater B's class for the same patients, in the same order.
+    ///   - method: exact binomial or chi-square, with or without continuity correction.
+    /// - Returns: McNemar's test of the two raters' correctness.
+    /// - Throws: `StatsError.invalidInput` when the three lists differ in length or are empty, or
+    ///   as `test(b:c:method:)`.
     public static func test(labels: [Int], predictedA: [Int], predictedB: [Int], method: Method) throws
         -> McNemarResult
     {

@@ -19,6 +19,9 @@ public struct ProportionEstimate: Codable, Sendable, Equatable {
     public let undefinedReason: String?
 
     /// - Parameters:
+    ///   - count: patients counted (e.g. true positives), 0...total.
+    ///   - total: patients the proportion is of (e.g. all cases); 0 makes it undefined.
+    ///   - level: confidence level of the Wilson interval, strictly between 0 and 1.
     ///   - whenEmpty: the reason reported when `total` is 0 ("no patient predicted as SCC").
     public init(count: Int, total: Int, level: Double = 0.95, whenEmpty: @autoclosure () -> String) {
         self.count = count
@@ -37,6 +40,11 @@ public struct ProportionEstimate: Codable, Sendable, Equatable {
 /// center = (q + z^2 / 2n) / (1 + z^2 / n), half-width = z sqrt(q(1-q)/n + z^2/4n^2) / (1 + z^2/n),
 /// both ends clipped to [0, 1].
 public enum WilsonInterval {
+    /// - Parameters:
+    ///   - count: successes, 0...total.
+    ///   - total: trials, at least 1.
+    ///   - level: coverage, strictly between 0 and 1 (default 0.95).
+    /// - Returns: the two-sided Wilson score interval, clipped to [0, 1].
     /// - Precondition: 0 <= count <= total, total > 0, 0 < level < 1.
     public static func interval(count: Int, total: Int, level: Double = 0.95) -> ConfidenceInterval {
         precondition(total > 0 && (0...total).contains(count) && level > 0 && level < 1)

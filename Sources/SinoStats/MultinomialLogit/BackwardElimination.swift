@@ -1,5 +1,3 @@
-import Foundation
-
 /// Predictors that enter or leave a model together: one variable, e.g. the dummy columns of
 /// a one-hot categorical.
 public struct PredictorGroup: Codable, Sendable, Equatable {
@@ -7,6 +5,9 @@ public struct PredictorGroup: Codable, Sendable, Equatable {
     /// Column indices into the `x` rows given to `BackwardElimination.run`.
     public let columns: [Int]
 
+    /// - Parameters:
+    ///   - name: the variable's name, reported in the steps.
+    ///   - columns: its column indices into the rows given to `BackwardElimination.run`.
     public init(name: String, columns: [Int]) {
         self.name = name
         self.columns = columns
@@ -26,6 +27,10 @@ public enum EliminationCriterion: Codable, Sendable, Equatable {
 extension EliminationCriterion {
     enum CodingKeys: String, CodingKey { case rule, alpha }
 
+    /// Writes `{"rule": "lrt", "alpha": a}` or `{"rule": "aic"}`.
+    ///
+    /// - Parameter encoder: the encoder to write to.
+    /// - Throws: the encoder's error.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
@@ -37,6 +42,10 @@ extension EliminationCriterion {
         }
     }
 
+    /// Reads what `encode(to:)` writes.
+    ///
+    /// - Parameter decoder: the decoder to read from.
+    /// - Throws: `DecodingError` for a rule other than "lrt" or "aic", or "lrt" without alpha.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .rule) {
@@ -104,16 +113,36 @@ public struct BackwardEliminationResult: Codable, Sendable, Equatable {
 /// step's table and in `warnings`, and is not dropped; if the starting model cannot be fitted
 /// the error is thrown, naming the problem.
 public enum BackwardElimination {
+    /// - Parameters:
+    ///   - x: n rows of predictor values (no intercept column).
+    ///   - y: class of each row, in 0..<classCount.
+    ///   - classCount: K, at least 2.
+    ///   - reference: the class the other classes are compared with.
+    ///   - featureNames: one distinct name per column of `x`.
+    ///   - groups: the variables that may be dropped, each a set of columns dropped together.
+    ///   - criterion: likelihood-ratio p above alpha, or AIC.
+    ///   - method: maximum likelihood or bias-reduced (Firth) fits.
+    ///   - addIntercept: prepend a constant column to every model.
+    ///   - maxIterations: per fit; nil for the method's default (see `MultinomialLogit.fit`).
+    ///   - tolerance: per fit; nil for the method's default.
+    ///   - confidenceLevel: level of the Wald intervals of the models' coefficients, strictly
+    ///     between 0 and 1 (default 0.95).
+    /// - Returns: the steps taken, the groups left, the final fit and its drop-one tests.
+    /// - Throws: `StatsError.invalidInput` for overlapping or out-of-range groups, a bad criterion
+    ///   alpha or confidence level; the starting model's `StatsError` (separation, singular,
+    ///   not converged), prefixed with that context.
     public static func run(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         groups: [PredictorGroup], criterion: EliminationCriterion, method: LogitMethod = .ml,
-        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil
+        addIntercept: Bool = true, maxIterations: Int? = nil, tolerance: Double? = nil,
+        confidenceLevel: Double = 0.95
     ) throws -> BackwardEliminationResult {
         try validate(groups: groups, columnCount: featureNames.count, criterion: criterion)
+        try DeLong.requireLevel(confidenceLevel)
         let model = CandidateModels(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
             groups: groups, method: method, addIntercept: addIntercept,
-            maxIterations: maxIterations, tolerance: tolerance)
+            maxIterations: maxIterations, tolerance: tolerance, confidenceLevel: confidenceLevel)
         var remaining = Array(groups.indices)
         var current = try model.fit(remaining, startingModel: true)
         var steps: [EliminationStep] = []
@@ -236,6 +265,7 @@ extension BackwardElimination {
         let addIntercept: Bool
         let maxIterations: Int?
         let tolerance: Double?
+        var confidenceLevel = 0.95
 
         var forcedColumns: [Int] {
             let grouped = Set(groups.flatMap(\.columns))
@@ -251,7 +281,7 @@ extension BackwardElimination {
                     x: x.map { row in columns.map { row[$0] } }, y: y, classCount: classCount,
                     reference: reference, featureNames: columns.map { featureNames[$0] },
                     method: method, addIntercept: addIntercept, maxIterations: maxIterations,
-                    tolerance: tolerance)
+                    tolerance: tolerance, confidenceLevel: confidenceLevel)
             } catch let error as StatsError where startingModel {
                 throw error.prefixed("backward elimination cannot start, the model with every group fails: ")
             }

@@ -154,13 +154,14 @@ extension MultinomialLogit {
 
     /// The bias-reduced fit of a validated design (no separation check: the estimate exists).
     static func firthFit(
-        _ design: Design, reference: Int, addIntercept: Bool, maxIterations: Int, tolerance: Double
+        _ design: Design, reference: Int, addIntercept: Bool, maxIterations: Int, tolerance: Double,
+        confidenceLevel: Double
     ) throws -> MultinomialLogitFit {
         let result = try firthScoring(design, maxIterations: maxIterations, tolerance: tolerance)
         let newton = NewtonResult(params: result.params, iterations: result.iterations, maxStep: result.maxStep)
         return try summarize(
             design, newton, reference: reference, addIntercept: addIntercept, method: .firth,
-            penalizedLogLikelihood: result.penalizedLogLikelihood)
+            penalizedLogLikelihood: result.penalizedLogLikelihood, confidenceLevel: confidenceLevel)
     }
 }
 
@@ -178,6 +179,20 @@ extension MultinomialLogit {
     /// fitted Firth models instead (each with its own penalty, logistf's "PLR") or their
     /// unpenalised log-likelihoods compares different objective functions; logistf's authors
     /// find its chi-square approximation less accurate, and it can be negative.
+    /// - Parameters:
+    ///   - x: n rows of predictor values (no intercept column).
+    ///   - y: class of each row, in 0..<classCount.
+    ///   - classCount: K, at least 2.
+    ///   - reference: the class the other classes are compared with.
+    ///   - featureNames: one distinct name per column of `x`.
+    ///   - dropping: names (from `featureNames`) of the predictors whose coefficients are fixed at 0.
+    ///   - addIntercept: prepend a constant column.
+    ///   - maxIterations: Fisher-scoring iterations per fit (nil: 1000).
+    ///   - tolerance: largest |step| at convergence (nil: 1e-10).
+    /// - Returns: the statistic, its degrees of freedom and the upper-tail chi-square p-value.
+    /// - Throws: `StatsError` from fitting the full model (invalid input, collinearity, not
+    ///   converged), or `StatsError.invalidInput` when `dropping` names no predictor, a name twice
+    ///   or an unknown one.
     public static func penalizedLikelihoodRatioTest(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         dropping: [String], addIntercept: Bool = true, maxIterations: Int? = nil,
@@ -191,6 +206,17 @@ extension MultinomialLogit {
     }
 
     /// The same test given the fitted full model (`x`, `y` must be the data it was fitted to).
+    /// - Parameters:
+    ///   - full: a bias-reduced (`method == .firth`) fit.
+    ///   - x: the rows `full` was fitted to.
+    ///   - y: the classes `full` was fitted to.
+    ///   - dropping: names of the predictors whose coefficients are fixed at 0.
+    ///   - maxIterations: Fisher-scoring iterations of the restricted fit (nil: 1000).
+    ///   - tolerance: largest |step| at convergence (nil: 1e-10).
+    /// - Returns: the statistic, its degrees of freedom and the upper-tail chi-square p-value.
+    /// - Throws: `StatsError.invalidInput` when `full` is not a Firth fit, `dropping` is empty,
+    ///   repeats or names an unknown predictor, or `x` has a different number of rows;
+    ///   `StatsError` when the restricted fit fails.
     public static func penalizedLikelihoodRatioTest(
         full: MultinomialLogitFit, x: [[Double]], y: [Int], dropping: [String],
         maxIterations: Int? = nil, tolerance: Double? = nil

@@ -5,7 +5,7 @@ import Foundation
 extension MultinomialLogit {
     static func validate(
         x: [[Double]], y: [Int], classCount: Int, reference: Int, featureNames: [String],
-        addIntercept: Bool, maxIterations: Int, tolerance: Double
+        addIntercept: Bool, maxIterations: Int, tolerance: Double, confidenceLevel: Double
     ) throws {
         if addIntercept && featureNames.contains("Intercept") {
             throw StatsError.invalidInput(
@@ -22,6 +22,7 @@ extension MultinomialLogit {
         guard maxIterations >= 1, tolerance > 0 else {
             throw StatsError.invalidInput("maxIterations must be >= 1 and tolerance > 0")
         }
+        try DeLong.requireLevel(confidenceLevel)
         try validatePredictors(x, featureNames: featureNames)
         try validateOutcome(y, classCount: classCount)
     }

@@ -25,26 +25,39 @@ public enum MultinomialLogit {
     /// - Parameters:
     ///   - x: n rows of p predictor values (no intercept column).
     ///   - y: class of each row, in 0..<classCount; every class must occur.
+    ///   - classCount: K, at least 2.
     ///   - reference: the class the other classes are compared with.
     ///   - featureNames: p distinct names, used in the fit and in error messages.
     ///   - method: maximum likelihood, or bias-reduced (Firth) estimation by Fisher scoring
     ///     on the adjusted score (see `LogitMethod`).
+    ///   - addIntercept: prepend a constant column named "Intercept" (default true).
     ///   - maxIterations: default 35 for ML (statsmodels), 1000 for Firth: its scoring step
     ///     converges linearly, slowly under separation (brglm2 took 162 iterations to 1e-11 on
     ///     palmerpenguins with six variables).
     ///   - tolerance: largest |step| at convergence; default 1e-8 for ML (statsmodels), 1e-10
     ///     for Firth, whose scoring step converges linearly (1e-8 would leave ~1e-6 relative
     ///     error on coefficients as small as a per-gram body-mass effect).
+    ///   - confidenceLevel: level of the Wald intervals of the coefficients and odds ratios,
+    ///     strictly between 0 and 1 (default 0.95; statsmodels `conf_int(alpha = 1 - level)`).
+    /// - Returns: the converged fit: one equation per non-reference class with coefficients,
+    ///   standard errors, Wald z, two-sided p and intervals at `confidenceLevel`, and the model
+    ///   statistics.
+    /// - Throws: `StatsError.invalidInput` for inconsistent or non-finite input, an absent
+    ///   class, a predictor named "Intercept" with `addIntercept`, or a level outside (0, 1);
+    ///   `StatsError.singular` for a constant or collinear column; `StatsError.separation` when
+    ///   predictors separate the classes (ML only); `StatsError.notConverged` when the
+    ///   iteration limit is reached.
     public static func fit(
         x: [[Double]], y: [Int], classCount: Int, reference: Int = 0, featureNames: [String],
         method: LogitMethod = .ml, addIntercept: Bool = true, maxIterations: Int? = nil,
-        tolerance: Double? = nil
+        tolerance: Double? = nil, confidenceLevel: Double = 0.95
     ) throws -> MultinomialLogitFit {
         let iterations = maxIterations ?? (method == .ml ? 35 : firthMaxIterations)
         let tolerance = tolerance ?? (method == .ml ? 1e-8 : firthTolerance)
         try validate(
             x: x, y: y, classCount: classCount, reference: reference, featureNames: featureNames,
-            addIntercept: addIntercept, maxIterations: iterations, tolerance: tolerance)
+            addIntercept: addIntercept, maxIterations: iterations, tolerance: tolerance,
+            confidenceLevel: confidenceLevel)
         let design = makeDesign(
             x: x, y: y, classCount: classCount, reference: reference,
             featureNames: featureNames, addIntercept: addIntercept)
@@ -52,16 +65,25 @@ public enum MultinomialLogit {
         if method == .firth {
             return try firthFit(
                 design, reference: reference, addIntercept: addIntercept, maxIterations: iterations,
-                tolerance: tolerance)
+                tolerance: tolerance, confidenceLevel: confidenceLevel)
         }
         if addIntercept { try checkSingleColumnSeparation(design) }
         let newton = try newtonRaphson(design, maxIterations: iterations, tolerance: tolerance)
-        return try summarize(design, newton, reference: reference, addIntercept: addIntercept)
+        return try summarize(
+            design, newton, reference: reference, addIntercept: addIntercept,
+            confidenceLevel: confidenceLevel)
     }
 
     /// Likelihood-ratio test of `full` against `reduced`, a model on a subset of its columns
     /// fitted to the same outcome: 2 (LL_full - LL_reduced) on the difference in parameters.
     /// Maximum-likelihood fits only: bias-reduced fits use `penalizedLikelihoodRatioTest`.
+    /// - Parameters:
+    ///   - full: the larger maximum-likelihood fit.
+    ///   - reduced: a maximum-likelihood fit on a proper subset of `full`'s predictors, same
+    ///     observations, classes and reference.
+    /// - Returns: the statistic, its degrees of freedom and the upper-tail chi-square p-value.
+    /// - Throws: `StatsError.invalidInput` when either fit is a Firth fit, the fits differ in
+    ///   observations, classes or reference, or `reduced` is not nested in `full`.
     public static func likelihoodRatioTest(
         full: MultinomialLogitFit, reduced: MultinomialLogitFit
     ) throws -> LikelihoodRatioTest {
@@ -136,7 +158,7 @@ extension MultinomialLogit {
     /// Standard errors, tests and model statistics at the converged estimate.
     static func summarize(
         _ design: Design, _ newton: NewtonResult, reference: Int, addIntercept: Bool,
-        method: LogitMethod = .ml, penalizedLogLikelihood: Double? = nil
+        method: LogitMethod = .ml, penalizedLogLikelihood: Double? = nil, confidenceLevel: Double
     ) throws -> MultinomialLogitFit {
         let state = evaluate(design, newton.params)
         // statsmodels: cov_params = inv(-hessian) at the estimate, without the ridge.
@@ -151,17 +173,19 @@ extension MultinomialLogit {
             MultinomialLogitEquation(
                 classIndex: design.nonReferenceClasses[e],
                 coefficients: Array(newton.params[(e * p)..<((e + 1) * p)]),
-                standardErrors: (0..<p).map { covariance[e * p + $0, e * p + $0].squareRoot() })
+                standardErrors: (0..<p).map { covariance[e * p + $0, e * p + $0].squareRoot() },
+                confidenceLevel: confidenceLevel)
         }
         return modelStatistics(
-            design, state: state, equations: equations, covariance: covariance,
+            design, state: state, equations: equations, confidenceLevel: confidenceLevel,
+            covariance: covariance,
             newton: newton, reference: reference, addIntercept: addIntercept, method: method,
             penalizedLogLikelihood: penalizedLogLikelihood)
     }
 
     private static func modelStatistics(
         _ design: Design, state: LikelihoodState, equations: [MultinomialLogitEquation],
-        covariance: Matrix, newton: NewtonResult, reference: Int, addIntercept: Bool,
+        confidenceLevel: Double, covariance: Matrix, newton: NewtonResult, reference: Int, addIntercept: Bool,
         method: LogitMethod, penalizedLogLikelihood: Double?
     ) -> MultinomialLogitFit {
         let ll = state.logLikelihood
@@ -173,7 +197,7 @@ extension MultinomialLogit {
         return MultinomialLogitFit(
             method: method, featureNames: design.featureNames, addIntercept: addIntercept,
             classCount: design.classCount, reference: reference, equations: equations,
-            covariance: covariance.rowArrays,
+            confidenceLevel: confidenceLevel, covariance: covariance.rowArrays,
             observations: design.observations, logLikelihood: ll, nullLogLikelihood: llNull,
             llr: llr, llrDegreesOfFreedom: llrDF,
             llrPValue: Distributions.chiSquareSF(llr, df: Double(llrDF)),

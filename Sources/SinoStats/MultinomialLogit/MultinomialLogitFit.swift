@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Every number follows statsmodels 0.15.0 `MNLogitResults`: `standardErrors` are
 /// sqrt(diag((-H)⁻¹)) at the estimate, z and p are Wald statistics against the standard
-/// normal, and intervals are normal (`conf_int(alpha=0.05)`).
+/// normal, and intervals are normal at `confidenceLevel` (`conf_int(alpha=1 - confidenceLevel)`,
+/// by default `conf_int(alpha=0.05)`).
 ///
 /// A bias-reduced fit (`method == .firth`) follows R brglm2 0.9 `brmultinom`: standard errors
 /// from the inverse expected information at the bias-reduced estimate (brglm2's `vcov`),
@@ -26,6 +27,9 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
     public let reference: Int
     /// One per non-reference class, in ascending class order.
     public let equations: [MultinomialLogitEquation]
+    /// Level of the equations' Wald intervals (`lower`/`upper`, `oddsRatioLower`/`Upper`),
+    /// e.g. 0.95; absent in files written before the level was a choice, read as 0.95.
+    public let confidenceLevel: Double
     /// Covariance of the estimates, (-H)⁻¹, over parameters ordered equation by equation
     /// (equation e, feature f at index e * featureNames.count + f).
     public let covariance: [[Double]]
@@ -59,6 +63,9 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
 
     /// Fitted class probabilities for new rows (predictors only, no intercept column), one
     /// row of `classCount` probabilities per input row, in class order.
+    /// - Parameter x: rows of predictor values in `featureNames` order, without the intercept.
+    /// - Returns: one row of `classCount` probabilities (summing to 1) per input row.
+    /// - Throws: `StatsError.invalidInput` when a row has the wrong number of values.
     public func predictProbabilities(x: [[Double]]) throws -> [[Double]] {
         let predictors = featureNames.count - (addIntercept ? 1 : 0)
         for (i, row) in x.enumerated() where row.count != predictors {
@@ -81,7 +88,11 @@ public struct MultinomialLogitFit: Codable, Sendable, Equatable {
 }
 
 extension MultinomialLogitFit {
-    /// Decodes `method` as "ml" when absent (model files written before Firth fits existed).
+    /// Decodes `method` as "ml" when absent (model files written before Firth fits existed),
+    /// and `confidenceLevel` as 0.95 (files written before the level was a choice).
+    ///
+    /// - Parameter decoder: the decoder to read from.
+    /// - Throws: `DecodingError` when a required key is missing or has the wrong type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         method = try c.decodeIfPresent(LogitMethod.self, forKey: .method) ?? .ml
@@ -90,6 +101,7 @@ extension MultinomialLogitFit {
         classCount = try c.decode(Int.self, forKey: .classCount)
         reference = try c.decode(Int.self, forKey: .reference)
         equations = try c.decode([MultinomialLogitEquation].self, forKey: .equations)
+        confidenceLevel = try c.decodeIfPresent(Double.self, forKey: .confidenceLevel) ?? 0.95
         covariance = try c.decode([[Double]].self, forKey: .covariance)
         observations = try c.decode(Int.self, forKey: .observations)
         logLikelihood = try c.decode(Double.self, forKey: .logLikelihood)
@@ -119,16 +131,20 @@ public struct MultinomialLogitEquation: Codable, Sendable, Equatable {
     public let z: [Double]
     /// Two-sided normal p-values of `z`.
     public let pValues: [Double]
-    /// 95% normal confidence interval of the coefficients.
+    /// Lower bound of the normal (Wald) interval of the coefficients at the fit's
+    /// `confidenceLevel`: coef - Φ⁻¹(1 - α/2) se with α = 1 - level (1.959964 at 95%).
     public let lower: [Double]
+    /// Upper bound of the same interval: coef + Φ⁻¹(1 - α/2) se.
     public let upper: [Double]
     public let oddsRatios: [Double]
+    /// exp(lower).
     public let oddsRatioLower: [Double]
+    /// exp(upper).
     public let oddsRatioUpper: [Double]
 
-    init(classIndex: Int, coefficients: [Double], standardErrors: [Double]) {
-        // statsmodels conf_int: coef ± Φ⁻¹(0.975) se.
-        let q = Distributions.normalQuantile(0.975)
+    init(classIndex: Int, coefficients: [Double], standardErrors: [Double], confidenceLevel: Double) {
+        // statsmodels conf_int(alpha): coef ± Φ⁻¹(1 - alpha/2) se.
+        let q = Distributions.normalQuantile(1 - (1 - confidenceLevel) / 2)
         self.classIndex = classIndex
         self.coefficients = coefficients
         self.standardErrors = standardErrors
