@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 
 /// Assigns patients to cohorts (train / validation / test) with the class proportions kept in
 /// every cohort.

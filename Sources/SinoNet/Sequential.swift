@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// One layer of a `Sequential` network.
 public enum Layer: Sendable {
     case conv2d(Conv2d)
@@ -39,7 +41,7 @@ public final class Sequential {
     public let activationGradients: Arena
     /// Training mode (batch statistics, dropout) versus eval mode, as torch's `.train()`.
     public var training = true
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private let workspace: Tensor
     /// values[0] is the input, values[i + 1] layer i's output; valueGradients likewise.
     private let values: [Tensor]
@@ -54,7 +56,7 @@ public final class Sequential {
         self.inputShape = inputShape
         names = namedLayers.map(\.0)
         layers = namedLayers.map(\.1)
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
         var params = ArenaLayout(), bufs = ArenaLayout(), acts = ArenaLayout()
         acts.add("input", inputShape)
         var shape = inputShape

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinoNet
+import SinoRandom
 
 /// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
 /// torchvision state_dict, and a speed benchmark).
@@ -189,7 +190,7 @@ struct CNN: ParsableCommand {
                 guard size >= 1, channels >= 1 else { throw CommandFailure(message: "--size and --channels must be positive") }
                 let shape = Shape(batch, channels, size, size)
                 let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
-                var generator = SeededGenerator(seed: seed &+ 1)
+                var generator = SplitMix64(seed: seed &+ 1)
                 let images = Tensor(shape)
                 for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
                 let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SinoForest
+import SinoRandom
 
 /// Two informative features (0: the class signal, 1: weaker) and three noise features.
 private func synthetic(rows n: Int, seed: UInt64) -> (x: [[Double]], y: [Int]) {
-    var rng = Xoshiro256StarStar(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var x: [[Double]] = [], y: [Int] = []
     for i in 0..<n {
         let label = i % 3
-        let row = [Double(label) + rng.nextUnit() * 1.2, Double(label % 2) + rng.nextUnit() * 2,
-                   rng.nextUnit(), rng.nextUnit(), rng.nextUnit()]
+        let row = [Double(label) + rng.uniform() * 1.2, Double(label % 2) + rng.uniform() * 2,
+                   rng.uniform(), rng.uniform(), rng.uniform()]
         x.append(row); y.append(label)
     }
     return (x, y)

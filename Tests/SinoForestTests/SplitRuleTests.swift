@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SinoForest
+import SinoRandom
 
 /// A node built by hand: rows of x (one per sample), labels, weights, and the workspace that
 /// the splitters use, with every sample in the node.
@@ -23,7 +24,7 @@ private struct HandNode {
         let range = range ?? 0..<workspace.activeCount
         let splitter = NodeSplitter<Rule>(criterion: ImpurityCriterion(kind: criterion), maxFeatures: maxFeatures,
                                           minSamplesLeaf: minSamplesLeaf)
-        var rng = Xoshiro256StarStar(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return set.columns.values.withUnsafeBufferPointer { columns in
             set.labels.withUnsafeBufferPointer { labels in
                 set.sampleWeights.withUnsafeBufferPointer { weights in
