@@ -25,10 +25,11 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
-        .target(name: "SinoData", dependencies: ["SinoRandom"]),
+        .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto"]),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData", "SinoRandom"]),
         .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
