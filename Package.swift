@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "SinoRandomTests", dependencies: ["SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
-        .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),

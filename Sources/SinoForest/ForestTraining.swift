@@ -82,10 +82,3 @@ struct OutOfBagEstimate {
         accuracy = Double(correct) / Double(y.count)
     }
 }
-
-/// Index of the largest value, ties to the first (numpy argmax).
-func argmax(_ row: [Double]) -> Int {
-    var best = 0
-    for k in row.indices where row[k] > row[best] { best = k }
-    return best
-}

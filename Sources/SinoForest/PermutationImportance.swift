@@ -1,3 +1,4 @@
+import SinoData
 import SinoRandom
 
 /// Permutation importance of each feature (sklearn.inspection.permutation_importance).

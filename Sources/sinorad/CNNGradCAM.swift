@@ -84,7 +84,7 @@ extension CNN {
                     let truth = data.patientLabels[p]
                     let result = GradCAM.compute(trained.model, images: input, classes: explain == "true" ? [truth] : nil, layer: target)
                     let p = ImageClassifier.softmax(result.logits.values)
-                    let predicted = p.firstIndex(of: p.max()!)!
+                    let predicted = argmax(p)
                     let probability = p[predicted]
                     let caption = "\(id): \(classNames[truth]) → \(classNames[predicted]) \(String(format: "%.2f", probability))"
                     let tile = try GradCAMTile(width: size, height: size, image: Array(sample.planes[0..<plane]),

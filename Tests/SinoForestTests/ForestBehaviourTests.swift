@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import SinoForest
 import SinoRandom
+import SinoData
 
 /// Two informative features (0: the class signal, 1: weaker) and three noise features.
 private func synthetic(rows n: Int, seed: UInt64) -> (x: [[Double]], y: [Int]) {

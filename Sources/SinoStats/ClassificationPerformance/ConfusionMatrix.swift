@@ -1,3 +1,5 @@
+import SinoData
+
 /// A K x K confusion matrix: `counts[i][j]` patients of true class `i` predicted as class `j`
 /// (rows = truth, columns = prediction), as `sklearn.metrics.confusion_matrix` (1.9) with
 /// `labels = 0..<K`.
@@ -41,18 +43,12 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
         try self.init(counts: counts)
     }
 
-    /// Predicts each patient's class as the most probable one (`ConfusionMatrix.argmax`).
+    /// Predicts each patient's class as the most probable one (SinoData's `argmax`: ties to the
+    /// first class, as numpy).
     /// - Parameter probabilities: one row per patient, one column per class.
     public init(labels: [Int], probabilities: [[Double]]) throws {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
-        try self.init(labels: labels, predicted: probabilities.map(Self.argmax), classCount: classCount)
-    }
-
-    /// The index of the largest value; ties go to the first, as `numpy.argmax`.
-    public static func argmax(_ values: [Double]) -> Int {
-        var best = 0
-        for j in values.indices.dropFirst() where values[j] > values[best] { best = j }
-        return best
+        try self.init(labels: labels, predicted: probabilities.map { argmax($0) }, classCount: classCount)
     }
 
     public var classCount: Int { counts.count }
