@@ -7,6 +7,7 @@ let package = Package(
     // MARK: - Public API
     products: [
         .executable(name: "sinorad", targets: ["sinorad"]),
+        .library(name: "SinoRandom", targets: ["SinoRandom"]),
         .library(name: "SinoData", targets: ["SinoData"]),
         .library(name: "SinoStats", targets: ["SinoStats"]),
         .library(name: "SinoReport", targets: ["SinoReport"]),
@@ -24,34 +25,37 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
         // MARK: - Modules
-        .target(name: "SinoData"),
-        .target(name: "SinoStats", dependencies: ["CGSL", "SinoData"]),
-        .target(name: "SinoForest", dependencies: ["SinoData"], exclude: ["README.md"]),
+        .target(name: "SinoRandom", exclude: ["README.md"]),
+        .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto"]),
+        .target(name: "SinoStats", dependencies: ["CGSL", "SinoData", "SinoRandom"]),
+        .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
-        .target(name: "SinoNet", dependencies: ["CBLAS"], exclude: ["README.md"],
+        .target(name: "SinoNet", dependencies: ["CBLAS", "SinoRandom"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData"]),
+        .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
-        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
+        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging", "SinoRandom",
                 "CGSL", "CBLAS", "CCairo", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: - Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SinoRandomTests", dependencies: ["SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
-        .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "TestSupport"]),
-        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "TestSupport"]),
+        .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
-        .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "TestSupport"]),
-        .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad"]),
+        .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
         .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"]),
     ]
 )

@@ -158,10 +158,17 @@ struct CSVRecordParser {
     }
 }
 
-/// Writes CSV with RFC 4180 quoting (fields with a delimiter, quote or line break are quoted).
+/// Writes CSV with RFC 4180 quoting: the one CSV field escaper of SinoRad (predictions, reads,
+/// cohorts, training logs and every report table written as CSV).
 public enum CSVWriter {
+    /// `text` as one CSV field: quoted, with each quote doubled, when it holds a comma, a double
+    /// quote, a CR or an LF (RFC 4180 section 2); otherwise as it is (spaces are kept unquoted).
+    ///
+    ///     CSVWriter.field("a,b")        // "\"a,b\""
+    ///     CSVWriter.field("say \"x\"")  // "\"say \"\"x\"\"\""
     public static func field(_ text: String) -> String {
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text

@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 
 /// A deterministic SYNTHETIC cohort of conventional MRI findings for the sinonasal study.
 ///

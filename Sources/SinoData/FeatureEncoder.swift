@@ -42,8 +42,8 @@ public struct FeatureEncoder: Codable, Sendable, Equatable {
                 let levels = variable.levels ?? []
                 var counts = Array(repeating: 0, count: levels.count)
                 for code in codes { if let code { counts[code] += 1 } }
-                guard let mode = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
-                      counts[mode] > 0 else { throw noValues(training, name) }
+                let mode = argmax(counts)  // the most frequent level, ties to the first
+                guard !counts.isEmpty, counts[mode] > 0 else { throw noValues(training, name) }
                 encoder.imputation[name] = Double(mode)
                 if variable.kind == .ordinal && variable.effectiveEncoding == .ordinal {
                     encoder.features.append(Feature(name: "\(name) (score)", variable: name, level: nil))

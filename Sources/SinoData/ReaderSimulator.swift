@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 
 /// Deterministic SYNTHETIC reader-study reads for a (synthetic) cohort: radiologists who read
 /// each held-out patient unaided and again with the AI model's output, roughly as in Wang et

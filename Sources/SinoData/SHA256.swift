@@ -1,26 +1,15 @@
+import CCrypto
 import Foundation
 
 /// SHA-256 (FIPS 180-4) of bytes, for content hashes: the study's stage cache keys and
-/// provenance. Incremental: `update` any number of times, then `hexDigest`.
+/// provenance. Computed by OpenSSL's libcrypto (EVP_Digest*, EVP_sha256). Incremental:
+/// `update` any number of times, then `hexDigest`; a copy of a hash is independent of it.
 ///
 ///     var hash = SHA256()
 ///     hash.update(Data("abc".utf8))
 ///     hash.hexDigest   // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 public struct SHA256: Sendable {
-    private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
-
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+    private var context = DigestContext()
 
     public init() {}
 
@@ -46,67 +35,53 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(_ data: Data) {
-        length &+= UInt64(data.count)
-        data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            if !buffer.isEmpty {
-                let take = min(64 - buffer.count, bytes.count)
-                buffer.append(contentsOf: bytes[0..<take])
-                start = take
-                if buffer.count == 64 {
-                    buffer.withUnsafeBufferPointer { compress($0, 0) }
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            while start + 64 <= bytes.count {
-                compress(UnsafeBufferPointer(rebasing: bytes[start..<start + 64]), 0)
-                start += 64
-            }
-            if start < bytes.count { buffer.append(contentsOf: bytes[start...]) }
-        }
+        guard !data.isEmpty else { return }
+        if !isKnownUniquelyReferenced(&context) { context = context.copy() }
+        let ok = data.withUnsafeBytes { EVP_DigestUpdate(context.pointer, $0.baseAddress, $0.count) }
+        precondition(ok == 1, "libcrypto's EVP_DigestUpdate (SHA-256) failed")
     }
 
     /// The digest of everything updated so far (the hash itself is left as it is).
     public var hexDigest: String {
-        var copy = self
-        let bits = length &* 8
-        var tail = copy.buffer
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { pointer in
-            for offset in stride(from: 0, to: pointer.count, by: 64) { copy.compress(pointer, offset) }
-        }
-        return copy.state.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
+        let final = context.copy()
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        precondition(EVP_DigestFinal_ex(final.pointer, &digest, &length) == 1, "libcrypto's EVP_DigestFinal_ex (SHA-256) failed")
+        return Self.hexString(digest.prefix(Int(length)))
     }
 
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, _ offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            let b = offset + 4 * i
-            w[i] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
+    private static func hexString(_ bytes: ArraySlice<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(2 * bytes.count)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
         }
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ Self.k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+        return String(decoding: text, as: UTF8.self)
     }
+}
+
+/// One libcrypto digest context (EVP_MD_CTX) initialised for SHA-256. `SHA256` copies it
+/// before changing a shared one, so the struct keeps value semantics; a context is never
+/// mutated while shared, hence the unchecked Sendable.
+private final class DigestContext: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init() {
+        guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto's EVP_MD_CTX_new failed (out of memory)") }
+        precondition(EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1, "libcrypto's EVP_DigestInit_ex (SHA-256) failed")
+        pointer = context
+    }
+
+    private init(pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// An independent context in the same state.
+    func copy() -> DigestContext {
+        guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto's EVP_MD_CTX_new failed (out of memory)") }
+        precondition(EVP_MD_CTX_copy_ex(context, pointer) == 1, "libcrypto's EVP_MD_CTX_copy_ex failed")
+        return DigestContext(pointer: context)
+    }
+
+    deinit { EVP_MD_CTX_free(pointer) }
 }

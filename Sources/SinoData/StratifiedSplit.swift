@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// Assigns patients to cohorts (train / validation / test) with the class proportions kept in
 /// every cohort.
 public enum StratifiedSplit {

@@ -1,3 +1,5 @@
+import SinoData
+
 /// The estimator contract every SinoRad classifier follows (scikit-learn's verbs).
 ///
 /// Rows are samples, columns features; labels are class indices 0..<classCount. Probabilities
@@ -12,10 +14,6 @@ public protocol Classifier: Sendable {
 extension Classifier {
     /// The most probable class of each row; ties go to the lowest class index (as sklearn's argmax).
     public func predict(x: [[Double]]) throws -> [Int] {
-        try predictProbabilities(x: x).map { row in
-            var best = 0
-            for k in row.indices where row[k] > row[best] { best = k }
-            return best
-        }
+        try predictProbabilities(x: x).map { argmax($0) }
     }
 }

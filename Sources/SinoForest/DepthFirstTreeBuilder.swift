@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// Grows one tree depth first (sklearn DepthFirstTreeBuilder): a node becomes a leaf at
 /// max_depth, with fewer than min_samples_split or 2 * min_samples_leaf samples, when it is
 /// pure (impurity <= machine epsilon), or when no valid split is found.
@@ -12,7 +14,7 @@ struct DepthFirstTreeBuilder<Rule: SplitRule> {
         let knownConstants: Int
     }
 
-    func build(_ set: TreeTrainingSet, rng: inout Xoshiro256StarStar) -> DecisionTree {
+    func build(_ set: TreeTrainingSet, rng: inout SeededGenerator) -> DecisionTree {
         let workspace = SplitWorkspace(sampleWeights: set.sampleWeights, labels: set.labels, classCount: set.classCount,
                                        featureCount: set.columns.featureCount, sorting: Rule.self == BestSplitRule.self)
         return set.columns.values.withUnsafeBufferPointer { columns in
@@ -26,7 +28,7 @@ struct DepthFirstTreeBuilder<Rule: SplitRule> {
         }
     }
 
-    private func grow(workspace w: SplitWorkspace, data: TrainingPointers, rng: inout Xoshiro256StarStar) -> DecisionTree {
+    private func grow(workspace w: SplitWorkspace, data: TrainingPointers, rng: inout SeededGenerator) -> DecisionTree {
         var tree = DecisionTree(classCount: data.classCount)
         var stack = [PendingNode(start: 0, end: w.activeCount, depth: 0, parent: -1, isLeft: false, knownConstants: 0)]
         while let pending = stack.popLast() {

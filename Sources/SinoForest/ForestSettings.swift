@@ -1,11 +1,11 @@
-/// Which split rule a forest's trees use: the only difference between ExtraTrees and
-/// RandomForest (sklearn: splitter="random" vs "best").
-public enum ForestSplitter: String, Sendable, Codable {
+/// Which split rule a forest's trees use (sklearn: splitter="random" vs "best"): what
+/// `ForestKind` stands for in training and in the model file.
+enum ForestSplitter: String, Sendable, Codable {
     case random
     case best
 }
 
-/// The hyper-parameters of a forest, gathered from a classifier's stored properties for
+/// The hyper-parameters of a forest, gathered from `ForestClassifier`'s stored properties for
 /// training and for the model file.
 struct ForestSettings: Sendable, Equatable, Codable {
     var splitter: ForestSplitter

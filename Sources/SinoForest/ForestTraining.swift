@@ -1,4 +1,5 @@
 import SinoData
+import SinoRandom
 /// Fits the trees of a forest in parallel, each from its own random stream (seed, tree index).
 struct ForestTraining {
     let settings: ForestSettings
@@ -30,7 +31,7 @@ struct ForestTraining {
     /// replacement, counts multiply the weights) then depth-first growth.
     private func fitTree(index: Int, columns: FeatureMatrix, y: [Int], classCount: Int,
                          baseWeights: [Double], maxFeatures: Int) -> (tree: DecisionTree, inBag: [Bool]) {
-        var rng = Xoshiro256StarStar(seed: settings.seed, stream: index)
+        var rng = SeededGenerator(seed: settings.seed, stream: index)
         var weights = baseWeights
         var inBag: [Bool] = []
         if settings.bootstrap {
@@ -43,7 +44,7 @@ struct ForestTraining {
         return (grow(set, maxFeatures: maxFeatures, rng: &rng), inBag)
     }
 
-    private func grow(_ set: TreeTrainingSet, maxFeatures: Int, rng: inout Xoshiro256StarStar) -> DecisionTree {
+    private func grow(_ set: TreeTrainingSet, maxFeatures: Int, rng: inout SeededGenerator) -> DecisionTree {
         let criterion = ImpurityCriterion(kind: settings.criterion)
         let depth = settings.maxDepth ?? Int.max
         switch settings.splitter {
@@ -80,11 +81,4 @@ struct OutOfBagEstimate {
         let correct = zip(decisionFunction, y).filter { argmax($0.0) == $0.1 }.count
         accuracy = Double(correct) / Double(y.count)
     }
-}
-
-/// Index of the largest value, ties to the first (numpy argmax).
-func argmax(_ row: [Double]) -> Int {
-    var best = 0
-    for k in row.indices where row[k] > row[best] { best = k }
-    return best
 }

@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// Finds a node's split: draws candidate features and lets the `Rule` score each one
 /// (the loop of sklearn's RandomSplitter / BestSplitter.node_split, shared by both).
 struct NodeSplitter<Rule: SplitRule> {
@@ -10,7 +12,7 @@ struct NodeSplitter<Rule: SplitRule> {
     /// partitioned at the split. `knownConstants` features (constant in an ancestor) sit at the
     /// front of `workspace.features`; the returned count adds those found constant here.
     func split(node: NodeRange, knownConstants: Int, workspace w: SplitWorkspace, data: TrainingPointers,
-               rng: inout Xoshiro256StarStar) -> (SplitRecord?, constants: Int) {
+               rng: inout SeededGenerator) -> (SplitRecord?, constants: Int) {
         var best = SplitRecord()
         let constants = drawCandidates(knownConstants: knownConstants, workspace: w, rng: &rng) { feature, rng in
             Rule.evaluate(feature: feature, node: node, workspace: w, data: data, criterion: criterion,
@@ -25,8 +27,8 @@ struct NodeSplitter<Rule: SplitRule> {
     /// Fisher-Yates draw of features without replacement (sklearn _splitter.pyx): at least
     /// `maxFeatures` draws, and more while every feature visited so far was constant.
     /// `evaluate` returns false for a feature constant in the node. Returns the constant count.
-    private func drawCandidates(knownConstants: Int, workspace w: SplitWorkspace, rng: inout Xoshiro256StarStar,
-                                evaluate: (Int, inout Xoshiro256StarStar) -> Bool) -> Int {
+    private func drawCandidates(knownConstants: Int, workspace w: SplitWorkspace, rng: inout SeededGenerator,
+                                evaluate: (Int, inout SeededGenerator) -> Bool) -> Int {
         let features = w.features
         var remaining = features.count         // sklearn f_i
         var foundConstants = 0, drawnConstants = 0, visited = 0

@@ -1,3 +1,6 @@
+import SinoData
+import SinoRandom
+
 /// Permutation importance of each feature (sklearn.inspection.permutation_importance).
 public struct PermutationImportance: Sendable, Equatable {
     /// Mean over repeats of (baseline score - score with the feature's column shuffled).
@@ -32,7 +35,7 @@ extension Classifier {
         let baseline = scoring(y, try predictProbabilities(x: x))
         var drops: [[Double]] = []
         for j in 0..<p {
-            var rng = Xoshiro256StarStar(seed: seed, stream: j)
+            var rng = SeededGenerator(seed: seed, stream: j)
             var shuffled = x
             drops.append(try (0..<repeats).map { _ in
                 shuffleColumn(j, of: &shuffled, rng: &rng)
@@ -48,7 +51,7 @@ extension Classifier {
 }
 
 /// Fisher-Yates shuffle of column j in place.
-private func shuffleColumn(_ j: Int, of x: inout [[Double]], rng: inout Xoshiro256StarStar) {
+private func shuffleColumn(_ j: Int, of x: inout [[Double]], rng: inout SeededGenerator) {
     for i in stride(from: x.count - 1, to: 0, by: -1) {
         let k = rng.nextInt(0, i + 1)
         let tmp = x[i][j]

@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// sklearn's FEATURE_THRESHOLD: a feature whose values in a node span at most this is constant.
 let featureConstantTolerance = 1e-7
 
@@ -8,7 +10,7 @@ protocol SplitRule {
     /// in the node (then nothing is scored and the draw goes on).
     static func evaluate(feature: Int, node: NodeRange, workspace: SplitWorkspace, data: TrainingPointers,
                          criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout Xoshiro256StarStar, best: inout SplitRecord) -> Bool
+                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool
 }
 
 extension SplitWorkspace {
@@ -46,10 +48,10 @@ extension SplitWorkspace {
 enum RandomSplitRule: SplitRule {
     static func evaluate(feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
                          criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout Xoshiro256StarStar, best: inout SplitRecord) -> Bool {
+                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool {
         let (low, high) = w.gatherValues(feature: feature, node: node, data: data)
         if high <= low + featureConstantTolerance { return false }
-        var threshold = low + (high - low) * rng.nextUnit()
+        var threshold = low + (high - low) * rng.uniform()
         if threshold == high { threshold = low }  // sklearn: rounding may reach max; fall back to min
         let leftSamples = w.countLeft(start: node.start, end: node.end, threshold: threshold)
         w.offer(feature: feature, threshold: threshold, position: node.start + leftSamples, node: node,
@@ -63,7 +65,7 @@ enum RandomSplitRule: SplitRule {
 enum BestSplitRule: SplitRule {
     static func evaluate(feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
                          criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout Xoshiro256StarStar, best: inout SplitRecord) -> Bool {
+                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool {
         sortNode(by: feature, node: node, workspace: w, data: data)
         let values = w.featureValues
         if values[node.end - 1] <= values[node.start] + featureConstantTolerance { return false }

@@ -1,5 +1,6 @@
 import Foundation
 import SinoData
+import SinoRandom
 
 /// One SYNTHETIC patient's co-registered MRI: T2WI, CE-T1WI and ADC volumes on one grid,
 /// the tumour mask, and what was drawn to make them.

@@ -1,17 +1,17 @@
 import Foundation
 import SinoData
+import SinoRandom
 
 /// Seeds of the phantom. Each patient gets its own seed from the study seed and its id, and
 /// each part of a patient's phantom (anatomy, tumour, texture, bias, noise of each image) its
 /// own stream from that seed, so that changing how one part draws leaves the others unchanged
 /// and patients can be generated in any order on any number of threads.
 public enum PhantomSeeds {
-    /// SplitMix64's output function (Steele, Lea & Flood 2014).
+    /// SplitMix64's output function (Steele, Lea & Flood 2014): the first output of a
+    /// SplitMix64 seeded with `value`.
     static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var generator = SplitMix64(seed: value)
+        return generator.next()
     }
 
     /// 64-bit FNV-1a of the id's UTF-8 bytes.
@@ -37,7 +37,7 @@ enum PhantomStream: UInt64 {
     case anatomy = 1, tumour, texture, bias, noiseT2, noiseCE, noiseB0, noiseB
 }
 
-/// Convenience draws on top of SinoData's xoshiro256** generator.
+/// Convenience draws on top of SinoRandom's xoshiro256** generator.
 struct PhantomRandom {
     var generator: SeededGenerator
 
@@ -57,35 +57,16 @@ struct PhantomRandom {
     }
 }
 
-/// Standard normal Float32 pairs for image noise: the xoshiro256** stream of SinoData's
-/// `SeededGenerator` for the same seed (same SplitMix64 seeding, same outputs), kept in this
-/// module so that the per-voxel loop is compiled without cross-module calls, then Marsaglia's
-/// polar method on two 24-bit uniforms taken from one 64-bit output (no trigonometry; a pair is
+/// Standard normal Float32 pairs for image noise: SinoRandom's xoshiro256** `SeededGenerator`
+/// (inlined into the per-voxel loop: its draws are `@inlinable`), then Marsaglia's polar
+/// method on two 24-bit uniforms taken from one 64-bit output (no trigonometry; a pair is
 /// rejected about 21% of the time, deterministically).
 struct PhantomNoiseStream {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) {
-        var s = seed
-        func splitMix() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
-    }
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    @inline(__always) mutating func next() -> UInt64 {
-        let product = s1 &* 5
-        let result = ((product << 7) | (product >> 57)) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
-    }
+    @inline(__always) mutating func next() -> UInt64 { generator.next() }
 
     /// Two independent standard normal values: the real and imaginary parts of complex
     /// Gaussian noise.

@@ -1,23 +1,4 @@
-/// A seeded pseudo-random generator (SplitMix64, Steele et al. 2014): reproducible dropout
-/// masks and initialisation without global state.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1) with 24 random bits (every Float step of [0, 1) at that resolution).
-    public mutating func nextUnitFloat() -> Float {
-        Float(next() >> 40) * (1.0 / 16_777_216.0)
-    }
-}
+import SinoRandom
 
 /// Inverted dropout (torch.nn.Dropout): in training each element is zeroed with probability
 /// p and the survivors are scaled by 1/(1-p); in eval mode it is the identity. The mask holds
@@ -33,7 +14,7 @@ public struct Dropout: Sendable {
 
     /// x [any] -> y [same] = x * mask; mask [same] is drawn from `generator`.
     public func forwardTraining(input x: Tensor, output y: Tensor, mask: Tensor,
-                                generator: inout SeededGenerator) {
+                                generator: inout SplitMix64) {
         precondition(x.count == y.count && x.count == mask.count, "Dropout shapes \(x.shape), \(y.shape), \(mask.shape)")
         let scale = 1 / (1 - probability)
         for i in 0..<x.count {

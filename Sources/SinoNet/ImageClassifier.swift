@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 
 /// A model's parameter, buffer or activation key was absent, unexpected or of another shape
 /// than a state_dict offered for it.
@@ -91,7 +92,7 @@ public final class ImageClassifier {
     /// Per op, the activation gradients its backward touches first (zeroed just before it).
     private var backwardZeroing: [[String]]
     private var initRules: [String: ParameterInit]
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private let logitsKey: String
 
     /// `trainable: false` builds an inference-only model without gradient arenas.
@@ -111,7 +112,7 @@ public final class ImageClassifier {
         if !trainable { training = false }
         self.inputShape = inputShape
         self.classes = classes
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
         logitsKey = Self.headName(architecture) + ".out"
         let plan = Self.plan(architecture, inputShape, classes)
         (parameters, gradientArena, buffers, activations, activationGradientArena, workspace, backwardZeroing) =

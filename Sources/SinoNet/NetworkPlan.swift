@@ -1,6 +1,7 @@
 import Foundation
+import SinoRandom
 
-/// How a parameter is initialised (torchvision 0.28's rules, seeded by a `SeededGenerator`).
+/// How a parameter is initialised (torchvision 0.28's rules, seeded by a `SplitMix64`).
 enum ParameterInit: Sendable {
     /// nn.init.kaiming_normal_(mode="fan_out", nonlinearity="relu"): N(0, 2 / (Cout*k*k)) (ResNet).
     case kaimingNormalFanOut
@@ -12,7 +13,7 @@ enum ParameterInit: Sendable {
     case uniformFanIn(Int)
     case constant(Float)
 
-    func fill(_ t: Tensor, _ generator: inout SeededGenerator) {
+    func fill(_ t: Tensor, _ generator: inout SplitMix64) {
         switch self {
         case .constant(let v):
             t.fill(v)
@@ -33,7 +34,7 @@ enum ParameterInit: Sendable {
     private var isFanOut: Bool { if case .kaimingNormalFanOut = self { return true } else { return false } }
 }
 
-extension SeededGenerator {
+extension SplitMix64 {
     /// A standard normal draw (Box-Muller on two 53-bit uniforms).
     mutating func nextStandardNormal() -> Double {
         let u1 = (Double(next() >> 11) + 1) / 9007199254740993.0  // (0, 1]

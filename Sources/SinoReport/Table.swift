@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 
 /// A table ready to print: a title, column headers, rows of cell text and footnotes.
 ///
@@ -81,17 +82,11 @@ extension Table {
     }
 
     public func csv() -> String {
-        var lines = [csvLine(columns)]
+        var lines = [CSVWriter.line(columns)]
         for (row, style) in zip(rows, styles) {
-            lines.append(csvLine(row.enumerated().map { displayCell($1, style: style, column: $0) }))
+            lines.append(CSVWriter.line(row.enumerated().map { displayCell($1, style: style, column: $0) }))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
     }
 
     public func latex() -> String {

@@ -1,4 +1,5 @@
 import SinoData
+import SinoRandom
 
 /// Seeded bootstrap confidence intervals and paired tests for AUCs.
 ///

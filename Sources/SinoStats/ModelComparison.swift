@@ -83,7 +83,7 @@ public struct ModelComparison: Codable, Sendable {
         case .defined(let t): result.macroAUC = t
         case .undefined(let reason): result.macroAUCUndefinedReason = reason
         }
-        let predictedA = scoresA.map(ConfusionMatrix.argmax), predictedB = scoresB.map(ConfusionMatrix.argmax)
+        let predictedA = scoresA.map { argmax($0) }, predictedB = scoresB.map { argmax($0) }
         result.mcnemarExact = try McNemarTest.test(labels: labels, predictedA: predictedA, predictedB: predictedB, method: .exactBinomial)
         do {
             result.mcnemarCorrected = try McNemarTest.test(labels: labels, predictedA: predictedA, predictedB: predictedB, method: .chiSquareCorrected)

@@ -1,5 +1,6 @@
 import SinoData
 import Foundation
+import SinoRandom
 
 /// Random two-way tables with fixed margins, uniformly over the hypergeometric (Fisher)
 /// distribution, by Patefield's algorithm (Applied Statistics AS 159, 1981), which R's

@@ -1,4 +1,5 @@
 import SinoData
+import SinoRandom
 
 /// Stratified bootstrap resampling as multiplicities: each draw resamples every stratum
 /// with replacement to its own size (pROC's `stratified.ci.auc` resamples cases and controls

@@ -1,6 +1,7 @@
 import Foundation
 import SinoData
 import SinoImaging
+import SinoRandom
 
 /// The slices of one or more cohorts for a CNN: every patient's images are checked
 /// (`ImageManifest`, every problem at once), read, preprocessed once without augmentation
@@ -95,12 +96,7 @@ public struct CNNSliceDataset: Sendable {
         precondition(batchSize >= 1)
         var order = Array(samples.indices)
         var generator = SeededGenerator(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* (UInt64(epoch) &+ 0x0DE2)))
-        if order.count > 1 {
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                let j = Int(generator.next() % UInt64(i + 1))
-                order.swapAt(i, j)
-            }
-        }
+        generator.shuffle(&order)
         var batches: [[Int]] = []
         var start = 0
         while start < order.count {

@@ -166,7 +166,7 @@ public enum CNNPipeline {
             let truth = data.patientLabels[p]
             let result = GradCAM.compute(trained.model, images: input, classes: explainTrueClass ? [truth] : nil, layer: target)
             let probabilities = ImageClassifier.softmax(result.logits.values)
-            let predicted = probabilities.firstIndex(of: probabilities.max()!)!
+            let predicted = argmax(probabilities)
             let caption = "\(id): \(classNames[truth]) → \(classNames[predicted]) \(String(format: "%.2f", probabilities[predicted]))"
             let tile = try GradCAMTile(width: size, height: size, image: Array(sample.planes[0..<plane]),
                                        heatmap: result.heatmaps.values, mask: sample.mask, caption: caption)

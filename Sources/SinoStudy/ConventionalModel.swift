@@ -117,22 +117,16 @@ public enum ConventionalModel {
 
     static func forest(_ settings: ConventionalSettings, _ point: ForestSetting, features: Int) -> any Classifier {
         let maxFeatures: MaxFeatures = point.maxFeatures == .all ? .all : .sqrt
-        switch settings.classifier {
-        case .randomForest:
-            return RandomForestClassifier(nEstimators: settings.trees, maxFeatures: maxFeatures, maxDepth: point.maxDepth,
-                                          minSamplesLeaf: point.minSamplesLeaf, seed: settings.seed, threads: settings.threads)
-        default:
-            return ExtraTreesClassifier(nEstimators: settings.trees, maxFeatures: maxFeatures, maxDepth: point.maxDepth,
-                                        minSamplesLeaf: point.minSamplesLeaf, seed: settings.seed, threads: settings.threads)
-        }
+        return ForestClassifier(settings.classifier == .randomForest ? .randomForest : .extraTrees, nEstimators: settings.trees,
+                                maxFeatures: maxFeatures, maxDepth: point.maxDepth, minSamplesLeaf: point.minSamplesLeaf,
+                                seed: settings.seed, threads: settings.threads)
     }
 
     /// MDI importances by feature name (forests only).
     static func importances(_ model: any Classifier, _ encoder: FeatureEncoder) -> [String: Double] {
         let values: [Double]?
         switch model {
-        case let m as ExtraTreesClassifier: values = try? m.featureImportances()
-        case let m as RandomForestClassifier: values = try? m.featureImportances()
+        case let m as ForestClassifier: values = try? m.featureImportances()
         default: values = nil
         }
         guard let values else { return [:] }
@@ -149,8 +143,7 @@ public enum ConventionalModel {
         }
         var file = ModelFile(format: fileFormat, version: fileVersion, model: result)
         switch model {
-        case let m as ExtraTreesClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); file.forestFile = "model.forest"
-        case let m as RandomForestClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); file.forestFile = "model.forest"
+        case let m as ForestClassifier: try m.save(to: folder.appendingPathComponent("model.forest")); file.forestFile = "model.forest"
         case let m as MultinomialLogisticClassifier: file.logistic = m.fit
         default: break
         }
@@ -218,9 +211,7 @@ extension ConventionalModel {
         case .extraTrees, .randomForest:
             guard let forestFile = file.forestFile else { throw bad("no forest file named", "\"forest_file\": \"model.forest\"") }
             let url = folder.appendingPathComponent(forestFile)
-            let forest: any Classifier = result.classifier == .extraTrees
-                ? try ExtraTreesClassifier.load(from: url) : try RandomForestClassifier.load(from: url)
-            return (result, forest)
+            return (result, try ForestClassifier.load(from: url, kind: result.classifier == .extraTrees ? .extraTrees : .randomForest))
         }
     }
 

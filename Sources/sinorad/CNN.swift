@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinoNet
+import SinoRandom
 import SinoStudy
 
 /// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
@@ -159,7 +160,7 @@ struct CNN: ParsableCommand {
         func run() throws {
             let shape = Shape(batch, channels, size, size)
             let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
-            var generator = SeededGenerator(seed: seed &+ 1)
+            var generator = SplitMix64(seed: seed &+ 1)
             let images = Tensor(shape)
             for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
             let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }

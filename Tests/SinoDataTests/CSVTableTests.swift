@@ -64,6 +64,21 @@ struct CSVTableTests {
         #expect(error.problems.count == 2)
     }
 
+    @Test("the field escaper quotes a comma, quote, CR, LF or CRLF (RFC 4180) and nothing else")
+    func fieldEscaper() throws {
+        #expect(CSVWriter.field("plain") == "plain")
+        #expect(CSVWriter.field(" padded ") == " padded ")
+        #expect(CSVWriter.field("") == "")
+        #expect(CSVWriter.field("a,b") == "\"a,b\"")
+        #expect(CSVWriter.field("say \"x\"") == "\"say \"\"x\"\"\"")
+        #expect(CSVWriter.field("a\nb") == "\"a\nb\"")
+        #expect(CSVWriter.field("a\rb") == "\"a\rb\"")
+        #expect(CSVWriter.field("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVWriter.line(["x", "y,z", "é"]) == "x,\"y,z\",é")
+        let fields = ["1", "a\r\nb", "q\"", " s "]
+        #expect(try CSVTable.parse(text: "a,b,c,d\n" + CSVWriter.line(fields) + "\n").rows == [fields])
+    }
+
     @Test("CSV writing quotes only what needs quoting and round-trips")
     func writeRoundTrip() throws {
         let rows = [["1", "a,b", "say \"x\""], ["2", "plain", "line\nbreak"]]

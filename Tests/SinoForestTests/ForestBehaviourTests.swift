@@ -2,15 +2,17 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SinoForest
+import SinoRandom
+import SinoData
 
 /// Two informative features (0: the class signal, 1: weaker) and three noise features.
 private func synthetic(rows n: Int, seed: UInt64) -> (x: [[Double]], y: [Int]) {
-    var rng = Xoshiro256StarStar(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var x: [[Double]] = [], y: [Int] = []
     for i in 0..<n {
         let label = i % 3
-        let row = [Double(label) + rng.nextUnit() * 1.2, Double(label % 2) + rng.nextUnit() * 2,
-                   rng.nextUnit(), rng.nextUnit(), rng.nextUnit()]
+        let row = [Double(label) + rng.uniform() * 1.2, Double(label % 2) + rng.uniform() * 2,
+                   rng.uniform(), rng.uniform(), rng.uniform()]
         x.append(row); y.append(label)
     }
     return (x, y)
@@ -24,26 +26,26 @@ struct ForestBehaviourTests {
     func threadCountInvariance() throws {
         var results: [[[Double]]] = [], oob: [[[Double]]?] = []
         for threads in [1, 2, 4] {
-            var extra = ExtraTreesClassifier(nEstimators: 24, bootstrap: true, oobScore: true, seed: 9, threads: threads)
+            var extra = ForestClassifier(.extraTrees, nEstimators: 24, bootstrap: true, oobScore: true, seed: 9, threads: threads)
             try extra.fit(x: data.x, y: data.y, classCount: 3)
-            var forest = RandomForestClassifier(nEstimators: 24, seed: 9, threads: threads)
+            var forest = ForestClassifier(.randomForest, nEstimators: 24, seed: 9, threads: threads)
             try forest.fit(x: data.x, y: data.y, classCount: 3)
             results.append(try extra.predictProbabilities(x: data.x) + forest.predictProbabilities(x: data.x))
             oob.append(extra.outOfBagDecisionFunction)
         }
         #expect(results[0] == results[1] && results[0] == results[2])
         #expect(oob[0] != nil && oob[0] == oob[1] && oob[0] == oob[2])
-        var reseeded = ExtraTreesClassifier(nEstimators: 24, bootstrap: true, seed: 10)
+        var reseeded = ForestClassifier(.extraTrees, nEstimators: 24, bootstrap: true, seed: 10)
         try reseeded.fit(x: data.x, y: data.y, classCount: 3)
         #expect(try reseeded.predictProbabilities(x: data.x) != Array(results[0].prefix(data.x.count)))
     }
 
     @Test("probabilities have one column per class and sum to 1; a fully grown ExtraTree fits distinct rows exactly")
     func probabilitiesShape() throws {
-        var single = ExtraTreesClassifier(nEstimators: 1, maxFeatures: .all)
+        var single = ForestClassifier(.extraTrees, nEstimators: 1, maxFeatures: .all)
         try single.fit(x: data.x, y: data.y, classCount: 3)
         #expect(try single.predict(x: data.x) == data.y)
-        var forest = ExtraTreesClassifier(nEstimators: 10)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 10)
         try forest.fit(x: data.x, y: data.y, classCount: 3)
         for row in try forest.predictProbabilities(x: data.x) {
             #expect(row.count == 3 && abs(row.reduce(0, +) - 1) < 1e-12)
@@ -53,7 +55,7 @@ struct ForestBehaviourTests {
     @Test("a class without samples keeps its column, always 0")
     func emptyClassColumn() throws {
         let twoClass = data.y.map { min($0, 1) }
-        var forest = ExtraTreesClassifier(nEstimators: 10, classWeight: .balanced)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 10, classWeight: .balanced)
         try forest.fit(x: data.x, y: twoClass, classCount: 4)
         let p = try forest.predictProbabilities(x: data.x)
         #expect(p.allSatisfy { $0.count == 4 && $0[2] == 0 && $0[3] == 0 })
@@ -61,7 +63,7 @@ struct ForestBehaviourTests {
 
     @Test("OOB accuracy is the accuracy of the OOB decision function's argmax (sklearn oob_score_)")
     func outOfBag() throws {
-        var forest = RandomForestClassifier(nEstimators: 40, oobScore: true, seed: 3)
+        var forest = ForestClassifier(.randomForest, nEstimators: 40, oobScore: true, seed: 3)
         try forest.fit(x: data.x, y: data.y, classCount: 3)
         let decision = try #require(forest.outOfBagDecisionFunction)
         let accuracy = try #require(forest.outOfBagAccuracy)
@@ -73,7 +75,7 @@ struct ForestBehaviourTests {
 
     @Test("MDI and permutation importances rank the informative feature first; noise features near 0")
     func importances() throws {
-        var forest = ExtraTreesClassifier(nEstimators: 50, seed: 1)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 50, seed: 1)
         try forest.fit(x: data.x, y: data.y, classCount: 3)
         let mdi = try forest.featureImportances()
         #expect(abs(mdi.reduce(0, +) - 1) < 1e-12)
@@ -89,20 +91,22 @@ struct ForestBehaviourTests {
 
     @Test("save then load predicts bit-identical probabilities and keeps the hyper-parameters")
     func modelFileRoundTrip() throws {
-        var forest = ExtraTreesClassifier(nEstimators: 12, criterion: .entropy, maxDepth: 6, bootstrap: true, oobScore: true, seed: 4)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 12, criterion: .entropy, maxDepth: 6, bootstrap: true, oobScore: true, seed: 4)
         try forest.fit(x: data.x, y: data.y, classCount: 3)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("forest-\(UUID()).sinoforest")
         defer { try? FileManager.default.removeItem(at: url) }
         try forest.save(to: url)
-        let loaded = try ExtraTreesClassifier.load(from: url)
+        let loaded = try ForestClassifier.load(from: url, kind: .extraTrees)
         #expect(try loaded.predictProbabilities(x: data.x) == forest.predictProbabilities(x: data.x))
         #expect(loaded.model == forest.model && loaded.settings == forest.settings)
-        #expect(throws: ForestError.self) { try RandomForestClassifier.load(from: url) }
+        #expect(throws: ForestError.self) { try ForestClassifier.load(from: url, kind: .randomForest) }
+        #expect(try ForestClassifier.load(from: url).kind == .extraTrees)
+        #expect(!ForestClassifier(.extraTrees).bootstrap && ForestClassifier(.randomForest).bootstrap)
     }
 
     @Test("a wrong format name, an unknown version, a truncated file or trailing bytes are clear errors")
     func corruptModelFiles() throws {
-        var forest = ExtraTreesClassifier(nEstimators: 3)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 3)
         try forest.fit(x: data.x, y: data.y, classCount: 3)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("forest-\(UUID()).sinoforest")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -110,7 +114,7 @@ struct ForestBehaviourTests {
         let good = try Data(contentsOf: url)
         func message(_ bytes: Data) throws -> String {
             try bytes.write(to: url)
-            do { _ = try ExtraTreesClassifier.load(from: url); return "loaded" } catch { return "\(error)" }
+            do { _ = try ForestClassifier.load(from: url, kind: .extraTrees); return "loaded" } catch { return "\(error)" }
         }
         var renamed = good; renamed[0] = UInt8(ascii: "X")
         #expect(try message(renamed).contains("expected \"sinorad-forest\""))
@@ -133,24 +137,25 @@ struct ForestBehaviourTests {
         ("label count", [[1.0], [2]], [0], 2),
     ])
     func invalidInputs(_ what: String, x: [[Double]], y: [Int], classCount: Int) {
-        var forest = ExtraTreesClassifier(nEstimators: 2)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 2)
         #expect(throws: ForestError.self, "\(what)") { try forest.fit(x: x, y: y, classCount: classCount) }
     }
 
     @Test("invalid hyper-parameters, predict before fit and a wrong feature count are errors")
     func invalidHyperParameters() throws {
         let x = [[0.0, 1], [1, 0], [2, 1]], y = [0, 1, 0]
-        let bad: [ExtraTreesClassifier] = [
-            .init(nEstimators: 0), .init(maxFeatures: .count(3)), .init(maxFeatures: .count(0)),
-            .init(maxFeatures: .fraction(0)), .init(maxDepth: 0), .init(minSamplesSplit: 1),
-            .init(minSamplesLeaf: 0), .init(oobScore: true),
+        let bad: [ForestClassifier] = [
+            .init(.extraTrees, nEstimators: 0), .init(.extraTrees, maxFeatures: .count(3)),
+            .init(.extraTrees, maxFeatures: .count(0)), .init(.extraTrees, maxFeatures: .fraction(0)),
+            .init(.extraTrees, maxDepth: 0), .init(.extraTrees, minSamplesSplit: 1),
+            .init(.extraTrees, minSamplesLeaf: 0), .init(.extraTrees, oobScore: true),
         ]
         for var model in bad {
             #expect(throws: ForestError.self) { try model.fit(x: x, y: y, classCount: 2) }
         }
-        let unfitted = RandomForestClassifier()
+        let unfitted = ForestClassifier(.randomForest)
         #expect(throws: ForestError.notFitted("RandomForestClassifier")) { try unfitted.predictProbabilities(x: x) }
-        var forest = RandomForestClassifier(nEstimators: 2)
+        var forest = ForestClassifier(.randomForest, nEstimators: 2)
         try forest.fit(x: x, y: y, classCount: 2)
         #expect(throws: ForestError.self) { try forest.predictProbabilities(x: [[1, 2, 3]]) }
         let error = ForestError.invalidHyperParameter(name: "nEstimators", value: "0", expected: "at least 1")

@@ -19,7 +19,7 @@ struct ForestBenchmark {
         var best = Double.infinity, bestFit = Double.infinity, bestPredict = Double.infinity
         for _ in 0..<3 {
             let start = DispatchTime.now().uptimeNanoseconds
-            var model = ExtraTreesClassifier(nEstimators: trees, seed: 0, threads: 2)
+            var model = ForestClassifier(.extraTrees, nEstimators: trees, seed: 0, threads: 2)
             try model.fit(x: x, y: y, classCount: classCount)
             let fitted = DispatchTime.now().uptimeNanoseconds
             let p = try model.predictProbabilities(x: x)

@@ -77,12 +77,12 @@ struct ScikitLearnParityTests {
         let fixture = try Self.fixture.get()
         let data = try #require(fixture.datasets.first { $0.name == name })
         let trees = fixture.nEstimators
-        let extra = try Self.meanAUC(data) { ExtraTreesClassifier(nEstimators: trees, seed: $0) }
+        let extra = try Self.meanAUC(data) { ForestClassifier(.extraTrees, nEstimators: trees, seed: $0) }
         Self.compare("\(name) ExtraTrees (\(trees) trees)", swift: extra, sklearn: data.extraTreesAUC, versions: fixture.versions)
-        let forest = try Self.meanAUC(data) { RandomForestClassifier(nEstimators: trees, seed: $0) }
+        let forest = try Self.meanAUC(data) { ForestClassifier(.randomForest, nEstimators: trees, seed: $0) }
         Self.compare("\(name) RandomForest (\(trees) trees)", swift: forest, sklearn: data.randomForestAUC, versions: fixture.versions)
         let shallow = try Self.meanAUC(data) {
-            ExtraTreesClassifier(nEstimators: fixture.shallowNEstimators, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
+            ForestClassifier(.extraTrees, nEstimators: fixture.shallowNEstimators, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
                                  minSamplesLeaf: 5, classWeight: .balanced, seed: $0)
         }
         Self.compare("\(name) shallow ExtraTrees (\(fixture.shallowNEstimators) trees, depth 2, entropy, balanced, leaf 5, 1 feature)",

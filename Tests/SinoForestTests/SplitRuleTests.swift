@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SinoForest
+import SinoRandom
 
 /// A node built by hand: rows of x (one per sample), labels, weights, and the workspace that
 /// the splitters use, with every sample in the node.
@@ -23,7 +24,7 @@ private struct HandNode {
         let range = range ?? 0..<workspace.activeCount
         let splitter = NodeSplitter<Rule>(criterion: ImpurityCriterion(kind: criterion), maxFeatures: maxFeatures,
                                           minSamplesLeaf: minSamplesLeaf)
-        var rng = Xoshiro256StarStar(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return set.columns.values.withUnsafeBufferPointer { columns in
             set.labels.withUnsafeBufferPointer { labels in
                 set.sampleWeights.withUnsafeBufferPointer { weights in
@@ -125,7 +126,7 @@ struct SplitRuleTests {
         #expect(isClose(w[0], 4.0 / 6, rel: 1e-15) && w[1] == 2 && w[2] == 0)
         #expect(ClassWeight.none.weights(labels: y, classCount: 2) == [1, 1])
         // The root of a balanced tree holds weighted counts [2, 2]: gini 0.5 instead of 0.375.
-        var forest = ExtraTreesClassifier(nEstimators: 1, classWeight: .balanced)
+        var forest = ForestClassifier(.extraTrees, nEstimators: 1, classWeight: .balanced)
         try forest.fit(x: [[0], [1], [2], [3]], y: y, classCount: 2)
         let root = try #require(forest.model?.trees[0])
         #expect(isClose(root.value[0], 2, rel: 1e-15) && root.value[1] == 2 && root.weightedSampleCount[0] == 4)

@@ -1,11 +1,12 @@
 import Testing
 @testable import SinoNet
+import SinoRandom
 
 @Suite("SinoNet memory plan")
 struct MemoryPlanTests {
     @Test("packed layout: views alive at the same step never overlap; dead views share memory")
     func packedLayoutIsSafe() {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var lifetimes: [ArenaLayout.Lifetime] = []
         for i in 0..<200 {
             let first = Int(generator.next() % 60), length = Int(generator.next() % 12)

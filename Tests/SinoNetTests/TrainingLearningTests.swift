@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SinoNet
+import SinoRandom
 
 /// A seeded synthetic image task: one bright shape per 1 x S x S image at a random position
 /// on uniform noise; class 0 a filled square, 1 a circle (a ring 1.6 pixels wide), 2 horizontal stripes
@@ -11,7 +12,7 @@ struct ShapesTask {
 
     /// `count` images [count, 1, size, size] and their labels (classes in a seeded order).
     static func make(count: Int, size: Int, seed: UInt64) -> (images: Tensor, labels: [Int]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let images = Tensor(Shape(count, 1, size, size))
         var labels: [Int] = []
         for n in 0..<count {

@@ -2,6 +2,7 @@ import Foundation
 import SinoNet
 import Testing
 import TestSupport
+import SinoRandom
 
 /// `sinorad cnn forward` and `sinorad cnn bench` run as a user would. The forward test is a
 /// wiring test: weights made by SinoNet's own ResNet-18 init are saved with `stateDict()`,
@@ -18,7 +19,7 @@ struct CNNCommandTests {
         for (name, tensor) in model.buffers.views {
             for i in 0..<tensor.count { tensor[i] = name.hasSuffix("running_var") ? 0.5 + Float(i % 7) / 7 : Float(i % 5) / 10 - 0.2 }
         }
-        var generator = SeededGenerator(seed: 9)
+        var generator = SplitMix64(seed: 9)
         let images = Tensor(Self.shape)
         for i in 0..<images.count { images[i] = 2 * generator.nextUnitFloat() - 1 }
         model.training = false

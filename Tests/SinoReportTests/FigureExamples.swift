@@ -1,5 +1,6 @@
 import Foundation
 @testable import SinoReport
+import SinoRandom
 
 /// Realistic figure inputs for a 93-patient, three-class cohort (SCC 45, ACC 26, ONB 22),
 /// generated deterministically so tests and the visual gallery see the same data.
@@ -98,22 +99,12 @@ enum EmpiricalROC {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014) with Box–Muller normals: small and reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// Box–Muller normals on SinoRandom's SplitMix64 (Steele, Lea & Flood 2014): small and
+/// reproducible. The uniform is centred in its 2^-53 cell, so never 0.
+extension SplitMix64 {
+    fileprivate mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
-
-    mutating func normal() -> Double {
+    fileprivate mutating func normal() -> Double {
         sqrt(-2 * log(uniform())) * cos(2 * Double.pi * uniform())
     }
 }

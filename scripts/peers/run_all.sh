@@ -29,6 +29,7 @@ $PY scripts/peers/sinonet_training.py
 $PY scripts/peers/sinonet_gradcam.py
 $PY scripts/peers/nifti.py
 $PY scripts/peers/sha256.py
+scripts/peers/prng.sh
 $PY scripts/peers/resample.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures

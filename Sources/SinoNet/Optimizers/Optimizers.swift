@@ -1,14 +1,14 @@
 /// # Optimisers, gradient clipping and learning-rate schedules
 ///
 /// `torch.optim` semantics on SinoNet's arenas. An optimiser is built once for a parameter
-/// layout (`Sequential.parameters.layout`) and then updates the parameter arena in place from
+/// layout (`ImageClassifier.parameters.layout`) and then updates the parameter arena in place from
 /// the gradient arena, whose layout is the same. Its per-parameter state (momentum buffers,
 /// Adam moments) lives in arenas laid out like the parameters, allocated at construction:
 /// `step` allocates nothing.
 ///
 ///     let names = net.parameters.layout.entries.map(\.name)
 ///     let optimizer = AdamW(parameters: net.parameters.layout, learningRate: 1e-3,
-///                           weightDecay: 1e-2, trainable: names.filter { $0.hasPrefix("9.") })
+///                           weightDecay: 1e-2, trainable: names.filter { $0.hasPrefix("fc.") })
 ///     let schedule = LearningRateSchedule.cosine(base: 1e-3, period: 1000, minimum: 1e-5,
 ///                                                warmup: .init(steps: 50, startFactor: 0.1))
 ///     for index in 0..<1050 {

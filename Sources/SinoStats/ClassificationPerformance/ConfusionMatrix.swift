@@ -1,3 +1,5 @@
+import SinoData
+
 /// A K x K confusion matrix: `counts[i][j]` patients of true class `i` predicted as class `j`
 /// (rows = truth, columns = prediction), as `sklearn.metrics.confusion_matrix` (1.9) with
 /// `labels = 0..<K`.
@@ -48,7 +50,8 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
         try self.init(counts: counts)
     }
 
-    /// Predicts each patient's class as the most probable one (`ConfusionMatrix.argmax`).
+    /// Predicts each patient's class as the most probable one (SinoData's `argmax`: ties to the
+    /// first class, as `numpy.argmax`).
     /// - Parameters:
     ///   - labels: true class of each patient, coded 0..<K.
     ///   - probabilities: one row per patient, one column per class, each in [0, 1].
@@ -56,16 +59,7 @@ public struct ConfusionMatrix: Codable, Sendable, Equatable {
     ///   a probability outside [0, 1], or a label outside 0..<K.
     public init(labels: [Int], probabilities: [[Double]]) throws {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
-        try self.init(labels: labels, predicted: probabilities.map(Self.argmax), classCount: classCount)
-    }
-
-    /// The index of the largest value; ties go to the first, as `numpy.argmax`.
-    /// - Parameter values: the values to compare (a patient's class probabilities).
-    /// - Returns: the index of the largest value, 0 for an empty array.
-    public static func argmax(_ values: [Double]) -> Int {
-        var best = 0
-        for j in values.indices.dropFirst() where values[j] > values[best] { best = j }
-        return best
+        try self.init(labels: labels, predicted: probabilities.map { argmax($0) }, classCount: classCount)
     }
 
     public var classCount: Int { counts.count }

@@ -1,5 +1,12 @@
+@testable import SinoNet
+import SinoRandom
+
+// Test support, not library code: a torch.nn.Sequential-like chain of SinoNet layers for the
+// layer and tiny-network parity tests (SequentialParityTests, SequentialTests). The library's
+// networks (ImageClassifier) are planned by NetworkPlan instead.
+
 /// One layer of a `Sequential` network.
-public enum Layer: Sendable {
+enum Layer: Sendable {
     case conv2d(Conv2d)
     case batchNorm2d(BatchNorm2d)
     case relu
@@ -28,33 +35,33 @@ public enum Layer: Sendable {
 ///     let logits = net.forward(x)
 ///     net.zeroGradients(); loss.backward(logits: logits, targets: y, logitsGradient: net.outputGradient)
 ///     net.backward()                               // fills net.gradients["0.weight"], ...
-public final class Sequential {
-    public let inputShape: Shape
-    public let names: [String]
-    public let layers: [Layer]
-    public let parameters: Arena
-    public let gradients: Arena
-    public let buffers: Arena
-    public let activations: Arena
-    public let activationGradients: Arena
+final class Sequential {
+    let inputShape: Shape
+    let names: [String]
+    let layers: [Layer]
+    let parameters: Arena
+    let gradients: Arena
+    let buffers: Arena
+    let activations: Arena
+    let activationGradients: Arena
     /// Training mode (batch statistics, dropout) versus eval mode, as torch's `.train()`.
-    public var training = true
-    private var generator: SeededGenerator
+    var training = true
+    private var generator: SplitMix64
     private let workspace: Tensor
     /// values[0] is the input, values[i + 1] layer i's output; valueGradients likewise.
     private let values: [Tensor]
     private let valueGradients: [Tensor]
 
-    public convenience init(inputShape: Shape, layers: [Layer], seed: UInt64 = 0) {
+    convenience init(inputShape: Shape, layers: [Layer], seed: UInt64 = 0) {
         self.init(inputShape: inputShape,
                   namedLayers: layers.enumerated().map { (String($0.offset), $0.element) }, seed: seed)
     }
 
-    public init(inputShape: Shape, namedLayers: [(String, Layer)], seed: UInt64 = 0) {
+    init(inputShape: Shape, namedLayers: [(String, Layer)], seed: UInt64 = 0) {
         self.inputShape = inputShape
         names = namedLayers.map(\.0)
         layers = namedLayers.map(\.1)
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
         var params = ArenaLayout(), bufs = ArenaLayout(), acts = ArenaLayout()
         acts.add("input", inputShape)
         var shape = inputShape
@@ -124,21 +131,21 @@ public final class Sequential {
     }
 
     /// The network's output (logits) from the last `forward`.
-    public var output: Tensor { values[layers.count] }
+    var output: Tensor { values[layers.count] }
     /// Where the loss writes d(loss)/d(output) before `backward`; zeroed by `zeroGradients`.
-    public var outputGradient: Tensor { valueGradients[layers.count] }
+    var outputGradient: Tensor { valueGradients[layers.count] }
     /// d(loss)/d(input) after `backward`.
-    public var inputGradient: Tensor { valueGradients[0] }
+    var inputGradient: Tensor { valueGradients[0] }
 
     /// Zeroes parameter gradients and activation gradients (torch's `zero_grad`).
-    public func zeroGradients() {
+    func zeroGradients() {
         gradients.zero()
         activationGradients.zero()
     }
 
     /// input [inputShape] -> output; copies the input into the activation arena.
     @discardableResult
-    public func forward(_ input: Tensor) -> Tensor {
+    func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape == inputShape, "Sequential expects input \(inputShape), got \(input.shape)")
         values[0].copy(from: input)
         for i in layers.indices { forwardLayer(i) }
@@ -148,7 +155,7 @@ public final class Sequential {
     /// Backpropagates `outputGradient` through every layer, ADDING parameter gradients into
     /// `gradients` and leaving d(loss)/d(input) in `inputGradient`. Activation gradients
     /// (except the output's) are zeroed first; call after `forward` with the same mode.
-    public func backward() {
+    func backward() {
         for i in 0..<layers.count where valueGradients[i].data != outputGradient.data {
             valueGradients[i].zero()  // (a trailing flatten shares memory with the output)
         }
