@@ -2,14 +2,15 @@
 #   make demo   simulate the built-in SYNTHETIC cohort and write the report to reports/demo/
 #   make test   build and run the test suite
 #   make docs   build the API documentation (DocC) into .build/docs/<Module>.doccarchive
+#   make format apply the house style (.swift-format) to Sources/, Tests/ and Package.swift
 SWIFT ?= swift
 DOCC ?= $(shell command -v docc 2>/dev/null || echo /opt/swift/usr/bin/docc)
 DEMO_OUT ?= reports/demo
 # Modules with a documentation catalog, Sources/<Module>/<Module>.docc.
-DOC_MODULES ?= SinoStats
+DOC_MODULES ?= SinoStats SinoStudy
 DOCS_OUT ?= .build/docs
 
-.PHONY: all deps build demo test docs bench peers clean
+.PHONY: all deps build demo test format lint docs bench peers clean
 
 all: build
 
@@ -22,9 +23,18 @@ build: deps
 demo: build
 	.build/release/sinorad demo --out $(DEMO_OUT)
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The house style (.swift-format, swift-format from the toolchain): `make lint` fails on any
+# difference, `make format` rewrites the files.
+FORMATTED = Sources Tests Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive $(FORMATTED)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(FORMATTED)
 
 # API documentation with the toolchain's docc (the SwiftPM DocC plugin needs the network):
 # symbol graphs from the debug build, then one archive per module in DOC_MODULES. Any docc

@@ -14,10 +14,10 @@ let package = Package(
         .library(name: "SinoForest", targets: ["SinoForest"]),
         .library(name: "SinoStudy", targets: ["SinoStudy"]),
         .library(name: "SinoNet", targets: ["SinoNet"]),
-        .library(name: "SinoImaging", targets: ["SinoImaging"]),
+        .library(name: "SinoImaging", targets: ["SinoImaging"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
     ],
     targets: [
         // MARK: - C libraries (module maps only, no logic)
@@ -33,8 +33,9 @@ let package = Package(
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData", "SinoRandom"]),
         .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
-        .target(name: "SinoNet", dependencies: ["CBLAS", "SinoRandom"], exclude: ["README.md"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(
+            name: "SinoNet", dependencies: ["CBLAS", "SinoRandom"], exclude: ["README.md"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
@@ -43,7 +44,7 @@ let package = Package(
             dependencies: [
                 "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging", "SinoRandom",
                 "CGSL", "CBLAS", "CCairo", "CZlib",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
 
         // MARK: - Tests
@@ -56,6 +57,6 @@ let package = Package(
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
-        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"]),
+        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"])
     ]
 )

@@ -52,9 +52,11 @@ public struct CSVTable: Sendable {
         try checkHeader(header, source: source, delimiter: delimiter)
         var problems: [Problem] = []
         for (index, record) in records.enumerated() where record.fields.count != header.count {
-            problems.append(Problem(file: source, row: index + 1,
-                                    message: "line \(record.line) has \(record.fields.count) fields",
-                                    expected: "\(header.count) fields as in the header"))
+            problems.append(
+                Problem(
+                    file: source, row: index + 1,
+                    message: "line \(record.line) has \(record.fields.count) fields",
+                    expected: "\(header.count) fields as in the header"))
         }
         if !problems.isEmpty { throw ValidationError(Array(problems.prefix(50)) + overflowNote(problems, source: source)) }
         return CSVTable(source: source, header: header, rows: records.map(\.fields), lineNumbers: records.map(\.line))
@@ -70,8 +72,10 @@ public struct CSVTable: Sendable {
             let only = header[0]
             for other in [";", "\t", "|"] where only.contains(other) && String(UnicodeScalar(delimiter)) != other {
                 let name = other == "\t" ? "tab" : "'\(other)'"
-                problems.append(Problem(file: source, row: 0, message: "the header has a single column '\(only.prefix(60))' that contains \(name)",
-                                        expected: "comma-separated columns (the file looks \(name)-separated; re-export as CSV with commas)"))
+                problems.append(
+                    Problem(
+                        file: source, row: 0, message: "the header has a single column '\(only.prefix(60))' that contains \(name)",
+                        expected: "comma-separated columns (the file looks \(name)-separated; re-export as CSV with commas)"))
             }
         }
         var seen: Set<String> = []
@@ -130,8 +134,10 @@ struct CSVRecordParser {
             switch byte {
             case Self.quote:
                 guard field.isEmpty && !wasQuoted else {
-                    throw ValidationError(Problem(file: source, message: "line \(line) has a double quote inside an unquoted field",
-                                                  expected: "quotes only around a whole field, with \"\" for a literal quote"))
+                    throw ValidationError(
+                        Problem(
+                            file: source, message: "line \(line) has a double quote inside an unquoted field",
+                            expected: "quotes only around a whole field, with \"\" for a literal quote"))
                 }
                 inQuotes = true; wasQuoted = true; quoteLine = line
             case delimiter:
@@ -142,16 +148,20 @@ struct CSVRecordParser {
                 line += 1; recordLine = line
             default:
                 if wasQuoted {
-                    throw ValidationError(Problem(file: source, message: "line \(line) has text after a closing quote",
-                                                  expected: "a delimiter or the end of the line after a quoted field"))
+                    throw ValidationError(
+                        Problem(
+                            file: source, message: "line \(line) has text after a closing quote",
+                            expected: "a delimiter or the end of the line after a quoted field"))
                 }
                 field.append(byte)
             }
             i += 1
         }
         if inQuotes {
-            throw ValidationError(Problem(file: source, message: "a quoted field opened on line \(quoteLine) is never closed",
-                                          expected: "a closing double quote"))
+            throw ValidationError(
+                Problem(
+                    file: source, message: "a quoted field opened on line \(quoteLine) is never closed",
+                    expected: "a closing double quote"))
         }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { try endField(); endRecord() }
         return records

@@ -45,8 +45,10 @@ extension Cohort {
     ///   - source: how messages name the data.
     /// - Throws: `ValidationError` naming every problem (a column of another length, a
     ///   duplicated name, values the dictionary does not allow).
-    public init(columns: [(String, CohortColumn)], dictionary: VariableDictionary? = nil, label: String = "pathology",
-                classOrder: [String]? = nil, source: String = "in-memory cohort") throws {
+    public init(
+        columns: [(String, CohortColumn)], dictionary: VariableDictionary? = nil, label: String = "pathology",
+        classOrder: [String]? = nil, source: String = "in-memory cohort"
+    ) throws {
         let rows = columns.first?.1.count ?? 0
         var problems: [Problem] = []
         var seen: Set<String> = []
@@ -59,8 +61,9 @@ extension Cohort {
             }
         }
         if !problems.isEmpty { throw ValidationError(problems) }
-        let table = CSVTable(source: source, header: columns.map(\.0),
-                             rows: (0..<rows).map { i in columns.map { $0.1.cell(i) } })
+        let table = CSVTable(
+            source: source, header: columns.map(\.0),
+            rows: (0..<rows).map { i in columns.map { $0.1.cell(i) } })
         self = try CohortLoader.load(table: table, dictionary: dictionary, labelColumn: label, classOrder: classOrder).cohort
     }
 }

@@ -92,13 +92,17 @@ public struct Cohort: Sendable {
     /// The patients of one split (e.g. "train"); throws when the cohort has no such split.
     public func split(_ name: String) throws -> Cohort {
         guard let splits else {
-            throw ValidationError(Problem(file: source, message: "the cohort has no '\(dictionary.cohortColumn ?? "cohort")' column, so it cannot be restricted to '\(name)'",
-                                          expected: "a cohort column, or no --cohort option"))
+            throw ValidationError(
+                Problem(
+                    file: source, message: "the cohort has no '\(dictionary.cohortColumn ?? "cohort")' column, so it cannot be restricted to '\(name)'",
+                    expected: "a cohort column, or no --cohort option"))
         }
         let rows = splits.indices.filter { splits[$0] == name }
         if rows.isEmpty {
-            throw ValidationError(Problem(file: source, column: dictionary.cohortColumn, message: "no patient belongs to cohort '\(name)'",
-                                          expected: "one of \(splitNames.joined(separator: ", "))"))
+            throw ValidationError(
+                Problem(
+                    file: source, column: dictionary.cohortColumn, message: "no patient belongs to cohort '\(name)'",
+                    expected: "one of \(splitNames.joined(separator: ", "))"))
         }
         return subset(rows: rows)
     }

@@ -37,8 +37,10 @@ public enum CohortLoader {
     ///   - outcomeOnly: read only the id, cohort and class columns.
     /// - Returns: the cohort and what the user should be told about how it was read.
     /// - Throws: `ValidationError` with every problem of the file, or the file error.
-    public static func read(path: String, dictionary: String?, labelColumn: String = "pathology", classOrder: [String]? = nil,
-                            inferKinds: Bool = false, outcomeOnly: Bool = false) throws -> LoadedCohort {
+    public static func read(
+        path: String, dictionary: String?, labelColumn: String = "pathology", classOrder: [String]? = nil,
+        inferKinds: Bool = false, outcomeOnly: Bool = false
+    ) throws -> LoadedCohort {
         let table = try CSVTable.read(path: path)
         var chosen: VariableDictionary? = nil, builtin = false
         if let dictionary {
@@ -46,7 +48,8 @@ public enum CohortLoader {
         } else if !inferKinds {
             let sinonasal = VariableDictionary.sinonasal(), columns = Set(table.header)
             if sinonasal.variables.allSatisfy({ columns.contains($0.name) }) && labelColumn == sinonasal.label.column
-                && columns.contains(labelColumn) {
+                && columns.contains(labelColumn)
+            {
                 chosen = sinonasal
                 builtin = true
             }
@@ -64,14 +67,18 @@ public enum CohortLoader {
     /// Loads `path` with `dictionary`; when `dictionary` is nil the kinds are inferred from the
     /// data (`labelColumn` then names the outcome; classes are taken in `classOrder` if given,
     /// else in order of first appearance).
-    public static func load(path: String, dictionary: VariableDictionary?, labelColumn: String = "pathology",
-                            classOrder: [String]? = nil) throws -> LoadedCohort {
+    public static func load(
+        path: String, dictionary: VariableDictionary?, labelColumn: String = "pathology",
+        classOrder: [String]? = nil
+    ) throws -> LoadedCohort {
         let table = try CSVTable.read(path: path)
         return try load(table: table, dictionary: dictionary, labelColumn: labelColumn, classOrder: classOrder)
     }
 
-    public static func load(table: CSVTable, dictionary given: VariableDictionary?, labelColumn: String = "pathology",
-                            classOrder: [String]? = nil) throws -> LoadedCohort {
+    public static func load(
+        table: CSVTable, dictionary given: VariableDictionary?, labelColumn: String = "pathology",
+        classOrder: [String]? = nil
+    ) throws -> LoadedCohort {
         var inferred: [InferredVariable] = []
         var dictionary: VariableDictionary
         if let given {
@@ -102,8 +109,10 @@ public enum CohortLoader {
             if id.isEmpty {
                 problems.append(Problem(file: source, row: rowNumber, column: dictionary.idColumn, message: "the patient id is missing", expected: "a unique patient id"))
             } else if let first = firstRowOfId[id] {
-                problems.append(Problem(file: source, row: rowNumber, column: dictionary.idColumn, value: id,
-                                        message: "duplicate patient id (first seen on row \(first))", expected: "one row per patient"))
+                problems.append(
+                    Problem(
+                        file: source, row: rowNumber, column: dictionary.idColumn, value: id,
+                        message: "duplicate patient id (first seen on row \(first))", expected: "one row per patient"))
             } else {
                 firstRowOfId[id] = rowNumber
             }
@@ -113,9 +122,11 @@ public enum CohortLoader {
                 labels.append(index)
             } else {
                 labels.append(0)
-                problems.append(Problem(file: source, row: rowNumber, column: dictionary.label.column, value: text ?? "",
-                                        message: text == nil ? "the class is missing" : "unknown class",
-                                        expected: "one of \(classes.names.joined(separator: ", "))"))
+                problems.append(
+                    Problem(
+                        file: source, row: rowNumber, column: dictionary.label.column, value: text ?? "",
+                        message: text == nil ? "the class is missing" : "unknown class",
+                        expected: "one of \(classes.names.joined(separator: ", "))"))
             }
         }
         var splits: [String]? = nil
@@ -123,9 +134,11 @@ public enum CohortLoader {
             splits = table.rows.indices.map { cell($0, index) ?? "" }
             let allowed = dictionary.cohorts
             for (row, split) in splits!.enumerated() where split.isEmpty || (allowed != nil && !allowed!.contains(split)) {
-                problems.append(Problem(file: source, row: row + 1, column: cohortColumn, value: split,
-                                        message: split.isEmpty ? "the cohort is missing" : "unknown cohort",
-                                        expected: "one of \((allowed ?? []).joined(separator: ", "))"))
+                problems.append(
+                    Problem(
+                        file: source, row: row + 1, column: cohortColumn, value: split,
+                        message: split.isEmpty ? "the cohort is missing" : "unknown cohort",
+                        expected: "one of \((allowed ?? []).joined(separator: ", "))"))
             }
         }
         var columns: [String: ColumnValues] = [:]
@@ -137,8 +150,9 @@ public enum CohortLoader {
         }
         if !problems.isEmpty { throw ValidationError(sortedByPosition(withLines(problems, table), header: table.header)) }
 
-        let cohort = Cohort(source: source, dictionary: dictionary, classes: classes, ids: ids, splits: splits,
-                            labels: labels, columns: columns, rowNumbers: table.rows.indices.map { $0 + 1 })
+        let cohort = Cohort(
+            source: source, dictionary: dictionary, classes: classes, ids: ids, splits: splits,
+            labels: labels, columns: columns, rowNumbers: table.rows.indices.map { $0 + 1 })
         try checkClasses(cohort)
         return LoadedCohort(cohort: cohort, warnings: warnings(for: cohort, table: table), inferred: inferred)
     }
@@ -169,8 +183,9 @@ public enum CohortLoader {
         }
         required = required.filter { table.columnIndex($0) == nil }
         return required.map {
-            Problem(file: table.source, row: 0, column: $0, message: "the column is missing",
-                    expected: "a column named '\($0)' (the dictionary '\(dictionary.name)' lists it)")
+            Problem(
+                file: table.source, row: 0, column: $0, message: "the column is missing",
+                expected: "a column named '\($0)' (the dictionary '\(dictionary.name)' lists it)")
         }
     }
 
@@ -182,16 +197,22 @@ public enum CohortLoader {
             for (row, text) in rows.enumerated() {
                 guard let text else { values.append(nil); continue }
                 guard let value = Double(text), value.isFinite else {
-                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
-                                            message: "not a number", expected: "a number\(variable.unit.map { " in \($0)" } ?? "") or a missing marker"))
+                    problems.append(
+                        Problem(
+                            file: source, row: row + 1, column: variable.name, value: text,
+                            message: "not a number", expected: "a number\(variable.unit.map { " in \($0)" } ?? "") or a missing marker"))
                     values.append(nil); continue
                 }
                 if let lo = variable.minimum, value < lo {
-                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
-                                            message: "below the plausible range", expected: "a value >= \(lo)"))
+                    problems.append(
+                        Problem(
+                            file: source, row: row + 1, column: variable.name, value: text,
+                            message: "below the plausible range", expected: "a value >= \(lo)"))
                 } else if let hi = variable.maximum, value > hi {
-                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
-                                            message: "above the plausible range", expected: "a value <= \(hi)"))
+                    problems.append(
+                        Problem(
+                            file: source, row: row + 1, column: variable.name, value: text,
+                            message: "above the plausible range", expected: "a value <= \(hi)"))
                 }
                 values.append(value)
             }
@@ -204,8 +225,10 @@ public enum CohortLoader {
                 if let code = levels.firstIndex(of: text) {
                     codes.append(code)
                 } else {
-                    problems.append(Problem(file: source, row: row + 1, column: variable.name, value: text,
-                                            message: "unknown level", expected: "one of \(levels.joined(separator: ", ")) or a missing marker"))
+                    problems.append(
+                        Problem(
+                            file: source, row: row + 1, column: variable.name, value: text,
+                            message: "unknown level", expected: "one of \(levels.joined(separator: ", ")) or a missing marker"))
                     codes.append(nil)
                 }
             }
@@ -216,10 +239,12 @@ public enum CohortLoader {
     static func checkClasses(_ cohort: Cohort) throws {
         let empty = zip(cohort.classes.names, cohort.classCounts).filter { $0.1 == 0 }.map(\.0)
         if !empty.isEmpty {
-            throw ValidationError(empty.map {
-                Problem(file: cohort.source, column: cohort.dictionary.label.column, value: $0,
+            throw ValidationError(
+                empty.map {
+                    Problem(
+                        file: cohort.source, column: cohort.dictionary.label.column, value: $0,
                         message: "class '\($0)' has no patients", expected: "at least one patient per class (or remove the class from the class list)")
-            })
+                })
         }
     }
 

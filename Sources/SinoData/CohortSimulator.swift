@@ -49,9 +49,11 @@ public struct CohortSimulator: Sendable {
     /// Class-conditional parameters (SCC, ACC, ONB). See DICTIONARY.md for the sources.
     enum Parameters {
         // Direct class effects: the two findings the paper kept as independent predictors.
-        static let t2Signal: [[Double]] = [[0.26, 0.62, 0.12],   // low, intermediate, high
-                                           [0.06, 0.25, 0.69],
-                                           [0.12, 0.58, 0.30]]
+        static let t2Signal: [[Double]] = [
+            [0.26, 0.62, 0.12], // low, intermediate, high
+            [0.06, 0.25, 0.69],
+            [0.12, 0.58, 0.30]
+        ]
         static let intracranial: [Double] = [0.10, 0.20, 0.62]
         // Demographics.
         static let ageMean: [Double] = [55, 54, 52.5], ageSD: [Double] = [12, 13, 15]
@@ -77,11 +79,13 @@ public struct CohortSimulator: Sendable {
         var labels: [Int] = []
         for (k, count) in settings.classCounts.enumerated() { labels += Array(repeating: k, count: count) }
         generator.shuffle(&labels)
-        let splits = try StratifiedSplit.assign(labels: labels, classCount: settings.classCounts.count,
-                                                cohortNames: dictionary.cohorts ?? ["train", "validation", "test"],
-                                                cohortSizes: settings.cohortSizes, seed: settings.seed &+ 1)
+        let splits = try StratifiedSplit.assign(
+            labels: labels, classCount: settings.classCounts.count,
+            cohortNames: dictionary.cohorts ?? ["train", "validation", "test"],
+            cohortSizes: settings.cohortSizes, seed: settings.seed &+ 1)
         let classes = dictionary.label.classes
-        let header = [dictionary.idColumn, dictionary.cohortColumn ?? "cohort", dictionary.label.column]
+        let header =
+            [dictionary.idColumn, dictionary.cohortColumn ?? "cohort", dictionary.label.column]
             + dictionary.variables.map(\.name)
         let width = max(4, String(labels.count).count)
         var rows: [[String]] = []
@@ -112,8 +116,9 @@ public struct CohortSimulator: Sendable {
         let ic = intracranial ? 1.0 : 0.0, t2High = t2 == 2 ? 1.0 : 0.0, t2Low = t2 == 0 ? 1.0 : 0.0
 
         // Location follows the extent: intracranial tumours arise high in the nasal cavity.
-        f["epicenter"] = ["nasal_cavity", "maxillary_sinus", "ethmoid_sinus", "olfactory_cleft", "other"][
-            g.categorical(intracranial ? [0.22, 0.14, 0.30, 0.28, 0.06] : [0.38, 0.40, 0.11, 0.05, 0.06])]
+        f["epicenter"] =
+            ["nasal_cavity", "maxillary_sinus", "ethmoid_sinus", "olfactory_cleft", "other"][
+                g.categorical(intracranial ? [0.22, 0.14, 0.30, 0.28, 0.06] : [0.38, 0.40, 0.11, 0.05, 0.06])]
         let diameter = min(max(g.normal(mean: 4.2 + 0.9 * ic, sd: 1.2), 0.8), 11)
         f["max_diameter"] = String(format: "%.1f", diameter)
         f["t1_signal"] = ["hypo", "iso", "hyper"][g.categorical(P.t1Signal[k])]
@@ -123,8 +128,9 @@ public struct CohortSimulator: Sendable {
         f["enhancement_degree"] = ["mild", "moderate", "marked"][g.categorical(P.enhancementDegree[k])]
         let sieve = 0.04 + 0.22 * t2High
         let heterogeneous = necrosis ? 0.55 : 0.25
-        f["enhancement_pattern"] = ["homogeneous", "heterogeneous", "sieve_like"][
-            g.categorical([1 - sieve - heterogeneous, heterogeneous, sieve])]
+        f["enhancement_pattern"] =
+            ["homogeneous", "heterogeneous", "sieve_like"][
+                g.categorical([1 - sieve - heterogeneous, heterogeneous, sieve])]
         // ADC follows the matrix (bright T2 = loose, mucinous stroma = free diffusion).
         if g.bernoulli(settings.adcMissingRate) {
             f["adc_mean"] = "NA"
@@ -133,8 +139,9 @@ public struct CohortSimulator: Sendable {
             f["adc_mean"] = String(format: "%.2f", adc)
         }
         f["orbital_invasion"] = yesNo(0.14 + 0.36 * ic)
-        f["bone_change"] = ["none", "remodeling", "destruction"][
-            g.categorical(intracranial ? [0.05, 0.20, 0.75] : [0.35, 0.30, 0.35])]
+        f["bone_change"] =
+            ["none", "remodeling", "destruction"][
+                g.categorical(intracranial ? [0.05, 0.20, 0.75] : [0.35, 0.30, 0.35])]
         f["perineural_spread"] = yesNo(0.05 + 0.10 * ic + (k == 1 ? P.perineuralACC : 0))
         f["marginal_cysts"] = yesNo(intracranial ? (k == 2 ? 0.12 : 0.07) : 0)
         f["cervical_lymph_nodes"] = yesNo(P.nodes[k])

@@ -14,8 +14,10 @@ public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
     public var expected: String?
     public var message: String
 
-    public init(file: String? = nil, row: Int? = nil, column: String? = nil, value: String? = nil,
-                message: String, expected: String? = nil) {
+    public init(
+        file: String? = nil, row: Int? = nil, column: String? = nil, value: String? = nil,
+        message: String, expected: String? = nil
+    ) {
         self.file = file; self.row = row; self.column = column
         self.value = value; self.expected = expected; self.message = message
     }

@@ -31,9 +31,10 @@ public struct DesignMatrix: Sendable {
         let rows = cohort.ids.indices.filter { row in
             variables.allSatisfy { cohort.columns[$0.name]!.isPresent(row) }
         }
-        var design = DesignMatrix(columnNames: [], groups: [], x: Array(repeating: [], count: rows.count),
-                                  labels: rows.map { cohort.labels[$0] }, rows: rows,
-                                  droppedIncomplete: cohort.count - rows.count, warnings: [])
+        var design = DesignMatrix(
+            columnNames: [], groups: [], x: Array(repeating: [], count: rows.count),
+            labels: rows.map { cohort.labels[$0] }, rows: rows,
+            droppedIncomplete: cohort.count - rows.count, warnings: [])
         for variable in variables { design.append(variable, cohort.columns[variable.name]!) }
         return design
     }

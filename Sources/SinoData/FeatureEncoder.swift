@@ -28,8 +28,10 @@ public struct FeatureEncoder: Codable, Sendable, Equatable {
         var encoder = FeatureEncoder(variables: names, features: [], imputation: [:])
         for name in names {
             guard let variable = training.dictionary.variable(named: name), let column = training.columns[name] else {
-                throw ValidationError(Problem(file: training.source, column: name, message: "no such variable",
-                                              expected: "one of \(training.variables.map(\.name).joined(separator: ", "))"))
+                throw ValidationError(
+                    Problem(
+                        file: training.source, column: name, message: "no such variable",
+                        expected: "one of \(training.variables.map(\.name).joined(separator: ", "))"))
             }
             switch column {
             case .continuous(let values):
@@ -42,7 +44,7 @@ public struct FeatureEncoder: Codable, Sendable, Equatable {
                 let levels = variable.levels ?? []
                 var counts = Array(repeating: 0, count: levels.count)
                 for code in codes { if let code { counts[code] += 1 } }
-                let mode = argmax(counts)  // the most frequent level, ties to the first
+                let mode = argmax(counts) // the most frequent level, ties to the first
                 guard !counts.isEmpty, counts[mode] > 0 else { throw noValues(training, name) }
                 encoder.imputation[name] = Double(mode)
                 if variable.kind == .ordinal && variable.effectiveEncoding == .ordinal {
@@ -59,8 +61,10 @@ public struct FeatureEncoder: Codable, Sendable, Equatable {
     }
 
     static func noValues(_ cohort: Cohort, _ name: String) -> ValidationError {
-        ValidationError(Problem(file: cohort.source, column: name, message: "the variable has no values in the training cohort",
-                                expected: "at least one non-missing value"))
+        ValidationError(
+            Problem(
+                file: cohort.source, column: name, message: "the variable has no values in the training cohort",
+                expected: "at least one non-missing value"))
     }
 
     /// The feature matrix of every patient of `cohort` (n x features), and how many values were imputed.

@@ -12,12 +12,16 @@ public enum KindInference {
     public static let maxLevels = 6
     public static let defaultMissing = ["", "NA", "N/A", "NaN", "."]
 
-    public static func dictionary(for table: CSVTable, labelColumn: String, classOrder: [String]?,
-                                  idColumn: String = "patient_id", cohortColumn: String = "cohort") throws -> (VariableDictionary, [InferredVariable]) {
+    public static func dictionary(
+        for table: CSVTable, labelColumn: String, classOrder: [String]?,
+        idColumn: String = "patient_id", cohortColumn: String = "cohort"
+    ) throws -> (VariableDictionary, [InferredVariable]) {
         var problems: [Problem] = []
         for required in [idColumn, labelColumn] where table.columnIndex(required) == nil {
-            problems.append(Problem(file: table.source, row: 0, column: required, message: "the column is missing",
-                                    expected: "a column named '\(required)'\(required == labelColumn ? " (or name the label with --label)" : "")"))
+            problems.append(
+                Problem(
+                    file: table.source, row: 0, column: required, message: "the column is missing",
+                    expected: "a column named '\(required)'\(required == labelColumn ? " (or name the label with --label)" : "")"))
         }
         if !problems.isEmpty { throw ValidationError(problems) }
         let missing = Set(defaultMissing)
@@ -42,10 +46,11 @@ public enum KindInference {
             let standard = ["train", "validation", "test"]
             cohorts = standard.filter(seen.contains) + seen.filter { !standard.contains($0) }
         }
-        let dictionary = VariableDictionary(name: "inferred from \(table.source)", idColumn: idColumn,
-                                            cohortColumn: hasCohort ? cohortColumn : nil, cohorts: cohorts,
-                                            label: LabelSpec(column: labelColumn, classes: classOrder ?? classes),
-                                            missing: defaultMissing, variables: variables)
+        let dictionary = VariableDictionary(
+            name: "inferred from \(table.source)", idColumn: idColumn,
+            cohortColumn: hasCohort ? cohortColumn : nil, cohorts: cohorts,
+            label: LabelSpec(column: labelColumn, classes: classOrder ?? classes),
+            missing: defaultMissing, variables: variables)
         return (dictionary, inferred)
     }
 
@@ -57,8 +62,10 @@ public enum KindInference {
                 return (Variable(name: name, kind: .continuous), "numeric with \(distinct.count) distinct values")
             }
             let levels = distinct.sorted { Double($0)! < Double($1)! }
-            return (Variable(name: name, kind: .categorical, levels: levels),
-                    "numeric with only \(distinct.count) distinct values (<= \(maxLevels)): treated as categorical")
+            return (
+                Variable(name: name, kind: .categorical, levels: levels),
+                "numeric with only \(distinct.count) distinct values (<= \(maxLevels)): treated as categorical"
+            )
         }
         let levels = distinct.sorted()
         if distinct.isEmpty {

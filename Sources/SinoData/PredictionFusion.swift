@@ -68,8 +68,10 @@ public enum PredictionFusion {
         let reference = inputs[0]
         var problems: [Problem] = []
         for input in inputs.dropFirst() where input.predictions.classes != reference.predictions.classes {
-            problems.append(Problem(file: input.source, message: "model '\(input.predictions.model)' has classes \(input.predictions.classes.names.joined(separator: ", "))",
-                                    expected: "the classes of \(reference.name): \(reference.predictions.classes.names.joined(separator: ", "))"))
+            problems.append(
+                Problem(
+                    file: input.source, message: "model '\(input.predictions.model)' has classes \(input.predictions.classes.names.joined(separator: ", "))",
+                    expected: "the classes of \(reference.name): \(reference.predictions.classes.names.joined(separator: ", "))"))
         }
         // Each patient's cohort per input; duplicates within an input are an error of their own.
         var cohortOf: [[String: String]] = []
@@ -77,9 +79,11 @@ public enum PredictionFusion {
             var cohorts: [String: String] = [:]
             for (id, cohort) in zip(input.predictions.patientIds, input.predictions.cohorts) {
                 if cohorts.updateValue(cohort, forKey: id) != nil {
-                    problems.append(Problem(file: input.source, column: "patient_id", value: id,
-                                            message: "patient appears more than once for model '\(input.predictions.model)'",
-                                            expected: "one row per patient and model"))
+                    problems.append(
+                        Problem(
+                            file: input.source, column: "patient_id", value: id,
+                            message: "patient appears more than once for model '\(input.predictions.model)'",
+                            expected: "one row per patient and model"))
                 }
             }
             cohortOf.append(cohorts)
@@ -90,14 +94,18 @@ public enum PredictionFusion {
             let present = inputs.indices.filter { cohortOf[$0][id] != nil }
             let first = present[0]
             for i in inputs.indices where cohortOf[i][id] == nil {
-                problems.append(Problem(file: inputs[i].source, column: "patient_id", value: id,
-                                        message: "patient missing for model '\(inputs[i].predictions.model)' (present in \(inputs[first].name), cohort \(cohortOf[first][id]!))",
-                                        expected: "the same patients in every model fused"))
+                problems.append(
+                    Problem(
+                        file: inputs[i].source, column: "patient_id", value: id,
+                        message: "patient missing for model '\(inputs[i].predictions.model)' (present in \(inputs[first].name), cohort \(cohortOf[first][id]!))",
+                        expected: "the same patients in every model fused"))
             }
             for i in present.dropFirst() where cohortOf[i][id] != cohortOf[first][id] {
-                problems.append(Problem(file: inputs[i].source, column: "cohort", value: cohortOf[i][id],
-                                        message: "patient \(id) is in cohort '\(cohortOf[i][id]!)' for model '\(inputs[i].predictions.model)' but in '\(cohortOf[first][id]!)' in \(inputs[first].name)",
-                                        expected: "the same cohort for a patient in every model fused"))
+                problems.append(
+                    Problem(
+                        file: inputs[i].source, column: "cohort", value: cohortOf[i][id],
+                        message: "patient \(id) is in cohort '\(cohortOf[i][id]!)' for model '\(inputs[i].predictions.model)' but in '\(cohortOf[first][id]!)' in \(inputs[first].name)",
+                        expected: "the same cohort for a patient in every model fused"))
             }
         }
         guard !problems.isEmpty else { return }

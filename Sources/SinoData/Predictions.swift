@@ -31,8 +31,9 @@ public struct Predictions: Sendable, Equatable {
     /// The rows of one cohort, in file order.
     public func cohort(_ name: String) -> Predictions {
         let rows = cohorts.indices.filter { cohorts[$0] == name }
-        return Predictions(model: model, classes: classes, patientIds: rows.map { patientIds[$0] },
-                           cohorts: rows.map { cohorts[$0] }, probabilities: rows.map { probabilities[$0] })
+        return Predictions(
+            model: model, classes: classes, patientIds: rows.map { patientIds[$0] },
+            cohorts: rows.map { cohorts[$0] }, probabilities: rows.map { probabilities[$0] })
     }
 
     // MARK: CSV
@@ -64,8 +65,10 @@ public struct Predictions: Sendable, Equatable {
         let source = table.source
         var problems: [Problem] = []
         for required in ["patient_id", "cohort", "model"] where table.columnIndex(required) == nil {
-            problems.append(Problem(file: source, row: 0, column: required, message: "the column is missing",
-                                    expected: "columns patient_id, cohort, model, p_<class>..."))
+            problems.append(
+                Problem(
+                    file: source, row: 0, column: required, message: "the column is missing",
+                    expected: "columns patient_id, cohort, model, p_<class>..."))
         }
         let found = table.header.filter { $0.hasPrefix("p_") }.map { String($0.dropFirst(2)) }
         let classes = given ?? ClassSet(found)
@@ -73,12 +76,16 @@ public struct Predictions: Sendable, Equatable {
             problems.append(Problem(file: source, row: 0, message: "fewer than 2 probability columns", expected: "one p_<class> column per class"))
         }
         for name in classes.names where !found.contains(name) {
-            problems.append(Problem(file: source, row: 0, column: "p_\(name)", message: "the probability column is missing",
-                                    expected: "p_\(name) (classes: \(classes.names.joined(separator: ", ")))"))
+            problems.append(
+                Problem(
+                    file: source, row: 0, column: "p_\(name)", message: "the probability column is missing",
+                    expected: "p_\(name) (classes: \(classes.names.joined(separator: ", ")))"))
         }
         for name in found where !classes.names.contains(name) {
-            problems.append(Problem(file: source, row: 0, column: "p_\(name)", message: "a probability column for an unknown class",
-                                    expected: "only \(classes.names.map { "p_\($0)" }.joined(separator: ", "))"))
+            problems.append(
+                Problem(
+                    file: source, row: 0, column: "p_\(name)", message: "a probability column for an unknown class",
+                    expected: "only \(classes.names.map { "p_\($0)" }.joined(separator: ", "))"))
         }
         if !problems.isEmpty { throw ValidationError(problems) }
         return try parseRows(table, classes: classes)
@@ -106,7 +113,9 @@ public struct Predictions: Sendable, Equatable {
             let key = "\(name)\u{1}\(split)\u{1}\(patient)"
             if let first = seen[key] {
                 problem("patient_id", patient, "duplicate row for model '\(name)', cohort '\(split)' (first on row \(first))", "one row per patient, cohort and model")
-            } else { seen[key] = rowNumber }
+            } else {
+                seen[key] = rowNumber
+            }
             var values: [Double] = []
             for (k, c) in columns.enumerated() {
                 let text = row[c].trimmingCharacters(in: .whitespaces)
@@ -119,8 +128,9 @@ public struct Predictions: Sendable, Equatable {
             guard values.count == columns.count else { continue }
             let sum = values.reduce(0, +)
             guard abs(sum - 1) <= sumTolerance else {
-                problem(nil, String(format: "%.6g", sum), "the probabilities sum to \(String(format: "%.6g", sum))",
-                        "a sum of 1 within \(sumTolerance)")
+                problem(
+                    nil, String(format: "%.6g", sum), "the probabilities sum to \(String(format: "%.6g", sum))",
+                    "a sum of 1 within \(sumTolerance)")
                 continue
             }
             if byModel[name] == nil {

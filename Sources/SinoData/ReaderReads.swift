@@ -72,9 +72,11 @@ public struct ReaderReads: Sendable, Equatable {
 
     /// The reads CSV text (header first, then the reads in order).
     public func csv() -> String {
-        CSVWriter.text(header: Self.columns, rows: reads.map {
-            [$0.patientId, $0.reader, $0.condition.assistedCell, classes.names[$0.call]]
-        })
+        CSVWriter.text(
+            header: Self.columns,
+            rows: reads.map {
+                [$0.patientId, $0.reader, $0.condition.assistedCell, classes.names[$0.call]]
+            })
     }
 
     // MARK: Reading
@@ -84,20 +86,27 @@ public struct ReaderReads: Sendable, Equatable {
     ///   - classes: the classes a call may name (the truth cohort's).
     ///   - patients: the patient ids a read may name (the truth cohort's); nil accepts any.
     ///   - patientsSource: where `patients` come from, for messages.
-    public static func read(path: String, classes: ClassSet, patients: Set<String>? = nil,
-                            patientsSource: String = "the truth cohort") throws -> ReaderReads {
+    public static func read(
+        path: String, classes: ClassSet, patients: Set<String>? = nil,
+        patientsSource: String = "the truth cohort"
+    ) throws -> ReaderReads {
         try parse(CSVTable.read(path: path), classes: classes, patients: patients, patientsSource: patientsSource)
     }
 
-    public static func parse(_ table: CSVTable, classes: ClassSet, patients: Set<String>? = nil,
-                             patientsSource: String = "the truth cohort") throws -> ReaderReads {
+    public static func parse(
+        _ table: CSVTable, classes: ClassSet, patients: Set<String>? = nil,
+        patientsSource: String = "the truth cohort"
+    ) throws -> ReaderReads {
         var problems = columns.filter { table.columnIndex($0) == nil }.map {
-            Problem(file: table.source, row: 0, column: $0, message: "the column is missing",
-                    expected: "columns \(columns.joined(separator: ", "))")
+            Problem(
+                file: table.source, row: 0, column: $0, message: "the column is missing",
+                expected: "columns \(columns.joined(separator: ", "))")
         }
         if problems.isEmpty && table.rows.isEmpty {
-            problems.append(Problem(file: table.source, message: "the file has a header but no reads",
-                                    expected: "one row per patient, reader and condition"))
+            problems.append(
+                Problem(
+                    file: table.source, message: "the file has a header but no reads",
+                    expected: "one row per patient, reader and condition"))
         }
         if !problems.isEmpty { throw ValidationError(problems) }
         var parser = RowParser(table: table, classes: classes, patients: patients, patientsSource: patientsSource)
@@ -105,7 +114,8 @@ public struct ReaderReads: Sendable, Equatable {
         problems = parser.problems + parser.unpairedReads()
         if !problems.isEmpty {
             let sorted = CohortLoader.sortedByPosition(CohortLoader.withLines(problems, table), header: table.header)
-            let note = sorted.count > 100
+            let note =
+                sorted.count > 100
                 ? [Problem(file: table.source, message: "… and \(sorted.count - 100) more problems")] : []
             throw ValidationError(Array(sorted.prefix(100)) + note)
         }
@@ -152,21 +162,24 @@ public struct ReaderReads: Sendable, Equatable {
                 case "no": condition = .unaided
                 default:
                     condition = nil
-                    problem(row, "assisted", assisted, assisted.isEmpty ? "the condition is missing" : "not yes or no",
-                            "yes (read with the AI model's output) or no (unaided)")
+                    problem(
+                        row, "assisted", assisted, assisted.isEmpty ? "the condition is missing" : "not yes or no",
+                        "yes (read with the AI model's output) or no (unaided)")
                 }
                 let classIndex = classes.index(of: call)
                 if classIndex == nil {
-                    problem(row, "call", call, call.isEmpty ? "the call is missing" : "unknown class",
-                            "one of \(classes.names.joined(separator: ", "))")
+                    problem(
+                        row, "call", call, call.isEmpty ? "the call is missing" : "unknown class",
+                        "one of \(classes.names.joined(separator: ", "))")
                 }
                 // An unknown patient is not checked for duplicates or pairing: one message is enough.
                 guard let condition, knownPatient, !reader.isEmpty else { continue }
                 let key = Key(patient: patient, reader: reader, condition: condition)
                 if let first = firstRow[key] {
-                    problem(row, "patient_id", patient,
-                            "duplicate read by reader '\(reader)', assisted \(condition.assistedCell) (first on row \(first))",
-                            "one read per patient, reader and condition")
+                    problem(
+                        row, "patient_id", patient,
+                        "duplicate read by reader '\(reader)', assisted \(condition.assistedCell) (first on row \(first))",
+                        "one read per patient, reader and condition")
                     continue
                 }
                 firstRow[key] = row
@@ -184,9 +197,10 @@ public struct ReaderReads: Sendable, Equatable {
                 guard both.contains(key.reader) else { return nil }
                 let other: ReadingCondition = key.condition == .aided ? .unaided : .aided
                 guard firstRow[Key(patient: key.patient, reader: key.reader, condition: other)] == nil else { return nil }
-                return Problem(file: table.source, row: row, column: "patient_id", value: key.patient,
-                               message: "reader '\(key.reader)' read this patient \(key.condition.phrase) but has no \(other.phrase) read of it",
-                               expected: "both an unaided (assisted no) and an AI-assisted (assisted yes) read of every patient, for a reader who read in both conditions")
+                return Problem(
+                    file: table.source, row: row, column: "patient_id", value: key.patient,
+                    message: "reader '\(key.reader)' read this patient \(key.condition.phrase) but has no \(other.phrase) read of it",
+                    expected: "both an unaided (assisted no) and an AI-assisted (assisted yes) read of every patient, for a reader who read in both conditions")
             }.sorted { ($0.row ?? 0) < ($1.row ?? 0) }
         }
     }

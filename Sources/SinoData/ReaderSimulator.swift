@@ -39,11 +39,13 @@ public struct ReaderSimulator: Sendable {
 
         /// Senior radiologist: unaided accuracy about 0.75 at the study's class mix
         /// (0.49 SCC, 0.28 ACC, 0.23 ONB), about 0.82 with AI.
-        public static let senior = Reader(name: "senior", recall: [0.80, 0.70, 0.72], confusions: sinonasalConfusions,
-                                          abandonCorrect: 0.03, correctWrong: 0.37)
+        public static let senior = Reader(
+            name: "senior", recall: [0.80, 0.70, 0.72], confusions: sinonasalConfusions,
+            abandonCorrect: 0.03, correctWrong: 0.37)
         /// Junior radiologist: unaided accuracy about 0.60, about 0.75 with AI.
-        public static let junior = Reader(name: "junior", recall: [0.66, 0.52, 0.57], confusions: sinonasalConfusions,
-                                          abandonCorrect: 0.03, correctWrong: 0.42)
+        public static let junior = Reader(
+            name: "junior", recall: [0.66, 0.52, 0.57], confusions: sinonasalConfusions,
+            abandonCorrect: 0.03, correctWrong: 0.42)
     }
 
     public struct Settings: Sendable {
@@ -71,15 +73,19 @@ public struct ReaderSimulator: Sendable {
     public func reads(for cohort: CSVTable, dictionary: VariableDictionary = .sinonasal()) throws -> ReaderReads {
         let classes = ClassSet(dictionary.label.classes)
         guard let id = cohort.columnIndex(dictionary.idColumn), let label = cohort.columnIndex(dictionary.label.column) else {
-            throw ValidationError(Problem(file: cohort.source, message: "the cohort has no \(dictionary.idColumn) or \(dictionary.label.column) column",
-                                          expected: "a cohort written by CohortSimulator"))
+            throw ValidationError(
+                Problem(
+                    file: cohort.source, message: "the cohort has no \(dictionary.idColumn) or \(dictionary.label.column) column",
+                    expected: "a cohort written by CohortSimulator"))
         }
         let split = cohort.columnIndex(dictionary.cohortColumn ?? "cohort")
         var patients: [(id: String, label: Int)] = []
         for row in cohort.rows where settings.cohorts.isEmpty || split.map({ settings.cohorts.contains(row[$0]) }) == true {
             guard let k = classes.index(of: row[label]) else {
-                throw ValidationError(Problem(file: cohort.source, column: dictionary.label.column, value: row[label],
-                                              message: "unknown class", expected: "one of \(classes.names.joined(separator: ", "))"))
+                throw ValidationError(
+                    Problem(
+                        file: cohort.source, column: dictionary.label.column, value: row[label],
+                        message: "unknown class", expected: "one of \(classes.names.joined(separator: ", "))"))
             }
             patients.append((row[id], k))
         }
@@ -89,8 +95,10 @@ public struct ReaderSimulator: Sendable {
 
     func check(classCount: Int) throws {
         for reader in settings.readers where reader.recall.count != classCount || reader.confusions.count != classCount {
-            throw ValidationError(Problem(message: "reader '\(reader.name)' has \(reader.recall.count) recalls for \(classCount) classes",
-                                          expected: "one recall and one row of confusions per class"))
+            throw ValidationError(
+                Problem(
+                    message: "reader '\(reader.name)' has \(reader.recall.count) recalls for \(classCount) classes",
+                    expected: "one recall and one row of confusions per class"))
         }
     }
 

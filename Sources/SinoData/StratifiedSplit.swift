@@ -11,8 +11,10 @@ public enum StratifiedSplit {
     public static func allocation(classCounts: [Int], cohortSizes: [Int]) throws -> [[Int]] {
         let total = classCounts.reduce(0, +)
         guard cohortSizes.reduce(0, +) == total else {
-            throw ValidationError(Problem(message: "cohort sizes \(cohortSizes.map(String.init).joined(separator: "/")) add up to \(cohortSizes.reduce(0, +))",
-                                          expected: "\(total), the number of patients"))
+            throw ValidationError(
+                Problem(
+                    message: "cohort sizes \(cohortSizes.map(String.init).joined(separator: "/")) add up to \(cohortSizes.reduce(0, +))",
+                    expected: "\(total), the number of patients"))
         }
         var result = Array(repeating: Array(repeating: 0, count: cohortSizes.count), count: classCounts.count)
         var classLeft = classCounts
@@ -30,8 +32,10 @@ public enum StratifiedSplit {
     }
 
     /// A cohort name for every patient, shuffled within class by `seed`.
-    public static func assign(labels: [Int], classCount: Int, cohortNames: [String], cohortSizes: [Int],
-                              seed: UInt64) throws -> [String] {
+    public static func assign(
+        labels: [Int], classCount: Int, cohortNames: [String], cohortSizes: [Int],
+        seed: UInt64
+    ) throws -> [String] {
         let counts = (0..<classCount).map { k in labels.filter { $0 == k }.count }
         let allocation = try allocation(classCounts: counts, cohortSizes: cohortSizes)
         var generator = SeededGenerator(seed: seed)
@@ -55,8 +59,10 @@ extension StratifiedSplit {
     public static func folds(labels: [Int], classCount: Int, k: Int, seed: UInt64) throws -> [Int] {
         let counts = (0..<classCount).map { c in labels.filter { $0 == c }.count }
         guard k >= 2, let smallest = counts.filter({ $0 > 0 }).min(), smallest >= k else {
-            throw ValidationError(Problem(message: "cannot make \(k) stratified folds: the smallest class has \(counts.filter { $0 > 0 }.min() ?? 0) patient(s)",
-                                          expected: "k between 2 and the size of the smallest class"))
+            throw ValidationError(
+                Problem(
+                    message: "cannot make \(k) stratified folds: the smallest class has \(counts.filter { $0 > 0 }.min() ?? 0) patient(s)",
+                    expected: "k between 2 and the size of the smallest class"))
         }
         var generator = SeededGenerator(seed: seed)
         var fold = Array(repeating: 0, count: labels.count)

@@ -68,8 +68,10 @@ public struct Variable: Codable, Sendable, Equatable {
         case levelLabels = "level_labels"
     }
 
-    public init(name: String, label: String? = nil, kind: VariableKind, levels: [String]? = nil,
-                reference: String? = nil, unit: String? = nil) {
+    public init(
+        name: String, label: String? = nil, kind: VariableKind, levels: [String]? = nil,
+        reference: String? = nil, unit: String? = nil
+    ) {
         self.name = name; self.label = label; self.kind = kind
         self.levels = levels; self.reference = reference; self.unit = unit
     }
@@ -125,9 +127,11 @@ public struct VariableDictionary: Codable, Sendable, Equatable {
         case cohortColumn = "cohort_column"
     }
 
-    public init(name: String, version: Int = 1, idColumn: String = "patient_id", cohortColumn: String? = "cohort",
-                cohorts: [String]? = ["train", "validation", "test"], label: LabelSpec,
-                missing: [String] = ["", "NA"], variables: [Variable]) {
+    public init(
+        name: String, version: Int = 1, idColumn: String = "patient_id", cohortColumn: String? = "cohort",
+        cohorts: [String]? = ["train", "validation", "test"], label: LabelSpec,
+        missing: [String] = ["", "NA"], variables: [Variable]
+    ) {
         self.name = name; self.version = version; self.idColumn = idColumn
         self.cohortColumn = cohortColumn; self.cohorts = cohorts; self.label = label
         self.missing = missing; self.variables = variables
@@ -148,8 +152,10 @@ public struct VariableDictionary: Codable, Sendable, Equatable {
         do {
             dictionary = try JSONDecoder().decode(VariableDictionary.self, from: data)
         } catch let error as DecodingError {
-            throw ValidationError(Problem(file: source, message: "not a valid dictionary: \(describe(error))",
-                                          expected: "JSON following data-schema/dictionary.schema.json"))
+            throw ValidationError(
+                Problem(
+                    file: source, message: "not a valid dictionary: \(describe(error))",
+                    expected: "JSON following data-schema/dictionary.schema.json"))
         }
         let problems = dictionary.problems(source: source)
         if !problems.isEmpty { throw ValidationError(problems) }
@@ -171,7 +177,8 @@ public struct VariableDictionary: Codable, Sendable, Equatable {
                 add(variable.name, "the variable is defined twice or clashes with the id/label/cohort column", "unique variable names")
             }
             if let test = variable.test, !test.applies(to: variable.kind) {
-                add(variable.name, "test '\(test.rawValue)' cannot compare a \(variable.kind.rawValue) variable",
+                add(
+                    variable.name, "test '\(test.rawValue)' cannot compare a \(variable.kind.rawValue) variable",
                     "one of \(TestChoice.allCases.filter { $0.applies(to: variable.kind) }.map(\.rawValue).joined(separator: ", "))")
             }
             switch variable.kind {

@@ -15,13 +15,15 @@ struct DepthFirstTreeBuilder<Rule: SplitRule> {
     }
 
     func build(_ set: TreeTrainingSet, rng: inout SeededGenerator) -> DecisionTree {
-        let workspace = SplitWorkspace(sampleWeights: set.sampleWeights, labels: set.labels, classCount: set.classCount,
-                                       featureCount: set.columns.featureCount, sorting: Rule.self == BestSplitRule.self)
+        let workspace = SplitWorkspace(
+            sampleWeights: set.sampleWeights, labels: set.labels, classCount: set.classCount,
+            featureCount: set.columns.featureCount, sorting: Rule.self == BestSplitRule.self)
         return set.columns.values.withUnsafeBufferPointer { columns in
             set.labels.withUnsafeBufferPointer { labels in
                 set.sampleWeights.withUnsafeBufferPointer { weights in
-                    let data = TrainingPointers(columns: columns, sampleCount: set.columns.sampleCount,
-                                                labels: labels, sampleWeights: weights, classCount: set.classCount)
+                    let data = TrainingPointers(
+                        columns: columns, sampleCount: set.columns.sampleCount,
+                        labels: labels, sampleWeights: weights, classCount: set.classCount)
                     return grow(workspace: workspace, data: data, rng: &rng)
                 }
             }
@@ -38,16 +40,21 @@ struct DepthFirstTreeBuilder<Rule: SplitRule> {
             link(id, to: pending, in: &tree)
             let node = NodeRange(start: pending.start, end: pending.end, weight: weight)
             guard !isLeaf(node, depth: pending.depth, impurity: impurity) else { continue }
-            let (split, constants) = splitter.split(node: node, knownConstants: pending.knownConstants,
-                                                    workspace: w, data: data, rng: &rng)
+            let (split, constants) = splitter.split(
+                node: node, knownConstants: pending.knownConstants,
+                workspace: w, data: data, rng: &rng)
             guard let split else { continue }
             tree.feature[id] = Int32(split.feature)
             tree.threshold[id] = split.threshold
             // Right pushed first so the left child is built next (sklearn's order).
-            stack.append(PendingNode(start: split.position, end: node.end, depth: pending.depth + 1,
-                                     parent: id, isLeft: false, knownConstants: constants))
-            stack.append(PendingNode(start: node.start, end: split.position, depth: pending.depth + 1,
-                                     parent: id, isLeft: true, knownConstants: constants))
+            stack.append(
+                PendingNode(
+                    start: split.position, end: node.end, depth: pending.depth + 1,
+                    parent: id, isLeft: false, knownConstants: constants))
+            stack.append(
+                PendingNode(
+                    start: node.start, end: split.position, depth: pending.depth + 1,
+                    parent: id, isLeft: true, knownConstants: constants))
         }
         return tree
     }

@@ -1,5 +1,5 @@
-import SinoData
 import Foundation
+import SinoData
 
 /// The two forests SinoForest grows. They share the hyper-parameters (scikit-learn's), the
 /// trees and the model file, and differ only in how a split is drawn and in the bootstrap
@@ -69,10 +69,12 @@ public struct ForestClassifier: Classifier {
     public private(set) var model: ForestModel?
 
     /// `bootstrap` nil takes the kind's default (false for ExtraTrees, true for RandomForest).
-    public init(_ kind: ForestKind, nEstimators: Int = 100, criterion: SplitCriterion = .gini, maxFeatures: MaxFeatures = .sqrt,
-                maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
-                classWeight: ClassWeight = .none, bootstrap: Bool? = nil, oobScore: Bool = false,
-                seed: UInt64 = 0, threads: Int? = nil) {
+    public init(
+        _ kind: ForestKind, nEstimators: Int = 100, criterion: SplitCriterion = .gini, maxFeatures: MaxFeatures = .sqrt,
+        maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
+        classWeight: ClassWeight = .none, bootstrap: Bool? = nil, oobScore: Bool = false,
+        seed: UInt64 = 0, threads: Int? = nil
+    ) {
         self.kind = kind
         self.nEstimators = nEstimators
         self.criterion = criterion
@@ -89,9 +91,10 @@ public struct ForestClassifier: Classifier {
 
     /// The hyper-parameters as training and the model file take them.
     var settings: ForestSettings {
-        ForestSettings(splitter: kind.splitter, nEstimators: nEstimators, criterion: criterion, maxFeatures: maxFeatures,
-                       maxDepth: maxDepth, minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf,
-                       classWeight: classWeight, bootstrap: bootstrap, oobScore: oobScore, seed: seed)
+        ForestSettings(
+            splitter: kind.splitter, nEstimators: nEstimators, criterion: criterion, maxFeatures: maxFeatures,
+            maxDepth: maxDepth, minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf,
+            classWeight: classWeight, bootstrap: bootstrap, oobScore: oobScore, seed: seed)
     }
 
     public mutating func fit(x: [[Double]], y: [Int], classCount: Int) throws {
@@ -126,9 +129,10 @@ public struct ForestClassifier: Classifier {
             throw ForestError.unreadableModelFile(
                 path: url.path, problem: "it holds a \(s.splitter)-splitter forest, expected \(expected.estimatorName) (\(expected.splitter))")
         }
-        var forest = ForestClassifier(kind, nEstimators: s.nEstimators, criterion: s.criterion, maxFeatures: s.maxFeatures,
-                                      maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf,
-                                      classWeight: s.classWeight, bootstrap: s.bootstrap, oobScore: s.oobScore, seed: s.seed)
+        var forest = ForestClassifier(
+            kind, nEstimators: s.nEstimators, criterion: s.criterion, maxFeatures: s.maxFeatures,
+            maxDepth: s.maxDepth, minSamplesSplit: s.minSamplesSplit, minSamplesLeaf: s.minSamplesLeaf,
+            classWeight: s.classWeight, bootstrap: s.bootstrap, oobScore: s.oobScore, seed: s.seed)
         forest.model = model
         return forest
     }

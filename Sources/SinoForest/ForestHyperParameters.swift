@@ -1,3 +1,5 @@
+import Foundation
+
 /// The split quality measure (sklearn's `criterion`).
 public enum SplitCriterion: String, Sendable, Codable {
     /// Gini impurity 1 - sum p_k^2 (sklearn's default).
@@ -106,5 +108,3 @@ public enum ClassWeight: String, Sendable, Codable {
         return counts.map { $0 == 0 ? 0 : Double(labels.count) / (present * Double($0)) }
     }
 }
-
-import Foundation

@@ -11,8 +11,10 @@ public struct ForestModel: Sendable, Equatable {
     /// The trees in the compact form that prediction walks (derived from `trees`).
     let predictionTrees: [PredictionTree]
 
-    init(classCount: Int, featureCount: Int, trees: [DecisionTree],
-         outOfBagDecisionFunction: [[Double]]?, outOfBagAccuracy: Double?) {
+    init(
+        classCount: Int, featureCount: Int, trees: [DecisionTree],
+        outOfBagDecisionFunction: [[Double]]?, outOfBagAccuracy: Double?
+    ) {
         self.classCount = classCount
         self.featureCount = featureCount
         self.trees = trees

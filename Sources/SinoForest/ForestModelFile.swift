@@ -32,8 +32,9 @@ enum ForestModelFile {
         name += Array(repeating: 0, count: 16 - name.count)
         bytes.append(name)
         bytes.append([version])
-        let header = Header(settings: settings, classCount: model.classCount, featureCount: model.featureCount,
-                            treeCount: model.trees.count, outOfBagRows: model.outOfBagDecisionFunction?.count ?? 0)
+        let header = Header(
+            settings: settings, classCount: model.classCount, featureCount: model.featureCount,
+            treeCount: model.trees.count, outOfBagRows: model.outOfBagDecisionFunction?.count ?? 0)
         let json = try JSONEncoder().encode(header)
         bytes.append([UInt32(json.count)])
         bytes.append(Array(json))
@@ -78,8 +79,9 @@ enum ForestModelFile {
             oob = (0..<header.outOfBagRows).map { Array(flat[($0 * header.classCount)..<(($0 + 1) * header.classCount)]) }
         }
         try reader.expectEnd()
-        let model = ForestModel(classCount: header.classCount, featureCount: header.featureCount, trees: trees,
-                                outOfBagDecisionFunction: oob, outOfBagAccuracy: accuracy)
+        let model = ForestModel(
+            classCount: header.classCount, featureCount: header.featureCount, trees: trees,
+            outOfBagDecisionFunction: oob, outOfBagAccuracy: accuracy)
         return (model, header.settings)
     }
 

@@ -1,4 +1,5 @@
 import SinoData
+
 /// A tree as prediction reads it: 16-byte nodes in preorder, so that a split node's left
 /// child is the next node and only the right child is stored, and each leaf's class
 /// fractions (value / weighted_n_node_samples, as sklearn's predict_proba) precomputed.
@@ -28,8 +29,8 @@ struct PredictionTree: Sendable {
             if parent >= 0 { nodes[parent].right = Int32(id) }
             if tree.left[old] >= 0 {
                 nodes.append(Node(threshold: tree.threshold[old], feature: tree.feature[old], right: -1))
-                stack.append((Int(tree.right[old]), id))  // placed after the whole left subtree
-                stack.append((Int(tree.left[old]), -1))  // placed next: id + 1
+                stack.append((Int(tree.right[old]), id)) // placed after the whole left subtree
+                stack.append((Int(tree.left[old]), -1)) // placed next: id + 1
             } else {
                 let leaf = fractions.count / max(k, 1)
                 nodes.append(Node(threshold: -.infinity, feature: 0, right: ~Int32(leaf)))

@@ -1,5 +1,6 @@
 import SinoData
 import SinoRandom
+
 /// Fits the trees of a forest in parallel, each from its own random stream (seed, tree index).
 struct ForestTraining {
     let settings: ForestSettings
@@ -14,23 +15,28 @@ struct ForestTraining {
         let classWeights = settings.classWeight.weights(labels: y, classCount: classCount)
         let baseWeights = y.map { classWeights[$0] }
         let fitted = ParallelLoop.map(count: settings.nEstimators, threads: threads) { index in
-            fitTree(index: index, columns: columns, y: y, classCount: classCount,
-                    baseWeights: baseWeights, maxFeatures: maxFeatures)
+            fitTree(
+                index: index, columns: columns, y: y, classCount: classCount,
+                baseWeights: baseWeights, maxFeatures: maxFeatures)
         }
         let trees = fitted.map(\.tree)
         guard settings.oobScore else {
-            return ForestModel(classCount: classCount, featureCount: p, trees: trees,
-                               outOfBagDecisionFunction: nil, outOfBagAccuracy: nil)
+            return ForestModel(
+                classCount: classCount, featureCount: p, trees: trees,
+                outOfBagDecisionFunction: nil, outOfBagAccuracy: nil)
         }
         let oob = OutOfBagEstimate(trees: trees, inBag: fitted.map(\.inBag), x: x, y: y, classCount: classCount, threads: threads)
-        return ForestModel(classCount: classCount, featureCount: p, trees: trees,
-                           outOfBagDecisionFunction: oob.decisionFunction, outOfBagAccuracy: oob.accuracy)
+        return ForestModel(
+            classCount: classCount, featureCount: p, trees: trees,
+            outOfBagDecisionFunction: oob.decisionFunction, outOfBagAccuracy: oob.accuracy)
     }
 
     /// One tree: its bootstrap sample (sklearn _generate_sample_indices: n draws with
     /// replacement, counts multiply the weights) then depth-first growth.
-    private func fitTree(index: Int, columns: FeatureMatrix, y: [Int], classCount: Int,
-                         baseWeights: [Double], maxFeatures: Int) -> (tree: DecisionTree, inBag: [Bool]) {
+    private func fitTree(
+        index: Int, columns: FeatureMatrix, y: [Int], classCount: Int,
+        baseWeights: [Double], maxFeatures: Int
+    ) -> (tree: DecisionTree, inBag: [Bool]) {
         var rng = SeededGenerator(seed: settings.seed, stream: index)
         var weights = baseWeights
         var inBag: [Bool] = []

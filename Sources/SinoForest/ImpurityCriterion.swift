@@ -1,3 +1,5 @@
+import Foundation
+
 /// Node impurity from weighted class counts (sklearn `_criterion.pyx`: Gini, Entropy).
 ///
 /// Counts are sums of sample weights per class (class weight x bootstrap multiplicity).
@@ -29,17 +31,19 @@ struct ImpurityCriterion: Sendable {
     /// The quantity the splitters maximise: -(w_L * impurity_L + w_R * impurity_R).
     /// It orders splits of one node as sklearn's impurity_improvement does (same parent
     /// terms dropped), like sklearn's proxy_impurity_improvement.
-    func proxyImprovement(left: UnsafeBufferPointer<Double>, leftWeight: Double,
-                          right: UnsafeBufferPointer<Double>, rightWeight: Double) -> Double {
+    func proxyImprovement(
+        left: UnsafeBufferPointer<Double>, leftWeight: Double,
+        right: UnsafeBufferPointer<Double>, rightWeight: Double
+    ) -> Double {
         -(leftWeight * impurity(left, total: leftWeight) + rightWeight * impurity(right, total: rightWeight))
     }
 
     /// sklearn's impurity_improvement: (w / W) * (i - w_L / w * i_L - w_R / w * i_R), W the
     /// root weight. Used for the MDI importances.
-    static func improvement(weight: Double, impurity: Double, leftWeight: Double, leftImpurity: Double,
-                            rightWeight: Double, rightImpurity: Double) -> Double {
+    static func improvement(
+        weight: Double, impurity: Double, leftWeight: Double, leftImpurity: Double,
+        rightWeight: Double, rightImpurity: Double
+    ) -> Double {
         weight * impurity - leftWeight * leftImpurity - rightWeight * rightImpurity
     }
 }
-
-import Foundation

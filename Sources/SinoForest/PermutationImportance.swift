@@ -23,8 +23,10 @@ extension Classifier {
     /// sklearn.inspection.permutation_importance on a fitted classifier: for each feature and
     /// each repeat, shuffle that column (Fisher-Yates with a stream derived from `seed` and the
     /// feature), score, and record baseline - score.
-    public func permutationImportance(x: [[Double]], y: [Int], repeats: Int = 5, seed: UInt64 = 0,
-                                      scoring: ClassifierScoring = accuracyScoring) throws -> PermutationImportance {
+    public func permutationImportance(
+        x: [[Double]], y: [Int], repeats: Int = 5, seed: UInt64 = 0,
+        scoring: ClassifierScoring = accuracyScoring
+    ) throws -> PermutationImportance {
         guard repeats >= 1 else {
             throw ForestError.invalidHyperParameter(name: "repeats", value: "\(repeats)", expected: "at least 1")
         }
@@ -37,10 +39,11 @@ extension Classifier {
         for j in 0..<p {
             var rng = SeededGenerator(seed: seed, stream: j)
             var shuffled = x
-            drops.append(try (0..<repeats).map { _ in
-                shuffleColumn(j, of: &shuffled, rng: &rng)
-                return baseline - scoring(y, try predictProbabilities(x: shuffled))
-            })
+            drops.append(
+                try (0..<repeats).map { _ in
+                    shuffleColumn(j, of: &shuffled, rng: &rng)
+                    return baseline - scoring(y, try predictProbabilities(x: shuffled))
+                })
         }
         let means = drops.map { $0.reduce(0, +) / Double(repeats) }
         let deviations = zip(drops, means).map { row, m in

@@ -8,9 +8,11 @@ let featureConstantTolerance = 1e-7
 protocol SplitRule {
     /// Scores `feature` on `node`, updating `best`; returns false when the feature is constant
     /// in the node (then nothing is scored and the draw goes on).
-    static func evaluate(feature: Int, node: NodeRange, workspace: SplitWorkspace, data: TrainingPointers,
-                         criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool
+    static func evaluate(
+        feature: Int, node: NodeRange, workspace: SplitWorkspace, data: TrainingPointers,
+        criterion: ImpurityCriterion, minSamplesLeaf: Int,
+        rng: inout SeededGenerator, best: inout SplitRecord
+    ) -> Bool
 }
 
 extension SplitWorkspace {
@@ -46,16 +48,19 @@ extension SplitWorkspace {
 /// ExtraTrees (Geurts, Ernst & Wehenkel 2006; sklearn RandomSplitter.node_split): one threshold
 /// drawn uniformly in [min, max) of the node's values; x <= threshold goes left.
 enum RandomSplitRule: SplitRule {
-    static func evaluate(feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
-                         criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool {
+    static func evaluate(
+        feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
+        criterion: ImpurityCriterion, minSamplesLeaf: Int,
+        rng: inout SeededGenerator, best: inout SplitRecord
+    ) -> Bool {
         let (low, high) = w.gatherValues(feature: feature, node: node, data: data)
         if high <= low + featureConstantTolerance { return false }
         var threshold = low + (high - low) * rng.uniform()
-        if threshold == high { threshold = low }  // sklearn: rounding may reach max; fall back to min
+        if threshold == high { threshold = low } // sklearn: rounding may reach max; fall back to min
         let leftSamples = w.countLeft(start: node.start, end: node.end, threshold: threshold)
-        w.offer(feature: feature, threshold: threshold, position: node.start + leftSamples, node: node,
-                criterion: criterion, minSamplesLeaf: minSamplesLeaf, best: &best)
+        w.offer(
+            feature: feature, threshold: threshold, position: node.start + leftSamples, node: node,
+            criterion: criterion, minSamplesLeaf: minSamplesLeaf, best: &best)
         return true
     }
 }
@@ -63,9 +68,11 @@ enum RandomSplitRule: SplitRule {
 /// RandomForest / CART (sklearn BestSplitter.node_split): sort the node by the feature and try
 /// every midpoint between consecutive distinct values (differing by more than 1e-7).
 enum BestSplitRule: SplitRule {
-    static func evaluate(feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
-                         criterion: ImpurityCriterion, minSamplesLeaf: Int,
-                         rng: inout SeededGenerator, best: inout SplitRecord) -> Bool {
+    static func evaluate(
+        feature: Int, node: NodeRange, workspace w: SplitWorkspace, data: TrainingPointers,
+        criterion: ImpurityCriterion, minSamplesLeaf: Int,
+        rng: inout SeededGenerator, best: inout SplitRecord
+    ) -> Bool {
         sortNode(by: feature, node: node, workspace: w, data: data)
         let values = w.featureValues
         if values[node.end - 1] <= values[node.start] + featureConstantTolerance { return false }
@@ -76,12 +83,13 @@ enum BestSplitRule: SplitRule {
             while p + 1 < node.end && values[p + 1] <= values[p] + featureConstantTolerance { p += 1 }
             p += 1
             guard p < node.end else { break }
-            for i in added..<p { w.leftCounts[Int(w.labels[i])] += w.weights[i] }  // positions added..<p go left
+            for i in added..<p { w.leftCounts[Int(w.labels[i])] += w.weights[i] } // positions added..<p go left
             added = p
             var threshold = values[p - 1] / 2 + values[p] / 2
             if threshold == values[p] || !threshold.isFinite { threshold = values[p - 1] }
-            w.offer(feature: feature, threshold: threshold, position: p, node: node,
-                    criterion: criterion, minSamplesLeaf: minSamplesLeaf, best: &best)
+            w.offer(
+                feature: feature, threshold: threshold, position: p, node: node,
+                criterion: criterion, minSamplesLeaf: minSamplesLeaf, best: &best)
         }
         return true
     }

@@ -9,8 +9,10 @@ struct TrainingPointers {
     /// Distance between consecutive samples of one feature (the feature count).
     let stride: Int
 
-    init(columns: UnsafeBufferPointer<Double>, sampleCount: Int, labels: UnsafeBufferPointer<Int>,
-         sampleWeights: UnsafeBufferPointer<Double>, classCount: Int) {
+    init(
+        columns: UnsafeBufferPointer<Double>, sampleCount: Int, labels: UnsafeBufferPointer<Int>,
+        sampleWeights: UnsafeBufferPointer<Double>, classCount: Int
+    ) {
         self.columns = columns
         self.sampleCount = sampleCount
         self.labels = labels
@@ -133,8 +135,10 @@ final class SplitWorkspace {
     /// `counts`; returns how many positions were selected. Branch-free: every position adds
     /// its weight or 0 to histogram lane i % 4; lanes are summed in order 0, 1, 2, 3.
     @inline(__always)
-    private func sumClasses(start: Int, end: Int, into counts: UnsafeMutableBufferPointer<Double>,
-                            selected: (Int) -> Bool) -> Int {
+    private func sumClasses(
+        start: Int, end: Int, into counts: UnsafeMutableBufferPointer<Double>,
+        selected: (Int) -> Bool
+    ) -> Int {
         let k = classCount
         let labels = self.labels.baseAddress!
         var selectedCount = 0
@@ -182,8 +186,10 @@ final class SplitWorkspace {
 
     /// Scores the split whose left-side counts are in `leftCounts`; keeps it in `best` when
     /// it beats it. Rejects it when a side has fewer than `minSamplesLeaf` samples.
-    func offer(feature: Int, threshold: Double, position: Int, node: NodeRange,
-               criterion: ImpurityCriterion, minSamplesLeaf: Int, best: inout SplitRecord) {
+    func offer(
+        feature: Int, threshold: Double, position: Int, node: NodeRange,
+        criterion: ImpurityCriterion, minSamplesLeaf: Int, best: inout SplitRecord
+    ) {
         guard position - node.start >= minSamplesLeaf, node.end - position >= minSamplesLeaf else { return }
         var leftWeight = 0.0
         for k in 0..<leftCounts.count {

@@ -34,8 +34,9 @@ public enum Augmenter {
             scale.append(random.uniform(1 - settings.scaleJitter, 1 + settings.scaleJitter))
             shift.append(random.uniform(-settings.shiftJitter, settings.shiftJitter))
         }
-        return AugmentRecord(slice: slice, channels: channels, seed: seed, horizontalFlip: horizontal,
-                             verticalFlip: vertical, rotationDegrees: angle, scale: scale, shift: shift)
+        return AugmentRecord(
+            slice: slice, channels: channels, seed: seed, horizontalFlip: horizontal,
+            verticalFlip: vertical, rotationDegrees: angle, scale: scale, shift: shift)
     }
 
     /// Applies `record` to a sample in place: flips, then the rotation (bilinear for the image
@@ -94,7 +95,7 @@ public enum Augmenter {
                         let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
                         let v00: Float, v01: Float, v10: Float, v11: Float
                         if x0 >= 0, y0 >= 0, x0 < width - 1, y0 < height - 1 {
-                            let n = y0 * width + x0   // all four neighbours inside: no checks
+                            let n = y0 * width + x0 // all four neighbours inside: no checks
                             v00 = p[n]; v01 = p[n + 1]; v10 = p[n + width]; v11 = p[n + width + 1]
                         } else {
                             v00 = at(x0, y0); v01 = at(x0 + 1, y0); v10 = at(x0, y0 + 1); v11 = at(x0 + 1, y0 + 1)

@@ -44,12 +44,14 @@ enum Gzip {
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR where stream.avail_in == 0 && consumed == source.count:
-                    throw NIfTIError(.truncated, file: file, "the gzip stream ends early (after \(output.count) decompressed bytes)",
-                                     expected: "a complete .nii.gz file (was the copy interrupted?)")
+                    throw NIfTIError(
+                        .truncated, file: file, "the gzip stream ends early (after \(output.count) decompressed bytes)",
+                        expected: "a complete .nii.gz file (was the copy interrupted?)")
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                    throw NIfTIError(.corruptCompression, file: file, "the gzip data are corrupt (\(reason))",
-                                     expected: "a valid gzip stream")
+                    throw NIfTIError(
+                        .corruptCompression, file: file, "the gzip data are corrupt (\(reason))",
+                        expected: "a valid gzip stream")
                 }
             }
         }
@@ -65,8 +67,11 @@ enum Gzip {
 
     static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw NIfTIError(.unwritable, file: "<gzip>", "zlib could not start compressing")
         }
         defer { deflateEnd(&stream) }

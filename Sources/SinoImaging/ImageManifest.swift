@@ -62,8 +62,10 @@ public struct ImageManifest: Sendable, Encodable {
         var manifest = ImageManifest(root: root, sequences: sequences)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            manifest.problems.append(Problem(file: root, message: "the images folder does not exist",
-                                             expected: "a folder with one sub-folder per patient"))
+            manifest.problems.append(
+                Problem(
+                    file: root, message: "the images folder does not exist",
+                    expected: "a folder with one sub-folder per patient"))
             return manifest
         }
         for patient in patients {
@@ -76,8 +78,10 @@ public struct ImageManifest: Sendable, Encodable {
         let folder = (root as NSString).appendingPathComponent(patient)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            problems.append(Problem(file: folder, message: "no image folder for patient \(patient)",
-                                    expected: "\(sequences.map { "\($0).nii.gz" }.joined(separator: ", ")) and mask.nii.gz in it"))
+            problems.append(
+                Problem(
+                    file: folder, message: "no image folder for patient \(patient)",
+                    expected: "\(sequences.map { "\($0).nii.gz" }.joined(separator: ", ")) and mask.nii.gz in it"))
             entries += sequences.map { Entry(patientID: patient, sequence: $0) }
             return
         }
@@ -91,9 +95,11 @@ public struct ImageManifest: Sendable, Encodable {
             defer { entries.append(entry) }
             let own = locate("\(sequence)_mask", in: folder, listing: listing)
             guard let imagePath = locate(sequence, in: folder, listing: listing) else {
-                problems.append(Problem(file: (folder as NSString).appendingPathComponent("\(sequence).nii.gz"),
-                                        message: "missing \(sequence) image of patient \(patient)\(others(listing))",
-                                        expected: "\(sequence).nii.gz or \(sequence).nii"))
+                problems.append(
+                    Problem(
+                        file: (folder as NSString).appendingPathComponent("\(sequence).nii.gz"),
+                        message: "missing \(sequence) image of patient \(patient)\(others(listing))",
+                        expected: "\(sequence).nii.gz or \(sequence).nii"))
                 continue
             }
             entry.image = imagePath
@@ -132,9 +138,11 @@ public struct ImageManifest: Sendable, Encodable {
             }
         }
         if !missingMasks.isEmpty {
-            problems.append(Problem(file: (folder as NSString).appendingPathComponent("mask.nii.gz"),
-                                    message: "no ROI mask of patient \(patient) for \(missingMasks.joined(separator: ", "))",
-                                    expected: "mask.nii.gz (all sequences) or <SEQ>_mask.nii.gz, e.g. \(missingMasks[0])_mask.nii.gz"))
+            problems.append(
+                Problem(
+                    file: (folder as NSString).appendingPathComponent("mask.nii.gz"),
+                    message: "no ROI mask of patient \(patient) for \(missingMasks.joined(separator: ", "))",
+                    expected: "mask.nii.gz (all sequences) or <SEQ>_mask.nii.gz, e.g. \(missingMasks[0])_mask.nii.gz"))
         }
     }
 
@@ -142,9 +150,11 @@ public struct ImageManifest: Sendable, Encodable {
     private mutating func locate(_ name: String, in folder: String, listing: [String]) -> String? {
         let found = ["\(name).nii.gz", "\(name).nii"].filter(listing.contains)
         if found.count == 2 {
-            problems.append(Problem(file: (folder as NSString).appendingPathComponent(found[1]),
-                                    message: "both \(found[0]) and \(found[1]) exist; \(found[0]) is used",
-                                    expected: "one file per image"))
+            problems.append(
+                Problem(
+                    file: (folder as NSString).appendingPathComponent(found[1]),
+                    message: "both \(found[0]) and \(found[1]) exist; \(found[0]) is used",
+                    expected: "one file per image"))
         }
         return found.first.map { (folder as NSString).appendingPathComponent($0) }
     }

@@ -43,8 +43,9 @@ public enum NIfTI {
             throw NIfTIError(.unreadable, file: path, "the file does not exist", expected: "a NIfTI file (.nii or .nii.gz)")
         }
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            throw NIfTIError(.unreadable, file: path, isDirectory.boolValue ? "is a folder" : "cannot read the file (permissions?)",
-                             expected: "a readable NIfTI file (.nii or .nii.gz)")
+            throw NIfTIError(
+                .unreadable, file: path, isDirectory.boolValue ? "is a folder" : "cannot read the file (permissions?)",
+                expected: "a readable NIfTI file (.nii or .nii.gz)")
         }
         let bytes = [UInt8](data)
         if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path), true) }
@@ -56,13 +57,16 @@ public enum NIfTI {
         for (suffix, replacement) in [(".hdr", ".img"), (".hdr.gz", ".img.gz"), (".HDR", ".IMG")] where path.hasSuffix(suffix) {
             return String(path.dropLast(suffix.count)) + replacement
         }
-        throw NIfTIError(.invalidHeader, file: path, "magic '\(header.magic)' marks the header of a .hdr/.img pair, but the file is not a .hdr",
-                         expected: "magic 'n+\(header.version.rawValue)' in a single .nii file, or a .hdr file with its .img beside it")
+        throw NIfTIError(
+            .invalidHeader, file: path, "magic '\(header.magic)' marks the header of a .hdr/.img pair, but the file is not a .hdr",
+            expected: "magic 'n+\(header.version.rawValue)' in a single .nii file, or a .hdr file with its .img beside it")
     }
 
-    static func decodeData(_ bytes: [UInt8], header: NIfTIHeader, file: String, compressed: Bool,
-                           headerPath: String? = nil) throws -> NIfTIImage {
-        let type = header.datatype!  // validated by parse
+    static func decodeData(
+        _ bytes: [UInt8], header: NIfTIHeader, file: String, compressed: Bool,
+        headerPath: String? = nil
+    ) throws -> NIfTIImage {
+        let type = header.datatype! // validated by parse
         let offset = header.dataOffset
         let count = header.voxelCount
         let (needed, overflow) = count.multipliedReportingOverflow(by: type.bytesPerVoxel)
@@ -70,9 +74,10 @@ public enum NIfTI {
         guard !overflow, !endOverflow, end <= bytes.count else {
             let dims = header.shape.map(String.init).joined(separator: "x")
             let have = max(0, bytes.count - offset)
-            throw NIfTIError(.truncated, file: file,
-                             "truncated: the header describes \(dims) \(type.name) voxels (\(needed) bytes from offset \(offset)), but the \(compressed ? "decompressed " : "")file has \(have) bytes of data",
-                             expected: "\(offset + needed) bytes")
+            throw NIfTIError(
+                .truncated, file: file,
+                "truncated: the header describes \(dims) \(type.name) voxels (\(needed) bytes from offset \(offset)), but the \(compressed ? "decompressed " : "")file has \(have) bytes of data",
+                expected: "\(offset + needed) bytes")
         }
         let swapped = (header.byteOrder == .little) != hostIsLittleEndian
         let voxels = bytes.withUnsafeBytes { raw in
@@ -85,9 +90,10 @@ public enum NIfTI {
         let (count, first) = image.nanVoxels()
         guard count > 0, let first else { return }
         let at = image.coordinates(of: first).map(String.init).joined(separator: ", ")
-        throw NIfTIError(.nanVoxels, file: image.path,
-                         "\(count) of \(image.count) voxels are NaN (the first at voxel (\(at)))",
-                         expected: "finite voxel values (replace NaN, e.g. by 0, before the analysis)")
+        throw NIfTIError(
+            .nanVoxels, file: image.path,
+            "\(count) of \(image.count) voxels are NaN (the first at voxel (\(at)))",
+            expected: "finite voxel values (replace NaN, e.g. by 0, before the analysis)")
     }
 
     // MARK: - Writing
@@ -96,8 +102,10 @@ public enum NIfTI {
     /// (a temporary file renamed into place). The affine goes into the sform and, as closely as
     /// a rotation allows, the qform; pixdim[1...3] are its column norms. Integer datatypes
     /// store the values unscaled, so every value must be a whole number in the type's range.
-    public static func write(_ volume: Volume, to path: String, datatype: NIfTIDataType = .float32,
-                             sformCode: Int = 1, qformCode: Int = 1, description: String = "SinoRad") throws {
+    public static func write(
+        _ volume: Volume, to path: String, datatype: NIfTIDataType = .float32,
+        sformCode: Int = 1, qformCode: Int = 1, description: String = "SinoRad"
+    ) throws {
         guard volume.shape.count <= 7 else {
             throw NIfTIError(.unwritable, file: path, "a volume with \(volume.shape.count) axes", expected: "at most 7 axes")
         }
@@ -108,7 +116,7 @@ public enum NIfTI {
         header.dim = [volume.shape.count] + volume.shape + [Int](repeating: 1, count: 7 - volume.shape.count)
         header.datatypeCode = datatype.rawValue
         header.bitpix = datatype.bitpix
-        header.xyztUnits = 2  // NIFTI_UNITS_MM
+        header.xyztUnits = 2 // NIFTI_UNITS_MM
         header.descrip = description
         header.setAffine(volume.affine, sformCode: sformCode, qformCode: qformCode)
         let voxels = try storedValues(volume.voxels, as: datatype, path: path, shape: volume.shape)
@@ -147,9 +155,12 @@ public enum NIfTI {
             try values.enumerated().map { index, value in
                 guard value == value.rounded(), let stored = T(exactly: value) else {
                     var rest = index
-                    let at = shape.map { size in defer { rest /= size }; return String(rest % size) }.joined(separator: ", ")
-                    throw NIfTIError(.unwritable, file: path, "value \(value) at voxel (\(at)) cannot be stored as \(type.name)",
-                                     expected: "whole numbers from \(T.min) to \(T.max) (or write float32)")
+                    let at = shape.map { size in
+                        defer { rest /= size }; return String(rest % size)
+                    }.joined(separator: ", ")
+                    throw NIfTIError(
+                        .unwritable, file: path, "value \(value) at voxel (\(at)) cannot be stored as \(type.name)",
+                        expected: "whole numbers from \(T.min) to \(T.max) (or write float32)")
                 }
                 return stored
             }

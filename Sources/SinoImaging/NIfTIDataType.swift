@@ -28,14 +28,17 @@ public enum NIfTIDataType: Int, Sendable, Codable, CaseIterable {
     /// The name of any nifti1.h datatype code, supported or not, for messages.
     public static func name(ofCode code: Int) -> String {
         if let type = NIfTIDataType(rawValue: code) { return type.name }
-        let others = [0: "unknown", 1: "binary", 32: "complex64", 128: "RGB24", 511: "float96/all",
-                      768: "uint32", 1024: "int64", 1280: "uint64", 1536: "float128",
-                      1792: "complex128", 2048: "complex256", 2304: "RGBA32"]
+        let others = [
+            0: "unknown", 1: "binary", 32: "complex64", 128: "RGB24", 511: "float96/all",
+            768: "uint32", 1024: "int64", 1280: "uint64", 1536: "float128",
+            1792: "complex128", 2048: "complex256", 2304: "RGBA32"
+        ]
         return others[code] ?? "unknown code \(code)"
     }
 
     static var supportedList: String {
-        "one of " + [NIfTIDataType.uint8, .int8, .int16, .uint16, .int32, .float32, .float64]
+        "one of "
+            + [NIfTIDataType.uint8, .int8, .int16, .uint16, .int32, .float32, .float64]
             .map { "\($0.name) (\($0.rawValue))" }.joined(separator: ", ")
     }
 }

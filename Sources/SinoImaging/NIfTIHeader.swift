@@ -157,9 +157,11 @@ public struct NIfTIHeader: Sendable, Equatable {
         let (wX, wY, wZ) = (w * X, w * Y, w * Z)
         let (xX, xY, xZ) = (x * X, x * Y, x * Z)
         let (yY, yZ, zZ) = (y * Y, y * Z, z * Z)
-        return [[1 - (yY + zZ), xY - wZ, xZ + wY],
-                [xY + wZ, 1 - (xX + zZ), yZ - wX],
-                [xZ - wY, yZ + wX, 1 - (xX + yY)]]
+        return [
+            [1 - (yY + zZ), xY - wZ, xZ + wY],
+            [xY + wZ, 1 - (xX + zZ), yZ - wX],
+            [xZ - wY, yZ + wX, 1 - (xX + yY)]
+        ]
     }
 }
 

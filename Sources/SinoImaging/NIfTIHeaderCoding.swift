@@ -4,9 +4,9 @@ import Foundation
 struct NIfTILayout {
     var size: Int
     var magic: (offset: Int, length: Int)
-    var real: Int  // width of the real fields: float32 or float64
+    var real: Int // width of the real fields: float32 or float64
     var dim: (offset: Int, width: Int)
-    var datatype: Int, bitpix: Int  // int16 in both
+    var datatype: Int, bitpix: Int // int16 in both
     var intentP: Int, pixdim: Int
     var voxOffset: (offset: Int, isInteger: Bool)
     var sclSlope: Int, sclInter: Int, calMax: Int, calMin: Int, sliceDuration: Int, toffset: Int
@@ -43,7 +43,7 @@ extension NIfTIHeader {
     public static func parse(_ bytes: [UInt8], file: String) throws -> NIfTIHeader {
         var header = try bytes.withUnsafeBytes { try decode($0, file: file) }
         try header.validate(file: file)
-        header.bitpix = header.datatype?.bitpix ?? header.bitpix  // nibabel repairs bitpix silently
+        header.bitpix = header.datatype?.bitpix ?? header.bitpix // nibabel repairs bitpix silently
         return header
     }
 
@@ -60,15 +60,17 @@ extension NIfTIHeader {
         case (_, 348): header.version = .nifti1; swapped = true
         case (_, 540): header.version = .nifti2; swapped = true
         default:
-            throw NIfTIError(.notNIfTI, file: file, "not a NIfTI file: the first 4 bytes (sizeof_hdr) read \(stored) (\(stored.byteSwapped) byte-swapped)",
-                             expected: "sizeof_hdr 348 (NIfTI-1) or 540 (NIfTI-2) in either byte order")
+            throw NIfTIError(
+                .notNIfTI, file: file, "not a NIfTI file: the first 4 bytes (sizeof_hdr) read \(stored) (\(stored.byteSwapped) byte-swapped)",
+                expected: "sizeof_hdr 348 (NIfTI-1) or 540 (NIfTI-2) in either byte order")
         }
         let fileIsLittle = hostIsLittleEndian != swapped
         header.byteOrder = fileIsLittle ? .little : .big
         let layout = NIfTILayout.of(header.version)
         guard raw.count >= layout.size else {
-            throw NIfTIError(.truncated, file: file, "truncated header: the file has \(raw.count) bytes",
-                             expected: "at least \(layout.size) bytes for a NIfTI-\(header.version.rawValue) header")
+            throw NIfTIError(
+                .truncated, file: file, "truncated header: the file has \(raw.count) bytes",
+                expected: "at least \(layout.size) bytes for a NIfTI-\(header.version.rawValue) header")
         }
         header.read(ByteReader(bytes: raw, swapped: swapped), layout)
         return header
@@ -114,17 +116,19 @@ extension NIfTIHeader {
         let v = version.rawValue
         let magics = version == .nifti1 ? ["n+1", "ni1"] : ["n+2", "ni2"]
         guard magics.contains(magic) else {
-            throw NIfTIError(.notNIfTI, file: file, "not a NIfTI-\(v) file: magic '\(magic)'",
-                             expected: "'\(magics[0])' (single file) or '\(magics[1])' (.hdr/.img pair)")
+            throw NIfTIError(
+                .notNIfTI, file: file, "not a NIfTI-\(v) file: magic '\(magic)'",
+                expected: "'\(magics[0])' (single file) or '\(magics[1])' (.hdr/.img pair)")
         }
         guard (1...7).contains(dim[0]) else { throw invalid("dim[0] is \(dim[0])", "the number of axes, 1 to 7") }
         for axis in 1...dim[0] where dim[axis] < 1 {
             throw invalid("dim[\(axis)] is \(dim[axis])", "a positive size for each of the \(dim[0]) axes")
         }
         guard datatype != nil else {
-            throw NIfTIError(.unsupportedDatatype, file: file,
-                             "datatype \(NIfTIDataType.name(ofCode: datatypeCode)) (code \(datatypeCode)) is not supported",
-                             expected: NIfTIDataType.supportedList)
+            throw NIfTIError(
+                .unsupportedDatatype, file: file,
+                "datatype \(NIfTIDataType.name(ofCode: datatypeCode)) (code \(datatypeCode)) is not supported",
+                expected: NIfTIDataType.supportedList)
         }
         guard voxOffset.isFinite, voxOffset >= 0, voxOffset == voxOffset.rounded() else {
             throw invalid("vox_offset is \(voxOffset)", "a whole, non-negative number of bytes")
@@ -160,7 +164,7 @@ extension NIfTIHeader {
         var w = ByteWriter(count: isSingleFile ? max(dataOffset, l.size + 4) : l.size, swapped: swapped)
         w.int(l.size, 0, 4)
         w.text(magic, l.magic.offset, 4)
-        if version == .nifti2 {  // "n+2\0" then the line-ending check bytes "\r\n\032\n"
+        if version == .nifti2 { // "n+2\0" then the line-ending check bytes "\r\n\032\n"
             for (i, byte) in [0x0D, 0x0A, 0x1A, 0x0A].enumerated() { w.bytes[l.magic.offset + 4 + i] = UInt8(byte) }
         }
         w.int(dimInfo, l.dimInfo, 1)

@@ -82,8 +82,9 @@ public struct NIfTIImage: Sendable {
         var spacing = Array(header.zooms.prefix(3))
         while volumeShape.count < 3 { volumeShape.append(1); spacing.append(1) }
         let scaling = header.scaling
-        return Volume(shape: volumeShape, spacing: spacing, affine: affine,
-                      voxels: voxels.map { Float(Self.scale($0, scaling)) })
+        return Volume(
+            shape: volumeShape, spacing: spacing, affine: affine,
+            voxels: voxels.map { Float(Self.scale($0, scaling)) })
     }
 
     /// The image with its axes permuted and flipped to be closest to RAS+ (nibabel's
@@ -117,8 +118,9 @@ public struct NIfTIImage: Sendable {
     static func definedAxes(_ affine: [[Double]], file: String) throws -> [AxisOrientation] {
         let axes = Orientation.axes(of: affine)
         guard axes.allSatisfy({ $0 != nil }) else {
-            throw NIfTIError(.invalidHeader, file: file, "the affine leaves a voxel axis without a direction (\(affine))",
-                             expected: "an affine whose first three columns are non-zero")
+            throw NIfTIError(
+                .invalidHeader, file: file, "the affine leaves a voxel axis without a direction (\(affine))",
+                expected: "an affine whose first three columns are non-zero")
         }
         return axes.map { $0! }
     }
@@ -135,9 +137,10 @@ extension Volume {
         for (i, axis) in axes.enumerated() where i < self.spacing.count && axis.worldAxis < spacing.count {
             spacing[axis.worldAxis] = self.spacing[i]
         }
-        return Volume(shape: Orientation.reorientedShape(shape, axes), spacing: spacing,
-                      affine: Orientation.reorientedAffine(affine, shape: shape, axes: axes),
-                      voxels: order.map { voxels[$0] })
+        return Volume(
+            shape: Orientation.reorientedShape(shape, axes), spacing: spacing,
+            affine: Orientation.reorientedAffine(affine, shape: shape, axes: axes),
+            voxels: order.map { voxels[$0] })
     }
 
     /// The orientation codes of the affine ("LAS", "RAS").

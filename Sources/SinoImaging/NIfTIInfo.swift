@@ -77,11 +77,12 @@ public struct NIfTIInfo: Sendable, Encodable {
         byteOrder = h.byteOrder.rawValue
         compressed = image.compressed
         datatype = image.datatype.name
-        header = Header(sizeofHdr: h.sizeofHdr, magic: h.magic, datatype: h.datatypeCode, bitpix: h.bitpix, dim: h.dim,
-                        pixdim: h.pixdim, voxOffset: h.voxOffset, sclSlope: h.sclSlope, sclInter: h.sclInter,
-                        calMin: h.calMin, calMax: h.calMax, qformCode: h.qformCode, sformCode: h.sformCode,
-                        quatern: h.quatern, qoffset: h.qoffset, srowX: h.srowX, srowY: h.srowY, srowZ: h.srowZ,
-                        xyztUnits: h.xyztUnits, intentCode: h.intentCode, descrip: h.descrip)
+        header = Header(
+            sizeofHdr: h.sizeofHdr, magic: h.magic, datatype: h.datatypeCode, bitpix: h.bitpix, dim: h.dim,
+            pixdim: h.pixdim, voxOffset: h.voxOffset, sclSlope: h.sclSlope, sclInter: h.sclInter,
+            calMin: h.calMin, calMax: h.calMax, qformCode: h.qformCode, sformCode: h.sformCode,
+            quatern: h.quatern, qoffset: h.qoffset, srowX: h.srowX, srowY: h.srowY, srowZ: h.srowZ,
+            xyztUnits: h.xyztUnits, intentCode: h.intentCode, descrip: h.descrip)
         shape = image.shape
         voxelSize = h.zooms
         affine = image.affine

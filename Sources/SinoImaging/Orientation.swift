@@ -149,12 +149,12 @@ enum Matrix3 {
                 let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
                 let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
                 let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                for k in 0..<3 {  // a <- a·J
+                for k in 0..<3 { // a <- a·J
                     let (akp, akq) = (a[k][p], a[k][q])
                     a[k][p] = c * akp - s * akq
                     a[k][q] = s * akp + c * akq
                 }
-                for k in 0..<3 {  // a <- Jᵀ·a
+                for k in 0..<3 { // a <- Jᵀ·a
                     let (apk, aqk) = (a[p][k], a[q][k])
                     a[p][k] = c * apk - s * aqk
                     a[q][k] = s * apk + c * aqk

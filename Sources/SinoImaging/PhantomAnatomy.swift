@@ -18,9 +18,10 @@ enum PhantomAnatomy {
 
     /// Where the patient lies in the scanner: head size (larger in men), a small yaw and shift.
     static func pose(male: Bool, _ random: inout PhantomRandom) -> PhantomPose {
-        PhantomPose(scale: random.normal(1, 0.035) * (male ? 1.02 : 0.98),
-                    yaw: random.normal(0, 3) * Double.pi / 180,
-                    shift: PhantomPoint(random.normal(0, 2.5), random.normal(0, 3), random.normal(0, 3)))
+        PhantomPose(
+            scale: random.normal(1, 0.035) * (male ? 1.02 : 0.98),
+            yaw: random.normal(0, 3) * Double.pi / 180,
+            shift: PhantomPoint(random.normal(0, 2.5), random.normal(0, 3), random.normal(0, 3)))
     }
 
     /// Paints the head; `secretionsSide` fills that maxillary sinus with retained secretions
@@ -47,7 +48,7 @@ enum PhantomAnatomy {
         }
         paintSinonasal(&canvas, secretionsSide: secretionsSide, &random)
         paintOrbits(&canvas)
-        canvas.paint(blob((0, 15, 1), (30, 45, 3.5)), .bone)   // hard palate
+        canvas.paint(blob((0, 15, 1), (30, 45, 3.5)), .bone) // hard palate
     }
 
     static func paintBrain(_ canvas: inout PhantomCanvas, _ random: inout PhantomRandom) {
@@ -57,7 +58,7 @@ enum PhantomAnatomy {
         canvas.paint(PhantomBlob(center: center, radii: PhantomPoint(62, 82, 42)), .greyMatter)
         let whiteMatter = PhantomPoint(random.uniform(48, 52), random.uniform(67, 73), random.uniform(29, 33))
         canvas.paint(PhantomBlob(center: center, radii: whiteMatter), .whiteMatter)
-        canvas.paint(PhantomBlob(center: center, radii: PhantomPoint(1, 84, 46), power4: true), .csf)   // falx
+        canvas.paint(PhantomBlob(center: center, radii: PhantomPoint(1, 84, 46), power4: true), .csf) // falx
     }
 
     static func paintSinonasal(_ canvas: inout PhantomCanvas, secretionsSide: Double?, _ random: inout PhantomRandom) {
@@ -68,7 +69,7 @@ enum PhantomAnatomy {
             PhantomBlob(center: PhantomPoint(0, 8, 48), radii: PhantomPoint(7, 34, 11), power4: true),
             PhantomBlob(center: maxillaryCenter(-1), radii: maxillaryRadii),
             PhantomBlob(center: maxillaryCenter(1), radii: maxillaryRadii),
-            PhantomBlob(center: PhantomPoint(0, -36, 40), radii: PhantomPoint(17, 13, 13)),
+            PhantomBlob(center: PhantomPoint(0, -36, 40), radii: PhantomPoint(17, 13, 13))
         ]
         for cavity in cavities { canvas.paint(cavity, .bone) }
         // Ethmoid labyrinths: bone blocks honeycombed by air cells.
@@ -87,9 +88,11 @@ enum PhantomAnatomy {
             for x in [12.0, 18.0] {
                 for y in stride(from: -12.0, through: 28, by: 10) {
                     for z in [41.0, 53.0] {
-                        let cell = PhantomBlob(center: PhantomPoint(s * (x + random.uniform(-0.8, 0.8)), y + random.uniform(-1.5, 1.5),
-                                                                    z + random.uniform(-1.5, 1.5)),
-                                               radii: PhantomPoint(2.4, 4, 4.5) * random.uniform(0.85, 1.1))
+                        let cell = PhantomBlob(
+                            center: PhantomPoint(
+                                s * (x + random.uniform(-0.8, 0.8)), y + random.uniform(-1.5, 1.5),
+                                z + random.uniform(-1.5, 1.5)),
+                            radii: PhantomPoint(2.4, 4, 4.5) * random.uniform(0.85, 1.1))
                         canvas.paint(cell, .mucosa, offset: 0.8)
                         canvas.paint(cell, .air)
                     }

@@ -72,7 +72,8 @@ struct PhantomCanvas {
     }
 
     static func rowStart(_ grid: PhantomGrid, _ pose: PhantomPose, _ i: Int, _ j: Int, _ k: Int)
-        -> (x: Double, y: Double, z: Double, dx: Double, dy: Double) {
+        -> (x: Double, y: Double, z: Double, dx: Double, dy: Double)
+    {
         let a = pose.anatomy(grid.world(i, j, k))
         let step = grid.spacing.x / pose.scale
         return (a.x, a.y, a.z, cos(pose.yaw) * step, -sin(pose.yaw) * step)

@@ -37,11 +37,13 @@ public struct PhantomFindings: Sendable, Equatable, Codable {
     public var marginalCysts: Bool
     public var male: Bool
 
-    public init(patientID: String, pathology: Pathology, t2Signal: Int = 1, enhancementDegree: Int = 1,
-                enhancementPattern: String = "homogeneous", heterogeneousT2: Bool = false, adcMean: Double? = 1.0,
-                necrosis: Bool = false, maxDiameter: Double = 4.0, epicenter: String = "nasal_cavity",
-                intracranial: Bool = false, orbital: Bool = false, boneChange: String = "none",
-                marginalCysts: Bool = false, male: Bool = true) {
+    public init(
+        patientID: String, pathology: Pathology, t2Signal: Int = 1, enhancementDegree: Int = 1,
+        enhancementPattern: String = "homogeneous", heterogeneousT2: Bool = false, adcMean: Double? = 1.0,
+        necrosis: Bool = false, maxDiameter: Double = 4.0, epicenter: String = "nasal_cavity",
+        intracranial: Bool = false, orbital: Bool = false, boneChange: String = "none",
+        marginalCysts: Bool = false, male: Bool = true
+    ) {
         self.patientID = patientID; self.pathology = pathology; self.t2Signal = t2Signal
         self.enhancementDegree = enhancementDegree; self.enhancementPattern = enhancementPattern
         self.heterogeneousT2 = heterogeneousT2; self.adcMean = adcMean; self.necrosis = necrosis
@@ -54,7 +56,8 @@ public struct PhantomFindings: Sendable, Equatable, Codable {
         let id = row[idColumn] ?? "?"
         func value(_ column: String) -> String? {
             guard let raw = row[column]?.trimmingCharacters(in: .whitespaces),
-                  !["", "NA", "N/A", "."].contains(raw) else { return nil }
+                !["", "NA", "N/A", "."].contains(raw)
+            else { return nil }
             return raw
         }
         func problem(_ column: String, _ message: String, _ expected: String) -> ValidationError {
@@ -82,22 +85,25 @@ public struct PhantomFindings: Sendable, Equatable, Codable {
         let patterns = ["homogeneous", "heterogeneous", "sieve_like"]
         let sites = ["nasal_cavity", "maxillary_sinus", "ethmoid_sinus", "olfactory_cleft", "other"]
         let bone = ["none", "remodeling", "destruction"]
-        self.init(patientID: id, pathology: pathology,
-                  t2Signal: try level("t2_signal", ["low", "intermediate", "high"], default: 1),
-                  enhancementDegree: try level("enhancement_degree", ["mild", "moderate", "marked"], default: 1),
-                  enhancementPattern: patterns[try level("enhancement_pattern", patterns, default: 0)],
-                  heterogeneousT2: try level("signal_homogeneity", ["homogeneous", "heterogeneous"], default: 0) == 1,
-                  adcMean: adc, necrosis: try yes("necrosis"), maxDiameter: diameter,
-                  epicenter: sites[try level("epicenter", sites, default: 0)],
-                  intracranial: try yes("intracranial_invasion"), orbital: try yes("orbital_invasion"),
-                  boneChange: bone[try level("bone_change", bone, default: 0)],
-                  marginalCysts: try yes("marginal_cysts"),
-                  male: try level("sex", ["male", "female"], default: 0) == 0)
+        self.init(
+            patientID: id, pathology: pathology,
+            t2Signal: try level("t2_signal", ["low", "intermediate", "high"], default: 1),
+            enhancementDegree: try level("enhancement_degree", ["mild", "moderate", "marked"], default: 1),
+            enhancementPattern: patterns[try level("enhancement_pattern", patterns, default: 0)],
+            heterogeneousT2: try level("signal_homogeneity", ["homogeneous", "heterogeneous"], default: 0) == 1,
+            adcMean: adc, necrosis: try yes("necrosis"), maxDiameter: diameter,
+            epicenter: sites[try level("epicenter", sites, default: 0)],
+            intracranial: try yes("intracranial_invasion"), orbital: try yes("orbital_invasion"),
+            boneChange: bone[try level("bone_change", bone, default: 0)],
+            marginalCysts: try yes("marginal_cysts"),
+            male: try level("sex", ["male", "female"], default: 0) == 0)
     }
 
     /// Every row of a cohort table, in table order.
-    public static func rows(of table: CSVTable, idColumn: String = "patient_id",
-                            labelColumn: String = "pathology") throws -> [PhantomFindings] {
+    public static func rows(
+        of table: CSVTable, idColumn: String = "patient_id",
+        labelColumn: String = "pathology"
+    ) throws -> [PhantomFindings] {
         var problems: [Problem] = []
         var findings: [PhantomFindings] = []
         for (index, fields) in table.rows.enumerated() {
@@ -105,7 +111,9 @@ public struct PhantomFindings: Sendable, Equatable, Codable {
             do {
                 findings.append(try PhantomFindings(row: row, idColumn: idColumn, labelColumn: labelColumn))
             } catch let error as ValidationError {
-                problems += error.problems.map { var p = $0; p.file = table.source; p.row = index + 1; return p }
+                problems += error.problems.map {
+                    var p = $0; p.file = table.source; p.row = index + 1; return p
+                }
             }
         }
         if !problems.isEmpty { throw ValidationError(problems) }

@@ -59,8 +59,9 @@ public struct PhantomGenerator: Sendable {
         let (mask, labels) = painter.paint(&canvas, &textureRandom)
         let images = acquire(canvas, seed: seed)
         func volume(_ voxels: [Float]) -> Volume {
-            Volume(shape: [grid.nx, grid.ny, grid.nz], spacing: [grid.spacing.x, grid.spacing.y, grid.spacing.z],
-                   affine: grid.affine, voxels: voxels)
+            Volume(
+                shape: [grid.nx, grid.ny, grid.nz], spacing: [grid.spacing.x, grid.spacing.y, grid.spacing.z],
+                affine: grid.affine, voxels: voxels)
         }
         return PhantomPatient(
             patientID: findings.patientID, label: findings.label, findings: findings, parameters: plan.parameters,
@@ -115,8 +116,10 @@ public struct PhantomGenerator: Sendable {
     /// the patient ids), `threads` patients at a time (default: every core), and returns the
     /// results in table order. Only the phantoms in flight are held in memory, so `body` should
     /// reduce or write each one. Results do not depend on the thread count.
-    public func cohort<T: Sendable>(_ table: CSVTable, studySeed: UInt64, threads: Int? = nil,
-                                    _ body: @Sendable (PhantomPatient) throws -> T) throws -> [T] {
+    public func cohort<T: Sendable>(
+        _ table: CSVTable, studySeed: UInt64, threads: Int? = nil,
+        _ body: @Sendable (PhantomPatient) throws -> T
+    ) throws -> [T] {
         let rows = try PhantomFindings.rows(of: table)
         return try ParallelLoop.map(count: rows.count, threads: ParallelLoop.threadCount(threads)) { i in
             let seed = PhantomSeeds.patient(studySeed: studySeed, patientID: rows[i].patientID)

@@ -36,9 +36,11 @@ struct PhantomGrid: Sendable {
             let b = min(n, Int(((hi - o) / d).rounded(.up)) + 1)
             return a < b ? a..<b : 0..<0
         }
-        return (range(lower.x, upper.x, origin.x, spacing.x, nx),
-                range(lower.y, upper.y, origin.y, spacing.y, ny),
-                range(lower.z, upper.z, origin.z, spacing.z, nz))
+        return (
+            range(lower.x, upper.x, origin.x, spacing.x, nx),
+            range(lower.y, upper.y, origin.y, spacing.y, ny),
+            range(lower.z, upper.z, origin.z, spacing.z, nz)
+        )
     }
 }
 
@@ -62,8 +64,9 @@ struct PhantomPose: Sendable {
     func worldBounds(lower: PhantomPoint, upper: PhantomPoint) -> (PhantomPoint, PhantomPoint) {
         var lo = PhantomPoint(repeating: .infinity), hi = PhantomPoint(repeating: -.infinity)
         for corner in 0..<8 {
-            let a = PhantomPoint(corner & 1 == 0 ? lower.x : upper.x, corner & 2 == 0 ? lower.y : upper.y,
-                           corner & 4 == 0 ? lower.z : upper.z)
+            let a = PhantomPoint(
+                corner & 1 == 0 ? lower.x : upper.x, corner & 2 == 0 ? lower.y : upper.y,
+                corner & 4 == 0 ? lower.z : upper.z)
             let p = world(a)
             lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
         }

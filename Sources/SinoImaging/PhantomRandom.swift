@@ -73,7 +73,7 @@ struct PhantomNoiseStream {
     @inline(__always) mutating func normalPair() -> (Float, Float) {
         while true {
             let bits = next()
-            let u = Float(bits >> 40) * 0x1p-23 - 1                 // [-1, 1)
+            let u = Float(bits >> 40) * 0x1p-23 - 1 // [-1, 1)
             let v = Float((bits >> 16) & 0xFF_FFFF) * 0x1p-23 - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {

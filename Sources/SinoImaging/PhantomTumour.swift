@@ -79,8 +79,10 @@ struct PhantomTumourPlan {
             let lobe = PhantomPoint(random.uniform(0.2, 0.3), random.uniform(0.22, 0.32), 0.2) * size
             let waist = (dumbbell ? PhantomPoint(0.09, 0.11, 0.12) : PhantomPoint(0.24, 0.28, 0.16)) * size
             components.append(PhantomBlob(center: PhantomPoint(x, y, base - 0.29 * size), radii: body, bumps: bumps()))
-            components.append(PhantomBlob(center: PhantomPoint(x + random.normal(0, 2), y + random.normal(0, 3), base + 0.18 * size),
-                                          radii: lobe, bumps: bumps()))
+            components.append(
+                PhantomBlob(
+                    center: PhantomPoint(x + random.normal(0, 2), y + random.normal(0, 3), base + 0.18 * size),
+                    radii: lobe, bumps: bumps()))
             components.append(PhantomBlob(center: PhantomPoint(x, y, base), radii: waist))
         } else {
             // An ellipsoid whose longest semi-axis is half the maximal diameter, lying
@@ -114,8 +116,10 @@ struct PhantomTumourPlan {
                 var u = random.direction()
                 u.z = abs(u.z) + 0.6
                 u /= (u * u).sum().squareRoot()
-                cysts.append(PhantomBlob(center: lobe.center + lobe.radii * u * 0.95,
-                                         radii: PhantomPoint(repeating: random.uniform(2, 4))))
+                cysts.append(
+                    PhantomBlob(
+                        center: lobe.center + lobe.radii * u * 0.95,
+                        radii: PhantomPoint(repeating: random.uniform(2, 4))))
             }
         }
         let secretions: Double? = findings.epicenter != "maxillary_sinus" && random.chance(0.4) ? side : nil
@@ -157,7 +161,7 @@ struct PhantomTumourPlan {
             return random.chance(0.5)
                 ? PhantomPoint(side * random.uniform(0, 8), random.uniform(46, 54), random.uniform(70, 80))
                 : PhantomPoint(side * random.uniform(0, 6), random.uniform(-40, -32), random.uniform(36, 44))
-        default:   // nasal cavity
+        default: // nasal cavity
             return PhantomPoint(side * random.uniform(2, 8), random.uniform(0, 25), random.uniform(18, 34))
         }
     }

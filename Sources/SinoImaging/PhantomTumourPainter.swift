@@ -95,8 +95,10 @@ struct PhantomTumourPainter {
         let limits = plan.components.map {
             var grown = $0
             grown.radii += 2
-            return (grown.fastPathLimits(spacing: spacing).outer * pow(1 + 2 / grown.radii.min(), 2),
-                    $0.fastPathLimits(spacing: spacing).inner)
+            return (
+                grown.fastPathLimits(spacing: spacing).outer * pow(1 + 2 / grown.radii.min(), 2),
+                $0.fastPathLimits(spacing: spacing).inner
+            )
         }
         func fractionOf(_ d: Double, _ w: Double, offset: Double = 0) -> Double { min(1, max(0, 0.5 - (d - offset) / w)) }
         for k in rk {
@@ -158,13 +160,17 @@ struct PhantomTumourPainter {
 
     /// Small round foci inside the tumour: `density` of the solid volume covered by spheres
     /// of radius `radius` mm, or, with `peripheral`, 3-7 cysts near the margin of the body.
-    func foci(canvas: PhantomCanvas, density: Double, radius: ClosedRange<Double>, peripheral: Bool,
-              _ random: inout PhantomRandom) -> [Float] {
+    func foci(
+        canvas: PhantomCanvas, density: Double, radius: ClosedRange<Double>, peripheral: Bool,
+        _ random: inout PhantomRandom
+    ) -> [Float] {
         let spacing = canvas.anatomySpacing
         let voxelVolume = canvas.grid.spacing.x * canvas.grid.spacing.y * canvas.grid.spacing.z
         let solidVolume = Double(solid.lazy.filter { $0 }.count) * voxelVolume
         let meanRadius = (radius.lowerBound + radius.upperBound) / 2
-        let target = peripheral ? 3 + Int(random.uniform(0, 5))
+        let target =
+            peripheral
+            ? 3 + Int(random.uniform(0, 5))
             : Int((density * solidVolume / (4 / 3 * Double.pi * pow(meanRadius, 3))).rounded())
         let body = plan.components[0]
         var lo = PhantomPoint(repeating: .infinity), hi = PhantomPoint(repeating: -.infinity)
@@ -268,10 +274,11 @@ struct PhantomTumourPainter {
                         // Solid, necrotic and cystic shares of the tumour part of the voxel.
                         let fN = necrosis[n], fC = cyst[n]
                         let ws = (fT - fN - fC) / fT, wn = fN / fT, wc = fC / fT
-                        blend(index, fT, ws * Float(t2) + wn * dead[0] + wc * fluid[0],
-                              ws * Float(ce) + wn * dead[1] + wc * fluid[1],
-                              ws * Float(b0) + wn * dead[2] + wc * fluid[2],
-                              ws * Float(bSignal) + wn * dead[3] + wc * fluid[3])
+                        blend(
+                            index, fT, ws * Float(t2) + wn * dead[0] + wc * fluid[0],
+                            ws * Float(ce) + wn * dead[1] + wc * fluid[1],
+                            ws * Float(b0) + wn * dead[2] + wc * fluid[2],
+                            ws * Float(bSignal) + wn * dead[3] + wc * fluid[3])
                         if fT >= 0.5 {
                             mask[index] = 1
                             labels[index] = solid[n] ? 1 : (fC >= fN ? 3 : 2)

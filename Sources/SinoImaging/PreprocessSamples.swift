@@ -49,8 +49,9 @@ public struct SliceBatch: Sendable, Equatable {
 
     /// Stacks samples that share channels and size (in their order).
     public init(_ samples: [SliceSample]) {
-        precondition(Set(samples.map(\.channels)).count <= 1 && Set(samples.map { [$0.height, $0.width] }).count <= 1,
-                     "a batch holds samples with the same channels and size")
+        precondition(
+            Set(samples.map(\.channels)).count <= 1 && Set(samples.map { [$0.height, $0.width] }).count <= 1,
+            "a batch holds samples with the same channels and size")
         count = samples.count
         channels = samples.first?.channels ?? []
         height = samples.first?.height ?? 0

@@ -51,8 +51,10 @@ public enum PreprocessSteps {
     /// side then grown to the longer one (half on each side, the odd voxel after), and with
     /// `.shift` moved back inside a `width` x `height` image when it fits. `padded` tells
     /// whether the crop reaches past the image.
-    public static func squareCrop(_ roi: PixelBox, margin: Int, width: Int, height: Int,
-                                  edge: PreprocessSettings.Edge) -> (box: PixelBox, padded: Bool) {
+    public static func squareCrop(
+        _ roi: PixelBox, margin: Int, width: Int, height: Int,
+        edge: PreprocessSettings.Edge
+    ) -> (box: PixelBox, padded: Bool) {
         let side = max(roi.width, roi.height) + 2 * margin
         func place(_ low: Int, _ length: Int, _ size: Int) -> Int {
             var start = low - margin - (side - length - 2 * margin) / 2
@@ -104,8 +106,10 @@ public enum PreprocessSteps {
 
     /// Bilinear resize of a row-major plane, with the semantics of
     /// `torch.nn.functional.interpolate(mode="bilinear", align_corners=False)` (no antialias).
-    public static func resizeBilinear(_ plane: [Float], height: Int, width: Int,
-                                      toHeight outHeight: Int, width outWidth: Int) -> [Float] {
+    public static func resizeBilinear(
+        _ plane: [Float], height: Int, width: Int,
+        toHeight outHeight: Int, width outWidth: Int
+    ) -> [Float] {
         precondition(plane.count == height * width, "plane size must be height x width")
         let rows = linearTaps(input: height, output: outHeight), columns = linearTaps(input: width, output: outWidth)
         var out = [Float](repeating: 0, count: outHeight * outWidth)
@@ -127,8 +131,10 @@ public enum PreprocessSteps {
 
     /// Nearest-neighbour resize with the semantics of `F.interpolate(mode="nearest")`:
     /// src = min(floor(dst * in / out), in - 1) in Float32.
-    public static func resizeNearest(_ plane: [Float], height: Int, width: Int,
-                                     toHeight outHeight: Int, width outWidth: Int) -> [Float] {
+    public static func resizeNearest(
+        _ plane: [Float], height: Int, width: Int,
+        toHeight outHeight: Int, width outWidth: Int
+    ) -> [Float] {
         precondition(plane.count == height * width, "plane size must be height x width")
         func taps(_ input: Int, _ output: Int) -> [Int] {
             let scale = Float(input) / Float(output)

@@ -12,8 +12,9 @@ extension Volume {
 
     /// Count, mean and population SD of the voxels where `mask` is non-zero (same grid).
     public func statistics(inside mask: Volume) -> (count: Int, mean: Double, sd: Double) {
-        precondition(mask.count >= sliceCount * shape[2] && Array(mask.shape.prefix(3)) == Array(shape.prefix(3)),
-                     "the mask must lie on the volume's grid")
+        precondition(
+            mask.count >= sliceCount * shape[2] && Array(mask.shape.prefix(3)) == Array(shape.prefix(3)),
+            "the mask must lie on the volume's grid")
         var sum = 0.0, squares = 0.0, count = 0
         for n in 0..<(sliceCount * shape[2]) where mask.voxels[n] != 0 {
             let v = Double(voxels[n])

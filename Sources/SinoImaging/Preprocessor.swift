@@ -26,8 +26,10 @@ public struct Preprocessor: Sendable {
     /// (`threads`, default every core); the output is in patient order and identical for any
     /// thread count. Without `augment` nothing random happens. The first failing patient (in
     /// input order) throws.
-    public func batch(_ patients: [PreprocessPatient], augment: AugmentPass? = nil,
-                      threads: Int? = nil) throws -> PreprocessedBatch {
+    public func batch(
+        _ patients: [PreprocessPatient], augment: AugmentPass? = nil,
+        threads: Int? = nil
+    ) throws -> PreprocessedBatch {
         let results = try ParallelLoop.map(count: patients.count, threads: ParallelLoop.threadCount(threads)) { i in
             try self.samples(patients[i], augment: augment)
         }
@@ -39,16 +41,18 @@ public struct Preprocessor: Sendable {
 
     /// One patient's samples (ascending slice, then sequence order) and its record.
     public func samples(_ patient: PreprocessPatient, augment: AugmentPass? = nil) throws
-        -> (samples: [SliceSample], record: PreprocessRecord) {
+        -> (samples: [SliceSample], record: PreprocessRecord)
+    {
         try validate(patient)
         let mask = patient.mask
         let areas = PreprocessSteps.roiAreas(mask)
         let largest = PreprocessSteps.largestSlice(areas)
         let slices = PreprocessSteps.selectSlices(center: largest, neighbours: settings.neighbours, sliceCount: mask.shape[2])
-        let roi = PreprocessSteps.boundingBox(mask, slices: slices)!   // the largest slice holds ROI voxels
+        let roi = PreprocessSteps.boundingBox(mask, slices: slices)! // the largest slice holds ROI voxels
         let margin = PreprocessSteps.margin(for: roi, voxels: settings.marginVoxels, fraction: settings.marginFraction)
-        let (box, padded) = PreprocessSteps.squareCrop(roi, margin: margin, width: mask.shape[0],
-                                                        height: mask.shape[1], edge: settings.edge)
+        let (box, padded) = PreprocessSteps.squareCrop(
+            roi, margin: margin, width: mask.shape[0],
+            height: mask.shape[1], edge: settings.edge)
         let size = settings.outputSize
         func resample(_ plane: [Float], nearest: Bool) -> [Float] {
             nearest
@@ -77,9 +81,10 @@ public struct Preprocessor: Sendable {
         var augmentations: [AugmentRecord] = []
         for (s, z) in slices.enumerated() {
             for channels in groups {
-                var sample = SliceSample(patientID: patient.patientID, label: patient.label, slice: z, channels: channels,
-                                         height: size, width: size, planes: channels.flatMap { planes[$0]![s] },
-                                         mask: maskPlanes[s])
+                var sample = SliceSample(
+                    patientID: patient.patientID, label: patient.label, slice: z, channels: channels,
+                    height: size, width: size, planes: channels.flatMap { planes[$0]![s] },
+                    mask: maskPlanes[s])
                 if let augment {
                     let seed = augment.sampleSeed(patientID: patient.patientID, slice: z, channels: channels)
                     let drawn = Augmenter.draw(settings.augmentation, seed: seed, slice: z, channels: channels)
@@ -89,10 +94,11 @@ public struct Preprocessor: Sendable {
                 samples.append(sample)
             }
         }
-        let record = PreprocessRecord(patientID: patient.patientID, label: patient.label, largestSlice: largest, slices: slices,
-                                      roiArea: slices.map { areas[$0] }, roiBox: roi, cropBox: box, padded: padded,
-                                      outputSize: size, normalisation: normalisation,
-                                      augmentation: augment == nil ? nil : augmentations)
+        let record = PreprocessRecord(
+            patientID: patient.patientID, label: patient.label, largestSlice: largest, slices: slices,
+            roiArea: slices.map { areas[$0] }, roiBox: roi, cropBox: box, padded: padded,
+            outputSize: size, normalisation: normalisation,
+            augmentation: augment == nil ? nil : augmentations)
         return (samples, record)
     }
 
@@ -127,15 +133,18 @@ public struct Preprocessor: Sendable {
 
     /// The normalisation statistics of one sequence over the selected slices, from the ROI
     /// voxels or from the crop's voxels inside the image.
-    func statistics(_ volume: Volume, mask: Volume, sequence: String, patient: String, slices: [Int],
-                    box: PixelBox) throws -> NormalisationRecord {
+    func statistics(
+        _ volume: Volume, mask: Volume, sequence: String, patient: String, slices: [Int],
+        box: PixelBox
+    ) throws -> NormalisationRecord {
         var values: [Double] = []
         let nx = volume.shape[0], ny = volume.shape[1]
         for z in slices {
             for y in 0..<ny {
                 for x in 0..<nx {
                     let n = volume.index(x, y, z)
-                    let inside = settings.statisticsRegion == .roi
+                    let inside =
+                        settings.statisticsRegion == .roi
                         ? mask.voxels[n] > 0
                         : x >= box.xMin && x <= box.xMax && y >= box.yMin && y <= box.yMax
                     if inside { values.append(Double(volume.voxels[n])) }
@@ -148,15 +157,17 @@ public struct Preprocessor: Sendable {
             let mean = values.reduce(0, +) / count
             let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count).squareRoot()
             guard sd > 0 else { throw PreprocessError.constantIntensity(patient: patient, sequence: sequence, value: mean) }
-            return NormalisationRecord(mode: .zScore, region: settings.statisticsRegion, voxels: values.count,
-                                       mean: mean, sd: sd)
+            return NormalisationRecord(
+                mode: .zScore, region: settings.statisticsRegion, voxels: values.count,
+                mean: mean, sd: sd)
         case .percentile:
             values.sort()
             let low = PreprocessSteps.percentile(sorted: values, settings.lowerPercentile)
             let high = PreprocessSteps.percentile(sorted: values, settings.upperPercentile)
             guard high > low else { throw PreprocessError.constantIntensity(patient: patient, sequence: sequence, value: low) }
-            return NormalisationRecord(mode: .percentile, region: settings.statisticsRegion, voxels: values.count,
-                                       percentiles: [settings.lowerPercentile, settings.upperPercentile], low: low, high: high)
+            return NormalisationRecord(
+                mode: .percentile, region: settings.statisticsRegion, voxels: values.count,
+                percentiles: [settings.lowerPercentile, settings.upperPercentile], low: low, high: high)
         }
     }
 

@@ -29,17 +29,19 @@ public struct ROIMask: Sendable, Equatable {
     public init(_ file: NIfTIImage, for image: Volume, imagePath: String) throws {
         let path = file.path
         guard file.shape.count <= 3 || file.shape[3...].allSatisfy({ $0 == 1 }) else {
-            throw NIfTIError(.gridMismatch, file: path, otherFile: imagePath,
-                             "the mask has shape \(Self.describe(file.shape)), more than one volume",
-                             expected: "a 3-D mask on the grid of \(imagePath) (\(Self.describe(Array(image.shape.prefix(3)))))")
+            throw NIfTIError(
+                .gridMismatch, file: path, otherFile: imagePath,
+                "the mask has shape \(Self.describe(file.shape)), more than one volume",
+                expected: "a 3-D mask on the grid of \(imagePath) (\(Self.describe(Array(image.shape.prefix(3)))))")
         }
         var volume = file.volume()
         volume.shape = Array(volume.shape.prefix(3))
         try Self.checkGrid(volume, path: path, image: image, imagePath: imagePath)
         self.init(path: path, binarising: volume)
         guard voxelCount > 0 else {
-            throw NIfTIError(.emptyMask, file: path, "the mask is empty (no voxel > 0 among \(volume.count))",
-                             expected: "at least one voxel of the region of interest (value > 0)")
+            throw NIfTIError(
+                .emptyMask, file: path, "the mask is empty (no voxel > 0 among \(volume.count))",
+                expected: "at least one voxel of the region of interest (value > 0)")
         }
     }
 
@@ -47,12 +49,14 @@ public struct ROIMask: Sendable, Equatable {
     static func checkGrid(_ mask: Volume, path: String, image: Volume, imagePath: String) throws {
         guard !mask.sameGrid(as: image) else { return }
         let maskShape = Array(mask.shape.prefix(3)), imageShape = Array(image.shape.prefix(3))
-        let what = maskShape != imageShape
+        let what =
+            maskShape != imageShape
             ? "shape \(describe(maskShape)), the image \(imagePath) has shape \(describe(imageShape))"
             : "affine \(describe(mask.affine)), the image \(imagePath) has affine \(describe(image.affine))"
-        throw NIfTIError(.gridMismatch, file: path, otherFile: imagePath,
-                         "the mask is not on the grid of its image: the mask has \(what)",
-                         expected: "the same shape and affine (within 1e-4 mm) as \(imagePath); resample the mask onto the image")
+        throw NIfTIError(
+            .gridMismatch, file: path, otherFile: imagePath,
+            "the mask is not on the grid of its image: the mask has \(what)",
+            expected: "the same shape and affine (within 1e-4 mm) as \(imagePath); resample the mask onto the image")
     }
 
     static func describe(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "x") }

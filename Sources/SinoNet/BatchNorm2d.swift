@@ -32,9 +32,11 @@ public struct BatchNorm2d: Sendable {
 
     /// x [N, C, H, W] -> y [N, C, H, W]; saves mean [C] and invStd [C] = 1/sqrt(var + eps)
     /// of the batch for the backward pass, and updates the running statistics.
-    public func forwardTraining(input x: Tensor, weight: Tensor, bias: Tensor,
-                                runningMean: Tensor, runningVar: Tensor, output y: Tensor,
-                                savedMean: Tensor, savedInvStd: Tensor) {
+    public func forwardTraining(
+        input x: Tensor, weight: Tensor, bias: Tensor,
+        runningMean: Tensor, runningVar: Tensor, output y: Tensor,
+        savedMean: Tensor, savedInvStd: Tensor
+    ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, savedMean, savedInvStd)
         let m = n * hw
         precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
@@ -51,19 +53,23 @@ public struct BatchNorm2d: Sendable {
             let unbiased = squares / Double(m - 1)
             runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(mean)
             runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
-            normalise(n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
-                      gamma: weight[c], beta: bias[c])
+            normalise(
+                n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
+                gamma: weight[c], beta: bias[c])
         }
     }
 
     /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode).
-    public func forwardInference(input x: Tensor, weight: Tensor, bias: Tensor,
-                                 runningMean: Tensor, runningVar: Tensor, output y: Tensor) {
+    public func forwardInference(
+        input x: Tensor, weight: Tensor, bias: Tensor,
+        runningMean: Tensor, runningVar: Tensor, output y: Tensor
+    ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, nil, nil)
         for c in 0..<channels {
             let invStd = 1 / (runningVar[c] + eps).squareRoot()
-            normalise(n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
-                      gamma: weight[c], beta: bias[c])
+            normalise(
+                n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
+                gamma: weight[c], beta: bias[c])
         }
     }
 
@@ -73,10 +79,12 @@ public struct BatchNorm2d: Sendable {
     ///   dBeta  += sum dy;  dGamma += sum dy * xhat
     ///   dx     += gamma * invStd / M * (M * dy - sum dy - xhat * sum(dy * xhat))
     /// x, dy, dx [N, C, H, W]; weight, savedMean, savedInvStd, dWeight, dBias [C].
-    public func backwardTraining(input x: Tensor, weight: Tensor, savedMean: Tensor,
-                                 savedInvStd: Tensor, outputGradient dy: Tensor,
-                                 inputGradient dx: Tensor?, weightGradient dw: Tensor,
-                                 biasGradient db: Tensor) {
+    public func backwardTraining(
+        input x: Tensor, weight: Tensor, savedMean: Tensor,
+        savedInvStd: Tensor, outputGradient dy: Tensor,
+        inputGradient dx: Tensor?, weightGradient dw: Tensor,
+        biasGradient db: Tensor
+    ) {
         let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let m = Float(n * hw), xc = x.shape[1]
@@ -108,10 +116,12 @@ public struct BatchNorm2d: Sendable {
     /// Inference mode (statistics are constants), with invStd = 1/sqrt(running_var + eps):
     ///   dBeta += sum dy;  dGamma += sum dy * (x - running_mean) * invStd;
     ///   dx += dy * gamma * invStd.   Needed by Grad-CAM, which runs the model in eval mode.
-    public func backwardInference(input x: Tensor, weight: Tensor, runningMean: Tensor,
-                                  runningVar: Tensor, outputGradient dy: Tensor,
-                                  inputGradient dx: Tensor?, weightGradient dw: Tensor,
-                                  biasGradient db: Tensor) {
+    public func backwardInference(
+        input x: Tensor, weight: Tensor, runningMean: Tensor,
+        runningVar: Tensor, outputGradient dy: Tensor,
+        inputGradient dx: Tensor?, weightGradient dw: Tensor,
+        biasGradient db: Tensor
+    ) {
         let (n, hw) = check(x, dy, weight, db, runningMean, runningVar, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let xc = x.shape[1]
@@ -137,8 +147,10 @@ public struct BatchNorm2d: Sendable {
 
     // MARK: helpers
 
-    private func normalise(_ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
-                           mean: Float, invStd: Float, gamma: Float, beta: Float) {
+    private func normalise(
+        _ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
+        mean: Float, invStd: Float, gamma: Float, beta: Float
+    ) {
         // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add.
         let a = invStd * gamma, b = beta - mean * a, xc = x.shape[1]
         let xp = x.data, yp = y.data
@@ -149,15 +161,18 @@ public struct BatchNorm2d: Sendable {
     }
 
     /// Calls `body` with channel c's H*W plane of each image of x (x may have extra channels).
-    private func forEachPlane(_ n: Int, _ c: Int, _ hw: Int, _ x: Tensor,
-                              _ body: (UnsafeMutablePointer<Float>) -> Void) {
+    private func forEachPlane(
+        _ n: Int, _ c: Int, _ hw: Int, _ x: Tensor,
+        _ body: (UnsafeMutablePointer<Float>) -> Void
+    ) {
         for i in 0..<n { body(x.data + (i * x.shape[1] + c) * hw) }
     }
 
     /// Checks the activation pair and the per-channel vectors; returns (N, H*W).
     private func check(_ x: Tensor, _ y: Tensor, _ perChannel: Tensor?...) -> (Int, Int) {
-        precondition(x.shape.rank == 4 && x.shape[1] >= channels,
-                     "BatchNorm2d(\(channels)) expects [N, >= \(channels), H, W], got \(x.shape)")
+        precondition(
+            x.shape.rank == 4 && x.shape[1] >= channels,
+            "BatchNorm2d(\(channels)) expects [N, >= \(channels), H, W], got \(x.shape)")
         let yShape = Shape(x.shape[0], channels, x.shape[2], x.shape[3])
         precondition(y.shape == yShape, "BatchNorm2d output \(y.shape), expected \(yShape)")
         for v in perChannel {

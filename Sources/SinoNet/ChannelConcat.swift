@@ -20,10 +20,11 @@ public enum ChannelConcat {
     }
 
     private static func check(_ x: Tensor, _ y: Tensor, _ offset: Int) -> (Int, Int, Int, Int) {
-        precondition(x.shape.rank == 4 && y.shape.rank == 4 && x.shape[0] == y.shape[0]
-                     && x.shape[2] == y.shape[2] && x.shape[3] == y.shape[3]
-                     && offset >= 0 && offset + x.shape[1] <= y.shape[1],
-                     "cannot place \(x.shape) at channel \(offset) of \(y.shape)")
+        precondition(
+            x.shape.rank == 4 && y.shape.rank == 4 && x.shape[0] == y.shape[0]
+                && x.shape[2] == y.shape[2] && x.shape[3] == y.shape[3]
+                && offset >= 0 && offset + x.shape[1] <= y.shape[1],
+            "cannot place \(x.shape) at channel \(offset) of \(y.shape)")
         return (x.shape[0], x.shape[1], y.shape[1], x.shape[2] * x.shape[3])
     }
 }

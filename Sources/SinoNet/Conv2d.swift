@@ -22,10 +22,13 @@ public struct Conv2d: Sendable {
     public let dilation: Int
     public let hasBias: Bool
 
-    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1,
-                padding: Int = 0, dilation: Int = 1, bias: Bool = true) {
-        precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0
-                     && padding >= 0 && dilation > 0, "invalid Conv2d configuration")
+    public init(
+        inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1,
+        padding: Int = 0, dilation: Int = 1, bias: Bool = true
+    ) {
+        precondition(
+            inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0
+                && padding >= 0 && dilation > 0, "invalid Conv2d configuration")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
@@ -44,8 +47,9 @@ public struct Conv2d: Sendable {
     }
 
     public func outputShape(for input: Shape) -> Shape {
-        precondition(input.rank == 4 && input[1] == inChannels,
-                     "Conv2d(\(inChannels) -> \(outChannels)) expects [N, \(inChannels), H, W], got \(input)")
+        precondition(
+            input.rank == 4 && input[1] == inChannels,
+            "Conv2d(\(inChannels) -> \(outChannels)) expects [N, \(inChannels), H, W], got \(input)")
         let h = outputSize(input[2]), w = outputSize(input[3])
         precondition(h > 0 && w > 0, "Conv2d output would be empty for input \(input)")
         return Shape(input[0], outChannels, h, w)
@@ -79,16 +83,21 @@ public struct Conv2d: Sendable {
     /// x [N, Cin, H, W], weight [Cout, Cin, k, k], bias [Cout]? -> y [N, Cout, Ho, Wo]
     /// per image n: y[n] (Cout x P) = weight (Cout x K) * col(x[n]) (K x P) + bias,
     /// K = Cin*k*k, P = Ho*Wo.
-    public func forward(input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-                        workspace: Tensor?) {
-        forward(input: x, weight: weight, bias: bias, output: y, workspace: workspace,
-                allowPointwise: true)
+    public func forward(
+        input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
+        workspace: Tensor?
+    ) {
+        forward(
+            input: x, weight: weight, bias: bias, output: y, workspace: workspace,
+            allowPointwise: true)
     }
 
     /// `allowPointwise: false` forces the im2col path and `allowFolding: false` the
     /// per-image GEMMs (tests compare the paths).
-    func forward(input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-                 workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true) {
+    func forward(
+        input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
+        workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true
+    ) {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
@@ -98,9 +107,10 @@ public struct Conv2d: Sendable {
             let outs = cols + k * n * p
             batchColumns(x, out, cols, direct: direct)
             // [Cout, N*P] = weight [Cout, K] * columns [K, N*P]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(outChannels), Int32(n * p), Int32(k),
-                        1, weight.data, Int32(k), cols, Int32(n * p), 0, outs, Int32(n * p))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(outChannels), Int32(n * p), Int32(k),
+                1, weight.data, Int32(k), cols, Int32(n * p), 0, outs, Int32(n * p))
             for i in 0..<n {
                 for c in 0..<outChannels {
                     let dst = y.data + (i * outChannels + c) * p, src = outs + c * n * p + i * p
@@ -119,9 +129,10 @@ public struct Conv2d: Sendable {
             let xi = x.data + i * inChannels * h * w
             let yi = y.data + i * outChannels * p
             let b = columns(xi, h, w, out[2], out[3], col)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(outChannels), Int32(p), Int32(k),
-                        1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(outChannels), Int32(p), Int32(k),
+                1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
             if let bias {
                 for c in 0..<outChannels {
                     let v = bias.data[c]
@@ -139,17 +150,22 @@ public struct Conv2d: Sendable {
     ///   dWeight += dy[n] (Cout x P) * col(x[n])^T (P x K)
     ///   dcol     = weight^T (K x Cout) * dy[n] (Cout x P);  dx[n] += col2im(dcol)
     ///   dBias   += sum over n and P of dy
-    public func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
-                         inputGradient dx: Tensor?, weightGradient dw: Tensor,
-                         biasGradient db: Tensor?, workspace: Tensor?) {
-        backward(input: x, weight: weight, outputGradient: dy, inputGradient: dx,
-                 weightGradient: dw, biasGradient: db, workspace: workspace, allowPointwise: true)
+    public func backward(
+        input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
+        inputGradient dx: Tensor?, weightGradient dw: Tensor,
+        biasGradient db: Tensor?, workspace: Tensor?
+    ) {
+        backward(
+            input: x, weight: weight, outputGradient: dy, inputGradient: dx,
+            weightGradient: dw, biasGradient: db, workspace: workspace, allowPointwise: true)
     }
 
-    func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
-                  inputGradient dx: Tensor?, weightGradient dw: Tensor,
-                  biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool,
-                  allowFolding: Bool = true) {
+    func backward(
+        input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
+        inputGradient dx: Tensor?, weightGradient dw: Tensor,
+        biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool,
+        allowFolding: Bool = true
+    ) {
         let out = checkShapes(x, weight, db, dy)
         precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
         if let dx { precondition(dx.shape == x.shape, "input gradient \(dx.shape), expected \(x.shape)") }
@@ -167,14 +183,16 @@ public struct Conv2d: Sendable {
             }
             batchColumns(x, out, cols, direct: direct)
             // dW [Cout, K] += dy [Cout, N*P] * columns^T [N*P, K]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(outChannels), Int32(k), Int32(np),
-                        1, dys, Int32(np), cols, Int32(np), 1, dw.data, Int32(k))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(outChannels), Int32(k), Int32(np),
+                1, dys, Int32(np), cols, Int32(np), 1, dw.data, Int32(k))
             guard let dx else { return }
             // dcolumns [K, N*P] = weight^T [K, Cout] * dy [Cout, N*P], over the columns.
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                        Int32(k), Int32(np), Int32(outChannels),
-                        1, weight.data, Int32(k), dys, Int32(np), 0, cols, Int32(np))
+            cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans,
+                Int32(k), Int32(np), Int32(outChannels),
+                1, weight.data, Int32(k), dys, Int32(np), 0, cols, Int32(np))
             for i in 0..<n {
                 let dxi = dx.data + i * inChannels * h * w
                 if direct {
@@ -194,21 +212,24 @@ public struct Conv2d: Sendable {
             let dyi = UnsafePointer(dy.data + i * outChannels * p)
             // dW (Cout x K) += dy[n] (Cout x P) * col^T (P x K)
             let b = columns(xi, h, w, out[2], out[3], col)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(outChannels), Int32(k), Int32(p),
-                        1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(outChannels), Int32(k), Int32(p),
+                1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
             guard let dx else { continue }
             let dxi = dx.data + i * inChannels * h * w
             if let col {
                 // dcol (K x P) = weight^T (K x Cout) * dy[n] (Cout x P), then scatter-add.
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                            Int32(k), Int32(p), Int32(outChannels),
-                            1, weight.data, Int32(k), dyi, Int32(p), 0, col, Int32(p))
+                cblas_sgemm(
+                    CblasRowMajor, CblasTrans, CblasNoTrans,
+                    Int32(k), Int32(p), Int32(outChannels),
+                    1, weight.data, Int32(k), dyi, Int32(p), 0, col, Int32(p))
                 col2imAdd(col, h, w, out[2], out[3], dxi)
             } else {
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                            Int32(k), Int32(p), Int32(outChannels),
-                            1, weight.data, Int32(k), dyi, Int32(p), 1, dxi, Int32(p))
+                cblas_sgemm(
+                    CblasRowMajor, CblasTrans, CblasNoTrans,
+                    Int32(k), Int32(p), Int32(outChannels),
+                    1, weight.data, Int32(k), dyi, Int32(p), 1, dxi, Int32(p))
             }
         }
     }
@@ -245,8 +266,10 @@ public struct Conv2d: Sendable {
     /// x[c, oh*s - pad + ki*d, ow*s - pad + kj*d], or 0 where that falls in the padding.
     /// The GEMM operand for one image: its im2col matrix (K x P) in `col`, or the image
     /// itself when the convolution is pointwise (`col` nil; NCHW is already [C, H*W]).
-    func columns(_ image: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, _ outH: Int, _ outW: Int,
-                 _ col: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+    func columns(
+        _ image: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int, _ outH: Int, _ outW: Int,
+        _ col: UnsafeMutablePointer<Float>?
+    ) -> UnsafePointer<Float> {
         guard let col else { return UnsafePointer(image) }
         im2col(image, h, w, outH, outW, col)
         return UnsafePointer(col)
@@ -263,8 +286,10 @@ public struct Conv2d: Sendable {
     }
 
     /// `rowStride`: floats from one row of `col` to the next (default Ho*Wo).
-    func im2col(_ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
-                _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+    func im2col(
+        _ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
+        _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil
+    ) {
         let stepRow = rowStride ?? ho * wo
         var row = col
         for c in 0..<inChannels {
@@ -295,8 +320,10 @@ public struct Conv2d: Sendable {
     }
 
     /// The adjoint of `im2col`: dx [Cin, H, W] += scatter of col [Cin*k*k, Ho*Wo].
-    func col2imAdd(_ col: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
-                   _ dx: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+    func col2imAdd(
+        _ col: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
+        _ dx: UnsafeMutablePointer<Float>, rowStride: Int? = nil
+    ) {
         let stepRow = rowStride ?? ho * wo
         var row = col
         for c in 0..<inChannels {

@@ -37,8 +37,10 @@ public struct CrossEntropyLoss: Sendable {
     }
 
     /// logits [N, C] -> dLogits [N, C] += d(loss)/d(logits) * lossGradient.
-    public func backward(logits: Tensor, targets: [Int], logitsGradient dz: Tensor,
-                         lossGradient: Float = 1) {
+    public func backward(
+        logits: Tensor, targets: [Int], logitsGradient dz: Tensor,
+        lossGradient: Float = 1
+    ) {
         let (n, c) = check(logits, targets)
         precondition(dz.shape == logits.shape, "logits gradient \(dz.shape), expected \(logits.shape)")
         let e = Double(labelSmoothing)
@@ -73,8 +75,9 @@ public struct CrossEntropyLoss: Sendable {
     }
 
     private func check(_ logits: Tensor, _ targets: [Int]) -> (Int, Int) {
-        precondition(logits.shape.rank == 2 && logits.shape[0] == targets.count,
-                     "CrossEntropyLoss expects logits [N, C] with N targets, got \(logits.shape) and \(targets.count)")
+        precondition(
+            logits.shape.rank == 2 && logits.shape[0] == targets.count,
+            "CrossEntropyLoss expects logits [N, C] with N targets, got \(logits.shape) and \(targets.count)")
         let c = logits.shape[1]
         precondition(targets.allSatisfy { $0 >= 0 && $0 < c }, "targets must be class indices in 0..<\(c)")
         if let w = classWeights { precondition(w.count == c, "\(w.count) class weights for \(c) classes") }

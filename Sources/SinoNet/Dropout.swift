@@ -13,8 +13,10 @@ public struct Dropout: Sendable {
     }
 
     /// x [any] -> y [same] = x * mask; mask [same] is drawn from `generator`.
-    public func forwardTraining(input x: Tensor, output y: Tensor, mask: Tensor,
-                                generator: inout SplitMix64) {
+    public func forwardTraining(
+        input x: Tensor, output y: Tensor, mask: Tensor,
+        generator: inout SplitMix64
+    ) {
         precondition(x.count == y.count && x.count == mask.count, "Dropout shapes \(x.shape), \(y.shape), \(mask.shape)")
         let scale = 1 / (1 - probability)
         for i in 0..<x.count {

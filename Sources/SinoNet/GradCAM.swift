@@ -66,8 +66,9 @@ public enum GradCAM {
         guard let key = model.gradCAMKey(layer) else {
             preconditionFailure("Grad-CAM layer '\(layer)' is not one of \(model.gradCAMLayers.joined(separator: ", "))")
         }
-        precondition(layer == model.gradCAMLayerName || model.trainable,
-                     "Grad-CAM at \(layer) backpropagates through the later stages: create the model with trainable: true")
+        precondition(
+            layer == model.gradCAMLayerName || model.trainable,
+            "Grad-CAM at \(layer) backpropagates through the later stages: create the model with trainable: true")
         let wasTraining = model.training
         model.training = false
         defer { model.training = wasTraining }
@@ -160,7 +161,10 @@ extension ImageClassifier {
     /// Grad-CAM's target layer in torchvision's naming: "layer4" (ResNet) or
     /// "features.norm5" (DenseNet).
     public var gradCAMLayerName: String {
-        switch architecture { case .resNet: "layer4"; case .denseNet: "features.norm5" }
+        switch architecture {
+        case .resNet: "layer4";
+        case .denseNet: "features.norm5"
+        }
     }
 
     /// The layers Grad-CAM can explain, shallow to deep, in torchvision's naming: each ResNet
@@ -233,8 +237,9 @@ extension ImageClassifier {
         let pooled = activations["avgpool.out"], pooledGradient = Tensor(Shape(n, k))
         let fc = Linear(inFeatures: k, outFeatures: self.classes)
         let weight = parameters[headName + ".weight"]
-        fc.backward(input: pooled, weight: weight, outputGradient: logitsGradient, inputGradient: pooledGradient,
-                    weightGradient: Tensor(weight.shape), biasGradient: nil)
+        fc.backward(
+            input: pooled, weight: weight, outputGradient: logitsGradient, inputGradient: pooledGradient,
+            weightGradient: Tensor(weight.shape), biasGradient: nil)
         let gradient = Tensor(a.shape)
         switch architecture {
         case .resNet:

@@ -22,8 +22,10 @@ public struct StateDictError: Error, CustomStringConvertible, Equatable {
         if !missing.isEmpty { parts.append("missing keys: " + missing.joined(separator: ", ")) }
         if !unexpected.isEmpty { parts.append("unexpected keys: " + unexpected.joined(separator: ", ")) }
         if !wrongShape.isEmpty {
-            parts.append("wrong shapes: " + wrongShape.map { "\($0.name) is \($0.found) in the file, the model needs \($0.expected)" }
-                .joined(separator: "; "))
+            parts.append(
+                "wrong shapes: "
+                    + wrongShape.map { "\($0.name) is \($0.found) in the file, the model needs \($0.expected)" }
+                    .joined(separator: "; "))
         }
         if !wrongDType.isEmpty { parts.append("not F32: " + wrongDType.joined(separator: ", ")) }
         return "state_dict \(source) does not fit the model: " + parts.joined(separator: "; ")
@@ -137,7 +139,8 @@ public final class ImageClassifier {
     /// lifetimes in the backward pass instead. Keys read after a pass (logits, Grad-CAM's
     /// target and head inputs, the input gradient) are kept to the end.
     private static func allocate(_ plan: NetworkPlan, _ architecture: Architecture, trainable: Bool)
-        -> (Arena, Arena?, Arena, Arena, Arena?, Tensor, [[String]]) {
+        -> (Arena, Arena?, Arena, Arena, Arena?, Tensor, [[String]])
+    {
         let buffers = Arena(plan.buffers)
         for entry in plan.buffers.entries where entry.name.hasSuffix(".running_var") { buffers[entry.name].fill(1) }
         let logits = headName(architecture) + ".out"
@@ -150,8 +153,10 @@ public final class ImageClassifier {
         }
         let (lifetimes, zeroing) = plan.backwardLifetimes(
             output: logits, pinned: ["input", gradCAMKeys(architecture)[0]])
-        return (Arena(plan.parameters), parameterGradients, buffers, Arena(plan.activations),
-                Arena(.packed(lifetimes)), workspace, zeroing)
+        return (
+            Arena(plan.parameters), parameterGradients, buffers, Arena(plan.activations),
+            Arena(.packed(lifetimes)), workspace, zeroing
+        )
     }
 
     private func initialise(names: [String]) {
@@ -159,14 +164,20 @@ public final class ImageClassifier {
     }
 
     private static func headName(_ a: Architecture) -> String {
-        switch a { case .resNet: "fc"; case .denseNet: "classifier" }
+        switch a {
+        case .resNet: "fc";
+        case .denseNet: "classifier"
+        }
     }
 
     /// "fc" (ResNet) or "classifier" (DenseNet).
     public var headName: String { Self.headName(architecture) }
     /// "conv1" (ResNet) or "features.conv0" (DenseNet).
     public var firstConvName: String {
-        switch architecture { case .resNet: "conv1"; case .denseNet: "features.conv0" }
+        switch architecture {
+        case .resNet: "conv1";
+        case .denseNet: "features.conv0"
+        }
     }
 
     /// Parameter names in torchvision's registration order (its `named_parameters()`).
@@ -263,7 +274,7 @@ public final class ImageClassifier {
     static func writes(_ op: NetworkOp, _ key: String) -> Bool {
         switch op {
         case .conv(_, _, _, let y), .batchNorm(_, _, _, let y), .relu(_, let y), .maxPool(_, _, let y),
-             .avgPool(_, _, let y), .globalAvgPool(_, let y), .linear(_, _, _, let y):
+            .avgPool(_, _, let y), .globalAvgPool(_, let y), .linear(_, _, _, let y):
             y == key
         case .addInPlace(let a, _): a == key
         case .concat(_, let buffer, _): buffer == key
@@ -281,17 +292,20 @@ public final class ImageClassifier {
         let a = activations, p = parameters
         switch op {
         case .conv(let name, let conv, let x, let y):
-            conv.forward(input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
-                         output: a[y], workspace: workspace)
+            conv.forward(
+                input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
+                output: a[y], workspace: workspace)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
-                bn.forwardTraining(input: a[x], weight: p[name.weight], bias: p[name.bias],
-                                   runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                                   output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd])
+                bn.forwardTraining(
+                    input: a[x], weight: p[name.weight], bias: p[name.bias],
+                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                    output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd])
             } else {
-                bn.forwardInference(input: a[x], weight: p[name.weight], bias: p[name.bias],
-                                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                                    output: a[y])
+                bn.forwardInference(
+                    input: a[x], weight: p[name.weight], bias: p[name.bias],
+                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                    output: a[y])
             }
         case .relu(let x, let y):
             ReLU.forward(input: a[x], output: a[y])
@@ -316,19 +330,22 @@ public final class ImageClassifier {
         switch op {
         case .conv(let name, let conv, let x, let y):
             let dx: Tensor? = (x == "input" && !computesInputGradient) ? nil : g[x]
-            conv.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
-                          weightGradient: gradients[name.weight],
-                          biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace)
+            conv.backward(
+                input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
+                weightGradient: gradients[name.weight],
+                biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
-                bn.backwardTraining(input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
-                                    savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
-                                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+                bn.backwardTraining(
+                    input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
+                    savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
+                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
             } else {
-                bn.backwardInference(input: a[x], weight: p[name.weight],
-                                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                                     outputGradient: g[y], inputGradient: g[x],
-                                     weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+                bn.backwardInference(
+                    input: a[x], weight: p[name.weight],
+                    runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
+                    outputGradient: g[y], inputGradient: g[x],
+                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
             }
         case .relu(let x, let y):
             if x == y {
@@ -343,9 +360,10 @@ public final class ImageClassifier {
         case .globalAvgPool(let x, let y):
             AdaptiveAvgPool2d.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
         case .linear(let name, let fc, let x, let y):
-            fc.backward(input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: g[x],
-                        weightGradient: gradients[name.weight],
-                        biasGradient: fc.hasBias ? gradients[name.bias] : nil)
+            fc.backward(
+                input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: g[x],
+                weightGradient: gradients[name.weight],
+                biasGradient: fc.hasBias ? gradients[name.bias] : nil)
         case .addInPlace(let target, let b):
             // d(target) is d(out) itself (same memory); the identity branch receives a copy.
             let dOut = g[target].data, dB = g[b].data
@@ -381,8 +399,9 @@ public final class ImageClassifier {
             return true
         }
         guard missing.isEmpty, unexpected.isEmpty, wrongShape.isEmpty, wrongDType.isEmpty else {
-            throw StateDictError(source: file.source, missing: missing, unexpected: unexpected,
-                                 wrongShape: wrongShape, wrongDType: wrongDType)
+            throw StateDictError(
+                source: file.source, missing: missing, unexpected: unexpected,
+                wrongShape: wrongShape, wrongDType: wrongDType)
         }
         for (name, tensor) in targets { tensor.copy(from: try file.floatTensor(name)) }
     }
@@ -479,10 +498,14 @@ extension ImageClassifier {
     public static let architectureNames = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169"]
 
     /// The preset architecture named as torchvision names it (case-insensitive), or nil.
-    public static func named(_ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0,
-                             trainable: Bool = true) -> ImageClassifier? {
-        let resNets = ["resnet18": ResNet.resnet18, "resnet34": ResNet.resnet34, "resnet50": ResNet.resnet50,
-                       "resnet101": ResNet.resnet101, "resnet152": ResNet.resnet152]
+    public static func named(
+        _ arch: String, inputShape: Shape, classes: Int, seed: UInt64 = 0,
+        trainable: Bool = true
+    ) -> ImageClassifier? {
+        let resNets = [
+            "resnet18": ResNet.resnet18, "resnet34": ResNet.resnet34, "resnet50": ResNet.resnet50,
+            "resnet101": ResNet.resnet101, "resnet152": ResNet.resnet152
+        ]
         let denseNets = ["densenet121": DenseNet.densenet121, "densenet169": DenseNet.densenet169]
         if let r = resNets[arch.lowercased()] {
             return ImageClassifier(r, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable)

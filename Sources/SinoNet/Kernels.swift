@@ -37,8 +37,10 @@ enum PlaneKernel {
     }
 
     /// (sum of g[j], sum of g[j] * (x[j] - mean)).
-    static func gradientSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int,
-                             mean: Float) -> (Double, Double) {
+    static func gradientSums(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int,
+        mean: Float
+    ) -> (Double, Double) {
         var a = Lanes(repeating: 0), b = Lanes(repeating: 0), i = 0
         let m = Lanes(repeating: mean)
         while i + 16 <= n {
@@ -72,8 +74,10 @@ extension PlaneKernel {
     }
 
     /// d[j] += y[j] > 0 ? g[j] : 0.
-    static func addWherePositive(_ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
-                                 _ d: UnsafeMutablePointer<Float>, _ n: Int) {
+    static func addWherePositive(
+        _ y: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+        _ d: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
         let zero = Lanes(repeating: 0)
         var i = 0
         while i + 16 <= n {

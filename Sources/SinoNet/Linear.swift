@@ -19,8 +19,9 @@ public struct Linear: Sendable {
     public var biasShape: Shape { Shape(outFeatures) }
 
     public func outputShape(for input: Shape) -> Shape {
-        precondition(input.rank >= 1 && input.count == input[0] * inFeatures,
-                     "Linear(\(inFeatures) -> \(outFeatures)) expects [N, \(inFeatures)], got \(input)")
+        precondition(
+            input.rank >= 1 && input.count == input[0] * inFeatures,
+            "Linear(\(inFeatures) -> \(outFeatures)) expects [N, \(inFeatures)], got \(input)")
         return Shape(input[0], outFeatures)
     }
 
@@ -30,28 +31,33 @@ public struct Linear: Sendable {
         if let bias {
             for i in 0..<n { (y.data + i * outFeatures).update(from: bias.data, count: outFeatures) }
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                    Int32(n), Int32(outFeatures), Int32(inFeatures),
-                    1, x.data, Int32(inFeatures), weight.data, Int32(inFeatures),
-                    bias == nil ? 0 : 1, y.data, Int32(outFeatures))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans,
+            Int32(n), Int32(outFeatures), Int32(inFeatures),
+            1, x.data, Int32(inFeatures), weight.data, Int32(inFeatures),
+            bias == nil ? 0 : 1, y.data, Int32(outFeatures))
     }
 
     /// dy [N, out] -> dx [N, in] += dy W;  dW [out, in] += dy^T x;  db [out] += sum_n dy
-    public func backward(input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
-                         inputGradient dx: Tensor?, weightGradient dw: Tensor, biasGradient db: Tensor?) {
+    public func backward(
+        input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
+        inputGradient dx: Tensor?, weightGradient dw: Tensor, biasGradient db: Tensor?
+    ) {
         let n = check(x, weight, db, dy)
         precondition(dw.shape == weightShape, "Linear weight gradient \(dw.shape), expected \(weightShape)")
         if let dx {
             precondition(dx.count == x.count, "Linear input gradient \(dx.shape), expected \(x.shape)")
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(n), Int32(inFeatures), Int32(outFeatures),
-                        1, dy.data, Int32(outFeatures), weight.data, Int32(inFeatures),
-                        1, dx.data, Int32(inFeatures))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(n), Int32(inFeatures), Int32(outFeatures),
+                1, dy.data, Int32(outFeatures), weight.data, Int32(inFeatures),
+                1, dx.data, Int32(inFeatures))
         }
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(outFeatures), Int32(inFeatures), Int32(n),
-                    1, dy.data, Int32(outFeatures), x.data, Int32(inFeatures),
-                    1, dw.data, Int32(inFeatures))
+        cblas_sgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans,
+            Int32(outFeatures), Int32(inFeatures), Int32(n),
+            1, dy.data, Int32(outFeatures), x.data, Int32(inFeatures),
+            1, dw.data, Int32(inFeatures))
         if let db {
             for i in 0..<n {
                 for o in 0..<outFeatures { db.data[o] += dy.data[i * outFeatures + o] }

@@ -18,7 +18,7 @@ enum ParameterInit: Sendable {
         case .constant(let v):
             t.fill(v)
         case .kaimingNormalFanOut, .kaimingNormalFanIn:
-            let d = t.shape.dimensions  // OIHW
+            let d = t.shape.dimensions // OIHW
             let receptive = d.dropFirst(2).reduce(1, *)
             let fan = (self.isFanOut ? d[0] : d[1]) * receptive
             let std = (2.0 / Double(fan)).squareRoot()
@@ -37,7 +37,7 @@ enum ParameterInit: Sendable {
 extension SplitMix64 {
     /// A standard normal draw (Box-Muller on two 53-bit uniforms).
     mutating func nextStandardNormal() -> Double {
-        let u1 = (Double(next() >> 11) + 1) / 9007199254740993.0  // (0, 1]
+        let u1 = (Double(next() >> 11) + 1) / 9007199254740993.0 // (0, 1]
         let u2 = Double(next() >> 11) / 9007199254740992.0
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
@@ -178,8 +178,9 @@ struct NetworkPlan {
 
     mutating func concat(_ x: String, into buffer: String, offset: Int) {
         let s = shape(x), t = shape(buffer)
-        precondition(s[0] == t[0] && s[2] == t[2] && s[3] == t[3] && offset + s[1] <= t[1],
-                     "cannot place \(s) at channel \(offset) of \(t)")
+        precondition(
+            s[0] == t[0] && s[2] == t[2] && s[3] == t[3] && offset + s[1] <= t[1],
+            "cannot place \(s) at channel \(offset) of \(t)")
         ops.append(.concat(x: x, buffer: buffer, offset: offset))
     }
 }
@@ -191,8 +192,8 @@ extension NetworkOp {
     var activationKeys: [String] {
         switch self {
         case .conv(_, _, let x, let y), .batchNorm(_, _, let x, let y), .relu(let x, let y),
-             .maxPool(_, let x, let y), .avgPool(_, let x, let y), .globalAvgPool(let x, let y),
-             .linear(_, _, let x, let y):
+            .maxPool(_, let x, let y), .avgPool(_, let x, let y), .globalAvgPool(let x, let y),
+            .linear(_, _, let x, let y):
             x == y ? [x] : [x, y]
         case .addInPlace(let a, let b): [a, b]
         case .concat(let x, let buffer, _): [x, buffer]

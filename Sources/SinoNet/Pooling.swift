@@ -34,8 +34,9 @@ public struct MaxPool2d: Sendable {
     /// dx [N, C, H, W] += dy [N, C, Ho, Wo] routed to each window's argmax (recomputed from
     /// x, which is cheaper in memory than storing indices and gives the same positions).
     public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
-        precondition(dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
-                     "MaxPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
+        precondition(
+            dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
+            "MaxPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
         forEachWindow(x.shape) { plane, outIndex, argmax in
             dx.data[plane + argmax(x.data + plane)] += dy.data[outIndex]
         }
@@ -43,8 +44,10 @@ public struct MaxPool2d: Sendable {
 
     /// Calls `body(planeOffset, outputIndex, argmax)` for every output element; `argmax(p)`
     /// returns the offset within the H x W plane `p` of the window's maximum.
-    private func forEachWindow(_ shape: Shape,
-                               _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void) {
+    private func forEachWindow(
+        _ shape: Shape,
+        _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void
+    ) {
         let out = outputShape(for: shape)
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
         var outIndex = 0
@@ -103,8 +106,9 @@ public struct AvgPool2d: Sendable {
 
     /// dx [N, C, H, W] += dy [N, C, Ho, Wo] / k^2 spread over each window's real positions.
     public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
-        precondition(dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
-                     "AvgPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
+        precondition(
+            dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
+            "AvgPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
         let divisor = Float(kernelSize * kernelSize)
         forEachWindow(x.shape) { outIndex, positions in
             let g = dy.data[outIndex] / divisor
@@ -156,8 +160,9 @@ public enum AdaptiveAvgPool2d {
 
     /// dx [N, C, H, W] += dy [N, C, 1, 1] / (H*W) at every position.
     public static func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
-        precondition(dy.count == x.shape[0] * x.shape[1] && dx.shape == x.shape,
-                     "AdaptiveAvgPool2d backward shapes \(dy.shape), \(dx.shape)")
+        precondition(
+            dy.count == x.shape[0] * x.shape[1] && dx.shape == x.shape,
+            "AdaptiveAvgPool2d backward shapes \(dy.shape), \(dx.shape)")
         let hw = x.shape[2] * x.shape[3]
         for p in 0..<dy.count {
             let g = dy.data[p] / Float(hw)
@@ -169,8 +174,9 @@ public enum AdaptiveAvgPool2d {
 /// The stride a pooling layer uses (default: the kernel size), after torch's checks.
 func validatedPoolingStride(_ layer: String, kernelSize: Int, stride: Int?, padding: Int) -> Int {
     let s = stride ?? kernelSize
-    precondition(kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
-                 "invalid \(layer) (torch requires padding <= kernel/2)")
+    precondition(
+        kernelSize > 0 && s > 0 && padding >= 0 && padding * 2 <= kernelSize,
+        "invalid \(layer) (torch requires padding <= kernel/2)")
     return s
 }
 

@@ -12,8 +12,9 @@ public enum ReLU {
     /// so it works after an in-place forward; y, dy, dx all [same].
     public static func backward(output y: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
         precondition(y.count == dy.count && y.count == dx.count, "ReLU backward shape mismatch")
-        precondition(dx.data != dy.data,
-                     "ReLU.backward accumulates; use backwardInPlace when dx and dy share memory")
+        precondition(
+            dx.data != dy.data,
+            "ReLU.backward accumulates; use backwardInPlace when dx and dy share memory")
         PlaneKernel.addWherePositive(y.data, dy.data, dx.data, y.count)
     }
 

@@ -42,8 +42,11 @@ public struct ResNet: Sendable, Equatable {
 
     func plan(_ p: inout NetworkPlan, inChannels: Int, classes: Int) {
         let fanOut = ParameterInit.kaimingNormalFanOut
-        var x = p.conv("conv1", Conv2d(inChannels: inChannels, outChannels: baseWidth, kernelSize: 7, stride: 2,
-                                       padding: 3, bias: false), "input", init: fanOut)
+        var x = p.conv(
+            "conv1",
+            Conv2d(
+                inChannels: inChannels, outChannels: baseWidth, kernelSize: 7, stride: 2,
+                padding: 3, bias: false), "input", init: fanOut)
         x = p.relu(p.batchNorm("bn1", x))
         x = p.maxPool("maxpool", MaxPool2d(kernelSize: 3, stride: 2, padding: 1), x)
         var inplanes = baseWidth
@@ -60,11 +63,16 @@ public struct ResNet: Sendable, Equatable {
         _ = p.linear("fc", Linear(inFeatures: inplanes, outFeatures: classes), x)
     }
 
-    private func residualBlock(_ p: inout NetworkPlan, _ name: String, _ x: String,
-                               inplanes: Int, planes: Int, stride: Int) -> String {
+    private func residualBlock(
+        _ p: inout NetworkPlan, _ name: String, _ x: String,
+        inplanes: Int, planes: Int, stride: Int
+    ) -> String {
         func conv(_ suffix: String, _ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ input: String) -> String {
-            p.conv("\(name).\(suffix)", Conv2d(inChannels: cin, outChannels: cout, kernelSize: k, stride: s,
-                                               padding: k / 2, bias: false), input, init: .kaimingNormalFanOut)
+            p.conv(
+                "\(name).\(suffix)",
+                Conv2d(
+                    inChannels: cin, outChannels: cout, kernelSize: k, stride: s,
+                    padding: k / 2, bias: false), input, init: .kaimingNormalFanOut)
         }
         var out: String
         let outChannels = planes * block.expansion
@@ -116,8 +124,11 @@ public struct DenseNet: Sendable, Equatable {
     public static let densenet169 = DenseNet(blockConfig: [6, 12, 32, 32])
 
     func plan(_ p: inout NetworkPlan, inChannels: Int, classes: Int) {
-        var x = p.conv("features.conv0", Conv2d(inChannels: inChannels, outChannels: initialFeatures, kernelSize: 7,
-                                                stride: 2, padding: 3, bias: false), "input", init: .kaimingNormalFanIn)
+        var x = p.conv(
+            "features.conv0",
+            Conv2d(
+                inChannels: inChannels, outChannels: initialFeatures, kernelSize: 7,
+                stride: 2, padding: 3, bias: false), "input", init: .kaimingNormalFanIn)
         x = p.relu(p.batchNorm("features.norm0", x))
         x = p.maxPool("features.pool0", MaxPool2d(kernelSize: 3, stride: 2, padding: 1), x)
         var channels = initialFeatures
@@ -135,25 +146,32 @@ public struct DenseNet: Sendable, Equatable {
             if i + 1 < blockConfig.count {
                 let t = "features.transition\(i + 1)"
                 x = p.relu(p.batchNorm(t + ".norm", x))
-                x = p.conv(t + ".conv", Conv2d(inChannels: channels, outChannels: channels / 2, kernelSize: 1, bias: false),
-                           x, init: .kaimingNormalFanIn)
+                x = p.conv(
+                    t + ".conv", Conv2d(inChannels: channels, outChannels: channels / 2, kernelSize: 1, bias: false),
+                    x, init: .kaimingNormalFanIn)
                 x = p.avgPool(t + ".pool", AvgPool2d(kernelSize: 2, stride: 2), x)
                 channels /= 2
             }
         }
         x = p.batchNorm("features.norm5", x)
-        x = p.relu(x, output: "features.relu5.out")  // functional relu; norm5's output is kept
+        x = p.relu(x, output: "features.relu5.out") // functional relu; norm5's output is kept
         x = p.globalAvgPool("avgpool", x)
         _ = p.linear("classifier", Linear(inFeatures: channels, outFeatures: classes), x, biasInit: .constant(0))
     }
 
     private func denseLayer(_ p: inout NetworkPlan, _ name: String, _ buffer: String, inChannels: Int) {
         var x = p.relu(p.batchNorm(name + ".norm1", buffer, channels: inChannels))
-        x = p.conv(name + ".conv1", Conv2d(inChannels: inChannels, outChannels: bottleneckSize * growthRate,
-                                           kernelSize: 1, bias: false), x, init: .kaimingNormalFanIn)
+        x = p.conv(
+            name + ".conv1",
+            Conv2d(
+                inChannels: inChannels, outChannels: bottleneckSize * growthRate,
+                kernelSize: 1, bias: false), x, init: .kaimingNormalFanIn)
         x = p.relu(p.batchNorm(name + ".norm2", x))
-        x = p.conv(name + ".conv2", Conv2d(inChannels: bottleneckSize * growthRate, outChannels: growthRate,
-                                           kernelSize: 3, padding: 1, bias: false), x, init: .kaimingNormalFanIn)
+        x = p.conv(
+            name + ".conv2",
+            Conv2d(
+                inChannels: bottleneckSize * growthRate, outChannels: growthRate,
+                kernelSize: 3, padding: 1, bias: false), x, init: .kaimingNormalFanIn)
         p.concat(x, into: buffer, offset: inChannels)
     }
 }

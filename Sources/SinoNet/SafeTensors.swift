@@ -100,7 +100,7 @@ public struct SafeTensors: Sendable {
 
     public init(data: Data, source: String = "<memory>") throws {
         self.source = source
-        let data = Data(data)  // re-based so indices start at 0
+        let data = Data(data) // re-based so indices start at 0
         func fail(_ tensor: String?, _ problem: SafeTensorsError.Problem) -> SafeTensorsError {
             SafeTensorsError(file: source, tensor: tensor, problem)
         }
@@ -156,18 +156,22 @@ public struct SafeTensors: Sendable {
         index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
     }
 
-    private static func entry(_ key: String, _ value: JSONValue,
-                              _ fail: (String?, SafeTensorsError.Problem) -> SafeTensorsError) throws -> Entry {
+    private static func entry(
+        _ key: String, _ value: JSONValue,
+        _ fail: (String?, SafeTensorsError.Problem) -> SafeTensorsError
+    ) throws -> Entry {
         guard case .object(let fields) = value else { throw fail(key, .malformedHeader("entry is not an object")) }
         let f = Dictionary(fields, uniquingKeysWith: { a, _ in a })
         guard case .string(let dtypeName)? = f["dtype"] else { throw fail(key, .malformedHeader("no dtype string")) }
         guard let dtype = DType(rawValue: dtypeName) else { throw fail(key, .unsupportedDType(dtypeName)) }
         guard case .array(let dims)? = f["shape"], case let shape = dims.compactMap(\.nonNegativeInt),
-              shape.count == dims.count else {
+            shape.count == dims.count
+        else {
             throw fail(key, .malformedHeader("shape is not an array of non-negative integers"))
         }
         guard case .array(let offsets)? = f["data_offsets"], offsets.count == 2,
-              let begin = offsets[0].nonNegativeInt, let end = offsets[1].nonNegativeInt, begin <= end else {
+            let begin = offsets[0].nonNegativeInt, let end = offsets[1].nonNegativeInt, begin <= end
+        else {
             throw fail(key, .malformedHeader("data_offsets is not [begin, end] with 0 <= begin <= end"))
         }
         let needed = shape.reduce(1, *) * dtype.size
@@ -397,12 +401,14 @@ struct JSONParser {
             case UInt8(ascii: "f"): bytes.append(0x0C)
             case UInt8(ascii: "u"):
                 guard i + 4 <= s.count, let hex = String(bytes: s[i..<(i + 4)], encoding: .utf8),
-                      let code = UInt32(hex, radix: 16) else { throw Failure("bad \\u escape at byte \(i)") }
+                    let code = UInt32(hex, radix: 16)
+                else { throw Failure("bad \\u escape at byte \(i)") }
                 i += 4
                 var scalarCode = code
                 if (0xD800..<0xDC00).contains(code), i + 6 <= s.count, s[i] == UInt8(ascii: "\\"), s[i + 1] == UInt8(ascii: "u"),
-                   let lowHex = String(bytes: s[(i + 2)..<(i + 6)], encoding: .utf8), let low = UInt32(lowHex, radix: 16),
-                   (0xDC00..<0xE000).contains(low) {
+                    let lowHex = String(bytes: s[(i + 2)..<(i + 6)], encoding: .utf8), let low = UInt32(lowHex, radix: 16),
+                    (0xDC00..<0xE000).contains(low)
+                {
                     scalarCode = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }

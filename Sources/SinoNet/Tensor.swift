@@ -30,8 +30,9 @@ public struct Tensor {
 
     /// A view of `shape.count` floats starting at `offset` in `storage`.
     public init(storage: TensorStorage, offset: Int, shape: Shape) {
-        precondition(offset >= 0 && offset + shape.count <= storage.count,
-                     "view \(shape) at offset \(offset) exceeds storage of \(storage.count) floats")
+        precondition(
+            offset >= 0 && offset + shape.count <= storage.count,
+            "view \(shape) at offset \(offset) exceeds storage of \(storage.count) floats")
         self.storage = storage
         self.offset = offset
         self.shape = shape
@@ -44,8 +45,9 @@ public struct Tensor {
 
     /// A tensor holding `values` (C order); `values.count` must equal `shape.count`.
     public init(_ shape: Shape, values: [Float]) {
-        precondition(values.count == shape.count,
-                     "\(values.count) values given for shape \(shape) (\(shape.count) expected)")
+        precondition(
+            values.count == shape.count,
+            "\(values.count) values given for shape \(shape) (\(shape.count) expected)")
         self.init(shape)
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }

@@ -137,8 +137,10 @@ public final class Trainer {
     /// - Parameters:
     ///   - optimizer: built for `model.parameters.layout` (its `trainableNames` decide which
     ///     parameters learn; clipping acts on the same names).
-    public init(model: ImageClassifier, optimizer: any Optimizer, loss: CrossEntropyLoss = CrossEntropyLoss(),
-                schedule: LearningRateSchedule? = nil, clip: GradientClip? = nil, seed: UInt64 = 0) {
+    public init(
+        model: ImageClassifier, optimizer: any Optimizer, loss: CrossEntropyLoss = CrossEntropyLoss(),
+        schedule: LearningRateSchedule? = nil, clip: GradientClip? = nil, seed: UInt64 = 0
+    ) {
         if let weights = loss.classWeights {
             precondition(weights.count == model.classes, "\(weights.count) class weights for \(model.classes) classes")
         }
@@ -228,8 +230,9 @@ public final class Trainer {
     /// independently) -> softmax probabilities [M, classes]. The training flag is restored.
     public func evaluate(_ images: Tensor) -> Tensor {
         let input = model.inputShape
-        precondition(images.shape.rank == 4 && Array(images.shape.dimensions[1...]) == Array(input.dimensions[1...]),
-                     "evaluate: images \(images.shape), the model takes [M, \(input[1]), \(input[2]), \(input[3])]")
+        precondition(
+            images.shape.rank == 4 && Array(images.shape.dimensions[1...]) == Array(input.dimensions[1...]),
+            "evaluate: images \(images.shape), the model takes [M, \(input[1]), \(input[2]), \(input[3])]")
         let m = images.shape[0], c = model.classes
         let probabilities = Tensor(Shape(m, c))
         for (i, row) in model.probabilities(images.data, count: m).enumerated() {

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a training checkpoint says about its run (the `__metadata__` key "training", JSON).
@@ -46,14 +47,16 @@ extension Trainer {
         var parameters: [TrainingCheckpointInfo.Parameter] = []
         for parameter in state.parameters {
             for slot in parameter.slots {
-                writer.add(Self.optimizerPrefix + parameter.name + "." + slot.name,
-                           Tensor(Shape(slot.shape), values: slot.values))
+                writer.add(
+                    Self.optimizerPrefix + parameter.name + "." + slot.name,
+                    Tensor(Shape(slot.shape), values: slot.values))
             }
             parameters.append(.init(name: parameter.name, step: parameter.step, slots: parameter.slots.map(\.name)))
         }
-        let info = TrainingCheckpointInfo(format: Self.checkpointFormat, version: Self.checkpointVersion, step: step,
-                                          epoch: epoch, seed: String(seed), optimizer: state.optimizer,
-                                          learningRate: String(state.learningRate), parameters: parameters)
+        let info = TrainingCheckpointInfo(
+            format: Self.checkpointFormat, version: Self.checkpointVersion, step: step,
+            epoch: epoch, seed: String(seed), optimizer: state.optimizer,
+            learningRate: String(state.learningRate), parameters: parameters)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         writer.metadata["training"] = String(decoding: try! encoder.encode(info), as: UTF8.self)
@@ -76,12 +79,16 @@ extension Trainer {
             throw CheckpointError(source: file.source, "unreadable \"training\" metadata: \(error)")
         }
         guard info.format == checkpointFormat, info.version == checkpointVersion else {
-            throw CheckpointError(source: file.source, "format \(info.format) version \(info.version), expected "
-                                  + "\(checkpointFormat) version \(checkpointVersion)")
+            throw CheckpointError(
+                source: file.source,
+                "format \(info.format) version \(info.version), expected "
+                    + "\(checkpointFormat) version \(checkpointVersion)")
         }
         guard info.step >= 0, info.epoch >= 0, UInt64(info.seed) != nil, Double(info.learningRate) != nil else {
-            throw CheckpointError(source: file.source, "bad step \(info.step), epoch \(info.epoch), seed \(info.seed) "
-                                  + "or learning rate \(info.learningRate)")
+            throw CheckpointError(
+                source: file.source,
+                "bad step \(info.step), epoch \(info.epoch), seed \(info.seed) "
+                    + "or learning rate \(info.learningRate)")
         }
         return info
     }
@@ -112,8 +119,9 @@ extension Trainer {
         guard stray.isEmpty else {
             throw CheckpointError(source: source, "optimizer tensors \(stray) are not in the metadata")
         }
-        let state = OptimizerState(optimizer: info.optimizer, learningRate: Double(info.learningRate)!,
-                                   parameters: parameters)
+        let state = OptimizerState(
+            optimizer: info.optimizer, learningRate: Double(info.learningRate)!,
+            parameters: parameters)
 
         var modelPart = SafeTensors.Writer()
         for entry in file.entries where !entry.name.hasPrefix(Self.optimizerPrefix) {
@@ -161,8 +169,12 @@ extension Trainer {
         guard rename(temporary.path, url.path) == 0 else {
             let code = errno
             try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                           NSLocalizedDescriptionKey: "rename failed: \(String(cString: strerror(code)))"])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSFilePathErrorKey: url.path,
+                    NSLocalizedDescriptionKey: "rename failed: \(String(cString: strerror(code)))"
+                ])
         }
     }
 }

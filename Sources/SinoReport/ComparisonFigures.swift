@@ -24,11 +24,14 @@ extension ModelComparison {
         for m in models {
             let slug = Self.slug(m.model)
             save(try ROCFigure(title: "\(titlePrefix)\(m.model)", curves: rocCurves(m)), "roc_\(slug)")
-            save(try ConfusionMatrixFigure(title: "\(titlePrefix)\(m.model) (n = \(m.patients))", classNames: classes,
-                                               counts: m.metrics.confusion.counts), "confusion_\(slug)")
+            save(
+                try ConfusionMatrixFigure(
+                    title: "\(titlePrefix)\(m.model) (n = \(m.patients))", classNames: classes,
+                    counts: m.metrics.confusion.counts), "confusion_\(slug)")
             let calibration = zip(classes, m.calibration.classes).map { name, curve in
-                CalibrationFigureCurve(label: name, meanPredicted: curve.bins.map(\.meanPredicted),
-                                       observedFraction: curve.bins.map(\.observedFraction), brierScore: curve.brierScore)
+                CalibrationFigureCurve(
+                    label: name, meanPredicted: curve.bins.map(\.meanPredicted),
+                    observedFraction: curve.bins.map(\.observedFraction), brierScore: curve.brierScore)
             }
             save(try CalibrationFigure(title: "\(titlePrefix)\(m.model)", curves: calibration), "calibration_\(slug)")
         }
@@ -36,11 +39,13 @@ extension ModelComparison {
             let events = models[0].decisionCurves[k].events, n = models[0].decisionCurves[k].patients
             if events > 0 && events < n {
                 let curves = models.map { m in
-                    DecisionFigureCurve(label: m.model, thresholds: m.decisionCurves[k].points.map(\.threshold),
-                                        netBenefit: m.decisionCurves[k].points.map(\.netBenefit))
+                    DecisionFigureCurve(
+                        label: m.model, thresholds: m.decisionCurves[k].points.map(\.threshold),
+                        netBenefit: m.decisionCurves[k].points.map(\.netBenefit))
                 }
-                save(try DecisionCurveFigure(title: "\(titlePrefix)\(name) versus rest", prevalence: Double(events) / Double(n), models: curves),
-                         "decision_\(Self.slug(name))")
+                save(
+                    try DecisionCurveFigure(title: "\(titlePrefix)\(name) versus rest", prevalence: Double(events) / Double(n), models: curves),
+                    "decision_\(Self.slug(name))")
             }
             if models.count > 1 {
                 let curves = models.compactMap { m -> ROCFigureCurve? in
@@ -59,12 +64,16 @@ extension ModelComparison {
         var curves: [ROCFigureCurve] = []
         for (k, entry) in m.perClassAUC.enumerated() {
             guard let roc = m.rocCurves[k], let auc = entry.auc else { continue }
-            curves.append(ROCFigureCurve(label: entry.className, fpr: roc.falsePositiveRates, tpr: roc.truePositiveRates,
-                                         auc: auc, aucInterval: entry.delong.map { $0.lower...$0.upper }))
+            curves.append(
+                ROCFigureCurve(
+                    label: entry.className, fpr: roc.falsePositiveRates, tpr: roc.truePositiveRates,
+                    auc: auc, aucInterval: entry.delong.map { $0.lower...$0.upper }))
         }
         if let micro = m.microROC, let auc = m.auc.micro.value {
-            curves.append(ROCFigureCurve(label: "Micro-average", fpr: micro.falsePositiveRates, tpr: micro.truePositiveRates,
-                                         auc: auc, aucInterval: m.aucBootstrap.map { $0.micro.lower...$0.micro.upper }, dash: .dashed))
+            curves.append(
+                ROCFigureCurve(
+                    label: "Micro-average", fpr: micro.falsePositiveRates, tpr: micro.truePositiveRates,
+                    auc: auc, aucInterval: m.aucBootstrap.map { $0.micro.lower...$0.micro.upper }, dash: .dashed))
         }
         return curves
     }

@@ -9,8 +9,9 @@ extension ReaderStudy {
         var written: [String] = []
         for p in performance {
             let name = "confusion_\(ModelComparison.slug(p.reader))_\(p.condition.rawValue)"
-            let figure = try ConfusionMatrixFigure(title: "\(titlePrefix)\(p.reader), \(p.condition.phrase) (n = \(p.patients))",
-                                                   classNames: classes, counts: p.metrics.confusion.counts)
+            let figure = try ConfusionMatrixFigure(
+                title: "\(titlePrefix)\(p.reader), \(p.condition.phrase) (n = \(p.patients))",
+                classNames: classes, counts: p.metrics.confusion.counts)
             for format in formats {
                 try figure.write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(name).\(format.rawValue)").path, format: format)
             }

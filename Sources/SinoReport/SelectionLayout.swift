@@ -16,8 +16,9 @@ extension PredictorSelection {
     var cohortText: String { split.map { "\($0) cohort" } ?? "all patients" }
 
     func univariateTable(_ prefix: String) -> Table {
-        var table = Table(title: "\(prefix)Univariate analysis (\(cohortText), n = \(patients))",
-                          columns: ["Variable", "Test", "Effect size", "p", "Entered the multivariable model"])
+        var table = Table(
+            title: "\(prefix)Univariate analysis (\(cohortText), n = \(patients))",
+            columns: ["Variable", "Test", "Effect size", "p", "Entered the multivariable model"])
         for entry in univariate {
             let entered = entry.selected ? (separating.contains(entry.variable) ? "no (separation)" : "yes") : "no (\(entry.reason))"
             let effect = entry.effectSize.map { "\(entry.effectSizeName ?? "") \(NumberFormat.fixed($0, 3))" } ?? "—"
@@ -57,7 +58,7 @@ extension PredictorSelection {
             fit.method == .firth
                 ? "Bias-reduced (Firth) estimates, as R brglm2 brmultinom (penalised log-likelihood \(NumberFormat.fixed(fit.penalizedLogLikelihood ?? .nan, 2))). OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; \(level) Wald CI; LRT p: penalised likelihood-ratio test of dropping the variable (all its levels; Heinze & Schemper 2002)."
                 : "OR: exp(coefficient), strictly a relative-risk ratio of the multinomial model; \(level) Wald CI; LRT p: likelihood-ratio test of dropping the variable (all its levels).",
-            "Independent predictors: \(predictors.isEmpty ? "none" : predictors.joined(separator: ", ")).",
+            "Independent predictors: \(predictors.isEmpty ? "none" : predictors.joined(separator: ", "))."
         ]
         return table
     }
@@ -72,13 +73,16 @@ extension PredictorSelection {
         }
         var table = Table(title: "\(prefix)Backward elimination (\(rule))", columns: ["Step", "Dropped", "LR chi-square", "df", "p", "AIC before", "AIC after"])
         for (index, step) in elimination.steps.enumerated() {
-            table.append(["\(index + 1)", step.dropped, NumberFormat.statistic(step.test.statistic), "\(step.test.degreesOfFreedom)",
-                          NumberFormat.pValue(step.test.pValue), NumberFormat.fixed(step.aicBefore, 1), NumberFormat.fixed(step.aicAfter, 1)])
+            table.append([
+                "\(index + 1)", step.dropped, NumberFormat.statistic(step.test.statistic), "\(step.test.degreesOfFreedom)",
+                NumberFormat.pValue(step.test.pValue), NumberFormat.fixed(step.aicBefore, 1), NumberFormat.fixed(step.aicAfter, 1)
+            ])
         }
         if elimination.steps.isEmpty { table.append(["—", "nothing dropped", "", "", "", "", ""]) }
         table.footnotes = ["Started from \(entered.count) \(entered.count == 1 ? "variable" : "variables"): \(entered.joined(separator: ", "))."]
         if method == .firth {
-            table.footnotes.append("Bias-reduced (Firth) fits; the tests are penalised likelihood-ratio tests (Heinze & Schemper 2002), and AIC uses the ordinary log-likelihood at the bias-reduced estimates.")
+            table.footnotes.append(
+                "Bias-reduced (Firth) fits; the tests are penalised likelihood-ratio tests (Heinze & Schemper 2002), and AIC uses the ordinary log-likelihood at the bias-reduced estimates.")
         }
         if !separating.isEmpty {
             table.footnotes.append("Left out before fitting (a level never occurs in some class, so no finite estimate): \(separating.joined(separator: ", ")).")

@@ -63,7 +63,8 @@ public struct StudyReportDocument: Sendable {
                     html += "<div class=\"figures\">\n"
                     for name in names {
                         let data = try Data(contentsOf: folder.appendingPathComponent("\(figures)/\(name).png"))
-                        html += "<figure><img alt=\"\(Table.htmlEscape(name))\" width=\"420\" src=\"data:image/png;base64,\(data.base64EncodedString())\"><figcaption>\(Table.htmlEscape(name))</figcaption></figure>\n"
+                        html +=
+                            "<figure><img alt=\"\(Table.htmlEscape(name))\" width=\"420\" src=\"data:image/png;base64,\(data.base64EncodedString())\"><figcaption>\(Table.htmlEscape(name))</figcaption></figure>\n"
                         markdown += "![\(name)](\(figures)/\(name).png)\n"
                     }
                     html += "</div>\n"
@@ -81,15 +82,15 @@ public struct StudyReportDocument: Sendable {
     /// decoded and how many tables there are; bench/report_screenshot.sh reads it back from a
     /// headless browser's DOM.
     static let renderCheckScript = """
-    <script>
-    window.addEventListener('load', function () {
-      var images = document.images, decoded = 0;
-      for (var i = 0; i < images.length; i++) { if (images[i].complete && images[i].naturalWidth > 0) { decoded++; } }
-      document.body.setAttribute('data-rendered', 'images ' + decoded + '/' + images.length + ', tables ' + document.getElementsByTagName('table').length);
-    });
-    </script>
+        <script>
+        window.addEventListener('load', function () {
+          var images = document.images, decoded = 0;
+          for (var i = 0; i < images.length; i++) { if (images[i].complete && images[i].naturalWidth > 0) { decoded++; } }
+          document.body.setAttribute('data-rendered', 'images ' + decoded + '/' + images.length + ', tables ' + document.getElementsByTagName('table').length);
+        });
+        </script>
 
-    """
+        """
 
     /// The PNG figures of a folder, by name; for Grad-CAM only the montage of all classes.
     func figureNames(_ figures: String, in folder: URL) -> [String] {

@@ -133,10 +133,12 @@ extension Table {
         var out = "<table class=\"sinorad\">\n<caption>\(Self.htmlEscape(title))</caption>\n<thead><tr>"
         out += columns.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for (row, style) in zip(rows, styles) {
-            out += "<tr class=\"\(style.rawValue)\">" + row.enumerated().map { index, cell in
-                let tag = index == 0 ? "th scope=\"row\"" : "td"
-                return "<\(tag)>\(Self.htmlEscape(cell))</\(tag.prefix(2))>"
-            }.joined() + "</tr>\n"
+            out +=
+                "<tr class=\"\(style.rawValue)\">"
+                + row.enumerated().map { index, cell in
+                    let tag = index == 0 ? "th scope=\"row\"" : "td"
+                    return "<\(tag)>\(Self.htmlEscape(cell))</\(tag.prefix(2))>"
+                }.joined() + "</tr>\n"
         }
         out += "</tbody>\n"
         if !footnotes.isEmpty {
@@ -152,8 +154,10 @@ extension Table {
 
     /// A standalone HTML page holding one or more tables.
     public static func htmlPage(title: String, tables: [Table], notes: [String] = []) -> String {
-        htmlPage(title: title, body: notes.map { "<p>\(htmlEscape($0))</p>" }.joined(separator: "\n") + "\n"
-                 + tables.map { $0.html() }.joined(separator: "\n"))
+        htmlPage(
+            title: title,
+            body: notes.map { "<p>\(htmlEscape($0))</p>" }.joined(separator: "\n") + "\n"
+                + tables.map { $0.html() }.joined(separator: "\n"))
     }
 
     /// A standalone HTML page around `body` (already HTML), with the table and figure styles.

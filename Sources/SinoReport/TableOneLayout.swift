@@ -76,7 +76,7 @@ extension TableOne {
         var notes = [
             "Continuous variables: mean (SD) with one-way ANOVA when Shapiro-Wilk p > 0.05 in every class, otherwise median [Q1, Q3] with Kruskal-Wallis; quartiles \(quartiles).",
             "Categorical variables: n (% of non-missing patients in the column); chi-square when every expected count is >= 5 (Yates correction only for 2 x 2), otherwise Fisher's exact test (Fisher-Freeman-Halton for larger tables).",
-            "p-values are two-sided and unadjusted; '<0.001' below 0.001.",
+            "p-values are two-sided and unadjusted; '<0.001' below 0.001."
         ]
         notes += warnings
         return notes

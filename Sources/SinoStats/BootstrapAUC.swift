@@ -18,8 +18,10 @@ public enum BootstrapAUC {
     /// - Returns: the AUC with its percentile interval, or `.undefined` without a case or a control.
     /// - Throws: `StatsError.invalidInput` when the counts differ or a score is not finite, fewer than 2
     ///   replicates, or a confidence level outside (0, 1).
-    public static func confidenceInterval(scores: [Double], isCase: [Bool],
-                                          options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapInterval> {
+    public static func confidenceInterval(
+        scores: [Double], isCase: [Bool],
+        options: BootstrapOptions = .init()
+    ) throws -> AUCOutcome<BootstrapInterval> {
         try ROCInput.requireScores(scores, matching: isCase)
         try validate(options)
         if let reason = binaryUndefinedReason(isCase) { return .undefined(reason: reason) }
@@ -42,8 +44,10 @@ public enum BootstrapAUC {
     ///   or a control.
     /// - Throws: `StatsError.invalidInput` when a score list does not match `isCase` or holds a
     ///   non-finite value, fewer than 2 replicates, or a level outside (0, 1).
-    public static func pairedTest(scores1: [Double], scores2: [Double], isCase: [Bool],
-                                  options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapPairedTest> {
+    public static func pairedTest(
+        scores1: [Double], scores2: [Double], isCase: [Bool],
+        options: BootstrapOptions = .init()
+    ) throws -> AUCOutcome<BootstrapPairedTest> {
         try ROCInput.requireScores(scores1, matching: isCase, "scores1")
         try ROCInput.requireScores(scores2, matching: isCase, "scores2")
         try validate(options)
@@ -69,8 +73,10 @@ public enum BootstrapAUC {
     ///   present.
     /// - Throws: `StatsError.invalidInput` for labels outside 0..<classCount, a score matrix of the
     ///   wrong shape, fewer than 2 replicates, or a level outside (0, 1).
-    public static func multiclassInterval(labels: [Int], scores: [[Double]], classCount: Int,
-                                          options: BootstrapOptions = .init()) throws -> AUCOutcome<MulticlassBootstrapInterval> {
+    public static func multiclassInterval(
+        labels: [Int], scores: [[Double]], classCount: Int,
+        options: BootstrapOptions = .init()
+    ) throws -> AUCOutcome<MulticlassBootstrapInterval> {
         try MulticlassInput.validate(labels: labels, scores: scores, classCount: classCount)
         try validate(options)
         let defined = definedClasses(labels, classCount)
@@ -79,9 +85,10 @@ public enum BootstrapAUC {
         let (macro, micro, observed) = replicate(strata: classStrata(labels, classCount), options: options) { weights in
             SIMD2(model.macro(weights: weights), model.micro(weights: weights))
         }
-        return .defined(MulticlassBootstrapInterval(
-            macro: try interval(observed.x, macro, options), micro: try interval(observed.y, micro, options),
-            undefinedClasses: (0..<classCount).filter { !defined.contains($0) }))
+        return .defined(
+            MulticlassBootstrapInterval(
+                macro: try interval(observed.x, macro, options), micro: try interval(observed.y, micro, options),
+                undefinedClasses: (0..<classCount).filter { !defined.contains($0) }))
     }
 
     /// Paired test of macro-AUC(model 1) - macro-AUC(model 2) on the same patients: each
@@ -97,8 +104,10 @@ public enum BootstrapAUC {
     ///   interval of the difference; `.undefined` with fewer than two classes present.
     /// - Throws: `StatsError.invalidInput` for labels outside 0..<classCount, a score matrix of the
     ///   wrong shape, fewer than 2 replicates, or a level outside (0, 1).
-    public static func pairedMacroTest(labels: [Int], scores1: [[Double]], scores2: [[Double]], classCount: Int,
-                                       options: BootstrapOptions = .init()) throws -> AUCOutcome<BootstrapPairedTest> {
+    public static func pairedMacroTest(
+        labels: [Int], scores1: [[Double]], scores2: [[Double]], classCount: Int,
+        options: BootstrapOptions = .init()
+    ) throws -> AUCOutcome<BootstrapPairedTest> {
         try MulticlassInput.validate(labels: labels, scores: scores1, classCount: classCount)
         try MulticlassInput.validate(labels: labels, scores: scores2, classCount: classCount)
         try validate(options)
@@ -119,8 +128,10 @@ extension BootstrapAUC {
     /// Runs `options.replicates` stratified resamples; `statistic` maps the multiplicities of
     /// the items to two numbers. Also returns the statistic with every weight 1 (the
     /// original data).
-    static func replicate(strata: [[Int]], options: BootstrapOptions,
-                          _ statistic: ([Double]) -> SIMD2<Double>) -> ([Double], [Double], SIMD2<Double>) {
+    static func replicate(
+        strata: [[Int]], options: BootstrapOptions,
+        _ statistic: ([Double]) -> SIMD2<Double>
+    ) -> ([Double], [Double], SIMD2<Double>) {
         let itemCount = strata.reduce(0) { $0 + $1.count }
         let observed = statistic([Double](repeating: 1, count: itemCount))
         var generator = SeededGenerator(seed: options.seed)
@@ -139,14 +150,17 @@ extension BootstrapAUC {
     static func interval(_ estimate: Double, _ replicates: [Double], _ options: BootstrapOptions) throws -> BootstrapInterval {
         let alpha = 1 - options.confidenceLevel
         let q = try Descriptives.quantiles(replicates, [alpha / 2, 0.5, 1 - alpha / 2], method: .type7)
-        return BootstrapInterval(estimate: estimate, lower: q[0], median: q[1], upper: q[2],
-                                 standardDeviation: try Descriptives.standardDeviation(replicates), options: options)
+        return BootstrapInterval(
+            estimate: estimate, lower: q[0], median: q[1], upper: q[2],
+            standardDeviation: try Descriptives.standardDeviation(replicates), options: options)
     }
 
     /// pROC's `bootstrap.test`: D = (AUC1 - AUC2) / sd(diffs); 0 when the curves agree on
     /// every resample (its `is.nan(D) && all(diffs == 0)` case).
-    static func pairedTest(_ observed: SIMD2<Double>, _ first: [Double], _ second: [Double],
-                           _ options: BootstrapOptions) throws -> BootstrapPairedTest {
+    static func pairedTest(
+        _ observed: SIMD2<Double>, _ first: [Double], _ second: [Double],
+        _ options: BootstrapOptions
+    ) throws -> BootstrapPairedTest {
         let differences = zip(first, second).map { $0 - $1 }
         let difference = observed.x - observed.y
         let sd = try Descriptives.standardDeviation(differences)

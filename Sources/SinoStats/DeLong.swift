@@ -19,8 +19,10 @@ public enum DeLong {
     ///   cases or two controls.
     /// - Throws: `StatsError.invalidInput` when the counts differ, a score is not finite, or the
     ///   level lies outside (0, 1).
-    public static func confidenceInterval(scores: [Double], isCase: [Bool],
-                                          confidenceLevel: Double = 0.95) throws -> AUCOutcome<DeLongInterval> {
+    public static func confidenceInterval(
+        scores: [Double], isCase: [Bool],
+        confidenceLevel: Double = 0.95
+    ) throws -> AUCOutcome<DeLongInterval> {
         try ROCInput.requireScores(scores, matching: isCase)
         try requireLevel(confidenceLevel)
         if let reason = undefinedReason(isCase) { return .undefined(reason: reason) }
@@ -28,11 +30,12 @@ public enum DeLong {
         let variance = placements.covariance(with: placements)
         let z = Distributions.normalQuantile(1 - (1 - confidenceLevel) / 2)
         let sd = variance.squareRoot()
-        return .defined(DeLongInterval(
-            auc: placements.auc, variance: variance, standardError: sd,
-            lower: clipped(placements.auc - z * sd), upper: clipped(placements.auc + z * sd),
-            confidenceLevel: confidenceLevel,
-            caseCount: placements.casePlacements.count, controlCount: placements.controlPlacements.count))
+        return .defined(
+            DeLongInterval(
+                auc: placements.auc, variance: variance, standardError: sd,
+                lower: clipped(placements.auc - z * sd), upper: clipped(placements.auc + z * sd),
+                confidenceLevel: confidenceLevel,
+                caseCount: placements.casePlacements.count, controlCount: placements.controlPlacements.count))
     }
 
     /// DeLong's paired test of AUC1 - AUC2: z = d / sqrt(S11 + S22 - 2 S12), two-sided
@@ -46,26 +49,30 @@ public enum DeLong {
     ///   `.undefined` with fewer than two cases or two controls.
     /// - Throws: `StatsError.invalidInput` when a score list does not match `isCase`, a score is not
     ///   finite, or the level lies outside (0, 1).
-    public static func pairedTest(scores1: [Double], scores2: [Double], isCase: [Bool],
-                                  confidenceLevel: Double = 0.95) throws -> AUCOutcome<DeLongPairedTest> {
+    public static func pairedTest(
+        scores1: [Double], scores2: [Double], isCase: [Bool],
+        confidenceLevel: Double = 0.95
+    ) throws -> AUCOutcome<DeLongPairedTest> {
         try ROCInput.requireScores(scores1, matching: isCase, "scores1")
         try ROCInput.requireScores(scores2, matching: isCase, "scores2")
         try requireLevel(confidenceLevel)
         if let reason = undefinedReason(isCase) { return .undefined(reason: reason) }
         let first = DeLongPlacements(scores: scores1, isCase: isCase)
         let second = DeLongPlacements(scores: scores2, isCase: isCase)
-        let variance = first.covariance(with: first) + second.covariance(with: second)
+        let variance =
+            first.covariance(with: first) + second.covariance(with: second)
             - 2 * first.covariance(with: second)
         let difference = first.auc - second.auc
         let sigma = max(variance, 0).squareRoot()
         // pROC's delong.paired.test: 0/0 (identical curves) is z = 0.
         let z = difference == 0 && sigma == 0 ? 0 : difference / sigma
         let critical = Distributions.normalQuantile(1 - (1 - confidenceLevel) / 2)
-        return .defined(DeLongPairedTest(
-            auc1: first.auc, auc2: second.auc, difference: difference, standardError: sigma,
-            z: z, pValue: Distributions.normalTwoSidedP(z),
-            lower: difference - critical * sigma, upper: difference + critical * sigma,
-            confidenceLevel: confidenceLevel))
+        return .defined(
+            DeLongPairedTest(
+                auc1: first.auc, auc2: second.auc, difference: difference, standardError: sigma,
+                z: z, pValue: Distributions.normalTwoSidedP(z),
+                lower: difference - critical * sigma, upper: difference + critical * sigma,
+                confidenceLevel: confidenceLevel))
     }
 
     static func undefinedReason(_ isCase: [Bool]) -> String? {

@@ -106,8 +106,10 @@ public struct Descriptives: Codable, Sendable, Equatable {
     /// - Returns: one quantile per probability, in the same order.
     /// - Throws: `StatsError.invalidInput` for an empty sample, a non-finite value or a probability
     ///   outside [0, 1].
-    public static func quantiles(_ values: [Double], _ probabilities: [Double],
-                                 method: QuantileMethod = .type7) throws -> [Double] {
+    public static func quantiles(
+        _ values: [Double], _ probabilities: [Double],
+        method: QuantileMethod = .type7
+    ) throws -> [Double] {
         let sorted = try sortedSample(values)
         if let bad = probabilities.first(where: { !($0 >= 0 && $0 <= 1) }) {
             throw StatsError.invalidInput("a quantile probability must lie in [0, 1], got \(bad)")

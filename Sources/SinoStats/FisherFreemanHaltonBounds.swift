@@ -18,7 +18,8 @@ struct FutureBounds {
     init(rows: [Int], columns: [Int], logFactorials lf: LogFactorials) {
         let m = rows.reduce(0, +)
         let marginTerms = (rows + columns).reduce(0.0) { $0 + lf[$1] } - lf[m]
-        longest = marginTerms
+        longest =
+            marginTerms
             - Self.lagrangianMinimumOfCellTerms(rows: rows, columns: columns, lf) + Self.roundingSlack
         let largestCellTerms = min(
             Self.concentratedCellTerms(totals: columns, capacities: rows, lf),

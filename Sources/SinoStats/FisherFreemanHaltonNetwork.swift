@@ -27,7 +27,7 @@ enum FisherFreemanHaltonNetwork {
 
     static func pValue(_ table: ContingencyTable, workLimit: Int) throws -> Double {
         let nonEmpty = dropEmptyMargins(table)
-        guard let network = nonEmpty else { return 1 }  // a single possible table
+        guard let network = nonEmpty else { return 1 } // a single possible table
         return try network.pValue(workLimit: workLimit)
     }
 
@@ -38,7 +38,7 @@ enum FisherFreemanHaltonNetwork {
         let columns = table.columnTotals.indices.filter { table.columnTotals[$0] > 0 }
         guard rows.count >= 2 && columns.count >= 2 else { return nil }
         var counts = rows.map { i in columns.map { j in table.counts[i][j] } }
-        if rows.count > columns.count {  // the node is the shorter margin
+        if rows.count > columns.count { // the node is the shorter margin
             counts = columns.indices.map { j in counts.map { $0[j] } }
         }
         return Network(counts: counts)

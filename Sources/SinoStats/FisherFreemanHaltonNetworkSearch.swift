@@ -16,8 +16,11 @@ struct NetworkSearch {
     private var scaledP = CompensatedSum()
 
     init(network: Network, workLimit: Int) throws {
-        guard let codec = NodeKeyCodec(total: network.nodeTotals.reduce(0, +),
-                                       width: network.nodeTotals.count) else {
+        guard
+            let codec = NodeKeyCodec(
+                total: network.nodeTotals.reduce(0, +),
+                width: network.nodeTotals.count)
+        else {
             throw Self.tooLarge("its nodes do not fit the exact algorithm's keys")
         }
         self.network = network
@@ -27,9 +30,10 @@ struct NetworkSearch {
     }
 
     static func tooLarge(_ reason: String) -> StatsError {
-        .tooLarge("the exact Fisher-Freeman-Halton test is too large for this table (\(reason));"
-            + " use FisherExactTest.monteCarlo(table, replicates:seed:) for a simulated p-value,"
-            + " as R's fisher.test(simulate.p.value = TRUE)")
+        .tooLarge(
+            "the exact Fisher-Freeman-Halton test is too large for this table (\(reason));"
+                + " use FisherExactTest.monteCarlo(table, replicates:seed:) for a simulated p-value,"
+                + " as R's fisher.test(simulate.p.value = TRUE)")
     }
 
     mutating func run() throws -> Double {
@@ -64,9 +68,10 @@ struct NetworkSearch {
                 childRows = child
                 childRows.sort()
                 let childKey = codec.encode(childRows)
-                next[childKey, default: []].append(contentsOf: undecided.lazy.map {
-                    PastPath(value: $0.value + edge, mass: $0.mass)
-                })
+                next[childKey, default: []].append(
+                    contentsOf: undecided.lazy.map {
+                        PastPath(value: $0.value + edge, mass: $0.mass)
+                    })
                 stored += undecided.count
                 try chargeWork(undecided.count)
             }
@@ -107,7 +112,7 @@ struct NetworkSearch {
         var undecided: [PastPath] = []
         for past in pasts {
             if past.value + bounds.longest <= threshold {
-                add(past, futureLogP: 0)  // the completions' probabilities sum to 1
+                add(past, futureLogP: 0) // the completions' probabilities sum to 1
             } else if past.value + bounds.shortest <= threshold {
                 undecided.append(past)
             }

@@ -43,7 +43,8 @@ public enum KruskalWallis {
         }
         let h = (12 / (n * (n + 1)) * sumOfSquaredRankSumsOverN - 3 * (n + 1)) / tieCorrection
         let df = groups.count - 1
-        return Result(statistic: h, df: df, pValue: Distributions.chiSquareSF(h, df: Double(df)),
-                      epsilonSquared: h / (n - 1))
+        return Result(
+            statistic: h, df: df, pValue: Distributions.chiSquareSF(h, df: Double(df)),
+            epsilonSquared: h / (n - 1))
     }
 }

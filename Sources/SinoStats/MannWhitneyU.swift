@@ -53,8 +53,10 @@ public enum MannWhitneyU {
     /// - Returns: U of `x` (U1) and the p-value of the chosen alternative.
     /// - Throws: `StatsError.invalidInput` for an empty sample, a non-finite value, or all values
     ///   equal under the normal approximation.
-    public static func test(_ x: [Double], _ y: [Double], alternative: Alternative = .twoSided,
-                            method: Method = .auto, continuity: Bool = true) throws -> Result {
+    public static func test(
+        _ x: [Double], _ y: [Double], alternative: Alternative = .twoSided,
+        method: Method = .auto, continuity: Bool = true
+    ) throws -> Result {
         try validate(x, y)
         let ranks = MidRanks(x + y)
         let n1 = Double(x.count), n2 = Double(y.count)
@@ -62,17 +64,20 @@ public enum MannWhitneyU {
         let u2 = n1 * n2 - u1
         // The p-value always comes from an upper tail: of U1 for "greater", of U2 for
         // "less" (by symmetry), of the larger one, doubled, for two-sided.
-        let (u, factor): (Double, Double) = switch alternative {
-        case .greater: (u1, 1)
-        case .less: (u2, 1)
-        case .twoSided: (max(u1, u2), 2)
-        }
+        let (u, factor): (Double, Double) =
+            switch alternative {
+            case .greater: (u1, 1)
+            case .less: (u2, 1)
+            case .twoSided: (max(u1, u2), 2)
+            }
         let used = method == .auto ? automaticMethod(x.count, y.count, ranks) : method
-        let upperTail = used == .exact
+        let upperTail =
+            used == .exact
             ? exactUpperTail(u, x.count, y.count)
             : try normalUpperTail(u, n1, n2, ranks, continuity: continuity)
-        return Result(statistic: u1, pValue: min(max(upperTail * factor, 0), 1),
-                      method: used, alternative: alternative)
+        return Result(
+            statistic: u1, pValue: min(max(upperTail * factor, 0), 1),
+            method: used, alternative: alternative)
     }
 
     static func validate(_ x: [Double], _ y: [Double]) throws {
@@ -99,8 +104,10 @@ public enum MannWhitneyU {
 
     /// P(Z >= z) with z = (u - n1 n2 / 2 - 1/2) / sigma and the tie-corrected
     /// sigma^2 = n1 n2 / 12 ((n + 1) - sum(t^3 - t) / (n (n - 1))).
-    static func normalUpperTail(_ u: Double, _ n1: Double, _ n2: Double, _ ranks: MidRanks,
-                                continuity: Bool) throws -> Double {
+    static func normalUpperTail(
+        _ u: Double, _ n1: Double, _ n2: Double, _ ranks: MidRanks,
+        continuity: Bool
+    ) throws -> Double {
         let n = n1 + n2
         let variance = n1 * n2 / 12 * ((n + 1) - ranks.tieTerm / (n * (n - 1)))
         guard variance > 0 else {

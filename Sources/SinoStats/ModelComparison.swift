@@ -45,8 +45,10 @@ public struct ModelComparison: Codable, Sendable {
     /// - Returns: each model's performance and the paired comparisons with Holm-adjusted p-values.
     /// - Throws: `ValidationError` when `reference` names no model; `StatsError` from an
     ///   evaluation (invalid probabilities, a bootstrap setting out of range).
-    public static func run(_ aligned: AlignedPredictions, reference: String? = nil,
-                           options: EvaluationOptions = EvaluationOptions()) throws -> ModelComparison {
+    public static func run(
+        _ aligned: AlignedPredictions, reference: String? = nil,
+        options: EvaluationOptions = EvaluationOptions()
+    ) throws -> ModelComparison {
         let performances = try aligned.models.map {
             try ModelEvaluation.evaluate($0, labels: aligned.labels, cohort: aligned.cohort, options: options)
         }
@@ -62,9 +64,10 @@ public struct ModelComparison: Codable, Sendable {
         }
         var comparisons = try pairs.map { try compare(aligned, $0.0, $0.1, options) }
         try adjust(&comparisons)
-        return ModelComparison(cohort: aligned.cohort, patients: aligned.labels.count, classes: aligned.classes.names,
-                               models: performances, comparisons: comparisons,
-                               adjustment: "Holm within each family (per-class DeLong, macro-AUC bootstrap, exact McNemar) across \(comparisons.count) comparison(s)")
+        return ModelComparison(
+            cohort: aligned.cohort, patients: aligned.labels.count, classes: aligned.classes.names,
+            models: performances, comparisons: comparisons,
+            adjustment: "Holm within each family (per-class DeLong, macro-AUC bootstrap, exact McNemar) across \(comparisons.count) comparison(s)")
     }
 
     static func compare(_ aligned: AlignedPredictions, _ a: Int, _ b: Int, _ options: EvaluationOptions) throws -> PairedComparison {

@@ -65,8 +65,10 @@ public struct AlignedPredictions: Sendable {
         } else if names.count == 1 {
             chosen = names.first!
         } else {
-            throw ValidationError(Problem(message: "the predictions cover several cohorts (\(names.sorted().joined(separator: ", ")))",
-                                          expected: "--cohort NAME to choose one"))
+            throw ValidationError(
+                Problem(
+                    message: "the predictions cover several cohorts (\(names.sorted().joined(separator: ", ")))",
+                    expected: "--cohort NAME to choose one"))
         }
         var problems: [Problem] = []
         let restricted = models.map { $0.cohort(chosen) }
@@ -80,35 +82,44 @@ public struct AlignedPredictions: Sendable {
             let ids = Set(model.patientIds)
             let missing = referenceIds.subtracting(ids).sorted(), extra = ids.subtracting(referenceIds).sorted()
             if !missing.isEmpty || !extra.isEmpty {
-                problems.append(Problem(file: source, message: "model '\(model.model)' does not cover the same \(chosen) patients as '\(reference.model)': "
-                                        + (missing.isEmpty ? "" : "missing \(list(missing))") + (missing.isEmpty || extra.isEmpty ? "" : "; ")
-                                        + (extra.isEmpty ? "" : "extra \(list(extra))"),
-                                        expected: "every model on the same patients"))
+                problems.append(
+                    Problem(
+                        file: source,
+                        message: "model '\(model.model)' does not cover the same \(chosen) patients as '\(reference.model)': "
+                            + (missing.isEmpty ? "" : "missing \(list(missing))") + (missing.isEmpty || extra.isEmpty ? "" : "; ")
+                            + (extra.isEmpty ? "" : "extra \(list(extra))"),
+                        expected: "every model on the same patients"))
             }
         }
         let truthIndex = Dictionary(uniqueKeysWithValues: truth.ids.enumerated().map { ($1, $0) })
         let unknown = reference.patientIds.filter { truthIndex[$0] == nil }
         if !unknown.isEmpty {
-            problems.append(Problem(file: sources[0], column: "patient_id", message: "patients not in the truth cohort \(truth.source): \(list(unknown))",
-                                    expected: "patient ids of the cohort CSV"))
+            problems.append(
+                Problem(
+                    file: sources[0], column: "patient_id", message: "patients not in the truth cohort \(truth.source): \(list(unknown))",
+                    expected: "patient ids of the cohort CSV"))
         }
         if let splits = truth.splits {
             let mismatched = reference.patientIds.filter { truthIndex[$0].map { splits[$0] != chosen } ?? false }
             if !mismatched.isEmpty {
-                problems.append(Problem(file: sources[0], column: "cohort", message: "patients labelled '\(chosen)' here but not in the truth: \(list(mismatched))",
-                                        expected: "the cohort given in \(truth.source)"))
+                problems.append(
+                    Problem(
+                        file: sources[0], column: "cohort", message: "patients labelled '\(chosen)' here but not in the truth: \(list(mismatched))",
+                        expected: "the cohort given in \(truth.source)"))
             }
         }
         if !problems.isEmpty { throw ValidationError(problems) }
         let ordered = restricted.map { model -> Predictions in
             let row = Dictionary(uniqueKeysWithValues: model.patientIds.enumerated().map { ($1, $0) })
             let order = reference.patientIds.map { row[$0]! }
-            return Predictions(model: model.model, classes: model.classes, patientIds: reference.patientIds,
-                               cohorts: order.map { model.cohorts[$0] }, probabilities: order.map { model.probabilities[$0] })
+            return Predictions(
+                model: model.model, classes: model.classes, patientIds: reference.patientIds,
+                cohorts: order.map { model.cohorts[$0] }, probabilities: order.map { model.probabilities[$0] })
         }
-        return AlignedPredictions(cohort: chosen, patientIds: reference.patientIds,
-                                  labels: reference.patientIds.map { truth.labels[truthIndex[$0]!] },
-                                  classes: truth.classes, models: ordered)
+        return AlignedPredictions(
+            cohort: chosen, patientIds: reference.patientIds,
+            labels: reference.patientIds.map { truth.labels[truthIndex[$0]!] },
+            classes: truth.classes, models: ordered)
     }
 
     static func list(_ ids: [String]) -> String {
@@ -127,8 +138,10 @@ public enum ModelEvaluation {
     /// - Returns: AUCs, metrics, confusion matrix, calibration and decision curves of the model.
     /// - Throws: `StatsError.invalidInput` for probabilities or labels that do not fit the classes,
     ///   or bootstrap settings out of range.
-    public static func evaluate(_ predictions: Predictions, labels: [Int], cohort: String,
-                                options: EvaluationOptions = EvaluationOptions()) throws -> ModelPerformance {
+    public static func evaluate(
+        _ predictions: Predictions, labels: [Int], cohort: String,
+        options: EvaluationOptions = EvaluationOptions()
+    ) throws -> ModelPerformance {
         let classCount = predictions.classes.count
         let scores = predictions.probabilities
         let auc = try MulticlassAUC.compute(labels: labels, scores: scores, classCount: classCount)
@@ -136,8 +149,9 @@ public enum ModelEvaluation {
         var curves: [ROCCurve?] = []
         for k in 0..<classCount {
             let isCase = labels.map { $0 == k }, column = scores.map { $0[k] }
-            var entry = ClassAUC(className: predictions.classes.names[k], auc: auc.perClass[k].value, delong: nil,
-                                 undefinedReason: auc.perClass[k].undefinedReason)
+            var entry = ClassAUC(
+                className: predictions.classes.names[k], auc: auc.perClass[k].value, delong: nil,
+                undefinedReason: auc.perClass[k].undefinedReason)
             switch try DeLong.confidenceInterval(scores: column, isCase: isCase) {
             case .defined(let interval): entry.delong = interval
             case .undefined(let reason): entry.undefinedReason = entry.undefinedReason ?? reason

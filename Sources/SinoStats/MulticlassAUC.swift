@@ -146,17 +146,20 @@ extension MulticlassAUC {
         let values = try c.decode([Double?].self, forKey: .perClass)
         let reasons = try c.decode([String?].self, forKey: .perClassUndefinedReasons)
         guard values.count == reasons.count else {
-            throw DecodingError.dataCorruptedError(forKey: .perClassUndefinedReasons, in: c,
-                                                   debugDescription: "one reason (or null) per class AUC")
+            throw DecodingError.dataCorruptedError(
+                forKey: .perClassUndefinedReasons, in: c,
+                debugDescription: "one reason (or null) per class AUC")
         }
         perClass = try zip(values, reasons).map { try outcome($0, $1, .perClass) }
         prevalence = try c.decode([Int].self, forKey: .prevalence)
         macro = try c.decodeIfPresent(Double.self, forKey: .macro)
         weighted = try c.decodeIfPresent(Double.self, forKey: .weighted)
-        micro = try outcome(c.decodeIfPresent(Double.self, forKey: .micro),
-                            c.decodeIfPresent(String.self, forKey: .microUndefinedReason), .micro)
-        oneVsOne = try outcome(c.decodeIfPresent(Double.self, forKey: .oneVsOne),
-                               c.decodeIfPresent(String.self, forKey: .oneVsOneUndefinedReason), .oneVsOne)
+        micro = try outcome(
+            c.decodeIfPresent(Double.self, forKey: .micro),
+            c.decodeIfPresent(String.self, forKey: .microUndefinedReason), .micro)
+        oneVsOne = try outcome(
+            c.decodeIfPresent(Double.self, forKey: .oneVsOne),
+            c.decodeIfPresent(String.self, forKey: .oneVsOneUndefinedReason), .oneVsOne)
         averagedOverDefinedClassesOnly = try c.decode(Bool.self, forKey: .averagedOverDefinedClassesOnly)
     }
 }

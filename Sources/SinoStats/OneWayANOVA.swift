@@ -40,9 +40,10 @@ public enum OneWayANOVA {
         let squares = sumsOfSquares(groups, total: total)
         let dfBetween = groups.count - 1, dfWithin = total - groups.count
         let f = (squares.between / Double(dfBetween)) / (squares.within / Double(dfWithin))
-        return Result(statistic: f, dfBetween: dfBetween, dfWithin: dfWithin,
-                      pValue: Distributions.fSF(f, d1: Double(dfBetween), d2: Double(dfWithin)),
-                      etaSquared: squares.between / squares.total)
+        return Result(
+            statistic: f, dfBetween: dfBetween, dfWithin: dfWithin,
+            pValue: Distributions.fSF(f, d1: Double(dfBetween), d2: Double(dfWithin)),
+            etaSquared: squares.between / squares.total)
     }
 
     /// Sums of squares in scipy's order: values are centred on the grand mean first, so
@@ -53,10 +54,11 @@ public enum OneWayANOVA {
         let centredSum = centred.joined().reduce(0, +)
         let normalised = centredSum * centredSum / Double(total)
         let ssTotal = centred.joined().reduce(0) { $0 + $1 * $1 } - normalised
-        let ssBetween = centred.reduce(0) { sum, group in
-            let s = group.reduce(0, +)
-            return sum + s * s / Double(group.count)
-        } - normalised
+        let ssBetween =
+            centred.reduce(0) { sum, group in
+                let s = group.reduce(0, +)
+                return sum + s * s / Double(group.count)
+            } - normalised
         return (ssBetween, ssTotal - ssBetween, ssTotal)
     }
 }

@@ -37,8 +37,10 @@ public enum PairwiseComparisons {
     ///   adjusted p-values.
     /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, a name count that differs, or a
     ///   pair the test rejects (too few values, non-finite values, no variance).
-    public static func compare(_ groups: [[Double]], names: [String], test: Test,
-                               adjustment: PValueAdjustment.Method = .holm) throws -> [Comparison] {
+    public static func compare(
+        _ groups: [[Double]], names: [String], test: Test,
+        adjustment: PValueAdjustment.Method = .holm
+    ) throws -> [Comparison] {
         guard names.count == groups.count else {
             throw StatsError.invalidInput("\(groups.count) groups but \(names.count) names")
         }
@@ -49,8 +51,9 @@ public enum PairwiseComparisons {
         let raw = try pairs.map { try statisticAndP(groups[$0.0], groups[$0.1], test) }
         let adjusted = try PValueAdjustment.adjust(raw.map(\.p), method: adjustment)
         return zip(pairs, zip(raw, adjusted)).map { pair, values in
-            Comparison(groupA: names[pair.0], groupB: names[pair.1], statistic: values.0.statistic,
-                       pValue: values.0.p, adjustedPValue: values.1)
+            Comparison(
+                groupA: names[pair.0], groupB: names[pair.1], statistic: values.0.statistic,
+                pValue: values.0.p, adjustedPValue: values.1)
         }
     }
 

@@ -1,5 +1,5 @@
-import SinoData
 import Foundation
+import SinoData
 import SinoRandom
 
 /// Random two-way tables with fixed margins, uniformly over the hypergeometric (Fisher)
@@ -28,13 +28,14 @@ struct PatefieldTableSampler {
     mutating func nextStatistic() -> Double {
         var columnNeeds = columnTotals
         var statistic = 0.0
-        var stillToPlace = rowTotals.reduce(0, +)  // in rows l... (all columns)
+        var stillToPlace = rowTotals.reduce(0, +) // in rows l... (all columns)
         for l in 0..<(rowTotals.count - 1) {
             var rowNeeds = rowTotals[l]
-            var columnsLeftTotal = stillToPlace  // e: in rows l..., columns m...
+            var columnsLeftTotal = stillToPlace // e: in rows l..., columns m...
             for m in 0..<(columnTotals.count - 1) where rowNeeds > 0 {
-                let x = drawCell(rowNeeds: rowNeeds, columnNeeds: columnNeeds[m],
-                                 total: columnsLeftTotal)
+                let x = drawCell(
+                    rowNeeds: rowNeeds, columnNeeds: columnNeeds[m],
+                    total: columnsLeftTotal)
                 columnsLeftTotal -= columnNeeds[m]
                 columnNeeds[m] -= x
                 rowNeeds -= x
@@ -59,8 +60,10 @@ struct PatefieldTableSampler {
         let startP = exp(lf.logChoose(d, start) + lf.logChoose(e - d, a - start) - lf.logChoose(e, a))
         var u = random.nextUniform()
         while true {
-            if let x = searchOutward(from: start, startP: startP, low: low, high: high, a: a, d: d,
-                                     e: e, u: &u) {
+            if let x = searchOutward(
+                from: start, startP: startP, low: low, high: high, a: a, d: d,
+                e: e, u: &u)
+            {
                 return x
             }
             // Rounding left the summed pmf just short of u: redraw, as AS 159 does.
@@ -70,8 +73,10 @@ struct PatefieldTableSampler {
 
     /// Accumulates the pmf outward from `start`, alternating up and down, until it reaches u;
     /// nil when the whole support summed to less than u (rounding), with u rescaled.
-    private func searchOutward(from start: Int, startP: Double, low: Int, high: Int,
-                               a: Int, d: Int, e: Int, u: inout Double) -> Int? {
+    private func searchOutward(
+        from start: Int, startP: Double, low: Int, high: Int,
+        a: Int, d: Int, e: Int, u: inout Double
+    ) -> Int? {
         var cumulative = startP
         if u <= cumulative { return start }
         var up = start, upP = startP, down = start, downP = startP

@@ -87,12 +87,13 @@ public struct PredictorSelection: Codable, Sendable {
         let table = try TableOne.build(data, options: options.tableOne)
         let univariate = table.strata[0].variables.map { screen($0, dictionary: data.dictionary, alpha: options.screeningAlpha) }
         let screened = univariate.filter(\.selected).map(\.variable)
-        var result = PredictorSelection(source: cohort.source, split: split, classes: data.classes.names,
-                                        referenceClass: data.classes.names[options.reference], patients: data.count, analysed: 0,
-                                        screeningAlpha: options.screeningAlpha, criterion: options.criterion,
-                                        method: options.method, univariate: univariate, screened: screened, separating: [], entered: [],
-                                        columns: [:], variableLabels: [:], columnLabels: [:], elimination: nil,
-                                        predictors: [], warnings: table.warnings)
+        var result = PredictorSelection(
+            source: cohort.source, split: split, classes: data.classes.names,
+            referenceClass: data.classes.names[options.reference], patients: data.count, analysed: 0,
+            screeningAlpha: options.screeningAlpha, criterion: options.criterion,
+            method: options.method, univariate: univariate, screened: screened, separating: [], entered: [],
+            columns: [:], variableLabels: [:], columnLabels: [:], elimination: nil,
+            predictors: [], warnings: table.warnings)
         guard !screened.isEmpty else {
             result.warnings.append("no variable reached p < \(options.screeningAlpha) in univariate screening; no multivariable model was fitted")
             return result
@@ -122,10 +123,11 @@ public struct PredictorSelection: Codable, Sendable {
         }
         let groups = design.groups.map { PredictorGroup(name: $0.variable, columns: $0.columns) }
         do {
-            let elimination = try BackwardElimination.run(x: design.x, y: design.labels, classCount: data.classes.count,
-                                                          reference: options.reference, featureNames: design.columnNames,
-                                                          groups: groups, criterion: options.criterion, method: options.method,
-                                                          confidenceLevel: options.confidenceLevel)
+            let elimination = try BackwardElimination.run(
+                x: design.x, y: design.labels, classCount: data.classes.count,
+                reference: options.reference, featureNames: design.columnNames,
+                groups: groups, criterion: options.criterion, method: options.method,
+                confidenceLevel: options.confidenceLevel)
             result.elimination = elimination
             result.predictors = elimination.remainingGroups
             result.warnings += elimination.warnings
@@ -144,7 +146,8 @@ public struct PredictorSelection: Codable, Sendable {
         var found: [(String, String)] = []
         for name in screened {
             guard let variable = data.dictionary.variable(named: name), variable.isCategorical,
-                  case .categorical(let codes)? = data.columns[name] else { continue }
+                case .categorical(let codes)? = data.columns[name]
+            else { continue }
             let levels = variable.levels ?? []
             var counts = Array(repeating: Array(repeating: 0, count: data.classes.count), count: levels.count)
             for row in rows { counts[codes[row]!][data.labels[row]] += 1 }
@@ -171,9 +174,10 @@ public struct PredictorSelection: Codable, Sendable {
 
     static func screen(_ row: TableOneVariable, dictionary: VariableDictionary, alpha: Double) -> UnivariateScreen {
         let variable = dictionary.variable(named: row.name)!
-        var entry = UnivariateScreen(variable: row.name, label: row.label, test: row.comparison?.test,
-                                     pValue: row.comparison?.pValue, effectSizeName: row.comparison?.effectSizeName,
-                                     effectSize: row.comparison?.effectSize, selected: false, reason: "")
+        var entry = UnivariateScreen(
+            variable: row.name, label: row.label, test: row.comparison?.test,
+            pValue: row.comparison?.pValue, effectSizeName: row.comparison?.effectSizeName,
+            effectSize: row.comparison?.effectSize, selected: false, reason: "")
         if !variable.isScreened {
             entry.reason = "excluded from screening by the dictionary (screen: false)"
         } else if let p = row.comparison?.pValue {

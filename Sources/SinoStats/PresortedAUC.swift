@@ -54,9 +54,10 @@ struct PresortedMulticlassAUC {
             PresortedAUC(scores: scores.map { $0[k] }, isCase: labels.map { $0 == k }, owners: patients)
         }
         let k = scores[0].count
-        flattened = PresortedAUC(scores: Array(scores.joined()),
-                                 isCase: labels.flatMap { label in (0..<k).map { $0 == label } },
-                                 owners: patients.flatMap { Array(repeating: $0, count: k) })
+        flattened = PresortedAUC(
+            scores: Array(scores.joined()),
+            isCase: labels.flatMap { label in (0..<k).map { $0 == label } },
+            owners: patients.flatMap { Array(repeating: $0, count: k) })
     }
 
     func macro(weights: [Double]) -> Double {

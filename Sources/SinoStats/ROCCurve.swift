@@ -31,14 +31,17 @@ public struct ROCCurve: Codable, Sendable, Equatable {
         controlCount = isCase.count - cases
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         (thresholds, falsePositiveRates, truePositiveRates) =
-            Self.cumulativeRates(order: order, scores: scores, isCase: isCase,
-                                 cases: Double(caseCount), controls: Double(controlCount))
+            Self.cumulativeRates(
+                order: order, scores: scores, isCase: isCase,
+                cases: Double(caseCount), controls: Double(controlCount))
     }
 
     /// Walks the scores from high to low and emits a point at the end of each tied run
     /// (sklearn's `_binary_clf_curve`: `distinct_value_indices` then cumulative sums).
-    private static func cumulativeRates(order: [Int], scores: [Double], isCase: [Bool],
-                                        cases: Double, controls: Double)
+    private static func cumulativeRates(
+        order: [Int], scores: [Double], isCase: [Bool],
+        cases: Double, controls: Double
+    )
         -> ([Double], [Double], [Double])
     {
         var thresholds = [Double.infinity], fpr = [0.0], tpr = [0.0]

@@ -46,8 +46,10 @@ public struct ReaderStudy: Codable, Sendable, Equatable {
         }
         let all = Dictionary(uniqueKeysWithValues: zip(truth.ids, truth.labels))
         if let unknown = reads.reads.first(where: { all[$0.patientId] == nil }) {
-            throw ValidationError(Problem(file: truth.source, value: unknown.patientId, message: "patient read by '\(unknown.reader)' is not in the truth cohort",
-                                          expected: "a patient of \(truth.source)"))
+            throw ValidationError(
+                Problem(
+                    file: truth.source, value: unknown.patientId, message: "patient read by '\(unknown.reader)' is not in the truth cohort",
+                    expected: "a patient of \(truth.source)"))
         }
         let scope = try cohort.map { try truth.split($0) } ?? truth
         let readIds = Set(reads.reads.map(\.patientId))
@@ -57,9 +59,10 @@ public struct ReaderStudy: Codable, Sendable, Equatable {
         }
         let builder = Builder(reads: reads, patients: patients, level: level)
         let performance = try builder.performance()
-        return ReaderStudy(classes: truth.classes.names, cohort: cohort, patients: patients.count,
-                           readers: performance.map(\.reader).uniqued(), performance: performance,
-                           assistance: try builder.assistance(), agreement: builder.agreement())
+        return ReaderStudy(
+            classes: truth.classes.names, cohort: cohort, patients: patients.count,
+            readers: performance.map(\.reader).uniqued(), performance: performance,
+            assistance: try builder.assistance(), agreement: builder.agreement())
     }
 
     /// The computations, over the patients in scope (truth order).
@@ -83,9 +86,11 @@ public struct ReaderStudy: Codable, Sendable, Equatable {
                     guard !read.isEmpty else { continue }
                     let matrix = try ConfusionMatrix(labels: read.map(\.label), predicted: read.map(\.call), classCount: classCount)
                     let (kappa, reason) = Self.kappa(matrix.counts, level: level)
-                    result.append(ReaderPerformance(reader: reader, condition: condition, patients: read.count,
-                                                    metrics: ClassificationMetrics(matrix, level: level),
-                                                    kappaWithTruth: kappa, kappaUndefinedReason: reason))
+                    result.append(
+                        ReaderPerformance(
+                            reader: reader, condition: condition, patients: read.count,
+                            metrics: ClassificationMetrics(matrix, level: level),
+                            kappaWithTruth: kappa, kappaUndefinedReason: reason))
                 }
             }
             return result
@@ -117,8 +122,10 @@ public struct ReaderStudy: Codable, Sendable, Equatable {
                         var table = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
                         for (x, y) in both { table[x][y] += 1 }
                         let (kappa, reason) = Self.kappa(table, level: level)
-                        result.append(ReaderAgreement(condition: condition, readerA: readers[a], readerB: readers[b], patients: both.count,
-                                                      agreed: both.filter { $0.0 == $0.1 }.count, kappa: kappa, undefinedReason: reason))
+                        result.append(
+                            ReaderAgreement(
+                                condition: condition, readerA: readers[a], readerB: readers[b], patients: both.count,
+                                agreed: both.filter { $0.0 == $0.1 }.count, kappa: kappa, undefinedReason: reason))
                     }
                 }
             }

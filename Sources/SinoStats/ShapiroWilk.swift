@@ -125,7 +125,7 @@ public enum ShapiroWilk {
         let m: Double, s: Double
         if n <= 11 {
             let gamma = poly(g, an)
-            if y >= gamma { return 1e-19 }  // AS R94's "SMALL": beyond the fitted range
+            if y >= gamma { return 1e-19 } // AS R94's "SMALL": beyond the fitted range
             y = -log(gamma - y)
             m = poly(c3, an)
             s = exp(poly(c4, an))

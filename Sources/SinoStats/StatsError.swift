@@ -15,7 +15,7 @@ public enum StatsError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .invalidInput(let m), .tooLarge(let m), .notConverged(let m), .singular(let m),
-             .separation(let m):
+            .separation(let m):
             return m
         }
     }

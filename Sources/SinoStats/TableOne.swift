@@ -98,9 +98,10 @@ public struct TableOne: Codable, Sendable {
     /// - Throws: `StatsError.invalidInput` when `byCohort` is set and the cohort has no split
     ///   column, or a chosen test does not fit the variable's kind.
     public static func build(_ cohort: Cohort, byCohort: Bool = false, options: TableOneOptions = TableOneOptions()) throws -> TableOne {
-        var table = TableOne(source: cohort.source, classes: cohort.classes.names,
-                             classLabels: cohort.classes.names.map { cohort.dictionary.label.classLabels?[$0] ?? $0 },
-                             quantileMethod: options.quantileMethod, strata: [], warnings: [])
+        var table = TableOne(
+            source: cohort.source, classes: cohort.classes.names,
+            classLabels: cohort.classes.names.map { cohort.dictionary.label.classLabels?[$0] ?? $0 },
+            quantileMethod: options.quantileMethod, strata: [], warnings: [])
         let groups: [(String?, Cohort)] = byCohort ? try cohort.splitNames.map { ($0, try cohort.split($0)) } : [(nil, cohort)]
         if byCohort && groups.isEmpty {
             throw StatsError.invalidInput("\(cohort.source): --strata needs a cohort column; the file has none")
@@ -132,8 +133,9 @@ struct TableOneBuilder {
         let column = cohort.columns[variable.name]!
         var missingByClass = Array(repeating: 0, count: classCount)
         for (row, label) in cohort.labels.enumerated() where !column.isPresent(row) { missingByClass[label] += 1 }
-        var result = TableOneVariable(name: variable.name, label: variable.displayName, kind: variable.kind, summary: "n_percent",
-                                      decimals: 0, missingOverall: missingByClass.reduce(0, +), missingByClass: missingByClass)
+        var result = TableOneVariable(
+            name: variable.name, label: variable.displayName, kind: variable.kind, summary: "n_percent",
+            decimals: 0, missingOverall: missingByClass.reduce(0, +), missingByClass: missingByClass)
         switch column {
         case .continuous(let values): continuous(variable, values, into: &result)
         case .categorical(let codes): categorical(variable, codes, into: &result)
@@ -173,18 +175,21 @@ struct TableOneBuilder {
         switch test {
         case .anova:
             let r = try OneWayANOVA.test(present)
-            return GroupComparison(test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
-                                   effectSizeName: "eta²", effectSize: r.etaSquared,
-                                   reason: choice == .auto ? "normal within every class (\(normality))" : "requested")
+            return GroupComparison(
+                test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
+                effectSizeName: "eta²", effectSize: r.etaSquared,
+                reason: choice == .auto ? "normal within every class (\(normality))" : "requested")
         case .welch:
             let r = try WelchANOVA.test(present)
-            return GroupComparison(test: "Welch ANOVA", statistic: r.statistic, df: String(format: "%d, %.2f", Int(r.df1.rounded()), r.df2),
-                                   pValue: r.pValue, effectSizeName: "", effectSize: nil, reason: "requested")
+            return GroupComparison(
+                test: "Welch ANOVA", statistic: r.statistic, df: String(format: "%d, %.2f", Int(r.df1.rounded()), r.df2),
+                pValue: r.pValue, effectSizeName: "", effectSize: nil, reason: "requested")
         case .kruskal:
             let r = try KruskalWallis.test(present)
-            return GroupComparison(test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
-                                   effectSizeName: "epsilon²", effectSize: r.epsilonSquared,
-                                   reason: choice == .auto ? "not normal within every class (\(normality))" : "requested")
+            return GroupComparison(
+                test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
+                effectSizeName: "epsilon²", effectSize: r.epsilonSquared,
+                reason: choice == .auto ? "not normal within every class (\(normality))" : "requested")
         case .chisq, .fisher, .auto:
             throw StatsError.invalidInput("\(choice.rawValue) is a test for categorical variables")
         }
@@ -204,9 +209,10 @@ struct TableOneBuilder {
     func summarise(_ values: [Double]) -> GroupSummary {
         guard !values.isEmpty else { return GroupSummary(n: 0) }
         let q = try? Descriptives.quantiles(values, [0.25, 0.5, 0.75], method: options.quantileMethod)
-        return GroupSummary(n: values.count, mean: try? Descriptives.mean(values),
-                            sd: values.count > 1 ? try? Descriptives.standardDeviation(values) : nil,
-                            median: q?[1], q1: q?[0], q3: q?[2], minimum: values.min(), maximum: values.max())
+        return GroupSummary(
+            n: values.count, mean: try? Descriptives.mean(values),
+            sd: values.count > 1 ? try? Descriptives.standardDeviation(values) : nil,
+            median: q?[1], q1: q?[0], q3: q?[2], minimum: values.min(), maximum: values.max())
     }
 
     static func decimalPlaces(_ value: Double) -> Int {
@@ -254,21 +260,24 @@ struct TableOneBuilder {
         let expectedNote = "smallest expected count \(String(format: "%.1f", chi.minimumExpected))"
         if useChi {
             let name = chi.yatesCorrected ? "Chi-square (Yates)" : "Chi-square"
-            return GroupComparison(test: name, statistic: chi.statistic, df: "\(chi.df)", pValue: chi.pValue,
-                                   effectSizeName: "Cramér's V", effectSize: cramer,
-                                   reason: choice == .auto ? "\(expectedNote) >= \(Int(options.minimumExpected))" : "requested")
+            return GroupComparison(
+                test: name, statistic: chi.statistic, df: "\(chi.df)", pValue: chi.pValue,
+                effectSizeName: "Cramér's V", effectSize: cramer,
+                reason: choice == .auto ? "\(expectedNote) >= \(Int(options.minimumExpected))" : "requested")
         }
         let reason = choice == .auto ? "\(expectedNote) < \(Int(options.minimumExpected))" : "requested"
         let isTwoByTwo = table.count == 2 && table[0].count == 2
         do {
             let fisher = try FisherExactTest.test(table)
-            return GroupComparison(test: isTwoByTwo ? "Fisher exact" : "Fisher-Freeman-Halton exact", statistic: .nan, df: "",
-                                   pValue: fisher.pValue, effectSizeName: "Cramér's V", effectSize: cramer, reason: reason)
+            return GroupComparison(
+                test: isTwoByTwo ? "Fisher exact" : "Fisher-Freeman-Halton exact", statistic: .nan, df: "",
+                pValue: fisher.pValue, effectSizeName: "Cramér's V", effectSize: cramer, reason: reason)
         } catch StatsError.tooLarge(let why) {
             let mc = try FisherExactTest.monteCarlo(table, replicates: options.monteCarloReplicates, seed: options.seed)
-            return GroupComparison(test: "Fisher-Freeman-Halton (Monte Carlo, B = \(options.monteCarloReplicates))", statistic: .nan, df: "",
-                                   pValue: mc.pValue, effectSizeName: "Cramér's V", effectSize: cramer,
-                                   reason: "\(reason); exact enumeration too large (\(why)); seed \(options.seed)")
+            return GroupComparison(
+                test: "Fisher-Freeman-Halton (Monte Carlo, B = \(options.monteCarloReplicates))", statistic: .nan, df: "",
+                pValue: mc.pValue, effectSizeName: "Cramér's V", effectSize: cramer,
+                reason: "\(reason); exact enumeration too large (\(why)); seed \(options.seed)")
         }
     }
 }

@@ -39,16 +39,19 @@ public enum WelchANOVA {
         let weightTotal = weights.reduce(0, +)
         let relativeWeights = weights.map { $0 / weightTotal }
         let weightedMean = zip(relativeWeights, means).reduce(0) { $0 + $1.0 * $1.1 }
-        let between = zip(weights, means).reduce(0) { sum, wm in
-            sum + wm.0 * (wm.1 - weightedMean) * (wm.1 - weightedMean)
-        } / (k - 1)
+        let between =
+            zip(weights, means).reduce(0) { sum, wm in
+                sum + wm.0 * (wm.1 - weightedMean) * (wm.1 - weightedMean)
+            } / (k - 1)
         // Welch's correction term, sum (1 - w_i / W)^2 / (n_i - 1) / (k^2 - 1).
-        let lambda = zip(relativeWeights, counts).reduce(0) { sum, wn in
-            sum + (1 - wn.0) * (1 - wn.0) / (wn.1 - 1)
-        } / (k * k - 1)
+        let lambda =
+            zip(relativeWeights, counts).reduce(0) { sum, wn in
+                sum + (1 - wn.0) * (1 - wn.0) / (wn.1 - 1)
+            } / (k * k - 1)
         let f = between / (1 + 2 * (k - 2) * lambda)
         let df2 = 1 / (3 * lambda)
-        return Result(statistic: f, df1: k - 1, df2: df2,
-                      pValue: Distributions.fSF(f, d1: k - 1, d2: df2))
+        return Result(
+            statistic: f, df1: k - 1, df2: df2,
+            pValue: Distributions.fSF(f, d1: k - 1, d2: df2))
     }
 }

@@ -33,8 +33,10 @@ public struct CNNSliceDataset: Sendable {
     public var size: Int { settings.outputSize }
     public var channels: Int { settings.stackSequences ? settings.sequences.count : 1 }
 
-    public init(classes: ClassSet, patientIDs: [String], patientLabels: [Int], patientCohorts: [String],
-                samples: [SliceSample], samplePatients: [Int], settings: PreprocessSettings) {
+    public init(
+        classes: ClassSet, patientIDs: [String], patientLabels: [Int], patientCohorts: [String],
+        samples: [SliceSample], samplePatients: [Int], settings: PreprocessSettings
+    ) {
         self.classes = classes; self.patientIDs = patientIDs; self.patientLabels = patientLabels
         self.patientCohorts = patientCohorts; self.samples = samples; self.samplePatients = samplePatients
         self.settings = settings
@@ -46,12 +48,17 @@ public struct CNNSliceDataset: Sendable {
     /// `stackSequences`. Throws `ValidationError` with every missing or unreadable file,
     /// then the first preprocessing failure (in patient order). `threads` patients are read
     /// at a time (default: every core); the result does not depend on it.
-    public static func load(images: String, cohort: Cohort, splits: [String]?, settings: PreprocessSettings,
-                            threads: Int? = nil) throws -> CNNSliceDataset {
+    public static func load(
+        images: String, cohort: Cohort, splits: [String]?, settings: PreprocessSettings,
+        threads: Int? = nil
+    ) throws -> CNNSliceDataset {
         let preprocessor = try Preprocessor(settings: settings)
         guard settings.stackSequences || settings.sequences.count == 1 else {
-            throw ValidationError([Problem(file: images, message: "one sequence per model (\(settings.sequences.joined(separator: ", ")) given)",
-                                           expected: "a single sequence, or stacked sequences")])
+            throw ValidationError([
+                Problem(
+                    file: images, message: "one sequence per model (\(settings.sequences.joined(separator: ", ")) given)",
+                    expected: "a single sequence, or stacked sequences")
+            ])
         }
         var rows: [Int] = []
         for i in 0..<cohort.count {
@@ -59,8 +66,11 @@ public struct CNNSliceDataset: Sendable {
             if splits == nil || splits!.contains(split) { rows.append(i) }
         }
         if let splits, rows.isEmpty {
-            throw ValidationError([Problem(file: cohort.source, message: "no patient in cohort(s) \(splits.joined(separator: ", "))",
-                                           expected: "patients whose cohort is one of \(cohort.splitNames.joined(separator: ", "))")])
+            throw ValidationError([
+                Problem(
+                    file: cohort.source, message: "no patient in cohort(s) \(splits.joined(separator: ", "))",
+                    expected: "patients whose cohort is one of \(cohort.splitNames.joined(separator: ", "))")
+            ])
         }
         let ids = rows.map { cohort.ids[$0] }
         let manifest = try ImageManifest.check(root: images, patients: ids, sequences: settings.sequences).validated()
@@ -84,9 +94,10 @@ public struct CNNSliceDataset: Sendable {
             samples += list
             owners += [Int](repeating: p, count: list.count)
         }
-        return CNNSliceDataset(classes: cohort.classes, patientIDs: ids, patientLabels: rows.map { cohort.labels[$0] },
-                               patientCohorts: rows.map { cohort.splits?[$0] ?? "" }, samples: samples,
-                               samplePatients: owners, settings: settings)
+        return CNNSliceDataset(
+            classes: cohort.classes, patientIDs: ids, patientLabels: rows.map { cohort.labels[$0] },
+            patientCohorts: rows.map { cohort.splits?[$0] ?? "" }, samples: samples,
+            samplePatients: owners, settings: settings)
     }
 
     /// The samples in batches for one epoch: a seeded Fisher-Yates shuffle of the sample
@@ -110,15 +121,16 @@ public struct CNNSliceDataset: Sendable {
     /// The batch of the given samples, augmented with `augment` (each sample's draw seeded by
     /// the pass, the patient, the slice and the channels) or as preprocessed when nil.
     public func batch(_ indices: [Int], augment: AugmentPass?) -> SliceBatch {
-        SliceBatch(indices.map { i in
-            var sample = samples[i]
-            if let augment {
-                let seed = augment.sampleSeed(patientID: sample.patientID, slice: sample.slice, channels: sample.channels)
-                let drawn = Augmenter.draw(settings.augmentation, seed: seed, slice: sample.slice, channels: sample.channels)
-                Augmenter.apply(drawn, to: &sample, fill: settings.augmentation.fillValue)
-            }
-            return sample
-        })
+        SliceBatch(
+            indices.map { i in
+                var sample = samples[i]
+                if let augment {
+                    let seed = augment.sampleSeed(patientID: sample.patientID, slice: sample.slice, channels: sample.channels)
+                    let drawn = Augmenter.draw(settings.augmentation, seed: seed, slice: sample.slice, channels: sample.channels)
+                    Augmenter.apply(drawn, to: &sample, fill: settings.augmentation.fillValue)
+                }
+                return sample
+            })
     }
 
     /// Every sample, un-augmented, N x C x H x W.
@@ -135,8 +147,11 @@ public struct CNNSliceDataset: Sendable {
         var counts = [Int](repeating: 0, count: classes.count)
         for label in labels { counts[label] += 1 }
         if let empty = counts.firstIndex(of: 0) {
-            throw ValidationError([Problem(file: "training cohort", message: "class \(classes.names[empty]) has no training patient",
-                                           expected: "every class in the training cohort for balanced class weights")])
+            throw ValidationError([
+                Problem(
+                    file: "training cohort", message: "class \(classes.names[empty]) has no training patient",
+                    expected: "every class in the training cohort for balanced class weights")
+            ])
         }
         let n = Double(labels.count), k = Double(classes.count)
         return counts.map { Float(n / (k * Double($0))) }

@@ -61,9 +61,11 @@ public enum CNNPipeline {
     /// - Returns: the model's description (model.json).
     /// - Throws: `StudyError` for settings out of range or bad weights, the data's errors.
     @discardableResult
-    public static func train(settings: CNNTrainingSettings, data: CNNDataSource, classOrder: [String]? = nil, weights: String? = nil,
-                             out: URL, resume: Bool = false, stopAfterEpochs: Int? = nil, progressEvery: Int = 10,
-                             threads: Int? = nil, progress: ProgressHandler? = standardErrorProgress) throws -> CNNModelInfo {
+    public static func train(
+        settings: CNNTrainingSettings, data: CNNDataSource, classOrder: [String]? = nil, weights: String? = nil,
+        out: URL, resume: Bool = false, stopAfterEpochs: Int? = nil, progressEvery: Int = 10,
+        threads: Int? = nil, progress: ProgressHandler? = standardErrorProgress
+    ) throws -> CNNModelInfo {
         var settings = settings
         settings.pretrained = weights.map { URL(fileURLWithPath: $0).lastPathComponent }
         let problems = settings.problems
@@ -76,13 +78,16 @@ public enum CNNPipeline {
         let start = Date()
         let train = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["train"], settings: pre, threads: threads)
         let validation = try CNNSliceDataset.load(images: data.images, cohort: table, splits: ["validation"], settings: pre, threads: threads)
-        progress?(String(format: "%@ slices: %d train (%d patients), %d validation (%d patients), %dx%d, read in %.1f s",
-                         pre.sequences.joined(separator: "+"), train.samples.count, train.patientIDs.count, validation.samples.count,
-                         validation.patientIDs.count, pre.outputSize, pre.outputSize, Date().timeIntervalSince(start)))
+        progress?(
+            String(
+                format: "%@ slices: %d train (%d patients), %d validation (%d patients), %dx%d, read in %.1f s",
+                pre.sequences.joined(separator: "+"), train.samples.count, train.patientIDs.count, validation.samples.count,
+                validation.patientIDs.count, pre.outputSize, pre.outputSize, Date().timeIntervalSince(start)))
         let run: CNNTrainingRun
         do {
-            run = try CNNTrainingRun(settings: settings, train: train, validation: validation, folder: out,
-                                     pretrained: pretrained, version: SinoRadVersion.current)
+            run = try CNNTrainingRun(
+                settings: settings, train: train, validation: validation, folder: out,
+                pretrained: pretrained, version: SinoRadVersion.current)
         } catch let error as StateDictError {
             throw StudyError("weights \(weights ?? ""): \(userMessage(error))")
         }
@@ -90,8 +95,9 @@ public enum CNNPipeline {
         run.progress = progress
         let info = try run.run(resume: resume, stopAfterEpochs: stopAfterEpochs)
         let auc = info.validationMacroAUC.map { String(format: "%.4f", $0) } ?? "undefined"
-        progress?("\(info.arch) \(pre.sequences.joined(separator: "+")): \(info.epochsCompleted)/\(settings.epochs) epochs, best epoch \(info.bestEpoch) "
-                  + "(validation macro-AUC \(auc)), \(String(format: "%.0f", Date().timeIntervalSince(start))) s -> \(out.path)/model.safetensors")
+        progress?(
+            "\(info.arch) \(pre.sequences.joined(separator: "+")): \(info.epochsCompleted)/\(settings.epochs) epochs, best epoch \(info.bestEpoch) "
+                + "(validation macro-AUC \(auc)), \(String(format: "%.0f", Date().timeIntervalSince(start))) s -> \(out.path)/model.safetensors")
         return info
     }
 
@@ -109,8 +115,10 @@ public enum CNNPipeline {
     /// - Returns: the predictions.
     /// - Throws: the model's or the data's errors; `StudyError` when the classes differ.
     @discardableResult
-    public static func predict(model: URL, data: CNNDataSource, cohorts: [String], name: String? = nil, tta: Bool = false,
-                               threads: Int? = nil, out: String, progress: ProgressHandler? = standardErrorProgress) throws -> Predictions {
+    public static func predict(
+        model: URL, data: CNNDataSource, cohorts: [String], name: String? = nil, tta: Bool = false,
+        threads: Int? = nil, out: String, progress: ProgressHandler? = standardErrorProgress
+    ) throws -> Predictions {
         let trained = try TrainedCNN(folder: model)
         let table = try data.loadCohort(classOrder: trained.info.classes)
         guard table.classes.names == trained.info.classes else {
@@ -139,9 +147,11 @@ public enum CNNPipeline {
     /// - Returns: what was explained.
     /// - Throws: `StudyError` for a layer that does not exist or is too coarse; the model's, data's or figures' errors.
     @discardableResult
-    public static func gradCAM(model: URL, data source: CNNDataSource, cohorts: [String], explainTrueClass: Bool = false,
-                               layer: String = "auto", minMap: Int = 7, perClass: Int = 4, formats: [FigureFormat] = [.png],
-                               out: URL, progress: ProgressHandler? = standardErrorProgress) throws -> GradCAMRecord {
+    public static func gradCAM(
+        model: URL, data source: CNNDataSource, cohorts: [String], explainTrueClass: Bool = false,
+        layer: String = "auto", minMap: Int = 7, perClass: Int = 4, formats: [FigureFormat] = [.png],
+        out: URL, progress: ProgressHandler? = standardErrorProgress
+    ) throws -> GradCAMRecord {
         guard perClass >= 1 else { throw StudyError("--per-class must be at least 1, got \(perClass)") }
         guard minMap >= 1 else { throw StudyError("--min-map must be at least 1, got \(minMap)") }
         let trained = try TrainedCNN(folder: model, batchSize: 1, trainable: true)
@@ -168,23 +178,29 @@ public enum CNNPipeline {
             let probabilities = ImageClassifier.softmax(result.logits.values)
             let predicted = argmax(probabilities)
             let caption = "\(id): \(classNames[truth]) → \(classNames[predicted]) \(String(format: "%.2f", probabilities[predicted]))"
-            let tile = try GradCAMTile(width: size, height: size, image: Array(sample.planes[0..<plane]),
-                                       heatmap: result.heatmaps.values, mask: sample.mask, caption: caption)
+            let tile = try GradCAMTile(
+                width: size, height: size, image: Array(sample.planes[0..<plane]),
+                heatmap: result.heatmaps.values, mask: sample.mask, caption: caption)
             let title = "\(trained.info.defaultName): Grad-CAM (\(layerText)) of the \(explain) class \(classNames[result.classes[0]])"
             try write(try GradCAMOverlayFigure(title: title, tile: tile), id)
             if tilesByClass[truth].count < perClass { tilesByClass[truth].append(tile) }
         }
         for (c, name) in classNames.enumerated() where !tilesByClass[c].isEmpty {
-            try write(try GradCAMMontageFigure(title: "\(trained.info.defaultName): Grad-CAM (\(layerText)), true class \(name)",
-                                               tiles: tilesByClass[c], columns: min(perClass, 4)), "montage_\(name)")
+            try write(
+                try GradCAMMontageFigure(
+                    title: "\(trained.info.defaultName): Grad-CAM (\(layerText)), true class \(name)",
+                    tiles: tilesByClass[c], columns: min(perClass, 4)), "montage_\(name)")
         }
         let rows = classNames.enumerated().filter { !tilesByClass[$0.offset].isEmpty }.map { (name: $0.element, tiles: tilesByClass[$0.offset]) }
         if !rows.isEmpty {
-            try write(try GradCAMMontageFigure.byClass(title: "\(trained.info.defaultName): Grad-CAM (\(layerText)) by class", classes: rows,
-                                                       perClass: perClass), "montage")
+            try write(
+                try GradCAMMontageFigure.byClass(
+                    title: "\(trained.info.defaultName): Grad-CAM (\(layerText)) by class", classes: rows,
+                    perClass: perClass), "montage")
         }
-        let record = GradCAMRecord(layer: target, mapHeight: mapHeight, mapWidth: mapWidth, inputSize: size, explained: explain,
-                                   patients: data.patientIDs.count)
+        let record = GradCAMRecord(
+            layer: target, mapHeight: mapHeight, mapWidth: mapWidth, inputSize: size, explained: explain,
+            patients: data.patientIDs.count)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(encoder.encode(record), to: out.appendingPathComponent("gradcam.json").path)
@@ -211,7 +227,9 @@ public enum CNNPipeline {
             throw StudyError("--layer \(layer): not a layer of \(trained.info.arch); expected auto or one of \(all)")
         }
         guard min(h, w) >= minMap else {
-            throw StudyError("--layer \(layer): its map is \(h) x \(w) at the \(input) x \(input) input, coarser than --min-map \(minMap) (a Grad-CAM of so few cells shows blocks, not structure); choose one of \(all) or lower --min-map")
+            throw StudyError(
+                "--layer \(layer): its map is \(h) x \(w) at the \(input) x \(input) input, coarser than --min-map \(minMap) (a Grad-CAM of so few cells shows blocks, not structure); choose one of \(all) or lower --min-map"
+            )
         }
         return layer
     }
@@ -223,10 +241,10 @@ extension CNNArchitecture {
     /// ResNets take any input of at least one pixel.
     public func checkInputSize(_ s: Shape) throws {
         guard isDenseNet else { return }
-        let blocks = DenseNet.densenet121.blockConfig.count  // 121 and 169 both have four blocks
+        let blocks = DenseNet.densenet121.blockConfig.count // 121 and 169 both have four blocks
         for (axis, size) in [("height", s[2]), ("width", s[3])] {
-            var x = (size - 1) / 2 + 1  // conv0 7x7 s2 p3
-            x = (x - 1) / 2 + 1         // pool0 3x3 s2 p1
+            var x = (size - 1) / 2 + 1 // conv0 7x7 s2 p3
+            x = (x - 1) / 2 + 1 // pool0 3x3 s2 p1
             for _ in 1..<blocks {
                 guard x >= 2 else {
                     throw StudyError("input \(axis) \(size) is too small for DenseNet (its transitions need feature maps of at least 2x2; use at least 29 pixels per side for densenet121)")

@@ -32,8 +32,9 @@ public struct TrainedCNN {
             throw ValidationError(Problem(file: infoURL.path, message: "unreadable model description: \(error)"))
         }
         let n = batchSize ?? info.batchSize
-        model = try info.settings.arch.make(inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
-                                         classes: info.classes.count, seed: 0, trainable: trainable)
+        model = try info.settings.arch.make(
+            inputShape: Shape(n, info.channels, info.inputSize, info.inputSize),
+            classes: info.classes.count, seed: 0, trainable: trainable)
         do {
             try model.loadStateDict(try SafeTensors(contentsOf: weightsURL))
         } catch let error as StateDictError {
@@ -60,7 +61,8 @@ public struct TrainedCNN {
             slices = slices.map { $0.map { $0 / 4 } }
         }
         let patients = CNNSliceDataset.patientAverage(slices, samplePatients: data.samplePatients, patients: data.patientIDs.count)
-        return Predictions(model: name ?? info.defaultName, classes: classes, patientIds: data.patientIDs,
-                           cohorts: data.patientCohorts, probabilities: patients)
+        return Predictions(
+            model: name ?? info.defaultName, classes: classes, patientIds: data.patientIDs,
+            cohorts: data.patientCohorts, probabilities: patients)
     }
 }

@@ -108,8 +108,10 @@ public struct CNNEpochLog: Codable, Sendable, Equatable {
 
     public static let header = ["epoch", "train_loss", "val_loss", "val_macro_auc", "learning_rate", "seconds"]
     public var fields: [String] {
-        [String(epoch), "\(trainLoss)", "\(validationLoss)", validationMacroAUC.map { "\($0)" } ?? "",
-         "\(learningRate)", String(format: "%.2f", seconds)]
+        [
+            String(epoch), "\(trainLoss)", "\(validationLoss)", validationMacroAUC.map { "\($0)" } ?? "",
+            "\(learningRate)", String(format: "%.2f", seconds)
+        ]
     }
 }
 
@@ -180,8 +182,10 @@ public final class CNNTrainingRun {
     public var logURL: URL { folder.appendingPathComponent("train_log.csv") }
     public var checkpointURL: URL { folder.appendingPathComponent("checkpoint.safetensors") }
 
-    public init(settings: CNNTrainingSettings, train: CNNSliceDataset, validation: CNNSliceDataset, folder: URL,
-                pretrained: SafeTensors? = nil, version: String) throws {
+    public init(
+        settings: CNNTrainingSettings, train: CNNSliceDataset, validation: CNNSliceDataset, folder: URL,
+        pretrained: SafeTensors? = nil, version: String
+    ) throws {
         let problems = settings.problems
         guard problems.isEmpty else { throw ValidationError(problems.map { Problem(message: $0) }) }
         guard !train.samples.isEmpty, !validation.samples.isEmpty else {
@@ -196,11 +200,14 @@ public final class CNNTrainingRun {
             let head = pretrained.entry("fc.weight") ?? pretrained.entry("classifier.weight")
             let first = pretrained.entry("conv1.weight") ?? pretrained.entry("features.conv0.weight")
             guard let head, let first, head.shape.count == 2, first.shape.count == 4 else {
-                throw ValidationError(Problem(file: pretrained.source, message: "no fc/classifier.weight or conv1/features.conv0.weight",
-                                              expected: "a torchvision state_dict of \(settings.arch.rawValue)"))
+                throw ValidationError(
+                    Problem(
+                        file: pretrained.source, message: "no fc/classifier.weight or conv1/features.conv0.weight",
+                        expected: "a torchvision state_dict of \(settings.arch.rawValue)"))
             }
-            let m = try settings.arch.make(inputShape: Shape(batchSize, first.shape[1], size, size),
-                                             classes: head.shape[0], seed: settings.seed, trainable: true)
+            let m = try settings.arch.make(
+                inputShape: Shape(batchSize, first.shape[1], size, size),
+                classes: head.shape[0], seed: settings.seed, trainable: true)
             try m.loadStateDict(pretrained)
             m.adaptFirstConv(inChannels: channels)
             m.replaceHead(classes: classes)
@@ -208,15 +215,18 @@ public final class CNNTrainingRun {
         } else {
             model = try settings.arch.make(inputShape: shape, classes: classes, seed: settings.seed, trainable: true)
         }
-        let optimizer: any Optimizer = settings.optimizer == .adamw
+        let optimizer: any Optimizer =
+            settings.optimizer == .adamw
             ? AdamW(parameters: model.parameters.layout, learningRate: settings.learningRate, weightDecay: settings.weightDecay)
-            : SGD(parameters: model.parameters.layout, learningRate: settings.learningRate, momentum: settings.momentum,
-                  weightDecay: settings.weightDecay)
+            : SGD(
+                parameters: model.parameters.layout, learningRate: settings.learningRate, momentum: settings.momentum,
+                weightDecay: settings.weightDecay)
         let weights = settings.classWeights == .balanced ? try train.balancedClassWeights() : nil
         let stepsPerEpoch = train.samples.count / batchSize
-        trainer = Trainer(model: model, optimizer: optimizer, loss: CrossEntropyLoss(classWeights: weights),
-                          schedule: .cosine(base: settings.learningRate, period: max(1, settings.epochs * stepsPerEpoch)),
-                          seed: settings.seed)
+        trainer = Trainer(
+            model: model, optimizer: optimizer, loss: CrossEntropyLoss(classWeights: weights),
+            schedule: .cosine(base: settings.learningRate, period: max(1, settings.epochs * stepsPerEpoch)),
+            seed: settings.seed)
     }
 
     /// Trains (from the checkpoint with `resume`) until `settings.epochs` epochs are done, or
@@ -224,8 +234,9 @@ public final class CNNTrainingRun {
     @discardableResult
     public func run(resume: Bool, stopAfterEpochs: Int? = nil) throws -> CNNModelInfo {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var state = CNNRunState(settings: settings.canonicalJSON, epochsCompleted: 0, bestEpoch: nil, bestMacroAUC: nil,
-                                log: [], dataSeed: String(settings.seed), nextEpoch: 0)
+        var state = CNNRunState(
+            settings: settings.canonicalJSON, epochsCompleted: 0, bestEpoch: nil, bestMacroAUC: nil,
+            log: [], dataSeed: String(settings.seed), nextEpoch: 0)
         if resume {
             state = try restore()
             progress?("resuming \(checkpointURL.path) after epoch \(state.epochsCompleted) of \(settings.epochs)")
@@ -255,15 +266,18 @@ public final class CNNTrainingRun {
                     let perStep = elapsed / Double(step)
                     let mean = epochSeconds.isEmpty ? perStep * Double(batches.count) : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
                     let eta = perStep * Double(batches.count - step) + mean * Double(stop - epoch - 1)
-                    progress?(String(format: "epoch %d/%d step %d/%d loss %.4f (mean %.4f) lr %.5g ETA %@", epoch + 1, settings.epochs,
-                                     step, batches.count, loss, lossSum / Double(step), rate, Self.duration(eta)))
+                    progress?(
+                        String(
+                            format: "epoch %d/%d step %d/%d loss %.4f (mean %.4f) lr %.5g ETA %@", epoch + 1, settings.epochs,
+                            step, batches.count, loss, lossSum / Double(step), rate, Self.duration(eta)))
                 }
             }
             let (validationLoss, auc) = try evaluate(validationImages)
             let seconds = Date().timeIntervalSince(started)
             epochSeconds.append(seconds)
-            let row = CNNEpochLog(epoch: epoch + 1, trainLoss: lossSum / Double(max(step, 1)), validationLoss: validationLoss,
-                                  validationMacroAUC: auc, learningRate: lastRate, seconds: seconds)
+            let row = CNNEpochLog(
+                epoch: epoch + 1, trainLoss: lossSum / Double(max(step, 1)), validationLoss: validationLoss,
+                validationMacroAUC: auc, learningRate: lastRate, seconds: seconds)
             state.log.append(row)
             let selectable = epoch + 1 >= (settings.selectFrom ?? 1)
             let improved = selectable && (state.bestEpoch == nil || (auc ?? -.infinity) > (state.bestMacroAUC ?? -.infinity))
@@ -280,10 +294,12 @@ public final class CNNTrainingRun {
             try writeInfo(info)
             try writeCheckpoint(state)
             let eta = (epochSeconds.reduce(0, +) / Double(epochSeconds.count)) * Double(stop - epoch - 1)
-            progress?(String(format: "epoch %d/%d: train loss %.4f, val loss %.4f, val macro-AUC %@, lr %.5g, %.1f s%@, ETA %@",
-                             epoch + 1, settings.epochs, row.trainLoss, validationLoss,
-                             auc.map { String(format: "%.4f", $0) } ?? "undefined", lastRate, seconds,
-                             improved ? " (best so far, saved)" : "", Self.duration(eta)))
+            progress?(
+                String(
+                    format: "epoch %d/%d: train loss %.4f, val loss %.4f, val macro-AUC %@, lr %.5g, %.1f s%@, ETA %@",
+                    epoch + 1, settings.epochs, row.trainLoss, validationLoss,
+                    auc.map { String(format: "%.4f", $0) } ?? "undefined", lastRate, seconds,
+                    improved ? " (best so far, saved)" : "", Self.duration(eta)))
         }
         let info = modelInfo(state)
         if state.epochsCompleted == 0 || !FileManager.default.fileExists(atPath: modelURL.path) {
@@ -298,23 +314,27 @@ public final class CNNTrainingRun {
         var loss = 0.0
         for (row, label) in zip(probabilities, validation.sampleLabels) { loss -= log(max(row[label], 1e-12)) }
         loss /= Double(probabilities.count)
-        let patients = CNNSliceDataset.patientAverage(probabilities, samplePatients: validation.samplePatients,
-                                                      patients: validation.patientIDs.count)
+        let patients = CNNSliceDataset.patientAverage(
+            probabilities, samplePatients: validation.samplePatients,
+            patients: validation.patientIDs.count)
         let auc = try? MulticlassAUC.compute(labels: validation.patientLabels, scores: patients, classCount: validation.classes.count)
         return (loss, auc?.macro)
     }
 
     func modelInfo(_ state: CNNRunState) -> CNNModelInfo {
-        CNNModelInfo(synthetic: nil, arch: settings.arch.rawValue, sequences: settings.preprocess.sequences, classes: train.classes.names,
-                     inputSize: train.size, channels: train.channels, batchSize: batchSize, preprocessing: settings.preprocess,
-                     settings: settings, seed: String(settings.seed), epochsCompleted: state.epochsCompleted,
-                     bestEpoch: state.bestEpoch ?? 0, validationMacroAUC: state.bestMacroAUC, sinoradVersion: version)
+        CNNModelInfo(
+            synthetic: nil, arch: settings.arch.rawValue, sequences: settings.preprocess.sequences, classes: train.classes.names,
+            inputSize: train.size, channels: train.channels, batchSize: batchSize, preprocessing: settings.preprocess,
+            settings: settings, seed: String(settings.seed), epochsCompleted: state.epochsCompleted,
+            bestEpoch: state.bestEpoch ?? 0, validationMacroAUC: state.bestMacroAUC, sinoradVersion: version)
     }
 
     func writeModel() throws {
         var writer = model.stateDict()
-        writer.metadata = ["arch": settings.arch.rawValue, "classes": train.classes.names.joined(separator: ","),
-                           "sequences": settings.preprocess.sequences.joined(separator: ","), "generator": "sinorad \(version) cnn train"]
+        writer.metadata = [
+            "arch": settings.arch.rawValue, "classes": train.classes.names.joined(separator: ","),
+            "sequences": settings.preprocess.sequences.joined(separator: ","), "generator": "sinorad \(version) cnn train"
+        ]
         try Trainer.write(writer.data(), to: modelURL)
     }
 
@@ -353,13 +373,17 @@ public final class CNNTrainingRun {
         let data = try Data(contentsOf: checkpointURL)
         let file = try SafeTensors(data: data, source: path)
         guard let text = file.metadata["sinorad_cnn"],
-              let state = try? JSONDecoder().decode(CNNRunState.self, from: Data(text.utf8)) else {
+            let state = try? JSONDecoder().decode(CNNRunState.self, from: Data(text.utf8))
+        else {
             throw ValidationError(Problem(file: path, message: "not a sinorad cnn train checkpoint (no \"sinorad_cnn\" metadata)"))
         }
         guard state.settings == settings.canonicalJSON else {
             let old = (try? JSONDecoder().decode(CNNTrainingSettings.self, from: Data(state.settings.utf8)))
-            throw ValidationError(Problem(file: path, message: "the checkpoint was made with other settings: "
-                                          + Self.differences(old, settings), expected: "the options of the interrupted run"))
+            throw ValidationError(
+                Problem(
+                    file: path,
+                    message: "the checkpoint was made with other settings: "
+                        + Self.differences(old, settings), expected: "the options of the interrupted run"))
         }
         if state.bestEpoch != nil, !FileManager.default.fileExists(atPath: modelURL.path) {
             throw ValidationError(Problem(file: modelURL.path, message: "the best epoch's weights are missing", expected: "the interrupted run's model.safetensors"))

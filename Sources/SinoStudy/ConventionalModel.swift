@@ -75,7 +75,8 @@ public enum ConventionalModel {
     /// forests, chosen by macro-AUC), refits the chosen setting on the whole training split and
     /// predicts every patient of every split.
     public static func train(_ cohort: Cohort, settings: ConventionalSettings) throws
-        -> (result: ConventionalResult, predictions: Predictions, model: any Classifier) {
+        -> (result: ConventionalResult, predictions: Predictions, model: any Classifier)
+    {
         guard !settings.predictors.isEmpty else {
             throw ValidationError(Problem(message: "no predictors given", expected: "--predictors a,b or --from-selection select.json"))
         }
@@ -92,9 +93,10 @@ public enum ConventionalModel {
             model = logistic
         case .extraTrees, .randomForest:
             let folds = try StratifiedSplit.folds(labels: training.labels, classCount: classCount, k: settings.folds, seed: settings.seed)
-            let search = try GridSearch.run(candidates: settings.grid, x: xTrain, y: training.labels, classCount: classCount, folds: folds,
-                                            make: { forest(settings, $0, features: encoder.features.count) },
-                                            score: { labels, p in (try? MulticlassAUC.compute(labels: labels, scores: p, classCount: classCount))?.macro })
+            let search = try GridSearch.run(
+                candidates: settings.grid, x: xTrain, y: training.labels, classCount: classCount, folds: folds,
+                make: { forest(settings, $0, features: encoder.features.count) },
+                score: { labels, p in (try? MulticlassAUC.compute(labels: labels, scores: p, classCount: classCount))?.macro })
             grid = search.results
             chosen = settings.grid[search.best]
             cvAUC = grid[search.best].mean
@@ -104,22 +106,25 @@ public enum ConventionalModel {
         let (xAll, imputed) = try encoder.transform(cohort)
         let probabilities = try model.predictProbabilities(x: xAll)
         let name = "conventional-\(settings.classifier.rawValue)"
-        let predictions = Predictions(model: name, classes: cohort.classes, patientIds: cohort.ids,
-                                      cohorts: cohort.splits ?? Array(repeating: "all", count: cohort.count), probabilities: probabilities)
-        let result = ConventionalResult(classifier: settings.classifier, modelName: name, classes: cohort.classes.names,
-                                        predictors: settings.predictors, encoder: encoder, trainingPatients: training.count,
-                                        folds: settings.folds, seed: settings.seed,
-                                        trees: settings.classifier == .logistic ? nil : settings.trees,
-                                        grid: grid, chosen: chosen, crossValidatedMacroAUC: cvAUC,
-                                        importances: importances(model, encoder), imputedValues: imputed)
+        let predictions = Predictions(
+            model: name, classes: cohort.classes, patientIds: cohort.ids,
+            cohorts: cohort.splits ?? Array(repeating: "all", count: cohort.count), probabilities: probabilities)
+        let result = ConventionalResult(
+            classifier: settings.classifier, modelName: name, classes: cohort.classes.names,
+            predictors: settings.predictors, encoder: encoder, trainingPatients: training.count,
+            folds: settings.folds, seed: settings.seed,
+            trees: settings.classifier == .logistic ? nil : settings.trees,
+            grid: grid, chosen: chosen, crossValidatedMacroAUC: cvAUC,
+            importances: importances(model, encoder), imputedValues: imputed)
         return (result, predictions, model)
     }
 
     static func forest(_ settings: ConventionalSettings, _ point: ForestSetting, features: Int) -> any Classifier {
         let maxFeatures: MaxFeatures = point.maxFeatures == .all ? .all : .sqrt
-        return ForestClassifier(settings.classifier == .randomForest ? .randomForest : .extraTrees, nEstimators: settings.trees,
-                                maxFeatures: maxFeatures, maxDepth: point.maxDepth, minSamplesLeaf: point.minSamplesLeaf,
-                                seed: settings.seed, threads: settings.threads)
+        return ForestClassifier(
+            settings.classifier == .randomForest ? .randomForest : .extraTrees, nEstimators: settings.trees,
+            maxFeatures: maxFeatures, maxDepth: point.maxDepth, minSamplesLeaf: point.minSamplesLeaf,
+            seed: settings.seed, threads: settings.threads)
     }
 
     /// MDI importances by feature name (forests only).
@@ -218,13 +223,16 @@ extension ConventionalModel {
     /// Predicts every patient of `cohort` with a loaded model.
     public static func predict(_ cohort: Cohort, result: ConventionalResult, model: any Classifier) throws -> Predictions {
         guard cohort.classes.names == result.classes else {
-            throw ValidationError(Problem(file: cohort.source, column: cohort.dictionary.label.column,
-                                          message: "the cohort's classes \(cohort.classes.names.joined(separator: ", ")) differ from the model's",
-                                          expected: result.classes.joined(separator: ", ")))
+            throw ValidationError(
+                Problem(
+                    file: cohort.source, column: cohort.dictionary.label.column,
+                    message: "the cohort's classes \(cohort.classes.names.joined(separator: ", ")) differ from the model's",
+                    expected: result.classes.joined(separator: ", ")))
         }
         let (x, _) = try result.encoder.transform(cohort)
-        return Predictions(model: result.modelName, classes: cohort.classes, patientIds: cohort.ids,
-                           cohorts: cohort.splits ?? Array(repeating: "all", count: cohort.count),
-                           probabilities: try model.predictProbabilities(x: x))
+        return Predictions(
+            model: result.modelName, classes: cohort.classes, patientIds: cohort.ids,
+            cohorts: cohort.splits ?? Array(repeating: "all", count: cohort.count),
+            probabilities: try model.predictProbabilities(x: x))
     }
 }

@@ -88,8 +88,9 @@ public final class StageCache: @unchecked Sendable {
         let start = Date()
         try body()
         let seconds = Date().timeIntervalSince(start)
-        let record = Record(stage: stage, key: key, outputs: outputs, fingerprint: try Self.fingerprint(outputs, in: folder),
-                            seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
+        let record = Record(
+            stage: stage, key: key, outputs: outputs, fingerprint: try Self.fingerprint(outputs, in: folder),
+            seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(encoder.encode(record), to: recordFolder.appendingPathComponent("\(stage).json").path)

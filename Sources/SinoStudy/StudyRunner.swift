@@ -114,15 +114,18 @@ public final class StudyRunner: @unchecked Sendable {
         self.selection = selection
         progress("independent predictors: \(selection.predictors.isEmpty ? "none" : selection.predictors.joined(separator: ", "))")
         // Without a screened variable there is no multivariable model, so only the univariate table.
-        sections.append(ReportSection(title: "Univariate and multivariable analysis",
-                                      tables: folder.writtenTables(["univariate", "multivariable", "elimination"])))
+        sections.append(
+            ReportSection(
+                title: "Univariate and multivariable analysis",
+                tables: folder.writtenTables(["univariate", "multivariable", "elimination"])))
         try conventionalStage(predictors: selection.predictors)
         try cnnStages()
         try fusionStages()
         for split in config.evaluation.cohorts { try comparisonStage(split) }
         if config.readers, let reads = inputs.reads {
-            let stage = ReadersStage(settings: .init(outcome: outcome, formats: config.figureFormats), readsPath: reads, truth: cohort,
-                                     truthSource: inputs.cohort, titlePrefix: synthetic ? "SYNTHETIC reads: " : "")
+            let stage = ReadersStage(
+                settings: .init(outcome: outcome, formats: config.figureFormats), readsPath: reads, truth: cohort,
+                truthSource: inputs.cohort, titlePrefix: synthetic ? "SYNTHETIC reads: " : "")
             // The reads are part of the data key (their hash for your own files; the synthetic settings otherwise).
             let tables = try execute(stage, upstream: [dataKey])
             sections.append(ReportSection(title: "Reader study", tables: tables, figureFolder: "figures/readers"))
@@ -133,8 +136,10 @@ public final class StudyRunner: @unchecked Sendable {
         let cached = cache.outcomes.filter(\.cached).map(\.stage), ran = cache.outcomes.filter { !$0.cached }.map(\.stage)
         progress("ran: \(ran.isEmpty ? "none" : ran.joined(separator: ", "))")
         progress("cached: \(cached.isEmpty ? "none" : cached.joined(separator: ", "))")
-        progress(String(format: "done in %.1f s: %@/index.html, report.md, tables/, figures/, predictions/, models/, provenance.json",
-                        Date().timeIntervalSince(started), folder.url.path))
+        progress(
+            String(
+                format: "done in %.1f s: %@/index.html, report.md, tables/, figures/, predictions/, models/, provenance.json",
+                Date().timeIntervalSince(started), folder.url.path))
         return Result(folder: folder.url, ran: ran, cached: cached, models: modelNames)
     }
 
@@ -157,11 +162,14 @@ public final class StudyRunner: @unchecked Sendable {
         // From the stages' last recorded times; the CNN stages run side by side.
         let known = remaining.compactMap { stage in cache.lastSeconds(stage).map { (stage.hasPrefix("cnn-"), $0) } }
         let cnnCount = known.filter(\.0).count
-        let seconds = known.filter { !$0.0 }.map(\.1).reduce(0, +)
+        let seconds =
+            known.filter { !$0.0 }.map(\.1).reduce(0, +)
             + known.filter(\.0).map(\.1).reduce(0, +) / Double(max(1, min(cnnCount, config.cnn.parallel ?? defaultParallel)))
         let eta = known.count == remaining.count && !remaining.isEmpty ? String(format: ", ETA %.0f s", seconds) : ""
-        progress(String(format: "[%d/%d] %@ %@ (%.0f s elapsed%@)", stageIndex, stageCount, stage,
-                        fresh ? "cached, inputs and settings unchanged" : "running", Date().timeIntervalSince(started), fresh ? "" : eta))
+        progress(
+            String(
+                format: "[%d/%d] %@ %@ (%.0f s elapsed%@)", stageIndex, stageCount, stage,
+                fresh ? "cached, inputs and settings unchanged" : "running", Date().timeIntervalSince(started), fresh ? "" : eta))
     }
 
     // MARK: - Before any work
@@ -207,18 +215,23 @@ public final class StudyRunner: @unchecked Sendable {
         if let s = config.inputs.synthetic {
             try execute(SyntheticDataStage(settings: s), upstream: [])
             dataKey = keys["data"]!
-            inputs = (folder.path("data", "cohort.csv"), folder.path("data", "dictionary.json"), s.images ? folder.path("data", "images") : nil,
-                      folder.path("data", "reads.csv"))
+            inputs = (
+                folder.path("data", "cohort.csv"), folder.path("data", "dictionary.json"), s.images ? folder.path("data", "images") : nil,
+                folder.path("data", "reads.csv")
+            )
         } else {
             let given = config.inputs
-            inputs = (config.resolve(given.cohort!, base: base).path,
-                      given.dictionary.map { $0 == "sinonasal" ? $0 : config.resolve($0, base: base).path },
-                      given.images.map { config.resolve($0, base: base).path }, given.reads.map { config.resolve($0, base: base).path })
+            inputs = (
+                config.resolve(given.cohort!, base: base).path,
+                given.dictionary.map { $0 == "sinonasal" ? $0 : config.resolve($0, base: base).path },
+                given.images.map { config.resolve($0, base: base).path }, given.reads.map { config.resolve($0, base: base).path }
+            )
             struct OwnInputs: Encodable { var cohort: String, dictionary: String?, reads: String?, images: String? }
-            let own = OwnInputs(cohort: try SHA256.hex(fileAt: inputs.cohort),
-                                dictionary: try inputs.dictionary.map { $0 == "sinonasal" ? $0 : try SHA256.hex(fileAt: $0) },
-                                reads: try inputs.reads.map { try SHA256.hex(fileAt: $0) },
-                                images: config.cnn.enabled ? try inputs.images.map { try statFingerprint(URL(fileURLWithPath: $0)) } : nil)
+            let own = OwnInputs(
+                cohort: try SHA256.hex(fileAt: inputs.cohort),
+                dictionary: try inputs.dictionary.map { $0 == "sinonasal" ? $0 : try SHA256.hex(fileAt: $0) },
+                reads: try inputs.reads.map { try SHA256.hex(fileAt: $0) },
+                images: config.cnn.enabled ? try inputs.images.map { try statFingerprint(URL(fileURLWithPath: $0)) } : nil)
             dataKey = StageCache.key("data", settings: own)
             progress("inputs: \(inputs.cohort)\(inputs.images.map { ", \($0)" } ?? "")\(inputs.reads.map { ", \($0)" } ?? "") (key \(dataKey.prefix(12)))")
         }
@@ -237,8 +250,9 @@ public final class StudyRunner: @unchecked Sendable {
             keys["conventional"] = StageCache.key("conventional", settings: stage.settings, upstream: [keys["selection"]!])
             let why = "The predictor selection kept no variable, so no conventional model was trained"
             guard !cnnModels.isEmpty else {
-                throw StudyError("\(why), and the CNNs are disabled (cnn.enabled: false): the study has no model to evaluate. "
-                                 + "Raise selection.screening_alpha or selection.elimination_alpha, or enable the CNNs.")
+                throw StudyError(
+                    "\(why), and the CNNs are disabled (cnn.enabled: false): the study has no model to evaluate. "
+                        + "Raise selection.screening_alpha or selection.elimination_alpha, or enable the CNNs.")
             }
             if let reference = config.evaluation.reference, conventionalNames.contains(reference) {
                 throw StudyError("\(why), so evaluation.reference '\(reference)' does not exist; name a CNN model or leave the reference out.")
@@ -291,8 +305,9 @@ public final class StudyRunner: @unchecked Sendable {
     func fusionStages() throws {
         for arch in config.cnn.architectures where config.cnn.enabled && config.cnn.sequences.count > 1 {
             for method in config.cnn.fusion {
-                let stage = FusionStage(settings: .init(method: method), modelName: "\(arch.rawValue)-\(method.rawValue)",
-                                        inputs: config.cnn.sequences.map { "predictions/\(arch.rawValue)-\($0).csv" }, classes: cohort.classes)
+                let stage = FusionStage(
+                    settings: .init(method: method), modelName: "\(arch.rawValue)-\(method.rawValue)",
+                    inputs: config.cnn.sequences.map { "predictions/\(arch.rawValue)-\($0).csv" }, classes: cohort.classes)
                 try execute(stage, upstream: config.cnn.sequences.map { keys["cnn-\(arch.rawValue)-\($0)"] ?? "" })
             }
         }
@@ -308,13 +323,17 @@ public final class StudyRunner: @unchecked Sendable {
 
     func comparisonStage(_ split: String) throws {
         let upstream = [keys["conventional"] ?? ""] + cnnModels.map { keys["cnn-\($0)"] ?? "" } + fusedModels.map { keys["fusion-\($0)"] ?? "" }
-        let stage = ComparisonStage(settings: .init(cohort: split, bootstrap: config.evaluation.bootstrap, seed: config.seed, reference: reference,
-                                                    formats: config.figureFormats),
-                                    predictionFiles: predictionFiles, truth: cohort, titlePrefix: prefix)
+        let stage = ComparisonStage(
+            settings: .init(
+                cohort: split, bootstrap: config.evaluation.bootstrap, seed: config.seed, reference: reference,
+                formats: config.figureFormats),
+            predictionFiles: predictionFiles, truth: cohort, titlePrefix: prefix)
         try execute(stage, upstream: upstream)
-        sections.append(ReportSection(title: "Model performance: \(split) cohort",
-                                      tables: folder.writtenTables(["performance", "per_class", "paired"].map { "\($0)_\(split)" }),
-                                      figureFolder: "figures/\(split)"))
+        sections.append(
+            ReportSection(
+                title: "Model performance: \(split) cohort",
+                tables: folder.writtenTables(["performance", "per_class", "paired"].map { "\($0)_\(split)" }),
+                figureFolder: "figures/\(split)"))
     }
 
     // MARK: - Report
@@ -324,9 +343,11 @@ public final class StudyRunner: @unchecked Sendable {
         for name in cnnModels where FileManager.default.fileExists(atPath: folder.path("figures", "gradcam", name, "montage.png")) {
             all.append(ReportSection(title: "Grad-CAM: \(name)", tables: [], figureFolder: "figures/gradcam/\(name)"))
         }
-        let methods = StudyMethods(config: config, cohort: cohort, synthetic: synthetic, conventionalTrained: conventionalTrained,
-                                   predictors: selection?.predictors ?? [], fused: !fusedModels.isEmpty, models: modelNames,
-                                   reference: modelNames.isEmpty ? "" : reference, gradCAMLayers: gradCAMLayers()).paragraph
+        let methods = StudyMethods(
+            config: config, cohort: cohort, synthetic: synthetic, conventionalTrained: conventionalTrained,
+            predictors: selection?.predictors ?? [], fused: !fusedModels.isEmpty, models: modelNames,
+            reference: modelNames.isEmpty ? "" : reference, gradCAMLayers: gradCAMLayers()
+        ).paragraph
         let document = StudyReportDocument(
             title: "SinoRad study: \(config.study)" + (synthetic ? " (SYNTHETIC data)" : ""),
             banner: config.inputs.synthetic.map { "All data in this report are SYNTHETIC, generated by sinorad (seed \($0.seed)); they are not patient data." },
@@ -341,7 +362,8 @@ public final class StudyRunner: @unchecked Sendable {
         var layers: [String] = []
         for name in cnnModels {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: folder.path("figures", "gradcam", name, "gradcam.json"))),
-                  let record = try? JSONDecoder().decode(GradCAMRecord.self, from: data) else { continue }
+                let record = try? JSONDecoder().decode(GradCAMRecord.self, from: data)
+            else { continue }
             let text = "\(record.layer) (\(record.mapHeight) x \(record.mapWidth))"
             if !layers.contains(text) { layers.append(text) }
         }
@@ -366,8 +388,10 @@ public final class StudyRunner: @unchecked Sendable {
         let record = Provenance(
             study: config.study, profile: config.profile.rawValue, configSHA256: configData.map { SHA256.hex($0) },
             sinoradVersion: SinoRadVersion.current, seeds: Seeds(study: config.seed, syntheticData: config.inputs.synthetic?.seed),
-            libraries: ["gsl": Distributions.gslVersion, "openblas": String(cString: openblas_get_config()),
-                        "cairo": String(cString: cairo_version_string()), "zlib": String(cString: zlibVersion())],
+            libraries: [
+                "gsl": Distributions.gslVersion, "openblas": String(cString: openblas_get_config()),
+                "cairo": String(cString: cairo_version_string()), "zlib": String(cString: zlibVersion())
+            ],
             host: Host(os: ProcessInfo.processInfo.operatingSystemVersionString, cores: ProcessInfo.processInfo.activeProcessorCount),
             started: ISO8601DateFormatter().string(from: started), seconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
             stages: cache.outcomes.map { Stage(stage: $0.stage, key: $0.key, cached: $0.cached, seconds: ($0.seconds * 1000).rounded() / 1000) })
@@ -383,8 +407,10 @@ public final class StudyRunner: @unchecked Sendable {
 /// the cache (the stage is recorded only when its body finishes). Returns one line per failed
 /// stage.
 public protocol CNNLauncher: Sendable {
-    func run(_ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
-             record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void) throws -> [String]
+    func run(
+        _ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
+        record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void
+    ) throws -> [String]
 }
 
 /// Runs each CNN stage on a thread of this process, with one BLAS thread each (OpenBLAS's
@@ -393,8 +419,10 @@ public protocol CNNLauncher: Sendable {
 public struct InProcessCNNLauncher: CNNLauncher {
     public init() {}
 
-    public func run(_ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
-                    record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void) throws -> [String] {
+    public func run(
+        _ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
+        record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void
+    ) throws -> [String] {
         let previous = openblas_get_num_threads()
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(previous) }
@@ -407,8 +435,7 @@ public struct InProcessCNNLauncher: CNNLauncher {
             let tagged: ProgressHandler = { line in progress("  [\(stage.modelName)] \(line)") }
             let thread = Thread {
                 defer { semaphore.signal(); group.leave() }
-                do { try record(stage) { try stage.run(in: folder, progress: tagged) } }
-                catch { failures.add("\(stage.modelName): \(userMessage(error))") }
+                do { try record(stage) { try stage.run(in: folder, progress: tagged) } } catch { failures.add("\(stage.modelName): \(userMessage(error))") }
             }
             thread.stackSize = 16 << 20
             thread.start()

@@ -100,8 +100,9 @@ public struct TableOneStage: StudyStage {
     public func run(in folder: StudyFolder) throws {
         let overall = try TableOne.build(cohort), byCohort = try TableOne.build(cohort, byCohort: true)
         try folder.writeTable(overall.layout(title: titlePrefix + "Baseline characteristics by \(settings.label)"), json: overall, name: "table1")
-        try folder.writeTable(byCohort.layout(title: titlePrefix + "Baseline characteristics by \(settings.label) within each cohort"),
-                              json: byCohort, name: "table1_by_cohort")
+        try folder.writeTable(
+            byCohort.layout(title: titlePrefix + "Baseline characteristics by \(settings.label) within each cohort"),
+            json: byCohort, name: "table1_by_cohort")
     }
 }
 
@@ -124,9 +125,10 @@ public struct SelectionStage: StudyStage {
     public var outputs: [String] { ["tables/univariate.*", "tables/multivariable.*", "tables/elimination.*", "tables/selection.json"] }
 
     public init(config: StudyConfig, cohort: Cohort, titlePrefix: String) {
-        settings = Settings(outcome: OutcomeSettings(label: config.label, classes: config.classes ?? cohort.classes.names),
-                            screeningAlpha: config.selection.screeningAlpha, eliminationAlpha: config.selection.eliminationAlpha,
-                            reference: config.selection.reference, method: config.selection.method)
+        settings = Settings(
+            outcome: OutcomeSettings(label: config.label, classes: config.classes ?? cohort.classes.names),
+            screeningAlpha: config.selection.screeningAlpha, eliminationAlpha: config.selection.eliminationAlpha,
+            reference: config.selection.reference, method: config.selection.method)
         self.cohort = cohort
         self.titlePrefix = titlePrefix
     }
@@ -177,8 +179,9 @@ public struct ConventionalStage: StudyStage {
 
     public init(config: StudyConfig, cohort: Cohort, predictors: [String], titlePrefix: String) {
         let c = config.conventional
-        settings = Settings(classifiers: c.classifiers, trees: c.trees, folds: c.folds, seed: config.seed, grid: c.grid.settings,
-                            logisticMethod: config.selection.method)
+        settings = Settings(
+            classifiers: c.classifiers, trees: c.trees, folds: c.folds, seed: config.seed, grid: c.grid.settings,
+            logisticMethod: config.selection.method)
         self.cohort = cohort
         self.predictors = predictors
         self.titlePrefix = titlePrefix
@@ -256,9 +259,10 @@ public struct CNNStage: StudyStage, Sendable {
         training.selectFrom = c.selectFrom
         weightsPath = c.weights[arch].map { config.resolve($0, base: base).path }
         training.pretrained = weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent }
-        settings = Settings(training: training, classes: classes, weights: try weightsPath.map { try SHA256.hex(fileAt: $0) } ?? "",
-                            cohorts: config.evaluation.cohorts, tta: c.tta, gradcamPerClass: c.gradcamPerClass,
-                            gradcamLayer: c.gradcamLayer, gradcamMinMap: c.gradcamMinMap, formats: config.figureFormats)
+        settings = Settings(
+            training: training, classes: classes, weights: try weightsPath.map { try SHA256.hex(fileAt: $0) } ?? "",
+            cohorts: config.evaluation.cohorts, tta: c.tta, gradcamPerClass: c.gradcamPerClass,
+            gradcamLayer: c.gradcamLayer, gradcamMinMap: c.gradcamMinMap, formats: config.figureFormats)
         self.data = data
         modelName = "\(arch.rawValue)-\(sequence)"
     }
@@ -268,14 +272,17 @@ public struct CNNStage: StudyStage, Sendable {
 
     public func run(in folder: StudyFolder, progress: ProgressHandler?) throws {
         let model = folder.url.appendingPathComponent("models/\(modelName)")
-        try CNNPipeline.train(settings: settings.training, data: data, classOrder: settings.classes, weights: weightsPath, out: model,
-                              progressEvery: 1_000_000, progress: progress)
-        try CNNPipeline.predict(model: model, data: data, cohorts: settings.cohorts, tta: settings.tta,
-                                out: folder.path("predictions", "\(modelName).csv"), progress: progress)
+        try CNNPipeline.train(
+            settings: settings.training, data: data, classOrder: settings.classes, weights: weightsPath, out: model,
+            progressEvery: 1_000_000, progress: progress)
+        try CNNPipeline.predict(
+            model: model, data: data, cohorts: settings.cohorts, tta: settings.tta,
+            out: folder.path("predictions", "\(modelName).csv"), progress: progress)
         let explained = settings.cohorts.contains("test") ? "test" : settings.cohorts.last!
-        try CNNPipeline.gradCAM(model: model, data: data, cohorts: [explained], layer: settings.gradcamLayer, minMap: settings.gradcamMinMap,
-                                perClass: settings.gradcamPerClass, formats: settings.formats,
-                                out: folder.url.appendingPathComponent("figures/gradcam/\(modelName)"), progress: progress)
+        try CNNPipeline.gradCAM(
+            model: model, data: data, cohorts: [explained], layer: settings.gradcamLayer, minMap: settings.gradcamMinMap,
+            perClass: settings.gradcamPerClass, formats: settings.formats,
+            out: folder.url.appendingPathComponent("figures/gradcam/\(modelName)"), progress: progress)
     }
 }
 
@@ -327,8 +334,9 @@ public struct ComparisonStage: StudyStage {
     }
 
     public func run(in folder: StudyFolder) throws {
-        let comparison = try ModelComparison.run(files: predictionFiles.map { folder.path($0) }, truth: truth, cohort: split,
-                                                 reference: settings.reference, bootstrap: settings.bootstrap, seed: settings.seed)
+        let comparison = try ModelComparison.run(
+            files: predictionFiles.map { folder.path($0) }, truth: truth, cohort: split,
+            reference: settings.reference, bootstrap: settings.bootstrap, seed: settings.seed)
         let title = split == "test" ? "External test" : split.prefix(1).uppercased() + split.dropFirst()
         for (table, name) in zip(comparison.layout(titlePrefix: "\(titlePrefix)\(title) cohort: "), ["performance", "per_class", "paired"]) {
             try folder.writeTable(table, name: "\(name)_\(split)")

@@ -5,8 +5,10 @@ import SinoImaging
 /// Writes images/<patient_id>/{T2WI,CE-T1WI,ADC}.nii.gz and mask.nii.gz (uint8) for every
 /// patient of `table` (the phantom seeded by `seed` and the patient id), in parallel, each file
 /// atomically, with a progress line on stderr.
-public func writeSyntheticImages(_ table: CSVTable, seed: UInt64, settings: PhantomSettings, to folder: URL,
-                          threads: Int? = nil, progress: ProgressHandler? = standardErrorProgress) throws {
+public func writeSyntheticImages(
+    _ table: CSVTable, seed: UInt64, settings: PhantomSettings, to folder: URL,
+    threads: Int? = nil, progress: ProgressHandler? = standardErrorProgress
+) throws {
     let generator = PhantomGenerator(settings: settings)
     let total = table.rows.count
     let counter = ProgressCounter(total: total)
@@ -16,11 +18,13 @@ public func writeSyntheticImages(_ table: CSVTable, seed: UInt64, settings: Phan
         let dir = folder.appendingPathComponent(patient.patientID)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for sequence in PhantomGenerator.sequences {
-            try NIfTI.write(patient.volumes[sequence]!, to: dir.appendingPathComponent("\(sequence).nii.gz").path,
-                            description: "SYNTHETIC sinorad phantom")
+            try NIfTI.write(
+                patient.volumes[sequence]!, to: dir.appendingPathComponent("\(sequence).nii.gz").path,
+                description: "SYNTHETIC sinorad phantom")
         }
-        try NIfTI.write(patient.mask, to: dir.appendingPathComponent("mask.nii.gz").path, datatype: .uint8,
-                        description: "SYNTHETIC sinorad phantom mask")
+        try NIfTI.write(
+            patient.mask, to: dir.appendingPathComponent("mask.nii.gz").path, datatype: .uint8,
+            description: "SYNTHETIC sinorad phantom mask")
         if let done = counter.increment() {
             let seconds = Date().timeIntervalSince(start)
             let eta = Double(total - done) * seconds / Double(done)
@@ -55,8 +59,10 @@ public final class ProgressCounter: @unchecked Sendable {
 /// Writes cohort.csv, dictionary.json and metadata.json (which marks the data SYNTHETIC) into
 /// `folder`; returns the cohort table. Shared by `sinorad simulate` and the study's data stage.
 @discardableResult
-public func writeSyntheticCohort(_ settings: CohortSimulator.Settings, to folder: URL,
-                          images: (grid: String, settings: PhantomSettings)? = nil) throws -> CSVTable {
+public func writeSyntheticCohort(
+    _ settings: CohortSimulator.Settings, to folder: URL,
+    images: (grid: String, settings: PhantomSettings)? = nil
+) throws -> CSVTable {
     let simulator = CohortSimulator(settings: settings)
     let table = try simulator.table()
     var metadata: [String: Any] = [
@@ -66,14 +72,15 @@ public func writeSyntheticCohort(_ settings: CohortSimulator.Settings, to folder
         "class_counts": Dictionary(uniqueKeysWithValues: zip(simulator.dictionary.label.classes, settings.classCounts)),
         "cohort_sizes": Dictionary(uniqueKeysWithValues: zip(simulator.dictionary.cohorts ?? [], settings.cohortSizes)),
         "generator": "sinorad \(SinoRadVersion.current) CohortSimulator",
-        "dictionary": "dictionary.json",
+        "dictionary": "dictionary.json"
     ]
     if let images {
-        metadata["images"] = [
-            "folder": "images", "grid": images.grid, "shape": images.settings.shape,
-            "spacing_mm": images.settings.spacing, "sequences": PhantomGenerator.sequences, "mask": "mask.nii.gz",
-            "generator": "SYNTHETIC PhantomGenerator (docs/IMAGING-PHANTOM.md), seed per patient from the study seed",
-        ] as [String: Any]
+        metadata["images"] =
+            [
+                "folder": "images", "grid": images.grid, "shape": images.settings.shape,
+                "spacing_mm": images.settings.spacing, "sequences": PhantomGenerator.sequences, "mask": "mask.nii.gz",
+                "generator": "SYNTHETIC PhantomGenerator (docs/IMAGING-PHANTOM.md), seed per patient from the study seed"
+            ] as [String: Any]
     }
     let metadataData = try JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys])
     try AtomicFile.write(CSVWriter.text(header: table.header, rows: table.rows), to: folder.appendingPathComponent("cohort.csv").path)

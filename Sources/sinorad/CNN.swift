@@ -27,16 +27,16 @@ struct CNN: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Eval-mode logits of a ResNet/DenseNet for images stored in a safetensors file.",
             discussion: """
-            Loads a torchvision state_dict (safetensors, e.g. saved from torch with \
-            safetensors.torch.save_file(model.state_dict(), ...)) into the architecture, \
-            reads the images [N, C, H, W] (F32) under --input-key, runs the model in eval mode \
-            (BatchNorm running statistics) and writes the logits [N, classes] under the key \
-            "logits" of --out.
+                Loads a torchvision state_dict (safetensors, e.g. saved from torch with \
+                safetensors.torch.save_file(model.state_dict(), ...)) into the architecture, \
+                reads the images [N, C, H, W] (F32) under --input-key, runs the model in eval mode \
+                (BatchNorm running statistics) and writes the logits [N, classes] under the key \
+                "logits" of --out.
 
-            Example:
-              sinorad cnn forward --arch resnet50 --classes 3 --weights model.safetensors \\
-                  --input images.safetensors --out logits.safetensors
-            """)
+                Example:
+                  sinorad cnn forward --arch resnet50 --classes 3 --weights model.safetensors \\
+                      --input images.safetensors --out logits.safetensors
+                """)
 
         @Option(help: "Architecture (torchvision's name).")
         var arch: CNNArchitecture
@@ -89,15 +89,15 @@ struct CNN: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time a ResNet/DenseNet on seeded random images: images per second, ms per batch, peak memory.",
             discussion: """
-            infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss, \
-            backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed \
-            batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water \
-            mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's \
-            (set OPENBLAS_NUM_THREADS).
+                infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss, \
+                backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed \
+                batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water \
+                mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's \
+                (set OPENBLAS_NUM_THREADS).
 
-            Example:
-              sinorad cnn bench --arch resnet50 --batch 16 --mode train --iterations 3 --format json
-            """)
+                Example:
+                  sinorad cnn bench --arch resnet50 --batch 16 --mode train --iterations 3 --format json
+                """)
 
         enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -184,11 +184,12 @@ struct CNN: ParsableCommand {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             let mean = times.reduce(0, +) / Double(times.count)
-            let report = Report(arch: arch.rawValue, mode: mode.rawValue, batch: batch, size: size, channels: channels,
-                                classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
-                                ms_per_batch: mean, ms_per_batch_min: times.min()!,
-                                ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
-                                openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
+            let report = Report(
+                arch: arch.rawValue, mode: mode.rawValue, batch: batch, size: size, channels: channels,
+                classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
+                ms_per_batch: mean, ms_per_batch_min: times.min()!,
+                ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
+                openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -196,9 +197,11 @@ struct CNN: ParsableCommand {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             case .text:
                 let memory = report.peak_memory_mib.map { String(format: "%.0f MiB", $0) } ?? "unavailable"
-                print("\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
-                      + String(format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
-                               report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
+                print(
+                    "\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
+                        + String(
+                            format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
+                            report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
             }
         }
 

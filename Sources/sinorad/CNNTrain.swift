@@ -39,21 +39,21 @@ extension CNN {
         static let configuration = CommandConfiguration(
             abstract: "Train a CNN on one MRI sequence's slices (train cohort), keeping the best validation epoch.",
             discussion: """
-            Reads images/<patient_id>/<SEQ>.nii.gz and mask.nii.gz (data-schema/images.md) of \
-            the train and validation patients of --cohort (all files are checked first), \
-            takes the largest-ROI axial slice and --slices-around on each side, crops around \
-            the ROI, resamples to --size, normalises, and trains with augmentation (flips, \
-            rotation, intensity jitter), a cosine learning rate and class-weighted \
-            cross-entropy. Each epoch is evaluated on the validation cohort (patient-level \
-            macro AUC of the slice probabilities averaged per patient); the best epoch's \
-            weights are kept. MODELDIR gets model.safetensors, model.json, train_log.csv and \
-            checkpoint.safetensors (docs/CNN.md); --resume continues an interrupted run \
-            with the same options and ends with the same weights and log.
+                Reads images/<patient_id>/<SEQ>.nii.gz and mask.nii.gz (data-schema/images.md) of \
+                the train and validation patients of --cohort (all files are checked first), \
+                takes the largest-ROI axial slice and --slices-around on each side, crops around \
+                the ROI, resamples to --size, normalises, and trains with augmentation (flips, \
+                rotation, intensity jitter), a cosine learning rate and class-weighted \
+                cross-entropy. Each epoch is evaluated on the validation cohort (patient-level \
+                macro AUC of the slice probabilities averaged per patient); the best epoch's \
+                weights are kept. MODELDIR gets model.safetensors, model.json, train_log.csv and \
+                checkpoint.safetensors (docs/CNN.md); --resume continues an interrupted run \
+                with the same options and ends with the same weights and log.
 
-            Example:
-              sinorad cnn train --images syn/images --cohort syn/cohort.csv --sequence ADC \\
-                  --arch resnet18 --size 64 --epochs 10 --out models/resnet18-ADC
-            """)
+                Example:
+                  sinorad cnn train --images syn/images --cohort syn/cohort.csv --sequence ADC \\
+                      --arch resnet18 --size 64 --epochs 10 --out models/resnet18-ADC
+                """)
 
         @OptionGroup var data: CNNDataOptions
 
@@ -151,9 +151,10 @@ extension CNN {
             settings.seed = seed
             settings.weightDecay = weightDecay
             settings.selectFrom = selectFrom
-            try CNNPipeline.train(settings: settings, data: data.source, classOrder: classes.map(commaList), weights: weights,
-                                  out: URL(fileURLWithPath: out), resume: resume, stopAfterEpochs: stopAfterEpochs,
-                                  progressEvery: progressEvery, threads: threads)
+            try CNNPipeline.train(
+                settings: settings, data: data.source, classOrder: classes.map(commaList), weights: weights,
+                out: URL(fileURLWithPath: out), resume: resume, stopAfterEpochs: stopAfterEpochs,
+                progressEvery: progressEvery, threads: threads)
         }
     }
 
@@ -161,15 +162,15 @@ extension CNN {
         static let configuration = CommandConfiguration(
             abstract: "Patient-level predictions of a trained CNN (mean of slice softmax) as a predictions CSV.",
             discussion: """
-            Reads the patients of --cohorts from --images, preprocesses them as in training \
-            (no augmentation), runs the model in eval mode and averages the slice \
-            probabilities per patient. The CSV (patient_id, cohort, model, p_<class>) is read \
-            by sinorad compare and sinorad fuse.
+                Reads the patients of --cohorts from --images, preprocesses them as in training \
+                (no augmentation), runs the model in eval mode and averages the slice \
+                probabilities per patient. The CSV (patient_id, cohort, model, p_<class>) is read \
+                by sinorad compare and sinorad fuse.
 
-            Example:
-              sinorad cnn predict --model models/resnet18-ADC --images syn/images \\
-                  --cohort syn/cohort.csv --out pred-ADC.csv
-            """)
+                Example:
+                  sinorad cnn predict --model models/resnet18-ADC --images syn/images \\
+                      --cohort syn/cohort.csv --out pred-ADC.csv
+                """)
 
         @Option(help: "Model folder written by sinorad cnn train.")
         var model: String
@@ -192,8 +193,9 @@ extension CNN {
         var threads: Int?
 
         func run() throws {
-            try CNNPipeline.predict(model: URL(fileURLWithPath: model), data: data.source, cohorts: commaList(cohorts), name: modelName,
-                                    tta: tta, threads: threads, out: out)
+            try CNNPipeline.predict(
+                model: URL(fileURLWithPath: model), data: data.source, cohorts: commaList(cohorts), name: modelName,
+                tta: tta, threads: threads, out: out)
         }
     }
 }

@@ -49,8 +49,10 @@ struct CohortOptions: ParsableArguments {
     @Option(help: "Name of the class (outcome) column.")
     var label: String = "pathology"
 
-    @Option(help: ArgumentHelp("Variable dictionary: a JSON file, or 'sinonasal' for the built-in one.",
-                               discussion: "Without it, the built-in sinonasal dictionary is used when the CSV has all its columns; otherwise column kinds are inferred and printed."))
+    @Option(
+        help: ArgumentHelp(
+            "Variable dictionary: a JSON file, or 'sinonasal' for the built-in one.",
+            discussion: "Without it, the built-in sinonasal dictionary is used when the CSV has all its columns; otherwise column kinds are inferred and printed."))
     var dictionary: String?
 
     @Flag(help: "Infer column kinds from the data even if the CSV matches the built-in dictionary.")
@@ -61,8 +63,9 @@ struct CohortOptions: ParsableArguments {
 
     /// Loads and validates the cohort; prints what the user must know (inference, warnings) to stderr.
     func load() throws -> Cohort {
-        let loaded = try CohortLoader.read(path: csv, dictionary: dictionary, labelColumn: label, classOrder: classes.map(commaList),
-                                           inferKinds: infer)
+        let loaded = try CohortLoader.read(
+            path: csv, dictionary: dictionary, labelColumn: label, classOrder: classes.map(commaList),
+            inferKinds: infer)
         if loaded.usedBuiltinDictionary {
             note("using the built-in sinonasal dictionary (all its columns are present; --infer to infer kinds instead)")
         }
@@ -81,8 +84,9 @@ struct CohortOptions: ParsableArguments {
     var syntheticPrefix: String {
         let metadata = URL(fileURLWithPath: csv).deletingLastPathComponent().appendingPathComponent("metadata.json")
         guard let data = try? Data(contentsOf: metadata),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["synthetic"] as? Bool == true else { return "" }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            object["synthetic"] as? Bool == true
+        else { return "" }
         return "SYNTHETIC cohort: "
     }
 }

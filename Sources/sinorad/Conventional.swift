@@ -11,23 +11,23 @@ struct Conventional: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the conventional MRI model (ExtraTrees by default) on the independent predictors and predict every patient.",
         discussion: """
-        Trains on the training cohort. For the forests, the hyper-parameters are chosen by \
-        stratified k-fold cross-validation on the training cohort, by mean macro-AUC, \
-        from the default grid: \(ForestGrid()) (500 trees, gini). The chosen setting is refitted on \
-        the whole training cohort. Categorical predictors are one-hot encoded against \
-        their reference level; missing values are imputed with the training median or \
-        most frequent level.
+            Trains on the training cohort. For the forests, the hyper-parameters are chosen by \
+            stratified k-fold cross-validation on the training cohort, by mean macro-AUC, \
+            from the default grid: \(ForestGrid()) (500 trees, gini). The chosen setting is refitted on \
+            the whole training cohort. Categorical predictors are one-hot encoded against \
+            their reference level; missing values are imputed with the training median or \
+            most frequent level.
 
-        Writes to --out-dir: predictions.csv (every patient, predictions CSV format), \
-        model.json (+ model.forest), cv.{md,csv,json} (the grid and its scores). \
-        With --model, a saved model predicts the cohort instead (no training).
+            Writes to --out-dir: predictions.csv (every patient, predictions CSV format), \
+            model.json (+ model.forest), cv.{md,csv,json} (the grid and its scores). \
+            With --model, a saved model predicts the cohort instead (no training).
 
-        Examples:
-          sinorad conventional --cohort data/cohort.csv --predictors t2_signal,intracranial_invasion --out-dir out/conventional
-          sinorad select data/cohort.csv --format json --out out/select.json
-          sinorad conventional --cohort data/cohort.csv --from-selection out/select.json --out-dir out/conventional
-          sinorad conventional --cohort new.csv --model out/conventional/model.json --out-dir out/new
-        """)
+            Examples:
+              sinorad conventional --cohort data/cohort.csv --predictors t2_signal,intracranial_invasion --out-dir out/conventional
+              sinorad select data/cohort.csv --format json --out out/select.json
+              sinorad conventional --cohort data/cohort.csv --from-selection out/select.json --out-dir out/conventional
+              sinorad conventional --cohort new.csv --model out/conventional/model.json --out-dir out/new
+            """)
 
     @Option(help: "Predict with this saved model.json instead of training.")
     var model: String?
@@ -88,8 +88,9 @@ struct Conventional: ParsableCommand {
         settings.trees = trees
         settings.folds = folds
         settings.seed = seed
-        note("training \(classifier.rawValue) on \(settings.predictors.joined(separator: ", "))"
-             + (classifier == .logistic ? "" : " (\(settings.grid.count) settings x \(folds) folds)"))
+        note(
+            "training \(classifier.rawValue) on \(settings.predictors.joined(separator: ", "))"
+                + (classifier == .logistic ? "" : " (\(settings.grid.count) settings x \(folds) folds)"))
         let (result, predictions, model) = try ConventionalModel.train(data, settings: settings)
         let folder = URL(fileURLWithPath: outDir)
         try AtomicFile.write(Predictions.csv([predictions]), to: folder.appendingPathComponent("predictions.csv").path)
@@ -111,7 +112,8 @@ struct Conventional: ParsableCommand {
         case (nil, let path?):
             struct Selected: Decodable { var predictors: [String] }
             guard let data = FileManager.default.contents(atPath: path),
-                  let list = (try? JSONDecoder().decode(Selected.self, from: data))?.predictors else {
+                let list = (try? JSONDecoder().decode(Selected.self, from: data))?.predictors
+            else {
                 throw CommandFailure(message: "\(path): not a `sinorad select --format json` output (no \"predictors\" list)")
             }
             guard !list.isEmpty else { throw CommandFailure(message: "\(path): the selection found no independent predictors") }

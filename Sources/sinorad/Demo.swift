@@ -7,18 +7,18 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the study on the built-in SYNTHETIC cohort (quick profile) and write the report.",
         discussion: """
-        The same as `sinorad study` on the built-in config (printed by --print-config): \
-        the default SYNTHETIC cohort of 465 patients with MRI phantoms (T2WI, CE-T1WI, \
-        ADC), Table 1, univariate and multivariable selection, ExtraTrees and multinomial \
-        logistic models, ResNet-18 per sequence at 64 x 64 with mean fusion, comparison on \
-        the validation and external test cohorts, the SYNTHETIC reader study and the report \
-        (index.html, report.md, tables/, figures/, predictions/, models/, provenance.json). \
-        About 13 minutes on 2 cores; a second run reuses every finished stage.
+            The same as `sinorad study` on the built-in config (printed by --print-config): \
+            the default SYNTHETIC cohort of 465 patients with MRI phantoms (T2WI, CE-T1WI, \
+            ADC), Table 1, univariate and multivariable selection, ExtraTrees and multinomial \
+            logistic models, ResNet-18 per sequence at 64 x 64 with mean fusion, comparison on \
+            the validation and external test cohorts, the SYNTHETIC reader study and the report \
+            (index.html, report.md, tables/, figures/, predictions/, models/, provenance.json). \
+            About 13 minutes on 2 cores; a second run reuses every finished stage.
 
-        Example:
-          sinorad demo                      # writes reports/demo/
-          sinorad demo --out /tmp/demo --seed 7
-        """)
+            Example:
+              sinorad demo                      # writes reports/demo/
+              sinorad demo --out /tmp/demo --seed 7
+            """)
 
     @Option(help: "Output folder.")
     var out: String = "reports/demo"

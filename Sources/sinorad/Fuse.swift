@@ -8,22 +8,22 @@ struct Fuse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fuse several models' predictions into one: the mean (or the renormalised maximum) of their class probabilities.",
         discussion: """
-        Reads predictions CSV files (patient_id, cohort, model, p_<class>...; see \
-        data-schema/predictions.schema.json). Every model in every file is one input \
-        (a file with three models gives three inputs); --input-model keeps only the \
-        models named. The inputs must have the same classes and the same patients, \
-        each in the same cohort: every mismatch is reported at once (which patient \
-        is missing from which file and model, which cohorts disagree).
+            Reads predictions CSV files (patient_id, cohort, model, p_<class>...; see \
+            data-schema/predictions.schema.json). Every model in every file is one input \
+            (a file with three models gives three inputs); --input-model keeps only the \
+            models named. The inputs must have the same classes and the same patients, \
+            each in the same cohort: every mismatch is reported at once (which patient \
+            is missing from which file and model, which cohorts disagree).
 
-        --method mean averages the probabilities class by class; --method max takes \
-        each class's largest probability over the inputs and divides the row by its \
-        sum. The result is one model, named by --model, in the predictions CSV \
-        format.
+            --method mean averages the probabilities class by class; --method max takes \
+            each class's largest probability over the inputs and divides the row by its \
+            sum. The result is one model, named by --model, in the predictions CSV \
+            format.
 
-        Examples:
-          sinorad fuse t2.csv ce.csv adc.csv --model resnet101-mean --out fused.csv
-          sinorad fuse --method max cnn.csv --input-model T2 --input-model ADC --model cnn-max
-        """)
+            Examples:
+              sinorad fuse t2.csv ce.csv adc.csv --model resnet101-mean --out fused.csv
+              sinorad fuse --method max cnn.csv --input-model T2 --input-model ADC --model cnn-max
+            """)
 
     @Argument(help: "Predictions CSV files (each may hold several models).")
     var predictions: [String]
@@ -71,8 +71,10 @@ struct Fuse: ParsableCommand {
         if !problems.isEmpty { throw SinoData.ValidationError(problems) }
         if !inputModels.isEmpty {
             for name in inputModels where !inputs.contains(where: { $0.predictions.model == name }) {
-                problems.append(Problem(message: "--input-model \(name): no such model in \(predictions.joined(separator: ", "))",
-                                        expected: "one of \(inputs.map(\.predictions.model).uniquedNames().joined(separator: ", "))"))
+                problems.append(
+                    Problem(
+                        message: "--input-model \(name): no such model in \(predictions.joined(separator: ", "))",
+                        expected: "one of \(inputs.map(\.predictions.model).uniquedNames().joined(separator: ", "))"))
             }
             if !problems.isEmpty { throw SinoData.ValidationError(problems) }
             inputs = inputs.filter { inputModels.contains($0.predictions.model) }

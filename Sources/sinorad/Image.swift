@@ -17,14 +17,14 @@ struct Image: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a NIfTI file's header, shape, voxel size, affine, orientation and intensity summary.",
             discussion: """
-            Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine \
-            is the one nibabel uses (sform if sform_code is set, else qform, else the fallback); \
-            intensities are the scaled values (scl_slope, scl_inter applied). JSON output follows \
-            data-schema/image_info.schema.json.
+                Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine \
+                is the one nibabel uses (sform if sform_code is set, else qform, else the fallback); \
+                intensities are the scaled values (scl_slope, scl_inter applied). JSON output follows \
+                data-schema/image_info.schema.json.
 
-            Example:
-              sinorad image info images/P001/T2WI.nii.gz --format json
-            """)
+                Example:
+                  sinorad image info images/P001/T2WI.nii.gz --format json
+                """)
 
         @Argument(help: "The NIfTI file (.nii, .nii.gz or .hdr).")
         var file: String
@@ -48,15 +48,15 @@ struct Image: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that every patient of a cohort has its images and ROI masks, readable and on the same grid.",
             discussion: """
-            Expects DIR/<patient_id>/<SEQ>.nii.gz (or .nii) for each sequence, and a mask:
-            DIR/<patient_id>/mask.nii.gz for all sequences or <SEQ>_mask.nii.gz per sequence \
-            (see data-schema/images.md). Every file is read; every problem (missing folder, \
-            image or mask, unreadable or invalid file, NaN voxels, a mask off its image's grid, \
-            an empty mask) is listed at once and the exit status is 1.
+                Expects DIR/<patient_id>/<SEQ>.nii.gz (or .nii) for each sequence, and a mask:
+                DIR/<patient_id>/mask.nii.gz for all sequences or <SEQ>_mask.nii.gz per sequence \
+                (see data-schema/images.md). Every file is read; every problem (missing folder, \
+                image or mask, unreadable or invalid file, NaN voxels, a mask off its image's grid, \
+                an empty mask) is listed at once and the exit status is 1.
 
-            Example:
-              sinorad image check --images data/images --cohort data/cohort.csv --sequences T2WI,ADC
-            """)
+                Example:
+                  sinorad image check --images data/images --cohort data/cohort.csv --sequences T2WI,ADC
+                """)
 
         @Option(help: "The images folder: one sub-folder per patient.")
         var images: String
@@ -87,8 +87,10 @@ struct Image: ParsableCommand {
         func patientIDs() throws -> [String] {
             let table = try CSVTable.read(path: cohort)
             guard let column = table.columnIndex("patient_id") else {
-                throw ValidationError(Problem(file: cohort, column: "patient_id", message: "the column is missing",
-                                              expected: "a patient_id column naming each patient's image folder"))
+                throw ValidationError(
+                    Problem(
+                        file: cohort, column: "patient_id", message: "the column is missing",
+                        expected: "a patient_id column naming each patient's image folder"))
             }
             var seen = Set<String>()
             return table.rows.map { $0[column].trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && seen.insert($0).inserted }
@@ -107,7 +109,8 @@ struct Image: ParsableCommand {
 
     static func markdown(_ info: NIfTIInfo) -> String {
         let h = info.header
-        let scaling = info.scaling.map { "\(number($0.slope)) / \(number($0.intercept))" }
+        let scaling =
+            info.scaling.map { "\(number($0.slope)) / \(number($0.intercept))" }
             ?? "\(number(h.sclSlope)) / \(number(h.sclInter)) (not applied)"
         var rows: [(String, String)] = [
             ("format", "NIfTI-\(info.version) (\(h.magic)), \(info.byteOrder)-endian\(info.compressed ? ", gzip" : "")"),
@@ -121,7 +124,7 @@ struct Image: ParsableCommand {
             ("qform_code", "\(h.qformCode) (\(info.qformName))"),
             ("sform_code", "\(h.sformCode) (\(info.sformName))"),
             ("affine from", info.affineSource),
-            ("orientation", info.orientation),
+            ("orientation", info.orientation)
         ]
         if !h.descrip.isEmpty { rows.append(("descrip", h.descrip)) }
         var lines = ["# \(info.file)", "", "| field | value |", "| --- | --- |"]
@@ -129,22 +132,28 @@ struct Image: ParsableCommand {
         lines += ["", "Affine (voxel to world, mm):", "", "| | | | |", "| ---: | ---: | ---: | ---: |"]
         lines += info.affine.map { "| " + $0.map { number($0) }.joined(separator: " | ") + " |" }
         let s = info.intensity
-        lines += ["", "Intensity (scaled values):", "", "| voxels | NaN | min | max | mean | sum |", "| ---: | ---: | ---: | ---: | ---: | ---: |",
-                  "| \(s.count) | \(s.nanCount) | " + [s.min, s.max, s.mean, s.sum].map { number($0, digits: 12) }.joined(separator: " | ") + " |"]
+        lines += [
+            "", "Intensity (scaled values):", "", "| voxels | NaN | min | max | mean | sum |", "| ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| \(s.count) | \(s.nanCount) | " + [s.min, s.max, s.mean, s.sum].map { number($0, digits: 12) }.joined(separator: " | ") + " |"
+        ]
         return lines.joined(separator: "\n")
     }
 
     static func markdown(_ manifest: ImageManifest) -> String {
         let patients = Set(manifest.entries.map(\.patientID)).count
-        var lines = ["# Images in \(manifest.root)", "",
-                     "\(patients) patients x \(manifest.sequences.count) sequences (\(manifest.sequences.joined(separator: ", ")))", "",
-                     "| patient | sequence | image | shape | voxel size | orientation | mask | mask voxels |",
-                     "| --- | --- | --- | --- | --- | --- | --- | ---: |"]
+        var lines = [
+            "# Images in \(manifest.root)", "",
+            "\(patients) patients x \(manifest.sequences.count) sequences (\(manifest.sequences.joined(separator: ", ")))", "",
+            "| patient | sequence | image | shape | voxel size | orientation | mask | mask voxels |",
+            "| --- | --- | --- | --- | --- | --- | --- | ---: |"
+        ]
         let name = { (path: String?) in path.map { ($0 as NSString).lastPathComponent } ?? "missing" }
         for e in manifest.entries {
-            let cells = [e.patientID, e.sequence, name(e.image), e.shape.map { $0.map(String.init).joined(separator: " x ") } ?? "",
-                         e.spacing.map { list($0, " x ") } ?? "", e.orientation ?? "", e.image == nil ? "" : name(e.mask),
-                         e.maskVoxels.map(String.init) ?? ""]
+            let cells = [
+                e.patientID, e.sequence, name(e.image), e.shape.map { $0.map(String.init).joined(separator: " x ") } ?? "",
+                e.spacing.map { list($0, " x ") } ?? "", e.orientation ?? "", e.image == nil ? "" : name(e.mask),
+                e.maskVoxels.map(String.init) ?? ""
+            ]
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")

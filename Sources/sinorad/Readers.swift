@@ -9,26 +9,26 @@ struct Readers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Analyse a reader study: each radiologist's performance unaided and AI-assisted, McNemar, Cohen's kappa.",
         discussion: """
-        Reads the reads CSV (patient_id, reader, assisted, call; see \
-        data-schema/READS.md and data-schema/reads.schema.json) and the truth from \
-        the cohort CSV. Every problem in the reads (unknown patient or class, a \
-        duplicate read, assisted not yes/no, a reader with an unaided read but no \
-        AI-assisted read of a patient or the reverse) is reported at once, with its \
-        row and line.
+            Reads the reads CSV (patient_id, reader, assisted, call; see \
+            data-schema/READS.md and data-schema/reads.schema.json) and the truth from \
+            the cohort CSV. Every problem in the reads (unknown patient or class, a \
+            duplicate read, assisted not yes/no, a reader with an unaided read but no \
+            AI-assisted read of a patient or the reverse) is reported at once, with its \
+            row and line.
 
-        Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95% \
-        CI, recall, precision and F1 per class and macro-averaged, the confusion \
-        matrix and Cohen's kappa against the truth. Per reader: the exact McNemar \
-        test of unaided against AI-assisted correctness. Per condition: Cohen's \
-        kappa between each pair of readers. Metrics as scikit-learn, kappa SE and \
-        McNemar as statsmodels.
+            Per reader and condition (unaided, AI-assisted): accuracy with Wilson 95% \
+            CI, recall, precision and F1 per class and macro-averaged, the confusion \
+            matrix and Cohen's kappa against the truth. Per reader: the exact McNemar \
+            test of unaided against AI-assisted correctness. Per condition: Cohen's \
+            kappa between each pair of readers. Metrics as scikit-learn, kappa SE and \
+            McNemar as statsmodels.
 
-        Examples:
-          sinorad simulate --out data
-          sinorad readers data/reads.csv --truth data/cohort.csv --cohort test
-          sinorad readers data/reads.csv --truth data/cohort.csv --format json
-          sinorad readers reads.csv --truth cohort.csv --figures out/readers
-        """)
+            Examples:
+              sinorad simulate --out data
+              sinorad readers data/reads.csv --truth data/cohort.csv --cohort test
+              sinorad readers data/reads.csv --truth data/cohort.csv --format json
+              sinorad readers reads.csv --truth cohort.csv --figures out/readers
+            """)
 
     @Argument(help: "Reads CSV: patient_id, reader, assisted (yes/no), call.")
     var reads: String
@@ -52,11 +52,14 @@ struct Readers: ParsableCommand {
     func run() throws {
         let formats = try parseFigureFormats(truthOptions.figureFormats)
         let order = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let truthCohort = try CohortLoader.read(path: truth, dictionary: truthOptions.dictionary, labelColumn: truthOptions.label,
-                                                classOrder: order, outcomeOnly: true).cohort
+        let truthCohort = try CohortLoader.read(
+            path: truth, dictionary: truthOptions.dictionary, labelColumn: truthOptions.label,
+            classOrder: order, outcomeOnly: true
+        ).cohort
         let study = try ReaderStudy.run(readsAt: reads, truth: truthCohort, truthSource: truth, cohort: cohort)
-        note("reader study: \(study.readers.count) reader(s) (\(study.readers.joined(separator: ", "))) on \(study.patients) patients"
-             + (cohort.map { " of the \($0) cohort" } ?? ""))
+        note(
+            "reader study: \(study.readers.count) reader(s) (\(study.readers.joined(separator: ", "))) on \(study.patients) patients"
+                + (cohort.map { " of the \($0) cohort" } ?? ""))
         for reader in study.readers where !study.assistance.contains(where: { $0.reader == reader }) {
             note("note: \(reader) read in one condition only: no McNemar test of AI assistance")
         }
@@ -75,8 +78,9 @@ struct Readers: ParsableCommand {
     var syntheticPrefix: String {
         let metadata = URL(fileURLWithPath: reads).deletingLastPathComponent().appendingPathComponent("metadata.json")
         guard let data = try? Data(contentsOf: metadata),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["synthetic"] as? Bool == true else { return "" }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            object["synthetic"] as? Bool == true
+        else { return "" }
         return "SYNTHETIC reads: "
     }
 }

@@ -7,23 +7,23 @@ struct Select: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find the independent predictors: univariate screening, then backward elimination of a multinomial logistic regression.",
         discussion: """
-        Variables with univariate p < --alpha (tests chosen as in Table 1) enter \
-        a multinomial logistic regression (Newton-Raphson, as statsmodels \
-        MNLogit) against the --reference class; backward elimination then drops, \
-        one at a time, the variable with the largest likelihood-ratio p above \
-        --elimination-alpha (or by AIC). The variables left are the independent \
-        predictors. By default the training cohort is used when the CSV has one.
+            Variables with univariate p < --alpha (tests chosen as in Table 1) enter \
+            a multinomial logistic regression (Newton-Raphson, as statsmodels \
+            MNLogit) against the --reference class; backward elimination then drops, \
+            one at a time, the variable with the largest likelihood-ratio p above \
+            --elimination-alpha (or by AIC). The variables left are the independent \
+            predictors. By default the training cohort is used when the CSV has one.
 
-        When predictors separate the classes the maximum-likelihood estimate does \
-        not exist; --method firth fits bias-reduced (Firth) models instead (as R \
-        brglm2 brmultinom), which exist under separation, and tests them with \
-        penalised likelihood-ratio tests (Heinze & Schemper 2002).
+            When predictors separate the classes the maximum-likelihood estimate does \
+            not exist; --method firth fits bias-reduced (Firth) models instead (as R \
+            brglm2 brmultinom), which exist under separation, and tests them with \
+            penalised likelihood-ratio tests (Heinze & Schemper 2002).
 
-        Examples:
-          sinorad select data/cohort.csv --label pathology --reference SCC
-          sinorad select data/cohort.csv --criterion aic --format json --out select.json
-          sinorad select data/cohort.csv --method firth
-        """)
+            Examples:
+              sinorad select data/cohort.csv --label pathology --reference SCC
+              sinorad select data/cohort.csv --criterion aic --format json --out select.json
+              sinorad select data/cohort.csv --method firth
+            """)
 
     @OptionGroup var cohort: CohortOptions
     @OptionGroup var output: OutputOptions

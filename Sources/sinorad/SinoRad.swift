@@ -8,16 +8,16 @@ struct SinoRad: ParsableCommand {
         commandName: "sinorad",
         abstract: "Run an MRI study end to end: cohort, Table 1, predictor selection, models, CNNs, comparison, reader study.",
         discussion: """
-        Start with `sinorad demo`: it simulates the built-in SYNTHETIC sinonasal cohort with MRI \
-        phantoms and runs the whole study (Table 1, predictor selection, conventional models, a \
-        CNN per sequence with fusion, model comparison, the reader study) into a report in \
-        reports/demo/. `sinorad study CONFIG` runs the same on your own cohort CSV, variable \
-        dictionary and images (docs/STUDY.md, data-schema/); each step is also a command of its own.
+            Start with `sinorad demo`: it simulates the built-in SYNTHETIC sinonasal cohort with MRI \
+            phantoms and runs the whole study (Table 1, predictor selection, conventional models, a \
+            CNN per sequence with fusion, model comparison, the reader study) into a report in \
+            reports/demo/. `sinorad study CONFIG` runs the same on your own cohort CSV, variable \
+            dictionary and images (docs/STUDY.md, data-schema/); each step is also a command of its own.
 
-        Exit status: 0 when the command did its work, 1 when the input or a file was wrong (one \
-        message on stderr naming the file, row and column; no partial output), 2 for a usage \
-        error (an unknown option, a missing or malformed argument).
-        """,
+            Exit status: 0 when the command did its work, 1 when the input or a file was wrong (one \
+            message on stderr naming the file, row and column; no partial output), 2 for a usage \
+            error (an unknown option, a missing or malformed argument).
+            """,
         version: SinoRadVersion.current,
         subcommands: [Demo.self, Study.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Readers.self, Fuse.self, Stat.self, CNN.self, Image.self])
 

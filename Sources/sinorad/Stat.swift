@@ -8,15 +8,15 @@ struct Stat: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Single tests on inline data or CSV columns: a calculator for quick checks.",
         discussion: """
-        Examples:
-          sinorad stat chisq --table "12,5,9;3,14,8"
-          sinorad stat fisher --table "3,1;1,3"
-          sinorad stat fisher --csv cohort.csv --row perineural_spread --by pathology
-          sinorad stat anova --group 5.1,4.9,5.0 --group 6.2,5.9,6.4 --group 7.0,6.8,7.3
-          sinorad stat kruskal --csv cohort.csv --value adc_mean --by pathology
-          sinorad stat mannwhitney --group 1,2,3,4 --group 5,6,7,8,9
-          sinorad stat pairwise --csv cohort.csv --value age --by pathology --test welch --adjust holm
-        """,
+            Examples:
+              sinorad stat chisq --table "12,5,9;3,14,8"
+              sinorad stat fisher --table "3,1;1,3"
+              sinorad stat fisher --csv cohort.csv --row perineural_spread --by pathology
+              sinorad stat anova --group 5.1,4.9,5.0 --group 6.2,5.9,6.4 --group 7.0,6.8,7.3
+              sinorad stat kruskal --csv cohort.csv --value adc_mean --by pathology
+              sinorad stat mannwhitney --group 1,2,3,4 --group 5,6,7,8,9
+              sinorad stat pairwise --csv cohort.csv --value age --by pathology --test welch --adjust holm
+            """,
         subcommands: [ChiSquare.self, Fisher.self, ANOVA.self, Welch.self, Kruskal.self, MannWhitney.self, Shapiro.self, Pairwise.self])
 }
 
@@ -146,9 +146,13 @@ extension Stat {
             let (counts, _, _) = try input.counts()
             let r = try ChiSquareTest.independence(counts, correction: !noCorrection)
             let expected = r.expected.map { $0.map { String(format: "%.2f", $0) }.joined(separator: ", ") }.joined(separator: "; ")
-            try emitStat(StatResult(test: r.yatesCorrected ? "Chi-square test (Yates)" : "Chi-square test", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
-                                    details: ["expected counts": expected, "smallest expected": String(format: "%.3g", r.minimumExpected),
-                                              "Cramér's V": (try? CramersV.of(counts)).map { String(format: "%.4f", $0) } ?? "—"]), output)
+            try emitStat(
+                StatResult(
+                    test: r.yatesCorrected ? "Chi-square test (Yates)" : "Chi-square test", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
+                    details: [
+                        "expected counts": expected, "smallest expected": String(format: "%.3g", r.minimumExpected),
+                        "Cramér's V": (try? CramersV.of(counts)).map { String(format: "%.4f", $0) } ?? "—"
+                    ]), output)
         }
     }
 
@@ -173,8 +177,10 @@ extension Stat {
         @OptionGroup var output: OutputOptions
         func run() throws {
             let r = try OneWayANOVA.test(input.groups().values)
-            try emitStat(StatResult(test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
-                                    details: ["eta²": String(format: "%.4f", r.etaSquared)]), output)
+            try emitStat(
+                StatResult(
+                    test: "One-way ANOVA", statistic: r.statistic, df: "\(r.dfBetween), \(r.dfWithin)", pValue: r.pValue,
+                    details: ["eta²": String(format: "%.4f", r.etaSquared)]), output)
         }
     }
 
@@ -194,8 +200,10 @@ extension Stat {
         @OptionGroup var output: OutputOptions
         func run() throws {
             let r = try KruskalWallis.test(input.groups().values)
-            try emitStat(StatResult(test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
-                                    details: ["epsilon²": String(format: "%.4f", r.epsilonSquared)]), output)
+            try emitStat(
+                StatResult(
+                    test: "Kruskal-Wallis", statistic: r.statistic, df: "\(r.df)", pValue: r.pValue,
+                    details: ["epsilon²": String(format: "%.4f", r.epsilonSquared)]), output)
         }
     }
 
@@ -207,8 +215,10 @@ extension Stat {
             let (groups, names) = try input.groups()
             guard groups.count == 2 else { throw CommandFailure(message: "Mann-Whitney compares exactly 2 groups; got \(groups.count) (\(names.joined(separator: ", ")))") }
             let r = try MannWhitneyU.test(groups[0], groups[1])
-            try emitStat(StatResult(test: "Mann-Whitney U", statistic: r.statistic, df: nil, pValue: r.pValue,
-                                    details: ["method": r.method.rawValue, "U is for": names[0]]), output)
+            try emitStat(
+                StatResult(
+                    test: "Mann-Whitney U", statistic: r.statistic, df: nil, pValue: r.pValue,
+                    details: ["method": r.method.rawValue, "U is for": names[0]]), output)
         }
     }
 
@@ -224,7 +234,6 @@ extension Stat {
         }
     }
 }
-
 
 extension PairwiseComparisons.Test: ExpressibleByArgument {}
 extension PValueAdjustment.Method: ExpressibleByArgument {}
@@ -243,11 +252,14 @@ extension Stat {
         func run() throws {
             let (groups, names) = try input.groups()
             let comparisons = try PairwiseComparisons.compare(groups, names: names, test: test, adjustment: adjust)
-            var table = Table(title: "Pairwise \(test.rawValue) tests, \(adjust.rawValue) adjustment",
-                              columns: ["Pair", "Statistic", "p", "Adjusted p"])
+            var table = Table(
+                title: "Pairwise \(test.rawValue) tests, \(adjust.rawValue) adjustment",
+                columns: ["Pair", "Statistic", "p", "Adjusted p"])
             for c in comparisons {
-                table.append(["\(c.groupA) vs \(c.groupB)", String(format: "%.6g", c.statistic),
-                              String(format: "%.6g", c.pValue), String(format: "%.6g", c.adjustedPValue)])
+                table.append([
+                    "\(c.groupA) vs \(c.groupB)", String(format: "%.6g", c.statistic),
+                    String(format: "%.6g", c.pValue), String(format: "%.6g", c.adjustedPValue)
+                ])
             }
             try output.emit(tables: [table], result: comparisons, title: table.title)
         }

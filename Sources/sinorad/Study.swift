@@ -6,22 +6,22 @@ struct Study: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a whole study from one config: tables, models, comparison, reader study and report.",
         discussion: """
-        CONFIG is a JSON file (data-schema/study.schema.json, docs/STUDY.md). The stages — \
-        data, Table 1, univariate and multivariable selection, conventional models, one CNN \
-        per architecture and sequence (train, predict, Grad-CAM), fusion, comparison on each \
-        evaluation cohort, reader study — are cached by the hash of their inputs and \
-        settings, so a re-run redoes only what changed (--force redoes all). The report goes \
-        to the config's output folder (default reports/<study>): index.html, report.md, \
-        methods.md, tables/, figures/, predictions/, models/ and provenance.json.
+            CONFIG is a JSON file (data-schema/study.schema.json, docs/STUDY.md). The stages — \
+            data, Table 1, univariate and multivariable selection, conventional models, one CNN \
+            per architecture and sequence (train, predict, Grad-CAM), fusion, comparison on each \
+            evaluation cohort, reader study — are cached by the hash of their inputs and \
+            settings, so a re-run redoes only what changed (--force redoes all). The report goes \
+            to the config's output folder (default reports/<study>): index.html, report.md, \
+            methods.md, tables/, figures/, predictions/, models/ and provenance.json.
 
-        Every problem of the config (unknown keys, wrong values, missing files, unknown \
-        architectures) is listed before any work starts.
+            Every problem of the config (unknown keys, wrong values, missing files, unknown \
+            architectures) is listed before any work starts.
 
-        Example:
-          sinorad study examples/study.json
-          sinorad study examples/study.json --check        # validate only
-          sinorad study examples/study.json --force
-        """)
+            Example:
+              sinorad study examples/study.json
+              sinorad study examples/study.json --check        # validate only
+              sinorad study examples/study.json --force
+            """)
 
     @Argument(help: "Study config (JSON).")
     var config: String

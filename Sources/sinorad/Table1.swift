@@ -10,18 +10,18 @@ struct Table1: ParsableCommand {
         commandName: "table1",
         abstract: "Baseline characteristics by class (Table 1), with the test and p-value per variable.",
         discussion: """
-        Continuous variables are shown as mean (SD) and compared by one-way \
-        ANOVA when Shapiro-Wilk p > 0.05 in every class, otherwise as median \
-        [Q1, Q3] with Kruskal-Wallis. Categorical variables are shown as n (%) \
-        and compared by chi-square when every expected count is >= 5, otherwise \
-        by Fisher's exact test (Fisher-Freeman-Halton for r x c). Override per \
-        variable in the dictionary ("summary", "test") or here.
+            Continuous variables are shown as mean (SD) and compared by one-way \
+            ANOVA when Shapiro-Wilk p > 0.05 in every class, otherwise as median \
+            [Q1, Q3] with Kruskal-Wallis. Categorical variables are shown as n (%) \
+            and compared by chi-square when every expected count is >= 5, otherwise \
+            by Fisher's exact test (Fisher-Freeman-Halton for r x c). Override per \
+            variable in the dictionary ("summary", "test") or here.
 
-        Examples:
-          sinorad table1 data/cohort.csv --label pathology
-          sinorad table1 data/cohort.csv --strata cohort --format tex --out table1.tex
-          sinorad table1 data/cohort.csv --test adc_mean=welch --summary age=mean_sd
-        """)
+            Examples:
+              sinorad table1 data/cohort.csv --label pathology
+              sinorad table1 data/cohort.csv --strata cohort --format tex --out table1.tex
+              sinorad table1 data/cohort.csv --test adc_mean=welch --summary age=mean_sd
+            """)
 
     @OptionGroup var cohort: CohortOptions
     @OptionGroup var output: OutputOptions
@@ -67,7 +67,10 @@ struct Table1: ParsableCommand {
                 throw CommandFailure(message: "\(option) \(item): no variable '\(parts[0])' in the cohort")
             }
             if let test = value as? TestChoice, !test.applies(to: variable.kind) {
-                throw CommandFailure(message: "\(option) \(item): \(test.rawValue) cannot compare a \(variable.kind.rawValue) variable; use \(TestChoice.allCases.filter { $0.applies(to: variable.kind) }.map(\.rawValue).joined(separator: ", "))")
+                throw CommandFailure(
+                    message:
+                        "\(option) \(item): \(test.rawValue) cannot compare a \(variable.kind.rawValue) variable; use \(TestChoice.allCases.filter { $0.applies(to: variable.kind) }.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             result[parts[0]] = value
         }

@@ -5,12 +5,12 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a cohort CSV against its dictionary and list every problem at once.",
         discussion: """
-        Exit status 0 when the cohort is usable (a summary is printed), 1 with \
-        every problem (file, row, column, value, what was expected) otherwise.
+            Exit status 0 when the cohort is usable (a summary is printed), 1 with \
+            every problem (file, row, column, value, what was expected) otherwise.
 
-        Example:
-          sinorad validate data/cohort.csv --dictionary data-schema/sinonasal.dictionary.json
-        """)
+            Example:
+              sinorad validate data/cohort.csv --dictionary data-schema/sinonasal.dictionary.json
+            """)
 
     @OptionGroup var cohort: CohortOptions
 

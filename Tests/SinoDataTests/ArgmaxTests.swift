@@ -1,5 +1,5 @@
-import Testing
 import SinoData
+import Testing
 
 @Suite("argmax")
 struct ArgmaxTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoData
 
 @Suite("CSV reading (RFC 4180)")

@@ -1,14 +1,17 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoData
 
 @Suite("Cohort loading and validation")
 struct CohortLoaderTests {
     let dictionary = VariableDictionary(
         name: "test", label: LabelSpec(column: "pathology", classes: ["SCC", "ACC", "ONB"]),
-        variables: [Variable(name: "age", kind: .continuous, unit: "years"),
-                    Variable(name: "t2", kind: .ordinal, levels: ["low", "intermediate", "high"], reference: "intermediate")])
+        variables: [
+            Variable(name: "age", kind: .continuous, unit: "years"),
+            Variable(name: "t2", kind: .ordinal, levels: ["low", "intermediate", "high"], reference: "intermediate")
+        ])
 
     func load(_ text: String) throws -> LoadedCohort {
         try CohortLoader.load(table: CSVTable.parse(text: text, source: "c.csv"), dictionary: dictionary)
@@ -89,7 +92,8 @@ struct CohortLoaderTests {
 
     @Test("a dictionary with a reference outside its levels is rejected")
     func badDictionary() throws {
-        let json = #"{"name":"x","version":1,"id_column":"id","label":{"column":"y","classes":["a","b"]},"missing":[""],"variables":[{"name":"v","kind":"categorical","levels":["p","q"],"reference":"r"}]}"#
+        let json =
+            #"{"name":"x","version":1,"id_column":"id","label":{"column":"y","classes":["a","b"]},"missing":[""],"variables":[{"name":"v","kind":"categorical","levels":["p","q"],"reference":"r"}]}"#
         let error = try #require(throws: ValidationError.self) { try VariableDictionary.decode(Data(json.utf8), source: "d.json") }
         #expect(error.description.contains("reference level 'r'"))
     }

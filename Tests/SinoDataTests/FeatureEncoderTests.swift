@@ -1,12 +1,15 @@
 import Testing
+
 @testable import SinoData
 
 @Suite("Feature encoding and folds")
 struct FeatureEncoderTests {
     let dictionary = VariableDictionary(
         name: "t", label: LabelSpec(column: "y", classes: ["a", "b"]),
-        variables: [Variable(name: "t2", kind: .ordinal, levels: ["low", "mid", "high"], reference: "mid"),
-                    Variable(name: "x", kind: .continuous)])
+        variables: [
+            Variable(name: "t2", kind: .ordinal, levels: ["low", "mid", "high"], reference: "mid"),
+            Variable(name: "x", kind: .continuous)
+        ])
 
     func cohort(_ text: String) throws -> Cohort {
         try CohortLoader.load(table: CSVTable.parse(text: text), dictionary: dictionary).cohort

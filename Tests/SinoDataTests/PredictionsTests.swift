@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoData
 
 @Suite("Predictions CSV")
@@ -8,8 +9,9 @@ struct PredictionsTests {
 
     @Test("round trip: several models, probabilities written with 17 digits read back exactly")
     func roundTrip() throws {
-        let a = Predictions(model: "m1", classes: classes, patientIds: ["A", "B"], cohorts: ["test", "test"],
-                            probabilities: [[0.1, 0.2, 0.7], [1.0 / 3, 1.0 / 3, 1.0 / 3]])
+        let a = Predictions(
+            model: "m1", classes: classes, patientIds: ["A", "B"], cohorts: ["test", "test"],
+            probabilities: [[0.1, 0.2, 0.7], [1.0 / 3, 1.0 / 3, 1.0 / 3]])
         var b = a
         b.model = "m2"
         let parsed = try Predictions.parse(CSVTable.parse(text: Predictions.csv([a, b]), source: "p.csv"), classes: classes)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoData
 
 @Suite("Reader reads CSV and the synthetic readers")
@@ -14,14 +15,14 @@ struct ReaderReadsTests {
     @Test("a valid file: extra columns ignored, yes/no in any case, readers in order of first appearance; CSV round trip")
     func valid() throws {
         let text = """
-        reader,patient_id,assisted,call,note
-        junior,P1,no,SCC,
-        junior,P1,YES,ACC,changed
-        senior,P2,No,ONB,
-        senior,P2,yes,ONB,
-        senior,P1,no,SCC,
+            reader,patient_id,assisted,call,note
+            junior,P1,no,SCC,
+            junior,P1,YES,ACC,changed
+            senior,P2,No,ONB,
+            senior,P2,yes,ONB,
+            senior,P1,no,SCC,
 
-        """
+            """
         let reads = try parse(text + "senior,P1,yes,SCC,\n")
         #expect(reads.readers == ["junior", "senior"])
         #expect(reads.conditions(of: "senior") == [.unaided, .aided])
@@ -34,16 +35,16 @@ struct ReaderReadsTests {
     @Test("every problem at once, with row, line, column, value and what was expected")
     func problems() throws {
         let text = """
-        patient_id,reader,assisted,call
-        P1,senior,no,SCC
-        P9,senior,yes,SCC
-        P2,senior,maybe,ACC
-        P1,senior,no,ACC
-        P2,,no,XYZ
-        P3,senior,no,
-        P1,senior,yes,ONB
+            patient_id,reader,assisted,call
+            P1,senior,no,SCC
+            P9,senior,yes,SCC
+            P2,senior,maybe,ACC
+            P1,senior,no,ACC
+            P2,,no,XYZ
+            P3,senior,no,
+            P1,senior,yes,ONB
 
-        """
+            """
         let error = try #require(throws: ValidationError.self) { try parse(text) }
         let lines = error.problems.map(\.description)
         let expected = [
@@ -53,7 +54,7 @@ struct ReaderReadsTests {
             "reads.csv, row 5 (line 6), column 'reader': the reader is missing; expected a reader name (e.g. senior, junior)",
             "reads.csv, row 5 (line 6), column 'call': unknown class (found 'XYZ'); expected one of SCC, ACC, ONB",
             "reads.csv, row 6 (line 7), column 'patient_id': reader 'senior' read this patient unaided but has no AI-assisted read of it (found 'P3'); expected both an unaided (assisted no) and an AI-assisted (assisted yes) read of every patient, for a reader who read in both conditions",
-            "reads.csv, row 6 (line 7), column 'call': the call is missing (found ''); expected one of SCC, ACC, ONB",
+            "reads.csv, row 6 (line 7), column 'call': the call is missing (found ''); expected one of SCC, ACC, ONB"
         ]
         #expect(lines == expected, "\(error)")
     }
@@ -92,7 +93,8 @@ struct ReaderReadsTests {
         }
         // Expected: sum_k share_k recall_k, then a (1 - abandonCorrect) + (1 - a) correctWrong.
         let expectations: [(String, ReadingCondition, Double)] = [
-            ("senior", .unaided, 0.7539), ("senior", .aided, 0.8224), ("junior", .unaided, 0.6006), ("junior", .aided, 0.7503)]
+            ("senior", .unaided, 0.7539), ("senior", .aided, 0.8224), ("junior", .unaided, 0.6006), ("junior", .aided, 0.7503)
+        ]
         for (reader, condition, expected) in expectations {
             #expect(abs(accuracy(reader, condition) - expected) < 0.01, "\(reader) \(condition): \(accuracy(reader, condition))")
         }

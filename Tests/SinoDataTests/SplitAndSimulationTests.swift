@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoData
 
 @Suite("Stratified splits and the synthetic cohort")
@@ -52,8 +53,10 @@ struct SplitAndSimulationTests {
     func design() throws {
         let dictionary = VariableDictionary(
             name: "t", label: LabelSpec(column: "y", classes: ["a", "b"]),
-            variables: [Variable(name: "t2", kind: .ordinal, levels: ["low", "mid", "high"], reference: "mid"),
-                        Variable(name: "x", kind: .continuous)])
+            variables: [
+                Variable(name: "t2", kind: .ordinal, levels: ["low", "mid", "high"], reference: "mid"),
+                Variable(name: "x", kind: .continuous)
+            ])
         let table = try CSVTable.parse(text: "patient_id,y,t2,x\n1,a,low,1.5\n2,b,high,2\n3,a,mid,NA\n4,b,mid,3\n")
         let cohort = try CohortLoader.load(table: table, dictionary: dictionary).cohort
         let design = try DesignMatrix.build(cohort, variables: ["t2", "x"])

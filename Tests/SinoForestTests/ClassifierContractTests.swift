@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SinoForest
 
 /// A classifier that returns fixed probabilities, to test the shared `predict`.

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-import TestSupport
-@testable import SinoForest
-import SinoRandom
 import SinoData
+import SinoRandom
+import TestSupport
+import Testing
+
+@testable import SinoForest
 
 /// Two informative features (0: the class signal, 1: weaker) and three noise features.
 private func synthetic(rows n: Int, seed: UInt64) -> (x: [[Double]], y: [Int]) {
@@ -11,8 +12,10 @@ private func synthetic(rows n: Int, seed: UInt64) -> (x: [[Double]], y: [Int]) {
     var x: [[Double]] = [], y: [Int] = []
     for i in 0..<n {
         let label = i % 3
-        let row = [Double(label) + rng.uniform() * 1.2, Double(label % 2) + rng.uniform() * 2,
-                   rng.uniform(), rng.uniform(), rng.uniform()]
+        let row = [
+            Double(label) + rng.uniform() * 1.2, Double(label % 2) + rng.uniform() * 2,
+            rng.uniform(), rng.uniform(), rng.uniform()
+        ]
         x.append(row); y.append(label)
     }
     return (x, y)
@@ -69,8 +72,8 @@ struct ForestBehaviourTests {
         let accuracy = try #require(forest.outOfBagAccuracy)
         let recomputed = Double(zip(decision, data.y).filter { argmax($0.0) == $0.1 }.count) / Double(data.y.count)
         #expect(accuracy == recomputed)
-        #expect(decision.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-12 })  // 40 trees: every row out of bag somewhere
-        #expect(accuracy > 0.6 && accuracy < 1)  // classes overlap: not perfect, far above 1/3
+        #expect(decision.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-12 }) // 40 trees: every row out of bag somewhere
+        #expect(accuracy > 0.6 && accuracy < 1) // classes overlap: not perfect, far above 1/3
     }
 
     @Test("MDI and permutation importances rank the informative feature first; noise features near 0")
@@ -126,16 +129,18 @@ struct ForestBehaviourTests {
         #expect(try message(good) == "loaded")
     }
 
-    @Test("invalid inputs and hyper-parameters are rejected at the boundary", arguments: [
-        ("empty x", [[Double]](), [Int](), 2),
-        ("ragged rows", [[1.0, 2], [3]], [0, 1], 2),
-        ("NaN", [[1.0], [.nan]], [0, 1], 2),
-        ("infinity", [[1.0], [.infinity]], [0, 1], 2),
-        ("label out of range", [[1.0], [2]], [0, 2], 2),
-        ("negative label", [[1.0], [2]], [0, -1], 2),
-        ("one class", [[1.0], [2]], [0, 0], 1),
-        ("label count", [[1.0], [2]], [0], 2),
-    ])
+    @Test(
+        "invalid inputs and hyper-parameters are rejected at the boundary",
+        arguments: [
+            ("empty x", [[Double]](), [Int](), 2),
+            ("ragged rows", [[1.0, 2], [3]], [0, 1], 2),
+            ("NaN", [[1.0], [.nan]], [0, 1], 2),
+            ("infinity", [[1.0], [.infinity]], [0, 1], 2),
+            ("label out of range", [[1.0], [2]], [0, 2], 2),
+            ("negative label", [[1.0], [2]], [0, -1], 2),
+            ("one class", [[1.0], [2]], [0, 0], 1),
+            ("label count", [[1.0], [2]], [0], 2)
+        ])
     func invalidInputs(_ what: String, x: [[Double]], y: [Int], classCount: Int) {
         var forest = ForestClassifier(.extraTrees, nEstimators: 2)
         #expect(throws: ForestError.self, "\(what)") { try forest.fit(x: x, y: y, classCount: classCount) }
@@ -148,7 +153,7 @@ struct ForestBehaviourTests {
             .init(.extraTrees, nEstimators: 0), .init(.extraTrees, maxFeatures: .count(3)),
             .init(.extraTrees, maxFeatures: .count(0)), .init(.extraTrees, maxFeatures: .fraction(0)),
             .init(.extraTrees, maxDepth: 0), .init(.extraTrees, minSamplesSplit: 1),
-            .init(.extraTrees, minSamplesLeaf: 0), .init(.extraTrees, oobScore: true),
+            .init(.extraTrees, minSamplesLeaf: 0), .init(.extraTrees, oobScore: true)
         ]
         for var model in bad {
             #expect(throws: ForestError.self) { try model.fit(x: x, y: y, classCount: 2) }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SinoForest
+import Testing
 
 /// Timing of ExtraTrees fit + predictProbabilities on the CSVs written by bench/forest.py.
 /// Runs only when SINORAD_BENCH names the folder holding them (bench/forest.sh sets it), in a
@@ -28,7 +28,9 @@ struct ForestBenchmark {
             bestFit = min(bestFit, Double(fitted - start) / 1e9)
             bestPredict = min(bestPredict, Double(end - fitted) / 1e9)
             #expect(p.count == x.count)
-            checksum = p.joined().reduce(into: UInt64(0)) { $0 = ($0 ^ $1.bitPattern) &* 0x9E37_79B9_7F4A_7C15; $0 ^= $0 >> 29 }
+            checksum = p.joined().reduce(into: UInt64(0)) {
+                $0 = ($0 ^ $1.bitPattern) &* 0x9E37_79B9_7F4A_7C15; $0 ^= $0 >> 29
+            }
         }
         print("[bench] \(file) sinorad_seconds \(String(format: "%.4f", best))")
         // Not matched by bench/forest.sh's '^\[bench\]': the split of the best runs into fit and predict.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoForest
 
 /// max_features in model files and outputs is written as scikit-learn spells it, and model

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoForest
 
 /// ROC AUC of `scores` for positives `positive` via the Mann-Whitney U statistic with midranks
@@ -66,13 +67,15 @@ struct ScikitLearnParityTests {
 
     private static func compare(_ what: String, swift: Double, sklearn: [Double], versions: [String: String]) {
         let reference = sklearn.reduce(0, +) / Double(sklearn.count)
-        print("[compare] \(what) mean test AUC: SinoForest \(String(format: "%.4f", swift)), "
-              + "scikit-learn \(versions["scikit-learn"] ?? "?") \(String(format: "%.4f", reference))")
+        print(
+            "[compare] \(what) mean test AUC: SinoForest \(String(format: "%.4f", swift)), "
+                + "scikit-learn \(versions["scikit-learn"] ?? "?") \(String(format: "%.4f", reference))")
         #expect(abs(swift - reference) <= 0.01, "\(what): |\(swift) - \(reference)| > 0.01")
     }
 
-    @Test("ExtraTrees and RandomForest mean test AUC within 0.01 of sklearn's on the same splits",
-          arguments: ["breast_cancer", "wine", "digits"])
+    @Test(
+        "ExtraTrees and RandomForest mean test AUC within 0.01 of sklearn's on the same splits",
+        arguments: ["breast_cancer", "wine", "digits"])
     func meanAUCParity(dataset name: String) throws {
         let fixture = try Self.fixture.get()
         let data = try #require(fixture.datasets.first { $0.name == name })
@@ -82,11 +85,13 @@ struct ScikitLearnParityTests {
         let forest = try Self.meanAUC(data) { ForestClassifier(.randomForest, nEstimators: trees, seed: $0) }
         Self.compare("\(name) RandomForest (\(trees) trees)", swift: forest, sklearn: data.randomForestAUC, versions: fixture.versions)
         let shallow = try Self.meanAUC(data) {
-            ForestClassifier(.extraTrees, nEstimators: fixture.shallowNEstimators, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
-                                 minSamplesLeaf: 5, classWeight: .balanced, seed: $0)
+            ForestClassifier(
+                .extraTrees, nEstimators: fixture.shallowNEstimators, criterion: .entropy, maxFeatures: .count(1), maxDepth: 2,
+                minSamplesLeaf: 5, classWeight: .balanced, seed: $0)
         }
-        Self.compare("\(name) shallow ExtraTrees (\(fixture.shallowNEstimators) trees, depth 2, entropy, balanced, leaf 5, 1 feature)",
-                     swift: shallow, sklearn: data.shallowExtraTreesAUC, versions: fixture.versions)
+        Self.compare(
+            "\(name) shallow ExtraTrees (\(fixture.shallowNEstimators) trees, depth 2, entropy, balanced, leaf 5, 1 feature)",
+            swift: shallow, sklearn: data.shallowExtraTreesAUC, versions: fixture.versions)
     }
 
     @Test("the Mann-Whitney AUC matches hand-computed values, ties counted 1/2")

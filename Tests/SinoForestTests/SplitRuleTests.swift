@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-@testable import SinoForest
 import SinoRandom
+import TestSupport
+import Testing
+
+@testable import SinoForest
 
 /// A node built by hand: rows of x (one per sample), labels, weights, and the workspace that
 /// the splitters use, with every sample in the node.
@@ -12,24 +13,29 @@ private struct HandNode {
 
     init(_ x: [[Double]], _ y: [Int], classCount: Int = 2, weights: [Double]? = nil) {
         let weights = weights ?? y.map { _ in 1 }
-        set = TreeTrainingSet(columns: FeatureMatrix(rows: x, featureCount: x[0].count), labels: y,
-                              classCount: classCount, sampleWeights: weights)
+        set = TreeTrainingSet(
+            columns: FeatureMatrix(rows: x, featureCount: x[0].count), labels: y,
+            classCount: classCount, sampleWeights: weights)
         workspace = SplitWorkspace(sampleWeights: weights, labels: y, classCount: classCount, featureCount: x[0].count, sorting: true)
     }
 
     /// Splits positions start..<end (all samples by default) with the given rule.
-    func split<Rule: SplitRule>(_ rule: Rule.Type, maxFeatures: Int = 1, minSamplesLeaf: Int = 1,
-                                criterion: SplitCriterion = .gini, seed: UInt64,
-                                range: Range<Int>? = nil) -> SplitRecord? {
+    func split<Rule: SplitRule>(
+        _ rule: Rule.Type, maxFeatures: Int = 1, minSamplesLeaf: Int = 1,
+        criterion: SplitCriterion = .gini, seed: UInt64,
+        range: Range<Int>? = nil
+    ) -> SplitRecord? {
         let range = range ?? 0..<workspace.activeCount
-        let splitter = NodeSplitter<Rule>(criterion: ImpurityCriterion(kind: criterion), maxFeatures: maxFeatures,
-                                          minSamplesLeaf: minSamplesLeaf)
+        let splitter = NodeSplitter<Rule>(
+            criterion: ImpurityCriterion(kind: criterion), maxFeatures: maxFeatures,
+            minSamplesLeaf: minSamplesLeaf)
         var rng = SeededGenerator(seed: seed)
         return set.columns.values.withUnsafeBufferPointer { columns in
             set.labels.withUnsafeBufferPointer { labels in
                 set.sampleWeights.withUnsafeBufferPointer { weights in
-                    let data = TrainingPointers(columns: columns, sampleCount: set.columns.sampleCount, labels: labels,
-                                                sampleWeights: weights, classCount: set.classCount)
+                    let data = TrainingPointers(
+                        columns: columns, sampleCount: set.columns.sampleCount, labels: labels,
+                        sampleWeights: weights, classCount: set.classCount)
                     let weight = workspace.countClasses(start: range.lowerBound, end: range.upperBound, data: data)
                     let node = NodeRange(start: range.lowerBound, end: range.upperBound, weight: weight)
                     return splitter.split(node: node, knownConstants: 0, workspace: workspace, data: data, rng: &rng).0
@@ -75,8 +81,8 @@ struct SplitRuleTests {
             thresholds.append(split.threshold)
         }
         let mean = thresholds.reduce(0, +) / Double(thresholds.count)
-        #expect(abs(mean - 3.5) < 0.1)  // uniform on [2, 5): mean 3.5, sd of the mean 0.019
-        #expect(thresholds.filter { $0 < 2.75 }.count > 400)  // first quarter: expected 500
+        #expect(abs(mean - 3.5) < 0.1) // uniform on [2, 5): mean 3.5, sd of the mean 0.019
+        #expect(thresholds.filter { $0 < 2.75 }.count > 400) // first quarter: expected 500
     }
 
     @Test("splits leaving fewer than min_samples_leaf samples on a side are rejected")
@@ -91,7 +97,7 @@ struct SplitRuleTests {
                 splits += 1
             }
         }
-        #expect(splits > 20 && splits < 90)  // binomial(500, 0.1): 50 +- 6.7
+        #expect(splits > 20 && splits < 90) // binomial(500, 0.1): 50 +- 6.7
     }
 
     @Test("BestSplitter takes the midpoint with the largest gini / entropy decrease (computed by hand)")
@@ -109,20 +115,21 @@ struct SplitRuleTests {
     @Test("gini and entropy (log2) impurities and the impurity decrease, by hand")
     func impurityByHand() {
         let gini = ImpurityCriterion(kind: .gini), entropy = ImpurityCriterion(kind: .entropy)
-        #expect(isClose(gini.impurity([3, 1]), 0.375, rel: 1e-15))           // 1 - (9 + 1) / 16
-        #expect(isClose(entropy.impurity([3, 1]), 0.8112781244591328, rel: 1e-14))  // -(.75 log2 .75 + .25 log2 .25)
+        #expect(isClose(gini.impurity([3, 1]), 0.375, rel: 1e-15)) // 1 - (9 + 1) / 16
+        #expect(isClose(entropy.impurity([3, 1]), 0.8112781244591328, rel: 1e-14)) // -(.75 log2 .75 + .25 log2 .25)
         #expect(entropy.impurity([1, 1, 1, 1]) == 2)
         #expect(gini.impurity([4, 0]) == 0 && entropy.impurity([0, 4]) == 0)
         // Parent [3, 1] split into [2, 0] and [1, 1]: 4 * 0.375 - 2 * 0 - 2 * 0.5 = 0.5.
-        let decrease = ImpurityCriterion.improvement(weight: 4, impurity: 0.375, leftWeight: 2, leftImpurity: 0,
-                                                     rightWeight: 2, rightImpurity: 0.5)
+        let decrease = ImpurityCriterion.improvement(
+            weight: 4, impurity: 0.375, leftWeight: 2, leftImpurity: 0,
+            rightWeight: 2, rightImpurity: 0.5)
         #expect(isClose(decrease, 0.5, rel: 1e-15))
     }
 
     @Test("class_weight balanced is n / (K * n_k) over the classes present; weights enter the counts")
     func balancedWeights() throws {
         let y = [0, 0, 0, 1]
-        let w = ClassWeight.balanced.weights(labels: y, classCount: 3)  // class 2 absent: K = 2
+        let w = ClassWeight.balanced.weights(labels: y, classCount: 3) // class 2 absent: K = 2
         #expect(isClose(w[0], 4.0 / 6, rel: 1e-15) && w[1] == 2 && w[2] == 0)
         #expect(ClassWeight.none.weights(labels: y, classCount: 2) == [1, 1])
         // The root of a balanced tree holds weighted counts [2, 2]: gini 0.5 instead of 0.375.

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+
 @testable import SinoImaging
 
 @Suite("Augmentation")
 struct AugmentTests {
-    static let plane: [Float] = (0..<12).map { Float($0 * $0) - 3 }   // 3 rows x 4 columns
+    static let plane: [Float] = (0..<12).map { Float($0 * $0) - 3 } // 3 rows x 4 columns
 
     @Test("flips mirror columns and rows exactly")
     func flips() {
-        let p: [Float] = [1, 2, 3, 4, 5, 6]   // 2 x 3
+        let p: [Float] = [1, 2, 3, 4, 5, 6] // 2 x 3
         #expect(Augmenter.flip(p, height: 2, width: 3, horizontal: true, vertical: false) == [3, 2, 1, 6, 5, 4])
         #expect(Augmenter.flip(p, height: 2, width: 3, horizontal: false, vertical: true) == [4, 5, 6, 1, 2, 3])
         #expect(Augmenter.flip(p, height: 2, width: 3, horizontal: true, vertical: true) == [6, 5, 4, 3, 2, 1])
@@ -66,8 +67,12 @@ struct AugmentTests {
         #expect(one.batches.map(\.channels) == [["T2WI"], ["CE-T1WI"], ["ADC"]])
         #expect(one.batches[0].count == 15 && one.batches[0].images.count == 15 * 144 && one.batches[0].patientIDs[3] == "P1")
 
-        let stacked = try Preprocessor(settings: PreprocessorTests.exact { $0.outputSize = 12; $0.stackSequences = true })
-            .batch(patients, threads: 2)
+        let stacked = try Preprocessor(
+            settings: PreprocessorTests.exact {
+                $0.outputSize = 12; $0.stackSequences = true
+            }
+        )
+        .batch(patients, threads: 2)
         #expect(stacked.batches.count == 1 && stacked.batches[0].channels == ["T2WI", "CE-T1WI", "ADC"])
         let plain = try preprocessor.batch(patients, threads: 1)
         let first = Array(stacked.batches[0].images[0..<(3 * 144)])

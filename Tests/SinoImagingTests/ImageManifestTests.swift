@@ -1,6 +1,7 @@
 import Foundation
 import SinoData
 import Testing
+
 @testable import SinoImaging
 
 /// ROI masks against their images, and the study's image folder checked as a whole.
@@ -35,8 +36,10 @@ struct ImageManifestTests {
     func gridMismatch() throws {
         let dir = try SinoRadTemporary.folder(#function)
         let image = Self.volume()
-        for (name, mask, fragment) in [("small.nii", Self.volume([4, 4, 3]), "shape 4x4x3, the image T2WI.nii.gz has shape 5x4x3"),
-                                       ("moved.nii", Self.volume(affine: Self.shifted(2)), "affine [1 0 0 2;")] {
+        for (name, mask, fragment) in [
+            ("small.nii", Self.volume([4, 4, 3]), "shape 4x4x3, the image T2WI.nii.gz has shape 5x4x3"),
+            ("moved.nii", Self.volume(affine: Self.shifted(2)), "affine [1 0 0 2;")
+        ] {
             let path = dir.appendingPathComponent(name).path
             try NIfTI.write(mask, to: path, datatype: .uint8)
             do {
@@ -74,7 +77,7 @@ struct ImageManifestTests {
 
         try write(image, "P002", "T2WI.nii.gz")
         try write(image, "P002", "ADC.nii")
-        try write(image, "P002", "ce-t1.nii.gz")  // misnamed CE-T1WI
+        try write(image, "P002", "ce-t1.nii.gz") // misnamed CE-T1WI
         try write(volume(fill: { _ in 0 }), "P002", "T2WI_mask.nii.gz", .uint8)
         try write(volume([4, 4, 3], fill: { _ in 1 }), "P002", "ADC_mask.nii.gz", .uint8)
 
@@ -103,7 +106,7 @@ struct ImageManifestTests {
             "P003: no image folder for patient P003",
             "P004/T2WI.nii: truncated",
             "P004/mask.nii.gz: no ROI mask of patient P004 for CE-T1WI, ADC",
-            "P005/mask.nii: the mask is not on the grid of its image: the mask has affine",
+            "P005/mask.nii: the mask is not on the grid of its image: the mask has affine"
         ]
         #expect(problems.count == expected.count, "\(problems.joined(separator: "\n"))")
         for fragment in expected {

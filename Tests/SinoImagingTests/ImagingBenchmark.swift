@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import SinoData
+import Testing
+
 @testable import SinoImaging
 
 /// Timing of the phantom and of preprocessing. Runs only when SINORAD_BENCH is set
@@ -40,8 +41,9 @@ struct ImagingBenchmark {
                 best = min(best, try Self.seconds { result = try preprocessor.batch(patients, augment: pass, threads: threads) })
             }
             let slices = result!.batches.reduce(0) { $0 + $1.count }
-            print("[bench] preprocess_\(label) \(String(format: "%.1f", Double(slices) / best)) slices/s "
-                  + "(\(slices) single-channel 224 x 224 slices from \(patients.count) patients in \(String(format: "%.3f", best)) s)")
+            print(
+                "[bench] preprocess_\(label) \(String(format: "%.1f", Double(slices) / best)) slices/s "
+                    + "(\(slices) single-channel 224 x 224 slices from \(patients.count) patients in \(String(format: "%.3f", best)) s)")
         }
         let one = try preprocessor.batch(Array(patients.prefix(8)), augment: AugmentPass(seed: 1, epoch: 0), threads: 1)
         let all = try preprocessor.batch(Array(patients.prefix(8)), augment: AugmentPass(seed: 1, epoch: 0))

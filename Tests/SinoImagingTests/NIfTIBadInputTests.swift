@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoImaging
 
 /// Files SinoImaging must refuse, each with a typed error that names the file and says what
@@ -63,7 +64,7 @@ struct NIfTIBadInputTests {
         let short = try readError(Array(gz.prefix(gz.count / 2)), name: "short.nii.gz")
         #expect(short.kind == .truncated && short.message.contains("gzip stream ends early"), "\(short)")
         var badCRC = gz
-        badCRC[gz.count - 6] ^= 0xFF  // the CRC-32 in the trailer
+        badCRC[gz.count - 6] ^= 0xFF // the CRC-32 in the trailer
         #expect(try readError(badCRC, name: "crc.nii.gz").kind == .corruptCompression)
     }
 
@@ -77,7 +78,7 @@ struct NIfTIBadInputTests {
         store16(&eight, 40, 8)
         #expect(try readError(eight, name: "dim8.nii").kind == .invalidHeader)
         var zero = try bytes()
-        store16(&zero, 44, 0)  // dim[2]
+        store16(&zero, 44, 0) // dim[2]
         let dim2 = try readError(zero, name: "dim2.nii")
         #expect(dim2.message == "dim[2] is 0" && dim2.expected!.contains("positive size"))
         var negative = try bytes()

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoImaging
 
 /// NIfTI reading against nibabel 5.4 (Tests/Fixtures/nifti/, scripts/peers/nifti.py): files
@@ -44,8 +45,10 @@ struct NIfTIParityTests {
     func affines(_ name: String) throws {
         let fixture = try NibabelFixture.load(name)
         let image = try NIfTI.read(fixture.path)
-        let diffs = [maxAbsDiff(image.affine, fixture.affine), maxAbsDiff(image.header.sformAffine, fixture.sform),
-                     maxAbsDiff(image.header.qformAffine, fixture.qform), maxAbsDiff(image.header.fallbackAffine, fixture.baseAffine)]
+        let diffs = [
+            maxAbsDiff(image.affine, fixture.affine), maxAbsDiff(image.header.sformAffine, fixture.sform),
+            maxAbsDiff(image.header.qformAffine, fixture.qform), maxAbsDiff(image.header.fallbackAffine, fixture.baseAffine)
+        ]
         printComparison("\(fixture.file) affine, sform, qform, fallback", tool: fixture.tool, maxAbsDiff: diffs.max()!)
         #expect(diffs.allSatisfy { $0 <= 1e-6 }, "\(diffs)")
         #expect(image.orientation == fixture.axcodes)
@@ -74,7 +77,7 @@ struct NIfTIParityTests {
     @Test("as_closest_canonical: shape, affine, codes, voxel values", arguments: fixtures)
     func canonical(_ name: String) throws {
         let fixture = try NibabelFixture.load(name)
-        guard let expected = fixture.canonical else { return }  // nibabel reorients 3-D and up only
+        guard let expected = fixture.canonical else { return } // nibabel reorients 3-D and up only
         let image = try NIfTI.read(fixture.path)
         let ornt = try NIfTIImage.definedAxes(image.affine, file: fixture.path)
         #expect(ornt.map { [$0.worldAxis, $0.flipped ? -1 : 1] } == expected.ornt)
@@ -122,8 +125,9 @@ struct NIfTIWritingTests {
         let a = 0.3, c = cos(a), s = sin(a)
         let affine: [[Double]] = [[0, -0.9 * s, 3.0 * c, -12.5], [-0.8, 0, 0, 40.25], [0, -0.9 * c, -3.0 * s, 7.0], [0, 0, 0, 1]]
         let n = shape.reduce(1, *)
-        return Volume(shape: shape, spacing: [0.8, 0.9, 3.0], affine: affine,
-                      voxels: (0..<n).map { Float($0) * 0.37 - Float(n % 7) * 1.25 + (Float($0 % 3) / 3) })
+        return Volume(
+            shape: shape, spacing: [0.8, 0.9, 3.0], affine: affine,
+            voxels: (0..<n).map { Float($0) * 0.37 - Float(n % 7) * 1.25 + (Float($0 % 3) / 3) })
     }
 
     func folder(_ name: String = #function) throws -> URL { try SinoRadTemporary.folder(name) }
@@ -182,7 +186,7 @@ struct NIfTIWritingTests {
     @Test("NIfTI-2 and big-endian headers written from an image read back field for field")
     func otherLayouts() throws {
         let dir = try folder()
-        let source = try NIfTI.read(Fixtures.url("nifti/functional.nii").path)  // scaled int16
+        let source = try NIfTI.read(Fixtures.url("nifti/functional.nii").path) // scaled int16
         for (version, order) in [(NIfTIHeader.Version.nifti2, NIfTIHeader.ByteOrder.big), (.nifti2, .little), (.nifti1, .big)] {
             var image = source
             image.header.version = version

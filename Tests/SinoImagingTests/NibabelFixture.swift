@@ -14,7 +14,7 @@ struct NibabelFixture: Decodable {
         let dim: [Int]
         let pixdim: [Double]
         let voxOffset: Double
-        let sclSlope: Double?  // null when NaN
+        let sclSlope: Double? // null when NaN
         let sclInter: Double?
         let qformCode: Int
         let sformCode: Int

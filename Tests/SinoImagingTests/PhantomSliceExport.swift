@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import SinoData
+import Testing
+
 @testable import SinoImaging
 
 /// Writes the preprocessed slices of the default SYNTHETIC cohort's phantoms for an outside

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SinoData
 import SinoStats
 import TestSupport
+import Testing
+
 @testable import SinoImaging
 
 /// Summary numbers of the phantoms of a sample of the default SYNTHETIC cohort, generated once
@@ -28,8 +29,9 @@ enum PhantomCohortSample {
         if !full { table.rows = Array(table.rows.prefix(120)) }
         let start = Date()
         let result = try! PhantomGenerator(settings: settings).cohort(table, studySeed: 20250056) { summarise($0) }
-        print("[phantom] \(result.count) patients, grid \(settings.shape), generated and summarised in "
-              + String(format: "%.1f", Date().timeIntervalSince(start)) + " s")
+        print(
+            "[phantom] \(result.count) patients, grid \(settings.shape), generated and summarised in "
+                + String(format: "%.1f", Date().timeIntervalSince(start)) + " s")
         return result
     }()
 
@@ -40,7 +42,7 @@ enum PhantomCohortSample {
             let statistics = patient.volumes[sequence]!.statistics(inside: patient.mask)
             features["ROI mean \(sequence)"] = statistics.mean
             features["ROI SD \(sequence)"] = statistics.sd
-            features["ROI volume"] = Double(statistics.count) * voxelVolume / 1000   // cm^3
+            features["ROI volume"] = Double(statistics.count) * voxelVolume / 1000 // cm^3
         }
         features["T2WI texture (mean |Laplacian| / SD)"] = laplacianRatio(patient.volumes["T2WI"]!, patient.mask)
         let adc = patient.volumes["ADC"]!
@@ -55,8 +57,9 @@ enum PhantomCohortSample {
         }
         solid.sort()
         let extent = (0..<3).map { Double(upper[$0] - lower[$0] + 1) * patient.mask.spacing[$0] }.max()!
-        return Patient(label: patient.label, findings: patient.findings, parameters: patient.parameters, features: features,
-                       solidMedianADC: solid.isEmpty ? .nan : Double(solid[solid.count / 2]), extent: extent)
+        return Patient(
+            label: patient.label, findings: patient.findings, parameters: patient.parameters, features: features,
+            solidMedianADC: solid.isEmpty ? .nan : Double(solid[solid.count / 2]), extent: extent)
     }
 
     /// In-plane high-frequency content of the ROI: mean |4-neighbour Laplacian| over ROI voxels
@@ -96,7 +99,7 @@ struct PhantomTests {
     static let row: [String: String] = [
         "patient_id": "SYN9001", "pathology": "ACC", "t2_signal": "high", "max_diameter": "4.5", "adc_mean": "1.30",
         "necrosis": "yes", "epicenter": "maxillary_sinus", "intracranial_invasion": "no", "enhancement_pattern": "sieve_like",
-        "enhancement_degree": "marked", "signal_homogeneity": "heterogeneous", "sex": "female",
+        "enhancement_degree": "marked", "signal_homogeneity": "heterogeneous", "sex": "female"
     ]
 
     @Test("same seed, bit-identical volumes; another seed, other volumes; thread count does not matter")
@@ -147,7 +150,7 @@ struct PhantomTests {
         #expect(gain > 0.8 && gain < 1.25)
         #expect(patient.parameters.t2Level > 600 && !patient.parameters.adcImputed && patient.parameters.adc == 1300)
         let volume = Double(patient.mask.voxels.lazy.filter { $0 != 0 }.count) * patient.mask.spacing.reduce(1, *)
-        let sphere = 4.0 / 3 * Double.pi * pow(22.5, 3)   // D = 4.5 cm
+        let sphere = 4.0 / 3 * Double.pi * pow(22.5, 3) // D = 4.5 cm
         #expect(volume > 0.2 * sphere && volume < 1.2 * sphere, "ROI volume \(volume) mm^3")
     }
 
@@ -179,8 +182,9 @@ struct PhantomCohortTests {
         #expect(Set(labels) == [0, 1, 2])
         for name in patients[0].features.keys.sorted() {
             let (macro, perClass) = try PhantomCohortSample.orientedMacroAUC(patients.map { $0.features[name]! }, labels: labels)
-            print("[phantom-auc] \(name): macro \(String(format: "%.3f", macro)) (SCC \(String(format: "%.3f", perClass[0])), "
-                  + "ACC \(String(format: "%.3f", perClass[1])), ONB \(String(format: "%.3f", perClass[2])))")
+            print(
+                "[phantom-auc] \(name): macro \(String(format: "%.3f", macro)) (SCC \(String(format: "%.3f", perClass[0])), "
+                    + "ACC \(String(format: "%.3f", perClass[1])), ONB \(String(format: "%.3f", perClass[2])))")
             if !name.contains("texture") { #expect(macro < 0.80, "\(name): macro-AUC \(macro)") }
         }
     }
@@ -208,8 +212,9 @@ struct PhantomCohortTests {
         let bias = zip(images, rows).reduce(0) { $0 + ($1.0 - $1.1) } / Double(rows.count)
         let all = PhantomCohortSample.patients
         let extentCorrelation = correlation(all.map { 10 * $0.findings.maxDiameter }, all.map(\.extent))
-        print("[phantom] ADC: r = \(String(format: "%.4f", adcCorrelation)), mean(image - row) = \(String(format: "%.1f", bias)) x 10^-6 mm^2/s; "
-              + "extent vs diameter: r = \(String(format: "%.3f", extentCorrelation))")
+        print(
+            "[phantom] ADC: r = \(String(format: "%.4f", adcCorrelation)), mean(image - row) = \(String(format: "%.1f", bias)) x 10^-6 mm^2/s; "
+                + "extent vs diameter: r = \(String(format: "%.3f", extentCorrelation))")
         #expect(adcCorrelation > 0.97 && abs(bias) < 50)
         #expect(extentCorrelation > 0.9)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SinoImaging
 import TestSupport
+import Testing
+
+@testable import SinoImaging
 
 /// Small hand-made volumes (identity affine) for exact checks of each step.
 enum HandMade {
@@ -54,7 +55,7 @@ struct PreprocessStepTests {
 
     @Test("square crop: margin, growth of the shorter side, shift inside or padding at the edges")
     func squareCrop() {
-        let roi = PixelBox(xMin: 2, xMax: 4, yMin: 1, yMax: 5)   // 3 wide, 5 high
+        let roi = PixelBox(xMin: 2, xMax: 4, yMin: 1, yMax: 5) // 3 wide, 5 high
         var (box, padded) = PreprocessSteps.squareCrop(roi, margin: 1, width: 10, height: 10, edge: .shift)
         #expect(box == PixelBox(xMin: 0, xMax: 6, yMin: 0, yMax: 6) && !padded)
         (box, padded) = PreprocessSteps.squareCrop(roi, margin: 1, width: 10, height: 10, edge: .pad)
@@ -72,7 +73,7 @@ struct PreprocessStepTests {
         (box, _) = PreprocessSteps.squareCrop(PixelBox(xMin: 4, xMax: 5, yMin: 4, yMax: 6), margin: 0, width: 20, height: 20, edge: .shift)
         #expect(box == PixelBox(xMin: 4, xMax: 6, yMin: 4, yMax: 6))
         #expect(PreprocessSteps.margin(for: roi, voxels: 10, fraction: 0) == 10)
-        #expect(PreprocessSteps.margin(for: roi, voxels: 1, fraction: 0.25) == 3)   // 1 + ceil(1.25)
+        #expect(PreprocessSteps.margin(for: roi, voxels: 1, fraction: 0.25) == 3) // 1 + ceil(1.25)
     }
 
     @Test("crop copies the box and pads outside the image")
@@ -153,7 +154,9 @@ struct PreprocessorTests {
     @Test("percentile clipping: p1-p99 of the ROI scaled to [0, 1] and clipped")
     func percentileClipping() throws {
         let patient = HandMade.patient()
-        let settings = Self.exact { $0.normalisation = .percentile; $0.lowerPercentile = 10; $0.upperPercentile = 90 }
+        let settings = Self.exact {
+            $0.normalisation = .percentile; $0.lowerPercentile = 10; $0.upperPercentile = 90
+        }
         let (samples, record) = try Preprocessor(settings: settings).samples(patient)
         let t2 = patient.volumes["T2WI"]!
         var roi: [Double] = []
@@ -163,7 +166,7 @@ struct PreprocessorTests {
         let normalisation = try #require(record.normalisation["T2WI"])
         #expect(normalisation.low == low && normalisation.high == high && normalisation.percentiles == [10, 90])
         for (s, z) in [1, 2, 3].enumerated() {
-            let plane = samples[3 * s].planes   // T2WI
+            let plane = samples[3 * s].planes // T2WI
             for y in 0..<5 {
                 for x in 0..<5 {
                     let expected = Float(min(max((Double(t2[x + 2, y + 1, z]) - low) / (high - low), 0), 1))
@@ -178,11 +181,13 @@ struct PreprocessorTests {
     @Test("crop region statistics, stacked channels and padding at the edge")
     func stackedAndCropRegion() throws {
         let patient = HandMade.patient()
-        let settings = Self.exact { $0.stackSequences = true; $0.statisticsRegion = .crop; $0.marginVoxels = 4; $0.outputSize = 11; $0.edge = .pad }
+        let settings = Self.exact {
+            $0.stackSequences = true; $0.statisticsRegion = .crop; $0.marginVoxels = 4; $0.outputSize = 11; $0.edge = .pad
+        }
         let (samples, record) = try Preprocessor(settings: settings).samples(patient)
         #expect(record.cropBox == PixelBox(xMin: -1, xMax: 9, yMin: -2, yMax: 8) && record.padded)
         #expect(samples.count == 3 && samples.allSatisfy { $0.channels == ["T2WI", "CE-T1WI", "ADC"] && $0.planes.count == 3 * 121 })
-        #expect(record.normalisation["T2WI"]!.voxels == 3 * 64)   // every in-image voxel of the 3 slices
+        #expect(record.normalisation["T2WI"]!.voxels == 3 * 64) // every in-image voxel of the 3 slices
         // Padded pixels hold (padValue - mean) / sd.
         let t2 = record.normalisation["T2WI"]!
         #expect(abs(samples[0].planes[0] - Float((0 - t2.mean!) / t2.sd!)) <= 1e-6)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoImaging
 
 /// In-plane resampling and percentiles against PyTorch's F.interpolate and numpy.percentile
@@ -17,10 +18,11 @@ struct ResampleParityTests {
     static func cases(_ key: String) -> [Case] {
         (fixture[key] as! [[String: Any]]).map { c in
             func floats(_ k: String) -> [Float]? { (c[k] as? [Double])?.map(Float.init) }
-            return Case(name: c["name"] as! String, height: c["height"] as! Int, width: c["width"] as! Int,
-                        outHeight: c["out_height"] as! Int, outWidth: c["out_width"] as! Int, input: floats("input")!,
-                        output: floats("output"), sampleIndex: c["sample_index"] as? [Int], sampleValue: floats("sample_value"),
-                        sum: c["sum"] as? Double)
+            return Case(
+                name: c["name"] as! String, height: c["height"] as! Int, width: c["width"] as! Int,
+                outHeight: c["out_height"] as! Int, outWidth: c["out_width"] as! Int, input: floats("input")!,
+                output: floats("output"), sampleIndex: c["sample_index"] as? [Int], sampleValue: floats("sample_value"),
+                sum: c["sum"] as? Double)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// ResNet-50, ResNet-101 and DenseNet-121 at 224 x 224 (batch 2, 3 channels, 3 classes)
@@ -17,8 +18,9 @@ import TestSupport
 /// float32 implementations. So eval logits and the loss must be within 1e-4 relative, and over
 /// all gradients and running statistics SinoNet's worst and median relative distance from
 /// float64 may be at most 2x and 3x torch float32's.
-@Suite("SinoNet full-size networks versus PyTorch",
-       .enabled(if: ProcessInfo.processInfo.environment["SINORAD_FULL_PARITY"] != nil))
+@Suite(
+    "SinoNet full-size networks versus PyTorch",
+    .enabled(if: ProcessInfo.processInfo.environment["SINORAD_FULL_PARITY"] != nil))
 struct FullSizeParityTests {
     static var folder: URL {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["SINORAD_FULL_PARITY"] ?? "/nonexistent")
@@ -29,8 +31,9 @@ struct FullSizeParityTests {
         return diff / max(scale, Float.leastNormalMagnitude)
     }
 
-    @Test("eval and train logits, loss, input and every parameter gradient, running statistics",
-          arguments: ["resnet50", "resnet101", "densenet121"])
+    @Test(
+        "eval and train logits, loss, input and every parameter gradient, running statistics",
+        arguments: ["resnet50", "resnet101", "densenet121"])
     func fullSize(name: String) throws {
         let ref = try ModelParityTests.Reference(name, folder: Self.folder)
         let t = ref.tensors
@@ -43,7 +46,9 @@ struct FullSizeParityTests {
             let o = relative(value, try t.floatTensor(key))
             let torch = t.entry("f32." + key) != nil ? relative(try t.floatTensor("f32." + key), try t.floatTensor(key)) : 0
             let (diff, scale) = value.maxAbsDifference(to: try t.floatTensor(key))
-            print("[full] \(name) \(key): max abs diff \(String(format: "%.3g", diff)) (max |ref| \(String(format: "%.3g", scale))), rel \(String(format: "%.3g", o)); torch float32 rel \(String(format: "%.3g", torch))")
+            print(
+                "[full] \(name) \(key): max abs diff \(String(format: "%.3g", diff)) (max |ref| \(String(format: "%.3g", scale))), rel \(String(format: "%.3g", o)); torch float32 rel \(String(format: "%.3g", torch))"
+            )
             if exact {
                 #expect(o <= 1e-4, "\(name) \(key): relative difference \(o)")
             } else {
@@ -70,9 +75,12 @@ struct FullSizeParityTests {
         }
         let (a, b) = (summary(ours), summary(torch32))
         let f = { (v: Float) in String(format: "%.3g", v) }
-        print("[full] \(name) over \(ours.count) gradient and statistics tensors: SinoNet worst \(f(a.worst.0)) (\(a.worst.1)), median \(f(a.median)); torch float32 worst \(f(b.worst.0)) (\(b.worst.1)), median \(f(b.median))")
+        print(
+            "[full] \(name) over \(ours.count) gradient and statistics tensors: SinoNet worst \(f(a.worst.0)) (\(a.worst.1)), median \(f(a.median)); torch float32 worst \(f(b.worst.0)) (\(b.worst.1)), median \(f(b.median))"
+        )
         #expect(a.worst.0 <= 2 * b.worst.0 && a.median <= 3 * b.median)
-        reportComparison("\(name) 224x224 worst tensor \(a.worst.1), median \(f(a.median)) (torch float32 itself: worst \(f(b.worst.0)), median \(f(b.median)))",
-                         tool: ref.tool + " float64", maxRelDiff: Double(a.worst.0))
+        reportComparison(
+            "\(name) 224x224 worst tensor \(a.worst.1), median \(f(a.median)) (torch float32 itself: worst \(f(b.worst.0)), median \(f(b.median)))",
+            tool: ref.tool + " float64", maxRelDiff: Double(a.worst.0))
     }
 }

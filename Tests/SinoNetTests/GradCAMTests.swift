@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-@testable import SinoNet
 import SinoRandom
+import TestSupport
+import Testing
+
+@testable import SinoNet
 
 /// Grad-CAM against `Tests/Fixtures/sinonet_gradcam.json` (scripts/peers/sinonet_gradcam.py:
 /// pytorch-grad-cam's GradCAM math in torch 2.13, float64) on the reduced ResNet (basic,
@@ -27,7 +28,8 @@ struct GradCAMTests {
         }
         let cases = try raw.map { c in
             guard let name = c["name"] as? String, let model = c["model"] as? String,
-                  let classes = c["classes"] as? [Int], let rawTensors = c["tensors"] as? [String: [String: Any]] else {
+                let classes = c["classes"] as? [Int], let rawTensors = c["tensors"] as? [String: [String: Any]]
+            else {
                 throw FixtureFormatError("a Grad-CAM case lacks name, model, classes or tensors")
             }
             var tensors: [String: Tensor] = [:]
@@ -47,8 +49,9 @@ struct GradCAMTests {
         return (model, input)
     }
 
-    @Test("heatmaps, weights, logits and predicted classes match pytorch-grad-cam's math in torch",
-          arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
+    @Test(
+        "heatmaps, weights, logits and predicted classes match pytorch-grad-cam's math in torch",
+        arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
     func parity(modelName: String) throws {
         let (cases, tool) = try Self.load()
         let mine = cases.filter { $0.model == modelName }
@@ -110,8 +113,9 @@ struct GradCAMTests {
 
     /// At the last layer, the backward pass stopped at the target (`logitGradient`, used for the
     /// earlier layers) gives the head-only gradient checked against pytorch-grad-cam above.
-    @Test("the gradient by the stopped backward pass equals the head-only one at the last layer",
-          arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
+    @Test(
+        "the gradient by the stopped backward pass equals the head-only one at the last layer",
+        arguments: ["resnet_basic", "resnet_bottleneck", "densenet"])
     func stoppedBackwardAtLastLayer(modelName: String) throws {
         let (model, input) = try Self.evalModel(modelName)
         model.forward(input)
@@ -157,8 +161,9 @@ struct GradCAMTests {
                 for i in 0..<a.count { a[i] = saved[i] }
                 let numeric = (plus - minus) / (2 * Double(epsilon))
                 let analytic = (0..<a.count).reduce(0.0) { $0 + Double(gradient[$1]) * Double(direction[$1]) }
-                #expect(abs(analytic) > 1e-3 && abs(numeric - analytic) <= 0.01 * abs(analytic),
-                        "\(modelName) \(layer): numeric \(numeric) vs analytic \(analytic)")
+                #expect(
+                    abs(analytic) > 1e-3 && abs(numeric - analytic) <= 0.01 * abs(analytic),
+                    "\(modelName) \(layer): numeric \(numeric) vs analytic \(analytic)")
             }
             let cam = GradCAM.compute(model, images: input, classes: classes, layer: layer)
             #expect(cam.layer == layer && cam.heatmaps.shape == Shape(input.shape[0], input.shape[2], input.shape[3]))

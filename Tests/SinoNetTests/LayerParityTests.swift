@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SinoNet
 
 /// Every layer against PyTorch 2.13 (scripts/peers/sinonet_layers.py): forward output and the
@@ -15,10 +16,11 @@ struct LayerParityTests {
         let cases = fixture.cases(layer: "conv2d")
         #expect(cases.count >= 6)
         for c in cases {
-            let conv = Conv2d(inChannels: try c.int("in_channels"), outChannels: try c.int("out_channels"),
-                              kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
-                              padding: try c.int("padding"), dilation: try c.int("dilation"),
-                              bias: try c.bool("bias"))
+            let conv = Conv2d(
+                inChannels: try c.int("in_channels"), outChannels: try c.int("out_channels"),
+                kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
+                padding: try c.int("padding"), dilation: try c.int("dilation"),
+                bias: try c.bool("bias"))
             let x = try c.tensor("x"), w = try c.tensor("weight")
             let b = conv.hasBias ? try c.tensor("bias") : nil
             let workspace = Tensor(Shape(max(conv.workspaceCount(for: x.shape), 1)))
@@ -28,8 +30,9 @@ struct LayerParityTests {
 
             let dx = Tensor(x.shape), dw = Tensor(w.shape)
             let db = conv.hasBias ? Tensor(conv.biasShape) : nil
-            conv.backward(input: x, weight: w, outputGradient: try c.tensor("dy"), inputGradient: dx,
-                          weightGradient: dw, biasGradient: db, workspace: workspace)
+            conv.backward(
+                input: x, weight: w, outputGradient: try c.tensor("dy"), inputGradient: dx,
+                weightGradient: dw, biasGradient: db, workspace: workspace)
             expectParity(dx, try c.tensor("dx"), "\(c.name) dx", tool: fixture.tool)
             expectParity(dw, try c.tensor("dweight"), "\(c.name) dweight", tool: fixture.tool)
             if let db { expectParity(db, try c.tensor("dbias"), "\(c.name) dbias", tool: fixture.tool) }
@@ -41,8 +44,9 @@ struct LayerParityTests {
         let cases = fixture.cases(layer: "batchnorm2d")
         #expect(cases.count == 2)
         for c in cases {
-            let bn = BatchNorm2d(channels: try c.int("channels"), eps: try c.float("eps"),
-                                 momentum: try c.float("momentum"))
+            let bn = BatchNorm2d(
+                channels: try c.int("channels"), eps: try c.float("eps"),
+                momentum: try c.float("momentum"))
             let x = try c.tensor("x"), gamma = try c.tensor("weight"), beta = try c.tensor("bias")
             let runningMean = try c.tensor("running_mean"), runningVar = try c.tensor("running_var")
             let y = Tensor(x.shape), dx = Tensor(x.shape)
@@ -50,17 +54,21 @@ struct LayerParityTests {
             let dy = try c.tensor("dy")
             if try c.bool("training") {
                 let mean = Tensor(bn.parameterShape), invStd = Tensor(bn.parameterShape)
-                bn.forwardTraining(input: x, weight: gamma, bias: beta, runningMean: runningMean,
-                                   runningVar: runningVar, output: y, savedMean: mean, savedInvStd: invStd)
-                bn.backwardTraining(input: x, weight: gamma, savedMean: mean, savedInvStd: invStd,
-                                    outputGradient: dy, inputGradient: dx, weightGradient: dgamma,
-                                    biasGradient: dbeta)
+                bn.forwardTraining(
+                    input: x, weight: gamma, bias: beta, runningMean: runningMean,
+                    runningVar: runningVar, output: y, savedMean: mean, savedInvStd: invStd)
+                bn.backwardTraining(
+                    input: x, weight: gamma, savedMean: mean, savedInvStd: invStd,
+                    outputGradient: dy, inputGradient: dx, weightGradient: dgamma,
+                    biasGradient: dbeta)
             } else {
-                bn.forwardInference(input: x, weight: gamma, bias: beta, runningMean: runningMean,
-                                    runningVar: runningVar, output: y)
-                bn.backwardInference(input: x, weight: gamma, runningMean: runningMean,
-                                     runningVar: runningVar, outputGradient: dy, inputGradient: dx,
-                                     weightGradient: dgamma, biasGradient: dbeta)
+                bn.forwardInference(
+                    input: x, weight: gamma, bias: beta, runningMean: runningMean,
+                    runningVar: runningVar, output: y)
+                bn.backwardInference(
+                    input: x, weight: gamma, runningMean: runningMean,
+                    runningVar: runningVar, outputGradient: dy, inputGradient: dx,
+                    weightGradient: dgamma, biasGradient: dbeta)
             }
             expectParity(y, try c.tensor("y"), "\(c.name) y", tool: fixture.tool)
             expectParity(dx, try c.tensor("dx"), "\(c.name) dx", tool: fixture.tool)
@@ -79,7 +87,7 @@ struct LayerParityTests {
         for c in cases {
             let x = try c.tensor("x"), dy = try c.tensor("dy")
             let forward: (Tensor, Tensor) -> Void
-            let backward: (Tensor, Tensor, Tensor, Tensor) -> Void  // x, y, dy, dx
+            let backward: (Tensor, Tensor, Tensor, Tensor) -> Void // x, y, dy, dx
             let outShape: Shape
             switch c.layer {
             case "relu":
@@ -87,14 +95,16 @@ struct LayerParityTests {
                 forward = { ReLU.forward(input: $0, output: $1) }
                 backward = { ReLU.backward(output: $1, outputGradient: $2, inputGradient: $3) }
             case "maxpool2d":
-                let pool = MaxPool2d(kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
-                                     padding: try c.int("padding"))
+                let pool = MaxPool2d(
+                    kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
+                    padding: try c.int("padding"))
                 outShape = pool.outputShape(for: x.shape)
                 forward = { pool.forward(input: $0, output: $1) }
                 backward = { x, _, dy, dx in pool.backward(input: x, outputGradient: dy, inputGradient: dx) }
             case "avgpool2d":
-                let pool = AvgPool2d(kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
-                                     padding: try c.int("padding"))
+                let pool = AvgPool2d(
+                    kernelSize: try c.int("kernel_size"), stride: try c.int("stride"),
+                    padding: try c.int("padding"))
                 outShape = pool.outputShape(for: x.shape)
                 forward = { pool.forward(input: $0, output: $1) }
                 backward = { x, _, dy, dx in pool.backward(input: x, outputGradient: dy, inputGradient: dx) }
@@ -119,8 +129,9 @@ struct LayerParityTests {
         let y = Tensor(fc.outputShape(for: x.shape))
         fc.forward(input: x, weight: w, bias: b, output: y)
         let dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
-        fc.backward(input: x, weight: w, outputGradient: try c.tensor("dy"), inputGradient: dx,
-                    weightGradient: dw, biasGradient: db)
+        fc.backward(
+            input: x, weight: w, outputGradient: try c.tensor("dy"), inputGradient: dx,
+            weightGradient: dw, biasGradient: db)
         expectParity(y, try c.tensor("y"), "linear y", tool: fixture.tool)
         expectParity(dx, try c.tensor("dx"), "linear dx", tool: fixture.tool)
         expectParity(dw, try c.tensor("dweight"), "linear dweight", tool: fixture.tool)

@@ -1,6 +1,7 @@
-import Testing
-@testable import SinoNet
 import SinoRandom
+import Testing
+
+@testable import SinoNet
 
 /// Properties that do not need a reference tool: the two convolution paths agree, padding
 /// never wins a max, eval-mode BatchNorm uses the running statistics, dropout's mask.
@@ -22,12 +23,14 @@ struct LayerUnitTests {
         let b = Self.random(conv.biasShape, seed: 3), dy = Self.random(Shape(3, 7, 6, 9), seed: 4)
         let workspace = Tensor(Shape(5 * 6 * 9))
         var results: [[Tensor]] = []
-        for allow in [true, false] {  // (per-image GEMMs: folding has its own test)
+        for allow in [true, false] { // (per-image GEMMs: folding has its own test)
             let y = Tensor(Shape(3, 7, 6, 9)), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
-            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: allow,
-                         allowFolding: false)
-            conv.backward(input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
-                          biasGradient: db, workspace: workspace, allowPointwise: allow, allowFolding: false)
+            conv.forward(
+                input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: allow,
+                allowFolding: false)
+            conv.backward(
+                input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
+                biasGradient: db, workspace: workspace, allowPointwise: allow, allowFolding: false)
             results.append([y, dx, dw, db])
         }
         for (direct, im2col) in zip(results[0], results[1]) {
@@ -36,8 +39,9 @@ struct LayerUnitTests {
         }
     }
 
-    @Test("Conv2d with the batch folded into one GEMM equals the per-image GEMMs, forward and backward",
-          arguments: [(1, 1, 0), (3, 2, 1), (3, 1, 2)])
+    @Test(
+        "Conv2d with the batch folded into one GEMM equals the per-image GEMMs, forward and backward",
+        arguments: [(1, 1, 0), (3, 2, 1), (3, 1, 2)])
     func foldedEqualsPerImage(kernel: Int, stride: Int, padding: Int) {
         let conv = Conv2d(inChannels: 6, outChannels: 5, kernelSize: kernel, stride: stride, padding: padding, bias: true)
         let x = Self.random(Shape(4, 6, 7, 9), seed: 11), w = Self.random(conv.weightShape, seed: 12)
@@ -48,11 +52,13 @@ struct LayerUnitTests {
         var results: [[Tensor]] = []
         for fold in [true, false] {
             let y = Tensor(yShape), dx = Tensor(x.shape), dw = Tensor(w.shape), db = Tensor(b.shape)
-            dx.fill(0.5); dw.fill(-0.25); db.fill(1)  // backward adds to what is there
-            conv.forward(input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: true,
-                         allowFolding: fold)
-            conv.backward(input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
-                          biasGradient: db, workspace: workspace, allowPointwise: true, allowFolding: fold)
+            dx.fill(0.5); dw.fill(-0.25); db.fill(1) // backward adds to what is there
+            conv.forward(
+                input: x, weight: w, bias: b, output: y, workspace: workspace, allowPointwise: true,
+                allowFolding: fold)
+            conv.backward(
+                input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw,
+                biasGradient: db, workspace: workspace, allowPointwise: true, allowFolding: fold)
             results.append([y, dx, dw, db])
         }
         for (folded, perImage) in zip(results[0], results[1]) {
@@ -73,17 +79,25 @@ struct LayerUnitTests {
             guard ho > 0 && wo > 0 else { continue }
             let x = Self.random(Shape(cin, h, w), seed: UInt64(checked))
             let col = Tensor(Shape(cin * k * k, ho * wo)), back = Tensor(x.shape), naiveBack = Tensor(x.shape)
-            col.fill(9)  // every entry must be written
+            col.fill(9) // every entry must be written
             conv.im2col(x.data, h, w, ho, wo, col.data)
             conv.col2imAdd(col.data, h, w, ho, wo, back.data)
             var mismatches = 0
-            for c in 0..<cin { for ki in 0..<k { for kj in 0..<k { for oh in 0..<ho { for ow in 0..<wo {
-                let ih = oh * stride - padding + ki * dilation, iw = ow * stride - padding + kj * dilation
-                let inside = ih >= 0 && ih < h && iw >= 0 && iw < w
-                let expected: Float = inside ? x[(c * h + ih) * w + iw] : 0
-                if col[((c * k + ki) * k + kj) * ho * wo + oh * wo + ow] != expected { mismatches += 1 }
-                if inside { naiveBack[(c * h + ih) * w + iw] += expected }
-            } } } } }
+            for c in 0..<cin {
+                for ki in 0..<k {
+                    for kj in 0..<k {
+                        for oh in 0..<ho {
+                            for ow in 0..<wo {
+                                let ih = oh * stride - padding + ki * dilation, iw = ow * stride - padding + kj * dilation
+                                let inside = ih >= 0 && ih < h && iw >= 0 && iw < w
+                                let expected: Float = inside ? x[(c * h + ih) * w + iw] : 0
+                                if col[((c * k + ki) * k + kj) * ho * wo + oh * wo + ow] != expected { mismatches += 1 }
+                                if inside { naiveBack[(c * h + ih) * w + iw] += expected }
+                            }
+                        }
+                    }
+                }
+            }
             #expect(mismatches == 0, "k \(k) s \(stride) p \(padding) d \(dilation) on \(h)x\(w)")
             #expect(Self.maxDiff(back, naiveBack) <= 1e-5)
             checked += 1
@@ -136,9 +150,10 @@ struct LayerUnitTests {
         #expect(mean.values == [0.25, -1] && variance.values == [4, 0.5])
         // Training mode on the same input normalises with the batch instead: per-channel mean 0.
         let savedMean = Tensor(Shape(2)), savedInvStd = Tensor(Shape(2))
-        bn.forwardTraining(input: x, weight: Tensor(Shape(2), values: [1, 1]), bias: Tensor(Shape(2)),
-                           runningMean: mean, runningVar: variance, output: y,
-                           savedMean: savedMean, savedInvStd: savedInvStd)
+        bn.forwardTraining(
+            input: x, weight: Tensor(Shape(2), values: [1, 1]), bias: Tensor(Shape(2)),
+            runningMean: mean, runningVar: variance, output: y,
+            savedMean: savedMean, savedInvStd: savedInvStd)
         let channel0 = (0..<x.count).filter { ($0 / 9) % 2 == 0 }.map { y[$0] }
         #expect(abs(channel0.reduce(0, +) / Float(channel0.count)) <= 1e-5)
         #expect(mean.values != [0.25, -1])
@@ -164,7 +179,7 @@ struct LayerUnitTests {
         let scale: Float = 1 / 0.75
         #expect(mask.values.allSatisfy { $0 == 0 || $0 == scale })
         let dropped = Float(mask.values.filter { $0 == 0 }.count) / 10_000
-        #expect(abs(dropped - 0.25) < 0.02)  // binomial sd 0.0043
+        #expect(abs(dropped - 0.25) < 0.02) // binomial sd 0.0043
         for i in 0..<x.count { #expect(y[i] == x[i] * mask[i]) }
         let again = Tensor(x.shape)
         var g2 = SplitMix64(seed: 42)

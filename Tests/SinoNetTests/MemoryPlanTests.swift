@@ -1,6 +1,7 @@
-import Testing
-@testable import SinoNet
 import SinoRandom
+import Testing
+
+@testable import SinoNet
 
 @Suite("SinoNet memory plan")
 struct MemoryPlanTests {
@@ -10,8 +11,10 @@ struct MemoryPlanTests {
         var lifetimes: [ArenaLayout.Lifetime] = []
         for i in 0..<200 {
             let first = Int(generator.next() % 60), length = Int(generator.next() % 12)
-            lifetimes.append(.init(name: "v\(i)", shape: Shape(1 + Int(generator.next() % 500)),
-                                   first: first, last: first + length))
+            lifetimes.append(
+                .init(
+                    name: "v\(i)", shape: Shape(1 + Int(generator.next() % 500)),
+                    first: first, last: first + length))
         }
         let layout = ArenaLayout.packed(lifetimes)
         #expect(layout.entries.map(\.name) == lifetimes.map(\.name))
@@ -20,8 +23,9 @@ struct MemoryPlanTests {
             #expect(ea.offset % ArenaLayout.alignment == 0 && ea.shape == a.shape)
             for (j, b) in lifetimes.enumerated() where j > i && a.first <= b.last && b.first <= a.last {
                 let eb = layout.entries[j]
-                #expect(ea.offset + a.shape.count <= eb.offset || eb.offset + b.shape.count <= ea.offset,
-                        "\(a.name) and \(b.name) are alive together but overlap")
+                #expect(
+                    ea.offset + a.shape.count <= eb.offset || eb.offset + b.shape.count <= ea.offset,
+                    "\(a.name) and \(b.name) are alive together but overlap")
             }
         }
         // Peak live size is a lower bound; sharing must beat laying everything end to end.
@@ -29,8 +33,9 @@ struct MemoryPlanTests {
         #expect(layout.count >= peak && layout.count < layout.elementCount / 2)
     }
 
-    @Test("ResNet-50 and DenseNet-121 at 224: inference activations and training activation gradients share memory",
-          arguments: ["resnet50", "densenet121"])
+    @Test(
+        "ResNet-50 and DenseNet-121 at 224: inference activations and training activation gradients share memory",
+        arguments: ["resnet50", "densenet121"])
     func networksArePacked(arch: String) {
         func make(_ trainable: Bool) -> ImageClassifier {
             let shape = Shape(2, 3, 224, 224)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// ResNet (BasicBlock and Bottleneck) and DenseNet against the same networks in PyTorch 2.13
@@ -23,8 +24,9 @@ struct ModelParityTests {
             weights = try SafeTensors(contentsOf: url("sinonet_models_\(name).safetensors"))
             tensors = try SafeTensors(contentsOf: url("sinonet_models_\(name)_reference.safetensors"))
             guard let configText = tensors.metadata["config"], let versionsText = tensors.metadata["versions"],
-                  let config = try JSONSerialization.jsonObject(with: Data(configText.utf8)) as? [String: Any],
-                  let versions = try JSONSerialization.jsonObject(with: Data(versionsText.utf8)) as? [String: Any] else {
+                let config = try JSONSerialization.jsonObject(with: Data(configText.utf8)) as? [String: Any],
+                let versions = try JSONSerialization.jsonObject(with: Data(versionsText.utf8)) as? [String: Any]
+            else {
                 throw FixtureFormatError("\(name): reference metadata lacks config or versions")
             }
             self.config = config
@@ -46,12 +48,15 @@ struct ModelParityTests {
         let classes = try ref.int("classes")
         if ref.config["family"] as? String == "resnet" {
             let block: ResNet.Block = ref.config["block"] as? String == "basic" ? .basic : .bottleneck
-            return ImageClassifier(ResNet(block: block, layers: try ref.ints("layers"), baseWidth: try ref.int("base_width")),
-                                   inputShape: inputShape, classes: classes)
+            return ImageClassifier(
+                ResNet(block: block, layers: try ref.ints("layers"), baseWidth: try ref.int("base_width")),
+                inputShape: inputShape, classes: classes)
         }
-        return ImageClassifier(DenseNet(growthRate: try ref.int("growth_rate"), blockConfig: try ref.ints("block_config"),
-                                        initialFeatures: try ref.int("initial_features"), bottleneckSize: try ref.int("bn_size")),
-                               inputShape: inputShape, classes: classes)
+        return ImageClassifier(
+            DenseNet(
+                growthRate: try ref.int("growth_rate"), blockConfig: try ref.ints("block_config"),
+                initialFeatures: try ref.int("initial_features"), bottleneckSize: try ref.int("bn_size")),
+            inputShape: inputShape, classes: classes)
     }
 
     func check(_ name: String) throws {
@@ -59,7 +64,8 @@ struct ModelParityTests {
         let x = try ref.tensors.floatTensor("input")
         let targets = try ref.tensors.int64Values("targets").map(Int.init)
         let model = try Self.model(ref, inputShape: x.shape)
-        #expect(Set(model.parameterNames + model.bufferNames)
+        #expect(
+            Set(model.parameterNames + model.bufferNames)
                 == Set(ref.weights.names.filter { !$0.hasSuffix("num_batches_tracked") }))
         try model.loadStateDict(ref.weights)
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// Properties of ImageClassifier without a reference run: torchvision's parameter counts and
@@ -53,8 +54,9 @@ struct ModelTests {
 
     @Test("initialisation: kaiming normal (fan_out ResNet, fan_in DenseNet), BN 1/0, Linear default, seeded")
     func initialisation() {
-        let resnet = ImageClassifier(ResNet(block: .bottleneck, layers: [1, 1, 1, 1], baseWidth: 16),
-                                     inputShape: Shape(2, 3, 32, 32), classes: 5, seed: 11)
+        let resnet = ImageClassifier(
+            ResNet(block: .bottleneck, layers: [1, 1, 1, 1], baseWidth: 16),
+            inputShape: Shape(2, 3, 32, 32), classes: 5, seed: 11)
         func std(_ t: Tensor) -> Double {
             let v = t.values.map(Double.init), m = v.reduce(0, +) / Double(v.count)
             return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
@@ -68,12 +70,14 @@ struct ModelTests {
         let fc = resnet.parameters["fc.weight"], bound = 1 / Float(512).squareRoot()
         #expect(fc.maxMagnitude <= bound && fc.maxMagnitude > 0.9 * bound)
         #expect(resnet.parameters["fc.bias"].maxMagnitude <= bound && resnet.parameters["fc.bias"].maxMagnitude > 0)
-        let again = ImageClassifier(ResNet(block: .bottleneck, layers: [1, 1, 1, 1], baseWidth: 16),
-                                    inputShape: Shape(2, 3, 32, 32), classes: 5, seed: 11)
+        let again = ImageClassifier(
+            ResNet(block: .bottleneck, layers: [1, 1, 1, 1], baseWidth: 16),
+            inputShape: Shape(2, 3, 32, 32), classes: 5, seed: 11)
         #expect(again.parameters["layer3.0.conv3.weight"].values == resnet.parameters["layer3.0.conv3.weight"].values)
 
-        let dense = ImageClassifier(DenseNet(growthRate: 32, blockConfig: [2, 2], initialFeatures: 64),
-                                    inputShape: Shape(2, 3, 32, 32), classes: 4, seed: 3)
+        let dense = ImageClassifier(
+            DenseNet(growthRate: 32, blockConfig: [2, 2], initialFeatures: 64),
+            inputShape: Shape(2, 3, 32, 32), classes: 4, seed: 3)
         // denseblock2.denselayer2.conv1: [128, 96, 1, 1] (block2 input (64 + 2*32)/2 = 64, plus 32); fan_in 96.
         #expect(abs(std(dense.parameters["features.denseblock2.denselayer2.conv1.weight"]) / (2.0 / 96).squareRoot() - 1) < 0.02)
         #expect(dense.parameters["classifier.bias"].values.allSatisfy { $0 == 0 })
@@ -108,13 +112,15 @@ struct ModelTests {
             #expect(error.wrongShape == [.init(name: "fc.weight", expected: Shape(3, 64), found: [4, 64])])
             #expect(error.description.contains("layer2.0.bn1.weight") && error.description.contains("bad.safetensors"))
         }
-        #expect(other.parameters["conv1.weight"].values == before)  // nothing loaded
+        #expect(other.parameters["conv1.weight"].values == before) // nothing loaded
     }
 
     @Test("replaceHead keeps the backbone and gives a freshly initialised head of the new size")
     func replaceHead() {
-        for model in [ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 10, seed: 4),
-                      ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 10, seed: 4)] {
+        for model in [
+            ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 10, seed: 4),
+            ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 10, seed: 4)
+        ] {
             let backbone = model.firstConvName + ".weight"
             let kept = model.parameters[backbone].values
             model.replaceHead(classes: 2)
@@ -130,8 +136,10 @@ struct ModelTests {
 
     @Test("adaptFirstConv: a grey image replicated over the new channels gives the RGB output of (g, g, g)")
     func adaptFirstConv() {
-        for model in [ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 5),
-                      ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 5)] {
+        for model in [
+            ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 5),
+            ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 5)
+        ] {
             model.training = false
             let grey = (0..<(2 * 32 * 32)).map { Float(sin(Double($0) * 0.37)) }
             func replicated(_ c: Int) -> Tensor {
@@ -152,8 +160,10 @@ struct ModelTests {
 
     @Test("freezeBackbone: frozen gradients are zero, the head's equal the unfrozen run's, backbone backward skippable")
     func freeze() {
-        for model in [ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 6),
-                      ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 6)] {
+        for model in [
+            ImageClassifier(Self.smallResNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 6),
+            ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 6)
+        ] {
             let x = Tensor(Shape(2, 3, 32, 32), values: (0..<(6 * 1024)).map { Float(cos(Double($0) * 0.11)) })
             let loss = CrossEntropyLoss()
             func step() -> [String: [Float]] {
@@ -163,7 +173,7 @@ struct ModelTests {
                 model.backward()
                 return Dictionary(uniqueKeysWithValues: model.gradients.views.map { ($0.name, $0.tensor.values) })
             }
-            model.training = false  // running statistics unchanged between the runs
+            model.training = false // running statistics unchanged between the runs
             let full = step()
             let head = model.headName + ".weight", first = model.firstConvName + ".weight"
             #expect(full[first]!.contains { $0 != 0 })
@@ -187,7 +197,7 @@ struct ModelTests {
         let a = ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 8)
         let x = Tensor(Shape(2, 3, 32, 32), values: (0..<(6 * 1024)).map { Float(($0 % 13)) / 6 - 1 })
         a.training = true
-        a.forward(x)  // moves the running statistics away from 0 / 1
+        a.forward(x) // moves the running statistics away from 0 / 1
         let url = try SinoRadCommand.temporaryFolder().appendingPathComponent("dense.safetensors")
         try a.stateDict().write(to: url)
         let b = ImageClassifier(Self.smallDenseNet, inputShape: Shape(2, 3, 32, 32), classes: 3, seed: 9)
@@ -197,8 +207,9 @@ struct ModelTests {
         #expect(a.forward(x).values == b.forward(x).values)
     }
 
-    @Test("trainable: false allocates no gradient arenas and gives bit-identical eval logits (ResNet, DenseNet)",
-          arguments: ["resnet", "densenet"])
+    @Test(
+        "trainable: false allocates no gradient arenas and gives bit-identical eval logits (ResNet, DenseNet)",
+        arguments: ["resnet", "densenet"])
     func inferenceOnly(kind: String) throws {
         let shape = Shape(2, 3, 40, 36)
         func make(seed: UInt64, trainable: Bool) -> ImageClassifier {
@@ -208,18 +219,18 @@ struct ModelTests {
         }
         let a = make(seed: 5, trainable: true)
         let x = Tensor(shape, values: (0..<shape.count).map { Float(($0 * 7) % 19) / 9 - 1 })
-        a.forward(x)  // training mode: moves the running statistics away from 0 / 1
+        a.forward(x) // training mode: moves the running statistics away from 0 / 1
         // One folder per case: the two cases run in parallel and the folder is recreated.
         let url = try SinoRadCommand.temporaryFolder("inferenceOnly-\(kind)").appendingPathComponent("\(kind)-infer.safetensors")
         try a.stateDict().write(to: url)
         let b = make(seed: 6, trainable: false)
         #expect(!b.trainable && a.trainable)
-        #expect(!b.training)  // an inference-only model starts in eval mode
+        #expect(!b.training) // an inference-only model starts in eval mode
         try b.loadStateDict(SafeTensors(contentsOf: url))
         a.training = false
         let expected = a.forward(x).values
         #expect(b.forward(x).values == expected)
-        #expect(b.forward(x).values == expected)  // repeatable
+        #expect(b.forward(x).values == expected) // repeatable
         #expect(b.gradCAMGradient(classes: [1, 3]).values == a.gradCAMGradient(classes: [1, 3]).values)
         // Re-planning keeps the mode.
         b.replaceHead(classes: 2)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// `Tests/Fixtures/sinonet_optim.json`, written by scripts/peers/sinonet_optim.py: initial
@@ -21,10 +22,11 @@ struct OptimFixture {
         let versions = json["versions"] as? [String: Any] ?? [:]
         tool = "torch \(versions["torch"] ?? "?")"
         guard let steps = json["steps"] as? Int, let parameters = json["parameters"] as? [String: Any],
-              let names = parameters["names"] as? [String],
-              let raw = parameters["tensors"] as? [String: [String: Any]],
-              let optimizerCases = json["optimizer_cases"] as? [[String: Any]],
-              let scheduleCases = json["schedule_cases"] as? [[String: Any]] else {
+            let names = parameters["names"] as? [String],
+            let raw = parameters["tensors"] as? [String: [String: Any]],
+            let optimizerCases = json["optimizer_cases"] as? [[String: Any]],
+            let scheduleCases = json["schedule_cases"] as? [[String: Any]]
+        else {
             throw FixtureFormatError("\(Self.name) lacks steps, parameters, optimizer_cases or schedule_cases")
         }
         self.steps = steps
@@ -75,7 +77,7 @@ struct OptimParityTests {
     static let optimizerCaseNames = [
         "sgd_plain", "sgd_momentum_dampening_wd", "sgd_nesterov_wd", "sgd_momentum_frozen_backbone",
         "sgd_momentum_clip_norm", "sgd_clip_value", "adamw_default", "adamw_no_wd", "adamw_amsgrad",
-        "adamw_small_beta1", "adamw_frozen_backbone", "adamw_clip_norm_schedule",
+        "adamw_small_beta1", "adamw_frozen_backbone", "adamw_clip_norm_schedule"
     ]
 
     /// Parameters and optimiser states: Float32 updates in torch's operation order; the only
@@ -90,15 +92,17 @@ struct OptimParityTests {
         #expect(fixture.steps == 10)
     }
 
-    @Test("parameters after every step, clipping totals and final state match torch.optim",
-          arguments: optimizerCaseNames)
+    @Test(
+        "parameters after every step, clipping totals and final state match torch.optim",
+        arguments: optimizerCaseNames)
     func replay(_ name: String) throws {
         let fixture = try OptimFixture()
         let c = try fixture.optimizerCase(name)
         guard let kind = c["optimizer"] as? String, let config = c["config"] as? [String: Any],
-              let trainable = c["trainable"] as? [String],
-              let stepsTaken = c["steps_taken"] as? [String: Int],
-              let rawTensors = c["tensors"] as? [String: [String: Any]] else {
+            let trainable = c["trainable"] as? [String],
+            let stepsTaken = c["steps_taken"] as? [String: Int],
+            let rawTensors = c["tensors"] as? [String: [String: Any]]
+        else {
             throw FixtureFormatError("optimizer case \(name) is incomplete")
         }
         var expected: [String: Tensor] = [:]
@@ -112,16 +116,18 @@ struct OptimParityTests {
         let restricted = trainable.count == fixture.names.count ? nil : trainable
         if kind == "sgd" {
             guard let nesterov = config["nesterov"] as? Bool else { throw FixtureFormatError("nesterov") }
-            optimizer = SGD(parameters: layout, learningRate: lr, momentum: try number(config, "momentum"),
-                            dampening: try number(config, "dampening"),
-                            weightDecay: try number(config, "weight_decay"), nesterov: nesterov,
-                            trainable: restricted)
+            optimizer = SGD(
+                parameters: layout, learningRate: lr, momentum: try number(config, "momentum"),
+                dampening: try number(config, "dampening"),
+                weightDecay: try number(config, "weight_decay"), nesterov: nesterov,
+                trainable: restricted)
         } else {
             guard let amsgrad = config["amsgrad"] as? Bool else { throw FixtureFormatError("amsgrad") }
-            optimizer = AdamW(parameters: layout, learningRate: lr,
-                              betas: (try number(config, "beta1"), try number(config, "beta2")),
-                              eps: try number(config, "eps"), weightDecay: try number(config, "weight_decay"),
-                              amsgrad: amsgrad, trainable: restricted)
+            optimizer = AdamW(
+                parameters: layout, learningRate: lr,
+                betas: (try number(config, "beta1"), try number(config, "beta2")),
+                eps: try number(config, "eps"), weightDecay: try number(config, "weight_decay"),
+                amsgrad: amsgrad, trainable: restricted)
         }
         #expect(optimizer.trainableNames == fixture.names.filter { trainable.contains($0) })
         let rates = c["learning_rates"] as? [Double]
@@ -154,34 +160,39 @@ struct OptimParityTests {
                 }
             }
         }
-        reportComparison("\(name): parameters after each of \(fixture.steps) steps (worst tensor)",
-                         tool: fixture.tool, maxRelDiff: Double(worst))
+        reportComparison(
+            "\(name): parameters after each of \(fixture.steps) steps (worst tensor)",
+            tool: fixture.tool, maxRelDiff: Double(worst))
 
         // The optimiser state against torch's state_dict()["state"].
         let state = optimizer.state()
         #expect(state.parameters.map(\.name) == optimizer.trainableNames)
         for parameter in state.parameters {
             #expect(parameter.step == stepsTaken[parameter.name], "\(name) \(parameter.name) step")
-            let torchSlots = Set(expected.keys.filter { $0.hasPrefix("state.\(parameter.name).") }
-                .map { String($0.dropFirst("state.\(parameter.name).".count)) })
+            let torchSlots = Set(
+                expected.keys.filter { $0.hasPrefix("state.\(parameter.name).") }
+                    .map { String($0.dropFirst("state.\(parameter.name).".count)) })
             #expect(Set(parameter.slots.map(\.name)) == torchSlots, "\(name) \(parameter.name) slots")
             for slot in parameter.slots {
                 let reference = try #require(expected["state.\(parameter.name).\(slot.name)"])
                 #expect(slot.shape == reference.shape.dimensions)
-                expectParity(Tensor(Shape(slot.shape), values: slot.values), reference,
-                             "\(name) state \(parameter.name).\(slot.name)", tool: fixture.tool,
-                             tolerance: Self.tolerance)
+                expectParity(
+                    Tensor(Shape(slot.shape), values: slot.values), reference,
+                    "\(name) state \(parameter.name).\(slot.name)", tool: fixture.tool,
+                    tolerance: Self.tolerance)
             }
         }
     }
 
-    @Test("learning-rate schedules match torch.optim.lr_scheduler for 30 steps",
-          arguments: ["cosine", "cosine_eta_min_past_period", "cosine_warmup", "step", "step_warmup", "warmup_only"])
+    @Test(
+        "learning-rate schedules match torch.optim.lr_scheduler for 30 steps",
+        arguments: ["cosine", "cosine_eta_min_past_period", "cosine_warmup", "step", "step_warmup", "warmup_only"])
     func schedule(_ name: String) throws {
         let fixture = try OptimFixture()
         let c = try fixture.scheduleCase(name)
         guard let decay = c["decay"] as? [String: Any], let kind = decay["kind"] as? String,
-              let rates = c["learning_rates"] as? [Double] else {
+            let rates = c["learning_rates"] as? [Double]
+        else {
             throw FixtureFormatError("schedule case \(name) is incomplete")
         }
         let decayValue: LearningRateSchedule.Decay

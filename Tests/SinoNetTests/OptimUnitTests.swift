@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoNet
 
 /// Properties of the optimisers checked without a reference tool: the first-step momentum
@@ -88,16 +89,19 @@ struct OptimUnitTests {
 
     @Test("frozen parameters are untouched and have no optimizer state", arguments: ["SGD", "AdamW"])
     func frozen(_ kind: String) {
-        let layout = Self.layout([("backbone.weight", Shape(2, 3)), ("backbone.bias", Shape(2)),
-                                  ("head.weight", Shape(1, 2)), ("head.bias", Shape(1))])
+        let layout = Self.layout([
+            ("backbone.weight", Shape(2, 3)), ("backbone.bias", Shape(2)),
+            ("head.weight", Shape(1, 2)), ("head.bias", Shape(1))
+        ])
         let p = Arena(layout), g = Arena(layout)
         for (k, (name, tensor)) in p.views.enumerated() {
             for i in 0..<tensor.count { tensor[i] = Float(k + 1) * 0.25 - Float(i) * 0.1 }
             for i in 0..<tensor.count { g[name][i] = 0.5 + Float(i) }
         }
         let before = p.views.map { ($0.name, $0.tensor.values) }
-        let head = ["head.bias", "head.weight"]  // any order; the optimizer keeps layout order
-        let optimizer: any Optimizer = kind == "SGD"
+        let head = ["head.bias", "head.weight"] // any order; the optimizer keeps layout order
+        let optimizer: any Optimizer =
+            kind == "SGD"
             ? SGD(parameters: layout, learningRate: 0.1, momentum: 0.9, weightDecay: 0.1, trainable: head)
             : AdamW(parameters: layout, learningRate: 0.1, weightDecay: 0.1, trainable: head)
         #expect(optimizer.trainableNames == ["head.weight", "head.bias"])
@@ -137,8 +141,9 @@ struct OptimUnitTests {
         }
     }
 
-    @Test("state() / restore: 4 steps, a JSON round trip into a fresh optimizer, 3 more steps equal 7 uninterrupted",
-          arguments: ["SGD", "SGD-dampened", "AdamW"])
+    @Test(
+        "state() / restore: 4 steps, a JSON round trip into a fresh optimizer, 3 more steps equal 7 uninterrupted",
+        arguments: ["SGD", "SGD-dampened", "AdamW"])
     func stateRoundTrip(_ kind: String) throws {
         let layout = Self.layout([("a", Shape(2, 3)), ("b", Shape(5))])
         let pA = Arena(layout), pB = Arena(layout), g = Arena(layout)
@@ -183,14 +188,17 @@ struct OptimUnitTests {
         }
         let good = adam.state()
 
-        func expectRejected(_ state: OptimizerState, _ error: OptimizerStateError,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectRejected(
+            _ state: OptimizerState, _ error: OptimizerStateError,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
             let target = AdamW(parameters: layout)
             target.step(parameters: p, gradients: g)
             let before = target.state()
             #expect(throws: error, sourceLocation: sourceLocation) { try target.restore(state) }
-            #expect(target.state() == before, "a failed restore must not change the optimizer",
-                    sourceLocation: sourceLocation)
+            #expect(
+                target.state() == before, "a failed restore must not change the optimizer",
+                sourceLocation: sourceLocation)
         }
 
         var reshaped = good
@@ -279,8 +287,9 @@ struct OptimUnitTests {
 
     @Test("schedules: warm-up starts at base * startFactor, cosine ends at its minimum, step decays at multiples")
     func scheduleEdges() {
-        let cosine = LearningRateSchedule.cosine(base: 0.1, period: 10, minimum: 0.001,
-                                                 warmup: .init(steps: 4, startFactor: 0.25))
+        let cosine = LearningRateSchedule.cosine(
+            base: 0.1, period: 10, minimum: 0.001,
+            warmup: .init(steps: 4, startFactor: 0.25))
         #expect(cosine.learningRate(at: 0) == 0.1 * 0.25)
         #expect(abs(cosine.learningRate(at: 2) - 0.1 * 0.625) < 1e-15)
         #expect(cosine.learningRate(at: 4) == 0.1)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// The safetensors reader's checks (https://github.com/huggingface/safetensors#format), each on a hand-made malformed file, the

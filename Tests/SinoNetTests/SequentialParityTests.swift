@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SinoNet
 
 /// conv-bn-relu-maxpool-conv-bn-relu-adaptiveavgpool-flatten-linear on [2, 3, 16, 16], one
@@ -8,18 +9,20 @@ import Testing
 @Suite("SinoNet tiny network versus PyTorch")
 struct SequentialParityTests {
     static func tinyNetwork() -> Sequential {
-        Sequential(inputShape: Shape(2, 3, 16, 16), layers: [
-            .conv2d(Conv2d(inChannels: 3, outChannels: 8, kernelSize: 3, stride: 1, padding: 1, bias: false)),
-            .batchNorm2d(BatchNorm2d(channels: 8)),
-            .relu,
-            .maxPool2d(MaxPool2d(kernelSize: 3, stride: 2, padding: 1)),
-            .conv2d(Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, stride: 2, padding: 1, bias: true)),
-            .batchNorm2d(BatchNorm2d(channels: 16)),
-            .relu,
-            .adaptiveAvgPool2d,
-            .flatten,
-            .linear(Linear(inFeatures: 16, outFeatures: 5)),
-        ])
+        Sequential(
+            inputShape: Shape(2, 3, 16, 16),
+            layers: [
+                .conv2d(Conv2d(inChannels: 3, outChannels: 8, kernelSize: 3, stride: 1, padding: 1, bias: false)),
+                .batchNorm2d(BatchNorm2d(channels: 8)),
+                .relu,
+                .maxPool2d(MaxPool2d(kernelSize: 3, stride: 2, padding: 1)),
+                .conv2d(Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, stride: 2, padding: 1, bias: true)),
+                .batchNorm2d(BatchNorm2d(channels: 16)),
+                .relu,
+                .adaptiveAvgPool2d,
+                .flatten,
+                .linear(Linear(inFeatures: 16, outFeatures: 5))
+            ])
     }
 
     @Test("state_dict names of the parameter and buffer arenas match torch.nn.Sequential")
@@ -43,8 +46,9 @@ struct SequentialParityTests {
 
         net.training = true
         let logits = net.forward(try c.tensor("x"))
-        let loss = CrossEntropyLoss(classWeights: try c.tensor("class_weights").values,
-                                    labelSmoothing: try c.float("label_smoothing"))
+        let loss = CrossEntropyLoss(
+            classWeights: try c.tensor("class_weights").values,
+            labelSmoothing: try c.float("label_smoothing"))
         let value = loss.forward(logits: logits, targets: targets)
         net.zeroGradients()
         loss.backward(logits: logits, targets: targets, logitsGradient: net.outputGradient)
@@ -62,14 +66,15 @@ struct SequentialParityTests {
                 floor = try c.tensor("grad.4.weight").maxMagnitude
                 #expect(try c.tensor("grad.4.bias").maxMagnitude <= 1e-5 * floor)
             }
-            expectParity(gradient, try c.tensor("grad." + name), "tiny_network grad \(name)", tool: fixture.tool,
-                         scaleFloor: floor)
+            expectParity(
+                gradient, try c.tensor("grad." + name), "tiny_network grad \(name)", tool: fixture.tool,
+                scaleFloor: floor)
         }
         for (name, buffer) in net.buffers.views {
             expectParity(buffer, try c.tensor("after." + name), "tiny_network \(name) after step", tool: fixture.tool)
         }
 
-        net.training = false  // eval mode: BatchNorm with the running statistics just updated
+        net.training = false // eval mode: BatchNorm with the running statistics just updated
         let evalLogits = net.forward(try c.tensor("x"))
         expectParity(evalLogits, try c.tensor("eval_logits"), "tiny_network eval logits", tool: fixture.tool)
         #expect(evalLogits.maxAbsDifference(to: try c.tensor("logits")).diff > 1e-3)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SinoNet
 
 /// Sequential paths the PyTorch fixture does not cover: average pooling and dropout layers,
@@ -8,7 +9,7 @@ struct SequentialTests {
     static func network(dropout: Bool) -> Sequential {
         var layers: [Layer] = [
             .conv2d(Conv2d(inChannels: 2, outChannels: 3, kernelSize: 1)),
-            .avgPool2d(AvgPool2d(kernelSize: 2)),
+            .avgPool2d(AvgPool2d(kernelSize: 2))
         ]
         if dropout { layers.append(.dropout(Dropout(probability: 0.5))) }
         layers += [.conv2d(Conv2d(inChannels: 3, outChannels: 2, kernelSize: 3, padding: 1)), .flatten]
@@ -25,7 +26,7 @@ struct SequentialTests {
     func evalModeAndGradient() {
         let withDropout = Self.network(dropout: true), without = Self.network(dropout: false)
         Self.load(withDropout)
-        Self.load(without)  // same parameter names apart from the index shift: load by order
+        Self.load(without) // same parameter names apart from the index shift: load by order
         withDropout.training = false
         without.training = false
         let x = LayerUnitTests.random(Shape(2, 2, 6, 6), seed: 11)
@@ -63,7 +64,7 @@ struct SequentialTests {
         net.zeroGradients()
         net.outputGradient.fill(1)
         net.backward()
-        let dropped = net.activationGradients["2.out"]  // gradient at dropout's output
+        let dropped = net.activationGradients["2.out"] // gradient at dropout's output
         let atInput = net.activationGradients["1.out"]
         for i in 0..<mask.count { #expect(atInput[i] == dropped[i] * mask[i]) }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// `Tests/Fixtures/sinonet_layers.json`, written by scripts/peers/sinonet_layers.py: cases of
@@ -47,13 +48,15 @@ struct TorchFixture {
         }
         cases = try rawCases.map { raw in
             guard let name = raw["name"] as? String, let layer = raw["layer"] as? String,
-                  let rawTensors = raw["tensors"] as? [String: [String: Any]] else {
+                let rawTensors = raw["tensors"] as? [String: [String: Any]]
+            else {
                 throw FixtureFormatError("a case in \(Self.name) lacks name, layer or tensors")
             }
             var tensors: [String: Tensor] = [:]
             for (key, value) in rawTensors { tensors[key] = try Self.decodeTensor(value, "\(name).\(key)") }
-            return Case(name: name, layer: layer, config: raw["config"] as? [String: Any] ?? [:],
-                        tensors: tensors)
+            return Case(
+                name: name, layer: layer, config: raw["config"] as? [String: Any] ?? [:],
+                tensors: tensors)
         }
     }
 
@@ -66,7 +69,8 @@ struct TorchFixture {
 
     static func decodeTensor(_ value: [String: Any], _ label: String) throws -> Tensor {
         guard let dims = value["shape"] as? [Int], let text = value["data"] as? String,
-              let data = Data(base64Encoded: text) else {
+            let data = Data(base64Encoded: text)
+        else {
             throw FixtureFormatError("tensor \(label) lacks shape or base64 data")
         }
         let shape = Shape(dims)
@@ -92,9 +96,11 @@ struct FixtureFormatError: Error, CustomStringConvertible {
 /// within `tolerance`; every comparison is printed with reportComparison. `scaleFloor` is for
 /// tensors that are analytically zero (only rounding noise on both sides): the difference is
 /// then measured against that floor, the magnitude of a related non-zero tensor.
-func expectParity(_ actual: Tensor, _ expected: Tensor, _ label: String, tool: String,
-                  tolerance: Float = 1e-4, scaleFloor: Float = 0,
-                  sourceLocation: SourceLocation = #_sourceLocation) {
+func expectParity(
+    _ actual: Tensor, _ expected: Tensor, _ label: String, tool: String,
+    tolerance: Float = 1e-4, scaleFloor: Float = 0,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard actual.count == expected.count else {
         Issue.record("\(label): \(actual.shape) versus expected \(expected.shape)", sourceLocation: sourceLocation)
         return
@@ -102,8 +108,10 @@ func expectParity(_ actual: Tensor, _ expected: Tensor, _ label: String, tool: S
     let (diff, scale) = actual.maxAbsDifference(to: expected)
     let relative = diff / max(scale, scaleFloor, Float.leastNormalMagnitude)
     let floorNote = scaleFloor > scale ? ", scale floor \(String(format: "%.3g", scaleFloor))" : ""
-    reportComparison("\(label) (max abs diff \(String(format: "%.3g", diff)), max |ref| \(String(format: "%.3g", scale))\(floorNote))",
-                     tool: tool, maxRelDiff: Double(relative))
-    #expect(relative <= tolerance, "\(label): max abs diff \(diff), max |expected| \(scale)",
-            sourceLocation: sourceLocation)
+    reportComparison(
+        "\(label) (max abs diff \(String(format: "%.3g", diff)), max |ref| \(String(format: "%.3g", scale))\(floorNote))",
+        tool: tool, maxRelDiff: Double(relative))
+    #expect(
+        relative <= tolerance, "\(label): max abs diff \(diff), max |expected| \(scale)",
+        sourceLocation: sourceLocation)
 }

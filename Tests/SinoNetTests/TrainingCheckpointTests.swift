@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// Non-finite values stop training with `TrainingError` and leave the model as it was; a
@@ -11,8 +12,9 @@ struct TrainingCheckpointTests {
     static let shape = Shape(6, 1, 32, 32)
 
     static func makeTrainer(seed: UInt64 = 5) -> Trainer {
-        let model = ImageClassifier(ResNet(block: .basic, layers: [1, 1, 1, 1], baseWidth: 8), inputShape: shape,
-                                    classes: 3, seed: seed)
+        let model = ImageClassifier(
+            ResNet(block: .basic, layers: [1, 1, 1, 1], baseWidth: 8), inputShape: shape,
+            classes: 3, seed: seed)
         let sgd = SGD(parameters: model.parameters.layout, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4)
         return Trainer(model: model, optimizer: sgd, schedule: .cosine(base: 0.05, period: 20), clip: .norm(2), seed: seed)
     }
@@ -32,9 +34,10 @@ struct TrainingCheckpointTests {
 
     static func snapshot(_ t: Trainer) -> Bits {
         let sgd = t.optimizer as! SGD
-        return Bits(values: [t.model.parameters.storage, t.model.buffers.storage, sgd.momentumBuffers.storage].flatMap { s in
-            (0..<s.count).map { s.base[$0].bitPattern }
-        })
+        return Bits(
+            values: [t.model.parameters.storage, t.model.buffers.storage, sgd.momentumBuffers.storage].flatMap { s in
+                (0..<s.count).map { s.base[$0].bitPattern }
+            })
     }
 
     @Test("a NaN input stops the step with TrainingError; the prior checkpoint restores bit-identical state")
@@ -104,7 +107,9 @@ struct TrainingCheckpointTests {
         do { try trainer.step(images: huge, labels: labels) } catch let e as TrainingError { caught = e }
         let error = try #require(caught)
         #expect(error.step == 1)
-        if case .nonFiniteLoss(let value) = error.problem { #expect(!value.isFinite) } else {
+        if case .nonFiniteLoss(let value) = error.problem {
+            #expect(!value.isFinite)
+        } else {
             Issue.record("expected a non-finite loss, got \(error.problem)")
         }
         #expect(Self.snapshot(trainer) == before)
@@ -144,8 +149,9 @@ struct TrainingCheckpointTests {
         #expect(throws: CheckpointError.self) { try wrongSeed.restore(from: data) }
         #expect(Self.snapshot(wrongSeed) == untouched && wrongSeed.step == 0)
 
-        let model = ImageClassifier(ResNet(block: .basic, layers: [1, 1, 1, 1], baseWidth: 8), inputShape: Self.shape,
-                                    classes: 3, seed: 5)
+        let model = ImageClassifier(
+            ResNet(block: .basic, layers: [1, 1, 1, 1], baseWidth: 8), inputShape: Self.shape,
+            classes: 3, seed: 5)
         let adamw = Trainer(model: model, optimizer: AdamW(parameters: model.parameters.layout), seed: 5)
         let adamBefore = [model.parameters.storage, model.buffers.storage].flatMap { s in (0..<s.count).map { s.base[$0].bitPattern } }
         #expect(throws: OptimizerStateError.self) { try adamw.restore(from: data) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SinoNet
 import SinoRandom
+import Testing
+
+@testable import SinoNet
 
 /// A seeded synthetic image task: one bright shape per 1 x S x S image at a random position
 /// on uniform noise; class 0 a filled square, 1 a circle (a ring 1.6 pixels wide), 2 horizontal stripes
@@ -18,7 +19,7 @@ struct ShapesTask {
         for n in 0..<count {
             let label = Int(rng.next() % UInt64(classes))
             labels.append(label)
-            let extent = 8 + Int(rng.next() % 5)               // 8...12 pixels
+            let extent = 8 + Int(rng.next() % 5) // 8...12 pixels
             let x0 = Int(rng.next() % UInt64(size - extent + 1))
             let y0 = Int(rng.next() % UInt64(size - extent + 1))
             let brightness = 0.8 + 0.4 * rng.nextUnitFloat()
@@ -62,13 +63,16 @@ struct TrainingLearningTests {
     static let rate = Double(ProcessInfo.processInfo.environment["SINONET_TRAIN_LR"] ?? "0.05")!
 
     static func train(steps: Int, seed: UInt64, report: Bool) throws -> (trainer: Trainer, losses: [Float]) {
-        let model = ImageClassifier(ResNet(block: .basic, layers: ResNet.resnet18.layers, baseWidth: width), inputShape: Shape(batch, 1, size, size),
-                                    classes: ShapesTask.classes, seed: seed)
+        let model = ImageClassifier(
+            ResNet(block: .basic, layers: ResNet.resnet18.layers, baseWidth: width), inputShape: Shape(batch, 1, size, size),
+            classes: ShapesTask.classes, seed: seed)
         let sgd = SGD(parameters: model.parameters.layout, learningRate: rate, momentum: 0.9, weightDecay: 1e-4)
-        let trainer = Trainer(model: model, optimizer: sgd,
-                              schedule: .cosine(base: rate, period: max(steps, 1), minimum: rate / 10,
-                                                warmup: .init(steps: 5, startFactor: 0.2)),
-                              clip: .norm(5), seed: seed)
+        let trainer = Trainer(
+            model: model, optimizer: sgd,
+            schedule: .cosine(
+                base: rate, period: max(steps, 1), minimum: rate / 10,
+                warmup: .init(steps: 5, startFactor: 0.2)),
+            clip: .norm(5), seed: seed)
         if report {
             trainer.progress = { p in
                 if p.step % 10 == 0 {
@@ -96,9 +100,10 @@ struct TrainingLearningTests {
         let probabilities = trainer.evaluate(heldOut.images)
         let accuracy = Trainer.accuracy(probabilities: probabilities, labels: heldOut.labels)
         let total = clock.now - start
-        print("[train] ResNet-18 width \(Self.width) 1x\(Self.size)x\(Self.size), batch \(Self.batch), \(steps) steps: loss "
-              + String(format: "%.4f -> %.4f", losses.first ?? 0, losses.last ?? 0)
-              + ", held-out accuracy \(accuracy) on \(heldOut.labels.count) images; train \(trainTime), total \(total)")
+        print(
+            "[train] ResNet-18 width \(Self.width) 1x\(Self.size)x\(Self.size), batch \(Self.batch), \(steps) steps: loss "
+                + String(format: "%.4f -> %.4f", losses.first ?? 0, losses.last ?? 0)
+                + ", held-out accuracy \(accuracy) on \(heldOut.labels.count) images; train \(trainTime), total \(total)")
         #expect(accuracy > 0.95)
         #expect(trainer.model.training, "evaluate restores train mode")
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SinoNet
 
 /// Loss curves of `Trainer` against PyTorch 2.13 (scripts/peers/sinonet_training.py): the
@@ -23,11 +24,12 @@ struct TrainingParityTests {
             let versions = json["versions"] as? [String: Any] ?? [:]
             tool = "torch \(versions["torch"] ?? "?") float64"
             guard let data = json["data"] as? [String: Any], let steps = data["steps"] as? Int,
-                  let batch = data["batch"] as? Int, let channels = data["channels"] as? Int,
-                  let size = data["size"] as? Int, let scale = data["scale"] as? Double,
-                  let text = data["images_int8"] as? String, let bytes = Data(base64Encoded: text),
-                  let labels = data["labels"] as? [[Int]], let model = json["model"] as? [String: Any],
-                  let weights = json["weights"] as? String else {
+                let batch = data["batch"] as? Int, let channels = data["channels"] as? Int,
+                let size = data["size"] as? Int, let scale = data["scale"] as? Double,
+                let text = data["images_int8"] as? String, let bytes = Data(base64Encoded: text),
+                let labels = data["labels"] as? [[Int]], let model = json["model"] as? [String: Any],
+                let weights = json["weights"] as? String
+            else {
                 throw FixtureFormatError("sinonet_training.json: data, model or weights missing")
             }
             let perBatch = batch * channels * size * size
@@ -49,37 +51,43 @@ struct TrainingParityTests {
 
     static func trainer(_ fixture: Fixture, _ run: [String: Any]) throws -> Trainer {
         guard let layers = fixture.model["layers"] as? [Int], let width = fixture.model["base_width"] as? Int,
-              let classes = fixture.model["classes"] as? Int,
-              let lr = run["lr"] as? Double, let momentum = run["momentum"] as? Double,
-              let nesterov = run["nesterov"] as? Bool, let decay = run["weight_decay"] as? Double,
-              let smoothing = run["label_smoothing"] as? Double, run["optimizer"] as? String == "sgd" else {
+            let classes = fixture.model["classes"] as? Int,
+            let lr = run["lr"] as? Double, let momentum = run["momentum"] as? Double,
+            let nesterov = run["nesterov"] as? Bool, let decay = run["weight_decay"] as? Double,
+            let smoothing = run["label_smoothing"] as? Double, run["optimizer"] as? String == "sgd"
+        else {
             throw FixtureFormatError("sinonet_training.json: run \(run["name"] ?? "?") configuration")
         }
-        let model = ImageClassifier(ResNet(block: .basic, layers: layers, baseWidth: width),
-                                    inputShape: fixture.batches[0].shape, classes: classes)
+        let model = ImageClassifier(
+            ResNet(block: .basic, layers: layers, baseWidth: width),
+            inputShape: fixture.batches[0].shape, classes: classes)
         try model.loadStateDict(SafeTensors(contentsOf: Fixtures.url(fixture.weights)))
-        let sgd = SGD(parameters: model.parameters.layout, learningRate: lr, momentum: momentum,
-                      weightDecay: decay, nesterov: nesterov)
+        let sgd = SGD(
+            parameters: model.parameters.layout, learningRate: lr, momentum: momentum,
+            weightDecay: decay, nesterov: nesterov)
         let weights = (run["class_weights"] as? [Double])?.map(Float.init)
         var schedule: LearningRateSchedule?
         if let s = run["schedule"] as? [String: Any] {
             guard let steps = s["warmup_steps"] as? Int, let start = s["warmup_start_factor"] as? Double,
-                  let period = s["cosine_period"] as? Int, let minimum = s["cosine_minimum"] as? Double else {
+                let period = s["cosine_period"] as? Int, let minimum = s["cosine_minimum"] as? Double
+            else {
                 throw FixtureFormatError("sinonet_training.json: schedule")
             }
             schedule = .cosine(base: lr, period: period, minimum: minimum, warmup: .init(steps: steps, startFactor: start))
         }
-        return Trainer(model: model, optimizer: sgd,
-                       loss: CrossEntropyLoss(classWeights: weights, labelSmoothing: Float(smoothing)),
-                       schedule: schedule, clip: (run["clip_norm"] as? Double).map { .norm($0) })
+        return Trainer(
+            model: model, optimizer: sgd,
+            loss: CrossEntropyLoss(classWeights: weights, labelSmoothing: Float(smoothing)),
+            schedule: schedule, clip: (run["clip_norm"] as? Double).map { .norm($0) })
     }
 
     @Test("every step's loss within 1e-3 of torch (float64), both runs", arguments: ["sgd", "sgd_weighted"])
     func lossCurve(_ name: String) throws {
         let fixture = try Fixture()
         guard let run = fixture.runs.first(where: { $0["name"] as? String == name }),
-              let losses = run["losses"] as? [Double], let rates = run["learning_rates"] as? [Double],
-              let single = run["losses_float32"] as? [Double] else {
+            let losses = run["losses"] as? [Double], let rates = run["learning_rates"] as? [Double],
+            let single = run["losses_float32"] as? [Double]
+        else {
             throw FixtureFormatError("sinonet_training.json: no run \(name)")
         }
         let trainer = try Self.trainer(fixture, run)
@@ -94,10 +102,11 @@ struct TrainingParityTests {
             #expect(diff <= 1e-3, "\(name) step \(s): loss \(loss), torch \(losses[s])")
         }
         let torch32 = zip(single, losses).map { abs($0 - $1) }.max() ?? 0
-        reportComparison("trainer \(name) 20-step loss curve (max abs diff \(String(format: "%.3g", worst)) at step "
-                         + "\(worstStep); torch float32 itself \(String(format: "%.3g", torch32)); losses "
-                         + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)))",
-                         tool: fixture.tool, maxRelDiff: worst / (losses.map(abs).max() ?? 1))
+        reportComparison(
+            "trainer \(name) 20-step loss curve (max abs diff \(String(format: "%.3g", worst)) at step "
+                + "\(worstStep); torch float32 itself \(String(format: "%.3g", torch32)); losses "
+                + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)))",
+            tool: fixture.tool, maxRelDiff: worst / (losses.map(abs).max() ?? 1))
         #expect(worst <= 1e-3)
         #expect(trainer.step == fixture.batches.count)
         #expect(seen.map(\.step) == Array(0..<fixture.batches.count))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The commands end to end, run as a new user would: the README's quickstart, every output
 /// format, and the bad inputs of the foundation issue.
@@ -55,8 +55,10 @@ struct CLITests {
     @Test("every output format renders, and --out infers the format from the extension")
     func formats() throws {
         let folder = try SinoRadCommand.temporaryFolder()
-        let markers: [String: String] = ["md": "| Characteristic |", "csv": "Characteristic,Overall", "tex": "\\toprule",
-                                         "html": "<table class=\"sinorad\">", "json": "\"strata\""]
+        let markers: [String: String] = [
+            "md": "| Characteristic |", "csv": "Characteristic,Overall", "tex": "\\toprule",
+            "html": "<table class=\"sinorad\">", "json": "\"strata\""
+        ]
         for (format, marker) in markers {
             let result = try SinoRadCommand.run(["table1", cohort, "--format", format])
             #expect(result.status == 0)
@@ -93,9 +95,11 @@ struct CLITests {
         let out = folder.appendingPathComponent("select.json").path
         let result = try SinoRadCommand.run(["select", path, "--out", out])
         #expect(result.status == 1)
-        for text in ["4 problems", "row 3 (line 4), column 't2_signal'", "'bright'", "one of low, intermediate, high",
-                     "row 5 (line 6), column 'age'", "'fifty'", "row 6 (line 7), column 'pathology'", "unknown class",
-                     "row 8 (line 9), column 'patient_id'", "duplicate patient id"] {
+        for text in [
+            "4 problems", "row 3 (line 4), column 't2_signal'", "'bright'", "one of low, intermediate, high",
+            "row 5 (line 6), column 'age'", "'fifty'", "row 6 (line 7), column 'pathology'", "unknown class",
+            "row 8 (line 9), column 'patient_id'", "duplicate patient id"
+        ] {
             #expect(result.stderr.contains(text), "missing: \(text)")
         }
         #expect(!FileManager.default.fileExists(atPath: out))
@@ -106,7 +110,9 @@ struct CLITests {
         let folder = try SinoRadCommand.temporaryFolder()
         let path = try editedCohort(folder, "nocol.csv") { rows in
             let index = column(rows, "necrosis")
-            rows = rows.map { row in var r = row; r.remove(at: index); return r }
+            rows = rows.map { row in
+                var r = row; r.remove(at: index); return r
+            }
         }
         let result = try SinoRadCommand.run(["table1", path, "--dictionary", "sinonasal"])
         #expect(result.status == 1)
@@ -217,13 +223,17 @@ struct CLITests {
     /// Saved models are read back exactly: the forest bit for bit, the logistic coefficients
     /// through Codable (JSONSerialization on Linux is an ulp off for most 17-digit numbers, which
     /// changed a loaded logistic model's probabilities).
-    @Test("conventional: trains, predicts every patient, and a saved model predicts identically",
-          arguments: [["--trees", "50"], ["--classifier", "logistic", "--method", "firth"]])
+    @Test(
+        "conventional: trains, predicts every patient, and a saved model predicts identically",
+        arguments: [["--trees", "50"], ["--classifier", "logistic", "--method", "firth"]])
     func conventional(classifier: [String]) throws {
         let folder = try SinoRadCommand.temporaryFolder("conventional\(classifier.joined())")
         let out = folder.appendingPathComponent("model")
-        let trained = try SinoRadCommand.run(["conventional", "--cohort", cohort, "--predictors", "t2_signal,intracranial_invasion,age",
-                                              "--out-dir", out.path] + classifier)
+        let trained = try SinoRadCommand.run(
+            [
+                "conventional", "--cohort", cohort, "--predictors", "t2_signal,intracranial_invasion,age",
+                "--out-dir", out.path
+            ] + classifier)
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stderr.contains("chosen: max_depth=") == !classifier.contains("logistic"))
         let predictions = try CSVTableLines(out.appendingPathComponent("predictions.csv"))
@@ -244,7 +254,7 @@ struct CLITests {
         let cases: [(String, String)] = [
             (original.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 9"), "version 9 is not supported"),
             (original.replacingOccurrences(of: "sinorad-conventional", with: "keras-h5"), "unknown model format 'keras-h5'"),
-            ("not json", "not a JSON model file"),
+            ("not json", "not a JSON model file")
         ]
         for (text, message) in cases {
             try text.write(to: json, atomically: true, encoding: .utf8)

@@ -1,8 +1,8 @@
 import Foundation
 import SinoNet
-import Testing
-import TestSupport
 import SinoRandom
+import TestSupport
+import Testing
 
 /// `sinorad cnn forward` and `sinorad cnn bench` run as a user would. The forward test is a
 /// wiring test: weights made by SinoNet's own ResNet-18 init are saved with `stateDict()`,
@@ -38,8 +38,10 @@ struct CNNCommandTests {
         let folder = try SinoRadCommand.temporaryFolder()
         let (expected, weights, input) = try prepare(folder, inputKey: "x")
         let out = folder.appendingPathComponent("logits.safetensors").path
-        let result = try SinoRadCommand.run(["cnn", "forward", "--arch", "resnet18", "--classes", "3", "--weights", weights,
-                                             "--input", input, "--input-key", "x", "--out", out])
+        let result = try SinoRadCommand.run([
+            "cnn", "forward", "--arch", "resnet18", "--classes", "3", "--weights", weights,
+            "--input", input, "--input-key", "x", "--out", out
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let file = try SafeTensors(contentsOf: URL(fileURLWithPath: out))
         let logits = try file.floatTensor("logits")
@@ -68,8 +70,9 @@ struct CNNCommandTests {
         #expect(arch.status == 2 && arch.stderr.contains("'resnet19' is invalid") && arch.stderr.contains("densenet169"), "\(arch.stderr)")
         expectFailure(try run(["--weights": folder.appendingPathComponent("none.safetensors").path]), ["weights file", "not found"])
         expectFailure(try run(["--input": folder.appendingPathComponent("none.safetensors").path]), ["input file", "not found"])
-        expectFailure(try run(["--input-key": "images"]),
-                      ["has no tensor 'images'", "it has: input"])
+        expectFailure(
+            try run(["--input-key": "images"]),
+            ["has no tensor 'images'", "it has: input"])
         // A model of another class count: the head's keys are named.
         expectFailure(try run(["--classes": "4"]), ["fc.weight", "fc.bias", "wrong shapes"])
         // The ResNet-18 weights are not a ResNet-34's: missing keys named.
@@ -98,8 +101,10 @@ struct CNNCommandTests {
     @Test("bench: JSON report for train and infer on a small ResNet-18")
     func bench() throws {
         for mode in ["train", "infer"] {
-            let result = try SinoRadCommand.run(["cnn", "bench", "--arch", "resnet18", "--batch", "2", "--mode", mode,
-                                                 "--size", "32", "--iterations", "1", "--format", "json"])
+            let result = try SinoRadCommand.run([
+                "cnn", "bench", "--arch", "resnet18", "--batch", "2", "--mode", mode,
+                "--size", "32", "--iterations", "1", "--format", "json"
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             let json = try #require(try Fixtures.parseJSON(Data(result.stdout.utf8)) as? [String: Any])
             #expect(json["mode"] as? String == mode)
@@ -111,8 +116,10 @@ struct CNNCommandTests {
             let memory = try #require(json["peak_memory_mib"] as? Double)
             #expect(memory > 10 && memory < 100_000)
         }
-        let text = try SinoRadCommand.run(["cnn", "bench", "--arch", "densenet121", "--batch", "1", "--mode", "infer",
-                                           "--size", "32", "--iterations", "1"])
+        let text = try SinoRadCommand.run([
+            "cnn", "bench", "--arch", "densenet121", "--batch", "1", "--mode", "infer",
+            "--size", "32", "--iterations", "1"
+        ])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("densenet121 infer batch 1") && text.stdout.contains("images/s"))
     }

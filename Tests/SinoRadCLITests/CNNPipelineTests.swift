@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `simulate --images`, `cnn train` (with an interruption and --resume), `cnn predict` and
 /// `compare` on a tiny SYNTHETIC cohort (30 patients, reduced grid, ResNet-18 at 32 x 32).
@@ -14,8 +14,10 @@ struct CNNPipelineTests {
 
     static let simulated: Data = {
         let folder = try! SinoRadCommand.temporaryFolder("cnnpipeline")
-        let result = try! SinoRadCommand.run(["simulate", "--patients", "30", "--images", "--image-grid", "reduced",
-                                              "--out", folder.path])
+        let result = try! SinoRadCommand.run([
+            "simulate", "--patients", "30", "--images", "--image-grid", "reduced",
+            "--out", folder.path
+        ])
         precondition(result.status == 0, result.stderr)
         return Data(folder: folder)
     }()
@@ -28,9 +30,12 @@ struct CNNPipelineTests {
 
     static func train(_ out: URL, _ extra: [String] = []) throws -> CommandResult {
         let d = Self.simulated
-        return try SinoRadCommand.run(["cnn", "train", "--images", d.images, "--cohort", d.cohort, "--sequence", "ADC",
-                                       "--arch", "resnet18", "--size", "32", "--epochs", "2", "--batch", "8",
-                                       "--seed", "5", "--out", out.path] + extra)
+        return try SinoRadCommand.run(
+            [
+                "cnn", "train", "--images", d.images, "--cohort", d.cohort, "--sequence", "ADC",
+                "--arch", "resnet18", "--size", "32", "--epochs", "2", "--batch", "8",
+                "--seed", "5", "--out", out.path
+            ] + extra)
     }
 
     @Test("simulate --images writes every sequence and the mask per patient")
@@ -92,18 +97,25 @@ struct CNNPipelineTests {
         let root = try SinoRadCommand.temporaryFolder()
         let d = Self.simulated
         let predictions = root.appendingPathComponent("adc.csv").path
-        let p = try SinoRadCommand.run(["cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
-                                        "--out", predictions])
+        let p = try SinoRadCommand.run([
+            "cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
+            "--out", predictions
+        ])
         #expect(p.status == 0, "\(p.stderr)")
         let csv = try String(contentsOfFile: predictions, encoding: .utf8)
         #expect(csv.hasPrefix("patient_id,cohort,model,p_SCC,p_ACC,p_ONB\n"))
         #expect(csv.contains(",resnet18-ADC,") && !csv.contains(",train,"))
-        let compare = try SinoRadCommand.run(["compare", predictions, "--truth", d.cohort, "--cohort", "test",
-                                              "--bootstrap", "100", "--format", "json"])
+        let compare = try SinoRadCommand.run([
+            "compare", predictions, "--truth", d.cohort, "--cohort", "test",
+            "--bootstrap", "100", "--format", "json"
+        ])
         #expect(compare.status == 0, "\(compare.stderr)")
         let renamed = root.appendingPathComponent("adc2.csv").path
-        #expect(try SinoRadCommand.run(["cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
-                                        "--out", renamed, "--model-name", "other"]).status == 0)
+        #expect(
+            try SinoRadCommand.run([
+                "cnn", "predict", "--model", full.path, "--images", d.images, "--cohort", d.cohort,
+                "--out", renamed, "--model-name", "other"
+            ]).status == 0)
         let fuse = try SinoRadCommand.run(["fuse", predictions, renamed, "--method", "mean", "--model", "fused"])
         #expect(fuse.status == 0 && fuse.stdout.contains(",fused,"), "\(fuse.stderr)")
     }
@@ -117,11 +129,11 @@ struct CNNPipelineTests {
         func putFloat(_ value: Float, at offset: Int) { put(value.bitPattern, at: offset) }
         put(Int32(348), at: 0)
         for (i, v) in [3, 10, 10, 4, 1, 1, 1, 1].enumerated() { put(Int16(v), at: 40 + 2 * i) }
-        put(Int16(2), at: 70)      // uint8
+        put(Int16(2), at: 70) // uint8
         put(Int16(8), at: 72)
         for i in 0..<8 { putFloat(1, at: 76 + 4 * i) }
-        putFloat(352, at: 108)     // vox_offset
-        putFloat(1, at: 112)       // scl_slope
+        putFloat(352, at: 108) // vox_offset
+        putFloat(1, at: 112) // scl_slope
         for (i, b) in "n+1".utf8.enumerated() { header[344 + i] = b }
         return Foundation.Data(header + [UInt8](repeating: 1, count: 400))
     }
@@ -138,8 +150,10 @@ struct CNNPipelineTests {
         try FileManager.default.removeItem(at: images.appendingPathComponent("\(patient)/ADC.nii.gz"))
         let out = root.appendingPathComponent("model")
         func run() throws -> CommandResult {
-            try SinoRadCommand.run(["cnn", "train", "--images", images.path, "--cohort", d.cohort, "--sequence", "ADC",
-                                    "--size", "32", "--epochs", "1", "--batch", "8", "--out", out.path])
+            try SinoRadCommand.run([
+                "cnn", "train", "--images", images.path, "--cohort", d.cohort, "--sequence", "ADC",
+                "--size", "32", "--epochs", "1", "--batch", "8", "--out", out.path
+            ])
         }
         let missing = try run()
         #expect(missing.status == 1)
@@ -161,9 +175,11 @@ struct CNNPipelineTests {
         #expect(trainResult.status == 0)
         let d = Self.simulated
         let out = try SinoRadCommand.temporaryFolder("cnngradcam").appendingPathComponent("cams")
-        let r = try SinoRadCommand.run(["cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
-                                        "--cohorts", "validation,test", "--per-class", "2", "--formats", "png,svg",
-                                        "--out", out.path])
+        let r = try SinoRadCommand.run([
+            "cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
+            "--cohorts", "validation,test", "--per-class", "2", "--formats", "png,svg",
+            "--out", out.path
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
         let cohort = try String(contentsOfFile: d.cohort, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -178,9 +194,11 @@ struct CNNPipelineTests {
         #expect(png.prefix(8) == Foundation.Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
 
         let bad = out.deletingLastPathComponent().appendingPathComponent("none")
-        let e = try SinoRadCommand.run(["cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
-                                        "--explain", "maybe", "--out", bad.path])
-        #expect(e.status == 2 && e.stderr.contains("--explain"), "\(e.stderr)")  // a closed option: a usage error
+        let e = try SinoRadCommand.run([
+            "cnn", "gradcam", "--model", model.path, "--images", d.images, "--cohort", d.cohort,
+            "--explain", "maybe", "--out", bad.path
+        ])
+        #expect(e.status == 2 && e.stderr.contains("--explain"), "\(e.stderr)") // a closed option: a usage error
         #expect(!FileManager.default.fileExists(atPath: bad.path))
     }
 }

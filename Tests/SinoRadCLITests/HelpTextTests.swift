@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every command's help read as prose at a wide terminal: paragraphs are not broken in the
 /// middle of a sentence by the source's line ends, and no sentence ends in "..".

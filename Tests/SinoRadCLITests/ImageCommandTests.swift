@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `sinorad image info` and `sinorad image check` run as a user would, on the NIfTI fixtures
 /// of Tests/Fixtures/nifti (scripts/peers/nifti.py).
@@ -61,7 +61,7 @@ struct ImageCommandTests {
     func study(_ folder: URL) throws -> (images: String, cohort: String) {
         let images = folder.appendingPathComponent("images")
         let manager = FileManager.default
-        let image = fixture("nibabel_fallback_uint16.nii")  // 5x4x3 uint16, all values > 0
+        let image = fixture("nibabel_fallback_uint16.nii") // 5x4x3 uint16, all values > 0
         for patient in ["P1", "P2"] { try manager.createDirectory(at: images.appendingPathComponent(patient), withIntermediateDirectories: true) }
         for sequence in ["T2WI", "CE-T1WI", "ADC"] {
             try manager.copyItem(atPath: image, toPath: images.appendingPathComponent("P1/\(sequence).nii").path)
@@ -85,9 +85,11 @@ struct ImageCommandTests {
         let (images, cohort) = try study(folder)
         let result = try SinoRadCommand.run(["image", "check", "--images", images, "--cohort", cohort])
         #expect(result.status == 1)
-        for text in ["4 problems", "P2/ADC.nii.gz: missing ADC image of patient P2",
-                     "P2/T2WI_mask.nii: the mask is not on the grid of its image: the mask has shape 4x5x3, the image \(images)/P2/T2WI.nii has shape 5x4x3",
-                     "P2/CE-T1WI_mask.nii: the mask is empty", "P3: no image folder for patient P3"] {
+        for text in [
+            "4 problems", "P2/ADC.nii.gz: missing ADC image of patient P2",
+            "P2/T2WI_mask.nii: the mask is not on the grid of its image: the mask has shape 4x5x3, the image \(images)/P2/T2WI.nii has shape 5x4x3",
+            "P2/CE-T1WI_mask.nii: the mask is empty", "P3: no image folder for patient P3"
+        ] {
             #expect(result.stderr.contains(text), "missing: \(text)\n\(result.stderr)")
         }
         #expect(result.stdout.contains("| P1 | T2WI | T2WI.nii | 5 x 4 x 3 | 2 x 3 x 4 | LAS | mask.nii | 60 |"), "\(result.stdout)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `sinorad readers` and `sinorad fuse` end to end.
 @Suite("sinorad readers and fuse")
@@ -48,8 +48,10 @@ struct ReadersCommandTests {
 
         let figures = folder.appendingPathComponent("figures")
         let out = folder.appendingPathComponent("readers.md").path
-        let result = try SinoRadCommand.run(["readers", readsCSV, "--truth", folder.appendingPathComponent("cohort.csv").path,
-                                             "--cohort", "test", "--out", out, "--figures", figures.path, "--figure-formats", "svg,png"])
+        let result = try SinoRadCommand.run([
+            "readers", readsCSV, "--truth", folder.appendingPathComponent("cohort.csv").path,
+            "--cohort", "test", "--out", out, "--figures", figures.path, "--figure-formats", "svg,png"
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let markdown = try String(contentsOfFile: out, encoding: .utf8)
         #expect(markdown.contains("**SYNTHETIC reads: Reader performance (test cohort, n = 93)**"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `sinorad study` end to end on a tiny SYNTHETIC config (60 patients on the reduced image
 /// grid, ResNet-18 at 32 x 32 for one epoch): reproducibility, the stage cache, the report,
@@ -58,10 +58,12 @@ struct StudyCommandTests {
         for file in compared {
             #expect(try Data(contentsOf: a.appendingPathComponent(file)) == Data(contentsOf: b.appendingPathComponent(file)), "\(file) differs")
         }
-        for file in ["index.html", "report.md", "methods.md", "provenance.json", "models/resnet18-T2WI/model.safetensors",
-                     "models/conventional/extratrees/model.json", "figures/test/roc_resnet18-mean.svg",
-                     "figures/gradcam/resnet18-ADC/montage.png", "figures/readers", "tables/table1.tex", "tables/paired_test.md",
-                     "predictions/resnet18-mean.csv", "tables/readers_assistance.csv"] {
+        for file in [
+            "index.html", "report.md", "methods.md", "provenance.json", "models/resnet18-T2WI/model.safetensors",
+            "models/conventional/extratrees/model.json", "figures/test/roc_resnet18-mean.svg",
+            "figures/gradcam/resnet18-ADC/montage.png", "figures/readers", "tables/table1.tex", "tables/paired_test.md",
+            "predictions/resnet18-mean.csv", "tables/readers_assistance.csv"
+        ] {
             #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent(file).path), "\(file) missing")
         }
         let html = try String(contentsOf: a.appendingPathComponent("index.html"), encoding: .utf8)
@@ -89,7 +91,8 @@ struct StudyCommandTests {
         _ = try write(config(epochs: 2), folder)
         let rerun = try SinoRadCommand.run(["study", path])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.stderr.contains("ran: cnn-resnet18-T2WI, cnn-resnet18-ADC, fusion-resnet18-mean, comparison-validation, comparison-test")
+        #expect(
+            rerun.stderr.contains("ran: cnn-resnet18-T2WI, cnn-resnet18-ADC, fusion-resnet18-mean, comparison-validation, comparison-test")
                 || rerun.stderr.contains("ran: cnn-resnet18-ADC, cnn-resnet18-T2WI, fusion-resnet18-mean, comparison-validation, comparison-test"), "\(rerun.stderr)")
         #expect(rerun.stderr.contains("cached: data, table1, selection, conventional, readers"))
         #expect(rerun.stderr.contains("] table1 cached") && rerun.stderr.contains("] cnn-resnet18-T2WI running"))
@@ -103,10 +106,10 @@ struct StudyCommandTests {
         let simulated = try SinoRadCommand.run(["simulate", "--out", folder.appendingPathComponent("mydata").path, "--patients", "120"])
         #expect(simulated.status == 0, "\(simulated.stderr)")
         let text = """
-        {"study": "own", "output": "report", "inputs": {"cohort": "mydata/cohort.csv", "reads": "mydata/reads.csv"},
-         "conventional": {"trees": 10, "folds": 3, "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
-         "cnn": {"enabled": false}, "evaluation": {"bootstrap": 100}, "figure_formats": ["png"]}
-        """
+            {"study": "own", "output": "report", "inputs": {"cohort": "mydata/cohort.csv", "reads": "mydata/reads.csv"},
+             "conventional": {"trees": 10, "folds": 3, "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
+             "cnn": {"enabled": false}, "evaluation": {"bootstrap": 100}, "figure_formats": ["png"]}
+            """
         let path = try write(text, folder)
         let first = try SinoRadCommand.run(["study", path])
         #expect(first.status == 0, "\(first.stderr)")
@@ -174,22 +177,24 @@ struct StudyCommandTests {
     func badConfig() throws {
         let folder = try SinoRadCommand.temporaryFolder()
         let text = """
-        {
-          "study": "bad",
-          "output": "out",
-          "seeed": 3,
-          "inputs": {"cohort": "missing.csv", "images": "nowhere", "reads": "reads.csv"},
-          "cnn": {"architectures": ["resnet18", "vgg16"], "size": 8, "optimiser": "adamw"},
-          "evaluation": {"bootstrap": "lots"}
-        }
-        """
+            {
+              "study": "bad",
+              "output": "out",
+              "seeed": 3,
+              "inputs": {"cohort": "missing.csv", "images": "nowhere", "reads": "reads.csv"},
+              "cnn": {"architectures": ["resnet18", "vgg16"], "size": 8, "optimiser": "adamw"},
+              "evaluation": {"bootstrap": "lots"}
+            }
+            """
         let path = try write(text, folder)
         let result = try SinoRadCommand.run(["study", path])
         #expect(result.status == 1)
-        for expected in ["seeed: unknown key (did you mean 'seed'?)", "inputs.cohort: ", "missing.csv does not exist",
-                         "inputs.images: ", "nowhere does not exist", "inputs.reads: ", "cnn.architectures[1]: 'vgg16' is not one of",
-                         "cnn.size: 8 is out of range", "cnn.optimiser: unknown key (did you mean 'optimizer'?)",
-                         "evaluation.bootstrap: expected an integer", "8 problem(s), nothing was run"] {
+        for expected in [
+            "seeed: unknown key (did you mean 'seed'?)", "inputs.cohort: ", "missing.csv does not exist",
+            "inputs.images: ", "nowhere does not exist", "inputs.reads: ", "cnn.architectures[1]: 'vgg16' is not one of",
+            "cnn.size: 8 is out of range", "cnn.optimiser: unknown key (did you mean 'optimizer'?)",
+            "evaluation.bootstrap: expected an integer", "8 problem(s), nothing was run"
+        ] {
             #expect(result.stderr.contains(expected), "missing '\(expected)' in \(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `sinorad study` with each combination of enabled sections (readers, CNNs, evaluation
 /// cohorts) and of one or several models: every run ends in a report whose tables all exist,
@@ -13,13 +13,13 @@ struct StudySectionsTests {
         let list = classifiers.map { "\"\($0)\"" }.joined(separator: ", ")
         let evaluation = cohorts.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
-        {"study": "\(output)", "output": "\(output)", "selection": {"method": "\(method)"},
-         "inputs": {"cohort": "data/cohort.csv"\(readers ? ", \"reads\": \"data/reads.csv\"" : "")},
-         "conventional": {"classifiers": [\(list)], "trees": 10, "folds": 3,
-                          "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
-         "cnn": {"enabled": false}, "readers": \(readers),
-         "evaluation": {"cohorts": [\(evaluation)], "bootstrap": 100}, "figure_formats": ["png"]}
-        """
+            {"study": "\(output)", "output": "\(output)", "selection": {"method": "\(method)"},
+             "inputs": {"cohort": "data/cohort.csv"\(readers ? ", \"reads\": \"data/reads.csv\"" : "")},
+             "conventional": {"classifiers": [\(list)], "trees": 10, "folds": 3,
+                              "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
+             "cnn": {"enabled": false}, "readers": \(readers),
+             "evaluation": {"cohorts": [\(evaluation)], "bootstrap": 100}, "figure_formats": ["png"]}
+            """
     }
 
     /// Checks a finished report folder and returns its methods paragraph.
@@ -57,7 +57,7 @@ struct StudySectionsTests {
             (["extratrees"], false, ["test"], "ml"),
             (["logistic"], true, ["validation", "test"], "ml"),
             (["extratrees", "logistic"], false, ["validation"], "firth"),
-            (["randomforest", "extratrees", "logistic"], true, ["test"], "ml"),
+            (["randomforest", "extratrees", "logistic"], true, ["test"], "ml")
         ]
         for (i, c) in cases.enumerated() {
             let name = "run\(i)"
@@ -89,13 +89,13 @@ struct StudySectionsTests {
     func noPredictors() throws {
         let folder = try SinoRadCommand.temporaryFolder()
         let text = """
-        {"study": "cnnonly", "output": "out", "seed": 3,
-         "inputs": {"synthetic": {"patients": 60, "seed": 11, "images": true, "image_grid": "reduced"}},
-         "selection": {"screening_alpha": 1e-12},
-         "conventional": {"classifiers": ["logistic"]},
-         "cnn": {"architectures": ["resnet18"], "sequences": ["T2WI"], "size": 32, "epochs": 1, "batch": 8},
-         "readers": false, "evaluation": {"cohorts": ["test"], "bootstrap": 100}, "figure_formats": ["png"]}
-        """
+            {"study": "cnnonly", "output": "out", "seed": 3,
+             "inputs": {"synthetic": {"patients": 60, "seed": 11, "images": true, "image_grid": "reduced"}},
+             "selection": {"screening_alpha": 1e-12},
+             "conventional": {"classifiers": ["logistic"]},
+             "cnn": {"architectures": ["resnet18"], "sequences": ["T2WI"], "size": 32, "epochs": 1, "batch": 8},
+             "readers": false, "evaluation": {"cohorts": ["test"], "bootstrap": 100}, "figure_formats": ["png"]}
+            """
         let path = folder.appendingPathComponent("study.json").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try SinoRadCommand.run(["study", path])

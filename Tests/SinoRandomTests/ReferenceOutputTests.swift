@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import SinoRandom
 import TestSupport
+import Testing
 
 /// SinoRandom's generators against the authors' C code (scripts/peers/prng_reference.c,
 /// written from prng.di.unimi.it's splitmix64.c and xoshiro256starstar.c; scripts/peers/prng.sh

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SinoReport
 import SinoRandom
+
+@testable import SinoReport
 
 /// Realistic figure inputs for a 93-patient, three-class cohort (SCC 45, ACC 26, ONB 22),
 /// generated deterministically so tests and the visual gallery see the same data.
@@ -19,8 +20,10 @@ enum FigureExamples {
             let negatives = (0..<(93 - classSizes[k])).map { _ in random.normal() }
             let (fpr, tpr) = EmpiricalROC.points(positives: positives, negatives: negatives)
             let auc = EmpiricalROC.area(fpr: fpr, tpr: tpr)
-            curves.append(ROCFigureCurve(label: name, fpr: fpr, tpr: tpr, auc: auc,
-                                   aucInterval: max(auc - 0.07, 0)...min(auc + 0.06, 1)))
+            curves.append(
+                ROCFigureCurve(
+                    label: name, fpr: fpr, tpr: tpr, auc: auc,
+                    aucInterval: max(auc - 0.07, 0)...min(auc + 0.06, 1)))
         }
         return curves
     }
@@ -30,10 +33,14 @@ enum FigureExamples {
         var curves = rocCurves
         let grid = (0...50).map { Double($0) / 50 }
         let macroTPR = grid.map { x in curves.map { EmpiricalROC.interpolate($0, at: x) }.reduce(0, +) / 3 }
-        curves.append(ROCFigureCurve(label: "Micro-average", fpr: grid, tpr: grid.map { 1 - pow(1 - $0, 5.5) },
-                               auc: 0.871, aucInterval: 0.829...0.910, dash: .dashed))
-        curves.append(ROCFigureCurve(label: "Macro-average", fpr: grid, tpr: macroTPR,
-                               auc: EmpiricalROC.area(fpr: grid, tpr: macroTPR), aucInterval: 0.812...0.917, dash: .dotted))
+        curves.append(
+            ROCFigureCurve(
+                label: "Micro-average", fpr: grid, tpr: grid.map { 1 - pow(1 - $0, 5.5) },
+                auc: 0.871, aucInterval: 0.829...0.910, dash: .dashed))
+        curves.append(
+            ROCFigureCurve(
+                label: "Macro-average", fpr: grid, tpr: macroTPR,
+                auc: EmpiricalROC.area(fpr: grid, tpr: macroTPR), aucInterval: 0.812...0.917, dash: .dotted))
         return curves
     }
 
@@ -41,12 +48,15 @@ enum FigureExamples {
     static let confusionCounts = [[39, 4, 2], [5, 19, 2], [1, 2, 19]]
 
     static let calibrationCurves = [
-        CalibrationFigureCurve(label: "SCC", meanPredicted: [0.08, 0.27, 0.49, 0.71, 0.90],
-                         observedFraction: [0.05, 0.22, 0.55, 0.78, 0.93], brierScore: 0.118),
-        CalibrationFigureCurve(label: "ACC", meanPredicted: [0.06, 0.24, 0.46, 0.68, 0.86],
-                         observedFraction: [0.09, 0.31, 0.40, 0.57, 0.80], brierScore: 0.142),
-        CalibrationFigureCurve(label: "ONB", meanPredicted: [0.05, 0.25, 0.52, 0.73, 0.91],
-                         observedFraction: [0.03, 0.20, 0.47, 0.81, 0.95], brierScore: 0.097),
+        CalibrationFigureCurve(
+            label: "SCC", meanPredicted: [0.08, 0.27, 0.49, 0.71, 0.90],
+            observedFraction: [0.05, 0.22, 0.55, 0.78, 0.93], brierScore: 0.118),
+        CalibrationFigureCurve(
+            label: "ACC", meanPredicted: [0.06, 0.24, 0.46, 0.68, 0.86],
+            observedFraction: [0.09, 0.31, 0.40, 0.57, 0.80], brierScore: 0.142),
+        CalibrationFigureCurve(
+            label: "ONB", meanPredicted: [0.05, 0.25, 0.52, 0.73, 0.91],
+            observedFraction: [0.03, 0.20, 0.47, 0.81, 0.95], brierScore: 0.097)
     ]
 
     static let prevalenceACC = 26.0 / 93
@@ -61,7 +71,7 @@ enum FigureExamples {
         }
         return [
             model("Random forest", sensitivity: { 1 - pow($0, 1.6) }, specificity: { pow($0, 0.35) }),
-            model("Logistic regression", sensitivity: { 1 - pow($0, 1.2) }, specificity: { pow($0, 0.45) }),
+            model("Logistic regression", sensitivity: { 1 - pow($0, 1.2) }, specificity: { pow($0, 0.45) })
         ]
     }
 }

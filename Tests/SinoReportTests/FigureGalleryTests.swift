@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoReport
 
 /// Writes every figure type with realistic data to `<tmp>/figures-check/`, for looking at by
@@ -12,11 +13,19 @@ struct FigureGalleryTests {
         [
             ("roc-classes", try ROCFigure(title: "Random forest", curves: FigureExamples.rocCurvesWithAverages)),
             ("roc-single", try ROCFigure(curves: Array(FigureExamples.rocCurves.prefix(1)))),
-            ("confusion", try ConfusionMatrixFigure(title: "Random forest (n = 93)", classNames: FigureExamples.classNames,
-                                                    counts: FigureExamples.confusionCounts)),
+            (
+                "confusion",
+                try ConfusionMatrixFigure(
+                    title: "Random forest (n = 93)", classNames: FigureExamples.classNames,
+                    counts: FigureExamples.confusionCounts)
+            ),
             ("calibration", try CalibrationFigure(title: "Random forest", curves: FigureExamples.calibrationCurves)),
-            ("decision", try DecisionCurveFigure(title: "ACC versus rest", prevalence: FigureExamples.prevalenceACC,
-                                                 models: FigureExamples.decisionCurves)),
+            (
+                "decision",
+                try DecisionCurveFigure(
+                    title: "ACC versus rest", prevalence: FigureExamples.prevalenceACC,
+                    models: FigureExamples.decisionCurves)
+            )
         ]
     }
 

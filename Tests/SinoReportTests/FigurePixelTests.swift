@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SinoReport
 
 /// Reads rendered PNGs back and checks that marks land where the layout says they do.
@@ -70,8 +71,9 @@ struct FigurePixelTests {
 
     @Test("Calibration: the legend moves away from data in the lower right")
     func calibrationLegendAvoidsData() throws {
-        let overconfident = CalibrationFigureCurve(label: "SCC", meanPredicted: [0.1, 0.3, 0.5, 0.7, 0.9],
-                                             observedFraction: [0.05, 0.08, 0.1, 0.15, 0.2])
+        let overconfident = CalibrationFigureCurve(
+            label: "SCC", meanPredicted: [0.1, 0.3, 0.5, 0.7, 0.9],
+            observedFraction: [0.05, 0.08, 0.1, 0.15, 0.2])
         let figure = try CalibrationFigure(curves: [overconfident])
         let layout = PlotLayout.measured(figure.plot)
         let box = try #require(layout.legend?.box)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoReport
 
 /// Grad-CAM overlays: the jet colormap, the blend, the ROI contour, rendering and validation.
@@ -14,8 +15,9 @@ struct GradCAMFigureTests {
     }
 
     static func tile(heat: Float, mask: [Float]? = nil, caption: String? = nil) throws -> GradCAMTile {
-        try GradCAMTile(width: side, height: side, image: flat, heatmap: [Float](repeating: heat, count: side * side),
-                        mask: mask, window: 0...100, caption: caption)
+        try GradCAMTile(
+            width: side, height: side, image: flat, heatmap: [Float](repeating: heat, count: side * side),
+            mask: mask, window: 0...100, caption: caption)
     }
 
     /// A slice with structure: a bright disc on a ramp, the heatmap a blob off centre.
@@ -31,8 +33,9 @@ struct GradCAMFigureTests {
                 mask.append(dx * dx + dy * dy < 100 ? 1 : 0)
             }
         }
-        return try GradCAMTile(width: n, height: n, image: image, heatmap: heat, mask: mask,
-                               caption: "SYN00\(12 + k) · ACC (0.8\(k))")
+        return try GradCAMTile(
+            width: n, height: n, image: image, heatmap: heat, mask: mask,
+            caption: "SYN00\(12 + k) · ACC (0.8\(k))")
     }
 
     static func close(_ a: (r: Float, g: Float, b: Float), _ e: (Float, Float, Float), tolerance: Float = 1e-5) -> Bool {
@@ -86,9 +89,11 @@ struct GradCAMFigureTests {
     @Test("Overlay and montage render to PNG, SVG and PDF, the same bytes twice, bitmaps embedded")
     func rendering() throws {
         let overlay = try GradCAMOverlayFigure(title: "SYN0012 · true ACC · predicted ACC (0.81)", tile: Self.realisticTile(0))
-        let montage = try GradCAMMontageFigure.byClass(title: "Correct predictions", classes: [
-            ("SCC", [Self.realisticTile(0), Self.realisticTile(1)]), ("ACC", [Self.realisticTile(2)]),
-        ], perClass: 3, interpolation: .bilinear)
+        let montage = try GradCAMMontageFigure.byClass(
+            title: "Correct predictions",
+            classes: [
+                ("SCC", [Self.realisticTile(0), Self.realisticTile(1)]), ("ACC", [Self.realisticTile(2)])
+            ], perClass: 3, interpolation: .bilinear)
         let figures: [(String, any RenderableFigure)] = [("gradcam-overlay", overlay), ("gradcam-montage", montage)]
         try FileManager.default.createDirectory(at: FigureGalleryTests.folder, withIntermediateDirectories: true)
         for (name, figure) in figures {
@@ -116,7 +121,8 @@ struct GradCAMFigureTests {
             #expect(abs(rect.width - rect.height) < 1e-9, "square pixels")
             let image = try RasterImage(png: figure.rendered(as: .png))
             let centre = image.pixel(atPoint: rect.center)
-            #expect(abs(centre.red - expected.0) < 0.01 && abs(centre.green - expected.1) < 0.01
+            #expect(
+                abs(centre.red - expected.0) < 0.01 && abs(centre.green - expected.1) < 0.01
                     && abs(centre.blue - expected.2) < 0.01, "heatmap \(heat): \(centre)")
             // On the left and top edges of the ROI: white; a pixel-width away on either side: not.
             let scale = rect.width / Double(Self.side)
@@ -134,8 +140,11 @@ struct GradCAMFigureTests {
 
     @Test("Montage pixels: each tile's centre shows its own heatmap; empty cells stay white")
     func montagePixels() throws {
-        let figure = try GradCAMMontageFigure.byClass(classes: [("hot", [Self.tile(heat: 1, caption: "a")]),
-                                                                ("cold", [Self.tile(heat: 0, caption: "b")])], perClass: 2)
+        let figure = try GradCAMMontageFigure.byClass(
+            classes: [
+                ("hot", [Self.tile(heat: 1, caption: "a")]),
+                ("cold", [Self.tile(heat: 0, caption: "b")])
+            ], perClass: 2)
         let grid = figure.measuredGrid
         let image = try RasterImage(png: figure.rendered(as: .png))
         let hot = image.pixel(atPoint: grid.imageBox(0).center), cold = image.pixel(atPoint: grid.imageBox(2).center)
@@ -148,17 +157,21 @@ struct GradCAMFigureTests {
     func validation() throws {
         let n = Self.side * Self.side
         let zeros = [Float](repeating: 0, count: n)
-        func overlay(image: [Float] = Self.flat, heatmap: [Float]? = nil, mask: [Float]? = nil,
-                     window: ClosedRange<Float>? = nil, weight: Float = 0.5) throws -> GradCAMOverlayFigure {
-            try GradCAMOverlayFigure(width: Self.side, height: Self.side, image: image, heatmap: heatmap ?? zeros, mask: mask,
-                                     window: window, imageWeight: weight)
+        func overlay(
+            image: [Float] = Self.flat, heatmap: [Float]? = nil, mask: [Float]? = nil,
+            window: ClosedRange<Float>? = nil, weight: Float = 0.5
+        ) throws -> GradCAMOverlayFigure {
+            try GradCAMOverlayFigure(
+                width: Self.side, height: Self.side, image: image, heatmap: heatmap ?? zeros, mask: mask,
+                window: window, imageWeight: weight)
         }
         func message(_ body: () throws -> Any) -> String {
             do { _ = try body(); return "" } catch { return "\(error)" }
         }
         var nan = Self.flat
         nan[33] = .nan
-        #expect(message { try overlay(heatmap: Array(zeros.dropLast())) }
+        #expect(
+            message { try overlay(heatmap: Array(zeros.dropLast())) }
                 == "GradCAMOverlayFigure: heatmap has 1023 values, expected 32 × 32 = 1024")
         #expect(message { try overlay(mask: [0, 1]) }.contains("mask has 2 values"))
         #expect(message { try overlay(image: nan) } == "GradCAMOverlayFigure: image[33] (row 1, column 1) = nan is not a finite number")
@@ -166,12 +179,14 @@ struct GradCAMFigureTests {
         #expect(message { try overlay(window: 3...3) }.contains("window"))
         #expect(message { try overlay(weight: 2) }.contains("image weight 2.0 is outside [0, 1]"))
         #expect(throws: FigureError.self) { try GradCAMTile(width: 0, height: 4, image: [], heatmap: []) }
-        #expect(message { try GradCAMTile(width: 2, height: 1, image: [0, 1], heatmap: [0, .infinity], caption: "SYN0001") }
+        #expect(
+            message { try GradCAMTile(width: 2, height: 1, image: [0, 1], heatmap: [0, .infinity], caption: "SYN0001") }
                 == "GradCAMTile 'SYN0001': heatmap[1] (row 0, column 1) = inf is not a finite number")
         let tile = try Self.tile(heat: 0)
         #expect(message { try GradCAMMontageFigure(tiles: []) } == "GradCAMMontageFigure: needs at least one tile")
         #expect(message { try GradCAMMontageFigure(tiles: [tile], columns: 0) }.contains("columns = 0"))
-        #expect(message { try GradCAMMontageFigure(tiles: [tile, tile, tile], columns: 2, rowLabels: ["A"]) }
+        #expect(
+            message { try GradCAMMontageFigure(tiles: [tile, tile, tile], columns: 2, rowLabels: ["A"]) }
                 == "GradCAMMontageFigure: 1 row labels for 2 rows")
     }
 }

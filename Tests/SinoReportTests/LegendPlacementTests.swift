@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
 import SinoData
 import SinoStats
+import TestSupport
+import Testing
+
 @testable import SinoReport
 
 /// A legend never hides data: it takes a corner of the plot area that is measured to be empty
@@ -29,8 +30,9 @@ struct LegendPlacementTests {
         let legend = try #require(layout.legend, "\(name): legend laid out")
         let covered = legend.covered(layout.dataPoints(plot))
         #expect(covered == 0, "\(name): the legend covers \(covered) data point(s)")
-        #expect(legend.box.minX >= 0 && legend.box.maxX <= layout.pageSize.width && legend.box.maxY <= layout.pageSize.height,
-                "\(name): the legend lies on the page")
+        #expect(
+            legend.box.minX >= 0 && legend.box.maxX <= layout.pageSize.width && legend.box.maxY <= layout.pageSize.height,
+            "\(name): the legend lies on the page")
         if legend.isBelow {
             #expect(legend.box.minY >= plot.size.height - FigureTypography.outerPadding, "\(name): below the x-axis title")
             #expect(layout.pageSize.height > plot.size.height)
@@ -60,7 +62,10 @@ struct LegendPlacementTests {
         let layout = PlotLayout.measured(figure.plot)
         #expect(layout.legend?.isBelow == true)
         let image = try RasterImage(png: figure.rendered(as: .png))
-        let plain = try RasterImage(png: { var p = figure.plot; p.legend = nil; return try p.rendered(as: .png) }())
+        let plain = try RasterImage(
+            png: {
+                var p = figure.plot; p.legend = nil; return try p.rendered(as: .png)
+            }())
         #expect(image.height > plain.height && image.width == plain.width, "page \(image.width) x \(image.height) vs \(plain.width) x \(plain.height)")
         let legendInk = image.pixels(in: try #require(layout.legend?.box).insetBy(2)).filter { $0.luminance < 0.3 }.count
         #expect(legendInk > 100, "legend text drawn below the axes (\(legendInk) dark pixels)")

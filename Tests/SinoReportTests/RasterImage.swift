@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+
 @testable import SinoReport
 
 /// A decoded PNG for pixel checks, read back through cairo's own PNG loader.

@@ -1,7 +1,8 @@
-import Testing
-import TestSupport
 import SinoData
 import SinoStats
+import TestSupport
+import Testing
+
 @testable import SinoReport
 
 /// The multivariable model table says the confidence level its intervals were computed at.
@@ -10,7 +11,8 @@ struct SelectionLayoutTests {
     @Test("OR column headers and the footnote name the level used (95% by default, 90% when asked)")
     func intervalLevelInHeaders() throws {
         let cohort = try CohortLoader.load(
-            path: Fixtures.url("synthetic_cohort.csv").path, dictionary: .sinonasal()).cohort
+            path: Fixtures.url("synthetic_cohort.csv").path, dictionary: .sinonasal()
+        ).cohort
         for (level, text) in [(0.95, "95%"), (0.9, "90%")] {
             var options = SelectionOptions()
             options.confidenceLevel = level

@@ -1,5 +1,6 @@
-@testable import SinoStats
 import Testing
+
+@testable import SinoStats
 
 /// A candidate model that cannot be fitted must be reported in the step's table and in the
 /// warnings, and never chosen. On the wine elimination data the full model converges in 8
@@ -23,9 +24,10 @@ func failedCandidatesAreReported() throws {
     let failed = candidates.filter { $0.table.failure != nil }.map(\.table.group)
     #expect(!failed.isEmpty && failed.count < groups.count, "\(failed)")
     #expect(warnings.count == failed.count)
-    #expect(candidates.filter { $0.table.failure != nil }.allSatisfy {
-        $0.table.test == nil && $0.table.failure!.contains("did not converge")
-    })
+    #expect(
+        candidates.filter { $0.table.failure != nil }.allSatisfy {
+            $0.table.test == nil && $0.table.failure!.contains("did not converge")
+        })
     let choice = BackwardElimination.choose(candidates, current: full, .aic)
     if let choice { #expect(!failed.contains(choice.step.dropped)) }
     // A tiny alpha makes the largest fitted p-value qualify, so a group is always chosen.

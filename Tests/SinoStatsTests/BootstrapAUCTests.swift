@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -29,9 +29,11 @@ struct BootstrapAUCTests {
         for c in ROCFixture.cases("bootstrap_ci") {
             let procReplicates = c["boot_n"] as! Int
             for ours in [2000, 20000] {
-                let ci = try #require(try BootstrapAUC.confidenceInterval(
-                    scores: c["scores"] as! [Double], isCase: ROCFixture.isCase(c),
-                    options: .init(replicates: ours, seed: 17)).value)
+                let ci = try #require(
+                    try BootstrapAUC.confidenceInterval(
+                        scores: c["scores"] as! [Double], isCase: ROCFixture.isCase(c),
+                        options: .init(replicates: ours, seed: 17)
+                    ).value)
                 for (p, (actual, key)) in zip(Self.probabilities, [(ci.lower, "lower"), (ci.median, "median"), (ci.upper, "upper")]) {
                     let expected = try #require(ROCFixture.proc(c, key))
                     let tolerance = Self.quantileTolerance(p: p, sd: ci.standardDeviation, ours, procReplicates)
@@ -41,8 +43,9 @@ struct BootstrapAUCTests {
                 }
             }
         }
-        reportComparison("bootstrap CI limits (abs; max \(String(format: "%.2f", maxRatio)) MC SE)",
-                         tool: ROCFixture.pROC, maxRelDiff: maxDiff)
+        reportComparison(
+            "bootstrap CI limits (abs; max \(String(format: "%.2f", maxRatio)) MC SE)",
+            tool: ROCFixture.pROC, maxRelDiff: maxDiff)
     }
 
     @Test("paired bootstrap roc.test D agrees with pROC 1.18 roc.test(method=\"bootstrap\", paired=TRUE) within MC error")
@@ -51,9 +54,11 @@ struct BootstrapAUCTests {
         for c in ROCFixture.cases("bootstrap_test") {
             let procReplicates = c["boot_n"] as! Int
             let ours = 20000
-            let test = try #require(try BootstrapAUC.pairedTest(
-                scores1: c["scores1"] as! [Double], scores2: c["scores2"] as! [Double],
-                isCase: ROCFixture.isCase(c), options: .init(replicates: ours, seed: 23)).value)
+            let test = try #require(
+                try BootstrapAUC.pairedTest(
+                    scores1: c["scores1"] as! [Double], scores2: c["scores2"] as! [Double],
+                    isCase: ROCFixture.isCase(c), options: .init(replicates: ours, seed: 23)
+                ).value)
             let d = try #require(ROCFixture.proc(c, "D"))
             // The sd of B normal-ish replicates has relative MC error about 1 / sqrt(2 B).
             let tolerance = 4 * abs(d) * (1 / (2 * Double(ours)) + 1 / (2 * Double(procReplicates))).squareRoot()
@@ -72,8 +77,10 @@ struct BootstrapAUCTests {
         let (labels, scores1, scores2) = try wine93(reference)
         let theirs = reference["replicates"] as! Int, ours = 20000
         let options = BootstrapOptions(replicates: ours, seed: 29)
-        let interval = try #require(try BootstrapAUC.multiclassInterval(
-            labels: labels, scores: scores1, classCount: 3, options: options).value)
+        let interval = try #require(
+            try BootstrapAUC.multiclassInterval(
+                labels: labels, scores: scores1, classCount: 3, options: options
+            ).value)
         var maxDiff = 0.0
         for (ci, key) in [(interval.macro, "macro"), (interval.micro, "micro")] {
             let expected = reference["\(key)_quantiles"] as! [Double]
@@ -82,8 +89,10 @@ struct BootstrapAUCTests {
                 maxDiff = max(maxDiff, abs(actual - wanted))
             }
         }
-        let test = try #require(try BootstrapAUC.pairedMacroTest(
-            labels: labels, scores1: scores1, scores2: scores2, classCount: 3, options: options).value)
+        let test = try #require(
+            try BootstrapAUC.pairedMacroTest(
+                labels: labels, scores1: scores1, scores2: scores2, classCount: 3, options: options
+            ).value)
         let d = reference["D"] as! Double
         #expect(abs(test.difference - (reference["difference"] as! Double)) <= 1e-12)
         #expect(abs(test.statistic - d) <= 4 * abs(d) * (1 / (2 * Double(ours)) + 1 / (2 * Double(theirs))).squareRoot())
@@ -93,21 +102,24 @@ struct BootstrapAUCTests {
             maxDiff = max(maxDiff, abs(actual - wanted))
         }
         reportComparison("multiclass bootstrap quantiles (abs)", tool: "\(ROCFixture.sklearn) Monte Carlo", maxRelDiff: maxDiff)
-        reportComparison("paired macro-AUC test D (abs)", tool: "\(ROCFixture.sklearn) Monte Carlo",
-                         maxRelDiff: abs(test.statistic - d))
+        reportComparison(
+            "paired macro-AUC test D (abs)", tool: "\(ROCFixture.sklearn) Monte Carlo",
+            maxRelDiff: abs(test.statistic - d))
     }
 
     @Test func sameSeedGivesIdenticalResultsAndAnotherSeedDoesNot() throws {
         let (labels, scores1, scores2) = try wine93(ROCFixture.section("multiclass_bootstrap"))
         let run = { (seed: UInt64) in
-            try BootstrapAUC.pairedMacroTest(labels: labels, scores1: scores1, scores2: scores2, classCount: 3,
-                                             options: .init(replicates: 500, seed: seed))
+            try BootstrapAUC.pairedMacroTest(
+                labels: labels, scores1: scores1, scores2: scores2, classCount: 3,
+                options: .init(replicates: 500, seed: seed))
         }
         #expect(try run(5) == run(5))
         #expect(try run(5) != run(6))
         let interval = { (seed: UInt64) in
-            try BootstrapAUC.multiclassInterval(labels: labels, scores: scores1, classCount: 3,
-                                                options: .init(replicates: 500, seed: seed))
+            try BootstrapAUC.multiclassInterval(
+                labels: labels, scores: scores1, classCount: 3,
+                options: .init(replicates: 500, seed: seed))
         }
         #expect(try interval(9) == interval(9))
     }
@@ -116,8 +128,10 @@ struct BootstrapAUCTests {
     func estimatesMatchThePointStatistics() throws {
         let (labels, scores1, _) = try wine93(ROCFixture.section("multiclass_bootstrap"))
         let point = try MulticlassAUC.compute(labels: labels, scores: scores1, classCount: 3)
-        let interval = try #require(try BootstrapAUC.multiclassInterval(
-            labels: labels, scores: scores1, classCount: 3, options: .init(replicates: 50)).value)
+        let interval = try #require(
+            try BootstrapAUC.multiclassInterval(
+                labels: labels, scores: scores1, classCount: 3, options: .init(replicates: 50)
+            ).value)
         #expect(abs(interval.macro.estimate - point.macro!) <= 1e-12)
         #expect(abs(interval.micro.estimate - point.micro.value!) <= 1e-12)
         #expect(interval.macro.lower <= interval.macro.median && interval.macro.median <= interval.macro.upper)
@@ -125,8 +139,10 @@ struct BootstrapAUCTests {
 
     @Test func undefinedClassesAreLeftOutAndTooFewClassesAreUndefined() throws {
         let scores: [[Double]] = [[0.6, 0.3, 0.1], [0.5, 0.4, 0.1], [0.2, 0.7, 0.1], [0.3, 0.5, 0.2]]
-        let interval = try #require(try BootstrapAUC.multiclassInterval(
-            labels: [0, 0, 1, 1], scores: scores, classCount: 3, options: .init(replicates: 100)).value)
+        let interval = try #require(
+            try BootstrapAUC.multiclassInterval(
+                labels: [0, 0, 1, 1], scores: scores, classCount: 3, options: .init(replicates: 100)
+            ).value)
         #expect(interval.undefinedClasses == [2])
         #expect(interval.macro.estimate == 1)
         let single = try BootstrapAUC.multiclassInterval(labels: [1, 1, 1, 1], scores: scores, classCount: 3)

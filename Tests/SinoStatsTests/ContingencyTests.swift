@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -47,7 +47,7 @@ struct ContingencyTests {
                 (corrected.statistic, reference["statistic"] as! Double),
                 (corrected.pValue, reference["pvalue"] as! Double),
                 (plain.statistic, reference["statistic_uncorrected"] as! Double),
-                (plain.pValue, reference["pvalue_uncorrected"] as! Double),
+                (plain.pValue, reference["pvalue_uncorrected"] as! Double)
             ]
             for (actual, expected) in pairs {
                 #expect(isClose(actual, expected, rel: 1e-9), "\(c.name)")
@@ -83,7 +83,7 @@ struct ContingencyTests {
         var maxRelR = 0.0, maxRelScipy = 0.0
         let alternatives: [(FisherExactTest.Alternative, String, String)] = [
             (.twoSided, "two.sided", "two-sided"), (.less, "less", "less"),
-            (.greater, "greater", "greater"),
+            (.greater, "greater", "greater")
         ]
         for c in Self.cases {
             guard let r = c["r_fisher_2x2"], let scipy = c["scipy_fisher_2x2"] else { continue }
@@ -113,7 +113,7 @@ struct ContingencyTests {
     /// SinoStats merges only equal lengths and keeps the exact mass.
     static let beyondTestBudget: Set<String> = [
         "statsmodels anes96 party (3) x education (4)", "statsmodels anes96 vote x education (7)",
-        "3x6 n=240 Table-1 like",
+        "3x6 n=240 Table-1 like"
     ]
 
     @Test("Fisher-Freeman-Halton r x c matches R 4.2.2 fisher.test (FEXACT)")
@@ -154,8 +154,9 @@ struct ContingencyTests {
         let standardError = (exact * (1 - exact) / Double(replicates)).squareRoot()
         #expect(abs(result.pValue - exact) <= 4 * standardError)
         #expect(result.method == "monte-carlo (20000 replicates, seed 20240601)")
-        reportComparison("Monte Carlo p (in SEs)", tool: "R 4.2.2 fisher.test exact",
-                         maxRelDiff: abs(result.pValue - exact) / standardError)
+        reportComparison(
+            "Monte Carlo p (in SEs)", tool: "R 4.2.2 fisher.test exact",
+            maxRelDiff: abs(result.pValue - exact) / standardError)
     }
 
     @Test func monteCarloIsDeterministicForASeed() throws {
@@ -180,11 +181,11 @@ struct ContingencyTests {
 
     @Test func invalidTablesAreRejected() {
         let invalid: [[[Int]]] = [
-            [[1, 2], [3]],  // ragged
-            [[1, -2], [3, 4]],  // negative
-            [[1, 2, 3]],  // one row: R "'x' must have at least 2 rows and columns"
-            [[1], [2]],  // one column
-            [],
+            [[1, 2], [3]], // ragged
+            [[1, -2], [3, 4]], // negative
+            [[1, 2, 3]], // one row: R "'x' must have at least 2 rows and columns"
+            [[1], [2]], // one column
+            []
         ]
         for table in invalid {
             #expect(throws: StatsError.self) { try ChiSquareTest.independence(table) }
@@ -194,9 +195,11 @@ struct ContingencyTests {
     }
 
     @Test func chiSquareRejectsAnAllZeroRowOrColumnLikeScipy() {
-        #expect(throws: StatsError.invalidInput(
-            "row 1 of the table is all zeros, so its expected counts are 0 and the chi-square"
-                + " statistic is undefined; drop the empty row")) {
+        #expect(
+            throws: StatsError.invalidInput(
+                "row 1 of the table is all zeros, so its expected counts are 0 and the chi-square"
+                    + " statistic is undefined; drop the empty row")
+        ) {
             try ChiSquareTest.independence([[0, 0], [3, 4]])
         }
         #expect(throws: StatsError.self) { try ChiSquareTest.independence([[0, 2], [0, 4]]) }

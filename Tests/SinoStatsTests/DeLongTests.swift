@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -19,7 +19,7 @@ struct DeLongTests {
             let ci90 = try #require(try DeLong.confidenceInterval(scores: scores, isCase: isCase, confidenceLevel: 0.9).value)
             let pairs: [(Double, String)] = [
                 (ci95.auc, "auc"), (ci95.lower, "lower"), (ci95.upper, "upper"),
-                (ci90.lower, "lower90"), (ci90.upper, "upper90"),
+                (ci90.lower, "lower90"), (ci90.upper, "upper90")
             ]
             for (actual, key) in pairs {
                 let expected = try #require(ROCFixture.proc(c, key))
@@ -40,11 +40,15 @@ struct DeLongTests {
         let cases = ROCFixture.cases("delong_paired")
         #expect(cases.count >= 6)
         for c in cases {
-            let test = try #require(try DeLong.pairedTest(
-                scores1: c["scores1"] as! [Double], scores2: c["scores2"] as! [Double],
-                isCase: ROCFixture.isCase(c)).value)
-            for (actual, key) in [(test.auc1, "auc1"), (test.auc2, "auc2"), (test.z, "z"),
-                                  (test.lower, "lower"), (test.upper, "upper")] {
+            let test = try #require(
+                try DeLong.pairedTest(
+                    scores1: c["scores1"] as! [Double], scores2: c["scores2"] as! [Double],
+                    isCase: ROCFixture.isCase(c)
+                ).value)
+            for (actual, key) in [
+                (test.auc1, "auc1"), (test.auc2, "auc2"), (test.z, "z"),
+                (test.lower, "lower"), (test.upper, "upper")
+            ] {
                 let expected = try #require(ROCFixture.proc(c, key))
                 #expect(abs(actual - expected) <= Self.tolerance, "\(c["name"]!) \(key)")
                 maxDiff = max(maxDiff, ROCFixture.absoluteDifference(actual, expected))
@@ -64,8 +68,9 @@ struct DeLongTests {
         let outcome = try DeLong.confidenceInterval(scores: c["scores"] as! [Double], isCase: ROCFixture.isCase(c))
         #expect(outcome.value == nil)
         #expect(outcome.undefinedReason?.contains("1 case(s)") == true)
-        let paired = try DeLong.pairedTest(scores1: [0.9, 0.1, 0.5, 0.3], scores2: [0.2, 0.1, 0.5, 0.3],
-                                           isCase: [true, false, false, false])
+        let paired = try DeLong.pairedTest(
+            scores1: [0.9, 0.1, 0.5, 0.3], scores2: [0.2, 0.1, 0.5, 0.3],
+            isCase: [true, false, false, false])
         #expect(paired.value == nil)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import SinoData
 import SinoStats
-import Testing
 import TestSupport
+import Testing
 
 /// Cases from Tests/Fixtures/firth.json, written by scripts/peers/firth.R with R brglm2 0.9
 /// `brmultinom(type = "AS_mean")` (see its `versions`); the nested penalised LR tests come
@@ -114,7 +114,8 @@ struct FirthTests {
         // Every constrained maximum behind a nested penalised LR test is one (gradient ~ 0).
         let fits = FirthFixture.fixture["fits"] as? [[String: Any]] ?? []
         let elimination = FirthFixture.fixture["elimination"] as? [String: Any] ?? [:]
-        let tables = fits.flatMap { $0["dropOne"] as? [[String: Any]] ?? [] }
+        let tables =
+            fits.flatMap { $0["dropOne"] as? [[String: Any]] ?? [] }
             + (elimination["steps"] as? [[String: Any]] ?? []).flatMap { $0["candidates"] as? [[String: Any]] ?? [] }
             + (elimination["finalTests"] as? [[String: Any]] ?? [])
         #expect(tables.count > 20)
@@ -155,7 +156,8 @@ struct FirthTests {
         }
         reportComparison("ML penguins_island_overlap (worst: \(comparison.worst))", tool: FirthFixture.tool, maxRelDiff: comparison.maxRelDiff)
         #expect(comparison.failures.isEmpty, "\(comparison.failures)")
-        let shift = zip(ml.equations.flatMap(\.coefficients), firth.equations.flatMap(\.coefficients))
+        let shift =
+            zip(ml.equations.flatMap(\.coefficients), firth.equations.flatMap(\.coefficients))
             .map { abs($0 - $1) / max(abs($0), 1e-12) }.max() ?? 0
         #expect(shift > 1e-4 && shift < 0.2, "Firth vs ML relative shift \(shift)")
         #expect(ml.method == .ml && ml.penalizedLogLikelihood == nil)

@@ -40,9 +40,10 @@ struct GroupTestsErrorTests {
         #expect(rejects { _ = try KruskalWallis.test([[1, 2, 3], []]) })
         #expect(rejects { _ = try MannWhitneyU.test([], [1, 2]) })
         #expect(rejects { _ = try PairwiseComparisons.compare([[1, 2]], names: ["a"], test: .welchT) })
-        #expect(rejects {
-            _ = try PairwiseComparisons.compare([[1, 2], [3, 4]], names: ["a"], test: .welchT)
-        })
+        #expect(
+            rejects {
+                _ = try PairwiseComparisons.compare([[1, 2], [3, 4]], names: ["a"], test: .welchT)
+            })
     }
 
     @Test("groups too small for a variance are rejected")

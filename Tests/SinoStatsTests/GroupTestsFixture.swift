@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Typed access to `Tests/Fixtures/group_tests.json` (written by scripts/peers/group_tests.py).
 struct GroupTestsFixture {
@@ -35,13 +35,16 @@ struct Agreement {
 
     init(tolerance: Double = 1e-9) { self.tolerance = tolerance }
 
-    mutating func check(_ actual: Double, _ expected: Double, _ what: @autoclosure () -> String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func check(
+        _ actual: Double, _ expected: Double, _ what: @autoclosure () -> String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         count += 1
         let difference = actual == expected ? 0 : abs(actual - expected) / max(abs(expected), .leastNormalMagnitude)
         maxRelativeDifference = max(maxRelativeDifference, difference.isNaN ? .infinity : difference)
-        #expect(isClose(actual, expected, rel: tolerance), "\(what()): \(actual) vs \(expected)",
-                sourceLocation: sourceLocation)
+        #expect(
+            isClose(actual, expected, rel: tolerance), "\(what()): \(actual) vs \(expected)",
+            sourceLocation: sourceLocation)
     }
 
     func report(_ what: String, tool: String) {

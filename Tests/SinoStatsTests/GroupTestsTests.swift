@@ -1,7 +1,7 @@
 import Foundation
 import SinoStats
-import Testing
 import TestSupport
+import Testing
 
 /// SinoStats' group tests against scipy 1.17.1, statsmodels 0.15.0 and numpy 2.4.6 on
 /// iris, wine, anes96, fair, star98 and small edge cases (Tests/Fixtures/group_tests.json).
@@ -133,7 +133,7 @@ struct GroupTestsTests {
             let x = numbers(expected["x"]), y = numbers(expected["y"])
             let pairs: [(TTest.Result, [String: Any])] = [
                 (try TTest.welch(x, y), expected["welch"] as? [String: Any] ?? [:]),
-                (try TTest.student(x, y), expected["student"] as? [String: Any] ?? [:]),
+                (try TTest.student(x, y), expected["student"] as? [String: Any] ?? [:])
             ]
             for (result, reference) in pairs {
                 agreement.check(result.statistic, number(reference, "t"), "\(name) t")
@@ -150,7 +150,7 @@ struct GroupTestsTests {
         let reference = fixture.root["pAdjust"] as? [String: Any] ?? [:]
         let p = numbers(reference["p"])
         let methods: [(PValueAdjustment.Method, String)] = [
-            (.bonferroni, "bonferroni"), (.holm, "holm"), (.benjaminiHochberg, "fdr_bh"),
+            (.bonferroni, "bonferroni"), (.holm, "holm"), (.benjaminiHochberg, "fdr_bh")
         ]
         for (method, key) in methods {
             let adjusted = try PValueAdjustment.adjust(p, method: method)
@@ -165,7 +165,7 @@ struct GroupTestsTests {
     func pairwise() throws {
         var agreement = Agreement()
         let tests: [(PairwiseComparisons.Test, String)] = [
-            (.mannWhitneyU, "mannWhitney"), (.welchT, "welch"), (.studentT, "student"),
+            (.mannWhitneyU, "mannWhitney"), (.welchT, "welch"), (.studentT, "student")
         ]
         for expected in fixture.records("pairwise") {
             let adjustment = try adjustmentMethod(expected["adjustment"])
@@ -190,8 +190,10 @@ struct GroupTestsTests {
 
     func groupCases(_ key: String) -> [(String, [[Double]], [String: Any])] {
         fixture.records("groupCases").map { record in
-            (record["name"] as? String ?? "?", groups(record["groups"]),
-             record[key] as? [String: Any] ?? [:])
+            (
+                record["name"] as? String ?? "?", groups(record["groups"]),
+                record[key] as? [String: Any] ?? [:]
+            )
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import SinoData
+import TestSupport
+import Testing
+
 @testable import SinoStats
 
 /// `sinorad compare`'s computation on two logistic models' predictions for the synthetic
@@ -54,9 +55,11 @@ struct ModelComparisonTests {
             let ci1 = reference["ci1"] as! [Double], ci2 = reference["ci2"] as! [Double]
             let a = try #require(comparison.models[0].perClassAUC[k].delong), b = try #require(comparison.models[1].perClassAUC[k].delong)
             let test = try #require(c.perClass[k].delong)
-            let pairs: [(Double, Double)] = [(a.lower, ci1[0]), (a.upper, ci1[2]), (b.lower, ci2[0]), (b.upper, ci2[2]),
-                                             (test.z, reference["z"] as! Double), (test.pValue, reference["p"] as! Double),
-                                             (test.lower, (reference["diff_ci"] as! [Double])[0]), (test.upper, (reference["diff_ci"] as! [Double])[1])]
+            let pairs: [(Double, Double)] = [
+                (a.lower, ci1[0]), (a.upper, ci1[2]), (b.lower, ci2[0]), (b.upper, ci2[2]),
+                (test.z, reference["z"] as! Double), (test.pValue, reference["p"] as! Double),
+                (test.lower, (reference["diff_ci"] as! [Double])[0]), (test.upper, (reference["diff_ci"] as! [Double])[1])
+            ]
             for (actual, expected) in pairs {
                 #expect(isClose(actual, expected, rel: 1e-9, abs: 1e-12), "class \(k): \(actual) vs \(expected)")
                 worst = max(worst, abs(actual - expected) / abs(expected))
@@ -75,8 +78,9 @@ struct ModelComparisonTests {
         let truth = try CohortLoader.load(path: Fixtures.url("synthetic_cohort.csv").path, dictionary: .sinonasal()).cohort
         var models = try Predictions.read(path: Fixtures.url("synthetic_predictions.csv").path, classes: truth.classes)
         let test = models[1].cohort("test")
-        models[1] = Predictions(model: test.model, classes: test.classes, patientIds: Array(test.patientIds.dropFirst(2)),
-                                cohorts: Array(test.cohorts.dropFirst(2)), probabilities: Array(test.probabilities.dropFirst(2)))
+        models[1] = Predictions(
+            model: test.model, classes: test.classes, patientIds: Array(test.patientIds.dropFirst(2)),
+            cohorts: Array(test.cohorts.dropFirst(2)), probabilities: Array(test.probabilities.dropFirst(2)))
         let error = try #require(throws: ValidationError.self) {
             try AlignedPredictions.align(models, truth: truth, cohort: "test", sources: ["a.csv", "b.csv"])
         }
@@ -90,8 +94,9 @@ struct ModelComparisonTests {
         let models = try Predictions.read(path: Fixtures.url("synthetic_predictions.csv").path, classes: truth.classes)
         let test = models[0].cohort("test")
         let keep = test.patientIds.indices.filter { i in truth.labels[truth.ids.firstIndex(of: test.patientIds[i])!] != 2 }
-        let noONB = Predictions(model: test.model, classes: test.classes, patientIds: keep.map { test.patientIds[$0] },
-                                cohorts: keep.map { test.cohorts[$0] }, probabilities: keep.map { test.probabilities[$0] })
+        let noONB = Predictions(
+            model: test.model, classes: test.classes, patientIds: keep.map { test.patientIds[$0] },
+            cohorts: keep.map { test.cohorts[$0] }, probabilities: keep.map { test.probabilities[$0] })
         let aligned = try AlignedPredictions.align([noONB], truth: truth, cohort: "test", sources: ["a.csv"])
         let result = try ModelComparison.run(aligned)
         let onb = result.models[0].perClassAUC[2]

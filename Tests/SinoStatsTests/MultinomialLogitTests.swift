@@ -1,7 +1,7 @@
 import Foundation
 import SinoStats
-import Testing
 import TestSupport
+import Testing
 
 /// Cases from Tests/Fixtures/mnlogit.json, written by scripts/peers/mnlogit.py with
 /// statsmodels 0.15.0 (see its `versions`).
@@ -43,7 +43,7 @@ struct MNLogitInput {
     func selecting(_ columns: [Int]) -> MNLogitInput {
         MNLogitInput([
             "x": x.map { row in columns.map { row[$0] } }, "y": y, "classCount": classCount,
-            "reference": reference, "featureNames": columns.map { featureNames[$0] },
+            "reference": reference, "featureNames": columns.map { featureNames[$0] }
         ])
     }
 }
@@ -241,8 +241,9 @@ struct MultinomialLogitTests {
         }
     }
 
-    @Test("Wald intervals at 95% (default) and 90% match statsmodels conf_int(alpha=0.05 / 0.10)",
-          arguments: ["iris", "wine", "anes96", "anes96 reference 3", "iris reference 2"])
+    @Test(
+        "Wald intervals at 95% (default) and 90% match statsmodels conf_int(alpha=0.05 / 0.10)",
+        arguments: ["iris", "wine", "anes96", "anes96 reference 3", "iris reference 2"])
     func confidenceIntervals(_ name: String) throws {
         let c = MNLogitFixture.fitCase(name)
         let input = MNLogitInput(c)
@@ -262,8 +263,9 @@ struct MultinomialLogitTests {
                     #expect(equation.oddsRatioUpper[f] == exp(equation.upper[f]))
                 }
             }
-            reportComparison("MNLogit \(name) \(Int(level * 100))% CI", tool: MNLogitFixture.tool,
-                             maxRelDiff: comparison.maxRelDiff)
+            reportComparison(
+                "MNLogit \(name) \(Int(level * 100))% CI", tool: MNLogitFixture.tool,
+                maxRelDiff: comparison.maxRelDiff)
             #expect(comparison.failures.isEmpty, "\(comparison.failures)")
         }
     }
@@ -301,7 +303,6 @@ struct MultinomialLogitTests {
         #expect(decoded == fit)
     }
 }
-
 
 @Suite("BackwardElimination")
 struct BackwardEliminationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SinoStats
 
 /// Outputs with a value that may be undefined or a rule with a parameter are written as plain
@@ -14,8 +15,9 @@ struct PlainJSONTests {
     @Test("multiclass AUCs: numbers, or null with the reason beside them; decoded back equal")
     func multiclassAUC() throws {
         // Class 2 has no patient: its AUC is undefined, and so are the OvR averages over it.
-        let auc = try MulticlassAUC.compute(labels: [0, 1, 0, 1], scores: [[0.7, 0.2, 0.1], [0.3, 0.6, 0.1], [0.5, 0.4, 0.1], [0.2, 0.2, 0.6]],
-                                            classCount: 3)
+        let auc = try MulticlassAUC.compute(
+            labels: [0, 1, 0, 1], scores: [[0.7, 0.2, 0.1], [0.3, 0.6, 0.1], [0.5, 0.4, 0.1], [0.2, 0.2, 0.6]],
+            classCount: 3)
         let json = try object(auc)
         let perClass = try #require(json["perClass"] as? [Any])
         #expect(perClass[0] as? Double == 1 && perClass[2] is NSNull)

@@ -1,8 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
-
 import SinoStats
+import TestSupport
+import Testing
 
 /// Timing for bench/roc.sh: on the study-sized case (93 patients x 3 classes,
 /// Tests/Fixtures/roc_bench_93.csv), for each class one-vs-rest, DeLong's CI and a
@@ -32,8 +31,10 @@ struct ROCBenchmark {
         for k in 0..<3 {
             let column = scores.map { $0[k] }, isCase = labels.map { $0 == k }
             let delong = try #require(try DeLong.confidenceInterval(scores: column, isCase: isCase).value)
-            let boot = try #require(try BootstrapAUC.confidenceInterval(
-                scores: column, isCase: isCase, options: .init(replicates: 2000, seed: UInt64(k + 1))).value)
+            let boot = try #require(
+                try BootstrapAUC.confidenceInterval(
+                    scores: column, isCase: isCase, options: .init(replicates: 2000, seed: UInt64(k + 1))
+                ).value)
             sum += delong.lower + delong.upper + boot.lower + boot.upper
         }
         return sum

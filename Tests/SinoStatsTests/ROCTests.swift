@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -23,8 +23,10 @@ struct ROCTests {
         try #require(curve.thresholds.count == thresholds.count)
         #expect(curve.thresholds == thresholds)
         var maxDiff = 0.0
-        for (actual, expected) in zip(curve.falsePositiveRates + curve.truePositiveRates,
-                                      (c["fpr"] as! [Double]) + (c["tpr"] as! [Double])) {
+        for (actual, expected) in zip(
+            curve.falsePositiveRates + curve.truePositiveRates,
+            (c["fpr"] as! [Double]) + (c["tpr"] as! [Double]))
+        {
             maxDiff = max(maxDiff, ROCFixture.absoluteDifference(actual, expected))
         }
         let auc = try #require(try BinaryAUC.compute(scores: scores, isCase: isCase).value)
@@ -40,10 +42,12 @@ struct ROCTests {
             let result = try compute(c)
             let expectedPerClass = c["per_class"] as! [Double]
             var pairs = zip(result.perClass.map { $0.value ?? .nan }, expectedPerClass).map { ($0, $1) }
-            pairs += [(result.macro ?? .nan, c["ovr_macro"] as! Double),
-                      (result.weighted ?? .nan, c["ovr_weighted"] as! Double),
-                      (result.micro.value ?? .nan, c["ovr_micro"] as! Double),
-                      (result.oneVsOne.value ?? .nan, c["ovo_macro"] as! Double)]
+            pairs += [
+                (result.macro ?? .nan, c["ovr_macro"] as! Double),
+                (result.weighted ?? .nan, c["ovr_weighted"] as! Double),
+                (result.micro.value ?? .nan, c["ovr_micro"] as! Double),
+                (result.oneVsOne.value ?? .nan, c["ovo_macro"] as! Double)
+            ]
             for (actual, expected) in pairs {
                 #expect(abs(actual - expected) <= Self.tolerance, "\(c["name"]!)")
                 maxDiff = max(maxDiff, ROCFixture.absoluteDifference(actual, expected))
@@ -109,7 +113,8 @@ struct ROCTests {
     }
 
     private func compute(_ c: [String: Any]) throws -> MulticlassAUC {
-        try MulticlassAUC.compute(labels: c["labels"] as! [Int], scores: c["scores"] as! [[Double]],
-                                  classCount: c["class_count"] as! Int)
+        try MulticlassAUC.compute(
+            labels: c["labels"] as! [Int], scores: c["scores"] as! [[Double]],
+            classCount: c["class_count"] as! Int)
     }
 }

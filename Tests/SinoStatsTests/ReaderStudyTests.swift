@@ -1,7 +1,7 @@
 import Foundation
 import SinoData
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -68,8 +68,10 @@ struct ReadersFixture: Decodable {
 struct AbsoluteDifference {
     private(set) var worst = 0.0
     private(set) var worstRelative = 0.0
-    mutating func check(_ actual: Double?, _ expected: Double, _ what: @autoclosure () -> String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func check(
+        _ actual: Double?, _ expected: Double, _ what: @autoclosure () -> String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let actual else {
             Issue.record("\(what()): nil, expected \(expected)", sourceLocation: sourceLocation)
             return
@@ -122,8 +124,9 @@ struct ReaderStudyTests {
                 statsmodels.check(actual.kappaWithTruth?.interval.upper, expected.kappaCi[1], "\(what) kappa upper")
             }
         }
-        sklearn.report("reader metrics (accuracy, per-class and macro precision/recall/F1, kappa with truth)",
-                       tool: "scikit-learn \(fixture.versions["scikit-learn"]!)")
+        sklearn.report(
+            "reader metrics (accuracy, per-class and macro precision/recall/F1, kappa with truth)",
+            tool: "scikit-learn \(fixture.versions["scikit-learn"]!)")
         statsmodels.report("reader Wilson CI, kappa, std_kappa, kappa CI", tool: "statsmodels \(fixture.versions["statsmodels"]!)")
     }
 
@@ -159,9 +162,10 @@ struct ReaderStudyTests {
             #expect(study.agreement.count == scope.agreement.count)
             for expected in scope.agreement {
                 let what = "\(scope.cohort ?? "all") \(expected.condition) \(expected.readerA) vs \(expected.readerB)"
-                let actual = try #require(study.agreement.first {
-                    $0.condition.rawValue == expected.condition && $0.readerA == expected.readerA && $0.readerB == expected.readerB
-                }, "\(what)")
+                let actual = try #require(
+                    study.agreement.first {
+                        $0.condition.rawValue == expected.condition && $0.readerA == expected.readerA && $0.readerB == expected.readerB
+                    }, "\(what)")
                 #expect(actual.patients == expected.patients && actual.agreed == expected.agreed, "\(what)")
                 difference.check(actual.kappa?.kappa, expected.kappa, "\(what) sklearn kappa")
                 difference.check(actual.kappa?.kappa, expected.kappaStatsmodelsKappa, "\(what) statsmodels kappa")
@@ -195,9 +199,11 @@ struct ReaderStudyTests {
         #expect(throws: StatsError.self) { try ReaderStudy.run(validationOnly, truth: truth, cohort: "test") }
         // Two readers who call every patient SCC: kappa between them is 0 / 0, reported as undefined.
         let ids = Array(truth.ids.prefix(5))
-        let allSCC = ReaderReads(classes: reads.classes, reads: ["a", "b"].flatMap { r in
-            ids.map { ReaderRead(patientId: $0, reader: r, condition: .unaided, call: 0) }
-        })
+        let allSCC = ReaderReads(
+            classes: reads.classes,
+            reads: ["a", "b"].flatMap { r in
+                ids.map { ReaderRead(patientId: $0, reader: r, condition: .unaided, call: 0) }
+            })
         let study = try ReaderStudy.run(allSCC, truth: truth)
         #expect(study.agreement.count == 1 && study.agreement[0].kappa == nil)
         #expect(study.agreement[0].undefinedReason?.contains("single class") == true)

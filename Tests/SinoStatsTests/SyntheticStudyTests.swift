@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import SinoData
+import TestSupport
+import Testing
+
 @testable import SinoStats
 
 /// The study's own analysis (Table 1, univariate screening, backward elimination of the

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import SinoData
+import TestSupport
+import Testing
+
 @testable import SinoStats
 
 /// Rank statistics on tie-heavy predictions read from a file (an ExtraTrees model with few
@@ -17,8 +18,9 @@ struct TiedPredictionsTests {
     init() throws {
         fixture = try Fixtures.json("ties/expected.json")
         labels = fixture["labels"] as! [Int]
-        models = try Predictions.read(path: Fixtures.url("ties/predictions.csv").path,
-                                      classes: ClassSet(fixture["classes"] as! [String]))
+        models = try Predictions.read(
+            path: Fixtures.url("ties/predictions.csv").path,
+            classes: ClassSet(fixture["classes"] as! [String]))
     }
 
     func expected(_ model: String) -> [String: Any] {
@@ -60,8 +62,9 @@ struct TiedPredictionsTests {
                 let thresholds = (reference["thresholds"] as! [Any]).map { $0 as? Double ?? .infinity }
                 #expect(curve.thresholds == thresholds, "\(model.model) ROC \(k) thresholds")
                 for (actual, expected) in [(curve.falsePositiveRates, reference["fpr"] as! [Double]), (curve.truePositiveRates, reference["tpr"] as! [Double])] {
-                    #expect(actual.count == expected.count && zip(actual, expected).allSatisfy { isClose($0, $1, rel: 1e-14) },
-                            "\(model.model) ROC \(k) rates")
+                    #expect(
+                        actual.count == expected.count && zip(actual, expected).allSatisfy { isClose($0, $1, rel: 1e-14) },
+                        "\(model.model) ROC \(k) rates")
                 }
             }
             #expect(performance.metrics.confusion.counts == e["confusion"] as! [[Int]], "\(model.model) confusion")
@@ -90,8 +93,9 @@ struct TiedPredictionsTests {
             for (k, reference) in (e["decision_curves"] as! [[String: [Double]]]).enumerated() {
                 #expect(curves[k].points.map(\.threshold) == reference["thresholds"]!)
                 for (point, benefit) in zip(curves[k].points, reference["net_benefit"]!) {
-                    #expect(isClose(point.netBenefit, benefit, rel: 1e-12, abs: 1e-15),
-                            "\(model.model) class \(k) net benefit at \(point.threshold): \(point.netBenefit) vs \(benefit)")
+                    #expect(
+                        isClose(point.netBenefit, benefit, rel: 1e-12, abs: 1e-15),
+                        "\(model.model) class \(k) net benefit at \(point.threshold): \(point.netBenefit) vs \(benefit)")
                 }
             }
         }

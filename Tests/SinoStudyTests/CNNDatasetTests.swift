@@ -1,9 +1,10 @@
 import Foundation
 import SinoData
 import SinoImaging
-@testable import SinoStudy
-import Testing
 import TestSupport
+import Testing
+
+@testable import SinoStudy
 
 /// A tiny SYNTHETIC cohort with phantom images on the reduced grid, made once per test run.
 enum TinyImages {
@@ -91,7 +92,7 @@ struct CNNDatasetTests {
         let prefetcher = BatchPrefetcher(count: order.count) { data.batch(order[$0], augment: pass) }
         var got: [SliceBatch] = []
         while let batch = prefetcher.next() {
-            usleep(1000)   // the caller "computes" while the next batch is prepared
+            usleep(1000) // the caller "computes" while the next batch is prepared
             got.append(batch)
         }
         #expect(got == order.map { data.batch($0, augment: pass) })

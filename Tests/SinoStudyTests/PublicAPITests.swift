@@ -3,8 +3,8 @@ import SinoData
 import SinoReport
 import SinoStats
 import SinoStudy
-import Testing
 import TestSupport
+import Testing
 
 /// SinoRad as a Swift package: the README's example, compiled and run here, and the README
 /// checked to hold exactly this code.
@@ -21,13 +21,14 @@ struct PublicAPITests {
             return i % 17 == 0 ? nil : shift + noise
         }
         let invasion = (0..<n).map { i in (i % 3 == 0) != (i % 7 == 0) ? "yes" : "no" }
-        let cohort = try Cohort(columns: [
-            ("patient_id", .text((1...n).map { "P\($0)" })),
-            ("cohort", .text((0..<n).map { $0 < 110 ? "train" : "test" })),
-            ("pathology", .text(pathology)),
-            ("adc", .numbers(adc)),
-            ("intracranial_invasion", .text(invasion)),
-        ], classOrder: ["SCC", "ACC", "ONB"])
+        let cohort = try Cohort(
+            columns: [
+                ("patient_id", .text((1...n).map { "P\($0)" })),
+                ("cohort", .text((0..<n).map { $0 < 110 ? "train" : "test" })),
+                ("pathology", .text(pathology)),
+                ("adc", .numbers(adc)),
+                ("intracranial_invasion", .text(invasion))
+            ], classOrder: ["SCC", "ACC", "ONB"])
 
         // Table 1, the predictor selection and the conventional model.
         let table1 = try TableOne.build(cohort)
@@ -67,8 +68,9 @@ struct PublicAPITests {
         let begin = source.range(of: "        // README example begin\n")!, end = source.range(of: "        // README example end\n")!
         let code = source[begin.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.count >= 8 ? String($0.dropFirst(8)) : String($0) }.joined(separator: "\n")
-        let readme = try String(contentsOf: Fixtures.root.appendingPathComponent("README.md"),
-                                encoding: .utf8)
+        let readme = try String(
+            contentsOf: Fixtures.root.appendingPathComponent("README.md"),
+            encoding: .utf8)
         #expect(readme.contains(code), "README.md lacks the example's code:\n\(code)")
     }
 
@@ -82,8 +84,10 @@ struct PublicAPITests {
         }
         // Numbers with more than 6 distinct values are continuous (kinds inferred as for a CSV), read back exactly.
         let sizes: [Double?] = [1.5, nil, 0.1, 2.25, 1e-7, 3, 0.30000000000000004, 7.5]
-        let cohort = try Cohort(columns: [("patient_id", .text((1...8).map { "p\($0)" })),
-                                          ("pathology", .text(["X", "Y", "X", "Y", "X", "Y", "X", "Y"])), ("size", .numbers(sizes))])
+        let cohort = try Cohort(columns: [
+            ("patient_id", .text((1...8).map { "p\($0)" })),
+            ("pathology", .text(["X", "Y", "X", "Y", "X", "Y", "X", "Y"])), ("size", .numbers(sizes))
+        ])
         #expect(cohort.classes.names == ["X", "Y"] && cohort.count == 8)
         guard case .continuous(let values)? = cohort.columns["size"] else { Issue.record("size is not continuous"); return }
         #expect(values == sizes)

@@ -3,9 +3,10 @@ import SinoData
 import SinoImaging
 import SinoReport
 import SinoStats
-@testable import SinoStudy
-import Testing
 import TestSupport
+import Testing
+
+@testable import SinoStudy
 
 /// The study config: typed decoding with every problem listed, defaults written once, and the
 /// same verdicts as data-schema/study.schema.json.
@@ -60,14 +61,17 @@ struct StudyConfigTests {
 
     @Test("every problem at once, each naming its key, with the nearest known key or name")
     func everyProblem() {
-        let found = problems("""
-        {"seeed": 3, "cnn": {"architectures": ["resnet18", "resnet5"], "size": 8, "optimiser": "adamw"},
-         "evaluation": {"bootstrap": "lots"}, "selection": {"method": "firt"}, "figure_formats": ["svg"]}
-        """)
-        let expected = ["seeed: unknown key (did you mean 'seed'?)", "cnn.architectures[1]: 'resnet5' is not one of resnet18",
-                        "cnn.size: 8 is out of range (expected 16 to 1024)", "cnn.optimiser: unknown key (did you mean 'optimizer'?)",
-                        "evaluation.bootstrap: expected an integer", "selection.method: 'firt' is not one of ml, firth",
-                        "figure_formats: must include png"]
+        let found = problems(
+            """
+            {"seeed": 3, "cnn": {"architectures": ["resnet18", "resnet5"], "size": 8, "optimiser": "adamw"},
+             "evaluation": {"bootstrap": "lots"}, "selection": {"method": "firt"}, "figure_formats": ["svg"]}
+            """)
+        let expected = [
+            "seeed: unknown key (did you mean 'seed'?)", "cnn.architectures[1]: 'resnet5' is not one of resnet18",
+            "cnn.size: 8 is out of range (expected 16 to 1024)", "cnn.optimiser: unknown key (did you mean 'optimizer'?)",
+            "evaluation.bootstrap: expected an integer", "selection.method: 'firt' is not one of ml, firth",
+            "figure_formats: must include png"
+        ]
         #expect(found.count == expected.count, "\(found)")
         for text in expected { #expect(found.contains { $0.hasPrefix(text) }, "missing '\(text)' in \(found)") }
     }
@@ -80,8 +84,10 @@ struct StudyConfigTests {
             _ = try StudyConfig.read(data: Data(text.utf8), source: "t.json", base: folder)
             Issue.record("expected problems")
         } catch let error as StudyConfigError {
-            let expected = ["inputs.cohort: \(folder.path)/c.csv does not exist", "inputs.images: \(folder.path)/im does not exist",
-                            "cnn.select_from: 4 is after the last epoch (3)", "readers: the reader study needs inputs.reads"]
+            let expected = [
+                "inputs.cohort: \(folder.path)/c.csv does not exist", "inputs.images: \(folder.path)/im does not exist",
+                "cnn.select_from: 4 is after the last epoch (3)", "readers: the reader study needs inputs.reads"
+            ]
             for e in expected { #expect(error.problems.contains { $0.hasPrefix(e) }, "missing '\(e)' in \(error.problems)") }
             #expect(error.description.contains("\(error.problems.count) problem(s), nothing was run"))
         }
@@ -105,13 +111,21 @@ enum JSONValue: Codable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -1,9 +1,10 @@
 import Foundation
 import SinoData
 import SinoStats
-@testable import SinoStudy
-import Testing
 import TestSupport
+import Testing
+
+@testable import SinoStudy
 
 /// The study as a library: the stage graph, the cache's keys and invalidation, and a whole
 /// small study run from Swift, without the binary.
@@ -37,13 +38,17 @@ struct StudyRunnerTests {
     @Test("the stage graph follows the config: CNN, fusion, comparison and readers stages come and go")
     func stageGraph() {
         var config = StudyConfig(profile: .quick)
-        #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
-                == ["data", "table1", "selection", "conventional", "cnn-resnet18-T2WI", "cnn-resnet18-CE-T1WI", "cnn-resnet18-ADC",
-                    "fusion-resnet18-mean", "comparison-validation", "comparison-test", "readers"])
+        #expect(
+            StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
+                == [
+                    "data", "table1", "selection", "conventional", "cnn-resnet18-T2WI", "cnn-resnet18-CE-T1WI", "cnn-resnet18-ADC",
+                    "fusion-resnet18-mean", "comparison-validation", "comparison-test", "readers"
+                ])
         config.cnn.sequences = ["ADC"]
         config.readers = false
         config.evaluation.cohorts = ["test"]
-        #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
+        #expect(
+            StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames
                 == ["data", "table1", "selection", "conventional", "cnn-resnet18-ADC", "comparison-test"])
         config.inputs = .init(synthetic: nil, cohort: "c.csv", reads: nil)
         config.cnn.enabled = false
@@ -52,8 +57,9 @@ struct StudyRunnerTests {
 
     @Test("a stage key changes with its settings and with any upstream key, never with how the settings are spelled")
     func keys() {
-        let a = SelectionStage.Settings(outcome: .init(label: "pathology", classes: ["A", "B"]), screeningAlpha: 0.05,
-                                        eliminationAlpha: 0.05, reference: nil, method: .ml)
+        let a = SelectionStage.Settings(
+            outcome: .init(label: "pathology", classes: ["A", "B"]), screeningAlpha: 0.05,
+            eliminationAlpha: 0.05, reference: nil, method: .ml)
         var b = a
         b.method = .firth
         #expect(StageCache.key("selection", settings: a) == StageCache.key("selection", settings: a))
@@ -67,7 +73,11 @@ struct StudyRunnerTests {
         let folder = try SinoRadCommand.temporaryFolder()
         let cache = StageCache(folder: folder, force: false)
         var runs = 0
-        func stage() throws { try cache.run("s", key: "k1", outputs: ["out.txt"]) { runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path) } }
+        func stage() throws {
+            try cache.run("s", key: "k1", outputs: ["out.txt"]) {
+                runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path)
+            }
+        }
         try stage()
         #expect(runs == 1 && cache.isFresh("s", key: "k1") && !cache.isFresh("s", key: "k2"))
         try stage()
@@ -78,7 +88,9 @@ struct StudyRunnerTests {
         try AtomicFile.write("b", to: folder.appendingPathComponent("out.txt").path)
         #expect(!StageCache(folder: folder, force: false).isFresh("s", key: "k1"), "an output rewritten by hand")
         let redo = StageCache(folder: folder, force: false)
-        try redo.run("s", key: "k1", outputs: ["out.txt"]) { runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path) }
+        try redo.run("s", key: "k1", outputs: ["out.txt"]) {
+            runs += 1; try AtomicFile.write("a", to: folder.appendingPathComponent("out.txt").path)
+        }
         #expect(runs == 2)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("out.txt"))
         #expect(!StageCache(folder: folder, force: false).isFresh("s", key: "k1"), "an output removed")

@@ -8,9 +8,9 @@ public enum Fixtures {
     /// The repository root, found from this source file's location.
     public static let root: URL = {
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // TestSupport
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // repo root
+            .deletingLastPathComponent() // TestSupport
+            .deletingLastPathComponent() // Tests
+            .deletingLastPathComponent() // repo root
     }()
 
     public static func url(_ name: String) -> URL {

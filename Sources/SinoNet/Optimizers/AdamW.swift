@@ -42,9 +42,11 @@ public final class AdamW: Optimizer {
     /// - Parameters:
     ///   - parameters: the layout of the parameter (and gradient) arenas this optimiser steps.
     ///   - trainable: the names to update (nil: every parameter); the others are frozen.
-    public init(parameters: ArenaLayout, learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                eps: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false,
-                trainable: [String]? = nil) {
+    public init(
+        parameters: ArenaLayout, learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        eps: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false,
+        trainable: [String]? = nil
+    ) {
         precondition(learningRate >= 0, "AdamW: invalid learning rate \(learningRate)")
         precondition(eps >= 0, "AdamW: invalid epsilon \(eps)")
         precondition(betas.0 >= 0 && betas.0 < 1, "AdamW: invalid beta1 \(betas.0)")
@@ -116,8 +118,9 @@ public final class AdamW: Optimizer {
     }
 
     public func state() -> OptimizerState {
-        plan.saved(optimizer: Self.stateName, learningRate: learningRate, steps: steps, slots: slots,
-                   present: { $0 > 0 })
+        plan.saved(
+            optimizer: Self.stateName, learningRate: learningRate, steps: steps, slots: slots,
+            present: { $0 > 0 })
     }
 
     public func restore(_ state: OptimizerState) throws {

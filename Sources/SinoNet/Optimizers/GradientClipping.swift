@@ -43,8 +43,10 @@ public enum GradientClipping {
         }
     }
 
-    private static func forEachView(_ arena: Arena, _ names: [String]?,
-                                    _ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
+    private static func forEachView(
+        _ arena: Arena, _ names: [String]?,
+        _ body: (UnsafeMutablePointer<Float>, Int) -> Void
+    ) {
         let layout = arena.layout
         if let names {
             for name in names {

@@ -219,8 +219,9 @@ struct OptimizerPlan {
         if let trainable {
             var seen = Set<String>()
             for name in trainable {
-                precondition(layout.contains(name),
-                             "trainable parameter \(name) is not in the layout \(layout.entries.map(\.name))")
+                precondition(
+                    layout.contains(name),
+                    "trainable parameter \(name) is not in the layout \(layout.entries.map(\.name))")
                 precondition(seen.insert(name).inserted, "trainable parameter \(name) listed twice")
             }
         }
@@ -246,10 +247,11 @@ struct OptimizerPlan {
         checkSize(gradients.layout, "gradient")
         for j in 0..<names.count {
             guard let i = parameters.layout.index[names[j]], let k = gradients.layout.index[names[j]],
-                  parameters.layout.entries[i].offset == parameterOffsets[j],
-                  gradients.layout.entries[k].offset == parameterOffsets[j],
-                  parameters.layout.entries[i].shape.count == counts[j],
-                  gradients.layout.entries[k].shape.count == counts[j] else {
+                parameters.layout.entries[i].offset == parameterOffsets[j],
+                gradients.layout.entries[k].offset == parameterOffsets[j],
+                parameters.layout.entries[i].shape.count == counts[j],
+                gradients.layout.entries[k].shape.count == counts[j]
+            else {
                 preconditionFailure("optimizer: parameter \(names[j]) is not where the optimizer's layout has it")
             }
         }
@@ -257,21 +259,27 @@ struct OptimizerPlan {
 
     private func checkSize(_ layout: ArenaLayout, _ role: String) {
         guard layout.count == parameterLayout.count, layout.entries.count == parameterLayout.entries.count else {
-            preconditionFailure("optimizer built for a layout of \(parameterLayout.entries.count) views "
-                                + "(\(parameterLayout.count) floats) was given a \(role) arena of "
-                                + "\(layout.entries.count) views (\(layout.count) floats)")
+            preconditionFailure(
+                "optimizer built for a layout of \(parameterLayout.entries.count) views "
+                    + "(\(parameterLayout.count) floats) was given a \(role) arena of "
+                    + "\(layout.entries.count) views (\(layout.count) floats)")
         }
     }
 
     /// Copies state slots out as plain arrays.
-    func saved(optimizer: String, learningRate: Double, steps: [Int],
-               slots: [(name: String, arena: Arena)], present: (Int) -> Bool) -> OptimizerState {
+    func saved(
+        optimizer: String, learningRate: Double, steps: [Int],
+        slots: [(name: String, arena: Arena)], present: (Int) -> Bool
+    ) -> OptimizerState {
         var parameters: [OptimizerState.Parameter] = []
         for j in 0..<names.count {
-            let slotValues = present(steps[j]) ? slots.map { slot in
-                OptimizerState.Slot(name: slot.name, shape: shapes[j].dimensions,
-                                    values: slot.arena[names[j]].values)
-            } : []
+            let slotValues =
+                present(steps[j])
+                ? slots.map { slot in
+                    OptimizerState.Slot(
+                        name: slot.name, shape: shapes[j].dimensions,
+                        values: slot.arena[names[j]].values)
+                } : []
             parameters.append(.init(name: names[j], step: steps[j], slots: slotValues))
         }
         return OptimizerState(optimizer: optimizer, learningRate: learningRate, parameters: parameters)
@@ -279,8 +287,10 @@ struct OptimizerPlan {
 
     /// Validates `state` completely, then writes its slots into `slots` (zeroing those of
     /// parameters without state) and returns the step counts in plan order.
-    func restore(_ state: OptimizerState, optimizer: String, slots: [(name: String, arena: Arena)],
-                 present: (Int) -> Bool) throws -> [Int] {
+    func restore(
+        _ state: OptimizerState, optimizer: String, slots: [(name: String, arena: Arena)],
+        present: (Int) -> Bool
+    ) throws -> [Int] {
         guard state.optimizer == optimizer else {
             throw OptimizerStateError.wrongOptimizer(expected: optimizer, found: state.optimizer)
         }
@@ -303,12 +313,14 @@ struct OptimizerPlan {
             }
             for slot in parameter.slots {
                 guard slot.shape == shapes[j].dimensions else {
-                    throw OptimizerStateError.shapeMismatch(parameter: names[j], slot: slot.name,
-                                                            expected: shapes[j].dimensions, found: slot.shape)
+                    throw OptimizerStateError.shapeMismatch(
+                        parameter: names[j], slot: slot.name,
+                        expected: shapes[j].dimensions, found: slot.shape)
                 }
                 guard slot.values.count == counts[j] else {
-                    throw OptimizerStateError.valueCount(parameter: names[j], slot: slot.name,
-                                                         expected: counts[j], found: slot.values.count)
+                    throw OptimizerStateError.valueCount(
+                        parameter: names[j], slot: slot.name,
+                        expected: counts[j], found: slot.values.count)
                 }
             }
             ordered.append(parameter)

@@ -29,14 +29,17 @@ public final class SGD: Optimizer {
     /// - Parameters:
     ///   - parameters: the layout of the parameter (and gradient) arenas this optimiser steps.
     ///   - trainable: the names to update (nil: every parameter); the others are frozen.
-    public init(parameters: ArenaLayout, learningRate: Double, momentum: Double = 0,
-                dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false,
-                trainable: [String]? = nil) {
+    public init(
+        parameters: ArenaLayout, learningRate: Double, momentum: Double = 0,
+        dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false,
+        trainable: [String]? = nil
+    ) {
         precondition(learningRate >= 0, "SGD: invalid learning rate \(learningRate)")
         precondition(momentum >= 0, "SGD: invalid momentum \(momentum)")
         precondition(weightDecay >= 0, "SGD: invalid weight decay \(weightDecay)")
-        precondition(!nesterov || (momentum > 0 && dampening == 0),
-                     "SGD: Nesterov momentum requires a momentum and zero dampening")
+        precondition(
+            !nesterov || (momentum > 0 && dampening == 0),
+            "SGD: Nesterov momentum requires a momentum and zero dampening")
         self.learningRate = learningRate
         self.momentum = momentum
         self.dampening = dampening
@@ -90,8 +93,9 @@ public final class SGD: Optimizer {
     }
 
     public func state() -> OptimizerState {
-        plan.saved(optimizer: Self.stateName, learningRate: learningRate, steps: steps, slots: slots,
-                   present: { $0 > 0 })
+        plan.saved(
+            optimizer: Self.stateName, learningRate: learningRate, steps: steps, slots: slots,
+            present: { $0 > 0 })
     }
 
     public func restore(_ state: OptimizerState) throws {

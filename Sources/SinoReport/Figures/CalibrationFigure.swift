@@ -43,8 +43,9 @@ public struct CalibrationFigure: Figure {
         try check.require(!curves.isEmpty, "needs at least one curve")
         for curve in curves {
             let series = "curve '\(curve.label)'"
-            try check.pairedSeries(curve.meanPredicted, curve.observedFraction,
-                                   names: ("meanPredicted", "observedFraction"), series: series)
+            try check.pairedSeries(
+                curve.meanPredicted, curve.observedFraction,
+                names: ("meanPredicted", "observedFraction"), series: series)
             try check.unitInterval(curve.meanPredicted, name: "meanPredicted", series: series)
             try check.unitInterval(curve.observedFraction, name: "observedFraction", series: series)
             if let brier = curve.brierScore { try check.unitInterval(brier, name: "brierScore", series: series) }
@@ -69,10 +70,11 @@ public struct CalibrationFigure: Figure {
         }
         entries.append(LegendEntry(label: "Perfect calibration", line: .reference))
         // Data run along the diagonal, so the legend goes to whichever off-diagonal corner is emptier.
-        return Plot(title: title,
-                    x: .numeric("Mean predicted probability", range: 0...1),
-                    y: .numeric("Observed fraction of positives", range: 0...1),
-                    marks: marks, legend: Legend(entries: entries, corner: .best, detailHeading: brierHeading),
-                    squareArea: true, size: size)
+        return Plot(
+            title: title,
+            x: .numeric("Mean predicted probability", range: 0...1),
+            y: .numeric("Observed fraction of positives", range: 0...1),
+            marks: marks, legend: Legend(entries: entries, corner: .best, detailHeading: brierHeading),
+            squareArea: true, size: size)
     }
 }

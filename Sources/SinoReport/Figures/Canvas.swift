@@ -62,8 +62,9 @@ final class Canvas {
     // MARK: Text
 
     func setFont(size: Double, bold: Bool = false) {
-        cairo_select_font_face(cr, FigureTypography.font, CAIRO_FONT_SLANT_NORMAL,
-                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(
+            cr, FigureTypography.font, CAIRO_FONT_SLANT_NORMAL,
+            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
     }
 
@@ -86,17 +87,19 @@ final class Canvas {
     func drawText(_ text: String, at point: PagePoint, anchor: TextAnchor, color: FigureColor, rotated: Bool = false) {
         let width = width(of: text)
         let (ascent, descent) = fontMetrics()
-        let dx: Double = switch anchor.horizontal {
-        case .left: 0
-        case .center: -width / 2
-        case .right: -width
-        }
-        let dy: Double = switch anchor.vertical {
-        case .top: ascent
-        case .middle: (ascent - descent) / 2
-        case .baseline: 0
-        case .bottom: -descent
-        }
+        let dx: Double =
+            switch anchor.horizontal {
+            case .left: 0
+            case .center: -width / 2
+            case .right: -width
+            }
+        let dy: Double =
+            switch anchor.vertical {
+            case .top: ascent
+            case .middle: (ascent - descent) / 2
+            case .baseline: 0
+            case .bottom: -descent
+            }
         cairo_save(cr)
         cairo_translate(cr, point.x, point.y)
         if rotated { cairo_rotate(cr, -Double.pi / 2) }

@@ -47,10 +47,11 @@ public struct ConfusionMatrixFigure: Figure {
                 marks += cellMarks(row: t, column: p, count: count, rowTotal: rowTotal, largest: largest)
             }
         }
-        return Plot(title: title,
-                    x: .categories("Predicted class", classNames),
-                    y: .categories("True class", classNames, reversed: true),
-                    marks: marks, squareArea: true, size: size)
+        return Plot(
+            title: title,
+            x: .categories("Predicted class", classNames),
+            y: .categories("True class", classNames, reversed: true),
+            marks: marks, squareArea: true, size: size)
     }
 
     /// A filled cell with the count above and the row percentage below its centre.
@@ -61,10 +62,11 @@ public struct ConfusionMatrixFigure: Figure {
         let share = rowTotal == 0 ? "\u{2014}" : NumberFormat.percent(count, of: rowTotal) + "%"
         return [
             // White edges separate equal neighbouring shades.
-            .rectangle(x: Double(p)...Double(p + 1), y: Double(t)...Double(t + 1), fill: fill,
-                       edge: LineStyle(color: .white, width: 1)),
+            .rectangle(
+                x: Double(p)...Double(p + 1), y: Double(t)...Double(t + 1), fill: fill,
+                edge: LineStyle(color: .white, width: 1)),
             .text(PlotText("\(count)", at: centre, offsetY: -4.5, size: 8, bold: true, color: ink)),
-            .text(PlotText("(\(share))", at: centre, offsetY: 4.5, size: 7, color: ink)),
+            .text(PlotText("(\(share))", at: centre, offsetY: 4.5, size: 7, color: ink))
         ]
     }
 }

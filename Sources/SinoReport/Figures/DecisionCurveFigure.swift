@@ -59,7 +59,7 @@ public struct DecisionCurveFigure: Figure {
         let xRange = thresholdRange
         var marks: [PlotMark] = [
             .line([PlotPoint(x: xRange.lowerBound, y: 0), PlotPoint(x: xRange.upperBound, y: 0)], Self.treatNoneStyle),
-            .line(treatAllCurve(over: xRange), Self.treatAllStyle),
+            .line(treatAllCurve(over: xRange), Self.treatAllStyle)
         ]
         var entries: [LegendEntry] = []
         for (i, model) in models.enumerated() {
@@ -69,10 +69,11 @@ public struct DecisionCurveFigure: Figure {
         }
         entries.append(LegendEntry(label: "Treat all", line: Self.treatAllStyle))
         entries.append(LegendEntry(label: "Treat none", line: Self.treatNoneStyle))
-        return Plot(title: title,
-                    x: .numeric("Threshold probability", range: xRange),
-                    y: .numeric("Net benefit", range: Self.netBenefitFloor...netBenefitCeiling),
-                    marks: marks, legend: Legend(entries: entries, corner: .best), size: size)
+        return Plot(
+            title: title,
+            x: .numeric("Threshold probability", range: xRange),
+            y: .numeric("Net benefit", range: Self.netBenefitFloor...netBenefitCeiling),
+            marks: marks, legend: Legend(entries: entries, corner: .best), size: size)
     }
 
     static let treatAllStyle = LineStyle(color: .referenceGrey, width: 1)

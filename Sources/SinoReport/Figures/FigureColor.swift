@@ -14,9 +14,10 @@ public struct FigureColor: Equatable, Hashable, Sendable {
 
     /// A colour from a 24-bit hex value, as palettes are published: `FigureColor(hex: 0xE69F00)`.
     public init(hex: UInt32) {
-        self.init(red: Double((hex >> 16) & 0xFF) / 255,
-                  green: Double((hex >> 8) & 0xFF) / 255,
-                  blue: Double(hex & 0xFF) / 255)
+        self.init(
+            red: Double((hex >> 16) & 0xFF) / 255,
+            green: Double((hex >> 8) & 0xFF) / 255,
+            blue: Double(hex & 0xFF) / 255)
     }
 
     public static let black = FigureColor(hex: 0x000000)
@@ -40,9 +41,10 @@ public struct FigureColor: Equatable, Hashable, Sendable {
 
     /// Straight-line blend in sRGB; `t` = 0 gives self, 1 gives `other`.
     func mixed(with other: FigureColor, _ t: Double) -> FigureColor {
-        FigureColor(red: red + (other.red - red) * t,
-                    green: green + (other.green - green) * t,
-                    blue: blue + (other.blue - blue) * t)
+        FigureColor(
+            red: red + (other.red - red) * t,
+            green: green + (other.green - green) * t,
+            blue: blue + (other.blue - blue) * t)
     }
 }
 
@@ -57,7 +59,7 @@ public enum FigurePalette {
         FigureColor(hex: 0xE69F00), // orange
         FigureColor(hex: 0xCC79A7), // reddish purple
         FigureColor(hex: 0x56B4E9), // sky blue
-        FigureColor(hex: 0x000000), // black
+        FigureColor(hex: 0x000000) // black
     ]
 
     /// The series colour for index `i`, cycling through the palette.
@@ -68,7 +70,7 @@ public enum FigurePalette {
     /// ColorBrewer "Blues" (9 classes, Brewer 2002): a sequential light-to-dark scale that
     /// is colour-blind safe and prints in greyscale as a monotone ramp.
     static let blues: [FigureColor] = [
-        0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C, 0x08306B,
+        0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C, 0x08306B
     ].map { FigureColor(hex: $0) }
 
     /// The Blues colour for `t` in 0...1 (clamped), interpolated between the nine classes.

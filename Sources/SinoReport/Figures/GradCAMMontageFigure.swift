@@ -28,30 +28,38 @@ public struct GradCAMMontageFigure: RenderableFigure {
 
     /// Throws `FigureError.invalidInput` unless there is at least one tile, `columns` ≥ 1,
     /// row labels (if given) match the number of rows and the image weight lies in 0...1.
-    public init(title: String? = nil, tiles: [GradCAMTile], columns: Int = 4, rowLabels: [String]? = nil,
-                imageWeight: Float = 0.5, contourColor: FigureColor = .white,
-                interpolation: BitmapInterpolation = .nearest, size: FigureSize? = nil) throws {
-        try self.init(title: title, cells: tiles.map { $0 }, columns: columns, rowLabels: rowLabels,
-                      imageWeight: imageWeight, contourColor: contourColor, interpolation: interpolation, size: size)
+    public init(
+        title: String? = nil, tiles: [GradCAMTile], columns: Int = 4, rowLabels: [String]? = nil,
+        imageWeight: Float = 0.5, contourColor: FigureColor = .white,
+        interpolation: BitmapInterpolation = .nearest, size: FigureSize? = nil
+    ) throws {
+        try self.init(
+            title: title, cells: tiles.map { $0 }, columns: columns, rowLabels: rowLabels,
+            imageWeight: imageWeight, contourColor: contourColor, interpolation: interpolation, size: size)
     }
 
     /// One row per class, labelled with its name, holding its first `perClass` tiles.
-    public static func byClass(title: String? = nil, classes: [(name: String, tiles: [GradCAMTile])], perClass: Int,
-                               imageWeight: Float = 0.5, contourColor: FigureColor = .white,
-                               interpolation: BitmapInterpolation = .nearest, size: FigureSize? = nil) throws -> GradCAMMontageFigure {
+    public static func byClass(
+        title: String? = nil, classes: [(name: String, tiles: [GradCAMTile])], perClass: Int,
+        imageWeight: Float = 0.5, contourColor: FigureColor = .white,
+        interpolation: BitmapInterpolation = .nearest, size: FigureSize? = nil
+    ) throws -> GradCAMMontageFigure {
         try InputCheck(figure: "GradCAMMontageFigure").require(perClass >= 1, "perClass = \(perClass) must be at least 1")
         var cells: [GradCAMTile?] = []
         for (_, tiles) in classes {
             let shown = Array(tiles.prefix(perClass))
             cells += shown.map { $0 } + Array(repeating: nil, count: perClass - shown.count)
         }
-        return try GradCAMMontageFigure(title: title, cells: cells, columns: perClass, rowLabels: classes.map(\.name),
-                                        imageWeight: imageWeight, contourColor: contourColor,
-                                        interpolation: interpolation, size: size)
+        return try GradCAMMontageFigure(
+            title: title, cells: cells, columns: perClass, rowLabels: classes.map(\.name),
+            imageWeight: imageWeight, contourColor: contourColor,
+            interpolation: interpolation, size: size)
     }
 
-    private init(title: String?, cells: [GradCAMTile?], columns: Int, rowLabels: [String]?, imageWeight: Float,
-                 contourColor: FigureColor, interpolation: BitmapInterpolation, size: FigureSize?) throws {
+    private init(
+        title: String?, cells: [GradCAMTile?], columns: Int, rowLabels: [String]?, imageWeight: Float,
+        contourColor: FigureColor, interpolation: BitmapInterpolation, size: FigureSize?
+    ) throws {
         let check = InputCheck(figure: "GradCAMMontageFigure")
         try check.require(cells.contains { $0 != nil }, "needs at least one tile")
         try check.require(columns >= 1, "columns = \(columns) must be at least 1")
@@ -87,8 +95,9 @@ public struct GradCAMMontageFigure: RenderableFigure {
                     canvas.setFont(size: T.tickLabelSize)
                     let captionBox = PageRect(x: box.minX, y: box.minY - grid.captionHeight, width: box.width, height: grid.captionHeight)
                     canvas.clipped(to: captionBox) {
-                        canvas.drawText(caption, at: PagePoint(x: box.center.x, y: box.minY - 1),
-                                        anchor: TextAnchor(horizontal: .center, vertical: .bottom), color: .black)
+                        canvas.drawText(
+                            caption, at: PagePoint(x: box.center.x, y: box.minY - 1),
+                            anchor: TextAnchor(horizontal: .center, vertical: .bottom), color: .black)
                     }
                 }
             }
@@ -96,16 +105,18 @@ public struct GradCAMMontageFigure: RenderableFigure {
                 canvas.setFont(size: T.axisTitleSize, bold: true)
                 for (r, label) in rowLabels.enumerated() {
                     let box = grid.imageBox(r * columns)
-                    canvas.drawText(label, at: PagePoint(x: T.outerPadding, y: box.center.y),
-                                    anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black, rotated: true)
+                    canvas.drawText(
+                        label, at: PagePoint(x: T.outerPadding, y: box.center.y),
+                        anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black, rotated: true)
                 }
             }
             let first = grid.imageBox(0), last = grid.imageBox((rows - 1) * columns)
             GradCAMDrawing.drawColourBar(left: grid.right, top: first.minY, height: last.maxY - first.minY, on: canvas)
             if let title {
                 canvas.setFont(size: T.titleSize, bold: true)
-                canvas.drawText(title, at: PagePoint(x: (grid.left + grid.right) / 2, y: T.outerPadding),
-                                anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
+                canvas.drawText(
+                    title, at: PagePoint(x: (grid.left + grid.right) / 2, y: T.outerPadding),
+                    anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
             }
         }
     }
@@ -127,9 +138,10 @@ public struct GradCAMMontageFigure: RenderableFigure {
         /// The box the image of cell `i` (row-major) is fitted into.
         func imageBox(_ i: Int) -> PageRect {
             let r = i / columns, c = i % columns
-            return PageRect(x: left + Double(c) * (cellWidth + T.gap),
-                            y: top + Double(r) * (captionHeight + imageHeight + T.gap) + captionHeight,
-                            width: cellWidth, height: imageHeight)
+            return PageRect(
+                x: left + Double(c) * (cellWidth + T.gap),
+                y: top + Double(r) * (captionHeight + imageHeight + T.gap) + captionHeight,
+                width: cellWidth, height: imageHeight)
         }
     }
 
@@ -147,8 +159,9 @@ public struct GradCAMMontageFigure: RenderableFigure {
             cellWidth = min(cellWidth, available / Double(rows) / aspect)
         }
         cellWidth = max(cellWidth, 1)
-        return GridLayout(left: left, top: top, cellWidth: cellWidth, imageHeight: cellWidth * aspect,
-                          captionHeight: captionHeight, columns: columns, rows: rows)
+        return GridLayout(
+            left: left, top: top, cellWidth: cellWidth, imageHeight: cellWidth * aspect,
+            captionHeight: captionHeight, columns: columns, rows: rows)
     }
 
     var measuredGrid: GridLayout { ScratchCanvas.measure { gridLayout(canvas: $0, pageHeight: size.height) } }

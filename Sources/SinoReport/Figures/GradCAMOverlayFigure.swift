@@ -20,8 +20,10 @@ public struct GradCAMOverlayFigure: RenderableFigure {
     public let size: FigureSize
 
     /// Throws `FigureError.invalidInput` for an image weight outside 0...1.
-    public init(title: String? = nil, tile: GradCAMTile, imageWeight: Float = 0.5, contourColor: FigureColor = .white,
-                interpolation: BitmapInterpolation = .nearest, size: FigureSize = .singleColumn) throws {
+    public init(
+        title: String? = nil, tile: GradCAMTile, imageWeight: Float = 0.5, contourColor: FigureColor = .white,
+        interpolation: BitmapInterpolation = .nearest, size: FigureSize = .singleColumn
+    ) throws {
         try InputCheck(figure: "GradCAMOverlayFigure").imageWeight(imageWeight)
         self.title = title
         self.tile = tile
@@ -33,17 +35,20 @@ public struct GradCAMOverlayFigure: RenderableFigure {
 
     /// The slice, heatmap and mask as `height × width` row-major arrays; see `GradCAMTile` for
     /// what is checked (sizes, finite values, heatmap in 0...1, window).
-    public init(title: String? = nil, width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]? = nil,
-                window: ClosedRange<Float>? = nil, imageWeight: Float = 0.5, contourColor: FigureColor = .white,
-                interpolation: BitmapInterpolation = .nearest, size: FigureSize = .singleColumn) throws {
+    public init(
+        title: String? = nil, width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]? = nil,
+        window: ClosedRange<Float>? = nil, imageWeight: Float = 0.5, contourColor: FigureColor = .white,
+        interpolation: BitmapInterpolation = .nearest, size: FigureSize = .singleColumn
+    ) throws {
         let tile: GradCAMTile
         do {
             tile = try GradCAMTile(width: width, height: height, image: image, heatmap: heatmap, mask: mask, window: window)
         } catch FigureError.invalidInput(_, let message) {
             throw FigureError.invalidInput(figure: "GradCAMOverlayFigure", message: message)
         }
-        try self.init(title: title, tile: tile, imageWeight: imageWeight, contourColor: contourColor,
-                      interpolation: interpolation, size: size)
+        try self.init(
+            title: title, tile: tile, imageWeight: imageWeight, contourColor: contourColor,
+            interpolation: interpolation, size: size)
     }
 
     public func rendered(as format: FigureFormat) throws -> [UInt8] {
@@ -54,8 +59,9 @@ public struct GradCAMOverlayFigure: RenderableFigure {
             GradCAMDrawing.drawColourBar(left: rect.maxX, top: rect.minY, height: rect.height, on: canvas)
             if let title {
                 canvas.setFont(size: FigureTypography.titleSize, bold: true)
-                canvas.drawText(title, at: PagePoint(x: rect.center.x, y: FigureTypography.outerPadding),
-                                anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
+                canvas.drawText(
+                    title, at: PagePoint(x: rect.center.x, y: FigureTypography.outerPadding),
+                    anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
             }
         }
     }
@@ -66,8 +72,9 @@ public struct GradCAMOverlayFigure: RenderableFigure {
         typealias T = FigureTypography
         let top = T.outerPadding + (title == nil ? 0 : T.titleSize * 1.3 + T.gap)
         let right = GradCAMDrawing.colourBarReserve(canvas: canvas) + T.outerPadding
-        let box = PageRect(x: T.outerPadding, y: top, width: size.width - T.outerPadding - right,
-                           height: size.height - top - T.outerPadding)
+        let box = PageRect(
+            x: T.outerPadding, y: top, width: size.width - T.outerPadding - right,
+            height: size.height - top - T.outerPadding)
         return GradCAMDrawing.imageRect(tile, in: box)
     }
 

@@ -20,10 +20,13 @@ public struct GradCAMTile: Equatable, Sendable {
     /// Throws `FigureError.invalidInput` unless the sizes are positive, every array has
     /// `width × height` values, the values are finite, the heatmap lies in 0...1 and a given
     /// window is finite with a lower bound below its upper bound.
-    public init(width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]? = nil,
-                window: ClosedRange<Float>? = nil, caption: String? = nil) throws {
-        try Self.validate(width: width, height: height, image: image, heatmap: heatmap, mask: mask,
-                          window: window, check: InputCheck(figure: "GradCAMTile" + (caption.map { " '\($0)'" } ?? "")))
+    public init(
+        width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]? = nil,
+        window: ClosedRange<Float>? = nil, caption: String? = nil
+    ) throws {
+        try Self.validate(
+            width: width, height: height, image: image, heatmap: heatmap, mask: mask,
+            window: window, check: InputCheck(figure: "GradCAMTile" + (caption.map { " '\($0)'" } ?? "")))
         self.width = width
         self.height = height
         self.image = image
@@ -33,8 +36,10 @@ public struct GradCAMTile: Equatable, Sendable {
         self.caption = caption
     }
 
-    private static func validate(width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]?,
-                                 window: ClosedRange<Float>?, check: InputCheck) throws {
+    private static func validate(
+        width: Int, height: Int, image: [Float], heatmap: [Float], mask: [Float]?,
+        window: ClosedRange<Float>?, check: InputCheck
+    ) throws {
         try check.require(width > 0 && height > 0, "size \(width) × \(height) must be positive")
         let n = width * height
         try check.require(image.count == n, "image has \(image.count) values, expected \(height) × \(width) = \(n)")
@@ -49,8 +54,9 @@ public struct GradCAMTile: Equatable, Sendable {
             throw check.fail("heatmap[\(i)] (row \(i / width), column \(i % width)) = \(heatmap[i]) is outside [0, 1]")
         }
         if let window {
-            try check.require(window.lowerBound.isFinite && window.upperBound.isFinite && window.lowerBound < window.upperBound,
-                              "window \(window) must be finite with lower < upper")
+            try check.require(
+                window.lowerBound.isFinite && window.upperBound.isFinite && window.lowerBound < window.upperBound,
+                "window \(window) must be finite with lower < upper")
         }
     }
 
@@ -151,9 +157,12 @@ struct GradCAMDrawing {
         let sx = rect.width / Double(tile.width), sy = rect.height / Double(tile.height)
         canvas.clipped(to: rect) {
             for (a, b) in tile.contourSegments() {
-                canvas.strokePolyline([PagePoint(x: rect.minX + a.x * sx, y: rect.minY + a.y * sy),
-                                       PagePoint(x: rect.minX + b.x * sx, y: rect.minY + b.y * sy)],
-                                      color: contourColor, width: Self.contourWidth, dash: .solid)
+                canvas.strokePolyline(
+                    [
+                        PagePoint(x: rect.minX + a.x * sx, y: rect.minY + a.y * sy),
+                        PagePoint(x: rect.minX + b.x * sx, y: rect.minY + b.y * sy)
+                    ],
+                    color: contourColor, width: Self.contourWidth, dash: .solid)
             }
         }
     }
@@ -183,14 +192,16 @@ struct GradCAMDrawing {
         var labelsRight = bar.maxX
         for v in colourBarTicks {
             let y = bar.maxY - Double(v) * bar.height
-            canvas.strokePolyline([PagePoint(x: bar.maxX, y: y), PagePoint(x: bar.maxX + T.tickLength, y: y)],
-                                  color: .black, width: 0.5, dash: .solid)
+            canvas.strokePolyline(
+                [PagePoint(x: bar.maxX, y: y), PagePoint(x: bar.maxX + T.tickLength, y: y)],
+                color: .black, width: 0.5, dash: .solid)
             let at = PagePoint(x: bar.maxX + T.tickLength + T.gap, y: y)
             canvas.drawText(tickLabel(v), at: at, anchor: TextAnchor(horizontal: .left, vertical: .middle), color: .black)
             labelsRight = max(labelsRight, at.x + canvas.width(of: tickLabel(v)))
         }
         canvas.setFont(size: T.axisTitleSize)
-        canvas.drawText(colourBarTitle, at: PagePoint(x: labelsRight + T.gap, y: bar.center.y),
-                        anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black, rotated: true)
+        canvas.drawText(
+            colourBarTitle, at: PagePoint(x: labelsRight + T.gap, y: bar.center.y),
+            anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black, rotated: true)
     }
 }

@@ -13,8 +13,9 @@ struct InputCheck {
 
     /// Two coordinate arrays of one series: same length, at least one point.
     func pairedSeries(_ xs: [Double], _ ys: [Double], names: (String, String), series: String) throws {
-        try require(xs.count == ys.count,
-                    "\(series): \(names.0) has \(xs.count) values but \(names.1) has \(ys.count)")
+        try require(
+            xs.count == ys.count,
+            "\(series): \(names.0) has \(xs.count) values but \(names.1) has \(ys.count)")
         try require(!xs.isEmpty, "\(series) has no points")
     }
 

@@ -65,21 +65,24 @@ struct LegendLayout {
         labelColumnWidth = legend.entries.map { canvas.width(of: $0.label) }.max() ?? 0
         let detailTexts = legend.entries.compactMap(\.detail) + [legend.detailHeading].compactMap { $0 }
         let detailWidth = detailTexts.map(canvas.width(of:)).max()
-        let width = Self.padding * 2 + Self.sampleLength + Self.columnGap + labelColumnWidth
+        let width =
+            Self.padding * 2 + Self.sampleLength + Self.columnGap + labelColumnWidth
             + (detailWidth.map { Self.columnGap + $0 } ?? 0)
         let height = Self.padding * 2 + Self.rowHeight * Double(legend.rowCount)
         func box(at corner: Legend.Corner) -> PageRect {
             let left = corner == .upperLeft || corner == .lowerLeft
             let top = corner == .upperLeft || corner == .upperRight
-            return PageRect(x: left ? area.minX + Self.inset : area.maxX - Self.inset - width,
-                            y: top ? area.minY + Self.inset : area.maxY - Self.inset - height,
-                            width: width, height: height)
+            return PageRect(
+                x: left ? area.minX + Self.inset : area.maxX - Self.inset - width,
+                y: top ? area.minY + Self.inset : area.maxY - Self.inset - height,
+                width: width, height: height)
         }
-        let preferred: [Legend.Corner] = switch legend.corner {
-        case .best: Self.corners
-        case .below: []
-        default: [legend.corner] + Self.corners.filter { $0 != legend.corner }
-        }
+        let preferred: [Legend.Corner] =
+            switch legend.corner {
+            case .best: Self.corners
+            case .below: []
+            default: [legend.corner] + Self.corners.filter { $0 != legend.corner }
+            }
         // A margin around the box, so a curve that just grazes its edge also counts; the box
         // must also fit inside the plot area.
         let empty = preferred.first { corner in
@@ -91,8 +94,9 @@ struct LegendLayout {
             self.box = box(at: empty)
             isBelow = false
         } else {
-            self.box = PageRect(x: max(FigureTypography.outerPadding, area.center.x - width / 2), y: belowTop + Self.inset,
-                                width: width, height: height)
+            self.box = PageRect(
+                x: max(FigureTypography.outerPadding, area.center.x - width / 2), y: belowTop + Self.inset,
+                width: width, height: height)
             isBelow = true
         }
     }
@@ -109,8 +113,9 @@ struct LegendLayout {
         canvas.setFont(size: FigureTypography.legendSize)
         func centerY(_ row: Int) -> Double { box.minY + Self.padding + Self.rowHeight * (Double(row) + 0.5) }
         if let heading = legend.detailHeading {
-            canvas.drawText(heading, at: PagePoint(x: detailX, y: centerY(0)),
-                            anchor: TextAnchor(horizontal: .left, vertical: .middle), color: .black)
+            canvas.drawText(
+                heading, at: PagePoint(x: detailX, y: centerY(0)),
+                anchor: TextAnchor(horizontal: .left, vertical: .middle), color: .black)
         }
         let firstRow = legend.rowCount - legend.entries.count
         for (i, entry) in legend.entries.enumerated() {
@@ -124,12 +129,14 @@ struct LegendLayout {
     private func drawRow(_ entry: LegendEntry, centerY: Double, on canvas: Canvas) {
         let sampleStart = box.minX + Self.padding
         if let line = entry.line {
-            canvas.strokePolyline([PagePoint(x: sampleStart, y: centerY), PagePoint(x: sampleStart + Self.sampleLength, y: centerY)],
-                                  color: line.color, width: line.width, dash: line.dash)
+            canvas.strokePolyline(
+                [PagePoint(x: sampleStart, y: centerY), PagePoint(x: sampleStart + Self.sampleLength, y: centerY)],
+                color: line.color, width: line.width, dash: line.dash)
         }
         if let marker = entry.marker {
-            canvas.drawMarker(marker, at: PagePoint(x: sampleStart + Self.sampleLength / 2, y: centerY), size: 4,
-                              color: entry.markerColor ?? entry.line?.color ?? .black)
+            canvas.drawMarker(
+                marker, at: PagePoint(x: sampleStart + Self.sampleLength / 2, y: centerY), size: 4,
+                color: entry.markerColor ?? entry.line?.color ?? .black)
         }
         let anchor = TextAnchor(horizontal: .left, vertical: .middle)
         canvas.drawText(entry.label, at: PagePoint(x: labelX, y: centerY), anchor: anchor, color: .black)

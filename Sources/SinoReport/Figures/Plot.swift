@@ -48,8 +48,9 @@ public struct PlotAxis: Equatable, Sendable {
     /// A categorical axis: category `i` occupies `i...i+1`, labelled at its centre.
     public static func categories(_ title: String, _ names: [String], reversed: Bool = false) -> PlotAxis {
         let ticks = names.enumerated().map { AxisTick(value: Double($0.offset) + 0.5, label: $0.element) }
-        return PlotAxis(title: title, range: 0...Double(max(names.count, 1)), ticks: ticks,
-                        reversed: reversed, showsLine: false)
+        return PlotAxis(
+            title: title, range: 0...Double(max(names.count, 1)), ticks: ticks,
+            reversed: reversed, showsLine: false)
     }
 
     /// Position of `value` along the axis as a fraction 0...1 from its start (left or bottom).
@@ -112,8 +113,10 @@ public struct Plot: Equatable, Sendable {
     public var squareArea: Bool
     public var size: FigureSize
 
-    public init(title: String? = nil, x: PlotAxis, y: PlotAxis, marks: [PlotMark] = [], legend: Legend? = nil,
-                squareArea: Bool = false, size: FigureSize = .singleColumn) {
+    public init(
+        title: String? = nil, x: PlotAxis, y: PlotAxis, marks: [PlotMark] = [], legend: Legend? = nil,
+        squareArea: Bool = false, size: FigureSize = .singleColumn
+    ) {
         self.title = title
         self.x = x
         self.y = y

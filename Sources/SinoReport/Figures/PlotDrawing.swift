@@ -80,8 +80,9 @@ struct PlotDrawing {
         }
         canvas.setFont(size: T.axisTitleSize)
         let titleTop = labelTop + T.tickLabelSize * 1.2 + T.gap
-        canvas.drawText(plot.x.title, at: PagePoint(x: frame.center.x, y: titleTop),
-                        anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
+        canvas.drawText(
+            plot.x.title, at: PagePoint(x: frame.center.x, y: titleTop),
+            anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
     }
 
     private func drawYAxis(on canvas: Canvas) {
@@ -101,15 +102,17 @@ struct PlotDrawing {
         canvas.setFont(size: T.axisTitleSize)
         // Rotated 90° counter-clockwise: the text's bottom faces the tick labels.
         let titleX = labelRight - layout.yTickLabelWidth - T.gap
-        canvas.drawText(plot.y.title, at: PagePoint(x: titleX, y: frame.center.y),
-                        anchor: TextAnchor(horizontal: .center, vertical: .bottom), color: .black, rotated: true)
+        canvas.drawText(
+            plot.y.title, at: PagePoint(x: titleX, y: frame.center.y),
+            anchor: TextAnchor(horizontal: .center, vertical: .bottom), color: .black, rotated: true)
     }
 
     private func drawTitle(on canvas: Canvas) {
         guard let title = plot.title else { return }
         canvas.setFont(size: T.titleSize, bold: true)
-        canvas.drawText(title, at: PagePoint(x: layout.frame.center.x, y: T.outerPadding),
-                        anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
+        canvas.drawText(
+            title, at: PagePoint(x: layout.frame.center.x, y: T.outerPadding),
+            anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
     }
 
     private func line(from a: PagePoint, to b: PagePoint, on canvas: Canvas) {

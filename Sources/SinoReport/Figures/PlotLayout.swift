@@ -32,8 +32,9 @@ struct PlotLayout {
         }
         self.legend = legend
         if let legend, legend.isBelow {
-            pageSize = FigureSize(width: max(plot.size.width, legend.box.maxX + T.outerPadding),
-                                  height: legend.box.maxY + T.outerPadding)
+            pageSize = FigureSize(
+                width: max(plot.size.width, legend.box.maxX + T.outerPadding),
+                height: legend.box.maxY + T.outerPadding)
         } else {
             pageSize = plot.size
         }
@@ -86,8 +87,9 @@ struct PlotLayout {
 
     /// Page position of a data point.
     func page(_ p: PlotPoint, _ plot: Plot) -> PagePoint {
-        PagePoint(x: frame.minX + plot.x.fraction(p.x) * frame.width,
-                  y: frame.maxY - plot.y.fraction(p.y) * frame.height)
+        PagePoint(
+            x: frame.minX + plot.x.fraction(p.x) * frame.width,
+            y: frame.maxY - plot.y.fraction(p.y) * frame.height)
     }
 }
 

@@ -21,8 +21,10 @@ public struct ROCFigureCurve: Equatable, Sendable {
     public var dash: LineDash
     public var interpolation: Interpolation
 
-    public init(label: String, fpr: [Double], tpr: [Double], auc: Double, aucInterval: ClosedRange<Double>? = nil,
-                dash: LineDash = .solid, interpolation: Interpolation = .linear) {
+    public init(
+        label: String, fpr: [Double], tpr: [Double], auc: Double, aucInterval: ClosedRange<Double>? = nil,
+        dash: LineDash = .solid, interpolation: Interpolation = .linear
+    ) {
         self.label = label
         self.fpr = fpr
         self.tpr = tpr
@@ -82,11 +84,12 @@ public struct ROCFigure: Figure {
             let detail = NumberFormat.estimate(curve.auc, interval: curve.aucInterval)
             entries.append(LegendEntry(label: curve.label, detail: detail, line: style))
         }
-        return Plot(title: title,
-                    x: .numeric("False-positive rate (1 \u{2212} specificity)", range: 0...1),
-                    y: .numeric("True-positive rate (sensitivity)", range: 0...1),
-                    marks: marks, legend: Legend(entries: entries, corner: .lowerRight, detailHeading: aucHeading),
-                    squareArea: true, size: size)
+        return Plot(
+            title: title,
+            x: .numeric("False-positive rate (1 \u{2212} specificity)", range: 0...1),
+            y: .numeric("True-positive rate (sensitivity)", range: 0...1),
+            marks: marks, legend: Legend(entries: entries, corner: .lowerRight, detailHeading: aucHeading),
+            squareArea: true, size: size)
     }
 
     private var aucHeading: String {
@@ -97,6 +100,6 @@ public struct ROCFigure: Figure {
     /// is symmetric and the plot centre is always inked.
     static let chanceDiagonal: [PlotMark] = [
         .line([PlotPoint(x: 0.5, y: 0.5), PlotPoint(x: 0, y: 0)], .reference),
-        .line([PlotPoint(x: 0.5, y: 0.5), PlotPoint(x: 1, y: 1)], .reference),
+        .line([PlotPoint(x: 0.5, y: 0.5), PlotPoint(x: 1, y: 1)], .reference)
     ]
 }

@@ -49,8 +49,9 @@ enum SurfaceRenderer {
         case .png:
             let scale = FigureFormat.pngDotsPerInch / 72
             // The tolerance keeps 230.4 pt × 300/72 = 960.0000001 at 960 pixels, not 961.
-            surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32((size.width * scale - 1e-6).rounded(.up)),
-                                                 Int32((size.height * scale - 1e-6).rounded(.up)))
+            surface = cairo_image_surface_create(
+                CAIRO_FORMAT_RGB24, Int32((size.width * scale - 1e-6).rounded(.up)),
+                Int32((size.height * scale - 1e-6).rounded(.up)))
         case .svg:
             surface = cairo_svg_surface_create_for_stream(ByteSink.write, sink.pointer, size.width, size.height)
             // Physical units so the SVG imports at column width, not at "pixel" size.

@@ -34,10 +34,11 @@ public enum BrierScore {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
         try ClassLabels.validate(labels, classCount: classCount, what: "labels")
         let sum = zip(labels, probabilities).reduce(0.0) { total, patient in
-            total + patient.1.indices.reduce(0.0) { row, k in
-                let difference = (patient.0 == k ? 1 : 0) - patient.1[k]
-                return row + difference * difference
-            }
+            total
+                + patient.1.indices.reduce(0.0) { row, k in
+                    let difference = (patient.0 == k ? 1 : 0) - patient.1[k]
+                    return row + difference * difference
+                }
         }
         return sum / Double(labels.count)
     }

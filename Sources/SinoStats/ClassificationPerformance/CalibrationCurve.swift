@@ -49,12 +49,15 @@ public struct CalibrationCurve: Codable, Sendable, Equatable {
     ///   - strategy: `.uniform` (equal-width bins on [0, 1]) or quantile bins.
     /// - Throws: `StatsError.invalidInput` for empty or mismatched lists, a probability outside
     ///   [0, 1], or `binCount` < 1.
-    public init(outcomes: [Bool], probabilities: [Double], binCount: Int = 10,
-                strategy: CalibrationStrategy = .uniform) throws {
+    public init(
+        outcomes: [Bool], probabilities: [Double], binCount: Int = 10,
+        strategy: CalibrationStrategy = .uniform
+    ) throws {
         try BrierScore.validate(outcomes: outcomes, probabilities: probabilities)
         guard binCount >= 1 else { throw StatsError.invalidInput("need at least one bin; got \(binCount)") }
         self.strategy = strategy
-        edges = strategy == .uniform
+        edges =
+            strategy == .uniform
             ? Self.uniformEdges(binCount) : Self.quantileEdges(probabilities, binCount: binCount)
         bins = Self.fill(edges: edges, outcomes: outcomes, probabilities: probabilities)
         brierScore = try BrierScore.binary(outcomes: outcomes, probabilities: probabilities)
@@ -122,8 +125,10 @@ public struct MulticlassCalibration: Codable, Sendable, Equatable {
     ///   - strategy: `.uniform` (equal-width bins) or quantile bins.
     /// - Throws: `StatsError.invalidInput` for a ragged or empty matrix, a probability outside
     ///   [0, 1], a label outside 0..<K, or `binCount` < 1.
-    public init(labels: [Int], probabilities: [[Double]], binCount: Int = 10,
-                strategy: CalibrationStrategy = .uniform) throws {
+    public init(
+        labels: [Int], probabilities: [[Double]], binCount: Int = 10,
+        strategy: CalibrationStrategy = .uniform
+    ) throws {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
         try ClassLabels.validate(labels, classCount: classCount, what: "labels")
         classes = try (0..<classCount).map { k in

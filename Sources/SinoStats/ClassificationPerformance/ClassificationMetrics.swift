@@ -94,15 +94,18 @@ public struct ClassMetrics: Codable, Sendable, Equatable {
             whenEmpty: "NPV of class \(k): every patient was predicted as class \(k)")
         let f1Denominator = 2 * c.truePositives + c.falsePositives + c.falseNegatives
         f1 = f1Denominator == 0 ? nil : Double(2 * c.truePositives) / Double(f1Denominator)
-        f1UndefinedReason = f1Denominator == 0
+        f1UndefinedReason =
+            f1Denominator == 0
             ? "F1 of class \(k): no patient has or was predicted as class \(k)" : nil
     }
 
     /// The reasons of every undefined value, each noting it was averaged as 0.0.
     var undefinedReasons: [String] {
-        [precision.undefinedReason, recall.undefinedReason, specificity.undefinedReason,
-         npv.undefinedReason, f1UndefinedReason]
-            .compactMap { $0.map { "\($0); counted as 0.0 in the averages (sklearn zero_division=\"warn\")" } }
+        [
+            precision.undefinedReason, recall.undefinedReason, specificity.undefinedReason,
+            npv.undefinedReason, f1UndefinedReason
+        ]
+        .compactMap { $0.map { "\($0); counted as 0.0 in the averages (sklearn zero_division=\"warn\")" } }
     }
 }
 

@@ -32,8 +32,9 @@ public enum CochranQ {
         }
         let numerator = (kd - 1) * (kd * columnTotals.reduce(0) { $0 + $1 * $1 } - total * total)
         let statistic = numerator / denominator
-        return CochranQResult(statistic: statistic, df: k - 1, pValue: Distributions.chiSquareSF(statistic, df: kd - 1),
-                              patients: outcomes.count, successes: columnTotals.map { Int($0) })
+        return CochranQResult(
+            statistic: statistic, df: k - 1, pValue: Distributions.chiSquareSF(statistic, df: kd - 1),
+            patients: outcomes.count, successes: columnTotals.map { Int($0) })
     }
 }
 

@@ -32,8 +32,10 @@ public enum CohensKappa {
     /// - Returns: kappa with its standard error and normal interval (statsmodels `cohens_kappa`).
     /// - Throws: `StatsError.invalidInput` for ratings outside 0..<classCount, lists of
     ///   different lengths, or when both raters used a single class (kappa is 0 / 0).
-    public static func compute(ratingsA: [Int], ratingsB: [Int], classCount: Int,
-                               weighting: Weighting = .unweighted, level: Double = 0.95) throws -> CohensKappaResult {
+    public static func compute(
+        ratingsA: [Int], ratingsB: [Int], classCount: Int,
+        weighting: Weighting = .unweighted, level: Double = 0.95
+    ) throws -> CohensKappaResult {
         let table = try ConfusionMatrix(labels: ratingsA, predicted: ratingsB, classCount: classCount)
         return try compute(table: table.counts, weighting: weighting, level: level)
     }
@@ -45,8 +47,10 @@ public enum CohensKappa {
     /// - Returns: kappa with its standard error and normal interval (statsmodels `cohens_kappa`).
     /// - Throws: `StatsError.invalidInput` for an invalid table, or when chance agreement is
     ///   already perfect (p_e = 1: both raters used a single class), where kappa is 0 / 0.
-    public static func compute(table: [[Int]], weighting: Weighting = .unweighted,
-                               level: Double = 0.95) throws -> CohensKappaResult {
+    public static func compute(
+        table: [[Int]], weighting: Weighting = .unweighted,
+        level: Double = 0.95
+    ) throws -> CohensKappaResult {
         let counts = try ConfusionMatrix(counts: table)
         let n = Double(counts.total)
         let p = counts.counts.map { $0.map { Double($0) / n } }
@@ -72,8 +76,9 @@ public enum CohensKappa {
         let halfWidth = -Distributions.normalQuantile((1 - level) / 2) * standardError
         return CohensKappaResult(
             weighting: weighting, kappa: kappa, standardError: standardError,
-            interval: ConfidenceInterval(lower: kappa - halfWidth, upper: kappa + halfWidth, level: level,
-                                         method: "asymptotic normal (statsmodels cohens_kappa)"),
+            interval: ConfidenceInterval(
+                lower: kappa - halfWidth, upper: kappa + halfWidth, level: level,
+                method: "asymptotic normal (statsmodels cohens_kappa)"),
             patients: counts.total)
     }
 

@@ -24,8 +24,10 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
     ///   - classIndex: the class this curve is for, when it is one of a one-vs-rest set.
     /// - Throws: `StatsError.invalidInput` for empty or mismatched lists, a risk outside
     ///   [0, 1], or a threshold outside (0, 1).
-    public init(outcomes: [Bool], risks: [Double], thresholds: [Double] = defaultThresholds,
-                classIndex: Int? = nil) throws {
+    public init(
+        outcomes: [Bool], risks: [Double], thresholds: [Double] = defaultThresholds,
+        classIndex: Int? = nil
+    ) throws {
         try BrierScore.validate(outcomes: outcomes, probabilities: risks)
         guard thresholds.allSatisfy({ $0 > 0 && $0 < 1 }) else {
             throw StatsError.invalidInput("decision-curve thresholds must lie strictly between 0 and 1")
@@ -45,8 +47,10 @@ public struct DecisionCurve: Codable, Sendable, Equatable {
     /// - Returns: K curves, class k's curve in position k.
     /// - Throws: `StatsError.invalidInput` for a ragged or empty matrix, a probability outside
     ///   [0, 1], a label outside 0..<K, or a threshold outside (0, 1).
-    public static func oneVsRest(labels: [Int], probabilities: [[Double]],
-                                 thresholds: [Double] = defaultThresholds) throws -> [DecisionCurve] {
+    public static func oneVsRest(
+        labels: [Int], probabilities: [[Double]],
+        thresholds: [Double] = defaultThresholds
+    ) throws -> [DecisionCurve] {
         let classCount = try ClassLabels.validateProbabilities(probabilities, patients: labels.count)
         try ClassLabels.validate(labels, classCount: classCount, what: "labels")
         return try (0..<classCount).map { k in

@@ -36,8 +36,9 @@ public enum McNemarTest {
         }
         switch method {
         case .exactBinomial:
-            return McNemarResult(method: method, b: b, c: c, statistic: Double(min(b, c)),
-                                 pValue: SymmetricBinomialTail.twoSidedP(smaller: min(b, c), discordant: b + c))
+            return McNemarResult(
+                method: method, b: b, c: c, statistic: Double(min(b, c)),
+                pValue: SymmetricBinomialTail.twoSidedP(smaller: min(b, c), discordant: b + c))
         case .chiSquareCorrected, .chiSquare:
             guard b + c > 0 else {
                 throw StatsError.invalidInput(
@@ -46,8 +47,9 @@ public enum McNemarTest {
             }
             let excess = abs(b - c) - (method == .chiSquareCorrected ? 1 : 0)
             let statistic = Double(excess * excess) / Double(b + c)
-            return McNemarResult(method: method, b: b, c: c, statistic: statistic,
-                                 pValue: chiSquareOneDFSurvival(statistic))
+            return McNemarResult(
+                method: method, b: b, c: c, statistic: statistic,
+                pValue: chiSquareOneDFSurvival(statistic))
         }
     }
 
@@ -65,8 +67,9 @@ public enum McNemarTest {
                 "paired correctness needs one entry per patient for both raters; got \(aCorrect.count) and \(bCorrect.count)")
         }
         let pairs = zip(aCorrect, bCorrect)
-        return try test(b: pairs.filter { $0 && !$1 }.count, c: pairs.filter { !$0 && $1 }.count,
-                        method: method)
+        return try test(
+            b: pairs.filter { $0 && !$1 }.count, c: pairs.filter { !$0 && $1 }.count,
+            method: method)
     }
 
     /// Compares two raters' predicted classes against the true classes.
@@ -85,8 +88,9 @@ public enum McNemarTest {
             throw StatsError.invalidInput(
                 "\(labels.count) labels but \(predictedA.count) and \(predictedB.count) predictions")
         }
-        return try test(aCorrect: zip(labels, predictedA).map(==), bCorrect: zip(labels, predictedB).map(==),
-                        method: method)
+        return try test(
+            aCorrect: zip(labels, predictedA).map(==), bCorrect: zip(labels, predictedB).map(==),
+            method: method)
     }
 
     /// P(chi-square with 1 df > x) = erfc(sqrt(x / 2)). Rounding t = sqrt(x / 2) would cost
@@ -98,7 +102,7 @@ public enum McNemarTest {
         if x <= 0 { return 1 }
         let half = x / 2
         let t = half.squareRoot()
-        let residual = half.addingProduct(-t, t)  // fma: x / 2 - t^2 without rounding t^2
+        let residual = half.addingProduct(-t, t) // fma: x / 2 - t^2 without rounding t^2
         // d/dt erfc(t) = -2 / sqrt(pi) exp(-t^2); dt = residual / (2 t).
         return erfc(t) - 2 / Double.pi.squareRoot() * exp(-t * t) * residual / (2 * t)
     }

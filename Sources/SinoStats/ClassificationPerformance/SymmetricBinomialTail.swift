@@ -13,7 +13,7 @@ enum SymmetricBinomialTail {
 
     static func twoSidedP(smaller k: Int, discordant n: Int) -> Double {
         precondition(n >= 0 && k >= 0 && k <= n)
-        if 2 * k >= n { return 1 }  // the tail holds at least half the mass
+        if 2 * k >= n { return 1 } // the tail holds at least half the mass
         guard n <= exactLimit else { return min(1, 2 * Distributions.binomialCDF(k, n: n, p: 0.5)) }
         var term = WideUnsigned(1), sum = WideUnsigned(1)
         for i in 0..<k {

@@ -166,7 +166,7 @@ public enum BackwardElimination {
         var seen = Set<Int>()
         for group in groups {
             guard !group.columns.isEmpty,
-                  group.columns.allSatisfy({ (0..<columnCount).contains($0) && seen.insert($0).inserted })
+                group.columns.allSatisfy({ (0..<columnCount).contains($0) && seen.insert($0).inserted })
             else {
                 throw StatsError.invalidInput(
                     "group '\(group.name)' must list columns in 0..<\(columnCount), each in one group only")

@@ -84,7 +84,7 @@ extension MultinomialLogit {
     /// 1984): with an intercept, adding t (x - c) to that class's equation raises the
     /// likelihood for every t. A cheap certificate, checked for every column and class.
     static func checkSingleColumnSeparation(_ design: Design) throws {
-        let original = [0] + design.nonReferenceClasses  // internal code -> class label
+        let original = [0] + design.nonReferenceClasses // internal code -> class label
         for f in 1..<design.features {
             let ranges = classRanges(design, feature: f)
             for code in 0..<design.classCount {
@@ -193,7 +193,8 @@ extension MultinomialLogit {
             .map { "'\(design.featureNames[$0])'" }
         let original = [0] + design.nonReferenceClasses
         let classes = Set(perfect.map { original[design.outcome[$0]] }).sorted()
-        let culprits = responsible.isEmpty
+        let culprits =
+            responsible.isEmpty
             ? "the coefficients grow without bound"
             : "the coefficients of " + responsible.joined(separator: ", ") + " grow without bound"
         return "separation: after \(iterations) Newton-Raphson iterations the fitted probability "

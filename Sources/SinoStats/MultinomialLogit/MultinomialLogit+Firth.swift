@@ -47,7 +47,7 @@ extension MultinomialLogit {
         let information = negativeHessian(design, state.probabilities)
         guard let factor = choleskyFactor(information) else { return nil }
         var halfLogDet = 0.0
-        for i in 0..<factor.rows { halfLogDet += log(factor[i, i]) }  // ½ log det = Σ log L_ii
+        for i in 0..<factor.rows { halfLogDet += log(factor[i, i]) } // ½ log det = Σ log L_ii
         let adjustment = firthAdjustment(design, state.probabilities, choleskyInverse(factor))
         let score = zip(state.score, adjustment).map { $0 + $1 }
         return PenalizedState(
@@ -73,7 +73,7 @@ extension MultinomialLogit {
                 h[b][a] = h[a][b]
             }
         }
-        var weights = Matrix(rows: n, columns: j)  // ½ π_ie (g_ie - Σ_a π_ia g_ia)
+        var weights = Matrix(rows: n, columns: j) // ½ π_ie (g_ie - Σ_a π_ia g_ia)
         var pi = [Double](repeating: 0, count: j), g = pi
         for i in 0..<n {
             for a in 0..<j { pi[a] = probabilities[i, a + 1] }
@@ -110,7 +110,7 @@ extension MultinomialLogit {
             for _ in 0..<30 {
                 let trial = zip(params, step).map { $0 + $1 }
                 if let state = penalizedState(design, trial),
-                   state.penalizedLogLikelihood >= current.penalizedLogLikelihood - 1e-12 * abs(current.penalizedLogLikelihood)
+                    state.penalizedLogLikelihood >= current.penalizedLogLikelihood - 1e-12 * abs(current.penalizedLogLikelihood)
                 {
                     accepted = state
                     params = trial

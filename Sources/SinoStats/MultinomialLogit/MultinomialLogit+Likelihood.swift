@@ -40,7 +40,7 @@ extension MultinomialLogit {
         let n = design.observations, k = design.classCount
         let eta = linearPredictors(design, params)
         var probabilities = Matrix(rows: n, columns: k)
-        var residuals = Matrix(rows: n, columns: design.equations)  // indicator - probability
+        var residuals = Matrix(rows: n, columns: design.equations) // indicator - probability
         var logLikelihood = 0.0
         eta.values.withUnsafeBufferPointer { eta in
             probabilities.values.withUnsafeMutableBufferPointer { prob in

@@ -95,7 +95,7 @@ extension MultinomialLogit {
     /// Lower-triangular Cholesky factor of a symmetric positive-definite matrix
     /// (gsl_linalg_cholesky_decomp1); nil when GSL finds it not positive definite.
     static func choleskyFactor(_ a: Matrix) -> Matrix? {
-        Distributions.ready()  // GSL errors must return codes, not abort
+        Distributions.ready() // GSL errors must return codes, not abort
         var factor = a
         let status = factor.values.withUnsafeMutableBufferPointer { p -> Int32 in
             var view = gsl_matrix_view_array(p.baseAddress, a.rows, a.columns)

@@ -93,13 +93,13 @@ public enum MultinomialLogit {
                     + "(Firth) fits use the penalised likelihood-ratio test")
         }
         guard full.observations == reduced.observations, full.classCount == reduced.classCount,
-              full.reference == reduced.reference
+            full.reference == reduced.reference
         else {
             throw StatsError.invalidInput(
                 "the two fits must share observations, classes and reference class")
         }
         guard Set(reduced.featureNames).isSubset(of: full.featureNames),
-              reduced.parameterCount < full.parameterCount
+            reduced.parameterCount < full.parameterCount
         else {
             throw StatsError.invalidInput(
                 "the reduced model's predictors must be a proper subset of the full model's")

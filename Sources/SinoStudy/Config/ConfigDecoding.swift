@@ -214,7 +214,8 @@ struct ConfigObject<Key: CodingKey & CaseIterable> {
 /// "n is out of range (expected a to b)" unless `range` holds `n`.
 func within(_ range: ClosedRange<Int>) -> (Int) -> String? {
     { n in
-        range.contains(n) ? nil
+        range.contains(n)
+            ? nil
             : "\(n) is out of range (expected \(range.lowerBound)\(range.upperBound == Int.max ? " or more" : " to \(range.upperBound)"))"
     }
 }

@@ -111,7 +111,8 @@ extension Result {
 func jsonErrorPosition(_ error: any Error, in data: Data) -> String {
     let text = jsonErrorText(error)
     guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
-          let offset = Int(text[range].dropFirst("character ".count)), offset <= data.count else { return "" }
+        let offset = Int(text[range].dropFirst("character ".count)), offset <= data.count
+    else { return "" }
     let before = data.prefix(offset)
     let line = before.filter { $0 == 10 }.count + 1
     let column = offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
@@ -231,7 +232,8 @@ extension ForestGrid: Decodable, ConfigValue {
         let o = try ConfigObject<Key>(decoder)
         self.init()
         maxDepth = o.value(.maxDepth, maxDepth) { list in
-            list.isEmpty ? "expected a non-empty list of integers or null (no limit)"
+            list.isEmpty
+                ? "expected a non-empty list of integers or null (no limit)"
                 : list.compactMap { $0 }.first { $0 < 1 }.map { "\($0) is out of range (expected 1 or more, or null for no limit)" }
         }
         minSamplesLeaf = o.value(.minSamplesLeaf, minSamplesLeaf) { list in

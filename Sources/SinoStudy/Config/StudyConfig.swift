@@ -53,8 +53,10 @@ public struct StudyConfig: Equatable, Sendable {
         public var images: String?
         /// Reader reads CSV (data-schema/reads.schema.json).
         public var reads: String?
-        public init(synthetic: Synthetic? = Synthetic(), cohort: String? = nil, dictionary: String? = nil, images: String? = nil,
-                    reads: String? = nil) {
+        public init(
+            synthetic: Synthetic? = Synthetic(), cohort: String? = nil, dictionary: String? = nil, images: String? = nil,
+            reads: String? = nil
+        ) {
             self.synthetic = synthetic
             self.cohort = cohort
             self.dictionary = dictionary

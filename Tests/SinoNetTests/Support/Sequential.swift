@@ -1,5 +1,6 @@
-@testable import SinoNet
 import SinoRandom
+
+@testable import SinoNet
 
 // Test support, not library code: a torch.nn.Sequential-like chain of SinoNet layers for the
 // layer and tiny-network parity tests (SequentialParityTests, SequentialTests). The library's
@@ -53,8 +54,9 @@ final class Sequential {
     private let valueGradients: [Tensor]
 
     convenience init(inputShape: Shape, layers: [Layer], seed: UInt64 = 0) {
-        self.init(inputShape: inputShape,
-                  namedLayers: layers.enumerated().map { (String($0.offset), $0.element) }, seed: seed)
+        self.init(
+            inputShape: inputShape,
+            namedLayers: layers.enumerated().map { (String($0.offset), $0.element) }, seed: seed)
     }
 
     init(inputShape: Shape, namedLayers: [(String, Layer)], seed: UInt64 = 0) {
@@ -65,7 +67,7 @@ final class Sequential {
         var params = ArenaLayout(), bufs = ArenaLayout(), acts = ArenaLayout()
         acts.add("input", inputShape)
         var shape = inputShape
-        var shapes: [Shape?] = []  // nil: the layer's output is a view of its input (flatten)
+        var shapes: [Shape?] = [] // nil: the layer's output is a view of its input (flatten)
         var workspaceCount = 0
         for (name, layer) in namedLayers {
             switch layer {
@@ -113,7 +115,7 @@ final class Sequential {
         activationGradients = Arena(acts)
         workspace = Tensor(Shape(workspaceCount))
         for (name, layer) in namedLayers {
-            if case .batchNorm2d = layer { buffers[name + ".running_var"].fill(1) }  // torch's reset
+            if case .batchNorm2d = layer { buffers[name + ".running_var"].fill(1) } // torch's reset
         }
         var vals = [activations["input"]], grads = [activationGradients["input"]]
         for (i, name) in names.enumerated() {
@@ -157,7 +159,7 @@ final class Sequential {
     /// (except the output's) are zeroed first; call after `forward` with the same mode.
     func backward() {
         for i in 0..<layers.count where valueGradients[i].data != outputGradient.data {
-            valueGradients[i].zero()  // (a trailing flatten shares memory with the output)
+            valueGradients[i].zero() // (a trailing flatten shares memory with the output)
         }
         for i in layers.indices.reversed() { backwardLayer(i) }
     }
@@ -166,22 +168,25 @@ final class Sequential {
         let x = values[i], y = values[i + 1], name = names[i]
         switch layers[i] {
         case .conv2d(let conv):
-            conv.forward(input: x, weight: parameters[name + ".weight"],
-                         bias: conv.hasBias ? parameters[name + ".bias"] : nil,
-                         output: y, workspace: workspace)
+            conv.forward(
+                input: x, weight: parameters[name + ".weight"],
+                bias: conv.hasBias ? parameters[name + ".bias"] : nil,
+                output: y, workspace: workspace)
         case .batchNorm2d(let bn):
             if training {
-                bn.forwardTraining(input: x, weight: parameters[name + ".weight"],
-                                   bias: parameters[name + ".bias"],
-                                   runningMean: buffers[name + ".running_mean"],
-                                   runningVar: buffers[name + ".running_var"], output: y,
-                                   savedMean: activations[name + ".saved_mean"],
-                                   savedInvStd: activations[name + ".saved_invstd"])
+                bn.forwardTraining(
+                    input: x, weight: parameters[name + ".weight"],
+                    bias: parameters[name + ".bias"],
+                    runningMean: buffers[name + ".running_mean"],
+                    runningVar: buffers[name + ".running_var"], output: y,
+                    savedMean: activations[name + ".saved_mean"],
+                    savedInvStd: activations[name + ".saved_invstd"])
             } else {
-                bn.forwardInference(input: x, weight: parameters[name + ".weight"],
-                                    bias: parameters[name + ".bias"],
-                                    runningMean: buffers[name + ".running_mean"],
-                                    runningVar: buffers[name + ".running_var"], output: y)
+                bn.forwardInference(
+                    input: x, weight: parameters[name + ".weight"],
+                    bias: parameters[name + ".bias"],
+                    runningMean: buffers[name + ".running_mean"],
+                    runningVar: buffers[name + ".running_var"], output: y)
             }
         case .relu:
             ReLU.forward(input: x, output: y)
@@ -194,12 +199,14 @@ final class Sequential {
         case .flatten:
             break
         case .linear(let fc):
-            fc.forward(input: x, weight: parameters[name + ".weight"],
-                       bias: fc.hasBias ? parameters[name + ".bias"] : nil, output: y)
+            fc.forward(
+                input: x, weight: parameters[name + ".weight"],
+                bias: fc.hasBias ? parameters[name + ".bias"] : nil, output: y)
         case .dropout(let dropout):
             if training {
-                dropout.forwardTraining(input: x, output: y, mask: activations[name + ".mask"],
-                                        generator: &generator)
+                dropout.forwardTraining(
+                    input: x, output: y, mask: activations[name + ".mask"],
+                    generator: &generator)
             } else {
                 dropout.forwardInference(input: x, output: y)
             }
@@ -211,25 +218,28 @@ final class Sequential {
         let dx = valueGradients[i], dy = valueGradients[i + 1]
         switch layers[i] {
         case .conv2d(let conv):
-            conv.backward(input: x, weight: parameters[name + ".weight"], outputGradient: dy,
-                          inputGradient: dx, weightGradient: gradients[name + ".weight"],
-                          biasGradient: conv.hasBias ? gradients[name + ".bias"] : nil,
-                          workspace: workspace)
+            conv.backward(
+                input: x, weight: parameters[name + ".weight"], outputGradient: dy,
+                inputGradient: dx, weightGradient: gradients[name + ".weight"],
+                biasGradient: conv.hasBias ? gradients[name + ".bias"] : nil,
+                workspace: workspace)
         case .batchNorm2d(let bn):
             if training {
-                bn.backwardTraining(input: x, weight: parameters[name + ".weight"],
-                                    savedMean: activations[name + ".saved_mean"],
-                                    savedInvStd: activations[name + ".saved_invstd"],
-                                    outputGradient: dy, inputGradient: dx,
-                                    weightGradient: gradients[name + ".weight"],
-                                    biasGradient: gradients[name + ".bias"])
+                bn.backwardTraining(
+                    input: x, weight: parameters[name + ".weight"],
+                    savedMean: activations[name + ".saved_mean"],
+                    savedInvStd: activations[name + ".saved_invstd"],
+                    outputGradient: dy, inputGradient: dx,
+                    weightGradient: gradients[name + ".weight"],
+                    biasGradient: gradients[name + ".bias"])
             } else {
-                bn.backwardInference(input: x, weight: parameters[name + ".weight"],
-                                     runningMean: buffers[name + ".running_mean"],
-                                     runningVar: buffers[name + ".running_var"],
-                                     outputGradient: dy, inputGradient: dx,
-                                     weightGradient: gradients[name + ".weight"],
-                                     biasGradient: gradients[name + ".bias"])
+                bn.backwardInference(
+                    input: x, weight: parameters[name + ".weight"],
+                    runningMean: buffers[name + ".running_mean"],
+                    runningVar: buffers[name + ".running_var"],
+                    outputGradient: dy, inputGradient: dx,
+                    weightGradient: gradients[name + ".weight"],
+                    biasGradient: gradients[name + ".bias"])
             }
         case .relu:
             ReLU.backward(output: y, outputGradient: dy, inputGradient: dx)
@@ -240,15 +250,17 @@ final class Sequential {
         case .adaptiveAvgPool2d:
             AdaptiveAvgPool2d.backward(input: x, outputGradient: dy, inputGradient: dx)
         case .flatten:
-            break  // dx and dy are the same memory
+            break // dx and dy are the same memory
         case .linear(let fc):
-            fc.backward(input: x, weight: parameters[name + ".weight"], outputGradient: dy,
-                        inputGradient: dx, weightGradient: gradients[name + ".weight"],
-                        biasGradient: fc.hasBias ? gradients[name + ".bias"] : nil)
+            fc.backward(
+                input: x, weight: parameters[name + ".weight"], outputGradient: dy,
+                inputGradient: dx, weightGradient: gradients[name + ".weight"],
+                biasGradient: fc.hasBias ? gradients[name + ".bias"] : nil)
         case .dropout(let dropout):
             if training {
-                dropout.backwardTraining(mask: activations[name + ".mask"], outputGradient: dy,
-                                         inputGradient: dx)
+                dropout.backwardTraining(
+                    mask: activations[name + ".mask"], outputGradient: dy,
+                    inputGradient: dx)
             } else {
                 dropout.backwardInference(outputGradient: dy, inputGradient: dx)
             }

@@ -10,7 +10,8 @@ struct AgreementTests {
         var sklearn = MaxDifference(), statsmodels = MaxDifference()
         for entry in try MetricsFixture.load().kappa {
             let weightings: [(CohensKappa.Weighting, MetricsFixture.KappaCase.Result)] = [
-                (.unweighted, entry.none), (.linear, entry.linear), (.quadratic, entry.quadratic)]
+                (.unweighted, entry.none), (.linear, entry.linear), (.quadratic, entry.quadratic)
+            ]
             for (weighting, reference) in weightings {
                 let result = try CohensKappa.compute(
                     ratingsA: entry.ratingsA, ratingsB: entry.ratingsB, classCount: entry.classes, weighting: weighting)

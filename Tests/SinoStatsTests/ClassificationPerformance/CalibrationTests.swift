@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -7,8 +7,10 @@ import TestSupport
 /// `brier_score_loss` (Tests/Fixtures/metrics.json).
 struct CalibrationTests {
     /// Bin counts must agree exactly (same edges, same edge rule); means within 1e-12.
-    private func compare(_ curve: CalibrationCurve, _ expected: MetricsFixture.Bins, _ what: String,
-                         _ difference: inout MaxDifference) {
+    private func compare(
+        _ curve: CalibrationCurve, _ expected: MetricsFixture.Bins, _ what: String,
+        _ difference: inout MaxDifference
+    ) {
         #expect(curve.bins.count == expected.probTrue.count, "\(what): non-empty bins")
         for (bin, (observed, predicted)) in zip(curve.bins, zip(expected.probTrue, expected.probPred)) {
             difference.check(bin.observedFraction, observed, rel: 1e-12, "\(what) prob_true bin \(bin.index)")
@@ -25,8 +27,9 @@ struct CalibrationTests {
                     labels: c.labels, probabilities: c.probabilities, strategy: strategy)
                 for (k, curve) in calibration.classes.enumerated() {
                     let reference = c.calibration.classes[k]
-                    compare(curve, strategy == .uniform ? reference.uniform : reference.quantile,
-                            "\(c.name) class \(k) \(strategy)", &difference)
+                    compare(
+                        curve, strategy == .uniform ? reference.uniform : reference.quantile,
+                        "\(c.name) class \(k) \(strategy)", &difference)
                 }
             }
         }
@@ -74,8 +77,9 @@ struct CalibrationTests {
             }
             // sklearn 1.9 halves the two-column sum when K = 2 (scale_by_half="auto"); SinoStats never does.
             let sklearnScale = c.classCount == 2 ? 2.0 : 1.0
-            difference.check(calibration.multiclassBrierScore, sklearnScale * c.calibration.multiclassBrier,
-                             rel: 1e-12, "\(c.name) multiclass Brier")
+            difference.check(
+                calibration.multiclassBrierScore, sklearnScale * c.calibration.multiclassBrier,
+                rel: 1e-12, "\(c.name) multiclass Brier")
         }
         difference.report("brier_score_loss (one vs rest, multiclass)", tool: "scikit-learn 1.9.1")
     }

@@ -1,6 +1,6 @@
-import Testing
-import TestSupport
 import SinoData
+import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -49,24 +49,30 @@ struct ClassificationMetricsTests {
                 ("macro npv", metrics.macro.npv, c.macro["npv"]),
                 ("weighted precision", metrics.weighted.precision, c.weighted["precision"]),
                 ("weighted recall", metrics.weighted.recall, c.weighted["recall"]),
-                ("weighted f1", metrics.weighted.f1, c.weighted["f1"]),
+                ("weighted f1", metrics.weighted.f1, c.weighted["f1"])
             ]
             for (name, actual, expected) in averages {
                 difference.check(actual, try #require(expected), rel: 1e-12, "\(c.name) \(name)")
             }
             #expect(!metrics.zeroDivisions.isEmpty == c.sklearnWarnedZeroDivision, "\(c.name)")
         }
-        difference.report("accuracy, precision, recall, F1, specificity, NPV (class, macro, weighted)",
-                          tool: "scikit-learn 1.9.1")
+        difference.report(
+            "accuracy, precision, recall, F1, specificity, NPV (class, macro, weighted)",
+            tool: "scikit-learn 1.9.1")
     }
 
     /// Per class: sklearn's value, or nil here where sklearn substituted 0.0 (zero_division).
-    private func checkPerClass(_ metrics: ClassificationMetrics, _ c: MetricsFixture.ModelCase,
-                               _ difference: inout MaxDifference) {
+    private func checkPerClass(
+        _ metrics: ClassificationMetrics, _ c: MetricsFixture.ModelCase,
+        _ difference: inout MaxDifference
+    ) {
         for (k, m) in metrics.perClass.enumerated() {
             let reference = c.oneVsRest[k]
-            #expect(m.counts == OneVsRestCounts(truePositives: reference.tp, falsePositives: reference.fp,
-                                                falseNegatives: reference.fn, trueNegatives: reference.tn))
+            #expect(
+                m.counts
+                    == OneVsRestCounts(
+                        truePositives: reference.tp, falsePositives: reference.fp,
+                        falseNegatives: reference.fn, trueNegatives: reference.tn))
             if m.precision.value == nil {
                 #expect(c.precision[k] == 0 && m.precision.undefinedReason != nil, "\(c.name) class \(k)")
             } else {
@@ -89,8 +95,10 @@ struct ClassificationMetricsTests {
             var pairs: [(ProportionEstimate, [Double]?)] = [(metrics.accuracy, c.accuracyWilson)]
             for (m, reference) in zip(metrics.perClass, c.oneVsRest) {
                 let wilson = reference.wilson
-                pairs += [(m.precision, wilson["precision"]!), (m.recall, wilson["recall"]!),
-                          (m.specificity, wilson["specificity"]!), (m.npv, wilson["npv"]!)]
+                pairs += [
+                    (m.precision, wilson["precision"]!), (m.recall, wilson["recall"]!),
+                    (m.specificity, wilson["specificity"]!), (m.npv, wilson["npv"]!)
+                ]
             }
             for (estimate, expected) in pairs {
                 guard let expected else {
@@ -114,10 +122,10 @@ struct ClassificationMetricsTests {
         let metrics = ClassificationMetrics(matrix)
         #expect(metrics.perClass[2].precision.value == nil)
         #expect(metrics.perClass[2].precision.interval == nil)
-        #expect(metrics.perClass[2].f1 == 0)  // 2 * 0 / (0 + 0 + 3)
+        #expect(metrics.perClass[2].f1 == 0) // 2 * 0 / (0 + 0 + 3)
         #expect(metrics.zeroDivisions.count == 1)
         #expect(metrics.macro.precision == (0.75 + 4.0 / 7.0 + 0) / 3)
-        #expect(metrics.perClass[2].npv.value == 8.0 / 11.0)  // TN 8 of TN + FN = 11
+        #expect(metrics.perClass[2].npv.value == 8.0 / 11.0) // TN 8 of TN + FN = 11
     }
 
     @Test func invalidInputsAreRejected() {

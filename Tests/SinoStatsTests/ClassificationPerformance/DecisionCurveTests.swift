@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -31,8 +31,9 @@ struct DecisionCurveTests {
 
     @Test func treatAllFollowsPrevalenceByHand() throws {
         // 2 events in 5 patients: treat all = 0.4 - 0.6 * pt / (1 - pt); at pt = 0.5, -0.2.
-        let curve = try DecisionCurve(outcomes: [true, true, false, false, false],
-                                      risks: [0.9, 0.5, 0.5, 0.1, 0.0], thresholds: [0.5])
+        let curve = try DecisionCurve(
+            outcomes: [true, true, false, false, false],
+            risks: [0.9, 0.5, 0.5, 0.1, 0.0], thresholds: [0.5])
         let point = try #require(curve.points.first)
         #expect(isClose(point.treatAll, -0.2, rel: 1e-15))
         // risk >= 0.5 treats 3 patients: TP 2, FP 1 -> 2/5 - 1/5 * 1 = 0.2.

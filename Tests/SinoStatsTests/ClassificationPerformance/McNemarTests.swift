@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SinoStats
 
@@ -24,22 +24,25 @@ struct McNemarTests {
             } else {
                 exactP.check(exact.pValue, entry.exact.pValue, rel: 2e-13, "\(entry.name) exact p")
             }
-            guard entry.b + entry.c > 0 else { continue }  // see noDiscordantPairs
+            guard entry.b + entry.c > 0 else { continue } // see noDiscordantPairs
             let chiSquares: [(McNemarTest.Method, MetricsFixture.McNemarCase.Result)] = [
-                (.chiSquareCorrected, entry.corrected), (.chiSquare, entry.uncorrected)]
+                (.chiSquareCorrected, entry.corrected), (.chiSquare, entry.uncorrected)
+            ]
             for (method, reference) in chiSquares {
                 let result = try McNemarTest.test(b: entry.b, c: entry.c, method: method)
                 #expect(result.method == method)
                 #expect(result.statistic == reference.statisticValue, "\(entry.name) \(method)")
                 chiSquareP.check(result.pValue, reference.pValue, rel: 1e-13, "\(entry.name) \(method) p")
-                highPrecision.check(result.pValue, try #require(reference.highPrecisionP), rel: 1e-15,
-                                    "\(entry.name) \(method) p vs mpmath")
+                highPrecision.check(
+                    result.pValue, try #require(reference.highPrecisionP), rel: 1e-15,
+                    "\(entry.name) \(method) p vs mpmath")
             }
         }
         exactPSmall.report("McNemar exact p, b + c <= 64 (statistic equal)", tool: "statsmodels 0.15.0 mcnemar(exact=True)")
         exactP.report("McNemar exact p, b + c > 64", tool: "statsmodels 0.15.0 mcnemar(exact=True)")
-        chiSquareP.report("McNemar chi-square p, corrected and not (statistic equal)",
-                          tool: "statsmodels 0.15.0 mcnemar(exact=False)")
+        chiSquareP.report(
+            "McNemar chi-square p, corrected and not (statistic equal)",
+            tool: "statsmodels 0.15.0 mcnemar(exact=False)")
         highPrecision.report("McNemar chi-square p", tool: "mpmath 1.3.0 erfc, 40 digits")
         reportComparison("McNemar exact p", tool: "exact rational tail (Python Fraction)", maxRelDiff: 0)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Tests/Fixtures/metrics.json, written by scripts/peers/metrics.py from scikit-learn 1.9.1,
 /// statsmodels 0.15.0 and dcurves 1.1.7 on predictions of sklearn models (iris, wine,
@@ -117,8 +117,10 @@ struct MaxDifference {
     }
 
     /// Compares within `rel` (relative) or `abs` (absolute, for references at 0) and records it.
-    mutating func check(_ actual: Double?, _ expected: Double, rel: Double, abs absolute: Double = 0,
-                        _ comment: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func check(
+        _ actual: Double?, _ expected: Double, rel: Double, abs absolute: Double = 0,
+        _ comment: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let actual else {
             Issue.record("\(comment()): nil, expected \(expected)", sourceLocation: sourceLocation)
             return
