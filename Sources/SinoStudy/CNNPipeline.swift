@@ -112,6 +112,7 @@ public enum CNNPipeline {
     ///   - tta: average each slice over its flips too.
     ///   - threads: patients read at a time (nil: every core).
     ///   - out: the predictions CSV, written atomically.
+    ///   - progress: where progress lines go.
     /// - Returns: the predictions.
     /// - Throws: the model's or the data's errors; `StudyError` when the classes differ.
     @discardableResult
@@ -136,7 +137,7 @@ public enum CNNPipeline {
     ///
     /// - Parameters:
     ///   - model: the model folder `train` wrote.
-    ///   - data: the images and cohort.
+    ///   - source: the images and cohort.
     ///   - cohorts: the cohorts whose patients are explained.
     ///   - explainTrueClass: explain the true class instead of the predicted one.
     ///   - layer: "auto" (the deepest layer whose map has at least `minMap` pixels a side) or a layer name.
@@ -144,6 +145,7 @@ public enum CNNPipeline {
     ///   - perClass: patients per class in the montages.
     ///   - formats: the figure formats.
     ///   - out: the folder the figures go into.
+    ///   - progress: where progress lines go.
     /// - Returns: what was explained.
     /// - Throws: `StudyError` for a layer that does not exist or is too coarse; the model's, data's or figures' errors.
     @discardableResult
