@@ -113,3 +113,41 @@ public enum PredictionFusion {
         throw ValidationError(Array(problems.prefix(100)) + note)
     }
 }
+
+extension PredictionFusion {
+    /// Every (file, model) input of `files` (each model of each file is one input), read with
+    /// the classes of the first file; with `models`, only the models named. The problems of all
+    /// files are reported together.
+    ///
+    /// - Parameters:
+    ///   - files: predictions CSV files.
+    ///   - models: the models to keep (empty: every model).
+    /// - Returns: the inputs, in file and model order.
+    /// - Throws: `ValidationError` with every problem of every file, and every model named that no file has.
+    public static func readInputs(files: [String], models: [String] = []) throws -> [Input] {
+        var inputs: [Input] = [], problems: [Problem] = []
+        var classes: ClassSet? = nil
+        for path in files {
+            do {
+                for p in try Predictions.read(path: path, classes: classes) {
+                    classes = classes ?? p.classes
+                    inputs.append(Input(source: path, predictions: p))
+                }
+            } catch let error as ValidationError {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw ValidationError(problems) }
+        guard !models.isEmpty else { return inputs }
+        var seen: Set<String> = []
+        let known = inputs.map(\.predictions.model).filter { seen.insert($0).inserted }
+        for name in models where !known.contains(name) {
+            problems.append(
+                Problem(
+                    message: "--input-model \(name): no such model in \(files.joined(separator: ", "))",
+                    expected: "one of \(known.joined(separator: ", "))"))
+        }
+        if !problems.isEmpty { throw ValidationError(problems) }
+        return inputs.filter { models.contains($0.predictions.model) }
+    }
+}

@@ -35,7 +35,10 @@ enum ForestModelFile {
         let header = Header(
             settings: settings, classCount: model.classCount, featureCount: model.featureCount,
             treeCount: model.trees.count, outOfBagRows: model.outOfBagDecisionFunction?.count ?? 0)
-        let json = try JSONEncoder().encode(header)
+        // Sorted keys: the same model gives the same bytes on every run.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
         bytes.append([UInt32(json.count)])
         bytes.append(Array(json))
         for tree in model.trees { write(tree, to: &bytes) }

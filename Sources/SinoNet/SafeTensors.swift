@@ -57,7 +57,7 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
 /// UTF-8 JSON describing each tensor (`{"name": {"dtype": "F32", "shape": [..],
 /// "data_offsets": [begin, end]}, "__metadata__": {..}}`), then the little-endian C-order data.
 ///
-/// Reading checks everything REFERENCES §11 lists: N <= 100,000,000; the header is UTF-8 JSON
+/// Reading checks what the format's specification (huggingface/safetensors README, "Format") requires: N <= 100,000,000; the header is UTF-8 JSON
 /// starting with '{'; no key appears twice; every dtype is known; end - begin = numel * dtype
 /// size; the data ranges, in order of `begin`, tile the buffer from 0 with no hole or overlap;
 /// and 8 + N + buffer end equals the file size.

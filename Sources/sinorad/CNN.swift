@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import SinoNet
-import SinoRandom
 import SinoStudy
+
+extension NetworkBenchmark.Mode: ExpressibleByArgument {}
 
 /// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
 /// torchvision state_dict, and a speed benchmark).
@@ -99,7 +100,6 @@ struct CNN: ParsableCommand {
                   sinorad cnn bench --arch resnet50 --batch 16 --mode train --iterations 3 --format json
                 """)
 
-        enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         @Option(help: "Architecture (torchvision's name).")
@@ -109,7 +109,7 @@ struct CNN: ParsableCommand {
         var batch: Int
 
         @Option(help: "train (forward, loss, backward, SGD step) or infer (eval-mode forward).")
-        var mode: Mode
+        var mode: NetworkBenchmark.Mode
 
         @Option(help: "Image height and width.")
         var size: Int = 224
@@ -132,23 +132,6 @@ struct CNN: ParsableCommand {
         @Option(help: "text or json.")
         var format: Format = .text
 
-        struct Report: Encodable {
-            var arch: String
-            var mode: String
-            var batch: Int
-            var size: Int
-            var channels: Int
-            var classes: Int
-            var iterations: Int
-            var images_per_second: Double
-            var ms_per_batch: Double
-            var ms_per_batch_min: Double
-            var ms_per_batch_median: Double
-            var warmup: Int
-            var peak_memory_mib: Double?
-            var openblas_threads: String?
-        }
-
         func validate() throws {
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
             guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
@@ -158,38 +141,8 @@ struct CNN: ParsableCommand {
         }
 
         func run() throws {
-            let shape = Shape(batch, channels, size, size)
-            let model = try CNN.model(arch, inputShape: shape, classes: classes, seed: seed, trainable: mode == .train)
-            var generator = SplitMix64(seed: seed &+ 1)
-            let images = Tensor(shape)
-            for i in 0..<images.count { images[i] = Float(2 * generator.nextUnitFloat() - 1) }
-            let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(classes)) }
-            let loss = CrossEntropyLoss()
-            let sgd = mode == .train ? SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9) : nil
-            model.training = mode == .train
-            func step() {
-                let logits = model.forward(images)
-                guard mode == .train else { return }
-                model.zeroGradients()
-                _ = loss.forward(logits: logits, targets: labels)
-                loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
-                model.backward()
-                sgd?.step(parameters: model.parameters, gradients: model.gradients)
-            }
-            for _ in 0..<warmup { step() }
-            var times: [Double] = []
-            for _ in 0..<iterations {
-                let start = DispatchTime.now().uptimeNanoseconds
-                step()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            let mean = times.reduce(0, +) / Double(times.count)
-            let report = Report(
-                arch: arch.rawValue, mode: mode.rawValue, batch: batch, size: size, channels: channels,
-                classes: classes, iterations: iterations, images_per_second: Double(batch) / (mean / 1000),
-                ms_per_batch: mean, ms_per_batch_min: times.min()!,
-                ms_per_batch_median: Self.median(times), warmup: warmup, peak_memory_mib: Self.peakMemoryMiB(),
-                openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
+            let model = try CNN.model(arch, inputShape: Shape(batch, channels, size, size), classes: classes, seed: seed, trainable: mode == .train)
+            let report = NetworkBenchmark.run(model, name: arch.rawValue, mode: mode, classes: classes, iterations: iterations, warmup: warmup, seed: seed)
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -201,23 +154,8 @@ struct CNN: ParsableCommand {
                     "\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
                         + String(
                             format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
-                            report.images_per_second, mean, report.ms_per_batch_median, report.ms_per_batch_min, memory))
+                            report.images_per_second, report.ms_per_batch, report.ms_per_batch_median, report.ms_per_batch_min, memory))
             }
-        }
-
-        static func median(_ x: [Double]) -> Double {
-            let s = x.sorted(), m = s.count / 2
-            return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
-        }
-
-        /// VmHWM (peak resident set) from /proc/self/status, in MiB; nil where it is absent.
-        static func peakMemoryMiB() -> Double? {
-            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if fields.count >= 2, let kib = Double(fields[1]) { return kib / 1024 }
-            }
-            return nil
         }
     }
 }

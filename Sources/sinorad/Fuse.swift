@@ -41,7 +41,7 @@ struct Fuse: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let inputs = try readInputs()
+        let inputs = try PredictionFusion.readInputs(files: predictions, models: inputModels)
         let fused = try PredictionFusion.fuse(inputs, method: method, model: model)
         let text = Predictions.csv([fused])
         note("fused \(inputs.count) models (\(method.rawValue)): \(inputs.map(\.name).joined(separator: ", ")) -> '\(model)', \(fused.count) patients")
@@ -51,42 +51,5 @@ struct Fuse: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-    }
-
-    /// Every (file, model) input, with the classes of the first file; the problems of all
-    /// files are reported together.
-    func readInputs() throws -> [PredictionFusion.Input] {
-        var inputs: [PredictionFusion.Input] = [], problems: [Problem] = []
-        var classes: ClassSet? = nil
-        for path in predictions {
-            do {
-                for p in try Predictions.read(path: path, classes: classes) {
-                    classes = classes ?? p.classes
-                    inputs.append(PredictionFusion.Input(source: path, predictions: p))
-                }
-            } catch let error as SinoData.ValidationError {
-                problems += error.problems
-            }
-        }
-        if !problems.isEmpty { throw SinoData.ValidationError(problems) }
-        if !inputModels.isEmpty {
-            for name in inputModels where !inputs.contains(where: { $0.predictions.model == name }) {
-                problems.append(
-                    Problem(
-                        message: "--input-model \(name): no such model in \(predictions.joined(separator: ", "))",
-                        expected: "one of \(inputs.map(\.predictions.model).uniquedNames().joined(separator: ", "))"))
-            }
-            if !problems.isEmpty { throw SinoData.ValidationError(problems) }
-            inputs = inputs.filter { inputModels.contains($0.predictions.model) }
-        }
-        return inputs
-    }
-}
-
-extension Array where Element == String {
-    /// The names in order, each once.
-    func uniquedNames() -> [String] {
-        var seen: Set<String> = []
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -46,26 +46,7 @@ struct TableInput: ParsableArguments {
         guard let csv, let row, let by else {
             throw CommandFailure(message: "give --table \"a,b;c,d\", or --csv FILE --row COLUMN --by COLUMN")
         }
-        let data = try CSVTable.read(path: csv)
-        let columns = try [row, by].map { name -> Int in
-            guard let index = data.columnIndex(name) else {
-                throw CommandFailure(message: "\(csv): no column '\(name)'; columns are \(data.header.joined(separator: ", "))")
-            }
-            return index
-        }
-        let missing = Set(KindInference.defaultMissing)
-        var rowLevels: [String] = [], colLevels: [String] = []
-        var pairs: [(String, String)] = []
-        for values in data.rows {
-            let a = values[columns[0]].trimmingCharacters(in: .whitespaces), b = values[columns[1]].trimmingCharacters(in: .whitespaces)
-            if missing.contains(a) || missing.contains(b) { continue }
-            if !rowLevels.contains(a) { rowLevels.append(a) }
-            if !colLevels.contains(b) { colLevels.append(b) }
-            pairs.append((a, b))
-        }
-        var counts = Array(repeating: Array(repeating: 0, count: colLevels.count), count: rowLevels.count)
-        for (a, b) in pairs { counts[rowLevels.firstIndex(of: a)!][colLevels.firstIndex(of: b)!] += 1 }
-        return (counts, rowLevels, colLevels)
+        return try CSVTable.read(path: csv).crossTabulation(row: row, column: by)
     }
 }
 
@@ -95,22 +76,7 @@ struct GroupInput: ParsableArguments {
         guard let csv, let value, let by else {
             throw CommandFailure(message: "give --group v1,v2,... for each group, or --csv FILE --value COLUMN --by COLUMN")
         }
-        let data = try CSVTable.read(path: csv)
-        guard let vi = data.columnIndex(value), let bi = data.columnIndex(by) else {
-            throw CommandFailure(message: "\(csv): needs columns '\(value)' and '\(by)'; columns are \(data.header.joined(separator: ", "))")
-        }
-        let missing = Set(KindInference.defaultMissing)
-        var names: [String] = [], values: [[Double]] = []
-        for (r, row) in data.rows.enumerated() {
-            let g = row[bi].trimmingCharacters(in: .whitespaces), text = row[vi].trimmingCharacters(in: .whitespaces)
-            if missing.contains(g) || missing.contains(text) { continue }
-            guard let v = Double(text), v.isFinite else {
-                throw SinoData.ValidationError(Problem(file: csv, row: r + 1, column: value, value: text, message: "not a number", expected: "a number or a missing marker"))
-            }
-            if !names.contains(g) { names.append(g); values.append([]) }
-            values[names.firstIndex(of: g)!].append(v)
-        }
-        return (values, names)
+        return try CSVTable.read(path: csv).groups(value: value, by: by)
     }
 }
 

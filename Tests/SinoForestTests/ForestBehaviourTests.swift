@@ -105,6 +105,12 @@ struct ForestBehaviourTests {
         #expect(throws: ForestError.self) { try ForestClassifier.load(from: url, kind: .randomForest) }
         #expect(try ForestClassifier.load(from: url).kind == .extraTrees)
         #expect(!ForestClassifier(.extraTrees).bootstrap && ForestClassifier(.randomForest).bootstrap)
+        // The header's keys are written sorted, so the same model is the same bytes in every
+        // process (an unsorted JSONEncoder on Linux orders keys by a per-process hash seed).
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        let keys = ["classCount", "featureCount", "outOfBagRows", "settings", "treeCount"]
+        let positions = keys.map { text.range(of: "\"\($0)\":")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted(), "\(text.prefix(300))")
     }
 
     @Test("a wrong format name, an unknown version, a truncated file or trailing bytes are clear errors")
