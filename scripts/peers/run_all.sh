@@ -31,5 +31,6 @@ $PY scripts/peers/nifti.py
 $PY scripts/peers/sha256.py
 scripts/peers/prng.sh
 $PY scripts/peers/resample.py
+$PY scripts/peers/study_configs.py
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
