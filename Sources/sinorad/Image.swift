@@ -4,18 +4,18 @@ import SinoData
 import SinoImaging
 import SinoReport
 
-/// `sinorad image`: look inside NIfTI files and check a study's image folder.
+/// `sinorad image`: look inside NIfTI and NRRD files and check a study's image folder.
 struct Image: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
-        abstract: "Inspect NIfTI images (header, grid, orientation, intensities) and check a study's image folder.",
+        abstract: "Inspect NIfTI and NRRD images (header, grid, orientation, intensities) and check a study's image folder.",
         subcommands: [Info.self, Check.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case md, json }
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a NIfTI file's header, shape, voxel size, affine, orientation and intensity summary.",
+            abstract: "Print a NIfTI or NRRD file's header, shape, voxel size, affine, orientation and intensity summary.",
             discussion: """
                 Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine \
                 is the one nibabel uses (sform if sform_code is set, else qform, else the fallback); \
