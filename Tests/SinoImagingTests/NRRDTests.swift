@@ -71,7 +71,7 @@ struct NRRDParityTests {
 
     @Test("the fixtures are there")
     func fixturesPresent() {
-        #expect(Self.cases.count >= 17 && Self.bad.count >= 20, "run scripts/peers/nrrd.py")
+        #expect(Self.cases.count >= 19 && Self.bad.count >= 22, "run scripts/peers/nrrd.py")
     }
 
     @Test("size, pixel type, spacing, origin, direction as SimpleITK", arguments: cases)
@@ -236,5 +236,11 @@ struct NRRDTests {
         #expect(hex?.kind == .unsupported && hex?.field == "encoding")
         let skip = refusal(try file(["type: uchar", "dimension: 2", "sizes: 2 2", "encoding: gzip", "byte skip: -1"], [1, 2, 3, 4]))
         #expect(skip?.field == "byte skip")
+        let nanHeader = ["type: float", "dimension: 2", "sizes: 2 2", "encoding: ascii"]
+        let nan = refusal(try file(nanHeader, Array("1 nan 3 4\n".utf8)))
+        #expect(nan?.message.contains("1 of 4 values are NaN") == true, "\(String(describing: nan))")
+        let allowed = try file(nanHeader, Array("1 nan 3 4\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: allowed) }
+        #expect(try NRRD.read(allowed, allowNaN: true).intensitySummary().nanCount == 1)
     }
 }

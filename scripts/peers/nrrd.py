@@ -152,6 +152,12 @@ def good_cases():
     d = directions([0.7, 0.7, 1.0], [0, 15, 0], [0, 1, 2], [1, 1, 1])
     case("ascii_uchar.nrrd", "attached, encoding ascii, uchar, 3D-right-handed space",
          smooth((3, 4, 2), np.uint8, 2.0, 10.0), "uchar", "ascii", space="3D-right-handed", dirs=d, origin=[0.0, 0.0, 0.0])
+    d = directions([0.6, 1.1, 1.7], [-9, 3, 25], [2, 1, 0], [1, -1, 1])
+    case("scanner_xyz_float.nrrd", "attached, raw, float, scanner-xyz space (taken as LPS by ITK)",
+         smooth((4, 3, 3), np.float32, 0.75, 2.0), "float", "raw", space="scanner-xyz", dirs=d, origin=[7.0, -8.0, 9.0])
+    case("left_handed_int16.nrrd", "attached, gzip, signed short, 3D-left-handed space (taken as is by ITK)",
+         smooth((3, 4, 3), np.int16, 9.0, -100.0), "signed short", "gzip", space="3D-left-handed",
+         dirs=directions([1.0, 0.5, 2.0], [0, 0, 0], [0, 1, 2], [1, 1, -1]), origin=[1.0, 2.0, 3.0])
     d = directions([1.0, 1.5, 2.0], [5, 10, -15], [0, 1, 2], [1, 1, 1])
     case("detached_raw_uint8.nhdr", "detached (data file:), raw, unsigned char, byte skip 7",
          smooth((4, 3, 3), np.uint8, 3.0, 1.0), "unsigned char", "raw", space="left-posterior-superior", dirs=d,
