@@ -8,15 +8,18 @@ enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    /// The decompressed bytes; a truncated or corrupt stream is an error naming `file`.
-    static func decompress(_ input: [UInt8], file: String) throws -> [UInt8] {
+    /// The decompressed bytes; a truncated or corrupt stream is an error naming `file`. With a
+    /// `limit`, decompression stops once more than `limit` bytes are out (the caller sees
+    /// `limit + 1` bytes and knows the stream holds too much): a lying header or a gzip bomb
+    /// never makes it allocate more than the header justifies.
+    static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw NIfTIError(.corruptCompression, file: file, "zlib could not start decompressing")
         }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        output.reserveCapacity(sizeHint(input))
+        output.reserveCapacity(min(sizeHint(input), limit.map { $0 + 1 } ?? Int.max))
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
         return try input.withUnsafeBufferPointer { source -> [UInt8] in
@@ -35,6 +38,7 @@ enum Gzip {
                 }
                 let produced = chunk - Int(stream.avail_out)
                 output.append(contentsOf: buffer[0..<produced])
+                if let limit, output.count > limit { return Array(output.prefix(limit + 1)) }
                 switch status {
                 case Z_STREAM_END:
                     let next = consumed - Int(stream.avail_in)

@@ -4,29 +4,33 @@ import SinoData
 import SinoImaging
 import SinoReport
 
-/// `sinorad image`: look inside NIfTI files and check a study's image folder.
+/// `sinorad image`: look inside NIfTI and NRRD files and check a study's image folder.
 struct Image: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
-        abstract: "Inspect NIfTI images (header, grid, orientation, intensities) and check a study's image folder.",
+        abstract: "Inspect NIfTI and NRRD images (header, grid, orientation, intensities) and check a study's image folder.",
         subcommands: [Info.self, Check.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case md, json }
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a NIfTI file's header, shape, voxel size, affine, orientation and intensity summary.",
+            abstract: "Print a NIfTI or NRRD file's header, shape, voxel size, affine, orientation and intensity summary.",
             discussion: """
                 Reads NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) in either byte order. The affine \
                 is the one nibabel uses (sform if sform_code is set, else qform, else the fallback); \
                 intensities are the scaled values (scl_slope, scl_inter applied). JSON output follows \
                 data-schema/image_info.schema.json.
 
-                Example:
+                Reads NRRD too (.nrrd, .nhdr; docs/NRRD.md): the header, SimpleITK's spacing, origin \
+                and direction (LPS) and the RAS+ affine SinoRad uses.
+
+                Examples:
                   sinorad image info images/P001/T2WI.nii.gz --format json
+                  sinorad image info case1_label.nrrd
                 """)
 
-        @Argument(help: "The NIfTI file (.nii, .nii.gz or .hdr).")
+        @Argument(help: "The NIfTI file (.nii, .nii.gz or .hdr) or NRRD file (.nrrd, .nhdr).")
         var file: String
 
         @Option(help: "Output format: md or json.")
@@ -36,6 +40,14 @@ struct Image: ParsableCommand {
         var allowNaN = false
 
         func run() throws {
+            if NRRD.handles(file) {
+                let info = NRRDInfo(try NRRD.read(file, allowNaN: allowNaN))
+                switch format {
+                case .json: print(String(decoding: try JSONEncoder.sinorad.encode(info), as: UTF8.self))
+                case .md: print(Image.markdown(info))
+                }
+                return
+            }
             let info = NIfTIInfo(try NIfTI.read(file, allowNaN: allowNaN))
             switch format {
             case .json: print(String(decoding: try JSONEncoder.sinorad.encode(info), as: UTF8.self))
@@ -134,6 +146,32 @@ struct Image: ParsableCommand {
         let s = info.intensity
         lines += [
             "", "Intensity (scaled values):", "", "| voxels | NaN | min | max | mean | sum |", "| ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| \(s.count) | \(s.nanCount) | " + [s.min, s.max, s.mean, s.sum].map { number($0, digits: 12) }.joined(separator: " | ") + " |"
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    static func markdown(_ info: NRRDInfo) -> String {
+        var rows: [(String, String)] = [
+            ("format", "\(info.magic), \(info.encoding)\(info.endian.map { ", \($0)-endian" } ?? "")"),
+            ("type", info.type),
+            ("sizes", info.sizes.map(String.init).joined(separator: " x ")),
+            ("space", info.space ?? "none"),
+            ("spacing (SimpleITK)", list(info.spacing, " x ")),
+            ("origin (SimpleITK, LPS)", list(info.origin)),
+            ("direction (SimpleITK, LPS, rows)", info.direction.map { list($0) }.joined(separator: "; ")),
+            ("orientation", info.orientation)
+        ]
+        if let dataFile = info.dataFile { rows.insert(("data file", dataFile), at: 1) }
+        if let kinds = info.kinds { rows.append(("kinds", kinds.joined(separator: " "))) }
+        rows += info.keyValues.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var lines = ["# \(info.file)", "", "| field | value |", "| --- | --- |"]
+        lines += rows.map { "| \($0.0) | \($0.1.replacingOccurrences(of: "|", with: "\\|")) |" }
+        lines += ["", "Affine (voxel to world, RAS+ mm):", "", "| | | | |", "| ---: | ---: | ---: | ---: |"]
+        lines += info.affine.map { "| " + $0.map { number($0) }.joined(separator: " | ") + " |" }
+        let s = info.intensity
+        lines += [
+            "", "Intensity:", "", "| voxels | NaN | min | max | mean | sum |", "| ---: | ---: | ---: | ---: | ---: | ---: |",
             "| \(s.count) | \(s.nanCount) | " + [s.min, s.max, s.mean, s.sum].map { number($0, digits: 12) }.joined(separator: " | ") + " |"
         ]
         return lines.joined(separator: "\n")

@@ -39,6 +39,24 @@ struct ImageCommandTests {
         }
     }
 
+    @Test("info on NRRD: SimpleITK's spacing, origin and direction, the RAS+ affine; a lying header is refused naming the field")
+    func infoNRRD() throws {
+        let file = Fixtures.url("nrrd/gzip_ras_int16.nrrd").path
+        let result = try SinoRadCommand.run(["image", "info", file, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let info = try json(result.stdout)
+        let expected = try #require((try Fixtures.json("nrrd/expected.json")["cases"] as? [[String: Any]])?.first { $0["file"] as? String == "gzip_ras_int16.nrrd" })
+        #expect(info["format"] as? String == "NRRD" && info["type"] as? String == "int16" && info["encoding"] as? String == "gzip")
+        #expect(info["sizes"] as? [Int] == expected["size"] as? [Int] && info["space"] as? String == "right-anterior-superior")
+        #expect(info["origin"] as? [Double] == expected["origin"] as? [Double])
+        #expect((info["keyValues"] as? [String: String])?["modality"] == "MR")
+        let md = try SinoRadCommand.run(["image", "info", file])
+        #expect(md.status == 0 && md.stdout.contains("| type | int16 |") && md.stdout.contains("| sizes | 6 x 5 x 4 |"))
+        let bad = Fixtures.url("nrrd/bad_sizes_short.nrrd").path
+        let refused = try SinoRadCommand.run(["image", "info", bad])
+        #expect(refused.status == 1 && refused.stdout.isEmpty && refused.stderr.contains("\(bad): field 'sizes'"), "\(refused.stderr)")
+    }
+
     @Test("info refuses NaN voxels unless --allow-nan, and non-NIfTI files, naming the file")
     func infoErrors() throws {
         let nan = fixture("bad_nan_float32.nii")

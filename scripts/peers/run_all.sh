@@ -28,6 +28,7 @@ $PY scripts/peers/sinonet_models.py
 $PY scripts/peers/sinonet_training.py
 $PY scripts/peers/sinonet_gradcam.py
 $PY scripts/peers/nifti.py
+$PY scripts/peers/nrrd.py
 $PY scripts/peers/sha256.py
 scripts/peers/prng.sh
 $PY scripts/peers/resample.py
