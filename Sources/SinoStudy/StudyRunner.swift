@@ -285,8 +285,11 @@ public final class StudyRunner: @unchecked Sendable {
         let data = CNNDataSource(images: images, cohort: inputs.cohort, dictionary: inputs.dictionary, label: config.label)
         var pending: [CNNStage] = []
         for arch in config.cnn.architectures {
+            let weights = try config.cnn.weights[arch].map { try SHA256.hex(fileAt: config.resolve($0, base: base).path) } ?? ""
             for sequence in config.cnn.sequences {
-                let stage = try CNNStage(config: config, arch: arch, sequence: sequence, data: data, classes: cohort.classes.names, base: base)
+                let stage = CNNStage(
+                    config: config, arch: arch, sequence: sequence, data: data, classes: cohort.classes.names, base: base,
+                    weightsSHA256: weights)
                 let key = StageCache.key("cnn", settings: stage.settings, upstream: [dataKey])
                 keys[stage.name] = key
                 announce(stage.name, key: key)

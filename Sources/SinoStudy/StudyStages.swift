@@ -237,7 +237,12 @@ public struct CNNStage: StudyStage, Sendable {
     public var name: String { "cnn-\(modelName)" }
     public var outputs: [String] { ["models/\(modelName)", "predictions/\(modelName).csv", "figures/gradcam/\(modelName)"] }
 
-    public init(config: StudyConfig, arch: CNNArchitecture, sequence: String, data: CNNDataSource, classes: [String], base: URL) throws {
+    /// - Parameter weightsSHA256: the SHA-256 of the architecture's pretrained weights ("" without),
+    ///   computed once per architecture by the caller, not once per sequence.
+    public init(
+        config: StudyConfig, arch: CNNArchitecture, sequence: String, data: CNNDataSource, classes: [String], base: URL,
+        weightsSHA256: String
+    ) {
         let c = config.cnn
         var pre = PreprocessSettings()
         pre.sequences = [sequence]
@@ -260,7 +265,7 @@ public struct CNNStage: StudyStage, Sendable {
         weightsPath = c.weights[arch].map { config.resolve($0, base: base).path }
         training.pretrained = weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent }
         settings = Settings(
-            training: training, classes: classes, weights: try weightsPath.map { try SHA256.hex(fileAt: $0) } ?? "",
+            training: training, classes: classes, weights: weightsSHA256,
             cohorts: config.evaluation.cohorts, tta: c.tta, gradcamPerClass: c.gradcamPerClass,
             gradcamLayer: c.gradcamLayer, gradcamMinMap: c.gradcamMinMap, formats: config.figureFormats)
         self.data = data

@@ -28,12 +28,14 @@ extension StudyConfig {
     /// - Returns: the config, with every setting not given at its default.
     /// - Throws: `StudyConfigError` listing every problem; `StudyError` when the file is not JSON.
     public static func read(data: Data, source: String, base: URL, checkFiles: Bool = true) throws -> StudyConfig {
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-            if let error = (Result { try JSONSerialization.jsonObject(with: data) }).failure {
-                throw StudyError("\(source): not valid JSON\(jsonErrorPosition(error, in: data)) (\(jsonErrorText(error)))")
-            }
-            throw StudyError("\(source): expected a JSON object at the top level")
+        // Syntax first, with the position of the error (JSONDecoder's message gives none).
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw StudyError("\(source): not valid JSON\(jsonErrorPosition(error, in: data)) (\(jsonErrorText(error)))")
         }
+        guard object is [String: Any] else { throw StudyError("\(source): expected a JSON object at the top level") }
         // The profile chooses the CNN defaults, so it is read first.
         struct ProfileProbe: Decodable { var profile: String? }
         let profile = ((try? JSONDecoder().decode(ProfileProbe.self, from: data))?.profile).flatMap(Profile.init(rawValue:)) ?? .quick
@@ -100,10 +102,6 @@ extension StudyConfig {
 extension CodingUserInfoKey {
     /// The profile whose CNN defaults a config starts from.
     static let configProfile = CodingUserInfoKey(rawValue: "sinorad.config.profile")!
-}
-
-extension Result {
-    fileprivate var failure: Failure? { if case .failure(let error) = self { return error } else { return nil } }
 }
 
 /// ", line L, column C" from the byte offset Foundation's message gives ("around character N"),
