@@ -19,7 +19,8 @@
   Tests/Fixtures/synthetic_predictions.csv (all pairs, --reference logistic, and the test
   patients without ONB so that AUCs are undefined) against comparison.schema.json, and
   conventional (extratrees, randomforest, logistic) against conventional.schema.json (its
-  cv.json and model.json); image info on the NIfTI fixtures (Tests/Fixtures/nifti) and image
+  cv.json and model.json); image info on the NIfTI fixtures (Tests/Fixtures/nifti) and on the
+  NRRD fixtures (Tests/Fixtures/nrrd, against nrrd_info.schema.json), and image
   check on a study folder made of them against image_info.schema.json and
   images_manifest.schema.json; readers --format json on the simulated reads (all patients and
   --cohort test), on examples/reads.example.csv and on Tests/Fixtures/readers against
@@ -237,7 +238,7 @@ def check_reads(path, cohort_path, classes):
 
 OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
                   "comparison": "comparison.schema.json", "conventional": "conventional.schema.json",
-                  "image_info": "image_info.schema.json", "images_manifest": "images_manifest.schema.json",
+                  "image_info": "image_info.schema.json", "nrrd_info": "nrrd_info.schema.json", "images_manifest": "images_manifest.schema.json",
                   "readers": "readers.schema.json"}
 
 
@@ -533,9 +534,26 @@ def readers_problems(r):
     return problems
 
 
+def nrrd_info_problems(info):
+    """What the schema cannot say of an NRRD summary: one size, spacing and origin value per axis,
+    a direction row per axis, and no more values counted than voxels."""
+    problems, n = [], info["dimension"]
+    for key in ("sizes", "spacing", "origin", "direction"):
+        if len(info[key]) != n:
+            problems.append(f"{key} has {len(info[key])} entries for dimension {n}")
+    if any(len(row) != n for row in info["direction"]):
+        problems.append("a direction row's length differs from the dimension")
+    voxels = 1
+    for size in info["sizes"]:
+        voxels *= size
+    if info["intensity"]["count"] + info["intensity"]["nanCount"] != voxels:
+        problems.append(f"intensity counts {info['intensity']['count']} + {info['intensity']['nanCount']} values, not the {voxels} voxels")
+    return problems
+
+
 CROSS_CHECKS = {"readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
                 "comparison": comparison_problems, "conventional": conventional_problems,
-                "image_info": image_info_problems, "images_manifest": manifest_problems}
+                "image_info": image_info_problems, "nrrd_info": nrrd_info_problems, "images_manifest": manifest_problems}
 
 
 def output_runs(data, examples):
@@ -617,6 +635,9 @@ def image_runs(tmp):
         fail(f"image checks not run: no NIfTI fixtures in {nifti}")
         return []
     runs = [(f"image info {p.name}", "image_info", ["image", "info", str(p), "--format", "json"], None) for p in files]
+    nrrd = FIXTURES / "nrrd"
+    runs += [(f"image info {p.name}", "nrrd_info", ["image", "info", str(p), "--format", "json"], None)
+             for p in sorted(nrrd.glob("*")) if p.suffix in (".nrrd", ".nhdr") and not p.name.startswith("bad_")]
     runs.append(("image info bad_nan_float32.nii --allow-nan", "image_info",
                  ["image", "info", str(nifti / "bad_nan_float32.nii"), "--allow-nan", "--format", "json"], None))
     image = (nifti / "nibabel_fallback_uint16.nii").read_bytes()
