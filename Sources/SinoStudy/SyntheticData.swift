@@ -98,3 +98,12 @@ public func writeSyntheticReads(seed: UInt64, cohort: CSVTable, to folder: URL) 
     try AtomicFile.write(reads.csv(), to: folder.appendingPathComponent("reads.csv").path)
     return reads
 }
+
+/// Whether the file at `path` sits beside a metadata.json that `writeSyntheticCohort` wrote
+/// (`"synthetic": true`): its tables are then titled SYNTHETIC.
+public func isSyntheticData(beside path: String) -> Bool {
+    struct Metadata: Decodable { var synthetic: Bool? }
+    let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.json")
+    guard let data = try? Data(contentsOf: metadata) else { return false }
+    return (try? JSONDecoder().decode(Metadata.self, from: data))?.synthetic == true
+}

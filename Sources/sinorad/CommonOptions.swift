@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SinoData
 import SinoReport
+import SinoStudy
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -81,14 +82,7 @@ struct CohortOptions: ParsableArguments {
     }
 
     /// "SYNTHETIC " when the CSV sits beside a metadata.json written by `sinorad simulate`.
-    var syntheticPrefix: String {
-        let metadata = URL(fileURLWithPath: csv).deletingLastPathComponent().appendingPathComponent("metadata.json")
-        guard let data = try? Data(contentsOf: metadata),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            object["synthetic"] as? Bool == true
-        else { return "" }
-        return "SYNTHETIC cohort: "
-    }
+    var syntheticPrefix: String { isSyntheticData(beside: csv) ? "SYNTHETIC cohort: " : "" }
 }
 
 /// `--figure-formats png,svg,pdf` as formats.

@@ -75,12 +75,5 @@ struct Readers: ParsableCommand {
     }
 
     /// "SYNTHETIC reads: " when the reads sit beside a metadata.json written by `sinorad simulate`.
-    var syntheticPrefix: String {
-        let metadata = URL(fileURLWithPath: reads).deletingLastPathComponent().appendingPathComponent("metadata.json")
-        guard let data = try? Data(contentsOf: metadata),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            object["synthetic"] as? Bool == true
-        else { return "" }
-        return "SYNTHETIC reads: "
-    }
+    var syntheticPrefix: String { isSyntheticData(beside: reads) ? "SYNTHETIC reads: " : "" }
 }
