@@ -14,10 +14,12 @@ let package = Package(
         .library(name: "SinoForest", targets: ["SinoForest"]),
         .library(name: "SinoStudy", targets: ["SinoStudy"]),
         .library(name: "SinoNet", targets: ["SinoNet"]),
-        .library(name: "SinoImaging", targets: ["SinoImaging"])
+        .library(name: "SinoImaging", targets: ["SinoImaging"]),
+        .library(name: "SinoRadiomics", targets: ["SinoRadiomics"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2")
     ],
     targets: [
         // MARK: - C libraries (module maps only, no logic)
@@ -37,12 +39,16 @@ let package = Package(
             name: "SinoNet", dependencies: ["CBLAS", "SinoRandom"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
+        // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
+        .target(
+            name: "SinoRadiomics", dependencies: ["SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
-                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging", "SinoRandom",
+                "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging", "SinoRadiomics", "SinoRandom",
                 "CGSL", "CBLAS", "CCairo", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
@@ -55,6 +61,7 @@ let package = Package(
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
+        .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
         .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"])

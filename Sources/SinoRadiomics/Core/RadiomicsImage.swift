@@ -1,0 +1,202 @@
+import SinoImaging
+
+/// The pixel type an image was stored with. PyRadiomics' arithmetic depends on it (bin edges
+/// are computed in float32 for float32 images, resampled integer images are truncated), so
+/// SinoRadiomics carries it beside the values.
+public enum PixelType: String, Sendable, Codable, CaseIterable {
+    case int8, uint8, int16, uint16, int32, uint32, int64, uint64, float32, float64
+
+    public var isInteger: Bool { self != .float32 && self != .float64 }
+
+    /// Rounds `value` to what a pixel of this type holds, as ITK's `static_cast` does after
+    /// interpolation: truncation toward zero and clamping to the type's range for integers.
+    public func stored(_ value: Double) -> Double {
+        switch self {
+        case .float64: return value
+        case .float32: return Double(Float(value))
+        default:
+            guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? range.upperBound : range.lowerBound) }
+            return Swift.min(Swift.max(value.rounded(.towardZero), range.lowerBound), range.upperBound)
+        }
+    }
+
+    /// The representable range (integers only; ±infinity for floating types).
+    public var range: ClosedRange<Double> {
+        switch self {
+        case .int8: return -128...127
+        case .uint8: return 0...255
+        case .int16: return -32768...32767
+        case .uint16: return 0...65535
+        case .int32: return -2_147_483_648...2_147_483_647
+        case .uint32: return 0...4_294_967_295
+        case .int64: return -9.223372036854775808e18...9.223372036854775807e18
+        case .uint64: return 0...1.8446744073709551615e19
+        case .float32, .float64: return -Double.infinity...Double.infinity
+        }
+    }
+}
+
+/// An image as SimpleITK holds it: size, spacing, origin and direction in ITK order (x, y, z)
+/// and LPS world coordinates, values with x fastest (which is also NumPy's C order of the
+/// array `(z, y, x)` that `sitk.GetArrayFromImage` gives), and the pixel type.
+///
+/// A 2-D image (dimension 2) is held as a single-slice 3-D grid (`size[2] == 1`) with
+/// `dimension == 2`; its third axis has spacing 1 and direction (0, 0, 1).
+public struct RadiomicsImage: Sendable, Equatable {
+    /// Samples per axis, ITK order (x, y, z); always three entries.
+    public var size: [Int]
+    /// Millimetres per axis, ITK order.
+    public var spacing: [Double]
+    /// Physical point of voxel (0, 0, 0), LPS mm.
+    public var origin: [Double]
+    /// Direction cosines, row-major 3x3 (column i is axis i's unit vector), LPS.
+    public var direction: [Double]
+    /// Values, x fastest.
+    public var values: [Double]
+    public var pixelType: PixelType
+    /// 2 for an image read as 2-D, else 3.
+    public var dimension: Int
+
+    public init(
+        size: [Int], spacing: [Double], origin: [Double] = [0, 0, 0], direction: [Double] = [1, 0, 0, 0, 1, 0, 0, 0, 1], values: [Double],
+        pixelType: PixelType = .float64, dimension: Int = 3
+    ) {
+        precondition(size.count == 3 && spacing.count == 3 && origin.count == 3 && direction.count == 9, "RadiomicsImage is 3-D in ITK order")
+        precondition(size.reduce(1, *) == values.count, "value count must match the size")
+        self.size = size
+        self.spacing = spacing
+        self.origin = origin
+        self.direction = direction
+        self.values = values
+        self.pixelType = pixelType
+        self.dimension = dimension
+    }
+
+    public var count: Int { values.count }
+
+    /// Linear index of voxel (x, y, z).
+    @inlinable
+    public func index(_ x: Int, _ y: Int, _ z: Int) -> Int { x + size[0] * (y + size[1] * z) }
+
+    /// The physical point (LPS) of a continuous index (ITK order).
+    public func physicalPoint(continuousIndex c: [Double]) -> [Double] {
+        var point = origin
+        for r in 0..<3 {
+            for k in 0..<3 { point[r] += direction[3 * r + k] * spacing[k] * c[k] }
+        }
+        return point
+    }
+
+    /// The same grid with other values (and pixel type).
+    public func withValues(_ values: [Double], pixelType: PixelType) -> RadiomicsImage {
+        var copy = self
+        copy.values = values
+        copy.pixelType = pixelType
+        return copy
+    }
+
+    /// The sub-grid from `lower` (inclusive) of extent `extent` (ITK order), its origin moved
+    /// as `sitk.CropImageFilter` moves it.
+    public func cropped(lower: [Int], extent: [Int]) -> RadiomicsImage {
+        var out = [Double]()
+        out.reserveCapacity(extent.reduce(1, *))
+        for z in lower[2]..<(lower[2] + extent[2]) {
+            for y in lower[1]..<(lower[1] + extent[1]) {
+                let row = index(lower[0], y, z)
+                out.append(contentsOf: values[row..<(row + extent[0])])
+            }
+        }
+        let newOrigin = physicalPoint(continuousIndex: lower.map(Double.init))
+        return RadiomicsImage(size: extent, spacing: spacing, origin: newOrigin, direction: direction, values: out, pixelType: pixelType, dimension: dimension)
+    }
+}
+
+extension RadiomicsImage {
+    /// The image of an NRRD file: its values, SimpleITK's geometry and the stored type.
+    public init(nrrd: NRRDImage) throws {
+        guard (2...3).contains(nrrd.header.dimension) else {
+            throw RadiomicsError(.unsupportedImage, file: nrrd.path, "has \(nrrd.header.dimension) axes; radiomics needs a 2-D or 3-D image")
+        }
+        let d = nrrd.header.dimension
+        var size = nrrd.shape
+        var spacing = nrrd.spacing
+        var origin = nrrd.origin
+        var direction = [Double](repeating: 0, count: 9)
+        for r in 0..<3 {
+            for c in 0..<3 {
+                direction[3 * r + c] = r < d && c < d ? nrrd.direction[r][c] : (r == c ? 1 : 0)
+            }
+        }
+        if d == 2 {
+            size.append(1)
+            spacing.append(1)
+            origin.append(0)
+        }
+        self.init(size: size, spacing: spacing, origin: origin, direction: direction, values: nrrd.values, pixelType: PixelType(nrrd.header.type), dimension: d)
+    }
+}
+
+extension PixelType {
+    init(_ type: NRRDScalarType) {
+        switch type {
+        case .int8: self = .int8
+        case .uint8: self = .uint8
+        case .int16: self = .int16
+        case .uint16: self = .uint16
+        case .int32: self = .int32
+        case .uint32: self = .uint32
+        case .int64: self = .int64
+        case .uint64: self = .uint64
+        case .float: self = .float32
+        case .double: self = .float64
+        }
+    }
+}
+
+extension RadiomicsImage {
+    /// The image of a NIfTI file as SimpleITK (ITK's NiftiImageIO) reads it: spacing from
+    /// `pixdim`, origin and direction from the affine taken to LPS, the stored type kept unless
+    /// `scl_slope`/`scl_inter` rescale the values (ITK then gives float32, or float64 for a
+    /// float64 file).
+    public init(nifti: NIfTIImage) throws {
+        let shape = nifti.shape
+        let extraAxes = shape.dropFirst(3).filter { $0 != 1 }
+        guard (2...3).contains(shape.count) || (shape.count > 3 && extraAxes.isEmpty) else {
+            throw RadiomicsError(.unsupportedImage, file: nifti.path, "has shape \(shape); radiomics needs a 2-D or 3-D image, not a series")
+        }
+        let d = shape.count == 2 ? 2 : 3
+        let size = [shape[0], shape.count > 1 ? shape[1] : 1, shape.count > 2 ? shape[2] : 1]
+        let a = nifti.affine
+        var spacing = [Double](repeating: 1, count: 3)
+        var direction = [Double](repeating: 0, count: 9)
+        for c in 0..<3 {
+            let column = [-a[0][c], -a[1][c], a[2][c]]
+            let norm = column.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let pixdim = nifti.header.pixdim[c + 1]
+            spacing[c] = pixdim > 0 ? pixdim : (norm > 0 ? norm : 1)
+            for r in 0..<3 { direction[3 * r + c] = norm > 0 ? column[r] / norm : (r == c ? 1 : 0) }
+        }
+        let origin = [-a[0][3], -a[1][3], a[2][3]]
+        let rescaled = nifti.header.scaling != nil
+        let type: PixelType
+        switch nifti.datatype {
+        case .float64: type = .float64
+        case _ where rescaled: type = .float32
+        case .uint8: type = .uint8
+        case .int8: type = .int8
+        case .int16: type = .int16
+        case .uint16: type = .uint16
+        case .int32: type = .int32
+        case .float32: type = .float32
+        }
+        var values = nifti.scaledValues()
+        if type == .float32 && rescaled { values = values.map { Double(Float($0)) } }
+        self.init(size: size, spacing: spacing, origin: origin, direction: direction, values: values, pixelType: type, dimension: d)
+    }
+
+    /// Reads a NIfTI (.nii, .nii.gz) or NRRD (.nrrd, .nhdr) file.
+    public static func read(_ path: String) throws -> RadiomicsImage {
+        if NRRD.handles(path) { return try RadiomicsImage(nrrd: NRRD.read(path, allowNaN: true)) }
+        return try RadiomicsImage(nifti: NIfTI.read(path, allowNaN: true))
+    }
+}
