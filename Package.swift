@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
         .target(
-            name: "SinoRadiomics", dependencies: ["SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
+            name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),

@@ -3,7 +3,7 @@ import CZlib
 /// gzip (RFC 1952) through zlib: what .nii.gz files are. Reading inflates with
 /// windowBits 15 + 32 (zlib or gzip header detected) and follows concatenated members, as
 /// gunzip does; writing deflates with windowBits 15 + 16 (a gzip header and trailer).
-enum Gzip {
+public enum Gzip {
     static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
@@ -69,7 +69,7 @@ enum Gzip {
         return min(size, 1 << 31)
     }
 
-    static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+    public static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         var stream = z_stream()
         guard
             deflateInit2_(

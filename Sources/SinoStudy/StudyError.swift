@@ -7,11 +7,6 @@ public struct StudyError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// SinoRad's version, recorded in model files, stage keys and provenance.
-public enum SinoRadVersion {
-    public static let current = "0.1.0"
-}
-
 /// The sentence a user sees for an error: SinoRad's own errors say what they are; a file error
 /// from Foundation ("Error Domain=NSCocoaErrorDomain Code=260 ...") becomes "cannot read
 /// PATH: no such file or directory", and a decoding error names the key and what was wrong.
