@@ -33,5 +33,6 @@ $PY scripts/peers/sha256.py
 scripts/peers/prng.sh
 $PY scripts/peers/resample.py
 $PY scripts/peers/study_configs.py
+$PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures

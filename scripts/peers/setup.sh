@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Creates .venv-peers with the reference tools used to generate test fixtures and run bench/.
 # SinoRad itself never needs Python or R at run time.
-#   scripts/peers/setup.sh          # Python: scipy, statsmodels, scikit-learn, pandas, torch, nibabel, SimpleITK, pynrrd
+#   scripts/peers/setup.sh          # Python: scipy, statsmodels, scikit-learn, pandas, torch, nibabel, SimpleITK, pynrrd, PyRadiomics 3.0.1
 #   scripts/peers/setup.sh --with-r # also R (base R fisher.test, pROC 1.18, brglm2 0.9, palmerpenguins, jsonlite), as root via apt-get
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-peers
 .venv-peers/bin/pip install -q "scipy==1.17.1" "statsmodels==0.15.0" "scikit-learn==1.9.1" pandas "torch==2.13.0+cpu" safetensors "nibabel==5.4.2" "SimpleITK==2.5.7" "pynrrd==1.1.3"
+# PyRadiomics 3.0.1 (radiomics fixtures, bench/radiomics.sh): its 3.1.0 source package has broken
+# version metadata, so 3.0.1 is built against the venv's numpy without build isolation.
+# scikit-image gives LBP2D, trimesh LBP3D's icosphere.
+.venv-peers/bin/pip install -q setuptools wheel "versioneer==0.29" "PyWavelets==1.9.0" "pykwalify==1.8.0" six \
+  "scikit-image==0.26.0" "trimesh==5.2.0"
+.venv-peers/bin/pip install -q --no-build-isolation "pyradiomics==3.0.1"
 # dcurves (decision curves, metrics.py) pins pandas < 3 through lifelines; kept beside the venv
 # (--no-deps) so it cannot change the pandas the other fixtures were made with.
 .venv-peers/bin/pip install -q --no-deps --target .venv-peers/dcurves-lib dcurves==1.1.7 \

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Radiomics extraction: `sinorad radiomics extract` (release build, one thread: --jobs 1) vs
+# PyRadiomics 3.0.1 with its C extensions (bench/radiomics.py, one thread), same files, same
+# parameter files, one after the other:
+#   (a) every feature class on the Original image, the SYNTHETIC cohort's 465 patients x 3
+#       sequences (`sinorad simulate --images`, default 128 x 128 x 24 grid); PyRadiomics runs the
+#       first PY_CASES cases (default 150; 0 = all 1395) and its time per case is compared;
+#   (b) Original + LoG (sigma 1, 2, 3 mm) + Wavelet (coif1), every class, one case, REPEATS runs
+#       each (default 3), median;
+#   (c) voxel-based glcm and glrlm maps, kernelRadius 1, one ROI (the first patient's T2WI on
+#       the reduced 64 x 64 x 12 grid), once each.
+# Columns: seconds per case for each side, ratio = PyRadiomics / SinoRad (above 1: SinoRad
+# faster), peak resident memory (MiB) of each process. Data are cached in BENCH_DATA.
+#   bench/radiomics.sh                  all three
+#   CASES="b c" bench/radiomics.sh      only (b) and (c)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv-peers/bin/python}
+[ -x "$PY" ] || { echo "no Python environment at $PY: run scripts/peers/setup.sh (or set PYTHON)" >&2; exit 1; }
+"$PY" -c "import radiomics" 2>/dev/null || { echo "PyRadiomics is not installed in $PY: run scripts/peers/setup.sh" >&2; exit 1; }
+CASES=${CASES:-"a b c"}
+PY_CASES=${PY_CASES:-150}
+REPEATS=${REPEATS:-3}
+DATA=${BENCH_DATA:-/tmp/sinorad-radiomics-bench}
+swift build -c release --product sinorad >&2
+BIN=$(swift build -c release --show-bin-path)/sinorad
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+mkdir -p "$DATA"
+[ -f "$DATA/full/images/$(ls "$DATA/full/images" 2>/dev/null | head -1)/mask.nii.gz" ] 2>/dev/null || "$BIN" simulate --out "$DATA/full" --images >&2
+[ -d "$DATA/reduced/images" ] || "$BIN" simulate --out "$DATA/reduced" --images --image-grid reduced --patients 12 >&2
+batch="$DATA/full/cases.csv"
+if [ ! -f "$batch" ]; then
+  { echo "Image,Mask"; for p in $(ls "$DATA/full/images"); do for s in T2WI CE-T1WI ADC; do echo "images/$p/$s.nii.gz,images/$p/mask.nii.gz"; done; done; } > "$batch"
+fi
+first=$(ls "$DATA/full/images" | head -1)
+small=$(ls "$DATA/reduced/images" | head -1)
+cat > "$DATA/all_classes.yaml" <<'YAML'
+featureClass:
+  firstorder:
+  shape:
+  glcm:
+  glrlm:
+  glszm:
+  gldm:
+  ngtdm:
+YAML
+cat > "$DATA/filters.yaml" <<'YAML'
+imageType:
+  Original: {}
+  LoG:
+    sigma: [1.0, 2.0, 3.0]
+  Wavelet: {}
+featureClass:
+  firstorder:
+  shape:
+  glcm:
+  glrlm:
+  glszm:
+  gldm:
+  ngtdm:
+YAML
+cat > "$DATA/voxel.yaml" <<'YAML'
+voxelSetting:
+  kernelRadius: 1
+featureClass:
+  glcm:
+  glrlm:
+YAML
+# seconds and peak MiB of a whole sinorad process
+timed() { /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null; read -r s k < "$DATA/time.txt"; echo "$s $((k / 1024))"; }
+field() { "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+row() { printf "%-44s %12.4f %12.4f %9s %10s %10s\n" "$1" "$2" "$3" "$(awk -v s="$2" -v t="$3" 'BEGIN { printf "%.1fx", t / s }')" "$4" "$5"; }
+printf "%-44s %12s %12s %9s %10s %10s\n" case sinorad_s pyrad_s ratio sinorad_MiB pyrad_MiB
+for c in $CASES; do
+  case $c in
+  a)
+    read -r s mib < <(timed "$BIN" radiomics extract --batch "$batch" --params "$DATA/all_classes.yaml" --jobs 1 --out "$DATA/a_sinorad.csv")
+    n=$(($(wc -l < "$batch") - 1))
+    t=$("$PY" bench/radiomics.py batch "$batch" "$PY_CASES" "$DATA/all_classes.yaml"); echo "pyradiomics: $t" >&2
+    row "(a) Original, all classes, $n cases" "$(awk -v s="$s" -v n="$n" 'BEGIN { print s / n }')" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
+    ;;
+  b)
+    img="$DATA/full/images/$first/T2WI.nii.gz"; msk="$DATA/full/images/$first/mask.nii.gz"
+    times=(); for _ in $(seq "$REPEATS"); do read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/filters.yaml" --out "$DATA/b_sinorad.csv"); times+=("$s"); done
+    s=$(printf "%s\n" "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    t=$("$PY" bench/radiomics.py case "$img" "$msk" "$DATA/filters.yaml" "$REPEATS"); echo "pyradiomics: $t" >&2
+    row "(b) Original+LoG(1,2,3)+Wavelet, one case" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
+    ;;
+  c)
+    img="$DATA/reduced/images/$small/T2WI.nii.gz"; msk="$DATA/reduced/images/$small/mask.nii.gz"
+    rm -rf "$DATA/maps"
+    read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/voxel.yaml" --voxel --out-dir "$DATA/maps" --out "$DATA/c_sinorad.csv")
+    t=$("$PY" bench/radiomics.py voxel "$img" "$msk" "$DATA/voxel.yaml"); echo "pyradiomics: $t" >&2
+    row "(c) voxel glcm+glrlm, kernelRadius 1" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
+    ;;
+  esac
+done
