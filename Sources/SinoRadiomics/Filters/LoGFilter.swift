@@ -167,21 +167,20 @@ enum LoGImageFilter {
         return acc.map { Double($0) }
     }
 
-    /// Runs `FilterDataArray` on every line along `direction` (0 = x). Lines along x are done
-    /// one at a time; along y and z a whole row of lines is advanced together (same
-    /// arithmetic per line, vectorised across them).
+    /// Runs `FilterDataArray` on every line along `direction` (0 = x), a block of neighbouring
+    /// lines at a time, interleaved so that the same arithmetic runs across the lines of a
+    /// block (vectorised): along x the lines of one z-plane (transposed in and out), along y
+    /// those of one z-plane, along z all lines.
     static func filterAlong<S: BinaryFloatingPoint>(
-        _ direction: Int, size: [Int], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>, output: UnsafeMutableBufferPointer<Float>
+        _ direction: Int, size: [Int], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
+        output: UnsafeMutableBufferPointer<Float>
     ) {
         let nx = size[0]
         let ny = size[1]
         let nz = size[2]
         let ln = size[direction]
-        let stride = direction == 0 ? 1 : (direction == 1 ? nx : nx * ny)
-        // Lines are grouped in blocks of `width` neighbouring lines (contiguous starts).
-        let width = direction == 0 ? 1 : (direction == 1 ? nx : nx * ny)
-        let blocks = direction == 0 ? ny * nz : (direction == 1 ? nz : 1)
-        let blockStride = direction == 0 ? nx : (direction == 1 ? nx * ny : 0)
+        let width = direction == 2 ? nx * ny : (direction == 1 ? nx : ny)
+        let blocks = direction == 2 ? 1 : nz
         var data = [Double](repeating: 0, count: ln * width)
         var causal = [Double](repeating: 0, count: ln * width)
         var anti = [Double](repeating: 0, count: ln * width)
@@ -189,15 +188,32 @@ enum LoGImageFilter {
             causal.withUnsafeMutableBufferPointer { s1 in
                 anti.withUnsafeMutableBufferPointer { s2 in
                     for block in 0..<blocks {
-                        let base = block * blockStride
-                        for i in 0..<ln {
-                            let row = base + i * stride
-                            for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
+                        let base = block * nx * ny
+                        if direction == 0 {
+                            // Line k is row y = k of the plane; element i is x = i.
+                            for k in 0..<ny {
+                                let row = base + k * nx
+                                for i in 0..<nx { x[i * width + k] = Double(input[row + i]) }
+                            }
+                        } else {
+                            let step = direction == 1 ? nx : nx * ny
+                            for i in 0..<ln {
+                                let row = base + i * step
+                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
+                            }
                         }
                         filterLines(x, s1, s2, ln: ln, width: width, c)
-                        for i in 0..<ln {
-                            let row = base + i * stride
-                            for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
+                        if direction == 0 {
+                            for k in 0..<ny {
+                                let row = base + k * nx
+                                for i in 0..<nx { output[row + i] = Float(s1[i * width + k]) }
+                            }
+                        } else {
+                            let step = direction == 1 ? nx : nx * ny
+                            for i in 0..<ln {
+                                let row = base + i * step
+                                for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
+                            }
                         }
                     }
                 }

@@ -62,7 +62,7 @@ enum WaveletImageFilter {
         let letters = axes.count
         let approxName = String(repeating: "L", count: letters)
 
-        for _ in 0..<settings.startLevel {
+        for _ in 0..<max(settings.startLevel, 0) {
             for axis in axes { data = swtAxis(data, shape: padded, axis: axis, filter: lo) }
         }
         var out = [(prefix: String, values: [T])]()
@@ -152,27 +152,31 @@ enum WaveletImageFilter {
                 tapValue.withUnsafeBufferPointer { tv in
                     tapSource.withUnsafeBufferPointer { ts in
                         if inner == 1 {
-                            for line in 0..<outer {
-                                let base = line * n
-                                for o in 0..<n {
-                                    var sum: T = 0
-                                    let t0 = o * f
-                                    for t in 0..<f { sum += tv[t0 + t] * src[base + ts[t0 + t]] }
-                                    dst[base + o] = sum
+                            // Along x: transpose each (y, x) plane so that all its rows advance together.
+                            let rows = shape[1]
+                            let planes = outer / rows
+                            var a = [T](repeating: 0, count: n * rows)
+                            var b = [T](repeating: 0, count: n * rows)
+                            a.withUnsafeMutableBufferPointer { a in
+                                b.withUnsafeMutableBufferPointer { b in
+                                    for plane in 0..<planes {
+                                        let base = plane * rows * n
+                                        for r in 0..<rows {
+                                            for i in 0..<n { a[i * rows + r] = src[base + r * n + i] }
+                                        }
+                                        convolveRows(UnsafeBufferPointer(a), b, n: n, inner: rows, f: f, tv, ts)
+                                        for r in 0..<rows {
+                                            for i in 0..<n { dst[base + r * n + i] = b[i * rows + r] }
+                                        }
+                                    }
                                 }
                             }
                         } else {
                             for block in 0..<outer {
                                 let base = block * n * inner
-                                for o in 0..<n {
-                                    let d = dst.baseAddress! + base + o * inner
-                                    let t0 = o * f
-                                    for t in 0..<f {
-                                        let c = tv[t0 + t]
-                                        let s = src.baseAddress! + base + ts[t0 + t] * inner
-                                        for k in 0..<inner { d[k] += c * s[k] }
-                                    }
-                                }
+                                convolveRows(
+                                    UnsafeBufferPointer(rebasing: src[base..<(base + n * inner)]),
+                                    UnsafeMutableBufferPointer(rebasing: dst[base..<(base + n * inner)]), n: n, inner: inner, f: f, tv, ts)
                             }
                         }
                     }
@@ -180,5 +184,23 @@ enum WaveletImageFilter {
             }
         }
         return out
+    }
+
+    /// `dst[o, k] = sum_t tv[o, t] * src[ts[o, t], k]` over an (n, inner) block, taps in order.
+    @inline(__always)
+    static func convolveRows<T: BinaryFloatingPoint>(
+        _ src: UnsafeBufferPointer<T>, _ dst: UnsafeMutableBufferPointer<T>, n: Int, inner: Int, f: Int, _ tv: UnsafeBufferPointer<T>,
+        _ ts: UnsafeBufferPointer<Int>
+    ) {
+        for o in 0..<n {
+            let d = dst.baseAddress! + o * inner
+            for k in 0..<inner { d[k] = 0 }
+            let t0 = o * f
+            for t in 0..<f {
+                let c = tv[t0 + t]
+                let s = src.baseAddress! + ts[t0 + t] * inner
+                for k in 0..<inner { d[k] += c * s[k] }
+            }
+        }
     }
 }
