@@ -226,6 +226,7 @@ def main():
     images["uint8"] = make_image(np.clip(textured(rng, (6, 9, 8)) / 3 + 100, 0, 255).astype(np.uint8), (1.0, 1.0, 1.0))
     images["image2d"] = make_image(np.round(textured(rng, (13, 14))).astype(np.int16), (0.8, 1.3))
     images["thin"] = make_image(np.round(textured(rng, (3, 11, 12))).astype(np.int16), (1.0, 1.0, 1.0))
+    images["tiny"] = make_image(np.round(textured(rng, (6, 5, 4))).astype(np.int16), (1.0, 0.5, 0.8))
     images["zeros"] = make_image(np.zeros((4, 5, 6), dtype=np.int16), (1.0, 1.0, 1.0))
     images["negative"] = make_image(-np.abs(textured(rng, (4, 5, 6))) - 1, (1.0, 1.0, 1.0))
     images["formula"] = make_image(formula((20, 36, 40)).astype(np.int16), (0.75, 0.75, 2.0))
@@ -252,6 +253,7 @@ def main():
     add(run(images, masks, "float64", "LoG", {"sigma": [0.7]}))
     add(run(images, masks, "image2d", "LoG", {"sigma": [1.0, 2]}))
     add(run(images, masks, "thin", "LoG", {"sigma": [1.0]}))
+    add(run(images, masks, "tiny", "LoG", {"sigma": [0.5, 1.0, 3.0]}, full=("log-sigma-0-5-mm-3D",)))
     add(run(images, masks, "formula", "LoG", {"sigma": [2.0, 4]}, stride=997))
     # Wavelet
     for wavelet in ["haar", "coif1", "db2", "sym3", "bior1.3", "rbio2.2", "dmey"]:
@@ -265,6 +267,7 @@ def main():
     add(run(images, masks, "float32", "Wavelet", {"wavelet": "db2", "level": 2}))
     add(run(images, masks, "float32", "Wavelet", {"wavelet": "bior1.3", "force2D": True, "force2Ddimension": 1}))
     add(run(images, masks, "float64", "Wavelet", {"wavelet": "sym3"}))
+    add(run(images, masks, "tiny", "Wavelet", {"wavelet": "db4", "level": 2}))
     add(run(images, masks, "uint8", "Wavelet", {"wavelet": "haar", "level": 2}))
     add(run(images, masks, "image2d", "Wavelet", {"wavelet": "coif1"}))
     add(run(images, masks, "image2d", "Wavelet", {"wavelet": "db2", "start_level": 1, "level": 2}))
@@ -278,6 +281,7 @@ def main():
     add(run(images, masks, "int16", "Gradient", {"gradientUseSpacing": False}))
     add(run(images, masks, "float32", "Gradient", {}))
     add(run(images, masks, "image2d", "Gradient", {}))
+    add(run(images, masks, "tiny", "Gradient", {"gradientUseSpacing": True}, full=("gradient",)))
     add(run(images, masks, "formula", "Gradient", {}, stride=997))
     # LBP2D (scikit-image): methods, radii, samples, slice axes; int16 keeps its type (codes cast), 2-D gives float64.
     lbp = [
