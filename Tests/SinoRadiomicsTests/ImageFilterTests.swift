@@ -232,6 +232,18 @@ final class ImageFilterTests: XCTestCase {
         XCTAssertThrowsError(try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image))
     }
 
+    /// PyRadiomics' `axes.remove(force2Ddimension)` raises ValueError when the axis is not one of
+    /// the image's (a 2-D image has array axes 0 and 1): a settings error here.
+    func testWaveletForce2DDimensionOutsideTheImageIsASettingsError() {
+        var settings = RadiomicsSettings()
+        settings.force2D = true
+        settings.force2Ddimension = 2
+        let image = Self.image("image2d")
+        XCTAssertThrowsError(try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)) { error in
+            XCTAssertEqual((error as? RadiomicsError)?.kind, .settings)
+        }
+    }
+
     func testFilterBankHasEveryDiscreteWavelet() {
         XCTAssertEqual(WaveletFilterBank.names.count, 106)
         for name in WaveletFilterBank.names {

@@ -271,6 +271,8 @@ def main():
     add(run(images, masks, "uint8", "Wavelet", {"wavelet": "haar", "level": 2}))
     add(run(images, masks, "image2d", "Wavelet", {"wavelet": "coif1"}))
     add(run(images, masks, "image2d", "Wavelet", {"wavelet": "db2", "start_level": 1, "level": 2}))
+    add(run(images, masks, "image2d", "Wavelet", {"wavelet": "haar", "force2D": True, "force2Ddimension": 0}))  # x only: one letter
+    add(run(images, masks, "int16", "Wavelet", {"wavelet": "haar", "start_level": 1, "level": 0}))  # only wavelet0-LLL
     add(run(images, masks, "formula", "Wavelet", {"wavelet": "coif1"}, stride=997))
     # Intensity filters (float64), including M = 0 (NaN, as NumPy gives) and an all-negative image.
     for kind in ["Square", "SquareRoot", "Logarithm", "Exponential"]:
