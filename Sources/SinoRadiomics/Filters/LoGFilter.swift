@@ -1,0 +1,295 @@
+import Foundation
+
+/// The coefficients of ITK's `RecursiveGaussianImageFilter` (Deriche's 4th-order IIR
+/// approximation) for one direction, as `SetUp`, `ComputeNCoefficients`,
+/// `ComputeDCoefficients` and `ComputeRemainingCoefficients` compute them (ITK 5.4, double).
+struct RecursiveGaussianCoefficients {
+    var n0 = 0.0, n1 = 0.0, n2 = 0.0, n3 = 0.0
+    var d1 = 0.0, d2 = 0.0, d3 = 0.0, d4 = 0.0
+    var m1 = 0.0, m2 = 0.0, m3 = 0.0, m4 = 0.0
+    var bn1 = 0.0, bn2 = 0.0, bn3 = 0.0, bn4 = 0.0
+    var bm1 = 0.0, bm2 = 0.0, bm3 = 0.0, bm4 = 0.0
+
+    enum Order { case zero, second }
+
+    /// `sigma` in mm, `spacing` the pixel size along the direction, `normalizeAcrossScale` as
+    /// `LaplacianRecursiveGaussianImageFilter` sets it (PyRadiomics: true).
+    init(sigma: Double, spacing: Double, order: Order, normalizeAcrossScale: Bool) {
+        let sigmad = sigma / spacing
+        let a1: [Double] = [1.3530, -0.6724, -1.3563]
+        let b1: [Double] = [1.8151, -3.4327, 5.2318]
+        let w1 = 0.6681
+        let l1 = -1.3932
+        let a2: [Double] = [-0.3531, 0.6724, 0.3446]
+        let b2: [Double] = [0.0902, 0.6100, -2.2355]
+        let w2 = 2.0787
+        let l2 = -1.3732
+
+        // ComputeDCoefficients
+        let cos1 = cos(w1 / sigmad)
+        let cos2 = cos(w2 / sigmad)
+        let exp1 = exp(l1 / sigmad)
+        let exp2 = exp(l2 / sigmad)
+        d4 = exp1 * exp1 * exp2 * exp2
+        d3 = -2 * cos1 * exp1 * exp2 * exp2
+        d3 += -2 * cos2 * exp2 * exp1 * exp1
+        d2 = 4 * cos2 * cos1 * exp1 * exp2
+        d2 += exp1 * exp1 + exp2 * exp2
+        d1 = -2 * (exp2 * cos2 + exp1 * cos1)
+        let sd = 1.0 + d1 + d2 + d3 + d4
+        let dd = d1 + 2 * d2 + 3 * d3 + 4 * d4
+        let ed = d1 + 4 * d2 + 9 * d3 + 16 * d4
+
+        switch order {
+        case .zero:
+            let c = Self.nCoefficients(sigmad, a1[0], b1[0], w1, l1, a2[0], b2[0], w2, l2)
+            let alpha0 = 2 * c.sn / sd - c.n0
+            let scale = 1.0 / alpha0
+            n0 = c.n0 * scale
+            n1 = c.n1 * scale
+            n2 = c.n2 * scale
+            n3 = c.n3 * scale
+        case .second:
+            let acrossScale = normalizeAcrossScale ? sigma * sigma : 1.0
+            let c0 = Self.nCoefficients(sigmad, a1[0], b1[0], w1, l1, a2[0], b2[0], w2, l2)
+            let c2 = Self.nCoefficients(sigmad, a1[2], b1[2], w1, l1, a2[2], b2[2], w2, l2)
+            let beta = -(2 * c2.sn - sd * c2.n0) / (2 * c0.sn - sd * c0.n0)
+            n0 = c2.n0 + beta * c0.n0
+            n1 = c2.n1 + beta * c0.n1
+            n2 = c2.n2 + beta * c0.n2
+            n3 = c2.n3 + beta * c0.n3
+            let sn = c2.sn + beta * c0.sn
+            let dn = c2.dn + beta * c0.dn
+            let en = c2.en + beta * c0.en
+            var alpha2 = en * sd * sd - ed * sn * sd - 2 * dn * dd * sd + 2 * dd * dd * sn
+            alpha2 /= sd * sd * sd
+            let scale = acrossScale / alpha2
+            n0 *= scale
+            n1 *= scale
+            n2 *= scale
+            n3 *= scale
+        }
+        // ComputeRemainingCoefficients(symmetric: true); both orders used here are symmetric.
+        m1 = n1 - d1 * n0
+        m2 = n2 - d2 * n0
+        m3 = n3 - d3 * n0
+        m4 = -d4 * n0
+        let sn = n0 + n1 + n2 + n3
+        let sm = m1 + m2 + m3 + m4
+        let sdr = 1.0 + d1 + d2 + d3 + d4
+        bn1 = d1 * sn / sdr
+        bn2 = d2 * sn / sdr
+        bn3 = d3 * sn / sdr
+        bn4 = d4 * sn / sdr
+        bm1 = d1 * sm / sdr
+        bm2 = d2 * sm / sdr
+        bm3 = d3 * sm / sdr
+        bm4 = d4 * sm / sdr
+    }
+
+    // swiftlint:disable:next function_parameter_count
+    private static func nCoefficients(
+        _ sigmad: Double, _ a1: Double, _ b1: Double, _ w1: Double, _ l1: Double, _ a2: Double, _ b2: Double, _ w2: Double, _ l2: Double
+    ) -> (n0: Double, n1: Double, n2: Double, n3: Double, sn: Double, dn: Double, en: Double) {
+        let sin1 = sin(w1 / sigmad)
+        let sin2 = sin(w2 / sigmad)
+        let cos1 = cos(w1 / sigmad)
+        let cos2 = cos(w2 / sigmad)
+        let exp1 = exp(l1 / sigmad)
+        let exp2 = exp(l2 / sigmad)
+        let n0 = a1 + a2
+        var n1 = exp2 * (b2 * sin2 - (a2 + 2 * a1) * cos2)
+        n1 += exp1 * (b1 * sin1 - (a1 + 2 * a2) * cos1)
+        var n2 = (a1 + a2) * cos2 * cos1
+        n2 -= b1 * cos2 * sin1 + b2 * cos1 * sin2
+        n2 *= 2 * exp1 * exp2
+        n2 += a2 * exp1 * exp1 + a1 * exp2 * exp2
+        var n3 = exp2 * exp1 * exp1 * (b2 * sin2 - a2 * cos2)
+        n3 += exp1 * exp2 * exp2 * (b1 * sin1 - a1 * cos1)
+        let sn = n0 + n1 + n2 + n3
+        let dn = n1 + 2 * n2 + 3 * n3
+        let en = n1 + 4 * n2 + 9 * n3
+        return (n0, n1, n2, n3, sn, dn, en)
+    }
+}
+
+/// PyRadiomics' `getLoGImage`: SimpleITK's `LaplacianRecursiveGaussianImageFilter` with
+/// `NormalizeAcrossScale`, reproduced pass by pass (ITK 5.4 / SimpleITK 2.5.7, bit-identical).
+enum LoGImageFilter {
+    /// The images `getLoGImage` yields: none if an image axis has fewer than 4 voxels; per
+    /// sigma (in settings order) one float32 image named by `SigmaValue.prefix`, skipping
+    /// sigma <= 0 and sigmas with some `size_d < ceil(sigma / spacing_d) + 1`.
+    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings) -> [(prefix: String, image: RadiomicsImage)] {
+        let nd = image.dimension
+        let size = Array(image.size[0..<nd])
+        let spacing = Array(image.spacing[0..<nd])
+        if size.min()! < 4 { return [] }
+        var out = [(prefix: String, image: RadiomicsImage)]()
+        for sigma in settings.sigma {
+            guard sigma.value > 0 else { continue }
+            let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
+            guard fits else { continue }
+            let values = laplacian(image, sigma: sigma.value)
+            out.append((sigma.prefix, image.withValues(values, pixelType: .float32)))
+        }
+        return out
+    }
+
+    /// `LaplacianRecursiveGaussianImageFilter::GenerateData`: for each ITK direction d, the
+    /// second-order recursive Gaussian along d then zero-order ones along the other directions
+    /// in increasing order (each pass stores float32), accumulated as
+    /// `acc = float(acc + L_d * (1 / spacing_d^2))`.
+    static func laplacian(_ image: RadiomicsImage, sigma: Double) -> [Double] {
+        let nd = image.dimension
+        let count = image.count
+        var acc = [Float](repeating: 0, count: count)
+        for d in 0..<nd {
+            let second = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[d], order: .second, normalizeAcrossScale: true)
+            var pass = [Float](repeating: 0, count: count)
+            image.values.withUnsafeBufferPointer { input in
+                pass.withUnsafeMutableBufferPointer { output in
+                    filterAlong(d, size: image.size, coefficients: second, input: input, output: output)
+                }
+            }
+            for e in 0..<nd where e != d {
+                let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[e], order: .zero, normalizeAcrossScale: true)
+                var next = [Float](repeating: 0, count: count)
+                pass.withUnsafeBufferPointer { input in
+                    next.withUnsafeMutableBufferPointer { output in
+                        filterAlong(e, size: image.size, coefficients: zero, input: input, output: output)
+                    }
+                }
+                pass = next
+            }
+            let factor = 1.0 / (image.spacing[d] * image.spacing[d])
+            for i in 0..<count { acc[i] = Float(Double(acc[i]) + Double(pass[i]) * factor) }
+        }
+        return acc.map { Double($0) }
+    }
+
+    /// Runs `FilterDataArray` on every line along `direction` (0 = x), a block of neighbouring
+    /// lines at a time, interleaved so that the same arithmetic runs across the lines of a
+    /// block (vectorised): along x the lines of one z-plane (transposed in and out), along y
+    /// those of one z-plane, along z all lines.
+    static func filterAlong<S: BinaryFloatingPoint>(
+        _ direction: Int, size: [Int], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
+        output: UnsafeMutableBufferPointer<Float>
+    ) {
+        let nx = size[0]
+        let ny = size[1]
+        let nz = size[2]
+        let ln = size[direction]
+        let width = direction == 2 ? nx * ny : (direction == 1 ? nx : ny)
+        let blocks = direction == 2 ? 1 : nz
+        var data = [Double](repeating: 0, count: ln * width)
+        var causal = [Double](repeating: 0, count: ln * width)
+        var anti = [Double](repeating: 0, count: ln * width)
+        data.withUnsafeMutableBufferPointer { x in
+            causal.withUnsafeMutableBufferPointer { s1 in
+                anti.withUnsafeMutableBufferPointer { s2 in
+                    for block in 0..<blocks {
+                        let base = block * nx * ny
+                        if direction == 0 {
+                            // Line k is row y = k of the plane; element i is x = i.
+                            for k in 0..<ny {
+                                let row = base + k * nx
+                                for i in 0..<nx { x[i * width + k] = Double(input[row + i]) }
+                            }
+                        } else {
+                            let step = direction == 1 ? nx : nx * ny
+                            for i in 0..<ln {
+                                let row = base + i * step
+                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
+                            }
+                        }
+                        filterLines(x, s1, s2, ln: ln, width: width, c)
+                        if direction == 0 {
+                            for k in 0..<ny {
+                                let row = base + k * nx
+                                for i in 0..<nx { output[row + i] = Float(s1[i * width + k]) }
+                            }
+                        } else {
+                            let step = direction == 1 ? nx : nx * ny
+                            for i in 0..<ln {
+                                let row = base + i * step
+                                for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `RecursiveSeparableImageFilter::FilterDataArray` on `width` interleaved lines
+    /// (element i of line k at `i * width + k`); the result (causal + anticausal) is left in s1.
+    /// `MathEMAMAMAM(out, a1, b1, ...)` is `out = a1*b1 + a2*b2 + a3*b3 + a4*b4` and
+    /// `MathSMAMAMAM` is `out -= a1*b1 + a2*b2 + a3*b3 + a4*b4`, evaluated left to right.
+    @inline(__always)
+    static func filterLines(
+        _ x: UnsafeMutableBufferPointer<Double>, _ s1: UnsafeMutableBufferPointer<Double>, _ s2: UnsafeMutableBufferPointer<Double>, ln: Int, width w: Int,
+        _ c: RecursiveGaussianCoefficients
+    ) {
+        let (n0, n1, n2, n3) = (c.n0, c.n1, c.n2, c.n3)
+        let (d1, d2, d3, d4) = (c.d1, c.d2, c.d3, c.d4)
+        let (m1, m2, m3, m4) = (c.m1, c.m2, c.m3, c.m4)
+        for k in 0..<w {
+            let v = x[k]
+            let x1 = x[w + k]
+            let x2 = x[2 * w + k]
+            let x3 = x[3 * w + k]
+            var a0 = v * n0 + v * n1 + v * n2 + v * n3
+            var a1 = x1 * n0 + v * n1 + v * n2 + v * n3
+            var a2 = x2 * n0 + x1 * n1 + v * n2 + v * n3
+            var a3 = x3 * n0 + x2 * n1 + x1 * n2 + v * n3
+            a0 -= v * c.bn1 + v * c.bn2 + v * c.bn3 + v * c.bn4
+            a1 -= a0 * d1 + v * c.bn2 + v * c.bn3 + v * c.bn4
+            a2 -= a1 * d1 + a0 * d2 + v * c.bn3 + v * c.bn4
+            a3 -= a2 * d1 + a1 * d2 + a0 * d3 + v * c.bn4
+            s1[k] = a0
+            s1[w + k] = a1
+            s1[2 * w + k] = a2
+            s1[3 * w + k] = a3
+        }
+        if ln > 4 {
+            for i in 4..<ln {
+                let r = i * w
+                for k in 0..<w {
+                    var s = x[r + k] * n0 + x[r - w + k] * n1 + x[r - 2 * w + k] * n2 + x[r - 3 * w + k] * n3
+                    s -= s1[r - w + k] * d1 + s1[r - 2 * w + k] * d2 + s1[r - 3 * w + k] * d3 + s1[r - 4 * w + k] * d4
+                    s1[r + k] = s
+                }
+            }
+        }
+        let e = (ln - 1) * w
+        for k in 0..<w {
+            let v = x[e + k]
+            let xl1 = x[e + k]
+            let xl2 = x[e - w + k]
+            let xl3 = x[e - 2 * w + k]
+            var b1 = v * m1 + v * m2 + v * m3 + v * m4
+            var b2 = xl1 * m1 + v * m2 + v * m3 + v * m4
+            var b3 = xl2 * m1 + xl1 * m2 + v * m3 + v * m4
+            var b4 = xl3 * m1 + xl2 * m2 + xl1 * m3 + v * m4
+            b1 -= v * c.bm1 + v * c.bm2 + v * c.bm3 + v * c.bm4
+            b2 -= b1 * d1 + v * c.bm2 + v * c.bm3 + v * c.bm4
+            b3 -= b2 * d1 + b1 * d2 + v * c.bm3 + v * c.bm4
+            b4 -= b3 * d1 + b2 * d2 + b1 * d3 + v * c.bm4
+            s2[e + k] = b1
+            s2[e - w + k] = b2
+            s2[e - 2 * w + k] = b3
+            s2[e - 3 * w + k] = b4
+        }
+        var i = ln - 4
+        while i > 0 {
+            let r = (i - 1) * w
+            for k in 0..<w {
+                var s = x[r + w + k] * m1 + x[r + 2 * w + k] * m2 + x[r + 3 * w + k] * m3 + x[r + 4 * w + k] * m4
+                s -= s2[r + w + k] * d1 + s2[r + 2 * w + k] * d2 + s2[r + 3 * w + k] * d3 + s2[r + 4 * w + k] * d4
+                s2[r + k] = s
+            }
+            i -= 1
+        }
+        for j in 0..<(ln * w) { s1[j] += s2[j] }
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import SinoRadiomics
+
+/// PyRadiomics 3.0.1's image types against `scripts/peers/radiomics_filters.py`'s fixture
+/// (SimpleITK 2.5.7, PyWavelets 1.8.0, scikit-image 0.26, SciPy 1.17.1, trimesh 5.2).
+final class ImageFilterTests: XCTestCase {
+    nonisolated(unsafe) static let fixture: [String: Any] = (try? Fixtures.json("radiomics/filters.json")) ?? [:]
+
+    static var cases: [[String: Any]] { fixture["cases"] as! [[String: Any]] }
+
+    static var tools: String { "PyRadiomics 3.0.1 (\(Fixtures.versions(fixture)))" }
+
+    // MARK: Fixture reading
+
+    /// A fixture number: JSON numbers, or the strings nan, inf, -inf.
+    static func number(_ value: Any) -> Double {
+        if let text = value as? String {
+            switch text {
+            case "nan": return .nan
+            case "inf": return .infinity
+            case "-inf": return -.infinity
+            default: return Double(text)!
+            }
+        }
+        return (value as! NSNumber).doubleValue
+    }
+
+    static func numbers(_ value: Any?) -> [Double] { (value as! [Any]).map(number) }
+
+    /// The integer formula image the script describes (array order z, y, x).
+    static func formula(_ shape: [Int]) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(shape.reduce(1, *))
+        for z in 0..<shape[0] {
+            for y in 0..<shape[1] {
+                for x in 0..<shape[2] {
+                    out.append(Double(((x * 37 + y * 101 + z * 53 + ((x * y) % 17) * 11 + ((y * z) % 13) * 7) % 611) - 120))
+                }
+            }
+        }
+        return out
+    }
+
+    static func image(_ name: String) -> RadiomicsImage {
+        let images = fixture["images"] as! [String: [String: Any]]
+        let d = images[name]!
+        let dimension = d["dimension"] as! Int
+        var size = (d["size"] as! [Any]).map { ($0 as! NSNumber).intValue }
+        var spacing = numbers(d["spacing"])
+        var origin = numbers(d["origin"])
+        var direction = numbers(d["direction"])
+        if dimension == 2 {
+            size.append(1)
+            spacing.append(1)
+            origin.append(0)
+            direction = [direction[0], direction[1], 0, direction[2], direction[3], 0, 0, 0, 1]
+        }
+        let type = PixelType(rawValue: d["pixelType"] as! String)!
+        var values: [Double]
+        if let stored = d["values"] {
+            // float32 values are written in float32's shortest form: round them back.
+            values = numbers(stored).map { type == .float32 ? Double(Float($0)) : $0 }
+        } else {
+            let shapes = fixture["formulaShapes"] as! [String: [Any]]
+            values = formula(shapes[name]!.map { ($0 as! NSNumber).intValue })
+            if type == .float32 { values = values.map { Double(Float($0 / 8)) } }
+        }
+        return RadiomicsImage(size: size, spacing: spacing, origin: origin, direction: direction, values: values, pixelType: type, dimension: dimension)
+    }
+
+    static func mask(_ name: String, like image: RadiomicsImage) -> RadiomicsImage {
+        var values = [Double](repeating: 0, count: image.count)
+        if let masks = fixture["masks"] as? [String: [Any]], let roi = masks[name] {
+            for i in roi { values[(i as! NSNumber).intValue] = 1 }
+        }
+        return image.withValues(values, pixelType: .uint32)
+    }
+
+    static func settings(_ c: [String: Any]) -> RadiomicsSettings {
+        var s = RadiomicsSettings()
+        let d = c["settings"] as! [String: Any]
+        if let sigma = d["sigma"] {
+            let texts = c["sigmaText"] as! [String]
+            s.sigma = zip(numbers(sigma), texts).map { SigmaValue($0, text: $1) }
+        }
+        if let w = d["wavelet"] as? String { s.wavelet = w }
+        if let v = d["start_level"] { s.startLevel = (v as! NSNumber).intValue }
+        if let v = d["level"] { s.level = (v as! NSNumber).intValue }
+        if let v = d["force2D"] as? Bool { s.force2D = v }
+        if let v = d["force2Ddimension"] { s.force2Ddimension = (v as! NSNumber).intValue }
+        if let v = d["gradientUseSpacing"] as? Bool { s.gradientUseSpacing = v }
+        if let v = d["lbp2DRadius"] { s.lbp2DRadius = number(v) }
+        if let v = d["lbp2DSamples"] { s.lbp2DSamples = (v as! NSNumber).intValue }
+        if let v = d["lbp2DMethod"] as? String { s.lbp2DMethod = LBP2DMethod(rawValue: v)! }
+        if let v = d["lbp3DLevels"] { s.lbp3DLevels = (v as! NSNumber).intValue }
+        if let v = d["lbp3DIcosphereRadius"] { s.lbp3DIcosphereRadius = number(v) }
+        if let v = d["lbp3DIcosphereSubdivision"] { s.lbp3DIcosphereSubdivision = (v as! NSNumber).intValue }
+        return s
+    }
+
+    // MARK: Comparison
+
+    /// Relative difference with an absolute floor of 1e-9 (0 when isClose would call it equal at rel 0).
+    static func relDiff(_ a: Double, _ e: Double) -> Double {
+        if a.isNaN || e.isNaN { return a.isNaN && e.isNaN ? 0 : .infinity }
+        if a == e { return 0 }
+        return abs(a - e) / max(abs(e), 1e-9)
+    }
+
+    /// Runs every fixture case of `type` and compares prefixes, pixel types, values and
+    /// summaries; returns the largest relative difference.
+    func compareCases(_ type: String, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+        var worst = 0.0
+        var checked = 0
+        for c in Self.cases where c["type"] as! String == type {
+            let name = c["image"] as! String
+            let image = Self.image(name)
+            let mask = Self.mask(name, like: image)
+            let kind = ImageTypeKind(rawValue: type)!
+            let setting = ImageTypeSetting(kind: kind, settings: Self.settings(c))
+            let results = try ImageTypeFilters.images(for: setting, image: image, mask: mask)
+            let outputs = c["outputs"] as! [[String: Any]]
+            let what = "\(type) on \(name) \(c["settings"]!)"
+            XCTAssertEqual(results.map(\.prefix), outputs.map { $0["prefix"] as! String }, what, file: file, line: line)
+            guard results.count == outputs.count else { continue }
+            let roi = (Self.fixture["masks"] as? [String: [Any]])?[name]?.map { ($0 as! NSNumber).intValue } ?? []
+            for (result, expected) in zip(results, outputs) {
+                let label = "\(what) \(result.prefix)"
+                let dtype = expected["dtype"] as! String
+                XCTAssertEqual(result.image.pixelType.rawValue, dtype, label, file: file, line: line)
+                XCTAssertEqual(result.image.size, image.size, label, file: file, line: line)
+                XCTAssertEqual(result.image.spacing, image.spacing, label, file: file, line: line)
+                XCTAssertEqual(result.image.origin, image.origin, label, file: file, line: line)
+                XCTAssertEqual(result.image.direction, image.direction, label, file: file, line: line)
+                let values = result.image.values
+                let round: (Double) -> Double = dtype == "float32" ? { Double(Float($0)) } : { $0 }
+                var pairs = [(Int, Double)]()
+                if let full = expected["values"] {
+                    pairs = Self.numbers(full).enumerated().map { ($0.offset, $0.element) }
+                } else if let samples = expected["samples"] {
+                    let stride = expected["stride"] as! Int
+                    var indices = Array(Swift.stride(from: 0, to: values.count, by: stride))
+                    if indices.last != values.count - 1 { indices.append(values.count - 1) }
+                    pairs = Array(zip(indices, Self.numbers(samples)))
+                } else if let roiValues = expected["roi"] {
+                    pairs = Array(zip(roi, Self.numbers(roiValues)))
+                }
+                XCTAssertFalse(pairs.isEmpty, label, file: file, line: line)
+                var caseWorst = 0.0
+                for (index, e) in pairs {
+                    let a = values[index]
+                    let ok = isClose(a, round(e), rel: 1e-6, abs: 1e-9)
+                    caseWorst = max(caseWorst, Self.relDiff(a, round(e)))
+                    if !ok {
+                        XCTFail("\(label) voxel \(index): \(a) vs \(round(e))", file: file, line: line)
+                        break
+                    }
+                }
+                // Summary: over all voxels, or the ROI for LBP3D.
+                let summary = expected["summary"] as! [String: Any]
+                let pool = expected["roi"] != nil ? roi.map { values[$0] } : values
+                let finite = pool.filter { !$0.isNaN }
+                XCTAssertEqual(pool.count - finite.count, summary["nanCount"] as! Int, label, file: file, line: line)
+                if !finite.isEmpty {
+                    let sum = finite.reduce(0, +)
+                    let absSum = finite.reduce(0) { $0 + abs($1) }
+                    XCTAssert(isClose(sum, Self.number(summary["sum"]!), rel: 1e-9, abs: 1e-12 * absSum + 1e-9), "\(label) sum \(sum)", file: file, line: line)
+                    XCTAssert(isClose(finite.min()!, Self.number(summary["min"]!), rel: 1e-6, abs: 1e-9), "\(label) min", file: file, line: line)
+                    XCTAssert(isClose(finite.max()!, Self.number(summary["max"]!), rel: 1e-6, abs: 1e-9), "\(label) max", file: file, line: line)
+                    caseWorst = max(caseWorst, Self.relDiff(finite.min()!, Self.number(summary["min"]!)), Self.relDiff(finite.max()!, Self.number(summary["max"]!)))
+                }
+                worst = max(worst, caseWorst)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 0, "no \(type) outputs compared", file: file, line: line)
+        return worst
+    }
+
+    // MARK: Tests
+
+    func testOriginal() throws {
+        let worst = try compareCases("Original")
+        reportComparison("image type Original", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testLoG() throws {
+        let worst = try compareCases("LoG")
+        reportComparison("image type LoG (LaplacianRecursiveGaussian, float32)", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testWavelet() throws {
+        let worst = try compareCases("Wavelet")
+        reportComparison("image type Wavelet (swtn: haar, coif1, db2, sym3, bior1.3, rbio2.2, dmey; levels, force2D, 2-D)", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testIntensityFilters() throws {
+        for type in ["Square", "SquareRoot", "Logarithm", "Exponential"] {
+            let worst = try compareCases(type)
+            reportComparison("image type \(type) (float64, incl. max|x| = 0)", tool: Self.tools, maxRelDiff: worst)
+        }
+    }
+
+    func testGradient() throws {
+        let worst = try compareCases("Gradient")
+        reportComparison("image type Gradient (GradientMagnitude, float32)", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testLBP2D() throws {
+        let worst = try compareCases("LBP2D")
+        reportComparison("image type LBP2D (local_binary_pattern default/ror/uniform/var)", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testLBP3D() throws {
+        let worst = try compareCases("LBP3D")
+        reportComparison("image type LBP3D (ROI voxels; sph_harm via sph_harm_y, see fixture notes)", tool: Self.tools, maxRelDiff: worst)
+    }
+
+    func testUnknownWaveletIsASettingsError() {
+        var settings = RadiomicsSettings()
+        settings.wavelet = "db99"
+        let image = Self.image("int16")
+        XCTAssertThrowsError(try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)) { error in
+            let e = error as? RadiomicsError
+            XCTAssertEqual(e?.kind, .settings)
+            XCTAssert(e?.message.contains("'db99'") == true, "\(String(describing: e))")
+        }
+        settings.wavelet = "morl" // continuous: pywt.Wavelet refuses it too
+        XCTAssertThrowsError(try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image))
+    }
+
+    /// PyRadiomics' `axes.remove(force2Ddimension)` raises ValueError when the axis is not one of
+    /// the image's (a 2-D image has array axes 0 and 1): a settings error here.
+    func testWaveletForce2DDimensionOutsideTheImageIsASettingsError() {
+        var settings = RadiomicsSettings()
+        settings.force2D = true
+        settings.force2Ddimension = 2
+        let image = Self.image("image2d")
+        XCTAssertThrowsError(try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)) { error in
+            XCTAssertEqual((error as? RadiomicsError)?.kind, .settings)
+        }
+    }
+
+    func testFilterBankHasEveryDiscreteWavelet() {
+        XCTAssertEqual(WaveletFilterBank.names.count, 106)
+        for name in WaveletFilterBank.names {
+            guard let f = WaveletFilterBank.filters(name) else { return XCTFail(name) }
+            XCTAssertEqual(f.decLo.count, f.decHi.count, name)
+            XCTAssertEqual(f.decLo32.count, f.decLo.count, name)
+            XCTAssertEqual(f.decLo.count % 2, 0, name)
+        }
+        for family in ["haar", "db1", "db38", "sym20", "coif17", "bior6.8", "rbio3.9", "dmey"] { XCTAssertNotNil(WaveletFilterBank.filters(family), family) }
+    }
+
+    /// LoG and Wavelet (coif1) on a 256 x 256 x 30 int16 image, single thread.
+    func testFilterSpeedOn256x256x30() throws {
+        let size = [256, 256, 30]
+        let values = Self.formula([size[2], size[1], size[0]])
+        let image = RadiomicsImage(size: size, spacing: [0.7, 0.7, 2.5], values: values, pixelType: .int16)
+        var settings = RadiomicsSettings()
+        settings.sigma = [SigmaValue(2.0)]
+        // Best of three runs (the machine is shared).
+        var logSeconds = Double.infinity
+        var waveletSeconds = Double.infinity
+        var log = [(prefix: String, image: RadiomicsImage)]()
+        var wavelet = log
+        for _ in 0..<3 {
+            var start = Date()
+            log = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .log, settings: settings), image: image, mask: image)
+            logSeconds = min(logSeconds, Date().timeIntervalSince(start))
+            start = Date()
+            wavelet = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: image)
+            waveletSeconds = min(waveletSeconds, Date().timeIntervalSince(start))
+        }
+        XCTAssertEqual(log.count, 1)
+        XCTAssertEqual(wavelet.count, 8)
+        print(String(format: "[timing] 256x256x30 int16, best of 3: LoG sigma 2 %.3f s, Wavelet coif1 (8 bands) %.3f s", logSeconds, waveletSeconds))
+        XCTAssertLessThan(logSeconds, 5)
+        XCTAssertLessThan(waveletSeconds, 5)
+    }
+}
