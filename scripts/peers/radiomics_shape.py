@@ -234,6 +234,7 @@ def main():
         "timing": timing,
         "cases": cases,
     }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
     write_fixture(OUT, fixture)
     print("wrote %s (%d cases); PyRadiomics %.3f s on the large ellipsoid" % (OUT, len(cases), timing["pyradiomicsSeconds"]))
 
