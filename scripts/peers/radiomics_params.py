@@ -574,7 +574,7 @@ setting:
 
 # Where the example's problem is (for the ones 3.0.1 refuses).
 EXAMPLE_KEYS = {
-    "pyradiomics_Params.yaml": "featureClass.shape",
+    "pyradiomics_Params.yaml": "'shape'",
     "pyradiomics_MR_2D_extraction.yaml": "setting.force2DDimension",
     "pyradiomics_exampleCT_2x.yaml": "inputImage",
     "pyradiomics_exampleMR_5mm_2x.yaml": "featureClass.shape",
@@ -690,7 +690,7 @@ FILES = [
     ("bad_imagetype_value_null.yaml", BASE.replace("  Original: {}", "  Original:"), "imageType.Original"),
     ("bad_featureclass_null.yaml", "featureClass:\nsetting: {binWidth: 5}\n", "featureClass"),
     ("bad_syntax.yaml", BASE.replace("  binWidth: 10", "  binWidth: [10"), "(file)"),
-    ("bad_duplicate_key.yaml", base_with("binWidth: 20"), "setting.binWidth"),
+    ("bad_duplicate_key.yaml", base_with("binWidth: 20"), "binWidth"),
     ("bad_extension.txt", BASE, "(file)"),
     ("bad_json_syntax.json", '{"setting": {"binWidth": 10,}}\n', "(file)"),
     ("bad_json_top_list.json", '[{"setting": {}}]\n', "(file)"),
@@ -876,6 +876,7 @@ def record(path, image, mask, flat_mask):
     entry["settings"] = py(extractor.settings)
     entry["enabledImagetypes"] = py(extractor.enabledImagetypes)
     entry["enabledFeatures"] = py(extractor.enabledFeatures)
+    entry["featureClassOrder"] = list(extractor.enabledFeatures)  # (JSON readers may not keep key order)
     entry["settingsStr"] = str(extractor.settings)
     entry["imageTypesStr"] = str(extractor.enabledImagetypes)
     shape2d = "shape2D" in extractor.enabledFeatures and extractor.settings.get("force2D")
@@ -972,7 +973,7 @@ def main():
         "interpolatorCodes": sitk_codes,
         "defaults": {
             "settings": py(default.settings), "enabledImagetypes": py(default.enabledImagetypes),
-            "enabledFeatures": py(default.enabledFeatures),
+            "enabledFeatures": py(default.enabledFeatures), "featureClassOrder": list(default.enabledFeatures),
             "settingsStr": str(default.settings), "imageTypesStr": str(default.enabledImagetypes),
         },
         "floatReprs": float_reprs(),
