@@ -15,6 +15,7 @@ public struct ParameterDocument: Sendable, Equatable {
     /// or every class with `[]`.
     public var featureClasses: PythonDict
 
+    /// A document from its parts (`ParameterFile.load` builds them from a file).
     public init(parameters: RadiomicsParameters, settings: PythonDict, imageTypes: PythonDict, featureClasses: PythonDict) {
         self.parameters = parameters
         self.settings = settings

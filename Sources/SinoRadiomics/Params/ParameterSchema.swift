@@ -28,10 +28,10 @@ struct ParameterSchema {
     /// The top-level sections.
     static let sections = ["setting", "voxelSetting", "imageType", "featureClass"]
 
-    /// Keys that older PyRadiomics versions (or its documentation) used, with today's name.
+    /// Names PyRadiomics 1.x/2.x parameter files used (its own old example files), with today's name.
     static let renamed: [String: String] = [
         "inputImage": "imageType", "Volume": "VoxelVolume' or 'MeshVolume", "MajorAxis": "MajorAxisLength", "MinorAxis": "MinorAxisLength",
-        "LeastAxis": "LeastAxisLength", "Maximum2DDiameter": "MaximumDiameter", "Dissimilarity": "DifferenceAverage"
+        "LeastAxis": "LeastAxisLength"
     ]
 
     // MARK: Reading one setting

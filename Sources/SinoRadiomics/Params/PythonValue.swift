@@ -55,11 +55,15 @@ public indirect enum PythonValue: Sendable, Equatable {
 /// A Python dict: keys in insertion order, assignment to an existing key keeps its place
 /// (`dict.update` semantics).
 public struct PythonDict: Sendable, Equatable {
+    /// The keys in insertion order.
     public private(set) var keys: [PythonValue] = []
+    /// The values, in the keys' order.
     public private(set) var values: [PythonValue] = []
 
+    /// An empty dict.
     public init() {}
 
+    /// A dict with string keys, in the order given (a repeated key keeps its first place).
     public init(_ pairs: [(String, PythonValue)]) {
         for (k, v) in pairs { self[k] = v }
     }
@@ -67,7 +71,9 @@ public struct PythonDict: Sendable, Equatable {
     /// The entries in order.
     public var entries: [(key: PythonValue, value: PythonValue)] { Array(zip(keys, values)).map { (key: $0.0, value: $0.1) } }
 
+    /// Whether the dict has no entries (`len(d) == 0`).
     public var isEmpty: Bool { keys.isEmpty }
+    /// The number of entries.
     public var count: Int { keys.count }
 
     /// The value under a string key.
