@@ -99,11 +99,11 @@ public enum Interpolator: String, Sendable, CaseIterable, Codable {
         case .bSpline: return 23 // sitkBSpline = sitkBSpline3
         case .gaussian: return 4
         case .labelGaussian: return 5
-        case .hammingWindowedSinc: return 7
-        case .cosineWindowedSinc: return 8
-        case .welchWindowedSinc: return 9
-        case .lanczosWindowedSinc: return 10
-        case .blackmanWindowedSinc: return 11
+        case .hammingWindowedSinc: return 6
+        case .cosineWindowedSinc: return 7
+        case .welchWindowedSinc: return 8
+        case .lanczosWindowedSinc: return 9
+        case .blackmanWindowedSinc: return 10
         }
     }
 }
