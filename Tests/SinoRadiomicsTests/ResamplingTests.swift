@@ -253,6 +253,14 @@ final class ResamplingTests: XCTestCase {
 
     func testResegmentMask() {
         let section = Self.fixture["resegment"] as! [String: Any]
+        var count = 0
+        for part in [section, section["float32"] as! [String: Any]] {
+            count += resegmentCases(part)
+        }
+        reportComparison("resegmentMask (\(count) masks identical, absolute/relative/sigma, int16 and float32)", tool: Self.tool, maxRelDiff: 0)
+    }
+
+    func resegmentCases(_ section: [String: Any]) -> Int {
         let image = Self.image(section["image"] as! [String: Any])
         let mask = Self.image(section["mask"] as! [String: Any])
         var count = 0
@@ -279,7 +287,7 @@ final class ResamplingTests: XCTestCase {
                 XCTFail("\(what): \(error)")
             }
         }
-        reportComparison("resegmentMask (\(count) masks identical, absolute/relative/sigma)", tool: Self.tool, maxRelDiff: 0)
+        return count
     }
 
     // MARK: cropToTumorMask

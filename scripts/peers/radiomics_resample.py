@@ -178,12 +178,24 @@ def run_resample(name, image, mask, settings, interpolators, image_from=None):
     return case
 
 
+def beyond_case():
+    """An image smaller than its mask's grid, offset by half a voxel: samples land exactly on the
+    buffer's edges (-0.5 inside, size - 0.5 outside) and the padded box leaves the image."""
+    shape = (6, 10, 10)
+    arr = np.clip(np.round(field(shape, 150, 20)), -32768, 32767).astype(np.int16)
+    image = make(arr, (1, 1, 1), (0, 0, 0))
+    mask = np.zeros((6, 11, 14), np.uint8)
+    mask[1:4, 1:5, 4:8] = 1
+    return image, make(mask, (1, 1, 1), (-3.5, -0.5, 0))
+
+
 def resample_cases():
     a_image, a_mask = int16_case()
     b_image, b_mask = float32_oblique_case()
     c_image, c_mask = float64_half_case()
     d_image, d_mask = other_grid_case()
     e_image, e_mask = two_d_case()
+    f_image, f_mask = beyond_case()
     outside = sitk.Image(d_mask)
     outside.SetOrigin((7.0, 0.2, 0.4))
     return [
@@ -194,6 +206,8 @@ def resample_cases():
                      ["sitkNearestNeighbor", "sitkLinear", "sitkBSpline"]),
         run_resample("mask on another grid", d_image, d_mask, {"resampledPixelSpacing": [0.75, 0.75, 1.5], "padDistance": 3},
                      ["sitkNearestNeighbor", "sitkLinear", "sitkBSpline", "sitkLanczosWindowedSinc"]),
+        run_resample("mask grid beyond the image, half-voxel offset", f_image, f_mask,
+                     {"resampledPixelSpacing": [0.5, 1, 1], "padDistance": 3}, INTERPOLATORS),
         run_resample("2-D int16", e_image, e_mask, {"resampledPixelSpacing": [1, 1], "padDistance": 2},
                      ["sitkLinear", "sitkBSpline"]),
         run_resample("spacing already equal (no interpolation)", a_image, a_mask,
@@ -322,7 +336,19 @@ def resegment_cases():
         cases.append(case)
     label2 = io.resegmentMask(image, mask, resegmentRange=[-5000], resegmentMode="absolute", label=2)
     cases.append({"mode": "absolute", "range": [-5000], "label": 2, "output": describe(label2)})
-    return {"image": describe(image), "mask": describe(mask), "cases": cases}
+    # float32: NumPy 2 keeps float32 (a Python float threshold is rounded to float32; max, mean and
+    # SD are float32). Thresholds just above an ROI value separate float32 from float64 arithmetic.
+    f_image, f_mask8 = float32_oblique_case()
+    f_mask = io.getMask(f_mask8)
+    roi = np.sort(sitk.GetArrayFromImage(f_image)[sitk.GetArrayFromImage(f_mask) == 1])
+    just_above = float(roi[len(roi) // 3]) + 1e-9
+    float_cases = []
+    for mode, rng_ in [("absolute", [just_above]), ("absolute", [float(roi[2]) + 1e-9, float(roi[-3]) - 1e-9]),
+                       ("relative", [0.25, 0.9]), ("sigma", [-0.7, 1.1]), ("sigma", [0.0])]:
+        out = io.resegmentMask(f_image, f_mask, resegmentRange=rng_, resegmentMode=mode, label=1)
+        float_cases.append({"mode": mode, "range": rng_, "output": describe(out)})
+    return {"image": describe(image), "mask": describe(mask), "cases": cases,
+            "float32": {"image": describe(f_image), "mask": describe(f_mask), "cases": float_cases}}
 
 
 def crop_cases():
