@@ -13,6 +13,7 @@ public struct ImageGrid: Sendable, Equatable {
     /// Direction cosines, row-major 3x3 (column i is axis i's unit vector).
     public var direction: [Double]
 
+    /// A grid from its four parts, each in ITK order (direction row-major 3x3).
     public init(size: [Int], spacing: [Double], origin: [Double], direction: [Double]) {
         precondition(size.count == 3 && spacing.count == 3 && origin.count == 3 && direction.count == 9, "ImageGrid is 3-D in ITK order")
         self.size = size
@@ -26,6 +27,7 @@ public struct ImageGrid: Sendable, Equatable {
         self.init(size: image.size, spacing: image.spacing, origin: image.origin, direction: image.direction)
     }
 
+    /// Number of voxels.
     public var count: Int { size.reduce(1, *) }
 }
 

@@ -63,13 +63,15 @@ extension Resampling {
             // Only the coefficients the samples reach are needed; first find their range.
             var low = [Int.max, Int.max, Int.max]
             var high = [Int.min, Int.min, Int.min]
+            func reach(_ d: Int, _ c: Double) {
+                let i = CubicBSpline.axis(c, image.size[d]).i
+                low[d] = Swift.min(low[d], i.min())
+                high[d] = Swift.max(high[d], i.max())
+            }
             forEachSample { _, c0, c1, c2 in
-                let c = [c0, c1, c2]
-                for d in 0..<3 {
-                    let i = CubicBSpline.axis(c[d], image.size[d]).i
-                    low[d] = Swift.min(low[d], i.0, i.1, i.2, i.3)
-                    high[d] = Swift.max(high[d], i.0, i.1, i.2, i.3)
-                }
+                reach(0, c0)
+                reach(1, c1)
+                reach(2, c2)
             }
             guard low[0] != Int.max else { break }
             let spline = CubicBSpline(volume, low: low, high: high)
@@ -85,7 +87,15 @@ extension Resampling {
             }
         case .hammingWindowedSinc, .cosineWindowedSinc, .welchWindowedSinc, .lanczosWindowedSinc, .blackmanWindowedSinc:
             let sinc = WindowedSinc(window: interpolator)
-            forEachSample { at, c0, c1, c2 in out[at] = outType.stored(sinc.value(volume, c0, c1, c2)) }
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 6 * WindowedSinc.radius)
+            let index = UnsafeMutablePointer<Int>.allocate(capacity: 6 * WindowedSinc.radius)
+            defer {
+                scratch.deallocate()
+                index.deallocate()
+            }
+            forEachSample { at, c0, c1, c2 in
+                out[at] = outType.stored(sinc.value(volume, c0, c1, c2, scratch: scratch, index: index))
+            }
         }
         return RadiomicsImage(grid: grid, values: out, pixelType: outType, dimension: image.dimension)
     }
@@ -174,6 +184,8 @@ struct CubicBSpline {
 
     static let pole = 3.0.squareRoot() - 2.0
     static let tolerance = 1e-10
+    /// ceil(log(tolerance) / log|pole|) = 18.
+    static let horizon = Int(Foundation.ceil(Foundation.log(tolerance) / Foundation.log(Swift.abs(pole))))
 
     init(_ volume: SampledVolume, low: [Int], high: [Int]) {
         let n = [volume.nx, volume.ny, volume.nz]
@@ -183,36 +195,43 @@ struct CubicBSpline {
         let bx = hi[0] - lo[0] + 1
         let by = hi[1] - lo[1] + 1
         let bz = hi[2] - lo[2] + 1
-        var scratch = [Double](repeating: 0, count: Swift.max(nx, ny, nz))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(nx, ny, nz))
+        defer { scratch.deallocate() }
         // x pass on every line, keeping x in [lo0, hi0]: stage1[x' + bx * (y + ny * z)].
         var stage1 = [Double](repeating: 0, count: bx * ny * nz)
         volume.values.withUnsafeBufferPointer { v in
-            for z in 0..<nz {
-                for y in 0..<ny {
-                    let row = nx * (y + ny * z)
-                    for x in 0..<nx { scratch[x] = v[row + x] }
-                    Self.filterLine(&scratch, nx)
-                    let base = bx * (y + ny * z)
-                    for x in 0..<bx { stage1[base + x] = scratch[lo[0] + x] }
+            stage1.withUnsafeMutableBufferPointer { out in
+                for line in 0..<(ny * nz) {
+                    scratch.update(from: v.baseAddress! + nx * line, count: nx)
+                    Self.filterLine(scratch, nx)
+                    (out.baseAddress! + bx * line).update(from: scratch + lo[0], count: bx)
                 }
             }
         }
         // y pass on the kept columns, keeping y in [lo1, hi1]: stage2[x' + bx * (y' + by * z)].
         var stage2 = [Double](repeating: 0, count: bx * by * nz)
-        for z in 0..<nz {
-            for x in 0..<bx {
-                for y in 0..<ny { scratch[y] = stage1[x + bx * (y + ny * z)] }
-                Self.filterLine(&scratch, ny)
-                for y in 0..<by { stage2[x + bx * (y + by * z)] = scratch[lo[1] + y] }
+        stage1.withUnsafeBufferPointer { input in
+            stage2.withUnsafeMutableBufferPointer { out in
+                for z in 0..<nz {
+                    for x in 0..<bx {
+                        for y in 0..<ny { scratch[y] = input[x + bx * (y + ny * z)] }
+                        Self.filterLine(scratch, ny)
+                        for y in 0..<by { out[x + bx * (y + by * z)] = scratch[lo[1] + y] }
+                    }
+                }
             }
         }
         // z pass, keeping z in [lo2, hi2].
         var stage3 = [Double](repeating: 0, count: bx * by * bz)
-        for y in 0..<by {
-            for x in 0..<bx {
-                for z in 0..<nz { scratch[z] = stage2[x + bx * (y + by * z)] }
-                Self.filterLine(&scratch, nz)
-                for z in 0..<bz { stage3[x + bx * (y + by * z)] = scratch[lo[2] + z] }
+        stage2.withUnsafeBufferPointer { input in
+            stage3.withUnsafeMutableBufferPointer { out in
+                for y in 0..<by {
+                    for x in 0..<bx {
+                        for z in 0..<nz { scratch[z] = input[x + bx * (y + by * z)] }
+                        Self.filterLine(scratch, nz)
+                        for z in 0..<bz { out[x + bx * (y + by * z)] = scratch[lo[2] + z] }
+                    }
+                }
             }
         }
         coefficients = stage3
@@ -222,14 +241,13 @@ struct CubicBSpline {
     }
 
     /// `DataToCoefficients1D` for one line of length `n` held in `c`.
-    static func filterLine(_ c: inout [Double], _ n: Int) {
+    static func filterLine(_ c: UnsafeMutablePointer<Double>, _ n: Int) {
         if n == 1 { return }
         let z = pole
         var gain = 1.0
         gain = gain * (1.0 - z) * (1.0 - 1.0 / z)
         for i in 0..<n { c[i] *= gain }
         // Causal initialisation (mirror boundaries).
-        let horizon = Int(Foundation.ceil(Foundation.log(tolerance) / Foundation.log(Swift.abs(z))))
         var zn = z
         if horizon < n {
             var sum = c[0]
@@ -263,7 +281,7 @@ struct CubicBSpline {
 
     /// The four weights and mirrored indices along one axis.
     @inline(__always)
-    static func axis(_ x: Double, _ n: Int) -> (w: (Double, Double, Double, Double), i: (Int, Int, Int, Int)) {
+    static func axis(_ x: Double, _ n: Int) -> (w: SIMD4<Double>, i: SIMD4<Int>) {
         // DetermineRegionOfSupport: floor of the float-rounded index, minus 1.
         let first = Int(Float(x).rounded(.down)) - 1
         let w = x - Double(first + 1)
@@ -271,59 +289,63 @@ struct CubicBSpline {
         let w0 = (1.0 / 6.0) + 0.5 * w * (w - 1.0) - w3
         let w2 = w + w0 - 2.0 * w3
         let w1 = 1.0 - w0 - w2 - w3
-        func mirror(_ k: Int) -> Int {
-            if n == 1 { return 0 }
-            let end = n - 1
-            var m = k
-            if m < 0 { m = -m }
-            if m >= end { m = end - (m - end) }
-            // ITK stops here; a 2-sample axis can still fall outside (ITK then reads past its
-            // buffer). Fold once more so the index is valid.
-            if m < 0 || m > end {
-                let period = 2 * end
-                m = ((k % period) + period) % period
-                if m > end { m = period - m }
-            }
-            return m
-        }
-        return ((w0, w1, w2, w3), (mirror(first), mirror(first + 1), mirror(first + 2), mirror(first + 3)))
+        return (SIMD4(w0, w1, w2, w3), SIMD4(mirror(first, n), mirror(first + 1, n), mirror(first + 2, n), mirror(first + 3, n)))
     }
 
+    /// `ApplyMirrorBoundaryConditions`.
+    @inline(__always)
+    static func mirror(_ k: Int, _ n: Int) -> Int {
+        if n == 1 { return 0 }
+        let end = n - 1
+        var m = k
+        if m < 0 { m = -m }
+        if m >= end { m = end - (m - end) }
+        // ITK stops here; a 2-sample axis can still fall outside (ITK then reads past its
+        // buffer). Fold once more so the index is valid.
+        if m < 0 || m > end {
+            let period = 2 * end
+            m = ((k % period) + period) % period
+            if m > end { m = period - m }
+        }
+        return m
+    }
+
+    /// The interpolated value: the 64 (16 for a 2-D image) coefficients weighted, x fastest,
+    /// each weight the product 1 * wx * wy * wz.
     func value(_ c0: Double, _ c1: Double, _ c2: Double) -> Double {
-        let ax = Self.axis(c0, size.0)
-        let ay = Self.axis(c1, size.1)
-        let wx = [ax.w.0, ax.w.1, ax.w.2, ax.w.3]
-        let ix = [ax.i.0, ax.i.1, ax.i.2, ax.i.3].map { $0 - box.x0 }
-        let wy = [ay.w.0, ay.w.1, ay.w.2, ay.w.3]
-        let iy = [ay.i.0, ay.i.1, ay.i.2, ay.i.3].map { $0 - box.y0 }
+        let (wx, mx) = Self.axis(c0, size.0)
+        let (wy, my) = Self.axis(c1, size.1)
+        let ix = mx &- SIMD4(repeating: box.x0)
+        let iy = my &- SIMD4(repeating: box.y0)
         var interpolated = 0.0
-        if planar {
-            for q in 0..<4 {
-                for p in 0..<4 {
-                    var w = 1.0
-                    w *= wx[p]
-                    w *= wy[q]
-                    interpolated += w * coefficients[ix[p] + box.nx * iy[q]]
+        return coefficients.withUnsafeBufferPointer { coefficient in
+            if planar {
+                for q in 0..<4 {
+                    for p in 0..<4 {
+                        var w = 1.0
+                        w *= wx[p]
+                        w *= wy[q]
+                        interpolated += w * coefficient[ix[p] + box.nx * iy[q]]
+                    }
+                }
+                return interpolated
+            }
+            let (wz, mz) = Self.axis(c2, size.2)
+            let iz = mz &- SIMD4(repeating: box.z0)
+            for r in 0..<4 {
+                for q in 0..<4 {
+                    let row = box.nx * (iy[q] + box.ny * iz[r])
+                    for p in 0..<4 {
+                        var w = 1.0
+                        w *= wx[p]
+                        w *= wy[q]
+                        w *= wz[r]
+                        interpolated += w * coefficient[row + ix[p]]
+                    }
                 }
             }
             return interpolated
         }
-        let az = Self.axis(c2, size.2)
-        let wz = [az.w.0, az.w.1, az.w.2, az.w.3]
-        let iz = [az.i.0, az.i.1, az.i.2, az.i.3].map { $0 - box.z0 }
-        for r in 0..<4 {
-            for q in 0..<4 {
-                let row = box.nx * (iy[q] + box.ny * iz[r])
-                for p in 0..<4 {
-                    var w = 1.0
-                    w *= wx[p]
-                    w *= wy[q]
-                    w *= wz[r]
-                    interpolated += w * coefficients[row + ix[p]]
-                }
-            }
-        }
-        return interpolated
     }
 }
 
@@ -355,48 +377,54 @@ struct WindowedSinc {
         return x == 0 ? 1 : Foundation.sin(px) / px
     }
 
-    /// Weights for offsets -4 ... 5 from the floor of `c`.
-    private func weights(_ c: Double) -> (base: Int, w: [Double]) {
+    /// Weights for offsets -4 ... 5 from the floor of `c` into `w`, the clamped (zero-flux
+    /// Neumann) neighbour indices into `at`.
+    @inline(__always)
+    private func axis(_ c: Double, _ n: Int, _ w: UnsafeMutablePointer<Double>, _ at: UnsafeMutablePointer<Int>) {
+        let r = Self.radius
         let base = ITKMath.floor(c)
         let distance = c - Double(base)
-        var w = [Double](repeating: 0, count: 2 * Self.radius)
         if distance == 0 {
-            w[Self.radius - 1] = 1
+            for i in 0..<(2 * r) { w[i] = i == r - 1 ? 1 : 0 }
         } else {
-            var x = distance + Double(Self.radius)
-            for i in 0..<(2 * Self.radius) {
+            var x = distance + Double(r)
+            for i in 0..<(2 * r) {
                 x -= 1.0
                 w[i] = windowValue(x) * sinc(x)
             }
         }
-        return (base, w)
+        for i in 0..<(2 * r) { at[i] = Swift.min(Swift.max(base + i - (r - 1), 0), n - 1) }
     }
 
-    func value(_ volume: SampledVolume, _ c0: Double, _ c1: Double, _ c2: Double) -> Double {
-        let (bx, wx) = weights(c0)
-        let (by, wy) = weights(c1)
-        let r = Self.radius
-        let xs = (0..<(2 * r)).map { Swift.min(Swift.max(bx + $0 - (r - 1), 0), volume.nx - 1) }
-        let ys = (0..<(2 * r)).map { Swift.min(Swift.max(by + $0 - (r - 1), 0), volume.ny - 1) }
+    /// The interpolated value: neighbours z outer, x inner, each value multiplied by its x, y and
+    /// z weights in turn and added to a running sum. `scratch` holds 60 doubles, `index` 30 ints.
+    func value(
+        _ volume: SampledVolume, _ c0: Double, _ c1: Double, _ c2: Double, scratch: UnsafeMutablePointer<Double>,
+        index: UnsafeMutablePointer<Int>
+    ) -> Double {
+        let n = 2 * Self.radius
+        let (wx, wy, wz) = (scratch, scratch + n, scratch + 2 * n)
+        let (xs, ys, zs) = (index, index + n, index + 2 * n)
+        axis(c0, volume.nx, wx, xs)
+        axis(c1, volume.ny, wy, ys)
         var sum = 0.0
-        if volume.planar {
-            for q in 0..<(2 * r) {
-                for p in 0..<(2 * r) {
-                    var v = volume.value(xs[p], ys[q], 0)
-                    v *= wx[p]
-                    v *= wy[q]
-                    sum += v
+        return volume.values.withUnsafeBufferPointer { values in
+            if volume.planar {
+                for q in 0..<n {
+                    for p in 0..<n {
+                        var v = values[xs[p] + volume.nx * ys[q]]
+                        v *= wx[p]
+                        v *= wy[q]
+                        sum += v
+                    }
                 }
+                return sum
             }
-            return sum
-        }
-        let (bz, wz) = weights(c2)
-        let zs = (0..<(2 * r)).map { Swift.min(Swift.max(bz + $0 - (r - 1), 0), volume.nz - 1) }
-        volume.values.withUnsafeBufferPointer { values in
-            for s in 0..<(2 * r) {
-                for q in 0..<(2 * r) {
+            axis(c2, volume.nz, wz, zs)
+            for s in 0..<n {
+                for q in 0..<n {
                     let row = volume.nx * (ys[q] + volume.ny * zs[s])
-                    for p in 0..<(2 * r) {
+                    for p in 0..<n {
                         var v = values[row + xs[p]]
                         v *= wx[p]
                         v *= wy[q]
@@ -405,8 +433,8 @@ struct WindowedSinc {
                     }
                 }
             }
+            return sum
         }
-        return sum
     }
 }
 
@@ -422,6 +450,8 @@ struct GaussianKernel {
 
     struct Scratch {
         var erf: [[Double]]
+        var labels: [Double] = []
+        var weights: [Double] = []
         init(size: [Int]) { erf = size.map { [Double](repeating: 0, count: $0) } }
     }
 
@@ -482,8 +512,14 @@ struct GaussianKernel {
         let rx = axis(0, c0, &scratch.erf[0])
         let ry = axis(1, c1, &scratch.erf[1])
         let rz = planar ? (0, 1) : axis(2, c2, &scratch.erf[2])
-        var labels: [Double] = []
-        var weights: [Double] = []
+        var labels = scratch.labels
+        var weights = scratch.weights
+        labels.removeAll(keepingCapacity: true)
+        weights.removeAll(keepingCapacity: true)
+        defer {
+            scratch.labels = labels
+            scratch.weights = weights
+        }
         var best = 0.0
         var bestWeight = 0.0
         let ex = scratch.erf[0]

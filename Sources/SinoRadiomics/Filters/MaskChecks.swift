@@ -10,6 +10,7 @@ public struct MaskCheckResult: Sendable, Equatable {
     /// The mask on the image grid, when it had to be corrected (nil otherwise).
     public var correctedMask: RadiomicsImage?
 
+    /// A result from its parts.
     public init(boundingBox: [Int], voxelCount: Int, correctedMask: RadiomicsImage?) {
         self.boundingBox = boundingBox
         self.voxelCount = voxelCount
