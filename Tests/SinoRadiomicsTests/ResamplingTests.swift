@@ -160,6 +160,18 @@ final class ResamplingTests: XCTestCase {
         }
     }
 
+    func testResampleNeedsOneSpacingPerMaskAxis() {
+        let image = RadiomicsImage(size: [3, 3, 3], spacing: [1, 1, 1], values: (0..<27).map { Double($0 % 2) }, pixelType: .uint32)
+        var settings = RadiomicsSettings()
+        settings.resampledPixelSpacing = [2, 2]
+        XCTAssertThrowsError(try Resampling.resample(image: image, mask: image, settings: settings)) { error in
+            XCTAssertEqual((error as? RadiomicsError)?.kind, .settings)
+        }
+        settings.resampledPixelSpacing = [2, 2, 2]
+        settings.interpolator = nil
+        XCTAssertThrowsError(try Resampling.resample(image: image, mask: image, settings: settings))
+    }
+
     // MARK: normalizeImage
 
     func testNormalizeImage() {
