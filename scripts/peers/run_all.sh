@@ -37,6 +37,7 @@ $PY scripts/peers/wavelet_filters.py --check   # the generated filter bank match
 $PY scripts/peers/radiomics_filters.py
 $PY scripts/peers/radiomics_shape.py
 $PY scripts/peers/radiomics_params.py
+$PY scripts/peers/radiomics_resample.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
