@@ -1,0 +1,488 @@
+import Foundation
+
+/// PyRadiomics 3.0.1's grey level co-occurrence matrix features (`glcm.py:RadiomicsGLCM`,
+/// `cmatrices.c:calculate_glcm`): one matrix per angle (`distances`, mono-directional),
+/// empty grey levels deleted, symmetrised (`symmetricalGLCM`), optionally combined by
+/// `weightingNorm`, empty angles deleted, each angle normalised; features per angle, then
+/// `nanmean` over angles (JointAverage: plain mean).
+public enum GLCMFeatures: RadiomicsFeatureClass {
+    public static let kind = FeatureClassKind.glcm
+
+    public static let featureNames = [
+        "Autocorrelation", "ClusterProminence", "ClusterShade", "ClusterTendency", "Contrast", "Correlation", "DifferenceAverage",
+        "DifferenceEntropy", "DifferenceVariance", "Id", "Idm", "Idmn", "Idn", "Imc1", "Imc2", "InverseVariance", "JointAverage",
+        "JointEnergy", "JointEntropy", "MCC", "MaximumProbability", "SumAverage", "SumEntropy", "SumSquares"
+    ]
+
+    /// Dissimilarity, Homogeneity1, Homogeneity2 and SumVariance raise DeprecationWarning in
+    /// PyRadiomics and so never give a value: none is listed.
+    public static let deprecatedNames: [String] = []
+
+    static let jointAverage = 16
+    static let mcc = 19
+
+    /// The values of `names` on the ROI of `box` (segment-based `execute()`).
+    public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
+        let discretised = try Discretisation.discretise(box, settings: settings)
+        return try compute(box, discretised: discretised, settings: settings, wanted: wanted)
+    }
+
+    static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, wanted: [Int]) throws -> [Double] {
+        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let engine = try GLCMEngine(array: array, box: box, settings: settings, capacity: array.grayLevels.count)
+        defer { engine.deallocate() }
+        engine.levelMap.useAll(array.grayLevels)
+        let m = array.grayLevels.count
+        array.levels.withUnsafeBufferPointer { lv in
+            array.mask.withUnsafeBufferPointer { mk in
+                engine.build(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: m)
+            }
+        }
+        // Unweighted: angles whose matrix is empty are deleted (when there is more than one).
+        var columns = [Int]()
+        if engine.weights == nil {
+            for a in 0..<engine.na where engine.na == 1 || engine.angleTotal(a, m: m) > 0 { columns.append(a) }
+        }
+        let wantMCC = wanted.contains(mcc)
+        var out = [Double](repeating: .nan, count: featureNames.count)
+        var mccValues = [Double]()
+        var anyComplex = false
+        var anyEmpty = false
+        var converged = true
+        engine.evaluate(m: m, columns: columns) { _, empty in anyEmpty = anyEmpty || empty }
+        let mccPossible = wantMCC && !anyEmpty && array.grayLevels.count >= 2
+        engine.aggregate(into: &out)
+        if wantMCC {
+            if anyEmpty {
+                out[mcc] = .nan
+            } else if array.grayLevels.count < 2 {
+                out[mcc] = 1
+            } else if mccPossible {
+                for column in 0..<engine.columnCount {
+                    guard let (re, im, complex) = engine.secondLargestEigenvalue(column: column, m: m) else {
+                        converged = false
+                        break
+                    }
+                    anyComplex = anyComplex || complex
+                    mccValues += [re, im]
+                }
+                if converged {
+                    let count = mccValues.count / 2
+                    var roots = [Double](repeating: 0, count: max(count, 1))
+                    var scratch = roots
+                    out[mcc] = GLCMEngine.mccMean(mccValues, count: count, complex: anyComplex, roots: &roots, scratch: &scratch)
+                } else {
+                    out[mcc] = .nan
+                }
+            }
+        }
+        return wanted.map { out[$0] }
+    }
+}
+
+/// The GLCM of one box or kernel and its per-angle features; scratch buffers are reused
+/// from kernel to kernel (voxel-based extraction).
+final class GLCMEngine {
+    let array: TextureArray
+    let steps: AngleSteps
+    let na: Int
+    let weights: [Double]?
+    let symmetrical: Bool
+    let ng: Int
+    let grayLevelCount: Int
+    let levelMap: LevelMap
+    let capacity: Int
+
+    /// Counts per angle, m x m each (row = centre level, column = neighbour level).
+    private let counts: UnsafeMutablePointer<Double>
+    private let weighted: UnsafeMutablePointer<Double>
+    private let p: UnsafeMutablePointer<Double>
+    private let px: UnsafeMutablePointer<Double>
+    private let py: UnsafeMutablePointer<Double>
+    private let g: UnsafeMutablePointer<Double>
+    private let sumDiff: UnsafeMutablePointer<Double>
+    private let sumAdd: UnsafeMutablePointer<Double>
+    private let angleScratch: UnsafeMutablePointer<Double>
+    /// Per-feature, per-column values of the last `evaluate`.
+    private let perAngle: UnsafeMutablePointer<Double>
+    private let meanScratch: UnsafeMutablePointer<Double>
+    /// Normalised matrices of the last `evaluate` (for MCC).
+    private let normalised: UnsafeMutablePointer<Double>
+    private let rowSums: UnsafeMutablePointer<Double>
+    private let columnSums: UnsafeMutablePointer<Double>
+    private var eigen: GeneralEigenvalues
+    private let rowIndex: UnsafeMutablePointer<Int>
+    private(set) var columnCount = 0
+    private var columnIsEmpty: [Bool]
+
+    static let featureCount = GLCMFeatures.featureNames.count
+
+    init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, capacity: Int) throws {
+        self.array = array
+        let angles = try TextureAngles.build(
+            size: array.shape, distances: settings.distances, bidirectional: false, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
+        steps = AngleSteps(angles, shape: array.shape)
+        na = steps.count
+        weights = AngleWeights.glcm(settings.weightingNorm, angles: angles, spacing: box.spacing)
+        symmetrical = settings.symmetricalGLCM
+        ng = array.ng
+        grayLevelCount = array.grayLevels.count
+        levelMap = LevelMap(ng: array.ng)
+        self.capacity = max(capacity, 1)
+        let c2 = self.capacity * self.capacity
+        counts = .allocate(capacity: na * c2)
+        weighted = .allocate(capacity: c2)
+        p = .allocate(capacity: c2)
+        px = .allocate(capacity: self.capacity)
+        py = .allocate(capacity: self.capacity)
+        g = .allocate(capacity: self.capacity)
+        sumDiff = .allocate(capacity: array.ng + 1)
+        sumAdd = .allocate(capacity: 2 * array.ng + 2)
+        sumDiff.initialize(repeating: 0, count: array.ng + 1)
+        sumAdd.initialize(repeating: 0, count: 2 * array.ng + 2)
+        angleScratch = .allocate(capacity: na)
+        perAngle = .allocate(capacity: Self.featureCount * na)
+        meanScratch = .allocate(capacity: na)
+        normalised = .allocate(capacity: na * c2)
+        rowSums = .allocate(capacity: na * self.capacity)
+        columnSums = .allocate(capacity: na * self.capacity)
+        eigen = GeneralEigenvalues(capacity: self.capacity)
+        rowIndex = .allocate(capacity: self.capacity)
+        columnIsEmpty = [Bool](repeating: false, count: na)
+    }
+
+    func deallocate() {
+        for buffer in [counts, weighted, p, px, py, g, sumDiff, sumAdd, angleScratch, perAngle, meanScratch, normalised, rowSums, columnSums] {
+            buffer.deallocate()
+        }
+        eigen.deallocate()
+        rowIndex.deallocate()
+    }
+
+    /// `calculate_glcm` on the mask voxels inside `b`, rows and columns indexed by
+    /// `levelMap` (m levels), then symmetrised if `symmetricalGLCM`.
+    func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int) {
+        let m2 = m * m
+        counts.update(repeating: 0, count: na * m2)
+        let sz = array.strideZ
+        let nx = array.nx
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            steps.dz.withUnsafeBufferPointer { dz in
+                steps.dy.withUnsafeBufferPointer { dy in
+                    steps.dx.withUnsafeBufferPointer { dx in
+                        steps.step.withUnsafeBufferPointer { step in
+                            for z in b.lo.0...b.hi.0 {
+                                for y in b.lo.1...b.hi.1 {
+                                    let row = z * sz + y * nx
+                                    for x in b.lo.2...b.hi.2 where mk[row + x] {
+                                        let i = row + x
+                                        let li = Int(slot[Int(lv[i])]) * m
+                                        for a in 0..<na {
+                                            let zz = z + dz[a]
+                                            let yy = y + dy[a]
+                                            let xx = x + dx[a]
+                                            if zz < b.lo.0 || zz > b.hi.0 || yy < b.lo.1 || yy > b.hi.1 || xx < b.lo.2 || xx > b.hi.2 { continue }
+                                            let j = i + step[a]
+                                            if mk[j] { counts[a * m2 + li + Int(slot[Int(lv[j])])] += 1 }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if symmetrical {
+            for a in 0..<na {
+                let base = counts + a * m2
+                for i in 0..<m {
+                    base[i * m + i] *= 2
+                    for j in (i + 1)..<m {
+                        let s = base[i * m + j] + base[j * m + i]
+                        base[i * m + j] = s
+                        base[j * m + i] = s
+                    }
+                }
+            }
+        }
+    }
+
+    /// Total count of angle `a` after `build`.
+    func angleTotal(_ a: Int, m: Int) -> Double {
+        let base = counts + a * m * m
+        var s = 0.0
+        for k in 0..<(m * m) { s += base[k] }
+        return s
+    }
+
+    /// Whether each angle has at least one pair inside `b` (voxel-based: an angle empty for
+    /// every kernel is deleted). Marks `found[a]`.
+    func markNonEmptyAngles(_ mk: UnsafePointer<Bool>, _ b: KernelBounds, found: inout [Bool]) -> Bool {
+        let sz = array.strideZ
+        let nx = array.nx
+        var any = false
+        for z in b.lo.0...b.hi.0 {
+            for y in b.lo.1...b.hi.1 {
+                let row = z * sz + y * nx
+                for x in b.lo.2...b.hi.2 where mk[row + x] {
+                    for a in 0..<na {
+                        let zz = z + steps.dz[a]
+                        let yy = y + steps.dy[a]
+                        let xx = x + steps.dx[a]
+                        if b.contains(zz, yy, xx) && mk[row + x + steps.step[a]] {
+                            found[a] = true
+                            any = true
+                        }
+                    }
+                }
+            }
+        }
+        return any
+    }
+
+    /// Computes the per-angle features of the current matrices for `columns` (angle indices;
+    /// ignored with weighting, which gives one column). `report(column, empty)` is called for
+    /// each column.
+    func evaluate(m: Int, columns: [Int], report: (Int, Bool) -> Void) {
+        for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
+        let m2 = m * m
+        if let weights {
+            // P = Σ_a w_a P_a, summed along the angle axis as numpy does (pairwise).
+            for cell in 0..<m2 {
+                for a in 0..<na { angleScratch[a] = counts[a * m2 + cell] * weights[a] }
+                weighted[cell] = NumpyMath.pairwiseSum(angleScratch, na)
+            }
+            var total = 0.0
+            for cell in 0..<m2 { total += weighted[cell] }
+            columnCount = 1
+            angleFeatures(weighted, m: m, total: total, column: 0)
+            report(0, total == 0)
+            return
+        }
+        columnCount = columns.count
+        for (column, a) in columns.enumerated() {
+            let base = counts + a * m2
+            var total = 0.0
+            for cell in 0..<m2 { total += base[cell] }
+            angleFeatures(base, m: m, total: total, column: column)
+            report(column, total == 0)
+        }
+    }
+
+    /// The 24 features (MCC aside) of one angle's count matrix; NaN for an empty one.
+    private func angleFeatures(_ counts: UnsafePointer<Double>, m: Int, total: Double, column: Int) {
+        let nc = na
+        @inline(__always) func put(_ f: Int, _ v: Double) { perAngle[f * nc + column] = v }
+        columnIsEmpty[column] = total == 0
+        if total == 0 {
+            for f in 0..<Self.featureCount { put(f, .nan) }
+            return
+        }
+        let m2 = m * m
+        let pn = normalised + column * capacity * capacity
+        let rs = rowSums + column * capacity
+        let cs = columnSums + column * capacity
+        for k in 0..<m2 { pn[k] = counts[k] / total }
+        for i in 0..<m {
+            var s = 0.0
+            for j in 0..<m { s += pn[i * m + j] }
+            rs[i] = s
+        }
+        for j in 0..<m {
+            var s = 0.0
+            for i in 0..<m { s += pn[i * m + j] }
+            cs[j] = s
+        }
+        let eps = NumpyMath.eps
+        var ux = 0.0, uy = 0.0, autocorrelation = 0.0, contrast = 0.0, energy = 0.0, hxy = 0.0, maxP = 0.0
+        let gMin = Int(g[0])
+        let gMax = Int(g[m - 1])
+        for i in 0..<m {
+            let gi = g[i]
+            for j in 0..<m {
+                let v = pn[i * m + j]
+                let gj = g[j]
+                ux += gi * v
+                uy += gj * v
+                if v == 0 { continue }
+                autocorrelation += v * (gi * gj)
+                let d = abs(gi - gj)
+                contrast += v * (d * d)
+                energy += v * v
+                hxy += v * log2(v + eps)
+                if v > maxP { maxP = v }
+                sumDiff[Int(d)] += v
+                sumAdd[Int(gi + gj)] += v
+            }
+        }
+        hxy = -hxy
+        var prominence = 0.0, shade = 0.0, tendency = 0.0, sigx2 = 0.0, sigy2 = 0.0, corm = 0.0, hxy1 = 0.0, hxy2 = 0.0
+        for i in 0..<m {
+            let gi = g[i]
+            let pxi = rs[i]
+            for j in 0..<m {
+                let v = pn[i * m + j]
+                let pxy = pxi * cs[j]
+                if pxy != 0 { hxy2 += pxy * log2(pxy + eps) }
+                if v == 0 { continue }
+                let gj = g[j]
+                let c = gi + gj - ux - uy
+                prominence += v * pow(c, 4)
+                shade += v * pow(c, 3)
+                tendency += v * (c * c)
+                let dx = gi - ux
+                let dy = gj - uy
+                sigx2 += v * (dx * dx)
+                sigy2 += v * (dy * dy)
+                corm += v * dx * dy
+                hxy1 += v * log2(pxy + eps)
+            }
+        }
+        hxy1 = -hxy1
+        hxy2 = -hxy2
+        var hx = 0.0, hy = 0.0
+        for i in 0..<m {
+            if rs[i] != 0 { hx += rs[i] * log2(rs[i] + eps) }
+            if cs[i] != 0 { hy += cs[i] * log2(cs[i] + eps) }
+        }
+        hx = -hx
+        hy = -hy
+        // Difference and sum distributions, over the range that can be non-zero (cleared as read).
+        let ngd = Double(ng)
+        var diffAverage = 0.0, diffEntropy = 0.0, idm = 0.0, idmn = 0.0, id = 0.0, idn = 0.0, inverseVariance = 0.0
+        let kMax = gMax - gMin
+        for k in 0...kMax {
+            let v = sumDiff[k]
+            if v == 0 { continue }
+            let kd = Double(k)
+            diffAverage += kd * v
+            diffEntropy += v * log2(v + eps)
+            idm += v / (1 + kd * kd)
+            idmn += v / (1 + (kd * kd) / (ngd * ngd))
+            id += v / (1 + kd)
+            idn += v / (1 + kd / ngd)
+            if k >= 1 { inverseVariance += v / (kd * kd) }
+        }
+        var diffVariance = 0.0
+        for k in 0...kMax {
+            let v = sumDiff[k]
+            if v == 0 { continue }
+            let e = Double(k) - diffAverage
+            diffVariance += v * (e * e)
+            sumDiff[k] = 0
+        }
+        var sumAverage = 0.0, sumEntropy = 0.0
+        for k in (2 * gMin)...(2 * gMax) {
+            let v = sumAdd[k]
+            if v == 0 { continue }
+            sumAverage += Double(k) * v
+            sumEntropy += v * log2(v + eps)
+            sumAdd[k] = 0
+        }
+        let sigxy = sigx2.squareRoot() * sigy2.squareRoot()
+        let correlation = sigxy == 0 ? 1 : corm / (sigxy + eps)
+        let div = max(hx, hy)
+        let imc1 = div != 0 ? (hxy - hxy1) / div : 0
+        let imc2 = hxy2 == hxy ? 0 : (1 - pow(M_E, -2 * (hxy2 - hxy))).squareRoot()
+        put(0, autocorrelation)
+        put(1, prominence)
+        put(2, shade)
+        put(3, tendency)
+        put(4, contrast)
+        put(5, correlation)
+        put(6, diffAverage)
+        put(7, -diffEntropy)
+        put(8, diffVariance)
+        put(9, id)
+        put(10, idm)
+        put(11, idmn)
+        put(12, idn)
+        put(13, imc1)
+        put(14, imc2)
+        put(15, inverseVariance)
+        put(16, ux)
+        put(17, energy)
+        put(18, hxy)
+        put(19, .nan)
+        put(20, maxP)
+        put(21, sumAverage)
+        put(22, -sumEntropy)
+        put(23, sigx2)
+    }
+
+    /// `nanmean` over the columns of the last `evaluate` for every feature but MCC;
+    /// JointAverage is the plain mean (NaN when a column is empty).
+    func aggregate(into out: inout [Double]) {
+        let nc = na
+        for f in 0..<Self.featureCount where f != GLCMFeatures.mcc {
+            let row = perAngle + f * nc
+            if f == GLCMFeatures.jointAverage {
+                out[f] = columnCount == 0 ? .nan : NumpyMath.pairwiseSum(row, columnCount) / Double(columnCount)
+            } else {
+                out[f] = NumpyMath.nanMean(row, columnCount, scratch: meanScratch)
+            }
+        }
+    }
+
+    /// The second largest eigenvalue (NumPy's complex sort: by real, then imaginary part) of
+    /// MCC's Q for a column of the last `evaluate`, with the zero eigenvalues of levels that
+    /// have no pairs, and whether any eigenvalue is complex. Nil when the QR iteration fails.
+    func secondLargestEigenvalue(column: Int, m: Int) -> (Double, Double, Bool)? {
+        let pn = normalised + column * capacity * capacity
+        let rs = rowSums + column * capacity
+        let cs = columnSums + column * capacity
+        let eps = NumpyMath.eps
+        // Rows (and columns) of Q with px = 0 are zero: LAPACK isolates them as zero eigenvalues.
+        var r = 0
+        for i in 0..<m where rs[i] != 0 {
+            rowIndex[r] = i
+            r += 1
+        }
+        let zeros = grayLevelCount - r
+        let q = eigen.matrix
+        for a in 0..<r {
+            let i = rowIndex[a]
+            for b in 0..<r {
+                let j = rowIndex[b]
+                var s = 0.0
+                for k in 0..<m { s += (pn[i * m + k] * pn[j * m + k]) / (rs[i] * cs[k] + eps) }
+                q[a + b * r] = s
+            }
+        }
+        guard eigen.solve(n: r) else { return nil }
+        var best = (-Double.infinity, -Double.infinity)
+        var second = (-Double.infinity, -Double.infinity)
+        var complex = false
+        func consider(_ v: (Double, Double)) {
+            if v.0 > best.0 || (v.0 == best.0 && v.1 > best.1) {
+                second = best
+                best = v
+            } else if v.0 > second.0 || (v.0 == second.0 && v.1 > second.1) {
+                second = v
+            }
+        }
+        for k in 0..<r {
+            if eigen.wi[k] != 0 { complex = true }
+            consider((eigen.wr[k], eigen.wi[k]))
+        }
+        if zeros > 0 {
+            consider((0, 0))
+            if zeros > 1 { consider((0, 0)) }
+        }
+        return (second.0, second.1, complex)
+    }
+
+    /// MCC from the per-column second largest eigenvalues: `sqrt` (NaN for a negative real one
+    /// unless NumPy's result is complex anywhere in the batch, then the complex root's real
+    /// part), `nanmean` over columns.
+    static func mccMean(_ values: UnsafePointer<Double>, count: Int, complex: Bool, roots: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
+        for c in 0..<count {
+            let re = values[2 * c]
+            let im = values[2 * c + 1]
+            roots[c] = complex ? NumpyMath.complexSqrtReal(re, im) : re.squareRoot()
+        }
+        return NumpyMath.nanMean(roots, count, scratch: scratch)
+    }
+}

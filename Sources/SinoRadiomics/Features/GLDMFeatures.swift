@@ -1,0 +1,123 @@
+import Foundation
+
+/// PyRadiomics 3.0.1's grey level dependence matrix features (`gldm.py:RadiomicsGLDM`,
+/// `cmatrices.c:calculate_gldm`): for each ROI voxel, the number of neighbours (bi-directional
+/// `distances` offsets, inside the box and the ROI) whose level differs by at most `gldm_a`;
+/// P(i, j) with j = that number + 1.
+public enum GLDMFeatures: RadiomicsFeatureClass {
+    public static let kind = FeatureClassKind.gldm
+
+    public static let featureNames = [
+        "DependenceEntropy", "DependenceNonUniformity", "DependenceNonUniformityNormalized", "DependenceVariance", "GrayLevelNonUniformity",
+        "GrayLevelVariance", "HighGrayLevelEmphasis", "LargeDependenceEmphasis", "LargeDependenceHighGrayLevelEmphasis",
+        "LargeDependenceLowGrayLevelEmphasis", "LowGrayLevelEmphasis", "SmallDependenceEmphasis", "SmallDependenceHighGrayLevelEmphasis",
+        "SmallDependenceLowGrayLevelEmphasis"
+    ]
+
+    /// GrayLevelNonUniformityNormalized and DependencePercentage raise DeprecationWarning in
+    /// PyRadiomics and so never give a value: none is listed.
+    public static let deprecatedNames: [String] = []
+
+    /// The values of `names` on the ROI of `box` (segment-based `execute()`).
+    public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
+        let discretised = try Discretisation.discretise(box, settings: settings)
+        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let engine = try GLDMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count)
+        defer { engine.deallocate() }
+        engine.levelMap.useAll(array.grayLevels)
+        var out = [Double](repeating: .nan, count: featureNames.count)
+        array.levels.withUnsafeBufferPointer { lv in
+            array.mask.withUnsafeBufferPointer { mk in
+                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, into: &out)
+            }
+        }
+        return wanted.map { out[$0] }
+    }
+}
+
+/// Dependence matrices of one box or kernel; scratch buffers are reused between kernels.
+final class GLDMEngine {
+    let array: TextureArray
+    let steps: AngleSteps
+    let alpha: Int
+    let levelMap: LevelMap
+    let levelCapacity: Int
+    let nj: Int
+
+    private let counts: UnsafeMutablePointer<Double>
+    private let g: UnsafeMutablePointer<Double>
+    private let pr: UnsafeMutablePointer<Double>
+    private let pg: UnsafeMutablePointer<Double>
+
+    init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int) throws {
+        self.array = array
+        let angles = try TextureAngles.build(
+            size: array.shape, distances: settings.distances, bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
+        steps = AngleSteps(angles, shape: array.shape)
+        guard settings.gldmA >= 0, settings.gldmA.isFinite else {
+            throw RadiomicsError(.settings, file: "", "gldm_a must be a non-negative integer, not \(settings.gldmA)")
+        }
+        // cmatrices takes alpha as a C int (PyArg "i").
+        alpha = Int(settings.gldmA)
+        levelMap = LevelMap(ng: array.ng)
+        self.levelCapacity = max(levelCapacity, 1)
+        nj = steps.count + 1
+        counts = .allocate(capacity: self.levelCapacity * nj)
+        g = .allocate(capacity: self.levelCapacity)
+        pr = .allocate(capacity: nj)
+        pg = .allocate(capacity: self.levelCapacity)
+    }
+
+    func deallocate() {
+        counts.deallocate()
+        g.deallocate()
+        pr.deallocate()
+        pg.deallocate()
+    }
+
+    /// The 14 features of the dependence matrix inside `b` (m levels from `levelMap`).
+    func features(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, into out: inout [Double]) {
+        counts.update(repeating: 0, count: m * nj)
+        let sz = array.strideZ
+        let nx = array.nx
+        let na = steps.count
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for z in b.lo.0...b.hi.0 {
+                for y in b.lo.1...b.hi.1 {
+                    let row = z * sz + y * nx
+                    for x in b.lo.2...b.hi.2 where mk[row + x] {
+                        let i = row + x
+                        let level = Int(lv[i])
+                        var dependence = 0
+                        for a in 0..<na {
+                            if !b.contains(z + steps.dz[a], y + steps.dy[a], x + steps.dx[a]) { continue }
+                            let j = i + steps.step[a]
+                            if mk[j] && abs(level - Int(lv[j])) <= alpha { dependence += 1 }
+                        }
+                        counts[Int(slot[level]) * nj + dependence] += 1
+                    }
+                }
+            }
+        }
+        for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
+        var nz = 0.0
+        for k in 0..<(m * nj) { nz += counts[k] }
+        if nz == 0 { nz = 1 }
+        let s = LevelSizeStatistics.dense(counts, m: m, nj: nj, g: g, n: nz, pr: pr, pg: pg)
+        out[0] = s.entropy
+        out[1] = s.sumPr2 / nz
+        out[2] = s.sumPr2 / (nz * nz)
+        out[3] = s.sizeVariance
+        out[4] = s.sumPg2 / nz
+        out[5] = s.grayVariance
+        out[6] = s.sumPgI2 / nz
+        out[7] = s.sumJ2 / nz
+        out[8] = s.sumI2J2 / nz
+        out[9] = s.sumJ2InvI2 / nz
+        out[10] = s.sumPgInvI2 / nz
+        out[11] = s.sumInvJ2 / nz
+        out[12] = s.sumI2InvJ2 / nz
+        out[13] = s.sumInvI2J2 / nz
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// PyRadiomics 3.0.1's grey level run length matrix features (`glrlm.py:RadiomicsGLRLM`,
+/// `cmatrices.c:calculate_glrlm`): runs of equal level along each mono-directional angle at
+/// distance 1 (`distances` ignored), an angle without any line of two ROI voxels zeroed,
+/// optional `weightingNorm`, empty angles deleted; features per angle, then `nanmean`.
+public enum GLRLMFeatures: RadiomicsFeatureClass {
+    public static let kind = FeatureClassKind.glrlm
+
+    public static let featureNames = [
+        "GrayLevelNonUniformity", "GrayLevelNonUniformityNormalized", "GrayLevelVariance", "HighGrayLevelRunEmphasis", "LongRunEmphasis",
+        "LongRunHighGrayLevelEmphasis", "LongRunLowGrayLevelEmphasis", "LowGrayLevelRunEmphasis", "RunEntropy", "RunLengthNonUniformity",
+        "RunLengthNonUniformityNormalized", "RunPercentage", "RunVariance", "ShortRunEmphasis", "ShortRunHighGrayLevelEmphasis",
+        "ShortRunLowGrayLevelEmphasis"
+    ]
+
+    public static let deprecatedNames: [String] = []
+
+    /// The values of `names` on the ROI of `box` (segment-based `execute()`).
+    public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
+        let discretised = try Discretisation.discretise(box, settings: settings)
+        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let engine = try GLRLMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, runCapacity: box.shape.max()!)
+        defer { engine.deallocate() }
+        engine.levelMap.useAll(array.grayLevels)
+        var out = [Double](repeating: .nan, count: featureNames.count)
+        array.levels.withUnsafeBufferPointer { lv in
+            array.mask.withUnsafeBufferPointer { mk in
+                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, deleteEmpty: true, into: &out)
+            }
+        }
+        return wanted.map { out[$0] }
+    }
+
+    /// The 16 features from the statistics of one matrix with N_r = `n` (NaN when N_r is 0).
+    static func values(_ s: LevelSizeStatistics, n: Double, into out: UnsafeMutablePointer<Double>) {
+        if n == 0 {
+            for f in 0..<16 { out[f] = .nan }
+            return
+        }
+        out[0] = s.sumPg2 / n
+        out[1] = s.sumPg2 / (n * n)
+        out[2] = s.grayVariance
+        out[3] = s.sumPgI2 / n
+        out[4] = s.sumJ2 / n
+        out[5] = s.sumI2J2 / n
+        out[6] = s.sumJ2InvI2 / n
+        out[7] = s.sumPgInvI2 / n
+        out[8] = s.entropy
+        out[9] = s.sumPr2 / n
+        out[10] = s.sumPr2 / (n * n)
+        out[11] = n / s.sumPrJ
+        out[12] = s.sizeVariance
+        out[13] = s.sumInvJ2 / n
+        out[14] = s.sumI2InvJ2 / n
+        out[15] = s.sumInvI2J2 / n
+    }
+}
+
+/// Run-length matrices of one box or kernel; scratch buffers are reused between kernels.
+final class GLRLMEngine {
+    let array: TextureArray
+    let angles: [Int]
+    let na: Int
+    let weights: [Double]?
+    let levelMap: LevelMap
+    let levelCapacity: Int
+    let runCapacity: Int
+
+    private let counts: UnsafeMutablePointer<Double>
+    private let weighted: UnsafeMutablePointer<Double>
+    private let g: UnsafeMutablePointer<Double>
+    private let pr: UnsafeMutablePointer<Double>
+    private let pg: UnsafeMutablePointer<Double>
+    private let angleScratch: UnsafeMutablePointer<Double>
+    private let perAngle: UnsafeMutablePointer<Double>
+    private let meanScratch: UnsafeMutablePointer<Double>
+    private let row: UnsafeMutablePointer<Double>
+
+    init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int, runCapacity: Int) throws {
+        self.array = array
+        angles = try TextureAngles.build(size: array.shape, distances: [1], bidirectional: false, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
+        na = angles.count / 3
+        weights = AngleWeights.glrlm(settings.weightingNorm, angles: angles, spacing: box.spacing)
+        levelMap = LevelMap(ng: array.ng)
+        self.levelCapacity = max(levelCapacity, 1)
+        self.runCapacity = max(runCapacity, 1)
+        let cells = self.levelCapacity * self.runCapacity
+        counts = .allocate(capacity: na * cells)
+        weighted = .allocate(capacity: cells)
+        g = .allocate(capacity: self.levelCapacity)
+        pr = .allocate(capacity: self.runCapacity)
+        pg = .allocate(capacity: self.levelCapacity)
+        angleScratch = .allocate(capacity: na)
+        perAngle = .allocate(capacity: 16 * na)
+        meanScratch = .allocate(capacity: na)
+        row = .allocate(capacity: 16)
+    }
+
+    func deallocate() {
+        for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row] { buffer.deallocate() }
+    }
+
+    /// `calculate_glrlm` inside `b`: counts[a][level][run − 1], runs up to `nr` long.
+    private func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, nr: Int) {
+        let cells = m * nr
+        counts.update(repeating: 0, count: na * cells)
+        let sz = array.strideZ
+        let nx = array.nx
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for a in 0..<na {
+                let dz = angles[3 * a], dy = angles[3 * a + 1], dx = angles[3 * a + 2]
+                let startZ = dz > 0 ? b.lo.0 : b.hi.0
+                let startY = dy > 0 ? b.lo.1 : b.hi.1
+                let startX = dx > 0 ? b.lo.2 : b.hi.2
+                let step = dz * sz + dy * nx + dx
+                let base = counts + a * cells
+                var multiElement = false
+                for z in b.lo.0...b.hi.0 {
+                    for y in b.lo.1...b.hi.1 {
+                        for x in b.lo.2...b.hi.2 {
+                            let isStart = (dz != 0 && z == startZ) || (dy != 0 && y == startY) || (dx != 0 && x == startX)
+                            if !isStart { continue }
+                            var cz = z, cy = y, cx = x
+                            var j = z * sz + y * nx + x
+                            var gl = -1
+                            var rl = 0
+                            var elements = 0
+                            while true {
+                                if mk[j] {
+                                    elements += 1
+                                    let level = Int(slot[Int(lv[j])])
+                                    if gl == -1 {
+                                        gl = level
+                                    } else if level == gl {
+                                        rl += 1
+                                    } else {
+                                        base[gl * nr + rl] += 1
+                                        gl = level
+                                        rl = 0
+                                    }
+                                } else if gl > -1 {
+                                    base[gl * nr + rl] += 1
+                                    gl = -1
+                                    rl = 0
+                                }
+                                cz += dz
+                                cy += dy
+                                cx += dx
+                                if !b.contains(cz, cy, cx) { break }
+                                j += step
+                            }
+                            if gl > -1 { base[gl * nr + rl] += 1 }
+                            if elements > 1 { multiElement = true }
+                        }
+                    }
+                }
+                if !multiElement {
+                    for i in 0..<m { base[i * nr] = 0 }
+                }
+            }
+        }
+    }
+
+    /// The features of the matrices inside `b` (m levels from `levelMap`), `nanmean` over
+    /// angles. `deleteEmpty`: empty angles are left out (segment-based deletion) rather than
+    /// entering as NaN.
+    func features(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, deleteEmpty: Bool, into out: inout [Double]) {
+        let nr = min(runCapacity, max(b.hi.0 - b.lo.0, b.hi.1 - b.lo.1, b.hi.2 - b.lo.2) + 1)
+        build(lv, mk, b, m: m, nr: nr)
+        for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
+        let cells = m * nr
+        var columns = 0
+        if let weights {
+            for cell in 0..<cells {
+                for a in 0..<na { angleScratch[a] = counts[a * cells + cell] * weights[a] }
+                weighted[cell] = NumpyMath.pairwiseSum(angleScratch, na)
+            }
+            var total = 0.0
+            for cell in 0..<cells { total += weighted[cell] }
+            let stats = LevelSizeStatistics.dense(weighted, m: m, nj: nr, g: g, n: total, pr: pr, pg: pg)
+            GLRLMFeatures.values(stats, n: total, into: row)
+            for f in 0..<16 { out[f] = row[f] }
+            return
+        }
+        for a in 0..<na {
+            let base = counts + a * cells
+            var total = 0.0
+            for cell in 0..<cells { total += base[cell] }
+            if total == 0 && deleteEmpty && na > 1 { continue }
+            let stats = LevelSizeStatistics.dense(base, m: m, nj: nr, g: g, n: total, pr: pr, pg: pg)
+            GLRLMFeatures.values(stats, n: total, into: row)
+            for f in 0..<16 { perAngle[f * na + columns] = row[f] }
+            columns += 1
+        }
+        for f in 0..<16 { out[f] = NumpyMath.nanMean(perAngle + f * na, columns, scratch: meanScratch) }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// PyRadiomics 3.0.1's grey level size zone matrix features (`glszm.py:RadiomicsGLSZM`,
+/// `cmatrices.c:calculate_glszm`): zones are connected ROI voxels of equal level
+/// (26-connectivity, or 8 in-plane with `force2D`), counted by level and size.
+public enum GLSZMFeatures: RadiomicsFeatureClass {
+    public static let kind = FeatureClassKind.glszm
+
+    public static let featureNames = [
+        "GrayLevelNonUniformity", "GrayLevelNonUniformityNormalized", "GrayLevelVariance", "HighGrayLevelZoneEmphasis", "LargeAreaEmphasis",
+        "LargeAreaHighGrayLevelEmphasis", "LargeAreaLowGrayLevelEmphasis", "LowGrayLevelZoneEmphasis", "SizeZoneNonUniformity",
+        "SizeZoneNonUniformityNormalized", "SmallAreaEmphasis", "SmallAreaHighGrayLevelEmphasis", "SmallAreaLowGrayLevelEmphasis", "ZoneEntropy",
+        "ZonePercentage", "ZoneVariance"
+    ]
+
+    public static let deprecatedNames: [String] = []
+
+    /// The values of `names` on the ROI of `box` (segment-based `execute()`).
+    public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
+        let discretised = try Discretisation.discretise(box, settings: settings)
+        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let engine = try GLSZMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, voxelCapacity: box.count)
+        defer { engine.deallocate() }
+        engine.levelMap.useAll(array.grayLevels)
+        var out = [Double](repeating: .nan, count: featureNames.count)
+        array.levels.withUnsafeBufferPointer { lv in
+            array.mask.withUnsafeBufferPointer { mk in
+                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, into: &out)
+            }
+        }
+        return wanted.map { out[$0] }
+    }
+}
+
+/// Size-zone matrices of one box or kernel; scratch buffers are reused between kernels.
+final class GLSZMEngine {
+    let array: TextureArray
+    let steps: AngleSteps
+    let levelMap: LevelMap
+    let levelCapacity: Int
+    let voxelCapacity: Int
+
+    private var visited: [Int32]
+    private var epoch: Int32 = 0
+    private let stack: UnsafeMutablePointer<Int>
+    private let zones: UnsafeMutablePointer<Int>
+    private let g: UnsafeMutablePointer<Double>
+    private let ps: UnsafeMutablePointer<Double>
+    private let pg: UnsafeMutablePointer<Double>
+
+    init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int, voxelCapacity: Int) throws {
+        self.array = array
+        let angles = try TextureAngles.build(
+            size: array.shape, distances: [1], bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
+        steps = AngleSteps(angles, shape: array.shape)
+        levelMap = LevelMap(ng: array.ng)
+        self.levelCapacity = max(levelCapacity, 1)
+        self.voxelCapacity = max(voxelCapacity, 1)
+        visited = [Int32](repeating: 0, count: array.levels.count)
+        stack = .allocate(capacity: array.levels.count)
+        zones = .allocate(capacity: self.voxelCapacity)
+        g = .allocate(capacity: self.levelCapacity)
+        ps = .allocate(capacity: self.voxelCapacity + 1)
+        pg = .allocate(capacity: self.levelCapacity)
+    }
+
+    func deallocate() {
+        stack.deallocate()
+        zones.deallocate()
+        g.deallocate()
+        ps.deallocate()
+        pg.deallocate()
+    }
+
+    /// The 16 features of the zones inside `b` (m levels from `levelMap`).
+    func features(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, into out: inout [Double]) {
+        epoch &+= 1
+        if epoch == Int32.max {
+            for i in visited.indices { visited[i] = 0 }
+            epoch = 1
+        }
+        let stamp = epoch
+        let sz = array.strideZ
+        let nx = array.nx
+        var zoneCount = 0
+        var maxSize = 0
+        let na = steps.count
+        visited.withUnsafeMutableBufferPointer { seen in
+            levelMap.slot.withUnsafeBufferPointer { slot in
+                for z in b.lo.0...b.hi.0 {
+                    for y in b.lo.1...b.hi.1 {
+                        let row = z * sz + y * nx
+                        for x in b.lo.2...b.hi.2 {
+                            let i = row + x
+                            if !mk[i] || seen[i] == stamp { continue }
+                            let gl = lv[i]
+                            var top = 0
+                            stack[top] = i
+                            top += 1
+                            seen[i] = stamp
+                            var size = 0
+                            while top > 0 {
+                                top -= 1
+                                let k = stack[top]
+                                size += 1
+                                let kz = k / sz
+                                let ky = (k % sz) / nx
+                                let kx = k % nx
+                                for a in 0..<na {
+                                    let zz = kz + steps.dz[a]
+                                    let yy = ky + steps.dy[a]
+                                    let xx = kx + steps.dx[a]
+                                    if !b.contains(zz, yy, xx) { continue }
+                                    let j = k + steps.step[a]
+                                    if mk[j] && seen[j] != stamp && lv[j] == gl {
+                                        seen[j] = stamp
+                                        stack[top] = j
+                                        top += 1
+                                    }
+                                }
+                            }
+                            zones[zoneCount] = Int(slot[Int(gl)]) << 32 | size
+                            zoneCount += 1
+                            if size > maxSize { maxSize = size }
+                        }
+                    }
+                }
+            }
+        }
+        // Aggregate zones by (level, size): sort the packed keys.
+        var buffer = UnsafeMutableBufferPointer(start: zones, count: zoneCount)
+        if zoneCount <= 64 {
+            for i in 1..<max(zoneCount, 1) {
+                let key = zones[i]
+                var j = i - 1
+                while j >= 0 && zones[j] > key {
+                    zones[j + 1] = zones[j]
+                    j -= 1
+                }
+                zones[j + 1] = key
+            }
+        } else {
+            buffer.sort()
+        }
+        for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
+        for j in 0..<maxSize { ps[j] = 0 }
+        for i in 0..<m { pg[i] = 0 }
+        for t in 0..<zoneCount {
+            let li = zones[t] >> 32
+            let size = zones[t] & 0xFFFF_FFFF
+            ps[size - 1] += 1
+            pg[li] += 1
+        }
+        var nz = 0.0
+        for i in 0..<m { nz += pg[i] }
+        var np = 0.0
+        for j in 0..<maxSize where ps[j] != 0 { np += ps[j] * Double(j + 1) }
+        if nz == 0 { nz = 1 }
+        if np == 0 { np = 1 }
+        var stats = LevelSizeStatistics.marginals(m: m, nj: maxSize, g: g, n: nz, pr: ps, pg: pg)
+        let eps = NumpyMath.eps
+        var t = 0
+        while t < zoneCount {
+            let key = zones[t]
+            var count = 0.0
+            while t < zoneCount && zones[t] == key {
+                count += 1
+                t += 1
+            }
+            let li = key >> 32
+            stats.addCell(count, gi2: g[li] * g[li], j: Double(key & 0xFFFF_FFFF), n: nz, eps: eps)
+        }
+        stats.entropy = -stats.entropy
+        out[0] = stats.sumPg2 / nz
+        out[1] = stats.sumPg2 / (nz * nz)
+        out[2] = stats.grayVariance
+        out[3] = stats.sumPgI2 / nz
+        out[4] = stats.sumJ2 / nz
+        out[5] = stats.sumI2J2 / nz
+        out[6] = stats.sumJ2InvI2 / nz
+        out[7] = stats.sumPgInvI2 / nz
+        out[8] = stats.sumPr2 / nz
+        out[9] = stats.sumPr2 / (nz * nz)
+        out[10] = stats.sumInvJ2 / nz
+        out[11] = stats.sumI2InvJ2 / nz
+        out[12] = stats.sumInvI2J2 / nz
+        out[13] = stats.entropy
+        out[14] = nz / np
+        out[15] = stats.sizeVariance
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// NumPy's arithmetic where PyRadiomics' results depend on its exact order: `add.reduce`'s
+/// pairwise summation (a flat ROI's mean is then bit-identical, so its skewness is too) and
+/// `numpy.percentile`'s linear interpolation.
+enum NumpyMath {
+    /// `numpy.spacing(1)`.
+    static let eps = 2.220446049250313e-16
+
+    /// NumPy's pairwise sum (`@TYPE@_pairwise_sum`, blocks of 128, eight accumulators) of a
+    /// contiguous row; `numpy.sum` along the last axis gives exactly this.
+    static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+        if n < 8 {
+            var res = 0.0
+            for i in 0..<n { res += a[i] }
+            return res
+        } else if n <= 128 {
+            var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3]
+            var r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
+            var i = 8
+            let end = n - n % 8
+            while i < end {
+                r0 += a[i]
+                r1 += a[i + 1]
+                r2 += a[i + 2]
+                r3 += a[i + 3]
+                r4 += a[i + 4]
+                r5 += a[i + 5]
+                r6 += a[i + 6]
+                r7 += a[i + 7]
+                i += 8
+            }
+            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+            while i < n {
+                res += a[i]
+                i += 1
+            }
+            return res
+        } else {
+            var n2 = n / 2
+            n2 -= n2 % 8
+            return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+        }
+    }
+
+    static func pairwiseSum(_ a: [Double]) -> Double {
+        a.withUnsafeBufferPointer { pairwiseSum($0.baseAddress!, $0.count) }
+    }
+
+    /// `numpy.nanmean` of a row: NaNs count as 0 in the pairwise sum, divided by the number of
+    /// non-NaN entries (NaN when there is none). `scratch` must hold `n` values.
+    static func nanMean(_ a: UnsafePointer<Double>, _ n: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+        var count = 0
+        for i in 0..<n {
+            if a[i].isNaN {
+                scratch[i] = 0
+            } else {
+                scratch[i] = a[i]
+                count += 1
+            }
+        }
+        if count == 0 { return .nan }
+        return pairwiseSum(scratch, n) / Double(count)
+    }
+
+    /// `numpy.percentile(sorted, q)` with the default linear method (virtual index (n−1)·q/100,
+    /// `_lerp`). `sorted` must be ascending and non-empty.
+    static func percentile(sorted: UnsafePointer<Double>, _ n: Int, _ q: Double) -> Double {
+        let quantile = q / 100
+        let virtual = Double(n - 1) * quantile
+        if virtual >= Double(n - 1) { return sorted[n - 1] }
+        if virtual < 0 { return sorted[0] }
+        let previous = virtual.rounded(.down)
+        let gamma = virtual - previous
+        let a = sorted[Int(previous)]
+        let b = sorted[Int(previous) + 1]
+        let diff = b - a
+        if gamma >= 0.5 { return b - diff * (1 - gamma) }
+        return a + diff * gamma
+    }
+
+    /// `numpy.median` of an ascending, non-empty row.
+    static func median(sorted: UnsafePointer<Double>, _ n: Int) -> Double {
+        if n % 2 == 1 { return sorted[n / 2] }
+        return (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    /// Sorts `n` values ascending in place (insertion sort for short rows: no allocation).
+    static func sortAscending(_ a: UnsafeMutablePointer<Double>, _ n: Int) {
+        if n > 64 {
+            var buffer = UnsafeMutableBufferPointer(start: a, count: n)
+            buffer.sort()
+            return
+        }
+        if n < 2 { return }
+        for i in 1..<n {
+            let key = a[i]
+            var j = i - 1
+            while j >= 0 && a[j] > key {
+                a[j + 1] = a[j]
+                j -= 1
+            }
+            a[j + 1] = key
+        }
+    }
+
+    /// The real part of the principal square root of a + bi (C99 `csqrt`).
+    static func complexSqrtReal(_ re: Double, _ im: Double) -> Double {
+        if im == 0 { return re >= 0 ? re.squareRoot() : 0 }
+        let modulus = hypot(re, im)
+        if re >= 0 { return ((modulus + re) / 2).squareRoot() }
+        let t = ((modulus - re) / 2).squareRoot()
+        return abs(im) / (2 * t)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// An inclusive index box in array order (z, y, x): the whole array for segment-based
+/// extraction, a voxel's kernel (`_cmatrices.c:set_bb`) for voxel-based extraction.
+struct KernelBounds {
+    var lo: (Int, Int, Int)
+    var hi: (Int, Int, Int)
+
+    /// The whole array of `shape`.
+    init(shape: [Int]) {
+        lo = (0, 0, 0)
+        hi = (shape[0] - 1, shape[1] - 1, shape[2] - 1)
+    }
+
+    init(lo: (Int, Int, Int), hi: (Int, Int, Int)) {
+        self.lo = lo
+        self.hi = hi
+    }
+
+    /// `set_bb`: the voxel ± radius clamped to the array, a single index along `excludedAxis`.
+    init(centre: (Int, Int, Int), radius: Int, shape: [Int], excludedAxis: Int?) {
+        let c = [centre.0, centre.1, centre.2]
+        var l = [0, 0, 0]
+        var h = [0, 0, 0]
+        for d in 0..<3 {
+            if d == excludedAxis {
+                l[d] = c[d]
+                h[d] = c[d]
+            } else {
+                l[d] = max(c[d] - radius, 0)
+                h[d] = min(c[d] + radius, shape[d] - 1)
+            }
+        }
+        lo = (l[0], l[1], l[2])
+        hi = (h[0], h[1], h[2])
+    }
+
+    @inline(__always) func contains(_ z: Int, _ y: Int, _ x: Int) -> Bool {
+        z >= lo.0 && z <= hi.0 && y >= lo.1 && y <= hi.1 && x >= lo.2 && x <= hi.2
+    }
+
+    var voxelCount: Int { (hi.0 - lo.0 + 1) * (hi.1 - lo.1 + 1) * (hi.2 - lo.2 + 1) }
+}
+
+/// The discretised array a texture class works on: levels, the mask its matrices use (the
+/// ROI, or every voxel for voxel-based extraction without `maskedKernel`), the shape and
+/// PyRadiomics' `grayLevels`/`Ng`.
+struct TextureArray {
+    let shape: [Int]
+    let levels: [Int32]
+    let mask: [Bool]
+    let grayLevels: [Int]
+    let ng: Int
+
+    var ny: Int { shape[1] }
+    var nx: Int { shape[2] }
+    var strideZ: Int { shape[1] * shape[2] }
+}
+
+/// Assigns compact indices (0..<m, ascending level) to the levels present in a kernel, so a
+/// kernel's matrices need only m rows however many levels the ROI has. Reused across kernels.
+final class LevelMap {
+    /// Level → local index, −1 when absent.
+    private(set) var slot: [Int32]
+    /// The local levels, ascending.
+    private(set) var levels: [Int] = []
+    private var seen: [Int] = []
+
+    init(ng: Int) {
+        slot = [Int32](repeating: -1, count: ng + 1)
+        levels.reserveCapacity(64)
+        seen.reserveCapacity(64)
+    }
+
+    /// Collects the levels of the mask voxels inside `bounds`; returns their count.
+    func collect(_ array: TextureArray, _ levelsPtr: UnsafePointer<Int32>, _ maskPtr: UnsafePointer<Bool>, _ b: KernelBounds) -> Int {
+        clear()
+        let sz = array.strideZ
+        let nx = array.nx
+        for z in b.lo.0...b.hi.0 {
+            for y in b.lo.1...b.hi.1 {
+                let row = z * sz + y * nx
+                for x in b.lo.2...b.hi.2 where maskPtr[row + x] {
+                    let level = Int(levelsPtr[row + x])
+                    if slot[level] == -1 {
+                        slot[level] = 0
+                        seen.append(level)
+                    }
+                }
+            }
+        }
+        seen.sort()
+        levels.removeAll(keepingCapacity: true)
+        for (i, level) in seen.enumerated() {
+            slot[level] = Int32(i)
+            levels.append(level)
+        }
+        return levels.count
+    }
+
+    /// Uses every level of `grayLevels` (segment-based: the matrix rows PyRadiomics keeps).
+    func useAll(_ grayLevels: [Int]) {
+        clear()
+        for (i, level) in grayLevels.enumerated() {
+            slot[level] = Int32(i)
+            seen.append(level)
+            levels.append(level)
+        }
+    }
+
+    private func clear() {
+        for level in seen { slot[level] = -1 }
+        seen.removeAll(keepingCapacity: true)
+        levels.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Which features of a class are wanted, resolved from names once.
+enum FeatureSelection {
+    /// Indices of `names` in `all` (featureNames followed by deprecatedNames).
+    static func indices(_ names: [String], all: [String], kind: FeatureClassKind) throws -> [Int] {
+        try names.map { name in
+            guard let index = all.firstIndex(of: name) else {
+                throw RadiomicsError(.settings, file: "", "\(kind.rawValue) has no feature named \(name)")
+            }
+            return index
+        }
+    }
+}
+
+/// The weight of each angle under `weightingNorm` (GLCM: `exp(−‖|a|⊙s‖²)`; GLRLM: the norm
+/// itself), nil without weighting. Spacing in array order.
+enum AngleWeights {
+    static func glcm(_ norm: WeightingNorm?, angles: [Int], spacing: [Double]) -> [Double]? {
+        guard let norm else { return nil }
+        return stride(from: 0, to: angles.count, by: 3).map { start in
+            let d = (0..<3).map { abs(Double(angles[start + $0])) * spacing[$0] }
+            switch norm {
+            case .infinity:
+                let m = max(d[0], d[1], d[2])
+                return exp(-(m * m))
+            case .euclidean: return exp(-(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]))
+            case .manhattan:
+                let s = d[0] + d[1] + d[2]
+                return exp(-(s * s))
+            case .noWeighting: return 1
+            }
+        }
+    }
+
+    static func glrlm(_ norm: WeightingNorm?, angles: [Int], spacing: [Double]) -> [Double]? {
+        guard let norm else { return nil }
+        return stride(from: 0, to: angles.count, by: 3).map { start in
+            let d = (0..<3).map { abs(Double(angles[start + $0])) * spacing[$0] }
+            switch norm {
+            case .infinity: return max(d[0], d[1], d[2])
+            case .euclidean: return (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).squareRoot()
+            case .manhattan: return d[0] + d[1] + d[2]
+            case .noWeighting: return 1
+            }
+        }
+    }
+}
+
+/// Offsets of `angles` as linear index steps and per-axis components, for fast neighbour tests.
+struct AngleSteps {
+    let count: Int
+    let dz: [Int]
+    let dy: [Int]
+    let dx: [Int]
+    let step: [Int]
+
+    init(_ angles: [Int], shape: [Int]) {
+        count = angles.count / 3
+        dz = (0..<count).map { angles[3 * $0] }
+        dy = (0..<count).map { angles[3 * $0 + 1] }
+        dx = (0..<count).map { angles[3 * $0 + 2] }
+        step = (0..<count).map { angles[3 * $0] * shape[1] * shape[2] + angles[3 * $0 + 1] * shape[2] + angles[3 * $0 + 2] }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import SinoRadiomics
+
+/// Reading the texture fixtures of scripts/peers/radiomics_classes.py.
+enum TextureFixture {
+    static func pixelType(_ dtype: String) -> PixelType {
+        switch dtype {
+        case "float32": return .float32
+        case "float64": return .float64
+        default: return PixelType(rawValue: dtype)!
+        }
+    }
+
+    /// An input record (shape and spacing in array order, values in C order, mask as 0/1 text).
+    static func box(_ record: [String: Any]) -> ROIBox {
+        let shape = record["shape"] as! [Int]
+        let spacing = (record["spacing"] as! [NSNumber]).map(\.doubleValue)
+        let values = (record["values"] as! [NSNumber]).map(\.doubleValue)
+        let mask = (record["mask"] as! String).map { $0 == "1" }
+        return ROIBox(
+            shape: shape, spacing: spacing, values: values, pixelType: pixelType(record["dtype"] as! String), mask: mask,
+            dimension: record["dimension"] as! Int)
+    }
+
+    /// PyRadiomics keyword settings as RadiomicsSettings.
+    static func settings(_ json: [String: Any], voxel: [String: Any] = [:]) -> RadiomicsSettings {
+        var s = RadiomicsSettings()
+        for (key, value) in json.merging(voxel, uniquingKeysWith: { $1 }) {
+            switch key {
+            case "binWidth": s.binWidth = (value as! NSNumber).doubleValue
+            case "binCount": s.binCount = value as? Int
+            case "distances": s.distances = (value as! [NSNumber]).map(\.intValue)
+            case "voxelArrayShift": s.voxelArrayShift = (value as! NSNumber).doubleValue
+            case "symmetricalGLCM": s.symmetricalGLCM = value as! Bool
+            case "gldm_a": s.gldmA = (value as! NSNumber).doubleValue
+            case "weightingNorm": s.weightingNorm = WeightingNorm(rawValue: value as! String)
+            case "force2D": s.force2D = value as! Bool
+            case "force2Ddimension": s.force2Ddimension = value as! Int
+            case "kernelRadius": s.kernelRadius = value as! Int
+            case "maskedKernel": s.maskedKernel = value as! Bool
+            case "initValue": s.initValue = (value as! NSNumber).doubleValue
+            default: XCTFail("unknown setting \(key)")
+            }
+        }
+        return s
+    }
+
+    /// A fixture number (null = NaN).
+    static func number(_ value: Any) -> Double {
+        (value as? NSNumber)?.doubleValue ?? .nan
+    }
+
+    /// |a − e| / max(|e|, tiny), 0 for equal values (both NaN included).
+    static func relativeDifference(_ a: Double, _ e: Double) -> Double {
+        if a == e || (a.isNaN && e.isNaN) { return 0 }
+        if a.isNaN || e.isNaN { return .infinity }
+        return abs(a - e) / max(abs(e), 1e-300)
+    }
+
+    static func compute(_ kind: FeatureClassKind, _ box: ROIBox, _ settings: RadiomicsSettings, _ names: [String]) throws -> [Double] {
+        switch kind {
+        case .firstorder: return try FirstOrderFeatures.compute(box, settings: settings, names: names)
+        case .glcm: return try GLCMFeatures.compute(box, settings: settings, names: names)
+        case .glrlm: return try GLRLMFeatures.compute(box, settings: settings, names: names)
+        case .glszm: return try GLSZMFeatures.compute(box, settings: settings, names: names)
+        case .gldm: return try GLDMFeatures.compute(box, settings: settings, names: names)
+        case .ngtdm: return try NGTDMFeatures.compute(box, settings: settings, names: names)
+        case .shape, .shape2D: fatalError("not a texture class")
+        }
+    }
+
+    static let classes: [FeatureClassKind] = [.firstorder, .glcm, .glrlm, .glszm, .gldm, .ngtdm]
+}
+
+final class TextureFeatureTests: XCTestCase {
+    func testSegmentBasedClassesMatchPyRadiomics() throws {
+        let fixture = try Fixtures.json("radiomics/classes.json")
+        let inputs = fixture["inputs"] as! [String: [String: Any]]
+        let cases = fixture["cases"] as! [[String: Any]]
+        var worst = [FeatureClassKind: Double]()
+        for (n, testCase) in cases.enumerated() {
+            let box = TextureFixture.box(inputs[testCase["input"] as! String]!)
+            let settings = TextureFixture.settings(testCase["settings"] as! [String: Any])
+            let expected = testCase["expected"] as! [String: [String: Any]]
+            for kind in TextureFixture.classes {
+                let reference = expected[kind.rawValue]!
+                let names = reference.keys.sorted()
+                let values = try TextureFixture.compute(kind, box, settings, names)
+                for (name, actual) in zip(names, values) {
+                    let e = TextureFixture.number(reference[name]!)
+                    XCTAssert(
+                        isClose(actual, e, rel: 1e-6, abs: 1e-9),
+                        "case \(n) (\(testCase["input"]!), \(testCase["settings"]!)) \(kind.rawValue)_\(name): \(actual) vs \(e)")
+                    if isClose(actual, e, rel: 1e-6, abs: 1e-9) { worst[kind] = max(worst[kind] ?? 0, abs(e) > 1e-9 ? TextureFixture.relativeDifference(actual, e) : 0) }
+                }
+            }
+        }
+        let tool = "PyRadiomics \(Fixtures.versions(fixture))"
+        for kind in TextureFixture.classes { reportComparison("\(kind.rawValue) (\(cases.count) cases)", tool: tool, maxRelDiff: worst[kind] ?? 0) }
+    }
+
+    func testFeatureNamesFollowPyRadiomicsOrder() {
+        for names in [
+            FirstOrderFeatures.featureNames, GLCMFeatures.featureNames, GLRLMFeatures.featureNames, GLSZMFeatures.featureNames, GLDMFeatures.featureNames,
+            NGTDMFeatures.featureNames
+        ] {
+            // Python's sorted(): code-point order.
+            XCTAssertEqual(names, names.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) })
+        }
+        XCTAssertEqual(
+            [
+                FirstOrderFeatures.featureNames.count, GLCMFeatures.featureNames.count, GLRLMFeatures.featureNames.count, GLSZMFeatures.featureNames.count,
+                GLDMFeatures.featureNames.count, NGTDMFeatures.featureNames.count
+            ], [18, 24, 16, 16, 14, 5])
+        XCTAssertEqual(FirstOrderFeatures.deprecatedNames, ["StandardDeviation"])
+    }
+
+    func testDiscretisationMatchesBinImage() throws {
+        let fixture = try Fixtures.json("radiomics/classes.json")
+        let cases = fixture["discretisation"] as! [[String: Any]]
+        var mismatches = 0
+        for testCase in cases {
+            let values = (testCase["values"] as! [NSNumber]).map(\.doubleValue)
+            let expected = testCase["levels"] as! [Int]
+            let dtype = testCase["dtype"] as! String
+            let box = ROIBox(
+                shape: [1, 1, values.count], spacing: [1, 1, 1], values: values, pixelType: TextureFixture.pixelType(dtype),
+                mask: [Bool](repeating: true, count: values.count))
+            let settings = TextureFixture.settings(testCase["settings"] as! [String: Any])
+            let d = try Discretisation.discretise(box, settings: settings)
+            let levels = d.levels.map(Int.init)
+            if levels != expected { mismatches += 1 }
+            XCTAssertEqual(levels, expected, "\(dtype) \(testCase["settings"]!)")
+            XCTAssertEqual(d.grayLevels, Array(Set(expected)).sorted())
+            XCTAssertEqual(d.ng, expected.max())
+        }
+        reportComparison("discretisation levels (\(cases.count) cases)", tool: "PyRadiomics binImage \(Fixtures.versions(fixture))", maxRelDiff: Double(mismatches))
+    }
+
+    func testAnglesFollowBuildAngles() throws {
+        let mono = try TextureAngles.build(size: [5, 5, 5], distances: [1], bidirectional: false, excludedAxis: nil)
+        XCTAssertEqual(mono.count / 3, 13)
+        XCTAssertEqual(Array(mono.prefix(6)), [1, 1, 1, 1, 1, 0])
+        XCTAssertEqual(Array(mono.suffix(3)), [0, 0, 1])
+        XCTAssertEqual(try TextureAngles.build(size: [1, 5, 5], distances: [1], bidirectional: false, excludedAxis: nil), [0, 1, 1, 0, 1, 0, 0, 1, -1, 0, 0, 1])
+        XCTAssertEqual(try TextureAngles.build(size: [5, 5, 5], distances: [1, 2], bidirectional: true, excludedAxis: nil).count / 3, 124)
+        XCTAssertEqual(try TextureAngles.build(size: [5, 5, 5], distances: [2], bidirectional: false, excludedAxis: 0).count / 3, 8)
+        XCTAssertThrowsError(try TextureAngles.build(size: [5, 5, 5], distances: [0], bidirectional: false, excludedAxis: nil))
+    }
+
+    func testUnknownFeatureAndBadSettingsThrow() throws {
+        let box = ROIBox(shape: [1, 2, 2], spacing: [1, 1, 1], values: [1, 2, 3, 4], pixelType: .int16, mask: [true, true, true, false])
+        XCTAssertThrowsError(try GLCMFeatures.compute(box, settings: RadiomicsSettings(), names: ["Dissimilarity"]))
+        var settings = RadiomicsSettings()
+        settings.binWidth = 0
+        XCTAssertThrowsError(try FirstOrderFeatures.compute(box, settings: settings, names: ["Mean"]))
+    }
+
+    func testEigenvaluesOfSmallMatrices() {
+        let solver = GeneralEigenvalues(capacity: 3)
+        defer { solver.deallocate() }
+        // Rotation-like block: eigenvalues 2 ± 3i and 5 (column-major).
+        let a: [Double] = [2, -3, 0, 3, 2, 0, 1, 1, 5]
+        for (k, v) in a.enumerated() { solver.matrix[k] = v }
+        XCTAssertTrue(solver.solve(n: 3))
+        var pairs: [(Double, Double)] = (0..<3).map { k in (solver.wr[k], solver.wi[k]) }
+        pairs.sort { (l: (Double, Double), r: (Double, Double)) -> Bool in l.0 < r.0 || (l.0 == r.0 && l.1 < r.1) }
+        XCTAssertEqual(pairs[0].0, 2, accuracy: 1e-12)
+        XCTAssertEqual(pairs[0].1, -3, accuracy: 1e-12)
+        XCTAssertEqual(pairs[1].1, 3, accuracy: 1e-12)
+        XCTAssertEqual(pairs[2].0, 5, accuracy: 1e-12)
+        XCTAssertEqual(pairs[2].1, 0)
+    }
+}
