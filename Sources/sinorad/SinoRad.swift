@@ -20,7 +20,9 @@ struct SinoRad: ParsableCommand {
             error (an unknown option, a missing or malformed argument).
             """,
         version: SinoRadVersion.current,
-        subcommands: [Demo.self, Study.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Readers.self, Fuse.self, Stat.self, CNN.self, Image.self])
+        subcommands: [
+            Demo.self, Study.self, Simulate.self, Validate.self, Table1.self, Select.self, Conventional.self, Compare.self, Readers.self, Fuse.self, Stat.self, CNN.self, Image.self, Radiomics.self
+        ])
 
     /// Parses and runs the command. argument-parser reports its own outcomes (help, version,
     /// usage errors) through its own path, with usage errors as status 2; any other error is

@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import SinoRadiomics
+
+/// End to end against PyRadiomics 3.0.1's RadiomicsFeatureExtractor.execute on files
+/// (scripts/peers/radiomics_extract.py): every key in PyRadiomics' order, every feature within
+/// 1e-6 relative (1e-9 absolute), numeric diagnostics too, and the same refusals.
+final class RadiomicsExtractionTests: XCTestCase {
+    static let folder = "radiomics/extract"
+
+    func testEveryCaseMatchesPyRadiomics() throws {
+        let fixture = try Fixtures.json("\(Self.folder)/extract.json")
+        let tool = "PyRadiomics (\(Fixtures.versions(fixture)))"
+        let cases = try XCTUnwrap(fixture["cases"] as? [[String: Any]])
+        var worstOverall = 0.0
+        for item in cases {
+            let name = item["name"] as! String
+            let worst = try check(item, name: name)
+            worstOverall = max(worstOverall, worst)
+            if item["error"] == nil { reportComparison("radiomics extract \(name)", tool: tool, maxRelDiff: worst) }
+        }
+        reportComparison("radiomics extract, all \(cases.count) cases", tool: tool, maxRelDiff: worstOverall)
+    }
+
+    /// Runs one case; returns the largest relative difference of its values.
+    func check(_ item: [String: Any], name: String) throws -> Double {
+        let dir = Fixtures.url(Self.folder)
+        func path(_ key: String) -> String? { (item[key] as? String).map { dir.appendingPathComponent($0).path } }
+        let parameters = try path("params").map { try ParameterFile.read(path: $0) } ?? RadiomicsParameters()
+        let extractor = RadiomicsExtractor(parameters: parameters)
+        let label = (item["label"] as? Double).map { Int($0) } ?? (item["label"] as? Int)
+        let voxel = item["voxel"] as? Bool ?? false
+        if let expectedError = item["error"] as? String {
+            XCTAssertThrowsError(try extractor.execute(imagePath: path("image")!, maskPath: path("mask")!, label: label), "\(name): PyRadiomics refuses it (\(expectedError))")
+            return 0
+        }
+        let result: RadiomicsResult
+        do {
+            result = try extractor.execute(imagePath: path("image")!, maskPath: path("mask")!, label: label, voxelBased: voxel)
+        } catch {
+            XCTFail("\(name): \(error)")
+            return .infinity
+        }
+        let output = try XCTUnwrap(item["output"] as? [[Any]])
+        var worst = 0.0
+        func compare(_ key: String, _ actual: Double, _ expected: Double) {
+            if !isClose(actual, expected, rel: 1e-6, abs: 1e-9) { XCTFail("\(name) \(key): SinoRad \(actual), PyRadiomics \(expected)") }
+            if expected != 0 && actual.isFinite { worst = max(worst, abs(actual - expected) / abs(expected)) }
+        }
+        // Keys: the features (and the diagnostics SinoRad computes the same way) in PyRadiomics' order.
+        let expectedKeys = output.map { $0[0] as! String }.filter(Self.compared)
+        let actualKeys = (result.keys + result.maps.map(\.key)).filter(Self.compared)
+        XCTAssertEqual(actualKeys, expectedKeys, "\(name): keys and their order")
+        for entry in output {
+            let key = entry[0] as! String
+            guard Self.compared(key) else { continue }
+            if voxel, let map = entry[1] as? [String: Any] {
+                guard let actual = result.maps.first(where: { $0.key == key })?.image else { continue }
+                let expected = map["values"] as! [Double]
+                XCTAssertEqual(actual.size, (map["size"] as! [Double]).map { Int($0) }, "\(name) \(key): map size")
+                guard actual.values.count == expected.count else { continue }
+                for (a, e) in zip(actual.values, expected) { compare(key, a, e) }
+                continue
+            }
+            guard let actual = result[key] else { continue }
+            switch (actual, entry[1]) {
+            case (.number(let a), let e as Double): compare(key, a, e)
+            case (.number(let a), "nan" as String): XCTAssertTrue(a.isNaN, "\(name) \(key): expected NaN, got \(a)")
+            case (.numbers(let a), let e as [Double]):
+                XCTAssertEqual(a.count, e.count, "\(name) \(key)")
+                for (x, y) in zip(a, e) { compare(key, x, y) }
+            case (.text(let a), let e as String) where key.hasSuffix("_Hash") || key.hasSuffix("_Dimensionality"): XCTAssertEqual(a, e, "\(name) \(key)")
+            default: XCTFail("\(name) \(key): SinoRad \(actual), PyRadiomics \(entry[1])")
+            }
+        }
+        return worst
+    }
+
+    /// Diagnostics about versions and the configuration text describe the program, not the
+    /// case; everything else is compared.
+    static func compared(_ key: String) -> Bool {
+        !key.hasPrefix("diagnostics_Versions_") && !key.hasPrefix("diagnostics_Configuration_")
+    }
+}
