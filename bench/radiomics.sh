@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Radiomics extraction: `sinorad radiomics extract` (release build, one thread: --jobs 1) vs
-# PyRadiomics 3.0.1 with its C extensions (bench/radiomics.py, one thread), same files, same
+# PyRadiomics 3.0.1 with its C extensions (bench/pyradiomics_bench.py, one thread), same files, same
 # parameter files, one after the other:
 #   (a) every feature class on the Original image, the SYNTHETIC cohort's 465 patients x 3
 #       sequences (`sinorad simulate --images`, default 128 x 128 x 24 grid); PyRadiomics runs the
@@ -76,21 +76,21 @@ for c in $CASES; do
   a)
     read -r s mib < <(timed "$BIN" radiomics extract --batch "$batch" --params "$DATA/all_classes.yaml" --jobs 1 --out "$DATA/a_sinorad.csv")
     n=$(($(wc -l < "$batch") - 1))
-    t=$("$PY" bench/radiomics.py batch "$batch" "$PY_CASES" "$DATA/all_classes.yaml"); echo "pyradiomics: $t" >&2
+    t=$("$PY" bench/pyradiomics_bench.py batch "$batch" "$PY_CASES" "$DATA/all_classes.yaml"); echo "pyradiomics: $t" >&2
     row "(a) Original, all classes, $n cases" "$(awk -v s="$s" -v n="$n" 'BEGIN { print s / n }')" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;
   b)
     img="$DATA/full/images/$first/T2WI.nii.gz"; msk="$DATA/full/images/$first/mask.nii.gz"
     times=(); for _ in $(seq "$REPEATS"); do read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/filters.yaml" --out "$DATA/b_sinorad.csv"); times+=("$s"); done
     s=$(printf "%s\n" "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    t=$("$PY" bench/radiomics.py case "$img" "$msk" "$DATA/filters.yaml" "$REPEATS"); echo "pyradiomics: $t" >&2
+    t=$("$PY" bench/pyradiomics_bench.py case "$img" "$msk" "$DATA/filters.yaml" "$REPEATS"); echo "pyradiomics: $t" >&2
     row "(b) Original+LoG(1,2,3)+Wavelet, one case" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;
   c)
     img="$DATA/reduced/images/$small/T2WI.nii.gz"; msk="$DATA/reduced/images/$small/mask.nii.gz"
     rm -rf "$DATA/maps"
     read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/voxel.yaml" --voxel --out-dir "$DATA/maps" --out "$DATA/c_sinorad.csv")
-    t=$("$PY" bench/radiomics.py voxel "$img" "$msk" "$DATA/voxel.yaml"); echo "pyradiomics: $t" >&2
+    t=$("$PY" bench/pyradiomics_bench.py voxel "$img" "$msk" "$DATA/voxel.yaml"); echo "pyradiomics: $t" >&2
     row "(c) voxel glcm+glrlm, kernelRadius 1" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;
   esac

@@ -1,4 +1,5 @@
 import Foundation
+import SinoImaging
 import TestSupport
 import XCTest
 
@@ -76,6 +77,46 @@ final class RadiomicsExtractionTests: XCTestCase {
             }
         }
         return worst
+    }
+
+    /// The API on SinoImaging volumes (float32, RAS+ affine) gives PyRadiomics' values of the
+    /// same files.
+    func testVolumesInMemoryMatchPyRadiomics() throws {
+        let fixture = try Fixtures.json("\(Self.folder)/extract.json")
+        let item = try XCTUnwrap((fixture["cases"] as? [[String: Any]])?.first { $0["name"] as? String == "float32_binwidth_nifti" })
+        let dir = Fixtures.url(Self.folder)
+        let image = try RadiomicsImage(volume: NIfTI.readVolume(dir.appendingPathComponent("irregular_float32.nii.gz").path))
+        let mask = try RadiomicsImage(volume: NIfTI.readVolume(dir.appendingPathComponent("irregular_mask.nii.gz").path), pixelType: .uint8)
+        let extractor = RadiomicsExtractor(parameters: try ParameterFile.read(path: dir.appendingPathComponent("binwidth_small.yaml").path))
+        let result = try extractor.execute(image: image, mask: mask)
+        var worst = 0.0
+        var compared = 0
+        for entry in try XCTUnwrap(item["output"] as? [[Any]]) {
+            guard let key = entry[0] as? String, !key.hasPrefix("diagnostics_"), let expected = entry[1] as? Double else { continue }
+            let actual = try XCTUnwrap(result[key]?.number, key)
+            XCTAssertTrue(isClose(actual, expected, rel: 1e-6, abs: 1e-9), "\(key): \(actual) vs \(expected)")
+            if expected != 0 { worst = max(worst, abs(actual - expected) / abs(expected)) }
+            compared += 1
+        }
+        XCTAssertEqual(compared, 107)
+        reportComparison("radiomics on in-memory volumes (float32_binwidth_nifti)", tool: "PyRadiomics 3.0.1", maxRelDiff: worst)
+    }
+
+    /// NaN voxels and 4-D images are refused with the reason.
+    func testNaNVoxelsAndSeriesAreRefused() throws {
+        var values = [Double](repeating: 1, count: 64)
+        values[21] = .nan
+        let image = RadiomicsImage(size: [4, 4, 4], spacing: [1, 1, 1], values: values)
+        var maskValues = [Double](repeating: 0, count: 64)
+        for i in [21, 22, 25, 26, 37, 38] { maskValues[i] = 1 }
+        let mask = RadiomicsImage(size: [4, 4, 4], spacing: [1, 1, 1], values: maskValues, pixelType: .uint8)
+        XCTAssertThrowsError(try RadiomicsExtractor().execute(image: image, mask: mask, imageName: "t2.nii.gz")) { error in
+            XCTAssertTrue("\(error)".contains("t2.nii.gz: holds 1 NaN or infinite voxel(s), the first at index (x 1, y 1, z 1)"), "\(error)")
+        }
+        let series = Volume(shape: [4, 4, 4, 2], spacing: [1, 1, 1], affine: (0..<4).map { r in (0..<4).map { r == $0 ? 1.0 : 0.0 } }, voxels: [Float](repeating: 0, count: 128))
+        XCTAssertThrowsError(try RadiomicsImage(volume: series)) { error in
+            XCTAssertTrue("\(error)".contains("not a series"), "\(error)")
+        }
     }
 
     /// Diagnostics about versions and the configuration text describe the program, not the

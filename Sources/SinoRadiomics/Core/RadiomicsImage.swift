@@ -200,3 +200,28 @@ extension RadiomicsImage {
         return try RadiomicsImage(nifti: NIfTI.read(path, allowNaN: true))
     }
 }
+
+extension RadiomicsImage {
+    /// A SinoImaging volume (float32 voxels, RAS+ affine) as SimpleITK would hold it: spacing
+    /// from the affine's column norms, direction and origin taken to LPS, pixel type float32
+    /// (or `pixelType`, e.g. `.uint8` for a mask whose values are whole numbers). A 4-D volume
+    /// is refused.
+    public init(volume: Volume, pixelType: PixelType = .float32) throws {
+        guard volume.shape.count == 3 || volume.shape.dropFirst(3).allSatisfy({ $0 == 1 }) else {
+            throw RadiomicsError(.unsupportedImage, file: "", "a volume of shape \(volume.shape); radiomics needs a 2-D or 3-D image, not a series")
+        }
+        let a = volume.affine
+        var spacing = [Double](repeating: 1, count: 3)
+        var direction = [Double](repeating: 0, count: 9)
+        for c in 0..<3 {
+            let column = [-a[0][c], -a[1][c], a[2][c]]
+            let norm = column.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            spacing[c] = norm > 0 ? norm : 1
+            for r in 0..<3 { direction[3 * r + c] = norm > 0 ? column[r] / norm : (r == c ? 1 : 0) }
+        }
+        let count = volume.shape.prefix(3).reduce(1, *)
+        self.init(
+            size: Array(volume.shape.prefix(3)), spacing: spacing, origin: [-a[0][3], -a[1][3], a[2][3]], direction: direction,
+            values: volume.voxels.prefix(count).map { pixelType.stored(Double($0)) }, pixelType: pixelType)
+    }
+}

@@ -26,10 +26,30 @@ public enum MaskChecks {
     /// (3.0.1 also rejects a mask without background, e.g. all ones) or lacks `label`.
     public static func getMask(_ mask: RadiomicsImage, label: Int, file: String = "") throws -> RadiomicsImage {
         var values = mask.values
-        for i in values.indices { values[i] = uint32Cast(values[i]) }
+        // One pass: the cast, whether there are two distinct values, whether the label occurs.
+        // The set of distinct values is built only for the messages.
+        let target = Double(label)
+        var first = 0.0
+        var twoValues = false
+        var hasLabel = false
+        values.withUnsafeMutableBufferPointer { v in
+            guard !v.isEmpty else { return }
+            for i in v.indices {
+                let x = v[i]
+                let cast = x >= 0 && x <= 4_294_967_295 && x == x.rounded(.towardZero) ? x : uint32Cast(x)
+                v[i] = cast
+                if cast == target { hasLabel = true }
+            }
+            first = v[0]
+            for x in v where x != first {
+                twoValues = true
+                break
+            }
+        }
+        if twoValues && hasLabel { return mask.withValues(values, pixelType: .uint32) }
         let distinct = Set(values)
-        if distinct.count == 1 {
-            let only = distinct.first ?? 0
+        if !twoValues {
+            let only = first
             let why =
                 only == 0
                 ? "the mask is empty: every voxel is 0 (nothing is segmented)"

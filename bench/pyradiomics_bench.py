@@ -1,8 +1,8 @@
 """PyRadiomics 3.0.1 side of bench/radiomics.sh (one thread, its C extensions).
 
-    radiomics.py batch CASES.csv LIMIT PARAMS   extract the first LIMIT cases (0: all) of a batch CSV
-    radiomics.py case IMAGE MASK PARAMS REPEATS extract one case REPEATS times
-    radiomics.py voxel IMAGE MASK PARAMS        voxel-based extraction of one case, once
+    pyradiomics_bench.py batch CASES.csv LIMIT PARAMS   extract the first LIMIT cases (0: all) of a batch CSV
+    pyradiomics_bench.py case IMAGE MASK PARAMS REPEATS extract one case REPEATS times
+    pyradiomics_bench.py voxel IMAGE MASK PARAMS        voxel-based extraction of one case, once
 
 Prints one JSON object: seconds per case (median over repeats where there are repeats), the
 cases run, the feature count and the process's peak resident memory (MiB).
