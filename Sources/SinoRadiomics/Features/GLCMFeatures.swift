@@ -113,8 +113,20 @@ final class GLCMEngine {
     private let columnSums: UnsafeMutablePointer<Double>
     private var eigen: GeneralEigenvalues
     private let rowIndex: UnsafeMutablePointer<Int>
+    private let columnIndex: UnsafeMutablePointer<Int>
+    private let cellI: UnsafeMutablePointer<Int32>
+    private let cellJ: UnsafeMutablePointer<Int32>
+    private let cellWeight: UnsafeMutablePointer<Double>
+    private let cellCount: UnsafeMutablePointer<Double>
+    private let terms = EntropyTerms()
+    private let rowScale: UnsafeMutablePointer<Double>
+    private let householder: UnsafeMutablePointer<Double>
+    private let symmetricMatrix: UnsafeMutablePointer<Double>
+    private let tridiagonalD: UnsafeMutablePointer<Double>
+    private let tridiagonalE: UnsafeMutablePointer<Double>
+    private let tridiagonalSize: UnsafeMutablePointer<Int>
+    private let deflatedZeros: UnsafeMutablePointer<Int>
     private(set) var columnCount = 0
-    private var columnIsEmpty: [Bool]
 
     static let featureCount = GLCMFeatures.featureNames.count
 
@@ -149,7 +161,18 @@ final class GLCMEngine {
         columnSums = .allocate(capacity: na * self.capacity)
         eigen = GeneralEigenvalues(capacity: self.capacity)
         rowIndex = .allocate(capacity: self.capacity)
-        columnIsEmpty = [Bool](repeating: false, count: na)
+        columnIndex = .allocate(capacity: self.capacity)
+        cellI = .allocate(capacity: c2)
+        cellJ = .allocate(capacity: c2)
+        cellWeight = .allocate(capacity: c2)
+        cellCount = .allocate(capacity: c2)
+        symmetricMatrix = .allocate(capacity: c2)
+        tridiagonalD = .allocate(capacity: na * self.capacity)
+        tridiagonalE = .allocate(capacity: na * self.capacity)
+        tridiagonalSize = .allocate(capacity: na)
+        deflatedZeros = .allocate(capacity: na)
+        rowScale = .allocate(capacity: self.capacity)
+        householder = .allocate(capacity: 2 * self.capacity)
     }
 
     func deallocate() {
@@ -158,6 +181,18 @@ final class GLCMEngine {
         }
         eigen.deallocate()
         rowIndex.deallocate()
+        columnIndex.deallocate()
+        cellI.deallocate()
+        cellJ.deallocate()
+        cellWeight.deallocate()
+        cellCount.deallocate()
+        symmetricMatrix.deallocate()
+        tridiagonalD.deallocate()
+        tridiagonalE.deallocate()
+        tridiagonalSize.deallocate()
+        deflatedZeros.deallocate()
+        rowScale.deallocate()
+        householder.deallocate()
     }
 
     /// `calculate_glcm` on the mask voxels inside `b`, rows and columns indexed by
@@ -271,85 +306,140 @@ final class GLCMEngine {
         }
     }
 
-    /// The 24 features (MCC aside) of one angle's count matrix; NaN for an empty one.
+    /// The 24 features (MCC aside) of one angle's count matrix; NaN for an empty one. Works
+    /// on the non-zero cells; HXY1 and HXY2 use log2(x·y + eps) = log2 x + log2 y + eps/(x·y·ln 2)
+    /// (exact to rounding; single-row or single-column matrices, where NumPy's HXY1 and HXY2
+    /// equal HXY exactly, take HXY itself).
     private func angleFeatures(_ counts: UnsafePointer<Double>, m: Int, total: Double, column: Int) {
         let nc = na
         @inline(__always) func put(_ f: Int, _ v: Double) { perAngle[f * nc + column] = v }
-        columnIsEmpty[column] = total == 0
         if total == 0 {
             for f in 0..<Self.featureCount { put(f, .nan) }
             return
         }
-        let m2 = m * m
         let pn = normalised + column * capacity * capacity
         let rs = rowSums + column * capacity
         let cs = columnSums + column * capacity
-        for k in 0..<m2 { pn[k] = counts[k] / total }
+        var cells = 0
         for i in 0..<m {
-            var s = 0.0
-            for j in 0..<m { s += pn[i * m + j] }
-            rs[i] = s
+            rs[i] = 0
+            cs[i] = 0
         }
-        for j in 0..<m {
-            var s = 0.0
-            for i in 0..<m { s += pn[i * m + j] }
-            cs[j] = s
+        // Non-zero cells; a symmetric matrix keeps i ≤ j, off-diagonal cells counted twice.
+        let half = symmetrical
+        for i in 0..<m {
+            let row = i * m
+            for j in (half ? i : 0)..<m {
+                let c = counts[row + j]
+                if c == 0 {
+                    pn[row + j] = 0
+                    if half { pn[j * m + i] = 0 }
+                    continue
+                }
+                let v = c / total
+                pn[row + j] = v
+                cellI[cells] = Int32(i)
+                cellJ[cells] = Int32(j)
+                cellCount[cells] = c
+                let w = half && i != j ? 2.0 : 1.0
+                cellWeight[cells] = w
+                cells += 1
+                rs[i] += v
+                if half {
+                    pn[j * m + i] = v
+                    if i != j { rs[j] += v }
+                } else {
+                    cs[j] += v
+                }
+            }
+        }
+        if half {
+            for i in 0..<m { cs[i] = rs[i] }
         }
         let eps = NumpyMath.eps
+        terms.reset(total)
         var ux = 0.0, uy = 0.0, autocorrelation = 0.0, contrast = 0.0, energy = 0.0, hxy = 0.0, maxP = 0.0
-        let gMin = Int(g[0])
-        let gMax = Int(g[m - 1])
-        for i in 0..<m {
+        for t in 0..<cells {
+            let i = Int(cellI[t])
+            let j = Int(cellJ[t])
+            let w = cellWeight[t]
+            let v = pn[i * m + j]
+            let wv = w * v
             let gi = g[i]
-            for j in 0..<m {
-                let v = pn[i * m + j]
-                let gj = g[j]
+            let gj = g[j]
+            if half {
+                ux += i == j ? gi * v : (gi + gj) * v
+            } else {
                 ux += gi * v
                 uy += gj * v
-                if v == 0 { continue }
-                autocorrelation += v * (gi * gj)
-                let d = abs(gi - gj)
-                contrast += v * (d * d)
-                energy += v * v
-                hxy += v * log2(v + eps)
-                if v > maxP { maxP = v }
-                sumDiff[Int(d)] += v
-                sumAdd[Int(gi + gj)] += v
             }
+            autocorrelation += wv * (gi * gj)
+            let d = abs(gi - gj)
+            contrast += wv * (d * d)
+            energy += wv * v
+            hxy += w * terms.term(cellCount[t])
+            if v > maxP { maxP = v }
+            sumDiff[Int(d)] += wv
+            sumAdd[Int(gi + gj)] += wv
         }
+        if half { uy = ux }
         hxy = -hxy
-        var prominence = 0.0, shade = 0.0, tendency = 0.0, sigx2 = 0.0, sigy2 = 0.0, corm = 0.0, hxy1 = 0.0, hxy2 = 0.0
-        for i in 0..<m {
-            let gi = g[i]
-            let pxi = rs[i]
-            for j in 0..<m {
-                let v = pn[i * m + j]
-                let pxy = pxi * cs[j]
-                if pxy != 0 { hxy2 += pxy * log2(pxy + eps) }
-                if v == 0 { continue }
-                let gj = g[j]
-                let c = gi + gj - ux - uy
-                prominence += v * pow(c, 4)
-                shade += v * pow(c, 3)
-                tendency += v * (c * c)
-                let dx = gi - ux
-                let dy = gj - uy
+        var prominence = 0.0, shade = 0.0, tendency = 0.0, sigx2 = 0.0, sigy2 = 0.0, corm = 0.0, ratio = 0.0
+        for t in 0..<cells {
+            let i = Int(cellI[t])
+            let j = Int(cellJ[t])
+            let w = cellWeight[t]
+            let v = pn[i * m + j]
+            let wv = w * v
+            let c = g[i] + g[j] - ux - uy
+            let c2 = c * c
+            prominence += wv * (c2 * c2)
+            shade += wv * (c2 * c)
+            tendency += wv * c2
+            let dx = g[i] - ux
+            let dy = g[j] - uy
+            if half {
+                sigx2 += i == j ? v * (dx * dx) : v * (dx * dx) + v * (dy * dy)
+            } else {
                 sigx2 += v * (dx * dx)
                 sigy2 += v * (dy * dy)
-                corm += v * dx * dy
-                hxy1 += v * log2(pxy + eps)
             }
+            corm += wv * dx * dy
+            ratio += wv / (rs[i] * cs[j])
         }
-        hxy1 = -hxy1
-        hxy2 = -hxy2
-        var hx = 0.0, hy = 0.0
-        for i in 0..<m {
-            if rs[i] != 0 { hx += rs[i] * log2(rs[i] + eps) }
-            if cs[i] != 0 { hy += cs[i] * log2(cs[i] + eps) }
+        if half { sigy2 = sigx2 }
+        var hx = 0.0, hy = 0.0, sx = 0.0, sy = 0.0, nx = 0, ny = 0
+        for i in 0..<m where rs[i] != 0 {
+            hx += rs[i] * log2(rs[i] + eps)
+            sx += rs[i]
+            nx += 1
+        }
+        if symmetrical {
+            hy = hx
+            sy = sx
+            ny = nx
+        } else {
+            for j in 0..<m where cs[j] != 0 {
+                hy += cs[j] * log2(cs[j] + eps)
+                sy += cs[j]
+                ny += 1
+            }
         }
         hx = -hx
         hy = -hy
+        let hxy1: Double
+        let hxy2: Double
+        if nx == 1 || ny == 1 {
+            hxy1 = hxy
+            hxy2 = hxy
+        } else {
+            let e = eps / M_LN2
+            hxy1 = hx + hy + e * (Double(nx + ny) - ratio)
+            hxy2 = sy * (hx + Double(nx) * e) + sx * (hy + Double(ny) * e) - Double(nx * ny) * e
+        }
         // Difference and sum distributions, over the range that can be non-zero (cleared as read).
+        let gMin = Int(g[0])
+        let gMax = Int(g[m - 1])
         let ngd = Double(ng)
         var diffAverage = 0.0, diffEntropy = 0.0, idm = 0.0, idmn = 0.0, id = 0.0, idn = 0.0, inverseVariance = 0.0
         let kMax = gMax - gMin
@@ -472,6 +562,116 @@ final class GLCMEngine {
             if zeros > 1 { consider((0, 0)) }
         }
         return (second.0, second.1, complex)
+    }
+
+    /// The second largest eigenvalue of MCC's Q for a column, from the symmetric matrix
+    /// D^½ Q D^-½ = W Wᵀ with W(i, k) = p(i, k)/√(px(i) py(k)) (Q is similar to it up to the
+    /// eps terms, so its eigenvalues are real and ≥ 0) by Householder tridiagonalisation and
+    /// implicit QL. Nil when the value is too close to 0 for the sign NumPy's general solver
+    /// finds to be predictable: the caller then uses `secondLargestEigenvalue`.
+    func secondLargestSymmetric(m: Int, values: UnsafeMutablePointer<Double>, certain: UnsafeMutablePointer<Bool>) {
+        for column in 0..<columnCount {
+            certain[column] = false
+            prepareSymmetric(column: column, m: m)
+            let n1 = tridiagonalSize[column]
+            let d = tridiagonalD + column * capacity
+            guard n1 >= 0, SymmetricEigenvalues.ql(d: d, e: tridiagonalE + column * capacity, n: n1) else { continue }
+            var second = -Double.infinity
+            for k in 0..<n1 { second = max(second, symmetrical ? d[k] * d[k] : d[k]) }
+            if deflatedZeros[column] > 0 { second = max(second, 0) }
+            if second >= 1e-7 {
+                values[column] = second
+                certain[column] = true
+            }
+        }
+    }
+
+    /// Builds the deflated symmetric matrix of a column and tridiagonalises it (size −1: no
+    /// fast path).
+    private func prepareSymmetric(column: Int, m: Int) {
+        tridiagonalSize[column] = -1
+        let pn = normalised + column * capacity * capacity
+        let rs = rowSums + column * capacity
+        let cs = columnSums + column * capacity
+        var r = 0
+        for i in 0..<m where rs[i] != 0 {
+            rowIndex[r] = i
+            r += 1
+        }
+        var nk = 0
+        for k in 0..<m where cs[k] != 0 {
+            columnIndex[nk] = k
+            nk += 1
+        }
+        guard r > 0 else { return }
+        let zeros = grayLevelCount - r
+        let isq = rowScale
+        for a in 0..<r { isq[a] = 1 / rs[rowIndex[a]].squareRoot() }
+        let s = symmetricMatrix
+        // Symmetric P (px = py exactly): S = W² with W = D^-½ P D^-½, so eigen-decompose W and
+        // square; otherwise S = W Wᵀ with W(i, k) = p(i, k)/√(px(i) py(k)).
+        let squareLater = symmetrical
+        if squareLater {
+            for a in 0..<r {
+                let i = rowIndex[a]
+                for b in 0...a {
+                    let v = pn[i * m + rowIndex[b]] * isq[a] * isq[b]
+                    s[a * r + b] = v
+                    s[b * r + a] = v
+                }
+            }
+        } else {
+            let w = eigen.matrix // r x nk scratch, row-major
+            for a in 0..<r {
+                let i = rowIndex[a]
+                for b in 0..<nk {
+                    let k = columnIndex[b]
+                    w[a * nk + b] = pn[i * m + k] * isq[a] / cs[k].squareRoot()
+                }
+            }
+            for a in 0..<r {
+                for b in 0...a {
+                    var sum = 0.0
+                    for k in 0..<nk { sum += w[a * nk + k] * w[b * nk + k] }
+                    s[a * r + b] = sum
+                    s[b * r + a] = sum
+                }
+            }
+        }
+        // Deflate the known eigenpair (1, √px): a Householder reflector H with H√px ∝ e1 makes
+        // H M H = [1 0; 0 B]; B holds the other eigenvalues.
+        let u = householder
+        let q = householder + capacity
+        var norm2 = 0.0
+        for a in 0..<r {
+            u[a] = rs[rowIndex[a]].squareRoot()
+            norm2 += u[a] * u[a]
+        }
+        let alpha = copysign(norm2.squareRoot(), u[0])
+        u[0] += alpha
+        var uu = 0.0
+        for a in 0..<r { uu += u[a] * u[a] }
+        let beta = 2 / uu
+        var k2 = 0.0
+        for a in 0..<r {
+            var sum = 0.0
+            for b in 0..<r { sum += s[a * r + b] * u[b] }
+            q[a] = beta * sum
+            k2 += u[a] * q[a]
+        }
+        let kk = beta * k2 / 2
+        for a in 0..<r { q[a] -= kk * u[a] }
+        let n1 = r - 1
+        for a in 1..<r {
+            for b in 1...a {
+                let v = s[a * r + b] - u[a] * q[b] - q[a] * u[b]
+                s[(a - 1) * n1 + (b - 1)] = v
+                s[(b - 1) * n1 + (a - 1)] = v
+            }
+        }
+        SymmetricEigenvalues.tridiagonalise(s, n: n1, d: tridiagonalD + column * capacity, e: tridiagonalE + column * capacity)
+        tridiagonalSize[column] = n1
+        deflatedZeros[column] = zeros
     }
 
     /// MCC from the per-column second largest eigenvalues: `sqrt` (NaN for a negative real one

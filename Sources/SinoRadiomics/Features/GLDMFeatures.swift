@@ -42,6 +42,7 @@ final class GLDMEngine {
     let steps: AngleSteps
     let alpha: Int
     let levelMap: LevelMap
+    let terms = EntropyTerms()
     let levelCapacity: Int
     let nj: Int
 
@@ -104,7 +105,7 @@ final class GLDMEngine {
         var nz = 0.0
         for k in 0..<(m * nj) { nz += counts[k] }
         if nz == 0 { nz = 1 }
-        let s = LevelSizeStatistics.dense(counts, m: m, nj: nj, g: g, n: nz, pr: pr, pg: pg)
+        let s = LevelSizeStatistics.dense(counts, m: m, nj: nj, g: g, n: nz, pr: pr, pg: pg, terms: terms)
         out[0] = s.entropy
         out[1] = s.sumPr2 / nz
         out[2] = s.sumPr2 / (nz * nz)

@@ -65,6 +65,7 @@ final class GLRLMEngine {
     let na: Int
     let weights: [Double]?
     let levelMap: LevelMap
+    let terms = EntropyTerms()
     let levelCapacity: Int
     let runCapacity: Int
 
@@ -77,6 +78,9 @@ final class GLRLMEngine {
     private let perAngle: UnsafeMutablePointer<Double>
     private let meanScratch: UnsafeMutablePointer<Double>
     private let row: UnsafeMutablePointer<Double>
+    private let runTotals: UnsafeMutablePointer<Double>
+    private let runLengths: UnsafeMutablePointer<Double>
+    private let runLevels: UnsafeMutablePointer<Double>
 
     init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int, runCapacity: Int) throws {
         self.array = array
@@ -96,68 +100,79 @@ final class GLRLMEngine {
         perAngle = .allocate(capacity: 16 * na)
         meanScratch = .allocate(capacity: na)
         row = .allocate(capacity: 16)
+        runTotals = .allocate(capacity: na)
+        runLengths = .allocate(capacity: na * self.runCapacity)
+        runLevels = .allocate(capacity: na * self.levelCapacity)
     }
 
     func deallocate() {
-        for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row] { buffer.deallocate() }
+        for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row, runTotals, runLengths, runLevels] { buffer.deallocate() }
     }
 
-    /// `calculate_glrlm` inside `b`: counts[a][level][run − 1], runs up to `nr` long.
+    /// `calculate_glrlm` inside `b`: counts[a][level][run − 1] (runs up to `nr` long), with the
+    /// per-angle marginals and totals. A run starts at a ROI voxel whose predecessor along the
+    /// angle is outside the box, outside the ROI or of another level; an angle with no line
+    /// holding two ROI voxels is zeroed (C: `multiElement`).
     private func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, nr: Int) {
         let cells = m * nr
         counts.update(repeating: 0, count: na * cells)
+        runTotals.update(repeating: 0, count: na)
+        runLengths.update(repeating: 0, count: na * nr)
+        runLevels.update(repeating: 0, count: na * m)
         let sz = array.strideZ
         let nx = array.nx
         levelMap.slot.withUnsafeBufferPointer { slot in
             for a in 0..<na {
                 let dz = angles[3 * a], dy = angles[3 * a + 1], dx = angles[3 * a + 2]
-                let startZ = dz > 0 ? b.lo.0 : b.hi.0
-                let startY = dy > 0 ? b.lo.1 : b.hi.1
-                let startX = dx > 0 ? b.lo.2 : b.hi.2
                 let step = dz * sz + dy * nx + dx
                 let base = counts + a * cells
+                let lengths = runLengths + a * nr
+                let levels = runLevels + a * m
                 var multiElement = false
+                var runs = 0.0
                 for z in b.lo.0...b.hi.0 {
                     for y in b.lo.1...b.hi.1 {
-                        for x in b.lo.2...b.hi.2 {
-                            let isStart = (dz != 0 && z == startZ) || (dy != 0 && y == startY) || (dx != 0 && x == startX)
-                            if !isStart { continue }
-                            var cz = z, cy = y, cx = x
-                            var j = z * sz + y * nx + x
-                            var gl = -1
-                            var rl = 0
-                            var elements = 0
-                            while true {
-                                if mk[j] {
-                                    elements += 1
-                                    let level = Int(slot[Int(lv[j])])
-                                    if gl == -1 {
-                                        gl = level
-                                    } else if level == gl {
-                                        rl += 1
-                                    } else {
-                                        base[gl * nr + rl] += 1
-                                        gl = level
-                                        rl = 0
+                        let row = z * sz + y * nx
+                        for x in b.lo.2...b.hi.2 where mk[row + x] {
+                            let i = row + x
+                            let level = lv[i]
+                            if !multiElement {
+                                var cz = z + dz, cy = y + dy, cx = x + dx, j = i + step
+                                while b.contains(cz, cy, cx) {
+                                    if mk[j] {
+                                        multiElement = true
+                                        break
                                     }
-                                } else if gl > -1 {
-                                    base[gl * nr + rl] += 1
-                                    gl = -1
-                                    rl = 0
+                                    cz += dz
+                                    cy += dy
+                                    cx += dx
+                                    j += step
                                 }
+                            }
+                            if b.contains(z - dz, y - dy, x - dx) && mk[i - step] && lv[i - step] == level { continue }
+                            var length = 1
+                            var cz = z + dz, cy = y + dy, cx = x + dx, j = i + step
+                            while b.contains(cz, cy, cx) && mk[j] && lv[j] == level {
+                                length += 1
                                 cz += dz
                                 cy += dy
                                 cx += dx
-                                if !b.contains(cz, cy, cx) { break }
                                 j += step
                             }
-                            if gl > -1 { base[gl * nr + rl] += 1 }
-                            if elements > 1 { multiElement = true }
+                            let li = Int(slot[Int(level)])
+                            base[li * nr + length - 1] += 1
+                            lengths[length - 1] += 1
+                            levels[li] += 1
+                            runs += 1
                         }
                     }
                 }
-                if !multiElement {
-                    for i in 0..<m { base[i * nr] = 0 }
+                if multiElement {
+                    runTotals[a] = runs
+                } else {
+                    for k in 0..<cells { base[k] = 0 }
+                    for k in 0..<nr { lengths[k] = 0 }
+                    for k in 0..<m { levels[k] = 0 }
                 }
             }
         }
@@ -179,17 +194,17 @@ final class GLRLMEngine {
             }
             var total = 0.0
             for cell in 0..<cells { total += weighted[cell] }
-            let stats = LevelSizeStatistics.dense(weighted, m: m, nj: nr, g: g, n: total, pr: pr, pg: pg)
+            let stats = LevelSizeStatistics.dense(weighted, m: m, nj: nr, g: g, n: total, pr: pr, pg: pg, terms: terms)
             GLRLMFeatures.values(stats, n: total, into: row)
             for f in 0..<16 { out[f] = row[f] }
             return
         }
         for a in 0..<na {
             let base = counts + a * cells
-            var total = 0.0
-            for cell in 0..<cells { total += base[cell] }
+            let total = runTotals[a]
             if total == 0 && deleteEmpty && na > 1 { continue }
-            let stats = LevelSizeStatistics.dense(base, m: m, nj: nr, g: g, n: total, pr: pr, pg: pg)
+            let stats = LevelSizeStatistics.withMarginals(
+                base, m: m, nj: nr, g: g, n: total, pr: runLengths + a * nr, pg: runLevels + a * m, terms: terms)
             GLRLMFeatures.values(stats, n: total, into: row)
             for f in 0..<16 { perAngle[f * na + columns] = row[f] }
             columns += 1

@@ -38,6 +38,7 @@ final class GLSZMEngine {
     let array: TextureArray
     let steps: AngleSteps
     let levelMap: LevelMap
+    let terms = EntropyTerms()
     let levelCapacity: Int
     let voxelCapacity: Int
 
@@ -159,7 +160,7 @@ final class GLSZMEngine {
         if nz == 0 { nz = 1 }
         if np == 0 { np = 1 }
         var stats = LevelSizeStatistics.marginals(m: m, nj: maxSize, g: g, n: nz, pr: ps, pg: pg)
-        let eps = NumpyMath.eps
+        terms.reset(nz)
         var t = 0
         while t < zoneCount {
             let key = zones[t]
@@ -169,7 +170,7 @@ final class GLSZMEngine {
                 t += 1
             }
             let li = key >> 32
-            stats.addCell(count, gi2: g[li] * g[li], j: Double(key & 0xFFFF_FFFF), n: nz, eps: eps)
+            stats.addCell(count, gi2: g[li] * g[li], j: Double(key & 0xFFFF_FFFF), terms: terms)
         }
         stats.entropy = -stats.entropy
         out[0] = stats.sumPg2 / nz

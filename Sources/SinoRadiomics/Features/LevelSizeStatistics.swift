@@ -23,7 +23,7 @@ struct LevelSizeStatistics {
     /// `pr` must hold nj values and `pg` m values (scratch, overwritten).
     static func dense(
         _ p: UnsafePointer<Double>, m: Int, nj: Int, g: UnsafePointer<Double>, n: Double, pr: UnsafeMutablePointer<Double>,
-        pg: UnsafeMutablePointer<Double>
+        pg: UnsafeMutablePointer<Double>, terms: EntropyTerms
     ) -> LevelSizeStatistics {
         for j in 0..<nj { pr[j] = 0 }
         for i in 0..<m {
@@ -36,13 +36,32 @@ struct LevelSizeStatistics {
             pg[i] = s
         }
         var stats = marginals(m: m, nj: nj, g: g, n: n, pr: pr, pg: pg)
-        let eps = NumpyMath.eps
+        terms.reset(n)
         for i in 0..<m {
             let gi2 = g[i] * g[i]
             for j in 0..<nj {
                 let v = p[i * nj + j]
                 if v == 0 { continue }
-                stats.addCell(v, gi2: gi2, j: Double(j + 1), n: n, eps: eps)
+                stats.addCell(v, gi2: gi2, j: Double(j + 1), terms: terms)
+            }
+        }
+        stats.entropy = -stats.entropy
+        return stats
+    }
+
+    /// As `dense`, with the marginals `pr` (nj) and `pg` (m) already known.
+    static func withMarginals(
+        _ p: UnsafePointer<Double>, m: Int, nj: Int, g: UnsafePointer<Double>, n: Double, pr: UnsafePointer<Double>, pg: UnsafePointer<Double>,
+        terms: EntropyTerms
+    ) -> LevelSizeStatistics {
+        var stats = marginals(m: m, nj: nj, g: g, n: n, pr: pr, pg: pg)
+        terms.reset(n)
+        for i in 0..<m where pg[i] != 0 {
+            let gi2 = g[i] * g[i]
+            for j in 0..<nj {
+                let v = p[i * nj + j]
+                if v == 0 { continue }
+                stats.addCell(v, gi2: gi2, j: Double(j + 1), terms: terms)
             }
         }
         stats.entropy = -stats.entropy
@@ -89,11 +108,11 @@ struct LevelSizeStatistics {
     }
 
     /// Adds one non-zero cell (grey value² `gi2`, column value `j`) to the cell sums; the
-    /// entropy is accumulated with the opposite sign (negate once at the end).
-    @inline(__always) mutating func addCell(_ v: Double, gi2: Double, j: Double, n: Double, eps: Double) {
+    /// entropy is accumulated with the opposite sign (negate once at the end); `terms` must have been
+    /// reset with the normaliser.
+    @inline(__always) mutating func addCell(_ v: Double, gi2: Double, j: Double, terms: EntropyTerms) {
         let j2 = j * j
-        let q = v / n
-        entropy += q * log2(q + eps)
+        entropy += terms.term(v)
         sumInvI2J2 += v / (gi2 * j2)
         sumI2InvJ2 += v * gi2 / j2
         sumJ2InvI2 += v * j2 / gi2

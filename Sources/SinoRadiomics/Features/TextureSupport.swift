@@ -19,20 +19,15 @@ struct KernelBounds {
 
     /// `set_bb`: the voxel ± radius clamped to the array, a single index along `excludedAxis`.
     init(centre: (Int, Int, Int), radius: Int, shape: [Int], excludedAxis: Int?) {
-        let c = [centre.0, centre.1, centre.2]
-        var l = [0, 0, 0]
-        var h = [0, 0, 0]
-        for d in 0..<3 {
-            if d == excludedAxis {
-                l[d] = c[d]
-                h[d] = c[d]
-            } else {
-                l[d] = max(c[d] - radius, 0)
-                h[d] = min(c[d] + radius, shape[d] - 1)
-            }
+        let ex = excludedAxis ?? -1
+        @inline(__always) func range(_ c: Int, _ d: Int) -> (Int, Int) {
+            d == ex ? (c, c) : (max(c - radius, 0), min(c + radius, shape[d] - 1))
         }
-        lo = (l[0], l[1], l[2])
-        hi = (h[0], h[1], h[2])
+        let z = range(centre.0, 0)
+        let y = range(centre.1, 1)
+        let x = range(centre.2, 2)
+        lo = (z.0, y.0, x.0)
+        hi = (z.1, y.1, x.1)
     }
 
     @inline(__always) func contains(_ z: Int, _ y: Int, _ x: Int) -> Bool {
@@ -89,7 +84,7 @@ final class LevelMap {
                 }
             }
         }
-        seen.sort()
+        insertionSort(&seen)
         levels.removeAll(keepingCapacity: true)
         for (i, level) in seen.enumerated() {
             slot[level] = Int32(i)
@@ -105,6 +100,19 @@ final class LevelMap {
             slot[level] = Int32(i)
             seen.append(level)
             levels.append(level)
+        }
+    }
+
+    private func insertionSort(_ a: inout [Int]) {
+        if a.count < 2 { return }
+        for i in 1..<a.count {
+            let key = a[i]
+            var j = i - 1
+            while j >= 0 && a[j] > key {
+                a[j + 1] = a[j]
+                j -= 1
+            }
+            a[j + 1] = key
         }
     }
 
@@ -176,5 +184,53 @@ struct AngleSteps {
         dy = (0..<count).map { angles[3 * $0 + 1] }
         dx = (0..<count).map { angles[3 * $0 + 2] }
         step = (0..<count).map { angles[3 * $0] * shape[1] * shape[2] + angles[3 * $0 + 1] * shape[2] + angles[3 * $0 + 2] }
+    }
+}
+
+/// `q·log2(q + eps)` with q = v / n, memoised for small integral v (matrix counts): the same
+/// value PyRadiomics computes per cell, without one log2 per cell.
+final class EntropyTerms {
+    private let size: Int
+    private let values: UnsafeMutablePointer<Double>
+    private let stamps: UnsafeMutablePointer<Int32>
+    private var stamp: Int32 = 0
+    private var n = 1.0
+
+    init(size: Int = 512) {
+        self.size = size
+        values = .allocate(capacity: size)
+        stamps = .allocate(capacity: size)
+        stamps.initialize(repeating: 0, count: size)
+    }
+
+    deinit {
+        values.deallocate()
+        stamps.deallocate()
+    }
+
+    /// Starts a matrix normalised by `n`.
+    func reset(_ n: Double) {
+        self.n = n
+        stamp &+= 1
+        if stamp == Int32.max {
+            stamps.update(repeating: 0, count: size)
+            stamp = 1
+        }
+    }
+
+    @inline(__always) func term(_ v: Double) -> Double {
+        if v >= 0 && v < Double(size) {
+            let k = Int(v)
+            if Double(k) == v {
+                if stamps[k] == stamp { return values[k] }
+                let q = v / n
+                let t = q * log2(q + NumpyMath.eps)
+                values[k] = t
+                stamps[k] = stamp
+                return t
+            }
+        }
+        let q = v / n
+        return q * log2(q + NumpyMath.eps)
     }
 }

@@ -291,7 +291,12 @@ public enum VoxelFeatureMaps {
         let computeMCC = wantMCC && !mccFails && nGL >= 2
         let columnCount = engine.weights != nil ? 1 : columns.count
         var secondLargest = [Double](repeating: 0, count: computeMCC ? nv * columnCount * 2 : 0)
+        var fastValues = [Double](repeating: 0, count: max(columnCount, 1))
+        var fastCertain = [Bool](repeating: false, count: max(columnCount, 1))
+        // NumPy's eigenvalues are complex for the whole batch when any is; that matters only
+        // where a second largest eigenvalue is negative (NaN in real mode, 0 in complex mode).
         var anyComplex = false
+        var negativeSeen = false
         var converged = true
         var out = [Double](repeating: .nan, count: GLCMFeatures.featureNames.count)
         for v in 0..<nv {
@@ -302,14 +307,22 @@ public enum VoxelFeatureMaps {
             engine.aggregate(into: &out)
             for (k, f) in wanted.enumerated() where f != GLCMFeatures.mcc { maps[k][c.centres[v]] = out[f] }
             if computeMCC && converged {
+                engine.secondLargestSymmetric(m: m, values: &fastValues, certain: &fastCertain)
                 for column in 0..<columnCount {
+                    let slot = 2 * (v * columnCount + column)
+                    if fastCertain[column] {
+                        secondLargest[slot] = fastValues[column]
+                        secondLargest[slot + 1] = 0
+                        continue
+                    }
                     guard let (re, im, complex) = engine.secondLargestEigenvalue(column: column, m: m) else {
                         converged = false
                         break
                     }
                     anyComplex = anyComplex || complex
-                    secondLargest[2 * (v * columnCount + column)] = re
-                    secondLargest[2 * (v * columnCount + column) + 1] = im
+                    if im == 0 && re < 0 { negativeSeen = true }
+                    secondLargest[slot] = re
+                    secondLargest[slot + 1] = im
                 }
             }
         }
@@ -317,6 +330,22 @@ public enum VoxelFeatureMaps {
         if nGL < 2 {
             for v in 0..<nv { maps[k][c.centres[v]] = 1 }
             return
+        }
+        if negativeSeen && !anyComplex {
+            // Rare: find whether NumPy's solver gives a complex eigenvalue anywhere in the batch.
+            search: for v in 0..<nv {
+                let b = c.bounds(v)
+                let m = engine.levelMap.collect(array, lv, mk, b)
+                engine.build(lv, mk, b, m: m)
+                engine.evaluate(m: m, columns: columns) { _, _ in }
+                for column in 0..<columnCount {
+                    guard let (_, _, complex) = engine.secondLargestEigenvalue(column: column, m: m) else { return }
+                    if complex {
+                        anyComplex = true
+                        break search
+                    }
+                }
+            }
         }
         var roots = [Double](repeating: 0, count: max(columnCount, 1))
         var scratch = roots
