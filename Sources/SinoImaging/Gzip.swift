@@ -18,10 +18,13 @@ public enum Gzip {
             throw NIfTIError(.corruptCompression, file: file, "zlib could not start decompressing")
         }
         defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
-        output.reserveCapacity(min(sizeHint(input), limit.map { $0 + 1 } ?? Int.max))
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        // Inflate straight into the output, grown as needed, so the bytes are written once. The
+        // first guess is the gzip trailer's size, never more than deflate can expand this input
+        // to (1032:1) nor than `limit` allows: a lying trailer cannot make it allocate.
+        let bound = min(1032 * input.count + 1024, limit.map { $0 + 1 } ?? Int.max)
+        var capacity = max(1 << 12, min(sizeHint(input), bound))
+        var output = [UInt8](repeating: 0, count: capacity)
+        var produced = 0
         return try input.withUnsafeBufferPointer { source -> [UInt8] in
             var consumed = 0
             while true {
@@ -31,25 +34,35 @@ public enum Gzip {
                     stream.avail_in = UInt32(take)
                     consumed += take
                 }
-                let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(chunk)
+                if produced == capacity {
+                    capacity = capacity * 2
+                    output.append(contentsOf: repeatElement(0, count: capacity - output.count))
+                }
+                let room = min(capacity - produced, 1 << 30)
+                let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress! + produced
+                    stream.avail_out = UInt32(room)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
-                let produced = chunk - Int(stream.avail_out)
-                output.append(contentsOf: buffer[0..<produced])
-                if let limit, output.count > limit { return Array(output.prefix(limit + 1)) }
+                produced += room - Int(stream.avail_out)
+                if let limit, produced > limit {
+                    output.removeSubrange((limit + 1)...)
+                    return output
+                }
                 switch status {
                 case Z_STREAM_END:
                     let next = consumed - Int(stream.avail_in)
                     // Another gzip member follows (files written by concatenation).
-                    guard next + 1 < source.count, source[next] == 0x1F, source[next + 1] == 0x8B else { return output }
+                    guard next + 1 < source.count, source[next] == 0x1F, source[next + 1] == 0x8B else {
+                        output.removeSubrange(produced...)
+                        return output
+                    }
                     inflateReset(&stream)
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR where stream.avail_in == 0 && consumed == source.count:
                     throw NIfTIError(
-                        .truncated, file: file, "the gzip stream ends early (after \(output.count) decompressed bytes)",
+                        .truncated, file: file, "the gzip stream ends early (after \(produced) decompressed bytes)",
                         expected: "a complete .nii.gz file (was the copy interrupted?)")
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"

@@ -76,6 +76,12 @@ public enum NIfTIVoxels: Sendable, Equatable {
     static func decode(_ bytes: UnsafeRawBufferPointer, type: NIfTIDataType, count: Int, swapped: Bool) -> NIfTIVoxels {
         func integers<T: FixedWidthInteger>(_: T.Type) -> [T] {
             [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if !swapped {
+                    // The file's byte order is the host's: one copy.
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.size)]))
+                    initialized = count
+                    return
+                }
                 for i in 0..<count {
                     let value = bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
                     buffer[i] = swapped ? value.byteSwapped : value

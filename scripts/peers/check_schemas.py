@@ -239,7 +239,7 @@ def check_reads(path, cohort_path, classes):
 OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
                   "comparison": "comparison.schema.json", "conventional": "conventional.schema.json",
                   "image_info": "image_info.schema.json", "nrrd_info": "nrrd_info.schema.json", "images_manifest": "images_manifest.schema.json",
-                  "readers": "readers.schema.json"}
+                  "readers": "readers.schema.json", "radiomics": "radiomics_features.schema.json"}
 
 
 def run_sinorad(binary, argv, cwd):
@@ -551,7 +551,19 @@ def nrrd_info_problems(info):
     return problems
 
 
-CROSS_CHECKS = {"readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
+def radiomics_problems(rows):
+    """Rules of a feature table a schema cannot express: every row has the same keys; feature
+    values that are not numbers are only nan/inf or empty."""
+    problems = []
+    if rows:
+        keys = list(rows[0].keys())
+        for n, row in enumerate(rows[1:], 2):
+            if list(row.keys()) != keys:
+                problems.append(f"row {n} has other columns than row 1")
+    return problems
+
+
+CROSS_CHECKS = {"radiomics": radiomics_problems, "readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
                 "comparison": comparison_problems, "conventional": conventional_problems,
                 "image_info": image_info_problems, "nrrd_info": nrrd_info_problems, "images_manifest": manifest_problems}
 
@@ -653,6 +665,28 @@ def image_runs(tmp):
     return runs
 
 
+def radiomics_runs(tmp):
+    """(what, schema key, sinorad arguments, None) for radiomics extract --format json on the
+    end-to-end radiomics fixtures: one case with diagnostics, every image type, a 2-D image, a
+    batch with a label column."""
+    extract = FIXTURES / "radiomics" / "extract"
+    if not (extract / "extract.json").is_file():
+        fail(f"radiomics checks not run: {extract / 'extract.json'} is missing")
+        return []
+    def case(image, mask, *extra):
+        return ["radiomics", "extract", "--image", str(extract / image), "--mask", str(extract / mask), "--format", "json"] + list(extra)
+    batch = tmp / "radiomics_cases.csv"
+    batch.write_text("patient,Image,Mask,Label\n"
+                     f"1,{extract / 'ellipsoid_int16.nrrd'},{extract / 'labels_mask.nrrd'},3\n"
+                     f"2,{extract / 'irregular_float32.nii.gz'},{extract / 'irregular_mask.nii.gz'},\n", encoding="utf-8")
+    return [("radiomics extract --diagnostics (NRRD)", "radiomics", case("ellipsoid_int16.nrrd", "ellipsoid_mask.nrrd", "--diagnostics"), None),
+            ("radiomics extract, every image type", "radiomics",
+             case("ellipsoid_int16.nrrd", "ellipsoid_mask.nrrd", "--params", str(extract / "all_image_types.yaml")), None),
+            ("radiomics extract, 2-D image with resampled diagnostics", "radiomics",
+             case("slice2d_int16.nrrd", "slice2d_mask.nrrd", "--params", str(extract / "image2d.yaml"), "--diagnostics"), None),
+            ("radiomics extract --batch", "radiomics", ["radiomics", "extract", "--batch", str(batch), "--format", "json", "--diagnostics"], None)]
+
+
 def readers_runs(tmp):
     """(what, schema key, sinorad arguments, None) for readers on the simulated reads, the
     example reads and the parity fixture (a reader with one condition, an undefined precision)."""
@@ -694,6 +728,28 @@ def readers_broken_copies(outputs):
     case("accuracy above 1", lambda d: d["assistance"][0].update(aidedAccuracy=1.5))
     case("null for an absent optional (cohort)", lambda d: d.update(cohort=None))
     case("unknown key in a performance entry", lambda d: d["performance"][0].update(auc=0.8))
+    return cases
+
+
+def radiomics_broken_copies(outputs):
+    """(schema key, what, document) radiomics_features.schema.json must reject."""
+    table = outputs.get("radiomics extract --diagnostics (NRRD)")
+    if table is None:
+        fail("broken radiomics outputs not checked: radiomics extract --diagnostics did not pass")
+        return []
+    cases = []
+
+    def case(what, change):
+        doc = copy.deepcopy(table)
+        change(doc)
+        cases.append(("radiomics", what, doc))
+
+    case("a feature as a numeric string", lambda d: d[0].update(original_glcm_Contrast="1.5"))
+    case("a feature as null", lambda d: d[0].update(original_firstorder_Mean=None))
+    case("a feature as a list", lambda d: d[0].update(original_shape_MeshVolume=[1.0]))
+    case("a diagnostic as an object", lambda d: d[0].update({"diagnostics_Mask-original_VoxelNum": {"n": 3}}))
+    case("a row that is not an object", lambda d: d.append(["original_glcm_Contrast", 1.0]))
+    case("an empty row", lambda d: d.append({}))
     return cases
 
 
@@ -939,6 +995,7 @@ def check_outputs(binary):
         runs += model_runs(tmp)
         runs += image_runs(tmp)
         runs += readers_runs(tmp)
+        runs += radiomics_runs(tmp)
         for what, key, argv, path in runs:
             if argv is not None:
                 text = run_sinorad(binary, argv, tmp)
@@ -971,7 +1028,7 @@ def check_outputs(binary):
     if not all(n in outputs for n in needed):
         fail(f"broken-output checks not run: they start from valid {', '.join(needed)} outputs")
         return
-    cases = broken_copies(outputs) + image_broken_copies(outputs) + readers_broken_copies(outputs)
+    cases = broken_copies(outputs) + image_broken_copies(outputs) + readers_broken_copies(outputs) + radiomics_broken_copies(outputs)
     accepted = [f"{what} ({key})" for key, what, doc in cases if validators[key].is_valid(doc)]
     for what in accepted:
         fail(f"broken output accepted: {what}")

@@ -34,11 +34,19 @@ public enum MaskChecks {
         var hasLabel = false
         values.withUnsafeMutableBufferPointer { v in
             guard !v.isEmpty else { return }
-            for i in v.indices {
-                let x = v[i]
-                let cast = x >= 0 && x <= 4_294_967_295 && x == x.rounded(.towardZero) ? x : uint32Cast(x)
-                v[i] = cast
-                if cast == target { hasLabel = true }
+            if mask.pixelType == .uint8 || mask.pixelType == .uint16 || mask.pixelType == .uint32 {
+                // Already whole numbers in UInt32's range: nothing to cast.
+                for x in v where x == target {
+                    hasLabel = true
+                    break
+                }
+            } else {
+                for i in v.indices {
+                    let x = v[i]
+                    let cast = x >= 0 && x <= 4_294_967_295 && x == x.rounded(.towardZero) ? x : uint32Cast(x)
+                    v[i] = cast
+                    if cast == target { hasLabel = true }
+                }
             }
             first = v[0]
             for x in v where x != first {
