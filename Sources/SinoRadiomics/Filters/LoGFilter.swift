@@ -202,8 +202,9 @@ enum LoGImageFilter {
     /// other axes lie in `lines` (ITK order; the entry for `direction` is ignored: lines are
     /// always whole), a block of neighbouring lines at a time, interleaved so that the same
     /// arithmetic runs across the lines of a block (vectorised): along x the lines of one
-    /// z-plane (transposed in and out), along y those of one z-plane, along z all lines.
-    /// Output voxels off those lines are left as they were.
+    /// z-plane (transposed in and out), along y those of one z-plane, along z those of a few
+    /// neighbouring rows (about 512 lines, to stay in cache). Each line's arithmetic does not
+    /// depend on the block it runs in. Output voxels off those lines are left as they were.
     static func filterAlong<S: BinaryFloatingPoint>(
         _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
         output: UnsafeMutableBufferPointer<Float>
@@ -212,55 +213,67 @@ enum LoGImageFilter {
         let ny = size[1]
         let ln = size[direction]
         let (xs, ys, zs) = (lines[0], lines[1], lines[2])
-        let width = direction == 2 ? xs.count * ys.count : (direction == 1 ? xs.count : ys.count)
-        let planes: [Int] = direction == 2 ? [0] : Array(zs)
-        if width == 0 || planes.isEmpty { return }
-        var data = [Double](repeating: 0, count: ln * width)
-        var causal = [Double](repeating: 0, count: ln * width)
-        var anti = [Double](repeating: 0, count: ln * width)
+        // Blocks: z-planes (x, y) or groups of rows of the (y, x) lines (z).
+        var blocks = [ClosedRange<Int>]()
+        if direction == 2 {
+            let rowsPerBlock = max(1, 512 / xs.count)
+            var y = ys.lowerBound
+            while y <= ys.upperBound {
+                let last = min(y + rowsPerBlock - 1, ys.upperBound)
+                blocks.append(y...last)
+                y = last + 1
+            }
+        } else {
+            blocks = zs.map { $0...$0 }
+        }
+        let maxWidth = direction == 2 ? xs.count * min(ys.count, max(1, 512 / xs.count)) : (direction == 1 ? xs.count : ys.count)
+        var data = [Double](repeating: 0, count: ln * maxWidth)
+        var causal = [Double](repeating: 0, count: ln * maxWidth)
+        var anti = [Double](repeating: 0, count: ln * maxWidth)
         data.withUnsafeMutableBufferPointer { x in
             causal.withUnsafeMutableBufferPointer { s1 in
                 anti.withUnsafeMutableBufferPointer { s2 in
-                    for plane in planes {
-                        let base = plane * nx * ny
+                    for block in blocks {
                         switch direction {
                         case 0:
-                            // Line k is row y = ys.lowerBound + k of the plane; element i is x = i.
+                            // Line k is row y = ys.lowerBound + k of plane z = block; element i is x = i.
+                            let base = block.lowerBound * nx * ny
+                            let width = ys.count
                             for (k, y) in ys.enumerated() {
                                 let row = base + y * nx
                                 for i in 0..<nx { x[i * width + k] = Double(input[row + i]) }
                             }
-                        case 1:
-                            // Line k is column x = xs.lowerBound + k; element i is y = i.
-                            for i in 0..<ln {
-                                let row = base + i * nx + xs.lowerBound
-                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
-                            }
-                        default:
-                            // Line k is (y, x) = (ys.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
-                            for i in 0..<ln {
-                                for (r, y) in ys.enumerated() {
-                                    let row = i * nx * ny + y * nx + xs.lowerBound
-                                    let at = i * width + r * xs.count
-                                    for k in 0..<xs.count { x[at + k] = Double(input[row + k]) }
-                                }
-                            }
-                        }
-                        filterLines(x, s1, s2, ln: ln, width: width, c)
-                        switch direction {
-                        case 0:
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
                             for (k, y) in ys.enumerated() {
                                 let row = base + y * nx
                                 for i in 0..<nx { output[row + i] = Float(s1[i * width + k]) }
                             }
                         case 1:
+                            // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
+                            let base = block.lowerBound * nx * ny
+                            let width = xs.count
+                            for i in 0..<ln {
+                                let row = base + i * nx + xs.lowerBound
+                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
+                            }
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
                             for i in 0..<ln {
                                 let row = base + i * nx + xs.lowerBound
                                 for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
                             }
                         default:
+                            // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
+                            let width = xs.count * block.count
                             for i in 0..<ln {
-                                for (r, y) in ys.enumerated() {
+                                for (r, y) in block.enumerated() {
+                                    let row = i * nx * ny + y * nx + xs.lowerBound
+                                    let at = i * width + r * xs.count
+                                    for k in 0..<xs.count { x[at + k] = Double(input[row + k]) }
+                                }
+                            }
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
+                            for i in 0..<ln {
+                                for (r, y) in block.enumerated() {
                                     let row = i * nx * ny + y * nx + xs.lowerBound
                                     let at = i * width + r * xs.count
                                     for k in 0..<xs.count { output[row + k] = Float(s1[at + k]) }
