@@ -281,4 +281,176 @@ final class ImageFilterTests: XCTestCase {
         XCTAssertLessThan(logSeconds, 5)
         XCTAssertLessThan(waveletSeconds, 5)
     }
+
+    // MARK: Region-restricted filtering
+
+    /// The voxels of `image` inside `region` (ITK order, inclusive, clamped as the filters do).
+    static func regionIndices(_ region: [Int], size: [Int]) -> [Int] {
+        var out = [Int]()
+        let box = ImageTypeFilters.clampedRegion(region, size: size)
+        for z in box[2] { for y in box[1] { for x in box[0] { out.append(x + size[0] * (y + size[1] * z)) } } }
+        return out
+    }
+
+    /// Counts the voxels inside `region` where `restricted` differs from `full` bit for bit
+    /// (NaN included); checks that both yield the same images.
+    func mismatches(
+        _ kind: ImageTypeKind, _ settings: RadiomicsSettings, image: RadiomicsImage, region: [Int], file: StaticString = #filePath, line: UInt = #line
+    ) throws -> (voxels: Int, bad: Int) {
+        let setting = ImageTypeSetting(kind: kind, settings: settings)
+        let mask = image.withValues([Double](repeating: 1, count: image.count), pixelType: .uint32)
+        let full = try ImageTypeFilters.images(for: setting, image: image, mask: mask)
+        let restricted = try ImageTypeFilters.images(for: setting, image: image, mask: mask, region: region)
+        let what = "\(kind) \(image.size) region \(region)"
+        XCTAssertEqual(full.map(\.prefix), restricted.map(\.prefix), what, file: file, line: line)
+        let inside = Self.regionIndices(region, size: image.size)
+        var bad = 0
+        var voxels = 0
+        for (f, r) in zip(full, restricted) {
+            XCTAssertEqual(f.image.pixelType, r.image.pixelType, what, file: file, line: line)
+            XCTAssertEqual(f.image.size, r.image.size, what, file: file, line: line)
+            for i in inside {
+                voxels += 1
+                if f.image.values[i].bitPattern != r.image.values[i].bitPattern {
+                    if bad == 0 { XCTFail("\(what) \(f.prefix) voxel \(i): \(r.image.values[i]) vs full \(f.image.values[i])", file: file, line: line) }
+                    bad += 1
+                }
+            }
+        }
+        return (voxels, bad)
+    }
+
+    /// Every filter, restricted to boxes inside, at the edges of, and over the whole image (and
+    /// single voxels), gives bit for bit the full computation's values inside the box.
+    func testRegionRestrictedFiltersMatchTheFullImageInsideTheRegion() throws {
+        func settings(_ edit: (inout RadiomicsSettings) -> Void) -> RadiomicsSettings {
+            var s = RadiomicsSettings()
+            edit(&s)
+            return s
+        }
+        let configurations: [(ImageTypeKind, RadiomicsSettings)] = [
+            (.original, settings { _ in }),
+            (.log, settings { $0.sigma = [SigmaValue(1.0), SigmaValue(2.0), SigmaValue(0.7)] }),
+            (.wavelet, settings { $0.wavelet = "coif1" }),
+            (.wavelet, settings { $0.wavelet = "haar" }),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "db2"; $0.level = 3
+                }
+            ),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "sym3"; $0.startLevel = 1; $0.level = 2
+                }
+            ),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "bior1.3"; $0.startLevel = 2; $0.level = 1
+                }
+            ),
+            (.wavelet, settings { $0.wavelet = "dmey" }),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "haar"; $0.startLevel = 1; $0.level = 0
+                }
+            ),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "coif1"; $0.force2D = true; $0.force2Ddimension = 0
+                }
+            ),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "db2"; $0.force2D = true; $0.force2Ddimension = 1; $0.level = 2
+                }
+            ),
+            (
+                .wavelet,
+                settings {
+                    $0.wavelet = "coif1"; $0.force2D = true; $0.force2Ddimension = 2
+                }
+            ),
+            (.square, settings { _ in }),
+            (.squareRoot, settings { _ in }),
+            (.logarithm, settings { _ in }),
+            (.exponential, settings { _ in }),
+            (.gradient, settings { _ in }),
+            (.gradient, settings { $0.gradientUseSpacing = false })
+        ]
+        var voxels = 0
+        var bad = 0
+        var runs = 0
+        for name in ["int16", "float32", "float64", "thin", "tiny", "negative", "image2d", "formula32"] {
+            let image = Self.image(name)
+            let (nx, ny, nz) = (image.size[0], image.size[1], image.size[2])
+            let regions: [[Int]] = [
+                [0, nx - 1, 0, ny - 1, 0, nz - 1], // the whole image
+                [2, nx - 3, 1, ny - 3, nz / 2, nz - 1 - nz / 3], // inside
+                [0, 3, 0, 2, 0, 1], // low corner
+                [nx - 4, nx - 1, ny - 3, ny - 1, nz - 2, nz - 1], // high corner
+                [1, nx - 1, 0, 4, 0, nz - 1], // full along z, edges in x and y
+                [nx / 2, nx / 2, ny / 2, ny / 2, nz / 2, nz / 2], // one voxel inside
+                [nx - 1, nx - 1, 0, 0, nz - 1, nz - 1], // one voxel in a corner
+                [-3, 2, ny - 2, ny + 5, -1, 0] // reaching outside: clamped
+            ]
+            for (kind, s) in configurations {
+                if image.dimension == 2 && kind == .wavelet && s.force2D && s.force2Ddimension == 2 { continue }
+                for region in regions {
+                    let r = try mismatches(kind, s, image: image, region: region)
+                    voxels += r.voxels
+                    bad += r.bad
+                    runs += 1
+                }
+            }
+        }
+        XCTAssertEqual(bad, 0)
+        XCTAssertGreaterThan(voxels, 100_000)
+        print("[compare] region-restricted image types vs the full image: \(runs) filter runs, \(voxels) voxels, \(bad) not bit-identical")
+    }
+
+    /// LoG sigma 1, 2, 3 and Wavelet coif1 on a 128 x 128 x 24 int16 image, on the whole image
+    /// and restricted to a 30 x 30 x 10 box (the extractor's case), single thread.
+    func testRegionRestrictedFilterSpeed() throws {
+        let size = [128, 128, 24]
+        let image = RadiomicsImage(size: size, spacing: [0.7, 0.7, 2.5], values: Self.formula([size[2], size[1], size[0]]), pixelType: .int16)
+        let region = [49, 78, 40, 69, 7, 16]
+        var settings = RadiomicsSettings()
+        settings.sigma = [SigmaValue(1.0), SigmaValue(2.0), SigmaValue(3.0)]
+        settings.wavelet = "coif1"
+        let mask = image
+        func best(_ region: [Int]?) throws -> (log: Double, wavelet: Double, images: [(prefix: String, image: RadiomicsImage)]) {
+            var logSeconds = Double.infinity
+            var waveletSeconds = Double.infinity
+            var images = [(prefix: String, image: RadiomicsImage)]()
+            for _ in 0..<3 {
+                var start = Date()
+                let log = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .log, settings: settings), image: image, mask: mask, region: region)
+                logSeconds = min(logSeconds, Date().timeIntervalSince(start))
+                start = Date()
+                let wavelet = try ImageTypeFilters.images(for: ImageTypeSetting(kind: .wavelet, settings: settings), image: image, mask: mask, region: region)
+                waveletSeconds = min(waveletSeconds, Date().timeIntervalSince(start))
+                images = log + wavelet
+            }
+            return (logSeconds, waveletSeconds, images)
+        }
+        let full = try best(nil)
+        let restricted = try best(region)
+        XCTAssertEqual(full.images.count, 11)
+        XCTAssertEqual(full.images.map(\.prefix), restricted.images.map(\.prefix))
+        let inside = Self.regionIndices(region, size: size)
+        for (f, r) in zip(full.images, restricted.images) {
+            let bad = inside.filter { f.image.values[$0].bitPattern != r.image.values[$0].bitPattern }.count
+            XCTAssertEqual(bad, 0, f.prefix)
+        }
+        print(
+            String(
+                format: "[timing] 128x128x24 int16, best of 3: LoG sigma 1,2,3 full %.4f s, 30x30x10 region %.4f s; Wavelet coif1 full %.4f s, region %.4f s",
+                full.log, restricted.log, full.wavelet, restricted.wavelet))
+    }
 }

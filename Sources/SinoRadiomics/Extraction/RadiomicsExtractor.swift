@@ -117,10 +117,13 @@ public struct RadiomicsExtractor: Sendable {
         // Image types and their feature classes.
         let kernelRadius = voxelBased ? settings.kernelRadius : 0
         let classes = parameters.featureClasses.filter { $0.kind != .shape && $0.kind != .shape2D }
+        // Only the box cropToTumorMask keeps is ever used: the filters compute just that.
+        let region = Resampling.paddedBox(boundingBox, size: mask.size, padDistance: kernelRadius)
         for type in parameters.imageTypes {
             var typeSettings = type.settings
             if !type.customKeys.contains("label") { typeSettings.label = label }
-            for (prefix, filtered) in try ImageTypeFilters.images(for: ImageTypeSetting(kind: type.kind, settings: typeSettings), image: image, mask: mask) {
+            let setting = ImageTypeSetting(kind: type.kind, settings: typeSettings)
+            for (prefix, filtered) in try ImageTypeFilters.images(for: setting, image: image, mask: mask, region: region) {
                 let (croppedImage, croppedMask) = Resampling.cropToTumorMask(filtered, mask, boundingBox, padDistance: kernelRadius)
                 let box = ROIBox(image: croppedImage, mask: croppedMask, label: label)
                 if voxelBased {

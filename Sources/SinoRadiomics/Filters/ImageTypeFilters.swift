@@ -17,30 +17,64 @@ public enum ImageTypeFilters {
     ///
     /// `mask` is used by LBP3D only (its voxels equal to `settings.label`). An unknown wavelet
     /// name or an invalid `force2Ddimension` throws `RadiomicsError(.settings, ...)`.
-    public static func images(for type: ImageTypeSetting, image: RadiomicsImage, mask: RadiomicsImage) throws -> [(prefix: String, image: RadiomicsImage)] {
+    ///
+    /// `region` (Lx, Ux, Ly, Uy, Lz, Uz, inclusive, ITK order, as `Resampling.boundingBox` gives
+    /// it, already padded by the caller; clamped to the image here) asks for the voxels inside
+    /// that box only, e.g. the box `cropToTumorMask` keeps: LoG, Wavelet, the intensity filters
+    /// and Gradient then compute just what those voxels need and give them bit for bit the values
+    /// of the full computation; voxels outside the box are left at 0 (Wavelet: unspecified).
+    /// Original, LBP2D and LBP3D ignore it and return the whole image.
+    public static func images(for type: ImageTypeSetting, image: RadiomicsImage, mask: RadiomicsImage, region: [Int]? = nil) throws -> [(
+        prefix: String, image: RadiomicsImage
+    )] {
         let settings = type.settings
+        let box = region.map { clampedRegion($0, size: image.size) }
+        let rows = box.map { flatRows($0, size: image.size) }
         switch type.kind {
         case .original:
             return [("original", image)]
         case .log:
-            return LoGImageFilter.images(image, settings: settings)
+            return LoGImageFilter.images(image, settings: settings, region: box)
         case .wavelet:
-            return try WaveletImageFilter.images(image, settings: settings)
+            return try WaveletImageFilter.images(image, settings: settings, region: box)
         case .square:
-            return [("square", image.withValues(PointwiseImageFilter.square(image.values), pixelType: .float64))]
+            return [("square", image.withValues(PointwiseImageFilter.square(image.values, rows: rows), pixelType: .float64))]
         case .squareRoot:
-            return [("squareroot", image.withValues(PointwiseImageFilter.squareRoot(image.values), pixelType: .float64))]
+            return [("squareroot", image.withValues(PointwiseImageFilter.squareRoot(image.values, rows: rows), pixelType: .float64))]
         case .logarithm:
-            return [("logarithm", image.withValues(PointwiseImageFilter.logarithm(image.values), pixelType: .float64))]
+            return [("logarithm", image.withValues(PointwiseImageFilter.logarithm(image.values, rows: rows), pixelType: .float64))]
         case .exponential:
-            return [("exponential", image.withValues(PointwiseImageFilter.exponential(image.values), pixelType: .float64))]
+            return [("exponential", image.withValues(PointwiseImageFilter.exponential(image.values, rows: rows), pixelType: .float64))]
         case .gradient:
-            let values = GradientImageFilter.magnitude(image, useSpacing: settings.gradientUseSpacing)
+            let values = GradientImageFilter.magnitude(image, useSpacing: settings.gradientUseSpacing, region: box)
             return [("gradient", image.withValues(values, pixelType: .float32))]
         case .lbp2D:
             return [("lbp-2D", try LBP2DImageFilter.image(image, settings: settings))]
         case .lbp3D:
             return LBP3DImageFilter.images(image, mask: mask, settings: settings)
         }
+    }
+
+    /// `region` (Lx, Ux, Ly, Uy, Lz, Uz) as per-axis ranges clamped into `size` (at least one
+    /// voxel per axis).
+    static func clampedRegion(_ region: [Int], size: [Int]) -> [ClosedRange<Int>] {
+        precondition(region.count == 6, "region must be (Lx, Ux, Ly, Uy, Lz, Uz)")
+        return (0..<3).map { d in
+            let low = Swift.min(Swift.max(region[2 * d], 0), size[d] - 1)
+            let high = Swift.max(Swift.min(region[2 * d + 1], size[d] - 1), low)
+            return low...high
+        }
+    }
+
+    /// The flat index ranges (x fastest) of the rows of `box`.
+    static func flatRows(_ box: [ClosedRange<Int>], size: [Int]) -> [Range<Int>] {
+        var rows = [Range<Int>]()
+        for z in box[2] {
+            for y in box[1] {
+                let start = box[0].lowerBound + size[0] * (y + size[1] * z)
+                rows.append(start..<(start + box[0].count))
+            }
+        }
+        return rows
     }
 }

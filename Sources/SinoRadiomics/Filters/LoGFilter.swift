@@ -118,8 +118,12 @@ struct RecursiveGaussianCoefficients {
 enum LoGImageFilter {
     /// The images `getLoGImage` yields: none if an image axis has fewer than 4 voxels; per
     /// sigma (in settings order) one float32 image named by `SigmaValue.prefix`, skipping
-    /// sigma <= 0 and sigmas with some `size_d < ceil(sigma / spacing_d) + 1`.
-    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings) -> [(prefix: String, image: RadiomicsImage)] {
+    /// sigma <= 0 and sigmas with some `size_d < ceil(sigma / spacing_d) + 1`. With `region`
+    /// (ITK-order inclusive box, see `ImageTypeFilters.images`) only the voxels inside it are
+    /// computed (bit-identical to the full image there); the others are 0.
+    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) -> [(
+        prefix: String, image: RadiomicsImage
+    )] {
         let nd = image.dimension
         let size = Array(image.size[0..<nd])
         let spacing = Array(image.spacing[0..<nd])
@@ -129,7 +133,7 @@ enum LoGImageFilter {
             guard sigma.value > 0 else { continue }
             let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
             guard fits else { continue }
-            let values = laplacian(image, sigma: sigma.value)
+            let values = laplacian(image, sigma: sigma.value, region: region)
             out.append((sigma.prefix, image.withValues(values, pixelType: .float32)))
         }
         return out
@@ -139,80 +143,141 @@ enum LoGImageFilter {
     /// second-order recursive Gaussian along d then zero-order ones along the other directions
     /// in increasing order (each pass stores float32), accumulated as
     /// `acc = float(acc + L_d * (1 / spacing_d^2))`.
-    static func laplacian(_ image: RadiomicsImage, sigma: Double) -> [Double] {
+    ///
+    /// With `region`, each pass filters only the lines later passes read: a pass along a
+    /// direction needs whole lines along it, but only at the coordinates (on the other axes) that
+    /// its output is needed at. Working back from the region, the k-th pass of a chain needs its
+    /// output inside the region along the directions filtered up to it and over the full extent
+    /// along those filtered after it, so it runs the lines whose coordinates lie inside the region
+    /// along the directions filtered before it. Every line's arithmetic is unchanged, so the
+    /// values inside the region are bit-identical; outside it they are 0.
+    static func laplacian(_ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]? = nil) -> [Double] {
         let nd = image.dimension
         let count = image.count
+        let full = (0..<3).map { 0...(image.size[$0] - 1) }
+        let box = region ?? full
         var acc = [Float](repeating: 0, count: count)
+        // Two ping-pong buffers: every value a pass reads was written by the pass before it.
+        var pass = [Float](repeating: 0, count: count)
+        var next = [Float](repeating: 0, count: count)
         for d in 0..<nd {
-            let second = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[d], order: .second, normalizeAcrossScale: true)
-            var pass = [Float](repeating: 0, count: count)
-            image.values.withUnsafeBufferPointer { input in
-                pass.withUnsafeMutableBufferPointer { output in
-                    filterAlong(d, size: image.size, coefficients: second, input: input, output: output)
-                }
-            }
-            for e in 0..<nd where e != d {
-                let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[e], order: .zero, normalizeAcrossScale: true)
-                var next = [Float](repeating: 0, count: count)
-                pass.withUnsafeBufferPointer { input in
-                    next.withUnsafeMutableBufferPointer { output in
-                        filterAlong(e, size: image.size, coefficients: zero, input: input, output: output)
+            let order = [d] + (0..<nd).filter { $0 != d }
+            for (k, axis) in order.enumerated() {
+                var lines = full
+                for j in 0..<k { lines[order[j]] = box[order[j]] }
+                if k == 0 {
+                    let second = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[d], order: .second, normalizeAcrossScale: true)
+                    image.values.withUnsafeBufferPointer { input in
+                        pass.withUnsafeMutableBufferPointer { output in
+                            filterAlong(axis, size: image.size, lines: lines, coefficients: second, input: input, output: output)
+                        }
                     }
+                } else {
+                    let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
+                    pass.withUnsafeBufferPointer { input in
+                        next.withUnsafeMutableBufferPointer { output in
+                            filterAlong(axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output)
+                        }
+                    }
+                    swap(&pass, &next)
                 }
-                pass = next
             }
             let factor = 1.0 / (image.spacing[d] * image.spacing[d])
-            for i in 0..<count { acc[i] = Float(Double(acc[i]) + Double(pass[i]) * factor) }
+            let (nx, ny) = (image.size[0], image.size[1])
+            acc.withUnsafeMutableBufferPointer { a in
+                pass.withUnsafeBufferPointer { p in
+                    for z in box[2] {
+                        for y in box[1] {
+                            let row = nx * (y + ny * z)
+                            for i in (row + box[0].lowerBound)...(row + box[0].upperBound) { a[i] = Float(Double(a[i]) + Double(p[i]) * factor) }
+                        }
+                    }
+                }
+            }
         }
         return acc.map { Double($0) }
     }
 
-    /// Runs `FilterDataArray` on every line along `direction` (0 = x), a block of neighbouring
-    /// lines at a time, interleaved so that the same arithmetic runs across the lines of a
-    /// block (vectorised): along x the lines of one z-plane (transposed in and out), along y
-    /// those of one z-plane, along z all lines.
+    /// Runs `FilterDataArray` on the lines along `direction` (0 = x) whose coordinates on the
+    /// other axes lie in `lines` (ITK order; the entry for `direction` is ignored: lines are
+    /// always whole), a block of neighbouring lines at a time, interleaved so that the same
+    /// arithmetic runs across the lines of a block (vectorised): along x the lines of one
+    /// z-plane (transposed in and out), along y those of one z-plane, along z those of a few
+    /// neighbouring rows (about 512 lines, to stay in cache). Each line's arithmetic does not
+    /// depend on the block it runs in. Output voxels off those lines are left as they were.
     static func filterAlong<S: BinaryFloatingPoint>(
-        _ direction: Int, size: [Int], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
+        _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
         output: UnsafeMutableBufferPointer<Float>
     ) {
         let nx = size[0]
         let ny = size[1]
-        let nz = size[2]
         let ln = size[direction]
-        let width = direction == 2 ? nx * ny : (direction == 1 ? nx : ny)
-        let blocks = direction == 2 ? 1 : nz
-        var data = [Double](repeating: 0, count: ln * width)
-        var causal = [Double](repeating: 0, count: ln * width)
-        var anti = [Double](repeating: 0, count: ln * width)
+        let (xs, ys, zs) = (lines[0], lines[1], lines[2])
+        // Blocks: z-planes (x, y) or groups of rows of the (y, x) lines (z).
+        var blocks = [ClosedRange<Int>]()
+        if direction == 2 {
+            let rowsPerBlock = max(1, 512 / xs.count)
+            var y = ys.lowerBound
+            while y <= ys.upperBound {
+                let last = min(y + rowsPerBlock - 1, ys.upperBound)
+                blocks.append(y...last)
+                y = last + 1
+            }
+        } else {
+            blocks = zs.map { $0...$0 }
+        }
+        let maxWidth = direction == 2 ? xs.count * min(ys.count, max(1, 512 / xs.count)) : (direction == 1 ? xs.count : ys.count)
+        var data = [Double](repeating: 0, count: ln * maxWidth)
+        var causal = [Double](repeating: 0, count: ln * maxWidth)
+        var anti = [Double](repeating: 0, count: ln * maxWidth)
         data.withUnsafeMutableBufferPointer { x in
             causal.withUnsafeMutableBufferPointer { s1 in
                 anti.withUnsafeMutableBufferPointer { s2 in
-                    for block in 0..<blocks {
-                        let base = block * nx * ny
-                        if direction == 0 {
-                            // Line k is row y = k of the plane; element i is x = i.
-                            for k in 0..<ny {
-                                let row = base + k * nx
+                    for block in blocks {
+                        switch direction {
+                        case 0:
+                            // Line k is row y = ys.lowerBound + k of plane z = block; element i is x = i.
+                            let base = block.lowerBound * nx * ny
+                            let width = ys.count
+                            for (k, y) in ys.enumerated() {
+                                let row = base + y * nx
                                 for i in 0..<nx { x[i * width + k] = Double(input[row + i]) }
                             }
-                        } else {
-                            let step = direction == 1 ? nx : nx * ny
-                            for i in 0..<ln {
-                                let row = base + i * step
-                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
-                            }
-                        }
-                        filterLines(x, s1, s2, ln: ln, width: width, c)
-                        if direction == 0 {
-                            for k in 0..<ny {
-                                let row = base + k * nx
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
+                            for (k, y) in ys.enumerated() {
+                                let row = base + y * nx
                                 for i in 0..<nx { output[row + i] = Float(s1[i * width + k]) }
                             }
-                        } else {
-                            let step = direction == 1 ? nx : nx * ny
+                        case 1:
+                            // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
+                            let base = block.lowerBound * nx * ny
+                            let width = xs.count
                             for i in 0..<ln {
-                                let row = base + i * step
+                                let row = base + i * nx + xs.lowerBound
+                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
+                            }
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
+                            for i in 0..<ln {
+                                let row = base + i * nx + xs.lowerBound
                                 for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
+                            }
+                        default:
+                            // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
+                            let width = xs.count * block.count
+                            for i in 0..<ln {
+                                for (r, y) in block.enumerated() {
+                                    let row = i * nx * ny + y * nx + xs.lowerBound
+                                    let at = i * width + r * xs.count
+                                    for k in 0..<xs.count { x[at + k] = Double(input[row + k]) }
+                                }
+                            }
+                            filterLines(x, s1, s2, ln: ln, width: width, c)
+                            for i in 0..<ln {
+                                for (r, y) in block.enumerated() {
+                                    let row = i * nx * ny + y * nx + xs.lowerBound
+                                    let at = i * width + r * xs.count
+                                    for k in 0..<xs.count { output[row + k] = Float(s1[at + k]) }
+                                }
                             }
                         }
                     }

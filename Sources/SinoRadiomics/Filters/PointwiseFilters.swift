@@ -14,18 +14,32 @@ enum PointwiseImageFilter {
         return m
     }
 
-    /// `(x / sqrt(M))^2`, computed as `c = 1 / sqrt(M)`, `(c * x)^2` (the sign is lost).
-    static func square(_ values: [Double]) -> [Double] {
+    /// `f` applied to the voxels of `rows` (flat index ranges; nil: all), 0 elsewhere.
+    @inline(__always)
+    static func map(_ values: [Double], rows: [Range<Int>]?, _ f: (Double) -> Double) -> [Double] {
+        guard let rows else { return values.map(f) }
+        var out = [Double](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                for row in rows { for i in row { o[i] = f(x[i]) } }
+            }
+        }
+        return out
+    }
+
+    /// `(x / sqrt(M))^2`, computed as `c = 1 / sqrt(M)`, `(c * x)^2` (the sign is lost). M is
+    /// always taken over the whole image; with `rows` only those voxels are computed (0 elsewhere).
+    static func square(_ values: [Double], rows: [Range<Int>]? = nil) -> [Double] {
         let c = 1 / maxAbs(values).squareRoot()
-        return values.map {
+        return map(values, rows: rows) {
             let y = c * $0; return y * y
         }
     }
 
     /// `sqrt(M x)` for x > 0, `-sqrt(-x M)` for x < 0, 0 kept.
-    static func squareRoot(_ values: [Double]) -> [Double] {
+    static func squareRoot(_ values: [Double], rows: [Range<Int>]? = nil) -> [Double] {
         let m = maxAbs(values)
-        return values.map { x in
+        return map(values, rows: rows) { x in
             if x > 0 { return (x * m).squareRoot() }
             if x < 0 { return -((-x) * m).squareRoot() }
             return x
@@ -33,24 +47,27 @@ enum PointwiseImageFilter {
     }
 
     /// `log(x + 1)` for x > 0, `-log(-(x - 1))` for x < 0, 0 kept; then scaled by
-    /// `M / max|result|`.
-    static func logarithm(_ values: [Double]) -> [Double] {
+    /// `M / max|result|`. The maximum is over the whole image's results, so every voxel's
+    /// logarithm is computed even with `rows`; only the scaling is restricted to them.
+    static func logarithm(_ values: [Double], rows: [Range<Int>]? = nil) -> [Double] {
         let m = maxAbs(values)
-        var out = values.map { x -> Double in
+        let logs = values.map { x -> Double in
             if x > 0 { return log(x + 1) }
             if x < 0 { return -log(-(x - 1)) }
             return x
         }
-        let scale = m / maxAbs(out)
-        for i in out.indices { out[i] *= scale }
+        let scale = m / maxAbs(logs)
+        guard let rows else { return logs.map { $0 * scale } }
+        var out = [Double](repeating: 0, count: logs.count)
+        for row in rows { for i in row { out[i] = logs[i] * scale } }
         return out
     }
 
     /// `exp((log(M) / M) * x)`.
-    static func exponential(_ values: [Double]) -> [Double] {
+    static func exponential(_ values: [Double], rows: [Range<Int>]? = nil) -> [Double] {
         let m = maxAbs(values)
         let c = log(m) / m
-        return values.map { exp(c * $0) }
+        return map(values, rows: rows) { exp(c * $0) }
     }
 }
 
@@ -59,18 +76,20 @@ enum PointwiseImageFilter {
 /// scaled by 1/spacing, on the neighbours with zero-flux (edge-replicating) borders; the
 /// magnitude is summed and rooted in double and stored as float32.
 enum GradientImageFilter {
-    static func magnitude(_ image: RadiomicsImage, useSpacing: Bool) -> [Double] {
+    /// With `region` (ITK order, inclusive) only its voxels are computed; the others are 0.
+    static func magnitude(_ image: RadiomicsImage, useSpacing: Bool, region: [ClosedRange<Int>]? = nil) -> [Double] {
         let nd = image.dimension
         let n = image.size
+        let box = region ?? (0..<3).map { 0...(n[$0] - 1) }
         let strides = [1, n[0], n[0] * n[1]]
         var out = [Double](repeating: 0, count: image.count)
         // ITK: coefficient 0.5 scaled by (1 / spacing); the inner product adds c*x[i-1] + 0*x[i] + (-c)*x[i+1].
         let scale = (0..<nd).map { useSpacing ? 0.5 * (1.0 / image.spacing[$0]) : 0.5 }
         image.values.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                for z in 0..<n[2] {
-                    for y in 0..<n[1] {
-                        for xi in 0..<n[0] {
+                for z in box[2] {
+                    for y in box[1] {
+                        for xi in box[0] {
                             let index = xi + n[0] * (y + n[1] * z)
                             var a = 0.0
                             for d in 0..<nd {

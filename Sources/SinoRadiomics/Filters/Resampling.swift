@@ -71,15 +71,25 @@ public enum Resampling {
     public static func cropToTumorMask(_ image: RadiomicsImage, _ mask: RadiomicsImage, _ boundingBox: [Int], padDistance: Int)
         -> (image: RadiomicsImage, mask: RadiomicsImage)
     {
-        var lower = [Int](repeating: 0, count: 3)
-        var extent = [Int](repeating: 0, count: 3)
+        let box = paddedBox(boundingBox, size: mask.size, padDistance: padDistance)
+        let lower: [Int] = [box[0], box[2], box[4]]
+        let extent: [Int] = [box[1] - box[0] + 1, box[3] - box[2] + 1, box[5] - box[4] + 1]
+        return (image.cropped(lower: lower, extent: extent), mask.cropped(lower: lower, extent: extent))
+    }
+
+    /// The box `cropToTumorMask` keeps, (Lx, Ux, Ly, Uy, Lz, Uz) inclusive, ITK order: the
+    /// bounding box widened by `padDistance` voxels on each side and clipped to `size` (the
+    /// mask's), as `sitk.CropImageFilter` gets it (lower crop `max(L - pad, 0)`, upper crop
+    /// `max(size - U - pad - 1, 0)`).
+    public static func paddedBox(_ boundingBox: [Int], size: [Int], padDistance: Int) -> [Int] {
+        var box = [Int](repeating: 0, count: 6)
         for d in 0..<3 {
             let cropLow = Swift.max(boundingBox[2 * d] - padDistance, 0)
-            let cropHigh = Swift.max(mask.size[d] - boundingBox[2 * d + 1] - padDistance - 1, 0)
-            lower[d] = cropLow
-            extent[d] = mask.size[d] - cropLow - cropHigh
+            let cropHigh = Swift.max(size[d] - boundingBox[2 * d + 1] - padDistance - 1, 0)
+            box[2 * d] = cropLow
+            box[2 * d + 1] = size[d] - cropHigh - 1
         }
-        return (image.cropped(lower: lower, extent: extent), mask.cropped(lower: lower, extent: extent))
+        return box
     }
 
     /// The bounding box of the voxels equal to `label`, as `LabelStatisticsImageFilter`'s

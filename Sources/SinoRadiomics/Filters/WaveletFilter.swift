@@ -22,8 +22,12 @@ struct WaveletFilters: Sendable {
 enum WaveletImageFilter {
     /// The images `getWaveletImage` yields, in its order: per returned level the detail bands
     /// (`wavelet-LLH` ... `wavelet-HHH`, `wavelet<k>-...` from the second level on), then the
-    /// last approximation. float32 images stay float32, all others give float64.
-    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings) throws -> [(prefix: String, image: RadiomicsImage)] {
+    /// last approximation. float32 images stay float32, all others give float64. With `region`
+    /// (ITK-order inclusive box, see `ImageTypeFilters.images`) only the voxels inside it are
+    /// bit-identical to the full transform; the others may hold anything (0 or partial sums).
+    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) throws -> [(
+        prefix: String, image: RadiomicsImage
+    )] {
         guard let filters = WaveletFilterBank.filters(settings.wavelet) else {
             throw RadiomicsError(
                 .settings, file: "",
@@ -43,16 +47,25 @@ enum WaveletImageFilter {
         let axes3 = axes.map { $0 + 3 - nd }
         if image.pixelType == .float32 {
             let bands = transform(
-                image.values.map { Float($0) }, image: image, axes: axes3, lo: filters.decLo32, hi: filters.decHi32, settings: settings)
+                image.values.map { Float($0) }, image: image, axes: axes3, lo: filters.decLo32, hi: filters.decHi32, settings: settings, region: region)
             return bands.map { ($0.prefix, image.withValues($0.values.map { Double($0) }, pixelType: .float32)) }
         }
-        let bands = transform(image.values, image: image, axes: axes3, lo: filters.decLo, hi: filters.decHi, settings: settings)
+        let bands = transform(image.values, image: image, axes: axes3, lo: filters.decLo, hi: filters.decHi, settings: settings, region: region)
         return bands.map { ($0.prefix, image.withValues($0.values, pixelType: .float64)) }
     }
 
     /// `_swt3` on values of type T: pads odd axes (wrap), runs the levels, crops back.
+    ///
+    /// With `region`, every pass computes only the outputs that are needed: a pass along an axis
+    /// reads, for output n, the inputs `(n + F/2 - j) mod N`, j < F (the "window" of n). The
+    /// bands of the last level are needed inside the region; inside a level, the pass along the
+    /// k-th axis is needed inside the level's box along the axes filtered up to it and on the
+    /// window of that box along the axes filtered after it; the level's input is needed on the
+    /// window of its box, which is the box of the level before it (and of the start-level
+    /// passes). Each computed output sums the same taps in the same order, so the values inside
+    /// the region are bit-identical.
     private static func transform<T: BinaryFloatingPoint>(
-        _ values: [T], image: RadiomicsImage, axes: [Int], lo: [T], hi: [T], settings: RadiomicsSettings
+        _ values: [T], image: RadiomicsImage, axes: [Int], lo: [T], hi: [T], settings: RadiomicsSettings, region: [ClosedRange<Int>]?
     ) -> [(prefix: String, values: [T])] {
         let shape = [image.size[2], image.size[1], image.size[0]]
         // Every axis of the nd-dimensional array is padded to even length, transformed or not.
@@ -61,19 +74,42 @@ enum WaveletImageFilter {
         var data = pad(values, shape: shape, to: padded)
         let letters = axes.count
         let approxName = String(repeating: "L", count: letters)
+        let f = lo.count
+        let startLevels = max(settings.startLevel, 0)
+        let levels = max(settings.level, 0)
 
-        for _ in 0..<max(settings.startLevel, 0) {
-            for axis in axes { data = swtAxis(data, shape: padded, axis: axis, filter: lo) }
+        // Needed output positions per array axis: boxes[l] for level l, startBoxes[s] for start pass s.
+        var boxes = [[[Bool]]?](repeating: nil, count: levels)
+        var startBoxes = [[[Bool]]?](repeating: nil, count: startLevels)
+        if let region {
+            var box: [[Bool]] = (0..<3).map { a in
+                let r = region[2 - a]
+                return (0..<padded[a]).map { r.contains($0) }
+            }
+            for l in stride(from: levels - 1, through: 0, by: -1) {
+                boxes[l] = box
+                box = windows(box, axes: axes, f: f)
+            }
+            for s in stride(from: startLevels - 1, through: 0, by: -1) {
+                startBoxes[s] = box
+                box = windows(box, axes: axes, f: f)
+            }
+        }
+
+        for s in 0..<startLevels {
+            let passes = passBoxes(startBoxes[s], axes: axes, f: f)
+            for (k, axis) in axes.enumerated() { data = swtAxis(data, shape: padded, axis: axis, filter: lo, compute: passes?[k]) }
         }
         var out = [(prefix: String, values: [T])]()
-        for index in 0..<max(settings.level, 0) {
+        for index in 0..<levels {
+            let passes = passBoxes(boxes[index], axes: axes, f: f)
             var bands: [(name: String, values: [T])] = [("", data)]
-            for axis in axes {
+            for (k, axis) in axes.enumerated() {
                 var next = [(name: String, values: [T])]()
                 next.reserveCapacity(bands.count * 2)
                 for band in bands {
-                    next.append((band.name + "L", swtAxis(band.values, shape: padded, axis: axis, filter: lo)))
-                    next.append((band.name + "H", swtAxis(band.values, shape: padded, axis: axis, filter: hi)))
+                    next.append((band.name + "L", swtAxis(band.values, shape: padded, axis: axis, filter: lo, compute: passes?[k])))
+                    next.append((band.name + "H", swtAxis(band.values, shape: padded, axis: axis, filter: hi, compute: passes?[k])))
                 }
                 bands = next
             }
@@ -83,10 +119,35 @@ enum WaveletImageFilter {
             }
             data = bands.first { $0.name == approxName }!.values
         }
-        let levels = max(settings.level, 0)
         let tag = levels == 1 ? "wavelet-" : "wavelet\(levels)-"
         out.append((tag + approxName, crop(data, shape: padded, to: shape)))
         return out
+    }
+
+    /// The positions whose windows cover `positions` along each transformed axis (other axes unchanged).
+    static func windows(_ box: [[Bool]], axes: [Int], f: Int) -> [[Bool]] {
+        var out = box
+        for a in axes {
+            let n = box[a].count
+            var w = [Bool](repeating: false, count: n)
+            for o in 0..<n where box[a][o] {
+                for j in 0..<f { w[((o + f / 2 - j) % n + n) % n] = true }
+            }
+            out[a] = w
+        }
+        return out
+    }
+
+    /// For a level (or start-level) whose outputs are needed on `box`: the positions each of its
+    /// passes (one per entry of `axes`, in order) computes; nil for all positions.
+    static func passBoxes(_ box: [[Bool]]?, axes: [Int], f: Int) -> [[[Bool]]]? {
+        guard let box else { return nil }
+        let widened = windows(box, axes: axes, f: f)
+        return axes.indices.map { k in
+            var b = box
+            for a in axes[(k + 1)...] { b[a] = widened[a] }
+            return b
+        }
     }
 
     /// numpy.pad(..., 'wrap') by one trailing sample on the axes that grew.
@@ -124,10 +185,10 @@ enum WaveletImageFilter {
     /// output n is `sum_j filter[j] * x[(n + F/2 - j) mod N]`, summed in the order of
     /// PyWavelets' `downsampling_convolution_periodization` (step 1): taps 0..F-1, except where
     /// `i = n + F/2 >= N`, which first runs i-N down to 0 and then i-N+1 up to F-1.
-    static func swtAxis<T: BinaryFloatingPoint>(_ x: [T], shape: [Int], axis: Int, filter: [T]) -> [T] {
+    /// With `compute` (per array axis, the positions to compute) only those outputs are
+    /// computed, reading only their windows; the others are 0.
+    static func swtAxis<T: BinaryFloatingPoint>(_ x: [T], shape: [Int], axis: Int, filter: [T], compute: [[Bool]]? = nil) -> [T] {
         let n = shape[axis]
-        let inner = shape[(axis + 1)...].reduce(1, *)
-        let outer = shape[..<axis].reduce(1, *)
         let f = filter.count
         // Per output position: the taps in summation order and their source positions.
         var tapValue = [T](repeating: 0, count: n * f)
@@ -146,37 +207,67 @@ enum WaveletImageFilter {
                 tapSource[o * f + t] = ((i - j) % n + n) % n
             }
         }
+        let sets = compute ?? shape.map { [Bool](repeating: true, count: $0) }
+        let lists = sets.map { s in s.indices.filter { s[$0] } }
+        let outputs = lists[axis]
+        var readSet = [Bool](repeating: false, count: n)
+        for o in outputs { for t in 0..<f { readSet[tapSource[o * f + t]] = true } }
+        let reads = readSet.indices.filter { readSet[$0] }
         var out = [T](repeating: 0, count: x.count)
+        if lists.contains(where: \.isEmpty) { return out }
+        let (nz, ny, nx) = (shape[0], shape[1], shape[2])
         x.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 tapValue.withUnsafeBufferPointer { tv in
                     tapSource.withUnsafeBufferPointer { ts in
-                        if inner == 1 {
-                            // Along x: transpose each (y, x) plane so that all its rows advance together.
-                            let rows = shape[1]
-                            let planes = outer / rows
-                            var a = [T](repeating: 0, count: n * rows)
-                            var b = [T](repeating: 0, count: n * rows)
-                            a.withUnsafeMutableBufferPointer { a in
-                                b.withUnsafeMutableBufferPointer { b in
-                                    for plane in 0..<planes {
-                                        let base = plane * rows * n
-                                        for r in 0..<rows {
-                                            for i in 0..<n { a[i * rows + r] = src[base + r * n + i] }
-                                        }
-                                        convolveRows(UnsafeBufferPointer(a), b, n: n, inner: rows, f: f, tv, ts)
-                                        for r in 0..<rows {
-                                            for i in 0..<n { dst[base + r * n + i] = b[i * rows + r] }
+                        outputs.withUnsafeBufferPointer { os in
+                            switch axis {
+                            case 2:
+                                // Along x: transpose the needed rows of each needed (y, x) plane so that they advance together.
+                                let rows = lists[1]
+                                let w = rows.count
+                                var a = [T](repeating: 0, count: n * w)
+                                var b = [T](repeating: 0, count: n * w)
+                                a.withUnsafeMutableBufferPointer { a in
+                                    b.withUnsafeMutableBufferPointer { b in
+                                        for plane in lists[0] {
+                                            let base = plane * ny * nx
+                                            for (r, y) in rows.enumerated() {
+                                                for i in reads { a[i * w + r] = src[base + y * nx + i] }
+                                            }
+                                            convolveRows(UnsafeBufferPointer(a), b, runs: [0..<w], outputs: os, inner: w, f: f, tv, ts)
+                                            for (r, y) in rows.enumerated() {
+                                                for o in outputs { dst[base + y * nx + o] = b[o * w + r] }
+                                            }
                                         }
                                     }
                                 }
-                            }
-                        } else {
-                            for block in 0..<outer {
-                                let base = block * n * inner
+                            case 1:
+                                // Along y: per needed z-plane, an (n, nx) block; the needed x runs advance together.
+                                let runs = Self.runs(sets[2])
+                                for plane in lists[0] {
+                                    let base = plane * n * nx
+                                    convolveRows(
+                                        UnsafeBufferPointer(rebasing: src[base..<(base + n * nx)]),
+                                        UnsafeMutableBufferPointer(rebasing: dst[base..<(base + n * nx)]), runs: runs, outputs: os, inner: nx, f: f, tv, ts)
+                                }
+                            default:
+                                // Along z: one (n, ny * nx) block; the needed x runs of the needed rows advance together.
+                                let xRuns = Self.runs(sets[2])
+                                var runs = [Range<Int>]()
+                                for y in lists[1] {
+                                    for r in xRuns {
+                                        let run = (y * nx + r.lowerBound)..<(y * nx + r.upperBound)
+                                        if let last = runs.last, last.upperBound == run.lowerBound {
+                                            runs[runs.count - 1] = last.lowerBound..<run.upperBound
+                                        } else {
+                                            runs.append(run)
+                                        }
+                                    }
+                                }
                                 convolveRows(
-                                    UnsafeBufferPointer(rebasing: src[base..<(base + n * inner)]),
-                                    UnsafeMutableBufferPointer(rebasing: dst[base..<(base + n * inner)]), n: n, inner: inner, f: f, tv, ts)
+                                    UnsafeBufferPointer(rebasing: src[0..<(nz * ny * nx)]),
+                                    UnsafeMutableBufferPointer(rebasing: dst[0..<(nz * ny * nx)]), runs: runs, outputs: os, inner: ny * nx, f: f, tv, ts)
                             }
                         }
                     }
@@ -186,20 +277,40 @@ enum WaveletImageFilter {
         return out
     }
 
-    /// `dst[o, k] = sum_t tv[o, t] * src[ts[o, t], k]` over an (n, inner) block, taps in order.
+    /// The maximal runs of true positions.
+    static func runs(_ set: [Bool]) -> [Range<Int>] {
+        var out = [Range<Int>]()
+        var i = 0
+        while i < set.count {
+            if set[i] {
+                var j = i + 1
+                while j < set.count && set[j] { j += 1 }
+                out.append(i..<j)
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// `dst[o, k] = sum_t tv[o, t] * src[ts[o, t], k]` over an (n, inner) block for the rows o in
+    /// `outputs` and the columns k in `runs`, taps in order.
     @inline(__always)
     static func convolveRows<T: BinaryFloatingPoint>(
-        _ src: UnsafeBufferPointer<T>, _ dst: UnsafeMutableBufferPointer<T>, n: Int, inner: Int, f: Int, _ tv: UnsafeBufferPointer<T>,
-        _ ts: UnsafeBufferPointer<Int>
+        _ src: UnsafeBufferPointer<T>, _ dst: UnsafeMutableBufferPointer<T>, runs: [Range<Int>], outputs: UnsafeBufferPointer<Int>, inner: Int, f: Int,
+        _ tv: UnsafeBufferPointer<T>, _ ts: UnsafeBufferPointer<Int>
     ) {
-        for o in 0..<n {
-            let d = dst.baseAddress! + o * inner
-            for k in 0..<inner { d[k] = 0 }
-            let t0 = o * f
-            for t in 0..<f {
-                let c = tv[t0 + t]
-                let s = src.baseAddress! + ts[t0 + t] * inner
-                for k in 0..<inner { d[k] += c * s[k] }
+        for run in runs {
+            for o in outputs {
+                let d = dst.baseAddress! + o * inner
+                for k in run { d[k] = 0 }
+                let t0 = o * f
+                for t in 0..<f {
+                    let c = tv[t0 + t]
+                    let s = src.baseAddress! + ts[t0 + t] * inner
+                    for k in run { d[k] += c * s[k] }
+                }
             }
         }
     }
