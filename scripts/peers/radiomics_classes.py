@@ -235,6 +235,12 @@ def discretisation_cases(rng):
             values = np.asarray(values).astype(dtype)
             levels, _ = imageoperations.binImage(values, np.ones(n, bool), **settings)
             cases.append({"dtype": dtype, "settings": settings, "values": [v.item() for v in values], "levels": [int(v) for v in levels]})
+    # Integer bounds that wrap (uint8 + 2 x 10 > 255): one edge (the flat-region branch), and a
+    # wrapped second edge (decreasing edges, digitize's mirrored rule).
+    for values in ([9, 100, 246, 13], [250, 250, 250], [200, 251, 255, 230]):
+        values = np.array(values, dtype=np.uint8)
+        levels, _ = imageoperations.binImage(values, np.ones(len(values), bool), binWidth=10)
+        cases.append({"dtype": "uint8", "settings": {"binWidth": 10}, "values": [v.item() for v in values], "levels": [int(v) for v in levels]})
     return cases
 
 

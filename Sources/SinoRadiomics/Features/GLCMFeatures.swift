@@ -29,7 +29,7 @@ public enum GLCMFeatures: RadiomicsFeatureClass {
     }
 
     static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, wanted: [Int]) throws -> [Double] {
-        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLCMEngine(array: array, box: box, settings: settings, capacity: array.grayLevels.count)
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
