@@ -98,7 +98,7 @@ final class TextureFeatureTests: XCTestCase {
                 }
             }
         }
-        let tool = "PyRadiomics \(Fixtures.versions(fixture))"
+        let tool = "PyRadiomics (\(Fixtures.versions(fixture)))"
         for kind in TextureFixture.classes { reportComparison("\(kind.rawValue) (\(cases.count) cases)", tool: tool, maxRelDiff: worst[kind] ?? 0) }
     }
 
@@ -137,7 +137,7 @@ final class TextureFeatureTests: XCTestCase {
             XCTAssertEqual(d.grayLevels, Array(Set(expected)).sorted())
             XCTAssertEqual(d.ng, expected.max())
         }
-        reportComparison("discretisation levels (\(cases.count) cases)", tool: "PyRadiomics binImage \(Fixtures.versions(fixture))", maxRelDiff: Double(mismatches))
+        reportComparison("discretisation levels (\(cases.count) cases)", tool: "PyRadiomics binImage (\(Fixtures.versions(fixture)))", maxRelDiff: Double(mismatches))
     }
 
     func testAnglesFollowBuildAngles() throws {

@@ -35,7 +35,7 @@ final class VoxelFeatureMapTests: XCTestCase {
                 compared[kind, default: 0] += roi.count
             }
         }
-        let tool = "PyRadiomics voxelBased \(Fixtures.versions(fixture))"
+        let tool = "PyRadiomics voxelBased (\(Fixtures.versions(fixture)))"
         for kind in TextureFixture.classes {
             reportComparison("\(kind.rawValue) voxel maps (\(compared[kind] ?? 0) voxel values)", tool: tool, maxRelDiff: worst[kind] ?? 0)
         }

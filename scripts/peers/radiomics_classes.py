@@ -176,6 +176,12 @@ def make_inputs(rng):
     image[~mask] = 7.0
     inputs["flat_float64"] = (image, mask, (1.0, 1.0, 1.0), 3)
 
+    # H: few levels in a small box: product-form co-occurrence matrices (HXY1/HXY2 equal to
+    # HXY exactly in NumPy) and second MCC eigenvalues at 0 up to rounding.
+    image = (rng.integers(0, 4, (3, 5, 4)) * 10).astype(np.int16)
+    mask = rng.random((3, 5, 4)) < 0.7
+    inputs["few_levels_int16"] = (image, mask, (1.0, 1.0, 1.0), 3)
+
     # Crop every input to its ROI's bounding box.
     return {name: crop(image, mask) + (spacing, dimension) for name, (image, mask, spacing, dimension) in inputs.items()}
 
@@ -199,6 +205,8 @@ CASES = [
     ("tiny_int16", {"binWidth": 10, "distances": [2]}),
     ("flat_float64", {}),
     ("flat_float64", {"binCount": 8, "voxelArrayShift": 3}),
+    ("few_levels_int16", {"binWidth": 10}),
+    ("few_levels_int16", {"binCount": 6, "distances": [2], "symmetricalGLCM": False, "gldm_a": 1}),
 ]
 
 
@@ -227,6 +235,12 @@ def discretisation_cases(rng):
             values = np.asarray(values).astype(dtype)
             levels, _ = imageoperations.binImage(values, np.ones(n, bool), **settings)
             cases.append({"dtype": dtype, "settings": settings, "values": [v.item() for v in values], "levels": [int(v) for v in levels]})
+    # Integer bounds that wrap (uint8 + 2 x 10 > 255): one edge (the flat-region branch), and a
+    # wrapped second edge (decreasing edges, digitize's mirrored rule).
+    for values in ([9, 100, 246, 13], [250, 250, 250], [200, 251, 255, 230]):
+        values = np.array(values, dtype=np.uint8)
+        levels, _ = imageoperations.binImage(values, np.ones(len(values), bool), binWidth=10)
+        cases.append({"dtype": "uint8", "settings": {"binWidth": 10}, "values": [v.item() for v in values], "levels": [int(v) for v in levels]})
     return cases
 
 
@@ -252,6 +266,7 @@ VOXEL_RUNS = [
     ("blob_float64", {"binWidth": 8}, {"kernelRadius": 1, "initValue": -1}, list(CLASSES)),
     ("blob_float64", {"binWidth": 8}, {"kernelRadius": 1, "maskedKernel": False}, ["firstorder", "glcm", "glrlm", "ngtdm"]),
     ("blob_float64", {"binCount": 6, "distances": [1, 2]}, {"kernelRadius": 2}, ["glcm", "glrlm", "glszm", "gldm"]),
+    ("flat_float64", {"binWidth": 25}, {"kernelRadius": 1}, ["glcm", "ngtdm"]),
 ]
 
 
@@ -270,6 +285,12 @@ def voxel_fixture(rng):
     core[2:6, 2:7, 2:7] = True
     mask = core & (noise >= np.quantile(noise[core], 0.45))
     images["blob_float64"] = (image, mask, (1.0, 1.1, 0.9))
+
+    # One grey level (Ng = 1): MCC is 1, InverseVariance 0 even in kernels with empty angles.
+    shape = (4, 6, 6)
+    mask = np.zeros(shape, bool)
+    mask[1:3, 1:5, 1:5] = rng.random((2, 4, 4)) < 0.6
+    images["flat_float64"] = (np.full(shape, 3.0), mask, (1.0, 1.0, 1.0))
 
     fixture = {"generator": "scripts/peers/radiomics_classes.py", "versions": VERSIONS, "runs": []}
     for name, settings, voxel_settings, classes in VOXEL_RUNS:

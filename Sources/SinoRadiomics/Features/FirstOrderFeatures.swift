@@ -67,7 +67,7 @@ final class FirstOrderEngine {
         a = .allocate(capacity: self.capacity)
         b = .allocate(capacity: self.capacity)
         sorted = .allocate(capacity: self.capacity)
-        scratch = .allocate(capacity: self.capacity)
+        scratch = .allocate(capacity: max(self.capacity, levelCapacity))
         p = .allocate(capacity: levelCapacity)
     }
 

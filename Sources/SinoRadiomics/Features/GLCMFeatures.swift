@@ -29,7 +29,7 @@ public enum GLCMFeatures: RadiomicsFeatureClass {
     }
 
     static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, wanted: [Int]) throws -> [Double] {
-        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLCMEngine(array: array, box: box, settings: settings, capacity: array.grayLevels.count)
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
@@ -315,16 +315,14 @@ final class GLCMEngine {
         @inline(__always) func put(_ f: Int, _ v: Double) { perAngle[f * nc + column] = v }
         if total == 0 {
             for f in 0..<Self.featureCount { put(f, .nan) }
+            // With Ng = 1 NumPy sums InverseVariance over an empty k range: 0 even here.
+            if ng == 1 { put(15, 0) }
             return
         }
         let pn = normalised + column * capacity * capacity
         let rs = rowSums + column * capacity
         let cs = columnSums + column * capacity
         var cells = 0
-        for i in 0..<m {
-            rs[i] = 0
-            cs[i] = 0
-        }
         // Non-zero cells; a symmetric matrix keeps i ≤ j, off-diagonal cells counted twice.
         let half = symmetrical
         for i in 0..<m {
@@ -338,27 +336,38 @@ final class GLCMEngine {
                 }
                 let v = c / total
                 pn[row + j] = v
+                if half { pn[j * m + i] = v }
                 cellI[cells] = Int32(i)
                 cellJ[cells] = Int32(j)
                 cellCount[cells] = c
-                let w = half && i != j ? 2.0 : 1.0
-                cellWeight[cells] = w
+                cellWeight[cells] = half && i != j ? 2.0 : 1.0
                 cells += 1
-                rs[i] += v
-                if half {
-                    pn[j * m + i] = v
-                    if i != j { rs[j] += v }
-                } else {
-                    cs[j] += v
-                }
             }
+        }
+        // px, py and HXY summed in NumPy's order (row-major), so that exact coincidences
+        // (HXY1 or HXY2 equal to HXY) happen where they happen in PyRadiomics.
+        let eps = NumpyMath.eps
+        terms.reset(total)
+        var hxy = 0.0
+        for i in 0..<m {
+            var sum = 0.0
+            let row = i * m
+            for j in 0..<m where counts[row + j] != 0 {
+                sum += pn[row + j]
+                hxy += terms.term(counts[row + j])
+            }
+            rs[i] = sum
         }
         if half {
             for i in 0..<m { cs[i] = rs[i] }
+        } else {
+            for j in 0..<m { cs[j] = 0 }
+            for i in 0..<m {
+                let row = i * m
+                for j in 0..<m where counts[row + j] != 0 { cs[j] += pn[row + j] }
+            }
         }
-        let eps = NumpyMath.eps
-        terms.reset(total)
-        var ux = 0.0, uy = 0.0, autocorrelation = 0.0, contrast = 0.0, energy = 0.0, hxy = 0.0, maxP = 0.0
+        var ux = 0.0, uy = 0.0, autocorrelation = 0.0, contrast = 0.0, energy = 0.0, maxP = 0.0
         for t in 0..<cells {
             let i = Int(cellI[t])
             let j = Int(cellJ[t])
@@ -377,7 +386,6 @@ final class GLCMEngine {
             let d = abs(gi - gj)
             contrast += wv * (d * d)
             energy += wv * v
-            hxy += w * terms.term(cellCount[t])
             if v > maxP { maxP = v }
             sumDiff[Int(d)] += wv
             sumAdd[Int(gi + gj)] += wv
@@ -427,15 +435,38 @@ final class GLCMEngine {
         }
         hx = -hx
         hy = -hy
-        let hxy1: Double
-        let hxy2: Double
-        if nx == 1 || ny == 1 {
-            hxy1 = hxy
-            hxy2 = hxy
-        } else {
-            let e = eps / M_LN2
-            hxy1 = hx + hy + e * (Double(nx + ny) - ratio)
-            hxy2 = sy * (hx + Double(nx) * e) + sx * (hy + Double(ny) * e) - Double(nx * ny) * e
+        // HXY1 and HXY2 from log2(x·y + eps) = log2 x + log2 y + eps/(x·y·ln 2); where NumPy's
+        // products px·py equal P exactly (on P's support: HXY1; everywhere: HXY2) its sums are
+        // HXY itself; a near-zero HXY2 − HXY is recomputed term by term in NumPy's order.
+        var exact1 = true
+        var exact2 = true
+        for i in 0..<m {
+            let row = i * m
+            for j in 0..<m {
+                let product = rs[i] * cs[j]
+                if counts[row + j] != 0 {
+                    if product != pn[row + j] {
+                        exact1 = false
+                        exact2 = false
+                    }
+                } else if product != 0 {
+                    exact2 = false
+                }
+            }
+            if !exact1 { break }
+        }
+        let e = eps / M_LN2
+        let hxy1 = exact1 ? hxy : hx + hy + e * (Double(nx + ny) - ratio)
+        var hxy2 = exact2 ? hxy : sy * (hx + Double(nx) * e) + sx * (hy + Double(ny) * e) - Double(nx * ny) * e
+        if !exact2 && abs(hxy2 - hxy) <= 1e-9 {
+            var sum = 0.0
+            for i in 0..<m where rs[i] != 0 {
+                for j in 0..<m {
+                    let product = rs[i] * cs[j]
+                    if product != 0 { sum += product * log2(product + eps) }
+                }
+            }
+            hxy2 = -sum
         }
         // Difference and sum distributions, over the range that can be non-zero (cleared as read).
         let gMin = Int(g[0])

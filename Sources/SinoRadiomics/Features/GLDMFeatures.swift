@@ -22,7 +22,7 @@ public enum GLDMFeatures: RadiomicsFeatureClass {
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
         let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
         let discretised = try Discretisation.discretise(box, settings: settings)
-        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLDMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count)
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
@@ -56,10 +56,10 @@ final class GLDMEngine {
         let angles = try TextureAngles.build(
             size: array.shape, distances: settings.distances, bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
         steps = AngleSteps(angles, shape: array.shape)
-        guard settings.gldmA >= 0, settings.gldmA.isFinite else {
+        // cmatrices takes alpha as a C int (PyArg "i"): PyRadiomics raises TypeError for a float.
+        guard settings.gldmA >= 0, settings.gldmA.isFinite, settings.gldmA == settings.gldmA.rounded() else {
             throw RadiomicsError(.settings, file: "", "gldm_a must be a non-negative integer, not \(settings.gldmA)")
         }
-        // cmatrices takes alpha as a C int (PyArg "i").
         alpha = Int(settings.gldmA)
         levelMap = LevelMap(ng: array.ng)
         self.levelCapacity = max(levelCapacity, 1)

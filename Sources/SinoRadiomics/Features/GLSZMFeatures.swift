@@ -19,7 +19,7 @@ public enum GLSZMFeatures: RadiomicsFeatureClass {
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
         let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
         let discretised = try Discretisation.discretise(box, settings: settings)
-        let array = TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
+        let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLSZMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, voxelCapacity: box.count)
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)

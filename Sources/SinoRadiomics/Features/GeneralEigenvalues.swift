@@ -203,23 +203,15 @@ struct GeneralEigenvalues {
         return w * (1 + (z / w) * (z / w)).squareRoot()
     }
 
-    /// `dnrm2` of `count` entries from `p` with stride `inc` (scaled sum of squares).
+    /// `dnrm2` of `count` entries from `p` with stride `inc`: the sum of squares in extended
+    /// precision, as OpenBLAS' x86-64 kernel (x87) computes it.
     @inline(__always) static func nrm2(_ p: UnsafeMutablePointer<Double>, _ count: Int, _ inc: Int) -> Double {
-        var scale = 0.0
-        var ssq = 1.0
+        var sum: Float80 = 0
         for t in 0..<count {
-            let v = p[t * inc]
-            if v != 0 {
-                let av = abs(v)
-                if scale < av {
-                    ssq = 1 + ssq * (scale / av) * (scale / av)
-                    scale = av
-                } else {
-                    ssq += (av / scale) * (av / scale)
-                }
-            }
+            let v = Float80(p[t * inc])
+            sum += v * v
         }
-        return scale * ssq.squareRoot()
+        return Double(sum.squareRoot())
     }
 
     /// `dlarfg`: the elementary reflector annihilating x; updates alpha and x, returns tau.
@@ -271,7 +263,7 @@ struct GeneralEigenvalues {
                 for jj in 0..<m {
                     let temp = -tau * v[jj]
                     let col = a + (i + jj) * n
-                    for r in 0..<ihi { col[r] += work[r] * temp }
+                    for r in 0..<ihi { col[r] = col[r].addingProduct(work[r], temp) }
                 }
                 // Left: A(i+1:ihi, i+1:n) -= tau * v (v^T A)
                 let cols = n - i
@@ -284,7 +276,7 @@ struct GeneralEigenvalues {
                 for jj in 0..<cols {
                     let temp = -tau * work[jj]
                     let col = a + i + (i + jj) * n
-                    for r in 0..<m { col[r] += v[r] * temp }
+                    for r in 0..<m { col[r] = col[r].addingProduct(v[r], temp) }
                 }
             }
             set(i + 1, i, n, alpha)

@@ -47,6 +47,19 @@ struct TextureArray {
     let grayLevels: [Int]
     let ng: Int
 
+    /// - Throws: `RadiomicsError` (`.settings`) when a level is below 1 (wrapped integer bin
+    ///   edges): PyRadiomics' C matrices then fail ("Calculation of … Failed").
+    init(shape: [Int], levels: [Int32], mask: [Bool], grayLevels: [Int], ng: Int) throws {
+        guard let first = grayLevels.first, first >= 1 else {
+            throw RadiomicsError(.settings, file: "", "discretisation gave grey level 0 (bin edges wrapped in the pixel type); texture matrices need levels ≥ 1")
+        }
+        self.shape = shape
+        self.levels = levels
+        self.mask = mask
+        self.grayLevels = grayLevels
+        self.ng = ng
+    }
+
     var ny: Int { shape[1] }
     var nx: Int { shape[2] }
     var strideZ: Int { shape[1] * shape[2] }

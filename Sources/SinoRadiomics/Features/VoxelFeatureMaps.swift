@@ -189,7 +189,7 @@ public enum VoxelFeatureMaps {
     static func texture(_ c: VoxelContext, kind: FeatureClassKind, wanted: [Int]) throws -> [[Double]] {
         let box = c.box
         let discretised = try Discretisation.discretise(box, settings: c.settings, allVoxels: !c.masked)
-        let array = TextureArray(
+        let array = try TextureArray(
             shape: box.shape, levels: discretised.levels, mask: c.kernelMask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let levelCapacity = min(array.grayLevels.count, c.kernelCapacity)
         var maps = c.emptyMaps(wanted.count)
