@@ -1,7 +1,7 @@
 import Foundation
 import SinoData
 
-/// The images of a study laid out as `<root>/<patient_id>/<SEQ>.nii.gz` (or `.nii`) with an
+/// The images of a study laid out as `<root>/<patient_id>/<SEQ>.nii.gz` (or `.nii`, `.nrrd`, `.nhdr`) with an
 /// ROI mask per patient (`mask.nii.gz`, shared by every sequence) or per sequence
 /// (`<SEQ>_mask.nii.gz`, preferred when both exist); see data-schema/images.md.
 ///
@@ -9,6 +9,13 @@ import SinoData
 /// masks, unreadable or invalid files, masks off their image's grid, empty masks.
 public struct ImageManifest: Sendable, Encodable {
     public static let defaultSequences = ["T2WI", "CE-T1WI", "ADC"]
+    /// The file endings looked for, in order of preference.
+    public static let extensions = ["nii.gz", "nii", "nrrd", "nhdr"]
+
+    /// Reads a NIfTI or NRRD image (by its extension) as a volume.
+    public static func readVolume(_ path: String) throws -> Volume {
+        NRRD.handles(path) ? try NRRD.readVolume(path) : try NIfTI.readVolume(path)
+    }
 
     /// One patient's image of one sequence, with the mask that goes with it.
     public struct Entry: Sendable, Equatable, Encodable {
@@ -99,17 +106,24 @@ public struct ImageManifest: Sendable, Encodable {
                     Problem(
                         file: (folder as NSString).appendingPathComponent("\(sequence).nii.gz"),
                         message: "missing \(sequence) image of patient \(patient)\(others(listing))",
-                        expected: "\(sequence).nii.gz or \(sequence).nii"))
+                        expected: "\(sequence).nii.gz, \(sequence).nii, \(sequence).nrrd or \(sequence).nhdr"))
                 continue
             }
             entry.image = imagePath
             let image: Volume
             do {
-                let file = try NIfTI.read(imagePath)
-                image = file.volume()
-                entry.shape = file.shape
+                if NRRD.handles(imagePath) {
+                    let file = try NRRD.read(imagePath)
+                    image = file.volume()
+                    entry.shape = file.shape
+                    entry.orientation = file.orientation
+                } else {
+                    let file = try NIfTI.read(imagePath)
+                    image = file.volume()
+                    entry.shape = file.shape
+                    entry.orientation = file.orientation
+                }
                 entry.spacing = image.spacing
-                entry.orientation = file.orientation
             } catch {
                 problems.append(problem(error, imagePath))
                 continue
@@ -118,6 +132,10 @@ public struct ImageManifest: Sendable, Encodable {
             guard let maskPath = own ?? shared else { missingMasks.append(sequence); continue }
             entry.mask = maskPath
             do {
+                if NRRD.handles(maskPath) {
+                    entry.maskVoxels = try ROIMask.load(maskPath, for: image, imagePath: imagePath).voxelCount
+                    continue
+                }
                 let file: NIfTIImage
                 if let own {
                     file = try NIfTI.read(own)
@@ -146,14 +164,15 @@ public struct ImageManifest: Sendable, Encodable {
         }
     }
 
-    /// `<name>.nii.gz` or `<name>.nii` in the folder (both present is ambiguous: reported).
+    /// `<name>.nii.gz`, `.nii`, `.nrrd` or `.nhdr` in the folder (more than one is ambiguous:
+    /// reported, the first in that order is used).
     private mutating func locate(_ name: String, in folder: String, listing: [String]) -> String? {
-        let found = ["\(name).nii.gz", "\(name).nii"].filter(listing.contains)
-        if found.count == 2 {
+        let found = Self.extensions.map { "\(name).\($0)" }.filter(listing.contains)
+        for other in found.dropFirst() {
             problems.append(
                 Problem(
-                    file: (folder as NSString).appendingPathComponent(found[1]),
-                    message: "both \(found[0]) and \(found[1]) exist; \(found[0]) is used",
+                    file: (folder as NSString).appendingPathComponent(other),
+                    message: "both \(found[0]) and \(other) exist; \(found[0]) is used",
                     expected: "one file per image"))
         }
         return found.first.map { (folder as NSString).appendingPathComponent($0) }
@@ -161,13 +180,15 @@ public struct ImageManifest: Sendable, Encodable {
 
     /// " (the folder has: a.nii.gz, b.nii)" to help spot a misnamed file.
     private func others(_ listing: [String]) -> String {
-        let expected = Set(sequences.flatMap { ["\($0).nii.gz", "\($0).nii", "\($0)_mask.nii.gz", "\($0)_mask.nii"] } + ["mask.nii.gz", "mask.nii"])
-        let unknown = listing.filter { ($0.hasSuffix(".nii") || $0.hasSuffix(".nii.gz")) && !expected.contains($0) }.sorted()
+        let names = sequences.flatMap { [$0, "\($0)_mask"] } + ["mask"]
+        let expected = Set(names.flatMap { name in Self.extensions.map { "\(name).\($0)" } })
+        let unknown = listing.filter { file in Self.extensions.contains { file.hasSuffix(".\($0)") } && !expected.contains(file) }.sorted()
         return unknown.isEmpty ? "" : " (the folder has: \(unknown.joined(separator: ", ")))"
     }
 
     private func problem(_ error: any Error, _ path: String) -> Problem {
         if let error = error as? NIfTIError { return error.problem }
+        if let error = error as? NRRDError { return error.problem }
         return Problem(file: path, message: "\(error)")
     }
 

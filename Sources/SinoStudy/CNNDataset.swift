@@ -82,7 +82,7 @@ public struct CNNSliceDataset: Sendable {
             var mask: Volume?
             for sequence in settings.sequences {
                 let entry = entries[id]![sequence]!
-                let image = try NIfTI.readVolume(entry.image!)
+                let image = try ImageManifest.readVolume(entry.image!)
                 volumes[sequence] = image
                 if mask == nil { mask = try ROIMask.load(entry.mask!, for: image, imagePath: entry.image!).volume }
             }

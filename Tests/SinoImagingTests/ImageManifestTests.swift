@@ -100,7 +100,7 @@ struct ImageManifestTests {
         let manifest = ImageManifest.check(root: dir.path, patients: ["P001", "P002", "P003", "P004", "P005"])
         let problems = manifest.problems.map(\.description)
         let expected = [
-            "P002/CE-T1WI.nii.gz: missing CE-T1WI image of patient P002 (the folder has: ce-t1.nii.gz); expected CE-T1WI.nii.gz or CE-T1WI.nii",
+            "P002/CE-T1WI.nii.gz: missing CE-T1WI image of patient P002 (the folder has: ce-t1.nii.gz); expected CE-T1WI.nii.gz, CE-T1WI.nii, CE-T1WI.nrrd or CE-T1WI.nhdr",
             "P002/T2WI_mask.nii.gz: the mask is empty",
             "P002/ADC_mask.nii.gz: the mask is not on the grid of its image: the mask has shape 4x4x3, the image \(dir.path)/P002/ADC.nii has shape 5x4x3",
             "P003: no image folder for patient P003",
@@ -143,5 +143,24 @@ struct ImageManifestTests {
     func missingRoot() {
         let manifest = ImageManifest.check(root: "/nonexistent/images", patients: ["P001"])
         #expect(manifest.problems.map(\.description) == ["/nonexistent/images: the images folder does not exist; expected a folder with one sub-folder per patient"])
+    }
+
+    @Test("NRRD images and masks in the layout (3D Slicer's format): found, read and checked like NIfTI; two files of one image are reported")
+    func nrrdLayout() throws {
+        let dir = try SinoRadTemporary.folder(#function)
+        let image = Self.volume()
+        let mask = Self.volume(fill: { $0 % 3 == 0 ? 1 : 0 })
+        let p1 = dir.appendingPathComponent("P1")
+        try FileManager.default.createDirectory(at: p1, withIntermediateDirectories: true)
+        for sequence in ["T2WI", "ADC"] { try NRRD.write(image, to: p1.appendingPathComponent("\(sequence).nrrd").path) }
+        try NRRD.write(mask, to: p1.appendingPathComponent("mask.nrrd").path, type: .uint8)
+        let manifest = ImageManifest.check(root: dir.path, patients: ["P1"], sequences: ["T2WI", "ADC"])
+        #expect(manifest.isValid, "\(manifest.problems)")
+        #expect(manifest.entries.map(\.maskVoxels) == [20, 20] && manifest.entries.allSatisfy { $0.image?.hasSuffix(".nrrd") == true })
+        #expect(try ImageManifest.readVolume(p1.appendingPathComponent("T2WI.nrrd").path).sameGrid(as: image))
+
+        try NIfTI.write(image, to: p1.appendingPathComponent("T2WI.nii.gz").path)
+        let twice = ImageManifest.check(root: dir.path, patients: ["P1"], sequences: ["T2WI", "ADC"])
+        #expect(twice.problems.map(\.message) == ["both T2WI.nii.gz and T2WI.nrrd exist; T2WI.nii.gz is used"])
     }
 }
