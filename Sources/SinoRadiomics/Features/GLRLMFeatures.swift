@@ -5,8 +5,10 @@ import Foundation
 /// distance 1 (`distances` ignored), an angle without any line of two ROI voxels zeroed,
 /// optional `weightingNorm`, empty angles deleted; features per angle, then `nanmean`.
 public enum GLRLMFeatures: RadiomicsFeatureClass {
+    /// The `glrlm` class.
     public static let kind = FeatureClassKind.glrlm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "GrayLevelNonUniformity", "GrayLevelNonUniformityNormalized", "GrayLevelVariance", "HighGrayLevelRunEmphasis", "LongRunEmphasis",
         "LongRunHighGrayLevelEmphasis", "LongRunLowGrayLevelEmphasis", "LowGrayLevelRunEmphasis", "RunEntropy", "RunLengthNonUniformity",
@@ -14,6 +16,7 @@ public enum GLRLMFeatures: RadiomicsFeatureClass {
         "ShortRunLowGrayLevelEmphasis"
     ]
 
+    /// None: the class has no deprecated feature that gives a value.
     public static let deprecatedNames: [String] = []
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
