@@ -10,6 +10,7 @@ public struct DiscretisedROI: Sendable, Equatable {
     /// The largest level (`coefficients['Ng']`), not the number of levels.
     public var ng: Int
 
+    /// A discretised box from its levels, distinct levels and largest level.
     public init(levels: [Int32], grayLevels: [Int], ng: Int) {
         self.levels = levels
         self.grayLevels = grayLevels

@@ -5,8 +5,10 @@ import Foundation
 /// sums, NaN-aware means, linear percentiles) so that exact cases (a flat ROI's skewness)
 /// agree bit for bit. Entropy and Uniformity use the discretised levels.
 public enum FirstOrderFeatures: RadiomicsFeatureClass {
+    /// The `firstorder` class.
     public static let kind = FeatureClassKind.firstorder
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "10Percentile", "90Percentile", "Energy", "Entropy", "InterquartileRange", "Kurtosis", "Maximum", "Mean", "MeanAbsoluteDeviation", "Median",
         "Minimum", "Range", "RobustMeanAbsoluteDeviation", "RootMeanSquared", "Skewness", "TotalEnergy", "Uniformity", "Variance"

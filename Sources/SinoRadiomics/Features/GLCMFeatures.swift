@@ -6,8 +6,10 @@ import Foundation
 /// `weightingNorm`, empty angles deleted, each angle normalised; features per angle, then
 /// `nanmean` over angles (JointAverage: plain mean).
 public enum GLCMFeatures: RadiomicsFeatureClass {
+    /// The `glcm` class.
     public static let kind = FeatureClassKind.glcm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "Autocorrelation", "ClusterProminence", "ClusterShade", "ClusterTendency", "Contrast", "Correlation", "DifferenceAverage",
         "DifferenceEntropy", "DifferenceVariance", "Id", "Idm", "Idmn", "Idn", "Imc1", "Imc2", "InverseVariance", "JointAverage",
@@ -344,18 +346,13 @@ final class GLCMEngine {
                 cells += 1
             }
         }
-        // px, py and HXY summed in NumPy's order (row-major), so that exact coincidences
-        // (HXY1 or HXY2 equal to HXY) happen where they happen in PyRadiomics.
+        // px and py summed in NumPy's order (row-major; adding the zeros changes nothing), so that
+        // exact coincidences (HXY1 or HXY2 equal to HXY) happen where they happen in PyRadiomics.
         let eps = NumpyMath.eps
-        terms.reset(total)
-        var hxy = 0.0
         for i in 0..<m {
             var sum = 0.0
-            let row = i * m
-            for j in 0..<m where counts[row + j] != 0 {
-                sum += pn[row + j]
-                hxy += terms.term(counts[row + j])
-            }
+            let row = pn + i * m
+            for j in 0..<m { sum += row[j] }
             rs[i] = sum
         }
         if half {
@@ -363,10 +360,13 @@ final class GLCMEngine {
         } else {
             for j in 0..<m { cs[j] = 0 }
             for i in 0..<m {
-                let row = i * m
-                for j in 0..<m where counts[row + j] != 0 { cs[j] += pn[row + j] }
+                let row = pn + i * m
+                for j in 0..<m { cs[j] += row[j] }
             }
         }
+        terms.reset(total)
+        var hxy = 0.0
+        for t in 0..<cells { hxy += cellWeight[t] * terms.term(cellCount[t]) }
         var ux = 0.0, uy = 0.0, autocorrelation = 0.0, contrast = 0.0, energy = 0.0, maxP = 0.0
         for t in 0..<cells {
             let i = Int(cellI[t])
@@ -458,15 +458,21 @@ final class GLCMEngine {
         let e = eps / M_LN2
         let hxy1 = exact1 ? hxy : hx + hy + e * (Double(nx + ny) - ratio)
         var hxy2 = exact2 ? hxy : sy * (hx + Double(nx) * e) + sx * (hy + Double(ny) * e) - Double(nx * ny) * e
+        var hxyImc2 = hxy
         if !exact2 && abs(hxy2 - hxy) <= 1e-9 {
+            // Near-degenerate: HXY and HXY2 term by term in NumPy's order.
             var sum = 0.0
-            for i in 0..<m where rs[i] != 0 {
+            var sumP = 0.0
+            for i in 0..<m {
+                let row = i * m
                 for j in 0..<m {
+                    if counts[row + j] != 0 { sumP += terms.term(counts[row + j]) }
                     let product = rs[i] * cs[j]
                     if product != 0 { sum += product * log2(product + eps) }
                 }
             }
             hxy2 = -sum
+            hxyImc2 = -sumP
         }
         // Difference and sum distributions, over the range that can be non-zero (cleared as read).
         let gMin = Int(g[0])
@@ -506,7 +512,7 @@ final class GLCMEngine {
         let correlation = sigxy == 0 ? 1 : corm / (sigxy + eps)
         let div = max(hx, hy)
         let imc1 = div != 0 ? (hxy - hxy1) / div : 0
-        let imc2 = hxy2 == hxy ? 0 : (1 - pow(M_E, -2 * (hxy2 - hxy))).squareRoot()
+        let imc2 = hxy2 == hxyImc2 ? 0 : (1 - pow(M_E, -2 * (hxy2 - hxyImc2))).squareRoot()
         put(0, autocorrelation)
         put(1, prominence)
         put(2, shade)

@@ -5,8 +5,10 @@ import Foundation
 /// `distances` offsets, inside the box and the ROI) whose level differs by at most `gldm_a`;
 /// P(i, j) with j = that number + 1.
 public enum GLDMFeatures: RadiomicsFeatureClass {
+    /// The `gldm` class.
     public static let kind = FeatureClassKind.gldm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "DependenceEntropy", "DependenceNonUniformity", "DependenceNonUniformityNormalized", "DependenceVariance", "GrayLevelNonUniformity",
         "GrayLevelVariance", "HighGrayLevelEmphasis", "LargeDependenceEmphasis", "LargeDependenceHighGrayLevelEmphasis",

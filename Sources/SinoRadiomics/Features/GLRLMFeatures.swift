@@ -5,8 +5,10 @@ import Foundation
 /// distance 1 (`distances` ignored), an angle without any line of two ROI voxels zeroed,
 /// optional `weightingNorm`, empty angles deleted; features per angle, then `nanmean`.
 public enum GLRLMFeatures: RadiomicsFeatureClass {
+    /// The `glrlm` class.
     public static let kind = FeatureClassKind.glrlm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "GrayLevelNonUniformity", "GrayLevelNonUniformityNormalized", "GrayLevelVariance", "HighGrayLevelRunEmphasis", "LongRunEmphasis",
         "LongRunHighGrayLevelEmphasis", "LongRunLowGrayLevelEmphasis", "LowGrayLevelRunEmphasis", "RunEntropy", "RunLengthNonUniformity",
@@ -14,6 +16,7 @@ public enum GLRLMFeatures: RadiomicsFeatureClass {
         "ShortRunLowGrayLevelEmphasis"
     ]
 
+    /// None: the class has no deprecated feature that gives a value.
     public static let deprecatedNames: [String] = []
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
@@ -81,6 +84,12 @@ final class GLRLMEngine {
     private let runTotals: UnsafeMutablePointer<Double>
     private let runLengths: UnsafeMutablePointer<Double>
     private let runLevels: UnsafeMutablePointer<Double>
+    private var grid: UnsafeMutablePointer<Int32>
+    private let g2: UnsafeMutablePointer<Double>
+    private let invG2: UnsafeMutablePointer<Double>
+    private let j2: UnsafeMutablePointer<Double>
+    private let invJ2: UnsafeMutablePointer<Double>
+    private var gridCapacity = 0
 
     init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int, runCapacity: Int) throws {
         self.array = array
@@ -103,77 +112,104 @@ final class GLRLMEngine {
         runTotals = .allocate(capacity: na)
         runLengths = .allocate(capacity: na * self.runCapacity)
         runLevels = .allocate(capacity: na * self.levelCapacity)
+        grid = .allocate(capacity: 1)
+        g2 = .allocate(capacity: self.levelCapacity)
+        invG2 = .allocate(capacity: self.levelCapacity)
+        j2 = .allocate(capacity: self.runCapacity)
+        invJ2 = .allocate(capacity: self.runCapacity)
+        for j in 0..<self.runCapacity {
+            let jd = Double(j + 1)
+            j2[j] = jd * jd
+            invJ2[j] = 1 / (jd * jd)
+        }
     }
 
     func deallocate() {
-        for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row, runTotals, runLengths, runLevels] { buffer.deallocate() }
+        for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row, runTotals, runLengths, runLevels, g2, invG2, j2, invJ2] { buffer.deallocate() }
+        grid.deallocate()
     }
 
     /// `calculate_glrlm` inside `b`: counts[a][level][run − 1] (runs up to `nr` long), with the
-    /// per-angle marginals and totals. A run starts at a ROI voxel whose predecessor along the
-    /// angle is outside the box, outside the ROI or of another level; an angle with no line
-    /// holding two ROI voxels is zeroed (C: `multiElement`).
+    /// per-angle marginals and totals. The kernel is copied into a grid with a one-voxel border
+    /// (−2 outside the kernel, −1 outside the ROI, else the local level index), so no bounds
+    /// tests are needed. A run starts at a ROI voxel whose predecessor along the angle is not a
+    /// ROI voxel of the same level; an angle with no line holding two ROI voxels is zeroed
+    /// (C: `multiElement`).
     private func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, nr: Int) {
         let cells = m * nr
         counts.update(repeating: 0, count: na * cells)
         runTotals.update(repeating: 0, count: na)
         runLengths.update(repeating: 0, count: na * nr)
         runLevels.update(repeating: 0, count: na * m)
+        let ez = b.hi.0 - b.lo.0 + 1, ey = b.hi.1 - b.lo.1 + 1, ex = b.hi.2 - b.lo.2 + 1
+        let gy = ey + 2, gx = ex + 2
+        let gyx = gy * gx
+        let gridCount = (ez + 2) * gyx
+        if gridCount > gridCapacity {
+            grid.deallocate()
+            gridCapacity = gridCount
+            grid = .allocate(capacity: gridCount)
+        }
+        let cellsOfGrid = grid
+        cellsOfGrid.update(repeating: -2, count: gridCount)
         let sz = array.strideZ
         let nx = array.nx
         levelMap.slot.withUnsafeBufferPointer { slot in
-            for a in 0..<na {
-                let dz = angles[3 * a], dy = angles[3 * a + 1], dx = angles[3 * a + 2]
-                let step = dz * sz + dy * nx + dx
-                let base = counts + a * cells
-                let lengths = runLengths + a * nr
-                let levels = runLevels + a * m
-                var multiElement = false
-                var runs = 0.0
-                for z in b.lo.0...b.hi.0 {
-                    for y in b.lo.1...b.hi.1 {
-                        let row = z * sz + y * nx
-                        for x in b.lo.2...b.hi.2 where mk[row + x] {
-                            let i = row + x
-                            let level = lv[i]
-                            if !multiElement {
-                                var cz = z + dz, cy = y + dy, cx = x + dx, j = i + step
-                                while b.contains(cz, cy, cx) {
-                                    if mk[j] {
-                                        multiElement = true
-                                        break
-                                    }
-                                    cz += dz
-                                    cy += dy
-                                    cx += dx
-                                    j += step
-                                }
-                            }
-                            if b.contains(z - dz, y - dy, x - dx) && mk[i - step] && lv[i - step] == level { continue }
-                            var length = 1
-                            var cz = z + dz, cy = y + dy, cx = x + dx, j = i + step
-                            while b.contains(cz, cy, cx) && mk[j] && lv[j] == level {
-                                length += 1
-                                cz += dz
-                                cy += dy
-                                cx += dx
-                                j += step
-                            }
-                            let li = Int(slot[Int(level)])
-                            base[li * nr + length - 1] += 1
-                            lengths[length - 1] += 1
-                            levels[li] += 1
-                            runs += 1
-                        }
+            for z in 0..<ez {
+                for y in 0..<ey {
+                    let row = (b.lo.0 + z) * sz + (b.lo.1 + y) * nx + b.lo.2
+                    let gridRow = (z + 1) * gyx + (y + 1) * gx + 1
+                    for x in 0..<ex {
+                        cellsOfGrid[gridRow + x] = mk[row + x] ? slot[Int(lv[row + x])] : -1
                     }
                 }
-                if multiElement {
-                    runTotals[a] = runs
-                } else {
-                    for k in 0..<cells { base[k] = 0 }
-                    for k in 0..<nr { lengths[k] = 0 }
-                    for k in 0..<m { levels[k] = 0 }
+            }
+        }
+        for a in 0..<na {
+            let step = angles[3 * a] * gyx + angles[3 * a + 1] * gx + angles[3 * a + 2]
+            let base = counts + a * cells
+            let lengths = runLengths + a * nr
+            let levels = runLevels + a * m
+            var multiElement = false
+            var runs = 0.0
+            for z in 1...ez {
+                for y in 1...ey {
+                    let gridRow = z * gyx + y * gx
+                    for x in 1...ex {
+                        let c = gridRow + x
+                        let level = cellsOfGrid[c]
+                        if level < 0 { continue }
+                        if !multiElement {
+                            var j = c + step
+                            while cellsOfGrid[j] >= -1 {
+                                if cellsOfGrid[j] >= 0 {
+                                    multiElement = true
+                                    break
+                                }
+                                j += step
+                            }
+                        }
+                        if cellsOfGrid[c - step] == level { continue }
+                        var length = 1
+                        var j = c + step
+                        while cellsOfGrid[j] == level {
+                            length += 1
+                            j += step
+                        }
+                        let li = Int(level)
+                        base[li * nr + length - 1] += 1
+                        lengths[length - 1] += 1
+                        levels[li] += 1
+                        runs += 1
+                    }
                 }
+            }
+            if multiElement {
+                runTotals[a] = runs
+            } else {
+                for k in 0..<cells { base[k] = 0 }
+                for k in 0..<nr { lengths[k] = 0 }
+                for k in 0..<m { levels[k] = 0 }
             }
         }
     }
@@ -184,7 +220,12 @@ final class GLRLMEngine {
     func features(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, deleteEmpty: Bool, into out: inout [Double]) {
         let nr = min(runCapacity, max(b.hi.0 - b.lo.0, b.hi.1 - b.lo.1, b.hi.2 - b.lo.2) + 1)
         build(lv, mk, b, m: m, nr: nr)
-        for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
+        for (k, level) in levelMap.levels.prefix(m).enumerated() {
+            let v = Double(level)
+            g[k] = v
+            g2[k] = v * v
+            invG2[k] = 1 / (v * v)
+        }
         let cells = m * nr
         var columns = 0
         if let weights {
@@ -204,7 +245,8 @@ final class GLRLMEngine {
             let total = runTotals[a]
             if total == 0 && deleteEmpty && na > 1 { continue }
             let stats = LevelSizeStatistics.withMarginals(
-                base, m: m, nj: nr, g: g, n: total, pr: runLengths + a * nr, pg: runLevels + a * m, terms: terms)
+                base, m: m, nj: nr, g: g, g2: g2, invG2: invG2, j2: j2, invJ2: invJ2, n: total, pr: runLengths + a * nr,
+                pg: runLevels + a * m, terms: terms)
             GLRLMFeatures.values(stats, n: total, into: row)
             for f in 0..<16 { perAngle[f * na + columns] = row[f] }
             columns += 1

@@ -4,8 +4,10 @@ import Foundation
 /// `cmatrices.c:calculate_glszm`): zones are connected ROI voxels of equal level
 /// (26-connectivity, or 8 in-plane with `force2D`), counted by level and size.
 public enum GLSZMFeatures: RadiomicsFeatureClass {
+    /// The `glszm` class.
     public static let kind = FeatureClassKind.glszm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = [
         "GrayLevelNonUniformity", "GrayLevelNonUniformityNormalized", "GrayLevelVariance", "HighGrayLevelZoneEmphasis", "LargeAreaEmphasis",
         "LargeAreaHighGrayLevelEmphasis", "LargeAreaLowGrayLevelEmphasis", "LowGrayLevelZoneEmphasis", "SizeZoneNonUniformity",
@@ -13,6 +15,7 @@ public enum GLSZMFeatures: RadiomicsFeatureClass {
         "ZonePercentage", "ZoneVariance"
     ]
 
+    /// None: the class has no deprecated feature that gives a value.
     public static let deprecatedNames: [String] = []
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).

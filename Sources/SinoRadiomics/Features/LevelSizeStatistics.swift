@@ -68,6 +68,66 @@ struct LevelSizeStatistics {
         return stats
     }
 
+    /// As `withMarginals`, multiplying by reciprocals instead of dividing (voxel kernels): `g2`
+    /// and `invG2` hold g² and 1/g² per level, `j2` and `invJ2` j² and 1/j² for j = 1…nj
+    /// (index j − 1). Agrees with the dividing form to an ulp per term.
+    static func withMarginals(
+        _ p: UnsafePointer<Double>, m: Int, nj: Int, g: UnsafePointer<Double>, g2: UnsafePointer<Double>, invG2: UnsafePointer<Double>,
+        j2: UnsafePointer<Double>, invJ2: UnsafePointer<Double>, n: Double, pr: UnsafePointer<Double>, pg: UnsafePointer<Double>,
+        terms: EntropyTerms
+    ) -> LevelSizeStatistics {
+        var stats = LevelSizeStatistics()
+        let invN = 1 / n
+        var muJ = 0.0
+        for j in 0..<nj {
+            let v = pr[j]
+            if v == 0 { continue }
+            let jd = Double(j + 1)
+            stats.sumInvJ2 += v * invJ2[j]
+            stats.sumJ2 += v * j2[j]
+            stats.sumPr2 += v * v
+            stats.sumPrJ += v * jd
+            muJ += (v * invN) * jd
+        }
+        for j in 0..<nj {
+            let v = pr[j]
+            if v == 0 { continue }
+            let e = Double(j + 1) - muJ
+            stats.sizeVariance += (v * invN) * (e * e)
+        }
+        var muI = 0.0
+        for i in 0..<m {
+            let v = pg[i]
+            if v == 0 { continue }
+            stats.sumPg2 += v * v
+            stats.sumPgInvI2 += v * invG2[i]
+            stats.sumPgI2 += v * g2[i]
+            muI += (v * invN) * g[i]
+        }
+        for i in 0..<m {
+            let v = pg[i]
+            if v == 0 { continue }
+            let e = g[i] - muI
+            stats.grayVariance += (v * invN) * (e * e)
+        }
+        terms.reset(n)
+        for i in 0..<m where pg[i] != 0 {
+            let gi2 = g2[i]
+            let ig2 = invG2[i]
+            for j in 0..<nj {
+                let v = p[i * nj + j]
+                if v == 0 { continue }
+                stats.entropy += terms.term(v)
+                stats.sumInvI2J2 += v * (ig2 * invJ2[j])
+                stats.sumI2InvJ2 += v * gi2 * invJ2[j]
+                stats.sumJ2InvI2 += v * j2[j] * ig2
+                stats.sumI2J2 += v * (j2[j] * gi2)
+            }
+        }
+        stats.entropy = -stats.entropy
+        return stats
+    }
+
     /// The marginal sums (everything but the cell sums).
     static func marginals(m: Int, nj: Int, g: UnsafePointer<Double>, n: Double, pr: UnsafePointer<Double>, pg: UnsafePointer<Double>) -> LevelSizeStatistics {
         var stats = LevelSizeStatistics()

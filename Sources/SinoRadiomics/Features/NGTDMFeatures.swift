@@ -6,10 +6,13 @@ import Foundation
 /// the ROI), 0 for a voxel without neighbours, which is still counted; n_i = voxel count,
 /// s_i = Σ d, per level.
 public enum NGTDMFeatures: RadiomicsFeatureClass {
+    /// The `ngtdm` class.
     public static let kind = FeatureClassKind.ngtdm
 
+    /// Every non-deprecated feature, in Python's sorted order (PyRadiomics' "all features" order).
     public static let featureNames = ["Busyness", "Coarseness", "Complexity", "Contrast", "Strength"]
 
+    /// None: the class has no deprecated feature that gives a value.
     public static let deprecatedNames: [String] = []
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
