@@ -5,10 +5,12 @@
 #   (a) every feature class on the Original image, the SYNTHETIC cohort's 465 patients x 3
 #       sequences (`sinorad simulate --images`, default 128 x 128 x 24 grid); PyRadiomics runs the
 #       first PY_CASES cases (default 150; 0 = all 1395) and its time per case is compared;
-#   (b) Original + LoG (sigma 1, 2, 3 mm) + Wavelet (coif1), every class, one case, REPEATS runs
-#       each (default 3), median;
+#   (b) Original + LoG (sigma 1, 2, 3 mm) + Wavelet (coif1), every class, one case: SinoRad
+#       extracts it REPEATS times (default 5) in one process and the mean is taken, PyRadiomics
+#       the median of REPEATS in-process runs;
 #   (c) voxel-based glcm and glrlm maps, kernelRadius 1, one ROI (the first patient's T2WI on
-#       the reduced 64 x 64 x 12 grid), once each.
+#       the reduced 64 x 64 x 12 grid): SinoRad REPEATS times in one process (maps written), the
+#       mean; PyRadiomics once, in-process.
 # Columns: seconds per case for each side, ratio = PyRadiomics / SinoRad (above 1: SinoRad
 # faster), peak resident memory (MiB) of each process. Data are cached in BENCH_DATA.
 #   bench/radiomics.sh                  all three
@@ -20,14 +22,14 @@ PY=${PYTHON:-.venv-peers/bin/python}
 "$PY" -c "import radiomics" 2>/dev/null || { echo "PyRadiomics is not installed in $PY: run scripts/peers/setup.sh" >&2; exit 1; }
 CASES=${CASES:-"a b c"}
 PY_CASES=${PY_CASES:-150}
-REPEATS=${REPEATS:-3}
+REPEATS=${REPEATS:-5}
 DATA=${BENCH_DATA:-/tmp/sinorad-radiomics-bench}
 swift build -c release --product sinorad >&2
 BIN=$(swift build -c release --show-bin-path)/sinorad
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 mkdir -p "$DATA"
 [ -f "$DATA/full/images/$(ls "$DATA/full/images" 2>/dev/null | head -1)/mask.nii.gz" ] 2>/dev/null || "$BIN" simulate --out "$DATA/full" --images >&2
-[ -d "$DATA/reduced/images" ] || "$BIN" simulate --out "$DATA/reduced" --images --image-grid reduced --patients 12 >&2
+[ -d "$DATA/reduced/images" ] || "$BIN" simulate --out "$DATA/reduced" --images --image-grid reduced --patients 30 >&2
 batch="$DATA/full/cases.csv"
 if [ ! -f "$batch" ]; then
   { echo "Image,Mask"; for p in $(ls "$DATA/full/images"); do for s in T2WI CE-T1WI ADC; do echo "images/$p/$s.nii.gz,images/$p/mask.nii.gz"; done; done; } > "$batch"
@@ -81,15 +83,19 @@ for c in $CASES; do
     ;;
   b)
     img="$DATA/full/images/$first/T2WI.nii.gz"; msk="$DATA/full/images/$first/mask.nii.gz"
-    times=(); for _ in $(seq "$REPEATS"); do read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/filters.yaml" --out "$DATA/b_sinorad.csv"); times+=("$s"); done
-    s=$(printf "%s\n" "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    # The case REPEATS times in one process (PyRadiomics' side is timed in-process too).
+    { echo "Image,Mask"; for _ in $(seq "$REPEATS"); do echo "$img,$msk"; done; } > "$DATA/b_cases.csv"
+    read -r s mib < <(timed "$BIN" radiomics extract --batch "$DATA/b_cases.csv" --params "$DATA/filters.yaml" --out "$DATA/b_sinorad.csv")
+    s=$(awk -v s="$s" -v n="$REPEATS" 'BEGIN { print s / n }')
     t=$("$PY" bench/pyradiomics_bench.py case "$img" "$msk" "$DATA/filters.yaml" "$REPEATS"); echo "pyradiomics: $t" >&2
     row "(b) Original+LoG(1,2,3)+Wavelet, one case" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;
   c)
     img="$DATA/reduced/images/$small/T2WI.nii.gz"; msk="$DATA/reduced/images/$small/mask.nii.gz"
     rm -rf "$DATA/maps"
-    read -r s mib < <(timed "$BIN" radiomics extract --image "$img" --mask "$msk" --params "$DATA/voxel.yaml" --voxel --out-dir "$DATA/maps" --out "$DATA/c_sinorad.csv")
+    { echo "Image,Mask"; for _ in $(seq "$REPEATS"); do echo "$img,$msk"; done; } > "$DATA/c_cases.csv"
+    read -r s mib < <(timed "$BIN" radiomics extract --batch "$DATA/c_cases.csv" --params "$DATA/voxel.yaml" --voxel --out-dir "$DATA/maps" --out "$DATA/c_sinorad.csv")
+    s=$(awk -v s="$s" -v n="$REPEATS" 'BEGIN { print s / n }')
     t=$("$PY" bench/pyradiomics_bench.py voxel "$img" "$msk" "$DATA/voxel.yaml"); echo "pyradiomics: $t" >&2
     row "(c) voxel glcm+glrlm, kernelRadius 1" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;

@@ -38,6 +38,7 @@ $PY scripts/peers/radiomics_filters.py
 $PY scripts/peers/radiomics_shape.py
 $PY scripts/peers/radiomics_params.py
 $PY scripts/peers/radiomics_resample.py
+$PY scripts/peers/radiomics_classes.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures

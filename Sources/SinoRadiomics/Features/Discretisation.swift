@@ -47,13 +47,14 @@ public enum Discretisation {
         let edges = try binEdges(selected, pixelType: pixelType, settings: settings)
         let digitize = try Digitizer(edges: edges)
         var levels = [Int32](repeating: 0, count: box.count)
-        var present = Set<Int32>()
+        // Levels run from 0 to the edge count: a flag per level finds the ones present.
+        var present = [Bool](repeating: false, count: edges.count + 2)
         for i in 0..<box.count where allVoxels || box.mask[i] {
-            let level = Int32(digitize.level(box.values[i]))
-            levels[i] = level
-            present.insert(level)
+            let level = digitize.level(box.values[i])
+            levels[i] = Int32(level)
+            present[level] = true
         }
-        let grayLevels = present.map { Int($0) }.sorted()
+        let grayLevels = present.indices.filter { present[$0] }
         return DiscretisedROI(levels: levels, grayLevels: grayLevels, ng: grayLevels.last ?? 0)
     }
 

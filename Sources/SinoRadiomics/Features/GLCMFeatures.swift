@@ -61,7 +61,17 @@ public enum GLCMFeatures: RadiomicsFeatureClass {
             } else if array.grayLevels.count < 2 {
                 out[mcc] = 1
             } else if mccPossible {
+                // The symmetric form first (as voxel maps do); LAPACK's general solver only for
+                // the angles it cannot settle (a second eigenvalue near 0, where NumPy's sign and
+                // complex results matter).
+                var fastValues = [Double](repeating: 0, count: max(engine.columnCount, 1))
+                var fastCertain = [Bool](repeating: false, count: max(engine.columnCount, 1))
+                engine.secondLargestSymmetric(m: m, values: &fastValues, certain: &fastCertain)
                 for column in 0..<engine.columnCount {
+                    if fastCertain[column] {
+                        mccValues += [fastValues[column], 0]
+                        continue
+                    }
                     guard let (re, im, complex) = engine.secondLargestEigenvalue(column: column, m: m) else {
                         converged = false
                         break
