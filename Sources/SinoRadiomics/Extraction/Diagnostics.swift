@@ -65,39 +65,6 @@ struct Diagnostics {
             if v < lo { lo = v }
             if v > hi { hi = v }
         }
-        return (NumpySum.pairwise(values) / Double(values.count), lo, hi)
-    }
-}
-
-/// NumPy's float64 summation (`numpy.add.reduce`): pairwise over blocks of 128 with an
-/// 8-way unrolled inner loop, so means agree with NumPy to the last bit.
-enum NumpySum {
-    static func pairwise(_ values: [Double]) -> Double {
-        values.withUnsafeBufferPointer { pairwise($0.baseAddress!, values.count) }
-    }
-
-    static func pairwise(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-        if n < 8 {
-            var res = 0.0
-            for i in 0..<n { res += a[i] }
-            return res
-        } else if n <= 128 {
-            var r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]]
-            var i = 8
-            while i < n - (n % 8) {
-                for k in 0..<8 { r[k] += a[i + k] }
-                i += 8
-            }
-            var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-            while i < n {
-                res += a[i]
-                i += 1
-            }
-            return res
-        } else {
-            var n2 = n / 2
-            n2 -= n2 % 8
-            return pairwise(a, n2) + pairwise(a + n2, n - n2)
-        }
+        return (values.withUnsafeBufferPointer { NumpyMath.pairwiseSum($0.baseAddress!, $0.count) } / Double(values.count), lo, hi)
     }
 }

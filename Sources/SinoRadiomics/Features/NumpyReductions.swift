@@ -10,37 +10,7 @@ enum NumpyMath {
     /// NumPy's pairwise sum (`@TYPE@_pairwise_sum`, blocks of 128, eight accumulators) of a
     /// contiguous row; `numpy.sum` along the last axis gives exactly this.
     static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-        if n < 8 {
-            var res = 0.0
-            for i in 0..<n { res += a[i] }
-            return res
-        } else if n <= 128 {
-            var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3]
-            var r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
-            var i = 8
-            let end = n - n % 8
-            while i < end {
-                r0 += a[i]
-                r1 += a[i + 1]
-                r2 += a[i + 2]
-                r3 += a[i + 3]
-                r4 += a[i + 4]
-                r5 += a[i + 5]
-                r6 += a[i + 6]
-                r7 += a[i + 7]
-                i += 8
-            }
-            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-            while i < n {
-                res += a[i]
-                i += 1
-            }
-            return res
-        } else {
-            var n2 = n / 2
-            n2 -= n2 % 8
-            return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
-        }
+        NumPyStatistics.pairwiseSum(UnsafeBufferPointer(start: a, count: n), 0, n)
     }
 
     static func pairwiseSum(_ a: [Double]) -> Double {
