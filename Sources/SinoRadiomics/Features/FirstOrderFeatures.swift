@@ -25,12 +25,20 @@ public enum FirstOrderFeatures: RadiomicsFeatureClass {
         let discretised = try Discretisation.discretise(box, settings: settings)
         var row = [Double]()
         row.reserveCapacity(box.roiCount)
-        var countOf = [Int: Int]()
-        for i in 0..<box.count where box.mask[i] {
-            row.append(box.values[i])
-            countOf[Int(discretised.levels[i]), default: 0] += 1
+        var countOf = [Int](repeating: 0, count: discretised.ng + 1)
+        box.values.withUnsafeBufferPointer { values in
+            box.mask.withUnsafeBufferPointer { mask in
+                discretised.levels.withUnsafeBufferPointer { levels in
+                    countOf.withUnsafeMutableBufferPointer { countOf in
+                        for i in 0..<values.count where mask[i] {
+                            row.append(values[i])
+                            countOf[Int(levels[i])] += 1
+                        }
+                    }
+                }
+            }
         }
-        let counts = discretised.grayLevels.map { Double(countOf[$0]!) }
+        let counts = discretised.grayLevels.map { Double(countOf[$0]) }
         let engine = FirstOrderEngine(capacity: row.count, levelCount: counts.count)
         defer { engine.deallocate() }
         var out = [Double](repeating: .nan, count: allNames.count)

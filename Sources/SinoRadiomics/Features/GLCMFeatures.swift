@@ -644,9 +644,13 @@ final class GLCMEngine {
             prepareSymmetric(column: column, m: m)
             let n1 = tridiagonalSize[column]
             let d = tridiagonalD + column * capacity
-            guard n1 >= 0, SymmetricEigenvalues.ql(d: d, e: tridiagonalE + column * capacity, n: n1) else { continue }
+            guard n1 >= 0 else { continue }
+            // Only the extremes matter: the largest eigenvalue of B, or its largest square.
             var second = -Double.infinity
-            for k in 0..<n1 { second = max(second, symmetrical ? d[k] * d[k] : d[k]) }
+            if n1 > 0 {
+                let (low, high) = SymmetricEigenvalues.extremes(d: d, e: tridiagonalE + column * capacity, n: n1)
+                second = symmetrical ? max(low * low, high * high) : high
+            }
             if deflatedZeros[column] > 0 { second = max(second, 0) }
             if second >= 1e-7 {
                 values[column] = second

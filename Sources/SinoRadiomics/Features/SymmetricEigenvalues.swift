@@ -122,4 +122,52 @@ enum SymmetricEigenvalues {
         }
         return true
     }
+
+    /// The smallest and largest eigenvalues of the tridiagonal (d, e) of size n ≥ 1 (e[i]
+    /// couples i and i + 1), by bisection on Sturm counts from the Gershgorin interval
+    /// (LAPACK `dlaebz`'s count with its pivot guard): O(n) per step, about 100 steps for both,
+    /// instead of QL's O(n²) for all. Accurate to a few ulps of the matrix norm, as QL is.
+    static func extremes(d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int) -> (min: Double, max: Double) {
+        if n == 1 { return (d[0], d[0]) }
+        var lower = Double.infinity
+        var upper = -Double.infinity
+        var maxE2 = 0.0
+        for i in 0..<n {
+            let r = (i > 0 ? abs(e[i - 1]) : 0) + (i < n - 1 ? abs(e[i]) : 0)
+            lower = Swift.min(lower, d[i] - r)
+            upper = Swift.max(upper, d[i] + r)
+            if i < n - 1 { maxE2 = Swift.max(maxE2, e[i] * e[i]) }
+        }
+        let pivmin = Double.leastNormalMagnitude * Swift.max(1, maxE2)
+        let norm = Swift.max(abs(lower), abs(upper))
+        // Widen so that the counts at the ends are strict.
+        lower -= 2 * Double.ulpOfOne * norm + pivmin
+        upper += 2 * Double.ulpOfOne * norm + pivmin
+        /// Number of eigenvalues below x.
+        @inline(__always) func below(_ x: Double) -> Int {
+            var count = 0
+            var q = d[0] - x
+            if abs(q) < pivmin { q = -pivmin }
+            if q < 0 { count += 1 }
+            for i in 1..<n {
+                let ei = e[i - 1]
+                q = d[i] - x - ei * ei / q
+                if abs(q) < pivmin { q = -pivmin }
+                if q < 0 { count += 1 }
+            }
+            return count
+        }
+        /// The eigenvalue of rank k (1-based, ascending): below(a) < k ≤ below(b).
+        func bisect(_ k: Int) -> Double {
+            var a = lower
+            var b = upper
+            for _ in 0..<200 {
+                let mid = 0.5 * (a + b)
+                if b - a <= 2 * Double.ulpOfOne * Swift.max(abs(a), abs(b)) + pivmin || mid <= a || mid >= b { break }
+                if below(mid) >= k { b = mid } else { a = mid }
+            }
+            return 0.5 * (a + b)
+        }
+        return (bisect(1), bisect(n))
+    }
 }
