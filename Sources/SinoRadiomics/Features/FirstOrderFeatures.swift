@@ -123,7 +123,13 @@ final class FirstOrderEngine {
         let rms = (energy / Double(valid)).squareRoot()
 
         // Order statistics.
-        NumpyMath.sortAscending(sorted, valid)
+        // Only the order statistics the percentiles and the median read are placed.
+        var positions = [valid / 2 - 1, valid / 2, 0, valid - 1]
+        for q in [10.0, 25, 75, 90] {
+            let k = Int((Double(valid - 1) * (q / 100)).rounded(.down))
+            positions += [k, k + 1]
+        }
+        NumpyMath.select(sorted, valid, positions: positions)
         let p10 = NumpyMath.percentile(sorted: sorted, valid, 10)
         let p90 = NumpyMath.percentile(sorted: sorted, valid, 90)
         let p25 = NumpyMath.percentile(sorted: sorted, valid, 25)

@@ -89,12 +89,13 @@ final class GLDMEngine {
                 let i = padded.roi[r]
                 let level = lv[i]
                 var dependence = 0
+                // Branch-free counts: the comparisons are data-dependent coin flips.
                 if alpha == 0 {
-                    for a in 0..<na where lv[i + steps[a]] == level { dependence += 1 }
+                    for a in 0..<na { dependence &+= lv[i &+ steps[a]] == level ? 1 : 0 }
                 } else {
                     for a in 0..<na {
-                        let v = lv[i + steps[a]]
-                        if v != 0 && abs(level - v) <= alpha { dependence += 1 }
+                        let v = lv[i &+ steps[a]]
+                        dependence &+= (v != 0 ? 1 : 0) & (abs(level &- v) <= alpha ? 1 : 0)
                     }
                 }
                 counts[Int(slot[Int(level)]) * nj + dependence] += 1

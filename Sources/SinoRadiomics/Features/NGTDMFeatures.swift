@@ -77,9 +77,9 @@ final class NGTDMEngine {
                 var count = 0
                 var sum = 0
                 for a in 0..<na {
-                    let v = lv[i + steps[a]]
-                    count += v != 0 ? 1 : 0
-                    sum += Int(v)
+                    let v = lv[i &+ steps[a]]
+                    count &+= v != 0 ? 1 : 0
+                    sum &+= Int(v)
                 }
                 let level = lv[i]
                 let diff = count == 0 ? 0 : abs(Double(level) - Double(sum) / Double(count))
