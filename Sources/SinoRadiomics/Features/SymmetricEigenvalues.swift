@@ -39,19 +39,20 @@ enum SymmetricEigenvalues {
                     for j in 0...l {
                         let rowJ = a + j * n
                         let uj = u[j]
-                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        // Four lanes: lane r sums the products k ≡ r (mod 4), as four scalars would.
+                        var acc = SIMD4<Double>(repeating: 0)
+                        let ujv = SIMD4<Double>(repeating: uj)
                         var k = 0
                         while k + 4 <= j {
-                            s0 += rowJ[k] * u[k]
-                            s1 += rowJ[k + 1] * u[k + 1]
-                            s2 += rowJ[k + 2] * u[k + 2]
-                            s3 += rowJ[k + 3] * u[k + 3]
-                            e[k] += rowJ[k] * uj
-                            e[k + 1] += rowJ[k + 1] * uj
-                            e[k + 2] += rowJ[k + 2] * uj
-                            e[k + 3] += rowJ[k + 3] * uj
+                            let r = UnsafeRawPointer(rowJ + k).loadUnaligned(as: SIMD4<Double>.self)
+                            let uv = UnsafeRawPointer(u + k).loadUnaligned(as: SIMD4<Double>.self)
+                            acc += r * uv
+                            let ev = UnsafeRawPointer(e + k).loadUnaligned(as: SIMD4<Double>.self) + r * ujv
+                            UnsafeMutableRawPointer(e + k).storeBytes(of: ev, as: SIMD4<Double>.self)
                             k += 4
                         }
+                        var s0 = acc[0]
+                        let s1 = acc[1], s2 = acc[2], s3 = acc[3]
                         while k < j {
                             s0 += rowJ[k] * u[k]
                             e[k] += rowJ[k] * uj
@@ -70,7 +71,19 @@ enum SymmetricEigenvalues {
                         let g = e[j] - hh * fj
                         e[j] = g
                         let rowJ = a + j * n
-                        for k in 0...j { rowJ[k] = rowJ[k] - (fj * e[k] + g * u[k]) }
+                        let fv = SIMD4<Double>(repeating: fj), gv = SIMD4<Double>(repeating: g)
+                        var k = 0
+                        while k + 4 <= j + 1 {
+                            let r = UnsafeRawPointer(rowJ + k).loadUnaligned(as: SIMD4<Double>.self)
+                            let ev = UnsafeRawPointer(e + k).loadUnaligned(as: SIMD4<Double>.self)
+                            let uv = UnsafeRawPointer(u + k).loadUnaligned(as: SIMD4<Double>.self)
+                            UnsafeMutableRawPointer(rowJ + k).storeBytes(of: r - (fv * ev + gv * uv), as: SIMD4<Double>.self)
+                            k += 4
+                        }
+                        while k <= j {
+                            rowJ[k] = rowJ[k] - (fj * e[k] + g * u[k])
+                            k += 1
+                        }
                     }
                 }
             } else {
