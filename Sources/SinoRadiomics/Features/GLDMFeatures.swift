@@ -89,13 +89,22 @@ final class GLDMEngine {
                 let i = padded.roi[r]
                 let level = lv[i]
                 var dependence = 0
-                // Branch-free counts: the comparisons are data-dependent coin flips.
+                // Branch-free counts (the comparisons are data-dependent coin flips, and the
+                // compiler turns `? 1 : 0` back into a branch): for a 32-bit x, (x | −x) >> 31
+                // is −1 when x ≠ 0 and 0 when x = 0.
                 if alpha == 0 {
-                    for a in 0..<na { dependence &+= lv[i &+ steps[a]] == level ? 1 : 0 }
+                    for a in 0..<na {
+                        let x = lv[i &+ steps[a]] ^ level
+                        dependence &+= Int(((x | (0 &- x)) >> 31) &+ 1)
+                    }
                 } else {
+                    let lvl = Int(level)
+                    let al = Int(alpha)
                     for a in 0..<na {
                         let v = lv[i &+ steps[a]]
-                        dependence &+= (v != 0 ? 1 : 0) & (abs(level &- v) <= alpha ? 1 : 0)
+                        let nonZero = Int(-((v | (0 &- v)) >> 31))
+                        let within = ((al &- abs(lvl &- Int(v))) >> 63) &+ 1
+                        dependence &+= nonZero & within
                     }
                 }
                 counts[Int(slot[Int(level)]) * nj + dependence] += 1
