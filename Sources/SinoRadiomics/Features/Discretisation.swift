@@ -313,6 +313,7 @@ struct Digitizer {
         return lo
     }
 
+    @inline(__always)
     func level(_ x: Double) -> Int {
         decreasing ? edges.count - countAtMost(x) : countAtMost(x)
     }
