@@ -40,19 +40,38 @@ public enum Discretisation {
     /// As `discretise(_:settings:allVoxels:)`, with the edge arithmetic of `pixelType`
     /// (voxel-based firstorder casts the image to float64 before binning).
     static func discretise(_ box: ROIBox, settings: RadiomicsSettings, allVoxels: Bool, pixelType: PixelType) throws -> DiscretisedROI {
-        var selected = [Double]()
-        selected.reserveCapacity(allVoxels ? box.count : box.roiCount)
-        for i in 0..<box.count where allVoxels || box.mask[i] { selected.append(box.values[i]) }
-        guard !selected.isEmpty else { throw RadiomicsError(.mask, file: "", "the ROI is empty: nothing to discretise") }
-        let edges = try binEdges(selected, pixelType: pixelType, settings: settings)
+        let count = box.count
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        var selectedCount = 0
+        box.values.withUnsafeBufferPointer { values in
+            box.mask.withUnsafeBufferPointer { mask in
+                for i in 0..<count where allVoxels || mask[i] {
+                    let v = values[i]
+                    if v < minimum { minimum = v }
+                    if v > maximum { maximum = v }
+                    selectedCount += 1
+                }
+            }
+        }
+        guard selectedCount > 0 else { throw RadiomicsError(.mask, file: "", "the ROI is empty: nothing to discretise") }
+        let edges = try binEdges(minimum: minimum, maximum: maximum, pixelType: pixelType, settings: settings)
         let digitize = try Digitizer(edges: edges)
-        var levels = [Int32](repeating: 0, count: box.count)
+        var levels = [Int32](repeating: 0, count: count)
         // Levels run from 0 to the edge count: a flag per level finds the ones present.
         var present = [Bool](repeating: false, count: edges.count + 2)
-        for i in 0..<box.count where allVoxels || box.mask[i] {
-            let level = digitize.level(box.values[i])
-            levels[i] = Int32(level)
-            present[level] = true
+        box.values.withUnsafeBufferPointer { values in
+            box.mask.withUnsafeBufferPointer { mask in
+                levels.withUnsafeMutableBufferPointer { out in
+                    present.withUnsafeMutableBufferPointer { flags in
+                        for i in 0..<count where allVoxels || mask[i] {
+                            let level = digitize.level(values[i])
+                            out[i] = Int32(level)
+                            flags[level] = true
+                        }
+                    }
+                }
+            }
         }
         let grayLevels = present.indices.filter { present[$0] }
         return DiscretisedROI(levels: levels, grayLevels: grayLevels, ng: grayLevels.last ?? 0)
@@ -67,6 +86,12 @@ public enum Discretisation {
             if v < minimum { minimum = v }
             if v > maximum { maximum = v }
         }
+        return try binEdges(minimum: minimum, maximum: maximum, pixelType: pixelType, settings: settings)
+    }
+
+    /// As `binEdges(_:pixelType:settings:)`, from the selected voxels' extremes (NaN-free
+    /// comparisons as there: `v < minimum` never holds for NaN).
+    static func binEdges(minimum: Double, maximum: Double, pixelType: PixelType, settings: RadiomicsSettings) throws -> [Double] {
         if let count = settings.binCount {
             guard count > 0 else { throw RadiomicsError(.settings, file: "", "binCount must be positive, not \(count)") }
             return histogramEdges(minimum: minimum, maximum: maximum, count: count, float32: pixelType == .float32)
@@ -250,11 +275,35 @@ struct Digitizer {
         }
         self.decreasing = !increasing
         self.edges = self.decreasing ? edges.reversed() : edges
+        let n = self.edges.count
+        if n >= 2, let first = self.edges.first, let last = self.edges.last, last > first, (last - first).isFinite {
+            self.first = first
+            inverseStep = Double(n - 1) / (last - first)
+        } else {
+            self.first = 0
+            inverseStep = 0
+        }
     }
+
+    /// The first ascending edge and 1 / mean edge spacing (0: no guess, binary search only).
+    let first: Double
+    let inverseStep: Double
 
     /// Count of (ascending) edges ≤ x (`searchsorted(side='right')`).
     @inline(__always)
     func countAtMost(_ x: Double) -> Int {
+        if inverseStep > 0 {
+            // Guess from the (nearly) uniform spacing, then step to the exact count: the k
+            // with edges[k − 1] ≤ x < edges[k] (0 for NaN, as the binary search gives).
+            let n = edges.count
+            return edges.withUnsafeBufferPointer { e in
+                let t = (x - first) * inverseStep
+                var k = t >= 0 ? (t < Double(n) ? Int(t) + 1 : n) : 0
+                while k < n && e[k] <= x { k += 1 }
+                while k > 0 && e[k - 1] > x { k -= 1 }
+                return k
+            }
+        }
         var lo = 0
         var hi = edges.count
         while lo < hi {
@@ -264,6 +313,7 @@ struct Digitizer {
         return lo
     }
 
+    @inline(__always)
     func level(_ x: Double) -> Int {
         decreasing ? edges.count - countAtMost(x) : countAtMost(x)
     }

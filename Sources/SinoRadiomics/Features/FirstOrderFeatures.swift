@@ -25,12 +25,20 @@ public enum FirstOrderFeatures: RadiomicsFeatureClass {
         let discretised = try Discretisation.discretise(box, settings: settings)
         var row = [Double]()
         row.reserveCapacity(box.roiCount)
-        var countOf = [Int: Int]()
-        for i in 0..<box.count where box.mask[i] {
-            row.append(box.values[i])
-            countOf[Int(discretised.levels[i]), default: 0] += 1
+        var countOf = [Int](repeating: 0, count: discretised.ng + 1)
+        box.values.withUnsafeBufferPointer { values in
+            box.mask.withUnsafeBufferPointer { mask in
+                discretised.levels.withUnsafeBufferPointer { levels in
+                    countOf.withUnsafeMutableBufferPointer { countOf in
+                        for i in 0..<values.count where mask[i] {
+                            row.append(values[i])
+                            countOf[Int(levels[i])] += 1
+                        }
+                    }
+                }
+            }
         }
-        let counts = discretised.grayLevels.map { Double(countOf[$0]!) }
+        let counts = discretised.grayLevels.map { Double(countOf[$0]) }
         let engine = FirstOrderEngine(capacity: row.count, levelCount: counts.count)
         defer { engine.deallocate() }
         var out = [Double](repeating: .nan, count: allNames.count)
@@ -115,7 +123,13 @@ final class FirstOrderEngine {
         let rms = (energy / Double(valid)).squareRoot()
 
         // Order statistics.
-        NumpyMath.sortAscending(sorted, valid)
+        // Only the order statistics the percentiles and the median read are placed.
+        var positions = [valid / 2 - 1, valid / 2, 0, valid - 1]
+        for q in [10.0, 25, 75, 90] {
+            let k = Int((Double(valid - 1) * (q / 100)).rounded(.down))
+            positions += [k, k + 1]
+        }
+        NumpyMath.select(sorted, valid, positions: positions)
         let p10 = NumpyMath.percentile(sorted: sorted, valid, 10)
         let p90 = NumpyMath.percentile(sorted: sorted, valid, 90)
         let p25 = NumpyMath.percentile(sorted: sorted, valid, 25)
@@ -131,9 +145,18 @@ final class FirstOrderEngine {
             a[k] = d * d
         }
         let m2 = NumpyMath.nanMean(a, n, scratch: scratch)
-        for k in 0..<n { a[k] = pow(row[k] - mean, 3) }
+        // Products instead of libm's pow (neither is NumPy's own power loop bit for bit; both
+        // are within an ulp or two per term).
+        for k in 0..<n {
+            let d = row[k] - mean
+            a[k] = d * d * d
+        }
         let m3 = NumpyMath.nanMean(a, n, scratch: scratch)
-        for k in 0..<n { a[k] = pow(row[k] - mean, 4) }
+        for k in 0..<n {
+            let d = row[k] - mean
+            let d2 = d * d
+            a[k] = d2 * d2
+        }
         let m4 = NumpyMath.nanMean(a, n, scratch: scratch)
         let skewness = m2 == 0 ? m3 : m3 / pow(m2, 1.5)
         let kurtosis = m2 == 0 ? m4 : m4 / (m2 * m2)

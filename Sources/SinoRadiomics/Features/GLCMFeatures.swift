@@ -36,11 +36,7 @@ public enum GLCMFeatures: RadiomicsFeatureClass {
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
         let m = array.grayLevels.count
-        array.levels.withUnsafeBufferPointer { lv in
-            array.mask.withUnsafeBufferPointer { mk in
-                engine.build(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: m)
-            }
-        }
+        engine.segmentBuild(PaddedLevels(array, steps: engine.steps), m: m)
         // Unweighted: angles whose matrix is empty are deleted (when there is more than one).
         var columns = [Int]()
         if engine.weights == nil {
@@ -241,6 +237,32 @@ final class GLCMEngine {
                 }
             }
         }
+        symmetrise(m: m)
+    }
+
+    /// `build` over the whole ROI (segment-based) through the padded grid: a neighbour counts
+    /// when its padded level is non-zero.
+    func segmentBuild(_ padded: PaddedLevels, m: Int) {
+        let m2 = m * m
+        counts.update(repeating: 0, count: na * m2)
+        let lv = padded.levels
+        let steps = padded.steps
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for r in 0..<padded.roiCount {
+                let i = padded.roi[r]
+                let row = counts + Int(slot[Int(lv[i])]) * m
+                for a in 0..<na {
+                    let v = lv[i + steps[a]]
+                    if v != 0 { row[a * m2 + Int(slot[Int(v)])] += 1 }
+                }
+            }
+        }
+        symmetrise(m: m)
+    }
+
+    /// Adds the transpose of each angle's matrix to it (`symmetricalGLCM`).
+    private func symmetrise(m: Int) {
+        let m2 = m * m
         if symmetrical {
             for a in 0..<na {
                 let base = counts + a * m2
@@ -622,9 +644,13 @@ final class GLCMEngine {
             prepareSymmetric(column: column, m: m)
             let n1 = tridiagonalSize[column]
             let d = tridiagonalD + column * capacity
-            guard n1 >= 0, SymmetricEigenvalues.ql(d: d, e: tridiagonalE + column * capacity, n: n1) else { continue }
+            guard n1 >= 0 else { continue }
+            // Only the extremes matter: the largest eigenvalue of B, or its largest square.
             var second = -Double.infinity
-            for k in 0..<n1 { second = max(second, symmetrical ? d[k] * d[k] : d[k]) }
+            if n1 > 0 {
+                let (low, high) = SymmetricEigenvalues.extremes(d: d, e: tridiagonalE + column * capacity, n: n1, needMin: symmetrical)
+                second = symmetrical ? max(low * low, high * high) : high
+            }
             if deflatedZeros[column] > 0 { second = max(second, 0) }
             if second >= 1e-7 {
                 values[column] = second

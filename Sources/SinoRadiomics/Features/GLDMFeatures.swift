@@ -29,11 +29,7 @@ public enum GLDMFeatures: RadiomicsFeatureClass {
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
         var out = [Double](repeating: .nan, count: featureNames.count)
-        array.levels.withUnsafeBufferPointer { lv in
-            array.mask.withUnsafeBufferPointer { mk in
-                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, into: &out)
-            }
-        }
+        engine.segmentFeatures(PaddedLevels(array, angles: engine.angles), m: array.grayLevels.count, into: &out)
         return wanted.map { out[$0] }
     }
 }
@@ -41,6 +37,7 @@ public enum GLDMFeatures: RadiomicsFeatureClass {
 /// Dependence matrices of one box or kernel; scratch buffers are reused between kernels.
 final class GLDMEngine {
     let array: TextureArray
+    let angles: [Int]
     let steps: AngleSteps
     let alpha: Int
     let levelMap: LevelMap
@@ -55,7 +52,7 @@ final class GLDMEngine {
 
     init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int) throws {
         self.array = array
-        let angles = try TextureAngles.build(
+        angles = try TextureAngles.build(
             size: array.shape, distances: settings.distances, bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
         steps = AngleSteps(angles, shape: array.shape)
         // cmatrices takes alpha as a C int (PyArg "i"): PyRadiomics raises TypeError for a float.
@@ -77,6 +74,43 @@ final class GLDMEngine {
         g.deallocate()
         pr.deallocate()
         pg.deallocate()
+    }
+
+    /// The 14 features of the dependence matrix of the whole ROI (segment-based), through the
+    /// padded grid: a neighbour counts when its padded level is non-zero and within alpha.
+    func segmentFeatures(_ padded: PaddedLevels, m: Int, into out: inout [Double]) {
+        counts.update(repeating: 0, count: m * nj)
+        let lv = padded.levels
+        let steps = padded.steps
+        let na = padded.na
+        let alpha = Int32(clamping: self.alpha)
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for r in 0..<padded.roiCount {
+                let i = padded.roi[r]
+                let level = lv[i]
+                var dependence = 0
+                // Branch-free counts (the comparisons are data-dependent coin flips, and the
+                // compiler turns `? 1 : 0` back into a branch): for a 32-bit x, (x | −x) >> 31
+                // is −1 when x ≠ 0 and 0 when x = 0.
+                if alpha == 0 {
+                    for a in 0..<na {
+                        let x = lv[i &+ steps[a]] ^ level
+                        dependence &+= Int(((x | (0 &- x)) >> 31) &+ 1)
+                    }
+                } else {
+                    let lvl = Int(level)
+                    let al = Int(alpha)
+                    for a in 0..<na {
+                        let v = lv[i &+ steps[a]]
+                        let nonZero = Int(-((v | (0 &- v)) >> 31))
+                        let within = ((al &- abs(lvl &- Int(v))) >> 63) &+ 1
+                        dependence &+= nonZero & within
+                    }
+                }
+                counts[Int(slot[Int(level)]) * nj + dependence] += 1
+            }
+        }
+        finish(m: m, into: &out)
     }
 
     /// The 14 features of the dependence matrix inside `b` (m levels from `levelMap`).
@@ -103,6 +137,11 @@ final class GLDMEngine {
                 }
             }
         }
+        finish(m: m, into: &out)
+    }
+
+    /// The features of the filled `counts`.
+    private func finish(m: Int, into out: inout [Double]) {
         for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
         var nz = 0.0
         for k in 0..<(m * nj) { nz += counts[k] }

@@ -85,6 +85,8 @@ final class GLRLMEngine {
     private let runLengths: UnsafeMutablePointer<Double>
     private let runLevels: UnsafeMutablePointer<Double>
     private var grid: UnsafeMutablePointer<Int32>
+    /// Grid indices of the kernel's ROI voxels, raster order.
+    private var cellsOfROI: UnsafeMutablePointer<Int>
     private let g2: UnsafeMutablePointer<Double>
     private let invG2: UnsafeMutablePointer<Double>
     private let j2: UnsafeMutablePointer<Double>
@@ -113,6 +115,7 @@ final class GLRLMEngine {
         runLengths = .allocate(capacity: na * self.runCapacity)
         runLevels = .allocate(capacity: na * self.levelCapacity)
         grid = .allocate(capacity: 1)
+        cellsOfROI = .allocate(capacity: 1)
         g2 = .allocate(capacity: self.levelCapacity)
         invG2 = .allocate(capacity: self.levelCapacity)
         j2 = .allocate(capacity: self.runCapacity)
@@ -127,6 +130,7 @@ final class GLRLMEngine {
     func deallocate() {
         for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row, runTotals, runLengths, runLevels, g2, invG2, j2, invJ2] { buffer.deallocate() }
         grid.deallocate()
+        cellsOfROI.deallocate()
     }
 
     /// `calculate_glrlm` inside `b`: counts[a][level][run − 1] (runs up to `nr` long), with the
@@ -147,11 +151,15 @@ final class GLRLMEngine {
         let gridCount = (ez + 2) * gyx
         if gridCount > gridCapacity {
             grid.deallocate()
+            cellsOfROI.deallocate()
             gridCapacity = gridCount
             grid = .allocate(capacity: gridCount)
+            cellsOfROI = .allocate(capacity: gridCount)
         }
         let cellsOfGrid = grid
         cellsOfGrid.update(repeating: -2, count: gridCount)
+        let roiCells = cellsOfROI
+        var roiCount = 0
         let sz = array.strideZ
         let nx = array.nx
         levelMap.slot.withUnsafeBufferPointer { slot in
@@ -160,7 +168,13 @@ final class GLRLMEngine {
                     let row = (b.lo.0 + z) * sz + (b.lo.1 + y) * nx + b.lo.2
                     let gridRow = (z + 1) * gyx + (y + 1) * gx + 1
                     for x in 0..<ex {
-                        cellsOfGrid[gridRow + x] = mk[row + x] ? slot[Int(lv[row + x])] : -1
+                        if mk[row + x] {
+                            cellsOfGrid[gridRow + x] = slot[Int(lv[row + x])]
+                            roiCells[roiCount] = gridRow + x
+                            roiCount += 1
+                        } else {
+                            cellsOfGrid[gridRow + x] = -1
+                        }
                     }
                 }
             }
@@ -172,37 +186,31 @@ final class GLRLMEngine {
             let levels = runLevels + a * m
             var multiElement = false
             var runs = 0.0
-            for z in 1...ez {
-                for y in 1...ey {
-                    let gridRow = z * gyx + y * gx
-                    for x in 1...ex {
-                        let c = gridRow + x
-                        let level = cellsOfGrid[c]
-                        if level < 0 { continue }
-                        if !multiElement {
-                            var j = c + step
-                            while cellsOfGrid[j] >= -1 {
-                                if cellsOfGrid[j] >= 0 {
-                                    multiElement = true
-                                    break
-                                }
-                                j += step
-                            }
+            for r in 0..<roiCount {
+                let c = roiCells[r]
+                let level = cellsOfGrid[c]
+                if !multiElement {
+                    var j = c + step
+                    while cellsOfGrid[j] >= -1 {
+                        if cellsOfGrid[j] >= 0 {
+                            multiElement = true
+                            break
                         }
-                        if cellsOfGrid[c - step] == level { continue }
-                        var length = 1
-                        var j = c + step
-                        while cellsOfGrid[j] == level {
-                            length += 1
-                            j += step
-                        }
-                        let li = Int(level)
-                        base[li * nr + length - 1] += 1
-                        lengths[length - 1] += 1
-                        levels[li] += 1
-                        runs += 1
+                        j += step
                     }
                 }
+                if cellsOfGrid[c - step] == level { continue }
+                var length = 1
+                var j = c + step
+                while cellsOfGrid[j] == level {
+                    length += 1
+                    j += step
+                }
+                let li = Int(level)
+                base[li * nr + length - 1] += 1
+                lengths[length - 1] += 1
+                levels[li] += 1
+                runs += 1
             }
             if multiElement {
                 runTotals[a] = runs

@@ -23,15 +23,11 @@ public enum GLSZMFeatures: RadiomicsFeatureClass {
         let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
         let discretised = try Discretisation.discretise(box, settings: settings)
         let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
-        let engine = try GLSZMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, voxelCapacity: box.count)
+        let engine = try GLSZMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, voxelCapacity: 0)
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
         var out = [Double](repeating: .nan, count: featureNames.count)
-        array.levels.withUnsafeBufferPointer { lv in
-            array.mask.withUnsafeBufferPointer { mk in
-                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, into: &out)
-            }
-        }
+        engine.segmentFeatures(PaddedLevels(array, angles: engine.angles), m: array.grayLevels.count, into: &out)
         return wanted.map { out[$0] }
     }
 }
@@ -39,30 +35,30 @@ public enum GLSZMFeatures: RadiomicsFeatureClass {
 /// Size-zone matrices of one box or kernel; scratch buffers are reused between kernels.
 final class GLSZMEngine {
     let array: TextureArray
+    let angles: [Int]
     let steps: AngleSteps
     let levelMap: LevelMap
     let terms = EntropyTerms()
     let levelCapacity: Int
-    let voxelCapacity: Int
+    var voxelCapacity: Int
 
-    private var visited: [Int32]
+    private var visited: [Int32] = []
     private var epoch: Int32 = 0
-    private let stack: UnsafeMutablePointer<Int>
-    private let zones: UnsafeMutablePointer<Int>
+    private var stack: UnsafeMutablePointer<Int>
+    private var zones: UnsafeMutablePointer<Int>
+    private var ps: UnsafeMutablePointer<Double>
     private let g: UnsafeMutablePointer<Double>
-    private let ps: UnsafeMutablePointer<Double>
     private let pg: UnsafeMutablePointer<Double>
 
     init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int, voxelCapacity: Int) throws {
         self.array = array
-        let angles = try TextureAngles.build(
+        angles = try TextureAngles.build(
             size: array.shape, distances: [1], bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
         steps = AngleSteps(angles, shape: array.shape)
         levelMap = LevelMap(ng: array.ng)
         self.levelCapacity = max(levelCapacity, 1)
         self.voxelCapacity = max(voxelCapacity, 1)
-        visited = [Int32](repeating: 0, count: array.levels.count)
-        stack = .allocate(capacity: array.levels.count)
+        stack = .allocate(capacity: 1)
         zones = .allocate(capacity: self.voxelCapacity)
         g = .allocate(capacity: self.levelCapacity)
         ps = .allocate(capacity: self.voxelCapacity + 1)
@@ -77,8 +73,66 @@ final class GLSZMEngine {
         pg.deallocate()
     }
 
+    /// Makes the zone and size buffers hold `n` voxels.
+    private func reserve(voxels n: Int) {
+        if n <= voxelCapacity { return }
+        zones.deallocate()
+        ps.deallocate()
+        voxelCapacity = n
+        zones = .allocate(capacity: n)
+        ps = .allocate(capacity: n + 1)
+    }
+
+    /// The 16 features of the zones of the whole ROI (segment-based). Zones grow through the
+    /// padded grid, whose levels are zeroed as voxels join a zone: no bounds, mask or visited
+    /// tests.
+    func segmentFeatures(_ padded: PaddedLevels, m: Int, into out: inout [Double]) {
+        reserve(voxels: max(padded.roiCount, 1))
+        let stack = UnsafeMutablePointer<Int>.allocate(capacity: max(padded.roiCount, 1))
+        defer { stack.deallocate() }
+        let lv = padded.levels
+        let steps = padded.steps
+        let na = padded.na
+        var zoneCount = 0
+        var maxSize = 0
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for r in 0..<padded.roiCount {
+                let i = padded.roi[r]
+                let gl = lv[i]
+                if gl == 0 { continue }
+                lv[i] = 0
+                stack[0] = i
+                var top = 1
+                var size = 0
+                while top > 0 {
+                    top -= 1
+                    let k = stack[top]
+                    size += 1
+                    for a in 0..<na {
+                        let j = k + steps[a]
+                        if lv[j] == gl {
+                            lv[j] = 0
+                            stack[top] = j
+                            top += 1
+                        }
+                    }
+                }
+                zones[zoneCount] = Int(slot[Int(gl)]) << 32 | size
+                zoneCount += 1
+                if size > maxSize { maxSize = size }
+            }
+        }
+        finish(zoneCount: zoneCount, maxSize: maxSize, m: m, into: &out)
+    }
+
     /// The 16 features of the zones inside `b` (m levels from `levelMap`).
     func features(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, into out: inout [Double]) {
+        if visited.count != array.levels.count {
+            visited = [Int32](repeating: 0, count: array.levels.count)
+            stack.deallocate()
+            stack = .allocate(capacity: array.levels.count)
+            epoch = 0
+        }
         epoch &+= 1
         if epoch == Int32.max {
             for i in visited.indices { visited[i] = 0 }
@@ -132,6 +186,11 @@ final class GLSZMEngine {
                 }
             }
         }
+        finish(zoneCount: zoneCount, maxSize: maxSize, m: m, into: &out)
+    }
+
+    /// The features from the packed (level index, size) keys of `zoneCount` zones.
+    private func finish(zoneCount: Int, maxSize: Int, m: Int, into out: inout [Double]) {
         // Aggregate zones by (level, size): sort the packed keys.
         var buffer = UnsafeMutableBufferPointer(start: zones, count: zoneCount)
         if zoneCount <= 64 {

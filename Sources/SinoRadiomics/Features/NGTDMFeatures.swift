@@ -24,11 +24,7 @@ public enum NGTDMFeatures: RadiomicsFeatureClass {
         defer { engine.deallocate() }
         engine.levelMap.useAll(array.grayLevels)
         var out = [Double](repeating: .nan, count: featureNames.count)
-        array.levels.withUnsafeBufferPointer { lv in
-            array.mask.withUnsafeBufferPointer { mk in
-                engine.features(lv.baseAddress!, mk.baseAddress!, KernelBounds(shape: array.shape), m: array.grayLevels.count, into: &out)
-            }
-        }
+        engine.segmentFeatures(PaddedLevels(array, angles: engine.angles), m: array.grayLevels.count, into: &out)
         return wanted.map { out[$0] }
     }
 }
@@ -36,6 +32,7 @@ public enum NGTDMFeatures: RadiomicsFeatureClass {
 /// The NGTDM of one box or kernel; scratch buffers are reused between kernels.
 final class NGTDMEngine {
     let array: TextureArray
+    let angles: [Int]
     let steps: AngleSteps
     let levelMap: LevelMap
     let levelCapacity: Int
@@ -48,7 +45,7 @@ final class NGTDMEngine {
 
     init(array: TextureArray, box: ROIBox, settings: RadiomicsSettings, levelCapacity: Int) throws {
         self.array = array
-        let angles = try TextureAngles.build(
+        angles = try TextureAngles.build(
             size: array.shape, distances: settings.distances, bidirectional: true, excludedAxis: TextureAngles.excludedAxis(box, settings: settings))
         steps = AngleSteps(angles, shape: array.shape)
         levelMap = LevelMap(ng: array.ng)
@@ -62,6 +59,36 @@ final class NGTDMEngine {
 
     func deallocate() {
         for buffer in [n, s, p, g, rowScratch] { buffer.deallocate() }
+    }
+
+    /// The 5 features of the NGTDM of the whole ROI (segment-based), through the padded grid:
+    /// a neighbour counts when its padded level is non-zero (a zero adds nothing to the sum).
+    func segmentFeatures(_ padded: PaddedLevels, m: Int, into out: inout [Double]) {
+        for i in 0..<m {
+            n[i] = 0
+            s[i] = 0
+        }
+        let lv = padded.levels
+        let steps = padded.steps
+        let na = padded.na
+        levelMap.slot.withUnsafeBufferPointer { slot in
+            for r in 0..<padded.roiCount {
+                let i = padded.roi[r]
+                var count = 0
+                var sum = 0
+                for a in 0..<na {
+                    let v = lv[i &+ steps[a]]
+                    count &+= v != 0 ? 1 : 0
+                    sum &+= Int(v)
+                }
+                let level = lv[i]
+                let diff = count == 0 ? 0 : abs(Double(level) - Double(sum) / Double(count))
+                let li = Int(slot[Int(level)])
+                n[li] += 1
+                s[li] += diff
+            }
+        }
+        finish(m: m, into: &out)
     }
 
     /// The 5 features of the NGTDM inside `b` (m levels from `levelMap`).
@@ -97,6 +124,11 @@ final class NGTDMEngine {
                 }
             }
         }
+        finish(m: m, into: &out)
+    }
+
+    /// The features of the filled `n` and `s`.
+    private func finish(m: Int, into out: inout [Double]) {
         for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
         let nvp = NumpyMath.pairwiseSum(n, m)
         var ngp = 0
