@@ -129,7 +129,8 @@ enum LoGImageFilter {
         let spacing = Array(image.spacing[0..<nd])
         if size.min()! < 4 { return [] }
         var out = [(prefix: String, image: RadiomicsImage)]()
-        var workspace = Workspace()
+        var workspace = WorkspacePool.shared.take()
+        defer { WorkspacePool.shared.give(workspace) }
         for sigma in settings.sigma {
             guard sigma.value > 0 else { continue }
             let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
@@ -163,6 +164,28 @@ enum LoGImageFilter {
         var pass = [Float]()
         var next = [Float]()
         var scratch = [Double]()
+    }
+
+    /// One `Workspace` kept between `images` calls (fresh pages of multi-megabyte buffers cost
+    /// more than the filtering on small images). A caller that finds it taken uses a new one.
+    final class WorkspacePool: @unchecked Sendable {
+        static let shared = WorkspacePool()
+        private let lock = NSLock()
+        private var stored: Workspace?
+
+        func take() -> Workspace {
+            lock.lock()
+            defer { lock.unlock() }
+            let out = stored ?? Workspace()
+            stored = nil
+            return out
+        }
+
+        func give(_ workspace: Workspace) {
+            lock.lock()
+            defer { lock.unlock() }
+            stored = workspace
+        }
     }
 
     /// `laplacian` with reused buffers. Every value a pass reads was written by the pass before it
