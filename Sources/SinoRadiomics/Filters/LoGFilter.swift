@@ -290,14 +290,16 @@ enum LoGImageFilter {
                     let count = ys.count
                     let width = (count + 3) & ~3
                     let xr = UnsafeMutableRawPointer(x.baseAddress!)
+                    let inp = input.baseAddress!
                     for k in Swift.stride(from: 0, to: count, by: 4) {
                         let r0 = base + (ys.lowerBound + k) * nx
                         let r1 = base + (ys.lowerBound + min(k + 1, count - 1)) * nx
                         let r2 = base + (ys.lowerBound + min(k + 2, count - 1)) * nx
                         let r3 = base + (ys.lowerBound + min(k + 3, count - 1)) * nx
+                        let (p0, p1, p2, p3) = (inp + r0, inp + r1, inp + r2, inp + r3)
                         for i in 0..<nx {
-                            let v = SIMD4<Double>(Double(input[r0 + i]), Double(input[r1 + i]), Double(input[r2 + i]), Double(input[r3 + i]))
-                            xr.storeBytes(of: v, toByteOffset: (i * width + k) * 8, as: SIMD4<Double>.self)
+                            let v = SIMD4<Double>(Double(p0[i]), Double(p1[i]), Double(p2[i]), Double(p3[i]))
+                            xr.storeBytes(of: v, toByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self)
                         }
                     }
                     filterLines(x, s1, s2, ln: ln, width: width, c)
@@ -306,12 +308,14 @@ enum LoGImageFilter {
                         let lanes = min(4, count - k)
                         let r0 = base + (ys.lowerBound + k) * nx
                         if lanes == 4 {
+                            let o = output.baseAddress! + r0
+                            let (o0, o1, o2, o3) = (o, o + nx, o + 2 * nx, o + 3 * nx)
                             for i in 0..<nx {
-                                let v = SIMD4<Float>(sr.loadUnaligned(fromByteOffset: (i * width + k) * 8, as: SIMD4<Double>.self))
-                                output[r0 + i] = v[0]
-                                output[r0 + nx + i] = v[1]
-                                output[r0 + 2 * nx + i] = v[2]
-                                output[r0 + 3 * nx + i] = v[3]
+                                let v = SIMD4<Float>(sr.loadUnaligned(fromByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self))
+                                o0[i] = v[0]
+                                o1[i] = v[1]
+                                o2[i] = v[2]
+                                o3[i] = v[3]
                             }
                         } else {
                             for j in 0..<lanes {
@@ -326,12 +330,12 @@ enum LoGImageFilter {
                     let width = (count + 3) & ~3
                     for i in 0..<ln {
                         let row = base + i * nx + xs.lowerBound
-                        for k in 0..<count { x[i * width + k] = Double(input[row + k]) }
+                        widen(input.baseAddress! + row, x.baseAddress! + i * width, count)
                     }
                     filterLines(x, s1, s2, ln: ln, width: width, c)
                     for i in 0..<ln {
                         let row = base + i * nx + xs.lowerBound
-                        for k in 0..<count { output[row + k] = Float(s1[i * width + k]) }
+                        narrow(s1.baseAddress! + i * width, output.baseAddress! + row, count)
                     }
                 default:
                     // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
@@ -340,7 +344,7 @@ enum LoGImageFilter {
                         for (r, y) in block.enumerated() {
                             let row = i * nx * ny + y * nx + xs.lowerBound
                             let at = i * width + r * xs.count
-                            for k in 0..<xs.count { x[at + k] = Double(input[row + k]) }
+                            widen(input.baseAddress! + row, x.baseAddress! + at, xs.count)
                         }
                     }
                     filterLines(x, s1, s2, ln: ln, width: width, c)
@@ -348,12 +352,24 @@ enum LoGImageFilter {
                         for (r, y) in block.enumerated() {
                             let row = i * nx * ny + y * nx + xs.lowerBound
                             let at = i * width + r * xs.count
-                            for k in 0..<xs.count { output[row + k] = Float(s1[at + k]) }
+                            narrow(s1.baseAddress! + at, output.baseAddress! + row, xs.count)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// `dst[k] = Double(src[k])` for k < n (exact).
+    @inline(__always)
+    static func widen<S: BinaryFloatingPoint>(_ src: UnsafePointer<S>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
+        for k in 0..<n { dst[k] = Double(src[k]) }
+    }
+
+    /// `dst[k] = Float(src[k])` for k < n (round to nearest, as each pass stores float32).
+    @inline(__always)
+    static func narrow(_ src: UnsafeMutablePointer<Double>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for k in 0..<n { dst[k] = Float(src[k]) }
     }
 
     /// `RecursiveSeparableImageFilter::FilterDataArray` on `width` interleaved lines (a multiple
