@@ -207,6 +207,7 @@ enum LoGImageFilter {
         if next.count != count { next = [Float](repeating: 0, count: count) }
         for d in 0..<nd {
             let order = [d] + (0..<nd).filter { $0 != d }
+            var fused = false
             for (k, axis) in order.enumerated() {
                 var lines = full
                 for j in 0..<k { lines[order[j]] = box[order[j]] }
@@ -217,6 +218,21 @@ enum LoGImageFilter {
                             filterAlong(axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch)
                         }
                     }
+                } else if k == order.count - 1 && axis != 0 {
+                    // The last pass of the chain (along y or z) adds its float32 outputs inside
+                    // the box straight into the accumulator.
+                    let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
+                    let factor = 1.0 / (image.spacing[d] * image.spacing[d])
+                    pass.withUnsafeBufferPointer { input in
+                        next.withUnsafeMutableBufferPointer { output in
+                            acc.withUnsafeMutableBufferPointer { a in
+                                let into = Accumulation(acc: a.baseAddress!, factor: factor, along: box[axis])
+                                filterAlong(
+                                    axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, accumulate: into)
+                            }
+                        }
+                    }
+                    fused = true
                 } else {
                     let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
                     pass.withUnsafeBufferPointer { input in
@@ -227,6 +243,7 @@ enum LoGImageFilter {
                     swap(&pass, &next)
                 }
             }
+            if fused { continue }
             let factor = 1.0 / (image.spacing[d] * image.spacing[d])
             let (nx, ny) = (image.size[0], image.size[1])
             acc.withUnsafeMutableBufferPointer { a in
@@ -253,7 +270,7 @@ enum LoGImageFilter {
     /// `scratch` is reused between calls (grown as needed).
     static func filterAlong<S: BinaryFloatingPoint>(
         _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
-        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double]
+        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil
     ) {
         let nx = size[0]
         let ny = size[1]
@@ -335,7 +352,11 @@ enum LoGImageFilter {
                     filterLines(x, s1, s2, ln: ln, width: width, c)
                     for i in 0..<ln {
                         let row = base + i * nx + xs.lowerBound
-                        narrow(s1.baseAddress! + i * width, output.baseAddress! + row, count)
+                        if let a = accumulate {
+                            if a.along.contains(i) { accumulateRow(s1.baseAddress! + i * width, a.acc + row, count, a.factor) }
+                        } else {
+                            narrow(s1.baseAddress! + i * width, output.baseAddress! + row, count)
+                        }
                     }
                 default:
                     // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
@@ -352,12 +373,32 @@ enum LoGImageFilter {
                         for (r, y) in block.enumerated() {
                             let row = i * nx * ny + y * nx + xs.lowerBound
                             let at = i * width + r * xs.count
-                            narrow(s1.baseAddress! + at, output.baseAddress! + row, xs.count)
+                            if let a = accumulate {
+                                if a.along.contains(i) { accumulateRow(s1.baseAddress! + at, a.acc + row, xs.count, a.factor) }
+                            } else {
+                                narrow(s1.baseAddress! + at, output.baseAddress! + row, xs.count)
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Where the last pass of a chain puts its results instead of `output`: for the elements of
+    /// each line whose coordinate along the pass lies in `along`, `acc = float(acc + float(L) * factor)`.
+    /// Only for passes along y or z whose lines all lie inside the box on the other axes.
+    struct Accumulation {
+        let acc: UnsafeMutablePointer<Double>
+        let factor: Double
+        let along: ClosedRange<Int>
+    }
+
+    /// `acc[k] = Double(Float(acc[k] + Double(Float(src[k])) * factor))` for k < n: the pass's
+    /// float32 store and `laplacian`'s accumulation, fused.
+    @inline(__always)
+    static func accumulateRow(_ src: UnsafeMutablePointer<Double>, _ acc: UnsafeMutablePointer<Double>, _ n: Int, _ factor: Double) {
+        for k in 0..<n { acc[k] = Double(Float(acc[k] + Double(Float(src[k])) * factor)) }
     }
 
     /// `dst[k] = Double(src[k])` for k < n (exact).
