@@ -129,11 +129,13 @@ enum LoGImageFilter {
         let spacing = Array(image.spacing[0..<nd])
         if size.min()! < 4 { return [] }
         var out = [(prefix: String, image: RadiomicsImage)]()
+        var workspace = WorkspacePool.shared.take()
+        defer { WorkspacePool.shared.give(workspace) }
         for sigma in settings.sigma {
             guard sigma.value > 0 else { continue }
             let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
             guard fits else { continue }
-            let values = laplacian(image, sigma: sigma.value, region: region)
+            let values = laplacian(image, sigma: sigma.value, region: region, workspace: &workspace)
             out.append((sigma.prefix, image.withValues(values, pixelType: .float32)))
         }
         return out
@@ -152,16 +154,60 @@ enum LoGImageFilter {
     /// along the directions filtered before it. Every line's arithmetic is unchanged, so the
     /// values inside the region are bit-identical; outside it they are 0.
     static func laplacian(_ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]? = nil) -> [Double] {
+        var workspace = Workspace()
+        return laplacian(image, sigma: sigma, region: region, workspace: &workspace)
+    }
+
+    /// Buffers `laplacian` reuses from one sigma to the next: the two ping-pong images and the
+    /// interleaved lines of `filterAlong`.
+    struct Workspace {
+        var pass = [Float]()
+        var next = [Float]()
+        var scratch = [Double]()
+    }
+
+    /// One `Workspace` kept between `images` calls (fresh pages of multi-megabyte buffers cost
+    /// more than the filtering on small images). A caller that finds it taken uses a new one.
+    final class WorkspacePool: @unchecked Sendable {
+        static let shared = WorkspacePool()
+        private let lock = NSLock()
+        private var stored: Workspace?
+
+        func take() -> Workspace {
+            lock.lock()
+            defer { lock.unlock() }
+            let out = stored ?? Workspace()
+            stored = nil
+            return out
+        }
+
+        func give(_ workspace: Workspace) {
+            lock.lock()
+            defer { lock.unlock() }
+            stored = workspace
+        }
+    }
+
+    /// `laplacian` with reused buffers. Every value a pass reads was written by the pass before it
+    /// in the same chain, so stale values left in the workspace are never read.
+    static func laplacian(_ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]?, workspace: inout Workspace) -> [Double] {
         let nd = image.dimension
         let count = image.count
         let full = (0..<3).map { 0...(image.size[$0] - 1) }
         let box = region ?? full
-        var acc = [Float](repeating: 0, count: count)
+        // The float32 accumulator, held as doubles (every value is a float32 value).
+        var acc = [Double](repeating: 0, count: count)
         // Two ping-pong buffers: every value a pass reads was written by the pass before it.
-        var pass = [Float](repeating: 0, count: count)
-        var next = [Float](repeating: 0, count: count)
+        var pass = workspace.pass
+        var next = workspace.next
+        var scratch = workspace.scratch
+        workspace = Workspace()
+        defer { workspace = Workspace(pass: pass, next: next, scratch: scratch) }
+        if pass.count != count { pass = [Float](repeating: 0, count: count) }
+        if next.count != count { next = [Float](repeating: 0, count: count) }
         for d in 0..<nd {
             let order = [d] + (0..<nd).filter { $0 != d }
+            var fused = false
             for (k, axis) in order.enumerated() {
                 var lines = full
                 for j in 0..<k { lines[order[j]] = box[order[j]] }
@@ -169,19 +215,35 @@ enum LoGImageFilter {
                     let second = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[d], order: .second, normalizeAcrossScale: true)
                     image.values.withUnsafeBufferPointer { input in
                         pass.withUnsafeMutableBufferPointer { output in
-                            filterAlong(axis, size: image.size, lines: lines, coefficients: second, input: input, output: output)
+                            filterAlong(axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch)
                         }
                     }
+                } else if k == order.count - 1 && axis != 0 {
+                    // The last pass of the chain (along y or z) adds its float32 outputs inside
+                    // the box straight into the accumulator.
+                    let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
+                    let factor = 1.0 / (image.spacing[d] * image.spacing[d])
+                    pass.withUnsafeBufferPointer { input in
+                        next.withUnsafeMutableBufferPointer { output in
+                            acc.withUnsafeMutableBufferPointer { a in
+                                let into = Accumulation(acc: a.baseAddress!, factor: factor, along: box[axis])
+                                filterAlong(
+                                    axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, accumulate: into)
+                            }
+                        }
+                    }
+                    fused = true
                 } else {
                     let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
                     pass.withUnsafeBufferPointer { input in
                         next.withUnsafeMutableBufferPointer { output in
-                            filterAlong(axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output)
+                            filterAlong(axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch)
                         }
                     }
                     swap(&pass, &next)
                 }
             }
+            if fused { continue }
             let factor = 1.0 / (image.spacing[d] * image.spacing[d])
             let (nx, ny) = (image.size[0], image.size[1])
             acc.withUnsafeMutableBufferPointer { a in
@@ -189,25 +251,26 @@ enum LoGImageFilter {
                     for z in box[2] {
                         for y in box[1] {
                             let row = nx * (y + ny * z)
-                            for i in (row + box[0].lowerBound)...(row + box[0].upperBound) { a[i] = Float(Double(a[i]) + Double(p[i]) * factor) }
+                            for i in (row + box[0].lowerBound)...(row + box[0].upperBound) { a[i] = Double(Float(a[i] + Double(p[i]) * factor)) }
                         }
                     }
                 }
             }
         }
-        return acc.map { Double($0) }
+        return acc
     }
 
     /// Runs `FilterDataArray` on the lines along `direction` (0 = x) whose coordinates on the
     /// other axes lie in `lines` (ITK order; the entry for `direction` is ignored: lines are
     /// always whole), a block of neighbouring lines at a time, interleaved so that the same
-    /// arithmetic runs across the lines of a block (vectorised): along x the lines of one
-    /// z-plane (transposed in and out), along y those of one z-plane, along z those of a few
+    /// arithmetic runs across the lines of a block (4 lines per SIMD vector): along x the lines of
+    /// one z-plane (transposed in and out), along y those of one z-plane, along z those of a few
     /// neighbouring rows (about 512 lines, to stay in cache). Each line's arithmetic does not
     /// depend on the block it runs in. Output voxels off those lines are left as they were.
+    /// `scratch` is reused between calls (grown as needed).
     static func filterAlong<S: BinaryFloatingPoint>(
         _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
-        output: UnsafeMutableBufferPointer<Float>
+        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil
     ) {
         let nx = size[0]
         let ny = size[1]
@@ -227,57 +290,93 @@ enum LoGImageFilter {
             blocks = zs.map { $0...$0 }
         }
         let maxWidth = direction == 2 ? xs.count * min(ys.count, max(1, 512 / xs.count)) : (direction == 1 ? xs.count : ys.count)
-        var data = [Double](repeating: 0, count: ln * maxWidth)
-        var causal = [Double](repeating: 0, count: ln * maxWidth)
-        var anti = [Double](repeating: 0, count: ln * maxWidth)
-        data.withUnsafeMutableBufferPointer { x in
-            causal.withUnsafeMutableBufferPointer { s1 in
-                anti.withUnsafeMutableBufferPointer { s2 in
-                    for block in blocks {
-                        switch direction {
-                        case 0:
-                            // Line k is row y = ys.lowerBound + k of plane z = block; element i is x = i.
-                            let base = block.lowerBound * nx * ny
-                            let width = ys.count
-                            for (k, y) in ys.enumerated() {
-                                let row = base + y * nx
-                                for i in 0..<nx { x[i * width + k] = Double(input[row + i]) }
+        // Lanes padded to a multiple of 4 (the padding lanes are filtered too, never read back).
+        let maxPadded = (maxWidth + 3) & ~3
+        let stride = ln * maxPadded
+        if scratch.count < 3 * stride { scratch = [Double](repeating: 0, count: 3 * stride) }
+        scratch.withUnsafeMutableBufferPointer { all in
+            let x = UnsafeMutableBufferPointer(rebasing: all[0..<stride])
+            let s1 = UnsafeMutableBufferPointer(rebasing: all[stride..<(2 * stride)])
+            let s2 = UnsafeMutableBufferPointer(rebasing: all[(2 * stride)..<(3 * stride)])
+            for block in blocks {
+                switch direction {
+                case 0:
+                    // Line k is row y = ys.lowerBound + k of plane z = block; element i is x = i.
+                    // Four rows at a time: lane j of group k is row min(k + j, last) (padding lanes repeat the last row).
+                    let base = block.lowerBound * nx * ny
+                    let count = ys.count
+                    let width = (count + 3) & ~3
+                    let xr = UnsafeMutableRawPointer(x.baseAddress!)
+                    let inp = input.baseAddress!
+                    for k in Swift.stride(from: 0, to: count, by: 4) {
+                        let r0 = base + (ys.lowerBound + k) * nx
+                        let r1 = base + (ys.lowerBound + min(k + 1, count - 1)) * nx
+                        let r2 = base + (ys.lowerBound + min(k + 2, count - 1)) * nx
+                        let r3 = base + (ys.lowerBound + min(k + 3, count - 1)) * nx
+                        let (p0, p1, p2, p3) = (inp + r0, inp + r1, inp + r2, inp + r3)
+                        for i in 0..<nx {
+                            let v = SIMD4<Double>(Double(p0[i]), Double(p1[i]), Double(p2[i]), Double(p3[i]))
+                            xr.storeBytes(of: v, toByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self)
+                        }
+                    }
+                    filterLines(x, s1, s2, ln: ln, width: width, c)
+                    let sr = UnsafeRawPointer(s1.baseAddress!)
+                    for k in Swift.stride(from: 0, to: count, by: 4) {
+                        let lanes = min(4, count - k)
+                        let r0 = base + (ys.lowerBound + k) * nx
+                        if lanes == 4 {
+                            let o = output.baseAddress! + r0
+                            let (o0, o1, o2, o3) = (o, o + nx, o + 2 * nx, o + 3 * nx)
+                            for i in 0..<nx {
+                                let v = SIMD4<Float>(sr.loadUnaligned(fromByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self))
+                                o0[i] = v[0]
+                                o1[i] = v[1]
+                                o2[i] = v[2]
+                                o3[i] = v[3]
                             }
-                            filterLines(x, s1, s2, ln: ln, width: width, c)
-                            for (k, y) in ys.enumerated() {
-                                let row = base + y * nx
-                                for i in 0..<nx { output[row + i] = Float(s1[i * width + k]) }
+                        } else {
+                            for j in 0..<lanes {
+                                for i in 0..<nx { output[r0 + j * nx + i] = Float(s1[i * width + k + j]) }
                             }
-                        case 1:
-                            // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
-                            let base = block.lowerBound * nx * ny
-                            let width = xs.count
-                            for i in 0..<ln {
-                                let row = base + i * nx + xs.lowerBound
-                                for k in 0..<width { x[i * width + k] = Double(input[row + k]) }
-                            }
-                            filterLines(x, s1, s2, ln: ln, width: width, c)
-                            for i in 0..<ln {
-                                let row = base + i * nx + xs.lowerBound
-                                for k in 0..<width { output[row + k] = Float(s1[i * width + k]) }
-                            }
-                        default:
-                            // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
-                            let width = xs.count * block.count
-                            for i in 0..<ln {
-                                for (r, y) in block.enumerated() {
-                                    let row = i * nx * ny + y * nx + xs.lowerBound
-                                    let at = i * width + r * xs.count
-                                    for k in 0..<xs.count { x[at + k] = Double(input[row + k]) }
-                                }
-                            }
-                            filterLines(x, s1, s2, ln: ln, width: width, c)
-                            for i in 0..<ln {
-                                for (r, y) in block.enumerated() {
-                                    let row = i * nx * ny + y * nx + xs.lowerBound
-                                    let at = i * width + r * xs.count
-                                    for k in 0..<xs.count { output[row + k] = Float(s1[at + k]) }
-                                }
+                        }
+                    }
+                case 1:
+                    // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
+                    let base = block.lowerBound * nx * ny
+                    let count = xs.count
+                    let width = (count + 3) & ~3
+                    for i in 0..<ln {
+                        let row = base + i * nx + xs.lowerBound
+                        widen(input.baseAddress! + row, x.baseAddress! + i * width, count)
+                    }
+                    filterLines(x, s1, s2, ln: ln, width: width, c)
+                    for i in 0..<ln {
+                        let row = base + i * nx + xs.lowerBound
+                        if let a = accumulate {
+                            if a.along.contains(i) { accumulateRow(s1.baseAddress! + i * width, a.acc + row, count, a.factor) }
+                        } else {
+                            narrow(s1.baseAddress! + i * width, output.baseAddress! + row, count)
+                        }
+                    }
+                default:
+                    // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
+                    let width = (xs.count * block.count + 3) & ~3
+                    for i in 0..<ln {
+                        for (r, y) in block.enumerated() {
+                            let row = i * nx * ny + y * nx + xs.lowerBound
+                            let at = i * width + r * xs.count
+                            widen(input.baseAddress! + row, x.baseAddress! + at, xs.count)
+                        }
+                    }
+                    filterLines(x, s1, s2, ln: ln, width: width, c)
+                    for i in 0..<ln {
+                        for (r, y) in block.enumerated() {
+                            let row = i * nx * ny + y * nx + xs.lowerBound
+                            let at = i * width + r * xs.count
+                            if let a = accumulate {
+                                if a.along.contains(i) { accumulateRow(s1.baseAddress! + at, a.acc + row, xs.count, a.factor) }
+                            } else {
+                                narrow(s1.baseAddress! + at, output.baseAddress! + row, xs.count)
                             }
                         }
                     }
@@ -286,75 +385,128 @@ enum LoGImageFilter {
         }
     }
 
-    /// `RecursiveSeparableImageFilter::FilterDataArray` on `width` interleaved lines
-    /// (element i of line k at `i * width + k`); the result (causal + anticausal) is left in s1.
+    /// Where the last pass of a chain puts its results instead of `output`: for the elements of
+    /// each line whose coordinate along the pass lies in `along`, `acc = float(acc + float(L) * factor)`.
+    /// Only for passes along y or z whose lines all lie inside the box on the other axes.
+    struct Accumulation {
+        let acc: UnsafeMutablePointer<Double>
+        let factor: Double
+        let along: ClosedRange<Int>
+    }
+
+    /// `acc[k] = Double(Float(acc[k] + Double(Float(src[k])) * factor))` for k < n: the pass's
+    /// float32 store and `laplacian`'s accumulation, fused.
+    @inline(__always)
+    static func accumulateRow(_ src: UnsafeMutablePointer<Double>, _ acc: UnsafeMutablePointer<Double>, _ n: Int, _ factor: Double) {
+        for k in 0..<n { acc[k] = Double(Float(acc[k] + Double(Float(src[k])) * factor)) }
+    }
+
+    /// `dst[k] = Double(src[k])` for k < n (exact).
+    @inline(__always)
+    static func widen<S: BinaryFloatingPoint>(_ src: UnsafePointer<S>, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
+        for k in 0..<n { dst[k] = Double(src[k]) }
+    }
+
+    /// `dst[k] = Float(src[k])` for k < n (round to nearest, as each pass stores float32).
+    @inline(__always)
+    static func narrow(_ src: UnsafeMutablePointer<Double>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for k in 0..<n { dst[k] = Float(src[k]) }
+    }
+
+    /// `RecursiveSeparableImageFilter::FilterDataArray` on `width` interleaved lines (a multiple
+    /// of 4; element i of line k at `i * width + k`), 4 lines per `SIMD4<Double>` with each lane's
+    /// operations in ITK's order (separate multiplies and adds, no fused multiply-add); the result
+    /// (causal + anticausal, added as the anticausal pass goes) is left in s1.
     /// `MathEMAMAMAM(out, a1, b1, ...)` is `out = a1*b1 + a2*b2 + a3*b3 + a4*b4` and
     /// `MathSMAMAMAM` is `out -= a1*b1 + a2*b2 + a3*b3 + a4*b4`, evaluated left to right.
     @inline(__always)
     static func filterLines(
-        _ x: UnsafeMutableBufferPointer<Double>, _ s1: UnsafeMutableBufferPointer<Double>, _ s2: UnsafeMutableBufferPointer<Double>, ln: Int, width w: Int,
-        _ c: RecursiveGaussianCoefficients
+        _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
+        width: Int, _ c: RecursiveGaussianCoefficients
     ) {
-        let (n0, n1, n2, n3) = (c.n0, c.n1, c.n2, c.n3)
-        let (d1, d2, d3, d4) = (c.d1, c.d2, c.d3, c.d4)
-        let (m1, m2, m3, m4) = (c.m1, c.m2, c.m3, c.m4)
-        for k in 0..<w {
-            let v = x[k]
-            let x1 = x[w + k]
-            let x2 = x[2 * w + k]
-            let x3 = x[3 * w + k]
+        typealias V = SIMD4<Double>
+        let x = UnsafeMutableRawPointer(xb.baseAddress!)
+        let s1 = UnsafeMutableRawPointer(s1b.baseAddress!)
+        let s2 = UnsafeMutableRawPointer(s2b.baseAddress!)
+        @inline(__always) func ld(_ p: UnsafeMutableRawPointer, _ i: Int) -> V { p.loadUnaligned(fromByteOffset: i &* 8, as: V.self) }
+        @inline(__always) func st(_ p: UnsafeMutableRawPointer, _ i: Int, _ v: V) { p.storeBytes(of: v, toByteOffset: i &* 8, as: V.self) }
+        let w = width
+        let (n0, n1, n2, n3) = (V(repeating: c.n0), V(repeating: c.n1), V(repeating: c.n2), V(repeating: c.n3))
+        let (d1, d2, d3, d4) = (V(repeating: c.d1), V(repeating: c.d2), V(repeating: c.d3), V(repeating: c.d4))
+        let (m1, m2, m3, m4) = (V(repeating: c.m1), V(repeating: c.m2), V(repeating: c.m3), V(repeating: c.m4))
+        let (bn1, bn2, bn3, bn4) = (V(repeating: c.bn1), V(repeating: c.bn2), V(repeating: c.bn3), V(repeating: c.bn4))
+        let (bm1, bm2, bm3, bm4) = (V(repeating: c.bm1), V(repeating: c.bm2), V(repeating: c.bm3), V(repeating: c.bm4))
+        var k = 0
+        while k < w {
+            let v = ld(x, k)
+            let x1 = ld(x, w + k)
+            let x2 = ld(x, 2 * w + k)
+            let x3 = ld(x, 3 * w + k)
             var a0 = v * n0 + v * n1 + v * n2 + v * n3
             var a1 = x1 * n0 + v * n1 + v * n2 + v * n3
             var a2 = x2 * n0 + x1 * n1 + v * n2 + v * n3
             var a3 = x3 * n0 + x2 * n1 + x1 * n2 + v * n3
-            a0 -= v * c.bn1 + v * c.bn2 + v * c.bn3 + v * c.bn4
-            a1 -= a0 * d1 + v * c.bn2 + v * c.bn3 + v * c.bn4
-            a2 -= a1 * d1 + a0 * d2 + v * c.bn3 + v * c.bn4
-            a3 -= a2 * d1 + a1 * d2 + a0 * d3 + v * c.bn4
-            s1[k] = a0
-            s1[w + k] = a1
-            s1[2 * w + k] = a2
-            s1[3 * w + k] = a3
+            a0 -= v * bn1 + v * bn2 + v * bn3 + v * bn4
+            a1 -= a0 * d1 + v * bn2 + v * bn3 + v * bn4
+            a2 -= a1 * d1 + a0 * d2 + v * bn3 + v * bn4
+            a3 -= a2 * d1 + a1 * d2 + a0 * d3 + v * bn4
+            st(s1, k, a0)
+            st(s1, w + k, a1)
+            st(s1, 2 * w + k, a2)
+            st(s1, 3 * w + k, a3)
+            k += 4
         }
         if ln > 4 {
             for i in 4..<ln {
                 let r = i * w
-                for k in 0..<w {
-                    var s = x[r + k] * n0 + x[r - w + k] * n1 + x[r - 2 * w + k] * n2 + x[r - 3 * w + k] * n3
-                    s -= s1[r - w + k] * d1 + s1[r - 2 * w + k] * d2 + s1[r - 3 * w + k] * d3 + s1[r - 4 * w + k] * d4
-                    s1[r + k] = s
+                var k = 0
+                while k < w {
+                    let q = r + k
+                    var s = ld(x, q) * n0 + ld(x, q - w) * n1 + ld(x, q - 2 * w) * n2 + ld(x, q - 3 * w) * n3
+                    s -= ld(s1, q - w) * d1 + ld(s1, q - 2 * w) * d2 + ld(s1, q - 3 * w) * d3 + ld(s1, q - 4 * w) * d4
+                    st(s1, q, s)
+                    k += 4
                 }
             }
         }
         let e = (ln - 1) * w
-        for k in 0..<w {
-            let v = x[e + k]
-            let xl1 = x[e + k]
-            let xl2 = x[e - w + k]
-            let xl3 = x[e - 2 * w + k]
+        k = 0
+        while k < w {
+            let v = ld(x, e + k)
+            let xl1 = v
+            let xl2 = ld(x, e - w + k)
+            let xl3 = ld(x, e - 2 * w + k)
             var b1 = v * m1 + v * m2 + v * m3 + v * m4
             var b2 = xl1 * m1 + v * m2 + v * m3 + v * m4
             var b3 = xl2 * m1 + xl1 * m2 + v * m3 + v * m4
             var b4 = xl3 * m1 + xl2 * m2 + xl1 * m3 + v * m4
-            b1 -= v * c.bm1 + v * c.bm2 + v * c.bm3 + v * c.bm4
-            b2 -= b1 * d1 + v * c.bm2 + v * c.bm3 + v * c.bm4
-            b3 -= b2 * d1 + b1 * d2 + v * c.bm3 + v * c.bm4
-            b4 -= b3 * d1 + b2 * d2 + b1 * d3 + v * c.bm4
-            s2[e + k] = b1
-            s2[e - w + k] = b2
-            s2[e - 2 * w + k] = b3
-            s2[e - 3 * w + k] = b4
+            b1 -= v * bm1 + v * bm2 + v * bm3 + v * bm4
+            b2 -= b1 * d1 + v * bm2 + v * bm3 + v * bm4
+            b3 -= b2 * d1 + b1 * d2 + v * bm3 + v * bm4
+            b4 -= b3 * d1 + b2 * d2 + b1 * d3 + v * bm4
+            st(s2, e + k, b1)
+            st(s2, e - w + k, b2)
+            st(s2, e - 2 * w + k, b3)
+            st(s2, e - 3 * w + k, b4)
+            st(s1, e + k, ld(s1, e + k) + b1)
+            st(s1, e - w + k, ld(s1, e - w + k) + b2)
+            st(s1, e - 2 * w + k, ld(s1, e - 2 * w + k) + b3)
+            st(s1, e - 3 * w + k, ld(s1, e - 3 * w + k) + b4)
+            k += 4
         }
         var i = ln - 4
         while i > 0 {
             let r = (i - 1) * w
-            for k in 0..<w {
-                var s = x[r + w + k] * m1 + x[r + 2 * w + k] * m2 + x[r + 3 * w + k] * m3 + x[r + 4 * w + k] * m4
-                s -= s2[r + w + k] * d1 + s2[r + 2 * w + k] * d2 + s2[r + 3 * w + k] * d3 + s2[r + 4 * w + k] * d4
-                s2[r + k] = s
+            var k = 0
+            while k < w {
+                let q = r + k
+                var s = ld(x, q + w) * m1 + ld(x, q + 2 * w) * m2 + ld(x, q + 3 * w) * m3 + ld(x, q + 4 * w) * m4
+                s -= ld(s2, q + w) * d1 + ld(s2, q + 2 * w) * d2 + ld(s2, q + 3 * w) * d3 + ld(s2, q + 4 * w) * d4
+                st(s2, q, s)
+                st(s1, q, ld(s1, q) + s)
+                k += 4
             }
             i -= 1
         }
-        for j in 0..<(ln * w) { s1[j] += s2[j] }
     }
 }
