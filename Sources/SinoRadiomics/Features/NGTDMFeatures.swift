@@ -17,20 +17,14 @@ public enum NGTDMFeatures: RadiomicsFeatureClass {
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
-        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
-        let discretised = try Discretisation.discretise(box, settings: settings)
-        let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
-        let engine = try NGTDMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count)
-        defer { engine.deallocate() }
-        engine.levelMap.useAll(array.grayLevels)
-        var out = [Double](repeating: .nan, count: featureNames.count)
-        engine.segmentFeatures(PaddedLevels(array, angles: engine.angles), m: array.grayLevels.count, into: &out)
-        return wanted.map { out[$0] }
+        try SegmentTexture.compute(box, settings: settings, names: names, all: featureNames, kind: kind) { array in
+            try NGTDMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count)
+        }
     }
 }
 
 /// The NGTDM of one box or kernel; scratch buffers are reused between kernels.
-final class NGTDMEngine {
+final class NGTDMEngine: PaddedSegmentEngine {
     let array: TextureArray
     let angles: [Int]
     let steps: AngleSteps
