@@ -35,27 +35,6 @@ public func writeSyntheticImages(
     progress?("SYNTHETIC images: \(total) patients x (T2WI, CE-T1WI, ADC, mask), grid \(shape) -> \(folder.path)")
 }
 
-/// Counts finished items across threads; `increment` returns the count when a progress line
-/// is due (about every 10 %, and at the end).
-public final class ProgressCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private let total: Int
-    private let every: Int
-
-    public init(total: Int) {
-        self.total = total
-        every = max(1, total / 10)
-    }
-
-    public func increment() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        done += 1
-        return done % every == 0 || done == total ? done : nil
-    }
-}
-
 /// Writes cohort.csv, dictionary.json and metadata.json (which marks the data SYNTHETIC) into
 /// `folder`; returns the cohort table. Shared by `sinorad simulate` and the study's data stage.
 @discardableResult

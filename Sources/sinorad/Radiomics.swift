@@ -126,7 +126,7 @@ struct Radiomics: ParsableCommand {
             if voxel, let outDir {
                 try writeMaps(complete, to: outDir, single: cases.count == 1)
             }
-            try writeTable(complete, order: cases)
+            try writeTable(complete)
             try reportFailures(failures, total: cases.count)
         }
 
@@ -154,7 +154,7 @@ struct Radiomics: ParsableCommand {
             }
         }
 
-        func writeTable(_ results: [(RadiomicsCase, RadiomicsResult)], order: [RadiomicsCase]) throws {
+        func writeTable(_ results: [(RadiomicsCase, RadiomicsResult)]) throws {
             let table = RadiomicsTable.rows(results, diagnostics: diagnostics)
             try emit(header: table.header, rows: table.rows)
         }
@@ -194,12 +194,14 @@ struct Radiomics: ParsableCommand {
             guard !sequences.isEmpty else { throw ValidationError("--sequences is empty") }
             let patients = table.rows.map { $0[idColumn] }
             var cases: [RadiomicsCase] = []
+            var owners: [(patient: String, sequence: String)] = []
             var problems: [String] = []
             for patient in patients {
                 for sequence in sequences {
                     switch StudyImages.locate(root: images, patient: patient, sequence: sequence) {
                     case .success(let files):
                         cases.append(RadiomicsCase(id: "\(patient) \(sequence)", image: files.image, mask: files.mask, label: label))
+                        owners.append((patient, sequence))
                     case .failure(let problem): problems.append(problem.message)
                     }
                 }
@@ -208,10 +210,9 @@ struct Radiomics: ParsableCommand {
             let results = RadiomicsBatch.run(cases, extractor: extractor, jobs: jobs, progress: { @Sendable line in note(line) })
             var failures: [RadiomicsCaseError] = []
             var byPatient: [String: [String: RadiomicsResult]] = [:]
-            for (item, result) in zip(cases, results) {
-                let parts = item.id.split(separator: " ", maxSplits: 1).map(String.init)
+            for (owner, result) in zip(owners, results) {
                 switch result {
-                case .success(let value): byPatient[parts[0], default: [:]][parts[1]] = value
+                case .success(let value): byPatient[owner.patient, default: [:]][owner.sequence] = value
                 case .failure(let error): failures.append(error)
                 }
             }

@@ -166,17 +166,9 @@ extension RadiomicsImage {
         }
         let d = shape.count == 2 ? 2 : 3
         let size = [shape[0], shape.count > 1 ? shape[1] : 1, shape.count > 2 ? shape[2] : 1]
-        let a = nifti.affine
-        var spacing = [Double](repeating: 1, count: 3)
-        var direction = [Double](repeating: 0, count: 9)
-        for c in 0..<3 {
-            let column = [-a[0][c], -a[1][c], a[2][c]]
-            let norm = column.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            let pixdim = nifti.header.pixdim[c + 1]
-            spacing[c] = pixdim > 0 ? pixdim : (norm > 0 ? norm : 1)
-            for r in 0..<3 { direction[3 * r + c] = norm > 0 ? column[r] / norm : (r == c ? 1 : 0) }
-        }
-        let origin = [-a[0][3], -a[1][3], a[2][3]]
+        let geometry = Self.lpsGeometry(nifti.affine)
+        let spacing = (0..<3).map { nifti.header.pixdim[$0 + 1] > 0 ? nifti.header.pixdim[$0 + 1] : geometry.spacing[$0] }
+        let (direction, origin) = (geometry.direction, geometry.origin)
         let rescaled = nifti.header.scaling != nil
         let type: PixelType
         switch nifti.datatype {
@@ -210,7 +202,18 @@ extension RadiomicsImage {
         guard volume.shape.count == 3 || volume.shape.dropFirst(3).allSatisfy({ $0 == 1 }) else {
             throw RadiomicsError(.unsupportedImage, file: "", "a volume of shape \(volume.shape); radiomics needs a 2-D or 3-D image, not a series")
         }
-        let a = volume.affine
+        let geometry = Self.lpsGeometry(volume.affine)
+        let count = volume.shape.prefix(3).reduce(1, *)
+        self.init(
+            size: Array(volume.shape.prefix(3)), spacing: geometry.spacing, origin: geometry.origin, direction: geometry.direction,
+            values: volume.voxels.prefix(count).map { pixelType.stored(Double($0)) }, pixelType: pixelType)
+    }
+}
+
+extension RadiomicsImage {
+    /// ITK's geometry of a RAS+ voxel-to-world affine (rows 0 and 1 negated to LPS): spacing as
+    /// the column norms (1 for a zero column), unit direction columns, origin.
+    static func lpsGeometry(_ a: [[Double]]) -> (spacing: [Double], direction: [Double], origin: [Double]) {
         var spacing = [Double](repeating: 1, count: 3)
         var direction = [Double](repeating: 0, count: 9)
         for c in 0..<3 {
@@ -219,9 +222,6 @@ extension RadiomicsImage {
             spacing[c] = norm > 0 ? norm : 1
             for r in 0..<3 { direction[3 * r + c] = norm > 0 ? column[r] / norm : (r == c ? 1 : 0) }
         }
-        let count = volume.shape.prefix(3).reduce(1, *)
-        self.init(
-            size: Array(volume.shape.prefix(3)), spacing: spacing, origin: [-a[0][3], -a[1][3], a[2][3]], direction: direction,
-            values: volume.voxels.prefix(count).map { pixelType.stored(Double($0)) }, pixelType: pixelType)
+        return (spacing, direction, [-a[0][3], -a[1][3], a[2][3]])
     }
 }

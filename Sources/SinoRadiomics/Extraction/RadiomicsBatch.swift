@@ -78,7 +78,7 @@ public enum RadiomicsBatch {
         _ cases: [RadiomicsCase], extractor: RadiomicsExtractor, voxelBased: Bool = false, jobs: Int = 1, progress: (@Sendable (String) -> Void)? = nil
     ) -> [Result<RadiomicsResult, RadiomicsCaseError>] {
         let start = Date()
-        let counter = Counter(total: cases.count)
+        let counter = ProgressCounter(total: cases.count, reports: 20)
         return ParallelLoop.map(count: cases.count, threads: max(1, jobs)) { i in
             let item = cases[i]
             let result: Result<RadiomicsResult, RadiomicsCaseError>
@@ -93,25 +93,6 @@ public enum RadiomicsBatch {
                 progress(String(format: "radiomics: %d/%d cases, %.1f s elapsed, ETA %.0f s", done, cases.count, seconds, eta))
             }
             return result
-        }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var done = 0
-        private let total: Int
-        private let every: Int
-
-        init(total: Int) {
-            self.total = total
-            every = max(1, total / 20)
-        }
-
-        func increment() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            done += 1
-            return done % every == 0 || done == total ? done : nil
         }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import SinoImaging
 
 /// The study's image layout (data-schema/images.md) as radiomics reads it:
 /// `<root>/<patient_id>/<SEQ>.<ext>` with the sequence's own mask `<SEQ>_mask.<ext>` or the
-/// patient's shared `mask.<ext>`, where `<ext>` is nii.gz, nii, nrrd or nhdr.
+/// patient's shared `mask.<ext>`, `<ext>` one of `ImageManifest.extensions` in its order. Only
+/// the files are found here; reading them is the extraction's (`ImageManifest.check` would
+/// read every image a second time).
 public enum StudyImages {
-    public static let extensions = ["nii.gz", "nii", "nrrd", "nhdr"]
-
     public struct Missing: Error, Sendable, Equatable {
         public var message: String
     }
@@ -14,7 +15,7 @@ public enum StudyImages {
     public static func locate(root: String, patient: String, sequence: String) -> Result<(image: String, mask: String), Missing> {
         let folder = (root as NSString).appendingPathComponent(patient)
         func find(_ name: String) -> String? {
-            for ext in extensions {
+            for ext in ImageManifest.extensions {
                 let path = (folder as NSString).appendingPathComponent("\(name).\(ext)")
                 if FileManager.default.fileExists(atPath: path) { return path }
             }

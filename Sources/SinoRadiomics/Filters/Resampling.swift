@@ -96,30 +96,7 @@ public enum Resampling {
     /// `GetBoundingBox` gives it: (Lx, Ux, Ly, Uy, Lz, Uz), inclusive, ITK order; nil when the
     /// label is absent.
     public static func boundingBox(mask: RadiomicsImage, label: Int) -> [Int]? {
-        let l = Double(label)
-        var low = [Int.max, Int.max, Int.max]
-        var high = [Int.min, Int.min, Int.min]
-        let (nx, ny) = (mask.size[0], mask.size[1])
-        mask.values.withUnsafeBufferPointer { v in
-            var at = 0
-            for z in 0..<mask.size[2] {
-                for y in 0..<ny {
-                    for x in 0..<nx {
-                        if v[at] == l {
-                            low[0] = Swift.min(low[0], x)
-                            high[0] = Swift.max(high[0], x)
-                            low[1] = Swift.min(low[1], y)
-                            high[1] = Swift.max(high[1], y)
-                            low[2] = Swift.min(low[2], z)
-                            high[2] = Swift.max(high[2], z)
-                        }
-                        at += 1
-                    }
-                }
-            }
-        }
-        guard low[0] != Int.max else { return nil }
-        return [low[0], high[0], low[1], high[1], low[2], high[2]]
+        LabelRegion(mask: mask, label: label).map { [$0.lower[0], $0.upper[0], $0.lower[1], $0.upper[1], $0.lower[2], $0.upper[2]] }
     }
 
     /// `imageoperations._checkROI`: the ROI's box (lower index and size, ITK order, from
