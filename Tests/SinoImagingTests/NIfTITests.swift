@@ -231,11 +231,6 @@ struct NIfTIWritingTests {
 /// Temporary folders for one test (removed and recreated).
 enum SinoRadTemporary {
     static func folder(_ name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sinoimaging-tests-\(ProcessInfo.processInfo.processIdentifier)")
-            .appendingPathComponent(name.filter { $0.isLetter || $0.isNumber })
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        try TestScratch.folder(name, in: "sinoimaging")
     }
 }

@@ -16,9 +16,7 @@ enum TinyImages {
     }
 
     static let made: Made = {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sinostudy-tests-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(at: folder)
+        let folder = try! TestScratch.folder("tinyImages", in: "sinostudy")
         let images = folder.appendingPathComponent("images")
         try! FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         let simulator = CohortSimulator(settings: try! .scaled(to: 30, seed: 11))

@@ -37,13 +37,8 @@ public enum SinoRadCommand {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// A fresh temporary folder for one test.
+    /// A fresh temporary folder for one test, removed with the test process's scratch folder.
     public static func temporaryFolder(_ name: String = #function) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sinorad-tests-\(ProcessInfo.processInfo.processIdentifier)")
-            .appendingPathComponent(name.filter { $0.isLetter || $0.isNumber })
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        try TestScratch.folder(name)
     }
 }
