@@ -15,7 +15,9 @@ let package = Package(
         .library(name: "SinoStudy", targets: ["SinoStudy"]),
         .library(name: "SinoNet", targets: ["SinoNet"]),
         .library(name: "SinoImaging", targets: ["SinoImaging"]),
-        .library(name: "SinoRadiomics", targets: ["SinoRadiomics"])
+        .library(name: "SinoRadiomics", targets: ["SinoRadiomics"]),
+        .library(name: "SinoSelection", targets: ["SinoSelection"]),
+        .library(name: "SinoClassifiers", targets: ["SinoClassifiers"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -28,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM"),
+        .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
 
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
@@ -43,6 +47,8 @@ let package = Package(
         .target(
             name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "CGSL"], exclude: ["README.md"]),
+        .target(name: "SinoClassifiers", dependencies: ["SinoData", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
         .executableTarget(
@@ -62,6 +68,8 @@ let package = Package(
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
+        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
         .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"])

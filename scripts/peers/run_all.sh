@@ -42,3 +42,4 @@ $PY scripts/peers/radiomics_classes.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 git status --short Tests/Fixtures
+Rscript scripts/peers/r_sample.R
