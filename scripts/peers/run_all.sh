@@ -41,5 +41,5 @@ $PY scripts/peers/radiomics_resample.py
 $PY scripts/peers/radiomics_classes.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
-git status --short Tests/Fixtures
 Rscript scripts/peers/r_sample.R
+git status --short Tests/Fixtures
