@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 import SinoForest
 
 /// One hyper-parameter setting and its cross-validated scores.

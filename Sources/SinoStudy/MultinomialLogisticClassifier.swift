@@ -1,3 +1,4 @@
+import SinoData
 import SinoForest
 import SinoStats
 

@@ -1,3 +1,4 @@
+import SinoData
 import Testing
 
 @testable import SinoForest

@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 import TestSupport
 import Testing
 

@@ -1,5 +1,3 @@
-import SinoData
-
 /// The estimator contract every SinoRad classifier follows (scikit-learn's verbs).
 ///
 /// Rows are samples, columns features; labels are class indices 0..<classCount. Probabilities
