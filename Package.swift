@@ -47,7 +47,10 @@ let package = Package(
         .target(
             name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "CGSL"], exclude: ["README.md"]),
+        // Selection runs optimised in debug builds too: its tests fit whole glmnet paths.
+        .target(
+            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "CGSL"], exclude: ["README.md"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoClassifiers", dependencies: ["SinoData", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),

@@ -42,4 +42,5 @@ $PY scripts/peers/radiomics_classes.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 Rscript scripts/peers/r_sample.R
+Rscript scripts/peers/glmnet.R
 git status --short Tests/Fixtures

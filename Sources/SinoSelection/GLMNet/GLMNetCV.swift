@@ -1,0 +1,161 @@
+import Foundation
+import SinoData
+
+/// The loss cv.glmnet averages over held-out observations (`type.measure`).
+public enum GLMNetLoss: String, Codable, Sendable, CaseIterable {
+    /// -2 log-likelihood with probabilities clipped to [1e-5, 1 - 1e-5].
+    case deviance
+    /// Misclassification rate.
+    case `class`
+    /// Squared error of the probability vector.
+    case mse
+    /// Absolute error of the probability vector.
+    case mae
+}
+
+/// cv.glmnet's result: the full-data path, the CV curve on its lambdas, lambda.min and
+/// lambda.1se.
+public struct GLMNetCrossValidation: Sendable {
+    public let fit: GLMNetFit
+    public let loss: GLMNetLoss
+    /// The lambdas with a CV estimate (R drops those whose cvsd is NA).
+    public let lambda: [Double]
+    /// Mean CV loss (cvm) and its standard error (cvsd) at each lambda.
+    public let mean: [Double]
+    public let standardError: [Double]
+    /// Nonzero variables at each lambda, as R's nzero: the median over classes, rounded up, for
+    /// the ungrouped multinomial; for the grouped one R also counts class 1's intercept.
+    public let nonzero: [Int]
+    /// The largest lambda reaching the minimum mean loss, and the largest lambda whose mean is
+    /// within one standard error of that minimum.
+    public let lambdaMin: Double
+    public let lambda1SE: Double
+    /// Their positions in `lambda`.
+    public let indexMin: Int
+    public let index1SE: Int
+    /// The 1-based fold of each observation.
+    public let foldIDs: [Int]
+}
+
+extension GLMNet {
+    /// R's `cv.glmnet` with `grouped = TRUE` and unit weights: the full-data path first, then
+    /// one path per fold with its own lambda sequence (unless `settings.lambda` is given),
+    /// held-out linear predictors at the full path's lambdas by linear interpolation, the loss
+    /// averaged per fold, then over folds weighted by fold size.
+    ///
+    /// `foldIDs`: 1-based fold per observation (at least 3 folds); nil draws them as
+    /// `set.seed(seed); sample(rep(seq(folds), length = n))` does in R. Fold fits run on
+    /// `threads` threads; the result does not depend on the thread count.
+    public static func crossValidate(
+        x: [[Double]], y: [Int], classCount: Int, family: GLMNetFamily, settings: GLMNetSettings = GLMNetSettings(),
+        loss: GLMNetLoss = .deviance, folds: Int = 10, foldIDs: [Int]? = nil, seed: Int32 = 1, threads: Int? = nil
+    ) throws -> GLMNetCrossValidation {
+        let n = x.count
+        let ids = foldIDs ?? RSampler.foldIDs(count: n, folds: folds, seed: seed)
+        guard ids.count == n else {
+            throw SelectionError.invalidInput("foldid has \(ids.count) values for \(n) observations")
+        }
+        let foldCount = ids.max() ?? 0
+        guard foldCount >= 3 else {
+            throw SelectionError.invalidInput("cv.glmnet needs at least 3 folds, not \(foldCount)")
+        }
+        if let empty = (1...foldCount).first(where: { f in !ids.contains(f) }) {
+            throw SelectionError.invalidInput("fold \(empty) of 1...\(foldCount) holds no observation")
+        }
+        let full = try fit(x: x, y: y, classCount: classCount, family: family, settings: settings)
+        let fitsByFold = try ParallelLoop.map(count: foldCount, threads: ParallelLoop.threadCount(threads)) { f -> GLMNetFit in
+            let train = (0..<n).filter { ids[$0] != f + 1 }
+            do {
+                return try fit(
+                    x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount, family: family, settings: settings)
+            } catch let error as SelectionError {
+                throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
+            }
+        }
+        let lambda = full.lambda
+        // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit.
+        var raw = [[Double]](repeating: [], count: n)
+        for f in 0..<foldCount {
+            let held = (0..<n).filter { ids[$0] == f + 1 }
+            let rows = held.map { x[$0] }
+            var perLambda: [[[Double]]] = []
+            for s in lambda { perLambda.append(fitsByFold[f].linearPredictors(x: rows, at: s)) }
+            for (position, i) in held.enumerated() {
+                raw[i] = lambda.indices.map { l in
+                    observationLoss(perLambda[l][position], truth: y[i], classCount: classCount, family: family, loss: loss)
+                }
+            }
+        }
+        // cvcompute: per-fold means, weighted by fold sizes; cvstats: mean and standard error.
+        let sizes = (1...foldCount).map { f in Double(ids.filter { $0 == f }.count) }
+        var mean = [Double](repeating: 0, count: lambda.count)
+        var standardError = [Double](repeating: 0, count: lambda.count)
+        for l in lambda.indices {
+            let foldMeans = (1...foldCount).map { f -> Double in
+                let values = (0..<n).filter { ids[$0] == f }.map { raw[$0][l] }
+                return values.reduce(0, +) / Double(values.count)
+            }
+            let totalWeight = sizes.reduce(0, +)
+            let m = zip(foldMeans, sizes).reduce(0) { $0 + $1.0 * $1.1 } / totalWeight
+            let spread = zip(foldMeans, sizes).reduce(0) { $0 + $1.1 * ($1.0 - m) * ($1.0 - m) } / totalWeight
+            mean[l] = m
+            standardError[l] = (spread / Double(foldCount - 1)).squareRoot()
+        }
+        // getOptcv.glmnet.
+        let minimum = mean.min()!
+        let lambdaMin = lambda.indices.filter { mean[$0] <= minimum }.map { lambda[$0] }.max()!
+        let indexMin = lambda.firstIndex(of: lambdaMin)!
+        let bound = mean[indexMin] + standardError[indexMin]
+        let lambda1SE = lambda.indices.filter { mean[$0] <= bound }.map { lambda[$0] }.max()!
+        let index1SE = lambda.firstIndex(of: lambda1SE)!
+        let nonzero: [Int]
+        if family == .multinomial(grouped: false) {
+            nonzero = full.coefficients.map { beta in
+                let perClass = beta.map { $0.filter { $0 != 0 }.count }.sorted()
+                let k = perClass.count
+                let median = k % 2 == 1 ? Double(perClass[k / 2]) : Double(perClass[k / 2 - 1] + perClass[k / 2]) / 2
+                return Int(median.rounded(.up))
+            }
+        } else if family == .multinomial(grouped: true) {
+            // R counts the nonzero rows of class 1's coefficient matrix *with* its intercept row
+            // (predict.multnet, type "nonzero", grouped): one more than df when the intercept
+            // is nonzero.
+            nonzero = zip(full.degreesOfFreedom, full.intercepts).map { $0 + ($1[0] != 0 ? 1 : 0) }
+        } else {
+            nonzero = full.degreesOfFreedom
+        }
+        return GLMNetCrossValidation(
+            fit: full, loss: loss, lambda: lambda, mean: mean, standardError: standardError, nonzero: nonzero,
+            lambdaMin: lambdaMin, lambda1SE: lambda1SE, indexMin: indexMin, index1SE: index1SE, foldIDs: ids)
+    }
+
+    /// One held-out observation's loss from its linear predictor(s): cv.lognet / cv.multnet.
+    static func observationLoss(_ eta: [Double], truth: Int, classCount: Int, family: GLMNetFamily, loss: GLMNetLoss) -> Double {
+        let probabilities: [Double]
+        if family == .binomial {
+            let p1 = 1 / (1 + exp(-eta[0]))
+            probabilities = [1 - p1, p1]
+        } else {
+            let e = eta.map { exp($0) }
+            let total = e.reduce(0, +)
+            probabilities = e.map { $0 / total }
+        }
+        switch loss {
+        case .deviance:
+            let p = min(max(probabilities[truth], 1e-5), 1 - 1e-5)
+            return -2 * log(p)
+        case .class:
+            if family == .binomial {
+                return truth == 0 ? (probabilities[1] > 0.5 ? 1 : 0) : (probabilities[1] <= 0.5 ? 1 : 0)
+            }
+            return argmax(probabilities) == truth ? 0 : 1
+        case .mse:
+            return probabilities.indices.reduce(0) { s, c in
+                let d = (c == truth ? 1.0 : 0.0) - probabilities[c]
+                return s + d * d
+            }
+        case .mae:
+            return probabilities.indices.reduce(0) { $0 + abs(($1 == truth ? 1.0 : 0.0) - probabilities[$1]) }
+        }
+    }
+}

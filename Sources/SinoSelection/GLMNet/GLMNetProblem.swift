@@ -1,0 +1,110 @@
+import Foundation
+
+/// What glmnet's Fortran/C++ engine receives: the standardised design (column-major), the
+/// normalised observation weights, the variables it may use and their penalty factors, and the
+/// path settings (R glmnet 4.1 `lognet` in inst/mortran/glmnet5dpclean.m).
+struct GLMNetProblem {
+    let n: Int
+    let p: Int
+    /// x[j * n + i], centred and scaled as `GLMNetStandardisation` left it.
+    let x: [Double]
+    /// Observation weights summing to 1 (1/n each for unit weights).
+    let w: [Double]
+    /// ju: false for a constant column (`chkvars`), never entered.
+    let usable: [Bool]
+    /// vp: penalty factors rescaled to sum to p.
+    let penalty: [Double]
+    let alpha: Double
+    /// flmin: lambda_min / lambda_max, or 1 for a user sequence in `userLambda`.
+    let flmin: Double
+    let userLambda: [Double]
+    let lambdaCount: Int
+    let threshold: Double
+    let intercept: Bool
+    let maxPasses: Int
+    /// ne: the path stops when more variables than this are nonzero.
+    let dfmax: Int
+    /// nx: at most this many variables ever enter.
+    let pmax: Int
+    /// The grouped multinomial's xv_j = sum_i w_i x_ij^2 (1 when standardised with intercept).
+    let columnVariance: [Double]
+
+    /// The k-th lambda of the path (1-based as the engine counts), `previous` the last one used
+    /// and `gradient` the current |x_j' r| (only read at k = 2, for lambda_max).
+    func lambda(_ k: Int, previous: Double, lambdaMax: inout Double, gradient: [Double], ratio: Double) -> Double {
+        if flmin >= 1 { return userLambda[k - 1] }
+        if k > 2 { return previous * ratio }
+        if k == 1 { return GLMNetSettings.big }
+        var maximum = 0.0
+        for j in 0..<p where usable[j] && penalty[j] > 0 { maximum = max(maximum, gradient[j] / penalty[j]) }
+        lambdaMax = maximum / max(alpha, 1e-3)
+        return ratio * lambdaMax
+    }
+
+    /// alf: the ratio between successive lambdas of a data-built path.
+    var ratio: Double {
+        flmin < 1 ? pow(max(GLMNetSettings.eps, flmin), 1 / Double(lambdaCount - 1)) : 1
+    }
+
+    /// x_j' v for column j.
+    @inline(__always)
+    func dot(_ j: Int, _ v: UnsafePointer<Double>) -> Double {
+        x.withUnsafeBufferPointer { xs in
+            let column = xs.baseAddress! + j * n
+            var s = 0.0
+            for i in 0..<n { s += column[i] * v[i] }
+            return s
+        }
+    }
+
+    /// sum_i v_i x_ij^2.
+    @inline(__always)
+    func weightedSquares(_ j: Int, _ v: UnsafePointer<Double>) -> Double {
+        x.withUnsafeBufferPointer { xs in
+            let column = xs.baseAddress! + j * n
+            var s = 0.0
+            for i in 0..<n { s += v[i] * column[i] * column[i] }
+            return s
+        }
+    }
+
+    /// r <- r - d * v * x_j (v nil: r <- r - d * x_j).
+    @inline(__always)
+    func subtract(_ d: Double, column j: Int, times v: UnsafePointer<Double>, from r: UnsafeMutablePointer<Double>) {
+        x.withUnsafeBufferPointer { xs in
+            let column = xs.baseAddress! + j * n
+            for i in 0..<n { r[i] -= d * v[i] * column[i] }
+        }
+    }
+
+    /// x_ij for the listed columns, times their coefficients, summed: row i's linear predictor.
+    @inline(__always)
+    func value(row i: Int, columns: [Int], coefficients: (Int) -> Double) -> Double {
+        var s = 0.0
+        for k in columns { s += coefficients(k) * x[k * n + i] }
+        return s
+    }
+}
+
+/// The engine's output on the standardised scale, one entry per lambda actually fitted.
+struct GLMNetRawPath {
+    /// a0[l][c] (one class for binomial).
+    var intercepts: [[Double]] = []
+    /// beta[l][c][j].
+    var coefficients: [[[Double]]] = []
+    /// alm.
+    var lambda: [Double] = []
+    var devianceRatio: [Double] = []
+    /// The engine's dev0 (deviance / (2 sum w)); R reports 2 * sum(w) * dev0.
+    var nullDeviance = 0.0
+    var passes = 0
+    /// jerr: 0, or negative as glmnet's (-k: not converged at lambda k; -10000 - k: pmax
+    /// reached; -20000 - k: the grouped bound Hessian vanished).
+    var errorCode = 0
+}
+
+/// Thrown inside the engine for glmnet's fatal jerr values (8000 + c: class c's weight at most
+/// pmin; 9000 + c: at least 1 - pmin).
+struct GLMNetFatal: Error {
+    var code: Int
+}
