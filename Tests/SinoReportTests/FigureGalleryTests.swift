@@ -25,8 +25,43 @@ struct FigureGalleryTests {
                 try DecisionCurveFigure(
                     title: "ACC versus rest", prevalence: FigureExamples.prevalenceACC,
                     models: FigureExamples.decisionCurves)
-            )
+            ),
+            ("lasso-path", try FigureGalleryTests.lassoPath()),
+            ("lasso-cv", try FigureGalleryTests.lassoCV())
         ]
+    }
+
+    /// A soft-thresholded path: coefficient j at lambda is sign(c_j) max(|c_j| - lambda, 0), twelve
+    /// variables of which five are selected at the chosen lambda.
+    static func lassoPath() throws -> LassoPathFigure {
+        let lambda = (0..<60).map { 0.8 * pow(0.93, Double($0)) }
+        let targets = [0.9, -0.7, 0.55, 0.4, -0.3, 0.12, -0.1, 0.08, 0.06, -0.05, 0.03, 0.02]
+        let series = targets.enumerated().map { j, c in
+            LassoPathSeries(
+                label: "original_glcm_Feature\(j + 1)", coefficients: lambda.map { (c < 0 ? -1 : 1) * max(abs(c) - $0, 0) },
+                highlighted: abs(c) > 0.2)
+        }
+        return try LassoPathFigure(title: "LASSO path (ACC)", lambda: lambda, series: series, chosenLambda: 0.2)
+    }
+
+    /// A U-shaped CV deviance curve with widening error bars.
+    static func lassoCV() throws -> LassoCVFigure {
+        let lambda = (0..<60).map { 0.8 * pow(0.93, Double($0)) }
+        let mean = lambda.map { 1.9 - 0.9 * exp(-pow(log($0 / 0.08), 2) / 4) }
+        let se = lambda.indices.map { 0.04 + 0.001 * Double($0) }
+        return try LassoCVFigure(
+            title: "10-fold CV", lambda: lambda, mean: mean, standardError: se, lossName: "deviance", lambdaMin: 0.08,
+            lambda1SE: 0.14)
+    }
+
+    @Test("The LASSO figures' legends (below the axes) cover no line")
+    func lassoLegends() throws {
+        for plot in [try Self.lassoPath().plot, try Self.lassoCV().plot] {
+            let layout = PlotLayout.measured(plot)
+            let legend = try #require(layout.legend)
+            #expect(legend.isBelow)
+            #expect(legend.covered(layout.dataPoints(plot)) == 0)
+        }
     }
 
     @Test("Each example is written as PNG, SVG and PDF, byte-identical to a direct render")
