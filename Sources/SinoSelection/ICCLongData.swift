@@ -20,7 +20,7 @@ extension IntraclassCorrelation {
     /// Long data to a table as pandas `pivot_table(index=targets, columns=raters,
     /// values=ratings)` builds it for pingouin: labels sorted, a (target, rater) pair rated
     /// more than once gets the mean of its ratings, NaN ratings are ignored in that mean, and
-    /// a pair without a rating is missing.
+    /// a pair without a rating is missing; a target or rater with no rating at all is left out.
     /// - Parameters:
     ///   - targets: the target of each rating.
     ///   - raters: the rater of each rating.
@@ -41,8 +41,8 @@ extension IntraclassCorrelation {
         if let bad = ratings.first(where: { $0.isInfinite }) {
             throw SelectionError.invalidInput("ICC long data: rating \(bad) is not finite")
         }
-        // pivot_table drops a rater column whose ratings are all NaN (dropna=True).
-        let targetLabels = Array(Set(targets)).sorted()
+        // pivot_table (dropna=True) leaves out a target or a rater whose ratings are all NaN.
+        let targetLabels = Array(Set(zip(targets, ratings).filter { !$0.1.isNaN }.map(\.0))).sorted()
         let raterLabels = Array(Set(zip(raters, ratings).filter { !$0.1.isNaN }.map(\.0))).sorted()
         let targetIndex = Dictionary(uniqueKeysWithValues: targetLabels.enumerated().map { ($1, $0) })
         let raterIndex = Dictionary(uniqueKeysWithValues: raterLabels.enumerated().map { ($1, $0) })

@@ -29,7 +29,8 @@ public enum PyMRMR {
         /// Selected feature columns (0-based, class excluded), in selection order.
         public let selected: [Int]
         /// The score of each pick, as pymrmr prints it: the Float relevance for the first,
-        /// the MID or MIQ score (Double) after.
+        /// the MID or MIQ score (Double) after. (With a single feature pymrmr prints the
+        /// first score negated, its sign-restoring loop stopping one short; SinoRad does not.)
         public let scores: [Double]
         /// MI(class, feature) per column, in bits.
         public let relevance: [Double]
