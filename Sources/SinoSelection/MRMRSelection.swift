@@ -6,7 +6,7 @@
 ///   is not NaN; NaN (a constant feature, a single class) becomes 0;
 /// - candidates: the features with F > 0, in column order; K is clipped to their number;
 /// - redundancy R[j, s] = |Pearson r| of candidate j and selected s on their pairwise-complete
-///   rows, NaN read as 0, floored at 0.001;
+///   rows (pandas 3's formula, `corrwith`), NaN read as 0, floored at 0.001;
 /// - score ("FCQ") = F_j / mean_s R[j, s] (or the max with `.max`), denominator 1 at the first
 ///   step and a denominator of exactly 1.0 read as infinity (score 0); the pick is the first
 ///   candidate, in candidate order, with the greatest score.
@@ -130,15 +130,36 @@ public enum MRMRSelection {
         return f.isNaN ? 0 : f
     }
 
-    /// Pearson r on the rows where both are present (pandas `corrwith`), as numpy's
-    /// `corrcoef`: covariance over the two standard deviations, clipped to [-1, 1]; NaN with
-    /// fewer than 2 rows or a constant column.
+    /// Pearson r on the rows where both are present, as pandas 3 `corrwith` computes it
+    /// (`nanops._pearson_corr`): both centred and divided by their largest |value|, then
+    /// dot(a, b)/(n - 1)/sqrt(dot(a, a)/(n - 1))/sqrt(dot(b, b)/(n - 1)), clipped to [-1, 1];
+    /// NaN with fewer than 2 rows or a constant column.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         var a: [Double] = [], b: [Double] = []
         for (u, v) in zip(x, y) where !u.isNaN && !v.isNaN {
             a.append(u)
             b.append(v)
         }
-        return Correlation.pearson(a, b)
+        guard a.count >= 2 else { return .nan }
+        let n = Double(a.count)
+        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+        a = a.map { $0 - ma }
+        b = b.map { $0 - mb }
+        let scaleA = a.reduce(0) { Swift.max($0, Swift.abs($1)) }
+        let scaleB = b.reduce(0) { Swift.max($0, Swift.abs($1)) }
+        guard scaleA != 0, scaleB != 0 else { return .nan }
+        a = a.map { $0 / scaleA }
+        b = b.map { $0 / scaleB }
+        let fact = n - 1
+        var ab = 0.0, aa = 0.0, bb = 0.0
+        for (u, v) in zip(a, b) {
+            ab += u * v
+            aa += u * u
+            bb += v * v
+        }
+        let divisorA = (aa / fact).squareRoot()
+        let divisorB = (bb / fact).squareRoot()
+        guard divisorA != 0, divisorB != 0 else { return .nan }
+        return Swift.min(1, Swift.max(-1, ab / fact / divisorA / divisorB))
     }
 }

@@ -136,7 +136,7 @@ struct MRMRTests {
             }
         }
         print(
-            "[compare] mrmr_selection: \(runs) runs (3-class and binary, NaNs, constant column) identical orders, "
+            "[compare] mrmr_selection: \(runs) runs (3-class and binary, NaNs, constant column, copied columns) identical orders, "
                 + "max rel diff F " + String(format: "%.2g", worstF) + ", scores " + String(format: "%.2g", worstScore)
                 + " (mrmr_selection \(Self.fixture.versions["mrmr_selection"]!))")
     }

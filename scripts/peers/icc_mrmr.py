@@ -243,11 +243,11 @@ def discretised_case():
 
 # ---------------------------------------------------------------- mrmr_selection
 
-def mrmr_selection_case(name, X, y, ks):
+def mrmr_selection_case(name, X, y, ks, denominators=("mean", "max")):
     frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
     target = pd.Series(y)
     runs = []
-    for denominator in ["mean", "max"]:
+    for denominator in denominators:
         for k in ks:
             selected, relevance, redundancy = mrmr_classif(
                 frame, target, K=k, denominator=denominator, return_scores=True,
@@ -280,6 +280,13 @@ def mrmr_selection_cases():
     y2 = (y3 > 0).astype(int)
     cases = [mrmr_selection_case("3-class, a constant column and NaNs", X, y3, [5, 10, 20]),
              mrmr_selection_case("binary, a constant column and NaNs", X, y2, [5, 10])]
+    # Exact duplicates, a negated and an affine copy (|r| = 1 in exact arithmetic). Only the
+    # mean denominator: with "max", whether pandas' |r| of two copies comes out as exactly 1.0
+    # (denominator infinity, score 0) or one ulp below depends on the BLAS dot product's
+    # summation order, which SinoRad does not reproduce.
+    Z = X[:, [0, 1, 2, 3, 5, 8]].copy()
+    Z = np.column_stack([Z, Z[:, 0], -Z[:, 1], 2 * Z[:, 2] + 1])
+    cases.append(mrmr_selection_case("duplicated, negated and affine columns", Z, y3, [9], ["mean"]))
     return cases
 
 
