@@ -6,7 +6,9 @@ import Foundation
 ///
 /// - values become C `int` as pymrmr's Cython conversion makes them: **truncated toward zero**
 ///   (0.9 and -0.9 both become 0); each column is then shifted by its minimum;
-/// - MI(a, b) = sum p_ab log(p_ab / p_a / p_b) / log 2 with plug-in probabilities (counts / n);
+/// - MI(a, b) = sum p_ab log(p_ab / p_a / p_b) / log 2 with plug-in probabilities (counts / n),
+///   in the floating-point steps of pymrmr's `-Ofast` build (`mutualInformation`), which decide
+///   between features whose MI is equal in exact arithmetic;
 /// - the relevance MI(class, f) is stored as a 32-bit Float, negated, and sorted with Numerical
 ///   Recipes' `sort2`, which is not stable: features of equal relevance come out in the order
 ///   its moves leave them, not in column order;
