@@ -43,4 +43,7 @@ $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 ca
 python3 scripts/peers/check_schemas.py
 Rscript scripts/peers/r_sample.R
 Rscript scripts/peers/glmnet.R
+$PY scripts/peers/icc_mrmr.py
+$PY scripts/peers/selection_filters.py
+Rscript scripts/peers/near_zero_var.R
 git status --short Tests/Fixtures

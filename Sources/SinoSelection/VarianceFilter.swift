@@ -1,0 +1,56 @@
+/// Zero- and near-zero-variance filter with caret's `nearZeroVar` rule (Kuhn, caret 6.0,
+/// `nzv`; Kuhn & Johnson, Applied Predictive Modeling, 2013, section 3.5), on the training
+/// cohort:
+///
+/// - freqRatio = count of the most frequent value / count of the second most frequent (0
+///   with fewer than 2 distinct values), NaN values ignored;
+/// - percentUnique = 100 x distinct non-NaN values / rows (NaN rows counted);
+/// - zero variance: 1 distinct value, or every value NaN;
+/// - near-zero variance: freqRatio > freqCut **and** percentUnique <= uniqueCut, or zero
+///   variance. Defaults freqCut = 95/5, uniqueCut = 10, as caret.
+public struct VarianceFilter: Codable, Sendable, Equatable {
+    public struct Metrics: Codable, Sendable, Equatable {
+        public let freqRatio: Double
+        public let percentUnique: Double
+        public let zeroVariance: Bool
+        public let nearZeroVariance: Bool
+    }
+
+    public let freqCut: Double
+    public let uniqueCut: Double
+    /// caret's `saveMetrics = TRUE` table, one entry per column.
+    public let metrics: [Metrics]
+    /// Kept, `.zeroVariance` or `.nearZeroVariance`; statistic = freqRatio.
+    public let decisions: [FeatureDecision]
+    /// Columns kept, in order.
+    public var kept: [Int] { decisions.filter(\.kept).map(\.feature) }
+
+    /// Applies the rule to training rows.
+    /// - Parameters:
+    ///   - rows: one row per training case; NaN marks a missing value.
+    ///   - freqCut: the frequency ratio above which a column may be near-zero variance.
+    ///   - uniqueCut: the percent of distinct values at or below which it may be.
+    /// - Throws: `SelectionError.invalidInput` for an empty or ragged table or an infinite value.
+    public init(fittingOn rows: [[Double]], freqCut: Double = 95.0 / 5.0, uniqueCut: Double = 10) throws {
+        let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "variance filter", allowNaN: true)
+        self.freqCut = freqCut
+        self.uniqueCut = uniqueCut
+        var metrics: [Metrics] = [], decisions: [FeatureDecision] = []
+        for j in 0..<p {
+            var counts: [Double: Int] = [:]
+            for row in rows where !row[j].isNaN { counts[row[j], default: 0] += 1 }
+            let sorted = counts.values.sorted(by: >)
+            let ratio = sorted.count <= 1 ? 0 : Double(sorted[0]) / Double(sorted[1])
+            let percentUnique = 100 * Double(counts.count) / Double(rows.count)
+            let zero = counts.count <= 1
+            let near = (ratio > freqCut && percentUnique <= uniqueCut) || zero
+            metrics.append(Metrics(freqRatio: ratio, percentUnique: percentUnique, zeroVariance: zero, nearZeroVariance: near))
+            decisions.append(
+                FeatureDecision(
+                    feature: j, kept: !near, reason: zero ? .zeroVariance : (near ? .nearZeroVariance : .kept),
+                    statistic: ratio))
+        }
+        self.metrics = metrics
+        self.decisions = decisions
+    }
+}

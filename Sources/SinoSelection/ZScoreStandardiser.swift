@@ -1,0 +1,59 @@
+/// z-scores fitted on the training cohort, as scikit-learn's `StandardScaler` (defaults):
+/// mean and **population** standard deviation (n denominator, ddof = 0, not the sample sd),
+/// and a scale of 1 for a constant column, so it maps to 0 instead of dividing by zero.
+/// Constant means sklearn's `_is_constant_feature`: var <= n eps var + (n |mean| eps)^2, which
+/// also catches columns whose variance is only rounding error.
+///
+/// ```swift
+/// let scaler = try ZScoreStandardiser(fittingOn: trainRows)
+/// let z = try scaler.transform(testRows)
+/// ```
+public struct ZScoreStandardiser: Codable, Sendable, Equatable {
+    /// Training mean per column.
+    public let means: [Double]
+    /// Training population sd per column, 1 where the column is constant.
+    public let scales: [Double]
+    /// One record per column: kept (`.kept`, statistic = sd) or `.constantScaledByOne`.
+    public let decisions: [FeatureDecision]
+
+    /// Fits on training rows.
+    /// - Parameter rows: one row per training case, finite values, at least 1 row.
+    /// - Throws: `SelectionError.invalidInput` for an empty or ragged table or a non-finite value.
+    public init(fittingOn rows: [[Double]]) throws {
+        let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "z-score standardiser")
+        let n = Double(rows.count)
+        let eps = Double.ulpOfOne
+        var means: [Double] = [], scales: [Double] = [], decisions: [FeatureDecision] = []
+        for j in 0..<p {
+            let column = rows.map { $0[j] }
+            let mean = column.reduce(0, +) / n
+            // sklearn's _incremental_mean_and_var: sum of squared deviations less the squared
+            // sum of deviations over n (a rounding correction).
+            let deviations = column.map { $0 - mean }
+            let correction = deviations.reduce(0, +)
+            let variance = (deviations.reduce(0) { $0 + $1 * $1 } - correction * correction / n) / n
+            let constant = variance <= n * eps * variance + (n * Swift.abs(mean) * eps) * (n * Swift.abs(mean) * eps)
+            let scale = constant ? 1 : variance.squareRoot()
+            means.append(mean)
+            scales.append(scale)
+            decisions.append(
+                FeatureDecision(feature: j, kept: true, reason: constant ? .constantScaledByOne : .kept, statistic: scale))
+        }
+        self.means = means
+        self.scales = scales
+        self.decisions = decisions
+    }
+
+    /// (x - mean) / scale per column.
+    /// - Parameter rows: rows with the training table's columns.
+    /// - Returns: the standardised rows.
+    /// - Throws: `SelectionError.invalidInput` for a ragged table, a wrong column count or a
+    ///   non-finite value.
+    public func transform(_ rows: [[Double]]) throws -> [[Double]] {
+        let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "z-score transform")
+        guard p == means.count else {
+            throw SelectionError.invalidInput("z-score transform: \(p) columns, the standardiser was fitted on \(means.count)")
+        }
+        return rows.map { row in row.indices.map { (row[$0] - means[$0]) / scales[$0] } }
+    }
+}
