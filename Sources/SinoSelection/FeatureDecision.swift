@@ -15,6 +15,12 @@ public enum FilterReason: String, Codable, Sendable, CaseIterable {
     case notSignificant
     /// |r| above the threshold with a more relevant feature that was kept.
     case redundant
+    /// ICC between two segmentations below the threshold (or undefined).
+    case unstable
+    /// Not among the features mRMR picked.
+    case notSelected
+    /// A zero LASSO coefficient (in every class) at the chosen lambda.
+    case zeroCoefficient
 }
 
 /// One feature's fate in a filter: kept or dropped, why, and the number the decision rests on.

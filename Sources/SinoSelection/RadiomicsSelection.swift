@@ -1,0 +1,270 @@
+import Foundation
+import SinoData
+
+/// One feature's fate in one selection step, by name.
+public struct SelectionStepFeature: Codable, Sendable, Equatable {
+    public var feature: String
+    public var kept: Bool
+    /// Why it was dropped (or "kept").
+    public var reason: String
+    /// The number the decision rests on (q, |r|, ICC, mRMR score, LASSO coefficient norm...).
+    public var statistic: Double?
+    /// The feature that made this one redundant.
+    public var partner: String?
+}
+
+/// What one step received and kept.
+public struct SelectionStepRecord: Codable, Sendable, Equatable {
+    public var step: String
+    /// The method and its settings, in words.
+    public var method: String
+    public var input: Int
+    public var kept: Int
+    public var features: [SelectionStepFeature]
+}
+
+/// A radiomics feature selection learned on the training cohort: the steps of
+/// `RadiomicsSelectionConfig` applied in order (imputation, z-score, variance, ICC stability,
+/// univariate screen with Benjamini-Hochberg, redundancy, mRMR, cross-validated LASSO), what
+/// each kept and why, and everything needed to transform any later cohort the same way
+/// (fill values, means and scales, the LASSO coefficients of the rad-score).
+public struct RadiomicsSelection: Sendable {
+    public let config: RadiomicsSelectionConfig
+    public let classNames: [String]
+    /// Every input feature, in table order.
+    public let featureNames: [String]
+    public let steps: [SelectionStepRecord]
+    /// Indices (into `featureNames`) of the features selected at the end, in input order.
+    public let selected: [Int]
+    /// Training-cohort fill values (NaN when imputation is off).
+    public let fillValues: [Double]
+    public let means: [Double]
+    public let scales: [Double]
+    /// The LASSO's cross-validation (nil when the LASSO step is off) and the features it saw.
+    public let lasso: GLMNetCrossValidation?
+    public let lassoInput: [Int]
+    public let chosenLambda: Double?
+
+    public var selectedNames: [String] { selected.map { featureNames[$0] } }
+
+    /// Learns the selection on `training` (rows of every feature, raw scale) with classes
+    /// `labels` (0..<classNames.count). `secondSegmentation`: the same patients and features
+    /// from a second segmentation, for the ICC step.
+    public init(
+        training: [[Double]], labels: [Int], featureNames: [String], classNames: [String],
+        secondSegmentation: [[Double]]? = nil, config: RadiomicsSelectionConfig = RadiomicsSelectionConfig(), threads: Int? = nil
+    ) throws {
+        self.config = config
+        self.classNames = classNames
+        self.featureNames = featureNames
+        let p = featureNames.count
+        guard training.count >= 3, training.allSatisfy({ $0.count == p }) else {
+            throw SelectionError.invalidInput("selection needs at least 3 training rows of \(p) features, got \(training.count)")
+        }
+        let counts = classNames.indices.map { c in labels.filter { $0 == c }.count }
+        if let c = counts.firstIndex(where: { $0 < 2 }) {
+            throw SelectionError.invalidInput("class \(classNames[c]) has \(counts[c]) training patient\(counts[c] == 1 ? "" : "s"); selection needs at least 2 per class")
+        }
+        var steps: [SelectionStepRecord] = []
+        // Missing values.
+        var rows = training
+        let hasMissing = rows.contains { $0.contains { $0.isNaN } }
+        if config.impute != .none {
+            let fill = try config.impute.fillValues(rows, names: featureNames)
+            fillValues = fill
+            rows = rows.map { row in row.indices.map { row[$0].isNaN ? fill[$0] : row[$0] } }
+        } else {
+            if hasMissing {
+                let (r, j) = rows.enumerated().lazy.compactMap { r, row in row.firstIndex(where: \.isNaN).map { (r, $0) } }.first!
+                let total = rows.reduce(0) { $0 + $1.filter(\.isNaN).count }
+                throw SelectionError.invalidInput(
+                    "\(total) missing value\(total == 1 ? "" : "s") in the training cohort (first: training row \(r + 1), feature '\(featureNames[j])'); set \"impute\": \"median\" or \"mean\" to fill them from the training cohort"
+                )
+            }
+            fillValues = [Double](repeating: .nan, count: p)
+        }
+        // Standardisation (fitted on training; every column kept).
+        let centre: [Double]
+        let scale: [Double]
+        if config.standardise {
+            let scaler = try ZScoreStandardiser(fittingOn: rows)
+            (centre, scale) = (scaler.means, scaler.scales)
+        } else {
+            (centre, scale) = ([Double](repeating: 0, count: p), [Double](repeating: 1, count: p))
+        }
+        means = centre
+        scales = scale
+        let z = rows.map { row in row.indices.map { (row[$0] - centre[$0]) / scale[$0] } }
+        var current = Array(0..<p)
+        func record(_ step: String, _ method: String, _ decisions: [FeatureDecision]) -> [Int] {
+            let features = decisions.map { d in
+                SelectionStepFeature(
+                    feature: featureNames[current[d.feature]], kept: d.kept, reason: d.reason.rawValue, statistic: d.statistic,
+                    partner: d.partner.map { featureNames[current[$0]] })
+            }
+            let kept = decisions.filter(\.kept).map { current[$0.feature] }
+            steps.append(SelectionStepRecord(step: step, method: method, input: current.count, kept: kept.count, features: features))
+            return kept
+        }
+        func columns(_ data: [[Double]], _ indices: [Int]) -> [[Double]] { data.map { row in indices.map { row[$0] } } }
+        func requireSome(_ step: String) throws {
+            if current.isEmpty { throw SelectionError.fitFailed("the \(step) step left no feature: relax its settings or switch it off") }
+        }
+        if config.variance.enabled {
+            let filter = try VarianceFilter(fittingOn: columns(rows, current), freqCut: config.variance.freqCut, uniqueCut: config.variance.uniqueCut)
+            current = record("variance", "caret nearZeroVar (freqCut \(config.variance.freqCut), uniqueCut \(config.variance.uniqueCut))", filter.decisions)
+            try requireSome("variance")
+        }
+        if config.stability.enabled, let second = secondSegmentation {
+            guard second.count == training.count, second.allSatisfy({ $0.count == p }) else {
+                throw SelectionError.invalidInput("the second segmentation's table has \(second.count) rows; the training cohort has \(training.count) (same patients and features needed)")
+            }
+            let stability = try IntraclassCorrelation.stableFeatures(
+                first: columns(rows, current), second: columns(second, current), form: config.stability.form, threshold: config.stability.threshold)
+            let decisions = stability.icc.indices.map { j in
+                FeatureDecision(feature: j, kept: stability.kept.contains(j), reason: stability.kept.contains(j) ? .kept : .unstable, statistic: stability.icc[j])
+            }
+            current = record("stability", "\(config.stability.form.pingouinName) >= \(config.stability.threshold) between two segmentations", decisions)
+            try requireSome("stability")
+        }
+        var relevance: [Double]? = nil
+        if config.univariate.enabled {
+            let test: UnivariateScreen.Test
+            switch config.univariate.test {
+            case .auto: test = classNames.count > 2 ? .kruskalWallis : .mannWhitney
+            case .kruskalWallis: test = .kruskalWallis
+            case .anova: test = .anova
+            case .mannWhitney: test = .mannWhitney
+            case .welch: test = .welch
+            case .student: test = .student
+            }
+            let screen = try UnivariateScreen(rows: columns(z, current), classes: labels, test: test, alpha: config.univariate.alpha)
+            let pValues = screen.pValues
+            let keptBefore = current
+            current = record("univariate", "\(test.rawValue), Benjamini-Hochberg q < \(config.univariate.alpha)", screen.decisions)
+            relevance = current.map { pValues[keptBefore.firstIndex(of: $0)!] }
+            try requireSome("univariate")
+        }
+        if config.redundancy.enabled && current.count > 1 {
+            let data = columns(z, current)
+            // Relevance: the univariate p (lower is better), else the ANOVA F (higher is better).
+            let direction: RedundancyFilter.Relevance = relevance == nil ? .higherIsBetter : .lowerIsBetter
+            let fScores = relevance ?? current.indices.map { j in MRMRSelection.fStatistic(data.map { $0[j] }, classes: labels) }
+            let filter = try RedundancyFilter(
+                rows: data, relevance: fScores, direction: direction, method: config.redundancy.method, threshold: config.redundancy.threshold)
+            current = record("redundancy", "\(config.redundancy.method.rawValue) |r| > \(config.redundancy.threshold), the more relevant kept", filter.decisions)
+        }
+        if config.mrmr.enabled {
+            let data = columns(z, current)
+            let result: [Int]
+            let scores: [Double]
+            switch config.mrmr.variant {
+            case .mrmrSelection:
+                let r = try MRMRSelection.select(features: data, classes: labels, count: config.mrmr.count)
+                (result, scores) = (r.selected, r.scores)
+            case .pymrmrMID, .pymrmrMIQ:
+                let states = try PyMRMR.discretise(data)
+                let r = try PyMRMR.select(
+                    classes: labels.map(Double.init), features: states.map { $0.map(Double.init) },
+                    method: config.mrmr.variant == .pymrmrMID ? .mid : .miq, count: config.mrmr.count)
+                (result, scores) = (r.selected, r.scores)
+            }
+            let decisions = current.indices.map { j in
+                let rank = result.firstIndex(of: j)
+                return FeatureDecision(feature: j, kept: rank != nil, reason: rank != nil ? .kept : .notSelected, statistic: rank.map { scores[$0] })
+            }
+            current = record("mrmr", "\(config.mrmr.variant.rawValue), \(config.mrmr.count) features", decisions)
+            try requireSome("mRMR")
+        }
+        if config.lasso.enabled {
+            let data = columns(z, current)
+            var settings = GLMNetSettings()
+            settings.alpha = config.lasso.alpha
+            let family: GLMNetFamily = classNames.count == 2 ? .binomial : .multinomial(grouped: config.lasso.grouped)
+            try Self.checkFolds(labels: labels, classNames: classNames, folds: config.lasso.folds, seed: config.lasso.seed)
+            let cv = try GLMNet.crossValidate(
+                x: data, y: labels, classCount: classNames.count, family: family, settings: settings, loss: config.lasso.loss,
+                folds: config.lasso.folds, seed: config.lasso.seed, threads: threads)
+            let lambda = config.lasso.rule == .min ? cv.lambdaMin : cv.lambda1SE
+            let beta = cv.fit.coefficients(at: lambda).coefficients
+            let norms = current.indices.map { j in beta.reduce(0) { $0 + $1[j] * $1[j] }.squareRoot() }
+            if !norms.contains(where: { $0 != 0 }) {
+                let anywhere = cv.fit.degreesOfFreedom.contains { $0 > 0 }
+                throw SelectionError.fitFailed(
+                    anywhere
+                        ? "the LASSO selected no feature at \(config.lasso.rule.rawValue) (lambda \(lambda)); try \"rule\": \"lambda.min\" or a smaller alpha"
+                        : "the LASSO path never selects a feature: no feature predicts the classes in the training cohort")
+            }
+            let decisions = current.indices.map { j in
+                FeatureDecision(feature: j, kept: norms[j] != 0, reason: norms[j] != 0 ? .kept : .zeroCoefficient, statistic: norms[j])
+            }
+            lassoInput = current
+            lasso = cv
+            chosenLambda = lambda
+            current = record(
+                "lasso", "\(config.lasso.folds)-fold cv.glmnet (alpha \(config.lasso.alpha), \(config.lasso.loss.rawValue)), \(config.lasso.rule.rawValue)", decisions)
+        } else {
+            lassoInput = []
+            lasso = nil
+            chosenLambda = nil
+        }
+        self.steps = steps
+        selected = current.sorted()
+    }
+
+    /// cv.glmnet's folds must leave every class at least 2 training patients in each fold fit.
+    static func checkFolds(labels: [Int], classNames: [String], folds: Int, seed: Int32) throws {
+        guard labels.count >= folds else {
+            throw SelectionError.invalidInput("\(labels.count) training patients are too few for \(folds)-fold cross-validation")
+        }
+        let ids = RSampler.foldIDs(count: labels.count, folds: folds, seed: seed)
+        for f in 1...folds {
+            for (c, name) in classNames.enumerated() {
+                let remaining = labels.indices.filter { ids[$0] != f && labels[$0] == c }.count
+                if remaining < 2 {
+                    throw SelectionError.invalidInput(
+                        "class \(name) has too few training patients for \(folds)-fold cross-validation (\(remaining) left outside fold \(f); at least 2 needed): use fewer folds")
+                }
+            }
+        }
+    }
+
+    /// Fills and standardises any cohort's rows (all input features) as learned on training.
+    public func standardised(_ rows: [[Double]]) throws -> [[Double]] {
+        try rows.enumerated().map { r, row in
+            guard row.count == featureNames.count else {
+                throw SelectionError.invalidInput("row \(r + 1) has \(row.count) features, the selection was learned on \(featureNames.count)")
+            }
+            return try row.indices.map { j in
+                var value = row[j]
+                if value.isNaN {
+                    guard !fillValues[j].isNaN else {
+                        throw SelectionError.invalidInput("row \(r + 1), feature '\(featureNames[j])' is missing and imputation is off")
+                    }
+                    value = fillValues[j]
+                }
+                return (value - means[j]) / scales[j]
+            }
+        }
+    }
+
+    /// The selected features of any cohort, standardised: the input of the classifiers.
+    public func selectedFeatures(_ rows: [[Double]]) throws -> [[Double]] {
+        try standardised(rows).map { row in selected.map { row[$0] } }
+    }
+
+    /// The rad-score: the LASSO's linear predictor at the chosen lambda, one column per class
+    /// for a multinomial model, one (log-odds of the second class) for a binomial one.
+    public func radScores(_ rows: [[Double]]) throws -> [[Double]] {
+        guard let lasso, let chosenLambda else {
+            throw SelectionError.invalidInput("the rad-score needs the LASSO step, which is switched off")
+        }
+        let z = try standardised(rows).map { row in lassoInput.map { row[$0] } }
+        return lasso.fit.linearPredictors(x: z, at: chosenLambda)
+    }
+
+    /// Names of the rad-score columns.
+    public var radScoreNames: [String] {
+        classNames.count == 2 ? ["radscore"] : classNames.map { "radscore_\($0)" }
+    }
+}
