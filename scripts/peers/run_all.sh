@@ -42,4 +42,6 @@ $PY scripts/peers/radiomics_classes.py
 $PY scripts/peers/radiomics_extract.py   # about 3 minutes (PyRadiomics on 52 cases)
 python3 scripts/peers/check_schemas.py
 Rscript scripts/peers/r_sample.R
+$PY scripts/peers/svm.py
+$PY scripts/peers/xgboost_classifier.py
 git status --short Tests/Fixtures
