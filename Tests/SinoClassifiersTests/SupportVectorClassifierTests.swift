@@ -49,6 +49,20 @@ struct SupportVectorClassifierTests {
         print(line + " (\(Self.fixture.tool))")
     }
 
+    @Test("The fixture's tie rows exercise break_ties: sklearn's two predictions differ there, and SinoRad's with them")
+    func tiesAreExercised() throws {
+        let votes = try #require(Self.fixture.cases.first { $0.name == "rbf scale ovr ties by votes" })
+        let broken = try #require(Self.fixture.cases.first { $0.name == "rbf scale ovr break_ties" })
+        let data = try #require(Self.fixture.data[votes.data])
+        let changed = zip(votes.predict, broken.predict).filter { $0 != $1 }.count
+        #expect(changed >= 3, "sklearn's break_ties changes \(changed) predictions")
+        var svc = votes.parameters.classifier
+        try svc.fit(x: data.x, y: data.y, classCount: data.classCount)
+        #expect(try svc.predict(x: data.testX) == votes.predict)
+        svc.breakTies = true
+        #expect(try svc.predict(x: data.testX) == broken.predict)
+    }
+
     @Test("A model is shared by copies and predicts from several threads at once")
     func concurrentPrediction() async throws {
         let reference = try #require(Self.fixture.cases.first { $0.name == "probability rbf rs0" })

@@ -5,7 +5,9 @@ Run with the peers venv:
 
 scikit-learn's SVC (its fork of libsvm 3.24) is fitted on small seeded data sets made here with
 numpy's default_rng: "three" (3 classes, 90 x 6, 40/30/20 rows), "binary" (70 x 5, 50/20 rows)
-and "unscaled" (3 classes, 60 x 4, columns on scales 1 to 1000, so that gamma="scale" matters).
+"unscaled" (3 classes, 60 x 4, columns on scales 1 to 1000, so that gamma="scale" matters) and
+"four" (4 classes of 25, 20, 15 and 1 rows, 5 features; wide-spread test rows). "three" has 5
+more test rows where sklearn's votes tie (found by comparing predict with and without break_ties).
 Each data set has its own test rows. For each case the fixture stores the hyper-parameters,
 the gamma sklearn resolved (`_gamma`), n_support_, decision_function, predict and, when
 probability=True, predict_proba on the test rows. Cases cover the four kernels, gamma
@@ -44,20 +46,44 @@ def blobs(rng, counts, features, spread, test_rows, scales=None):
     return {"classCount": len(counts), "x": x.tolist(), "y": y.astype(int).tolist(), "testX": test_x.tolist()}
 
 
+def tie_rows(data, count, C):
+    """Rows where one-vs-one votes tie, so that break_ties changes sklearn's prediction: drawn
+    around the data's centre and kept when SVC(C=C) and SVC(C=C, break_ties=True) disagree."""
+    rng = np.random.default_rng(7)
+    x, y = np.array(data["x"]), np.array(data["y"])
+    candidates = x.mean(axis=0) + rng.normal(size=(20000, x.shape[1])) * x.std(axis=0) * 0.7
+    votes = SVC(C=C).fit(x, y).predict(candidates)
+    ties = SVC(C=C, break_ties=True).fit(x, y).predict(candidates)
+    return candidates[np.nonzero(votes != ties)[0][:count]].tolist()
+
+
 def make_data():
     rng = np.random.default_rng(20260601)
-    return {
+    data = {
         "three": blobs(rng, [40, 30, 20], 6, 1.2, 30),
         "binary": blobs(rng, [50, 20], 5, 0.8, 20),
         "unscaled": blobs(rng, [20, 20, 20], 4, 1.0, 24, scales=[1.0, 10.0, 100.0, 1000.0]),
+        "four": four_classes(rng),
     }
+    data["three"]["testX"] += tie_rows(data["three"], 5, C=0.3)
+    return data
+
+
+def four_classes(rng):
+    """4 classes of 25, 20, 15 and 1 rows (5 features): the single row's class is missing from
+    the training part of one cross-validation fold, which the fork handles without training.
+    Test rows are spread wide around the centres so that one-vs-one votes tie."""
+    data = blobs(rng, [25, 20, 15, 1], 5, 1.0, 0)
+    data["testX"] = rng.normal(0.0, 2.0, size=(32, 5)).tolist()
+    return data
 
 
 # (name, data set, SVC keyword arguments). class_weight dicts are written as lists by class index.
 CASES = [
     ("rbf scale ovr", "three", dict()),
     ("rbf scale ovo", "three", dict(decision_function_shape="ovo")),
-    ("rbf scale ovr break_ties", "three", dict(break_ties=True, C=0.3)),
+    ("rbf scale ovr break_ties", "three", dict(break_ties=True, C=0.3)),  # C as in tie_rows
+    ("rbf scale ovr ties by votes", "three", dict(C=0.3)),
     ("linear ovr", "three", dict(kernel="linear", C=0.5)),
     ("poly auto ovo", "three", dict(kernel="poly", degree=3, gamma="auto", coef0=1.0, decision_function_shape="ovo")),
     ("poly degree 2 value", "three", dict(kernel="poly", degree=2, gamma=0.3, coef0=0.0, C=2.0)),
@@ -78,6 +104,11 @@ CASES = [
     ("binary probability balanced rs7", "binary", dict(probability=True, random_state=7, class_weight="balanced",
                                                        kernel="poly", degree=2, coef0=1.0)),
     ("unscaled probability rs0", "unscaled", dict(probability=True, random_state=0, C=5.0)),
+    ("four classes ovr", "four", dict()),
+    ("four classes break_ties", "four", dict(break_ties=True, C=0.5)),
+    ("four classes probability rs0", "four", dict(probability=True, random_state=0)),
+    ("four classes probability sigmoid rs7", "four", dict(kernel="sigmoid", gamma="auto", probability=True, random_state=7,
+                                                           decision_function_shape="ovo")),
 ]
 
 
