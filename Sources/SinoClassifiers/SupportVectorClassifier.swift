@@ -227,4 +227,10 @@ public struct SupportVectorModel: Sendable {
 
     /// Support vectors per class present (sklearn `n_support_`).
     public var supportVectorCounts: [Int] { libsvm.supportCounts }
+
+    /// Platt's A per class pair, in pair order (sklearn `probA_`), when fitted with `probability`.
+    public var probA: [Double]? { libsvm.sigmoids?.map(\.a) }
+
+    /// Platt's B per class pair (sklearn `probB_`), when fitted with `probability`.
+    public var probB: [Double]? { libsvm.sigmoids?.map(\.b) }
 }

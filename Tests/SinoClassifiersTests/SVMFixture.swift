@@ -104,6 +104,8 @@ struct SVMFixture: Decodable {
         var decision: Matrix
         var predict: [Int]
         var probabilities: [[Double]]?
+        var probA: [Double]?
+        var probB: [Double]?
     }
 
     var generator: String

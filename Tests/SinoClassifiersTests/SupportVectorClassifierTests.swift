@@ -45,6 +45,11 @@ struct SupportVectorClassifierTests {
             let probabilityComparison = compareValues(probabilities, expected, rel: 1e-6, abs: 1e-9)
             #expect(probabilityComparison.allClose, "predict_proba: max rel diff \(probabilityComparison.maxRel)")
             line += ", \(probabilityComparison.count) probabilities, max rel diff \(String(format: "%.2g", probabilityComparison.maxRel))"
+            let platt = compareValues(
+                [try #require(model.probA), try #require(model.probB)], [try #require(reference.probA), try #require(reference.probB)],
+                rel: 1e-6, abs: 1e-9)
+            #expect(platt.allClose, "probA_, probB_: max rel diff \(platt.maxRel)")
+            line += ", Platt A and B max rel diff \(String(format: "%.2g", platt.maxRel))"
         }
         print(line + " (\(Self.fixture.tool))")
     }

@@ -10,7 +10,7 @@ numpy's default_rng: "three" (3 classes, 90 x 6, 40/30/20 rows), "binary" (70 x 
 more test rows where sklearn's votes tie (found by comparing predict with and without break_ties).
 Each data set has its own test rows. For each case the fixture stores the hyper-parameters,
 the gamma sklearn resolved (`_gamma`), n_support_, decision_function, predict and, when
-probability=True, predict_proba on the test rows. Cases cover the four kernels, gamma
+probability=True, the Platt coefficients probA_ and probB_ and predict_proba on the test rows. Cases cover the four kernels, gamma
 "scale"/"auto"/a value, ovo and ovr, break_ties, class_weight "balanced" and a dict, and
 probability=True with random_state 0 and 7; "randomStreams" holds the seed sklearn derives from a
 random_state and the first MT19937 outputs for it (sklearn 1.9 deprecates probability=True with a
@@ -131,6 +131,7 @@ def run_case(name, data_name, options, data):
         warnings.simplefilter("ignore", FutureWarning)  # probability=True is deprecated in 1.9
         model = SVC(**options).fit(x, y)
         proba = model.predict_proba(test).tolist() if options.get("probability") else None
+        platt = (model.probA_.tolist(), model.probB_.tolist()) if options.get("probability") else (None, None)
     case = {
         "name": name,
         "data": data_name,
@@ -140,6 +141,8 @@ def run_case(name, data_name, options, data):
         "decision": model.decision_function(test).tolist(),
         "predict": model.predict(test).astype(int).tolist(),
         "probabilities": proba,
+        "probA": platt[0],
+        "probB": platt[1],
     }
     print(f"{name}: gamma {case['gamma']:.6g}, n_support {case['nSupport']}")
     return case
