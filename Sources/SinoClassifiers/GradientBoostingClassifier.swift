@@ -104,12 +104,12 @@ public struct GradientBoostingClassifier: Classifier {
     public mutating func fit(x: [[Double]], y: [Int], classCount: Int) throws {
         try validateHyperParameters()
         let p = try TrainingInput.validate(x: x, y: y, classCount: classCount, allowMissing: true)
-        let training = try XGBoostMatrix(rows: x, featureCount: p)
+        let training = try XGBoostMatrix(rows: x, featureCount: p, threads: threads)
         try training.setField("label", y.map { Float($0) })
         let booster = try XGBoostBooster(matrices: [training])
         for (name, value) in parameters(classCount: classCount) { try booster.setParameter(name, value) }
         for iteration in 0..<nEstimators { try booster.updateOneIteration(iteration, training) }
-        model = GradientBoostingModel(classCount: classCount, featureCount: p, booster: booster)
+        model = GradientBoostingModel(classCount: classCount, featureCount: p, threads: threads, booster: booster)
     }
 
     /// Class probabilities, n x classCount, computed in Float by XGBoost (binary: [1 - p, p]
@@ -134,14 +134,18 @@ public struct GradientBoostingClassifier: Classifier {
     }
 
     /// Reads a model written by `saveModel(to:)` (or by python xgboost's `save_model` as JSON):
-    /// the number of features and classes come from the model file; the hyper-parameters of the
-    /// returned classifier are the defaults (they only matter for training).
-    public static func loadModel(from url: URL) throws -> GradientBoostingClassifier {
+    /// the number of features and classes come from the model file; predictions run on
+    /// `threads` threads; the other hyper-parameters of the returned classifier are the
+    /// defaults (they only matter for training).
+    public static func loadModel(from url: URL, threads: Int = 1) throws -> GradientBoostingClassifier {
+        guard threads >= 1 else { throw ClassifierError.invalidHyperParameter(name: "threads", value: "\(threads)", expected: "an integer >= 1") }
+        var classifier = GradientBoostingClassifier(threads: threads)
         let booster = try XGBoostBooster(matrices: [])
         try booster.load(from: url.path)
+        try booster.setParameter("nthread", "\(threads)")
         let shape = try XGBoostModelShape(configuration: booster.configuration())
-        var classifier = GradientBoostingClassifier()
-        classifier.model = GradientBoostingModel(classCount: shape.classCount, featureCount: shape.featureCount, booster: booster)
+        classifier.model = GradientBoostingModel(
+            classCount: shape.classCount, featureCount: shape.featureCount, threads: threads, booster: booster)
         return classifier
     }
 
@@ -176,12 +180,14 @@ public struct GradientBoostingModel: Sendable {
     public let classCount: Int
     /// Features per row.
     public let featureCount: Int
+    /// XGBoost threads for prediction (the classifier's `threads` when it was fitted).
+    public let threads: Int
     let booster: XGBoostBooster
 
     /// n x classCount Float probabilities.
     func probabilities(x: [[Double]]) throws -> [[Float]] {
         try TrainingInput.validatePrediction(x: x, featureCount: featureCount, allowMissing: true)
-        let output = try booster.predict(XGBoostMatrix(rows: x, featureCount: featureCount))
+        let output = try booster.predict(XGBoostMatrix(rows: x, featureCount: featureCount, threads: threads))
         if classCount == 2 {
             guard output.count == x.count else { throw shapeError(output.count, expected: x.count) }
             return output.map { [1 - $0, $0] }

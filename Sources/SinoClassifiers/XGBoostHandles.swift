@@ -11,23 +11,24 @@ enum XGBoostCall {
     }
 }
 
-/// An XGBoost `DMatrix` built from dense rows, freed with `XGDMatrixFree`. Values are rounded
-/// from Double to the nearest Float first (as numpy's astype(float32) and XGBoost's own
-/// conversion of float64 input do); NaN is XGBoost's missing value.
+/// An XGBoost `DMatrix` built from dense rows on `threads` threads, freed with `XGDMatrixFree`.
+/// Values are rounded from Double to the nearest Float first (as numpy's astype(float32) and
+/// XGBoost's own conversion of float64 input do); NaN is XGBoost's missing value.
 final class XGBoostMatrix {
     let handle: DMatrixHandle
     let rowCount: Int
 
-    init(rows: [[Double]], featureCount: Int) throws {
+    init(rows: [[Double]], featureCount: Int, threads: Int) throws {
         var values: [Float] = []
         values.reserveCapacity(rows.count * featureCount)
         for row in rows { values.append(contentsOf: row.map { Float($0) }) }
         var handle: DMatrixHandle?
         try XGBoostCall.check(
-            XGDMatrixCreateFromMat(values, bst_ulong(rows.count), bst_ulong(featureCount), Float.nan, &handle),
-            "XGDMatrixCreateFromMat")
+            XGDMatrixCreateFromMat_omp(
+                values, bst_ulong(rows.count), bst_ulong(featureCount), Float.nan, &handle, Int32(threads)),
+            "XGDMatrixCreateFromMat_omp")
         guard let handle else {
-            throw ClassifierError.library(name: "XGBoost", function: "XGDMatrixCreateFromMat", message: "no matrix returned")
+            throw ClassifierError.library(name: "XGBoost", function: "XGDMatrixCreateFromMat_omp", message: "no matrix returned")
         }
         self.handle = handle
         rowCount = rows.count
