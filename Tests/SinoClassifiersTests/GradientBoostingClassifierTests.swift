@@ -48,6 +48,21 @@ struct GradientBoostingClassifierTests {
         }
     }
 
+    @Test("A fitted model predicts from several tasks at once (XGBoost calls take turns)")
+    func concurrentPrediction() async throws {
+        let reference = try #require(Self.fixture.cases.first { $0.name == "three hist subsample" })
+        let data = try #require(Self.fixture.data[reference.data])
+        var model = reference.parameters.classifier
+        try model.fit(x: data.training, y: data.y, classCount: data.classCount)
+        let fitted = model
+        let test = data.test
+        let results = try await withThrowingTaskGroup(of: [[Float]].self) { group in
+            for _ in 0..<4 { group.addTask { try fitted.predictProbabilitiesFloat(x: test) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { Self.differing($0, reference.probabilities) == 0 })
+    }
+
     @Test("saveModel / loadModel (XGBoost JSON) round trip predicts the same Floats")
     func saveAndLoad() throws {
         for name in ["three exact defaults", "binary exact base_score"] {
