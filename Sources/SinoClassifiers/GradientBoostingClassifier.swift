@@ -15,7 +15,7 @@ public enum XGBoostTreeMethod: String, Sendable, Codable {
 /// defaults, objective `multi:softprob` (num_class = classCount) for more than two classes and
 /// `binary:logistic` for two, and probabilities equal Float for Float.
 ///
-///     var model = GradientBoostingClassifier(nEstimators: 200, maxDepth: 3, learningRate: 0.1)
+///     var model = GradientBoostingClassifier(nEstimators: 200, learningRate: 0.1, maxDepth: 3)
 ///     try model.fit(x: x, y: y, classCount: 3)
 ///     let probabilities = try model.predictProbabilities(x: xTest)
 ///
