@@ -46,4 +46,6 @@ Rscript scripts/peers/glmnet.R
 $PY scripts/peers/icc_mrmr.py
 $PY scripts/peers/selection_filters.py
 Rscript scripts/peers/near_zero_var.R
+$PY scripts/peers/svm.py
+$PY scripts/peers/xgboost_classifier.py
 git status --short Tests/Fixtures
