@@ -53,11 +53,17 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoClassifiers", dependencies: ["SinoData", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
-        .target(name: "SinoStudy", dependencies: ["SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "CBLAS", "CCairo", "CZlib", "CGSL"]),
+        .target(
+            name: "SinoStudy",
+            dependencies: [
+                "SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "SinoSelection", "SinoClassifiers",
+                "CBLAS", "CCairo", "CZlib", "CGSL"
+            ]),
         .executableTarget(
             name: "sinorad",
             dependencies: [
                 "SinoData", "SinoStats", "SinoReport", "SinoForest", "SinoStudy", "SinoNet", "SinoImaging", "SinoRadiomics", "SinoRandom",
+                "SinoSelection", "SinoClassifiers",
                 "CGSL", "CBLAS", "CCairo", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),

@@ -12,8 +12,8 @@ import SinoRadiomics
 struct Radiomics: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "radiomics",
-        abstract: "Extract PyRadiomics 3.0.1 features (same names and values) from NIfTI or NRRD images and masks.",
-        subcommands: [Extract.self])
+        abstract: "Extract PyRadiomics 3.0.1 features (same names and values), select them (glmnet LASSO, mRMR, ICC) and train radiomics models.",
+        subcommands: [Extract.self, Select.self, Model.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
     enum MapFormat: String, ExpressibleByArgument, CaseIterable { case nrrd, nifti }

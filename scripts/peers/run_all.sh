@@ -48,4 +48,5 @@ $PY scripts/peers/selection_filters.py
 Rscript scripts/peers/near_zero_var.R
 $PY scripts/peers/svm.py
 $PY scripts/peers/xgboost_classifier.py
+$PY scripts/peers/selection_pipeline.py
 git status --short Tests/Fixtures
