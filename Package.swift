@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
-        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),

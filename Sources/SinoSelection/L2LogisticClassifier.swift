@@ -19,7 +19,7 @@ public struct L2LogisticClassifier: Classifier {
         settings.alpha = 0
         settings.lambda = [1 / (c * Double(x.count))]
         settings.standardize = false
-        settings.threshold = 1e-12
+        settings.threshold = 1e-14
         fit = try GLMNet.fit(x: x, y: y, classCount: classCount, family: classCount == 2 ? .binomial : .multinomial(grouped: false), settings: settings)
     }
 

@@ -49,4 +49,5 @@ Rscript scripts/peers/near_zero_var.R
 $PY scripts/peers/svm.py
 $PY scripts/peers/xgboost_classifier.py
 $PY scripts/peers/selection_pipeline.py
+$PY scripts/peers/linear_knn.py
 git status --short Tests/Fixtures
