@@ -61,8 +61,9 @@ public struct RadiomicsSelectionConfig: Codable, Sendable, Equatable {
         public var seed: Int32 = 1
         public var loss: GLMNetLoss = .deviance
         public var rule: Rule = .oneSE
-        /// Multinomial only: type.multinomial "grouped" (a feature is in or out for every class).
-        public var grouped = true
+        /// Multinomial only: type.multinomial "grouped" (a feature is in or out for every class);
+        /// false is glmnet's default, "ungrouped".
+        public var grouped = false
     }
 
     public var impute: FeatureImputation = .none

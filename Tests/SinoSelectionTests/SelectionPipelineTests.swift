@@ -34,6 +34,7 @@ struct SelectionPipelineTests {
         config.univariate.alpha = f.univariateAlpha
         config.mrmr.enabled = true
         config.mrmr.count = f.mrmrCount
+        config.lasso.grouped = true // the script fits type.multinomial = "grouped"
         let selection = try RadiomicsSelection(
             training: f.train, labels: f.trainLabels, featureNames: f.names, classNames: f.classes,
             secondSegmentation: f.secondSegmentation, config: config)

@@ -7,6 +7,11 @@ extension GLMNetProblem {
     /// active variable's K coefficients shifted by `elc` (the median for the lasso). `y` is n x K
     /// one-hot, row-major.
     func multinomialPath(y: [Double], classes nc: Int) throws -> GLMNetRawPath {
+        try x.withUnsafeBufferPointer { xs in try multinomialPath(X: xs.baseAddress!, y: y, classes: nc) }
+    }
+
+    private func multinomialPath(X: UnsafePointer<Double>, y yRows: [Double], classes nc: Int) throws -> GLMNetRawPath {
+        typealias K = GLMNetKernels
         let pmin = GLMNetSettings.pmin
         let pUpper = 1 - pmin
         let emin = pmin / pUpper
@@ -17,40 +22,58 @@ extension GLMNetProblem {
         let exmx = GLMNetSettings.exmx
         let bta = alpha
         let omb = 1 - bta
+        let stride = p + 1
+        // Class-major buffers: y[c * n + i], q[c * n + i]; b[c * (p + 1) + 0] is class c's
+        // intercept, b[c * (p + 1) + 1 + j] its coefficient of variable j; xv[c * p + j].
+        let y = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
+        let q = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
+        let b = UnsafeMutablePointer<Double>.allocate(capacity: stride * nc)
+        let bs = UnsafeMutablePointer<Double>.allocate(capacity: stride * nc)
+        let xv = UnsafeMutablePointer<Double>.allocate(capacity: p * nc)
+        let sxp = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let di = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let wp = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        defer {
+            for buffer in [y, q, b, bs, xv, sxp, di, r, v, wp] { buffer.deallocate() }
+        }
+        for i in 0..<n {
+            wp[i] = w[i]
+            for c in 0..<nc { y[c * n + i] = yRows[i * nc + c] }
+        }
+        b.initialize(repeating: 0, count: stride * nc)
+        bs.initialize(repeating: 0, count: stride * nc)
+        xv.initialize(repeating: 0, count: p * nc)
         var dev1 = 0.0
         var dev0 = 0.0
-        // b[c][0] is class c's intercept, b[c][1 + j] its coefficient of variable j.
-        var b = [[Double]](repeating: [Double](repeating: 0, count: p + 1), count: nc)
         for ic in 0..<nc {
-            var q0 = 0.0
-            for i in 0..<n { q0 += w[i] * y[i * nc + ic] }
+            let q0 = K.dot(wp, y + ic * n, n)
             if q0 <= pmin { throw GLMNetFatal(code: 8000 + ic + 1) }
             if q0 >= 1 - pmin { throw GLMNetFatal(code: 9000 + ic + 1) }
             if intercept {
-                b[ic][0] = log(q0)
-                dev1 -= q0 * b[ic][0]
+                b[ic * stride] = log(q0)
+                dev1 -= q0 * b[ic * stride]
             }
         }
         if !intercept { dev1 = log(Double(nc)) }
-        let meanIntercept = b.reduce(0) { $0 + $1[0] } / Double(nc)
-        for ic in 0..<nc { b[ic][0] -= meanIntercept }
-        // q[i * nc + c] = exp(eta_ic), sxp[i] = sum_c q.
-        var q = [Double](repeating: 0, count: n * nc)
-        var sxp = [Double](repeating: 0, count: n)
+        var meanIntercept = 0.0
+        for ic in 0..<nc { meanIntercept += b[ic * stride] }
+        meanIntercept /= Double(nc)
+        for ic in 0..<nc { b[ic * stride] -= meanIntercept }
+        sxp.initialize(repeating: 0, count: n)
         for ic in 0..<nc {
-            let e = exp(b[ic][0])
+            let e = exp(b[ic * stride])
             for i in 0..<n {
-                q[i * nc + ic] = e
+                q[ic * n + i] = e
                 sxp[i] += e
             }
         }
         for ic in 0..<nc {
-            for i in 0..<n where y[i * nc + ic] > 0 { dev0 += w[i] * y[i * nc + ic] * log(y[i * nc + ic]) }
+            for i in 0..<n where y[ic * n + i] > 0 { dev0 += w[i] * y[ic * n + i] * log(y[ic * n + i]) }
         }
         dev0 += dev1
         let alf = ratio
-        var bs = b
-        var xv = [[Double]](repeating: [Double](repeating: 0, count: p), count: nc)
         var ga = [Double](repeating: 0, count: p)
         var strong = [Bool](repeating: false, count: p)
         var entered = [Bool](repeating: false, count: p)
@@ -58,18 +81,12 @@ extension GLMNetProblem {
         var passes = 0
         let mnl = min(GLMNetSettings.mnlam, lambdaCount)
         let shr = threshold * dev0
-        let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        defer {
-            r.deallocate()
-            v.deallocate()
-        }
         /// ga_j = max_c |x_j' w (y_c - p_c)| over `columns`.
         func gradients(_ columns: [Int]) {
             for k in columns { ga[k] = 0 }
             for ic in 0..<nc {
-                for i in 0..<n { r[i] = w[i] * (y[i * nc + ic] - q[i * nc + ic] / sxp[i]) }
-                for k in columns { ga[k] = max(ga[k], abs(dot(k, r))) }
+                for i in 0..<n { r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]) }
+                for k in columns { ga[k] = max(ga[k], abs(K.dot(r, X + k * n, n))) }
             }
         }
         gradients((0..<p).filter { usable[$0] })
@@ -90,12 +107,18 @@ extension GLMNetProblem {
             irls: while true {
                 var moved = false
                 anyClass = false
+                let strongColumns = (0..<p).filter { strong[$0] }
                 for ic in 0..<nc {
-                    bs[ic][0] = b[ic][0]
-                    for k in active { bs[ic][k + 1] = b[ic][k + 1] }
+                    let bc = b + ic * stride
+                    let bsc = bs + ic * stride
+                    let xvc = xv + ic * p
+                    let qc = q + ic * n
+                    let yc = y + ic * n
+                    bsc[0] = bc[0]
+                    for k in active { bsc[k + 1] = bc[k + 1] }
                     var xmz = 0.0
                     for i in 0..<n {
-                        var pic = q[i * nc + ic] / sxp[i]
+                        var pic = qc[i] / sxp[i]
                         if pic < pfm {
                             pic = 0
                             v[i] = 0
@@ -106,24 +129,27 @@ extension GLMNetProblem {
                             v[i] = w[i] * pic * (1 - pic)
                             xmz += v[i]
                         }
-                        r[i] = w[i] * (y[i * nc + ic] - pic)
+                        r[i] = w[i] * (yc[i] - pic)
                     }
                     if xmz <= vmin { continue }
                     anyClass = true
-                    for j in 0..<p where strong[j] { xv[ic][j] = weightedSquares(j, v) }
+                    for j in strongColumns { xvc[j] = K.weightedSquares(v, X + j * n, n) }
+                    // One coordinate pass over `columns` and the class intercept; returns the
+                    // largest weighted squared change.
                     func pass(_ columns: [Int], entering: Bool) -> Double {
                         var dlx = 0.0
                         for k in columns {
-                            let bk = b[ic][k + 1]
-                            let gk = dot(k, r)
-                            let u = gk + xv[ic][k] * bk
+                            let xk = X + k * n
+                            let bk = bc[k + 1]
+                            let gk = K.dot(r, xk, n)
+                            let u = gk + xvc[k] * bk
                             let au = abs(u) - penalty[k] * al1
-                            let updated = au <= 0 ? 0 : (u < 0 ? -au : au) / (xv[ic][k] + penalty[k] * al2)
-                            b[ic][k + 1] = updated
+                            let updated = au <= 0 ? 0 : (u < 0 ? -au : au) / (xvc[k] + penalty[k] * al2)
+                            bc[k + 1] = updated
                             let d = updated - bk
                             if abs(d) <= 0 { continue }
-                            dlx = max(dlx, xv[ic][k] * d * d)
-                            subtract(d, column: k, times: v, from: r)
+                            dlx = max(dlx, xvc[k] * d * d)
+                            K.subtractScaledProduct(r, d, v, xk, n)
                             if entering && !entered[k] {
                                 if active.count >= pmax {
                                     overflow = true
@@ -133,25 +159,18 @@ extension GLMNetProblem {
                                 active.append(k)
                             }
                         }
-                        var d = 0.0
-                        if intercept {
-                            var sum = 0.0
-                            for i in 0..<n { sum += r[i] }
-                            d = sum / xmz
-                        }
+                        let d = intercept ? K.sum(r, n) / xmz : 0
                         if d != 0 {
-                            b[ic][0] += d
+                            bc[0] += d
                             dlx = max(dlx, xmz * d * d)
-                            for i in 0..<n { r[i] -= d * v[i] }
+                            K.subtractScaled(r, d, v, n)
                         }
                         return dlx
                     }
-                    let strongColumns = (0..<p).filter { strong[$0] }
                     coordinate: while true {
                         passes += 1
                         let dlx = pass(strongColumns, entering: true)
-                        if overflow { break coordinate }
-                        if dlx < shr { break coordinate }
+                        if overflow || dlx < shr { break coordinate }
                         if passes > maxPasses {
                             path.errorCode = -ilm
                             break lambdas
@@ -166,36 +185,39 @@ extension GLMNetProblem {
                         }
                     }
                     if overflow { break }
-                    if xmz * (b[ic][0] - bs[ic][0]) * (b[ic][0] - bs[ic][0]) > shr { moved = true }
+                    if xmz * (bc[0] - bsc[0]) * (bc[0] - bsc[0]) > shr { moved = true }
                     if !moved {
-                        for k in active where xv[ic][k] * (b[ic][k + 1] - bs[ic][k + 1]) * (b[ic][k + 1] - bs[ic][k + 1]) > shr {
+                        for k in active where xvc[k] * (bc[k + 1] - bsc[k + 1]) * (bc[k + 1] - bsc[k + 1]) > shr {
                             moved = true
                             break
                         }
                     }
+                    for i in 0..<n { di[i] = bc[0] }
+                    for k in active { K.subtractScaled(di, -bc[k + 1], X + k * n, n) }
                     for i in 0..<n {
-                        var fi = b[ic][0]
-                        for k in active { fi += b[ic][k + 1] * x[k * n + i] }
-                        fi = min(max(-exmx, fi), exmx)
-                        sxp[i] -= q[i * nc + ic]
-                        q[i * nc + ic] = min(max(emin * sxp[i], exp(fi)), emax * sxp[i])
-                        sxp[i] += q[i * nc + ic]
+                        let fi = min(max(-exmx, di[i]), exmx)
+                        sxp[i] -= qc[i]
+                        qc[i] = min(max(emin * sxp[i], exp(fi)), emax * sxp[i])
+                        sxp[i] += qc[i]
                     }
                 }
                 // Centre the intercepts and shift each active variable's coefficients.
-                var s = -b.reduce(0) { $0 + $1[0] } / Double(nc)
-                for ic in 0..<nc { b[ic][0] += s }
-                var di = [Double](repeating: s, count: n)
+                var s = 0.0
+                for ic in 0..<nc { s -= b[ic * stride] }
+                s /= Double(nc)
+                for ic in 0..<nc { b[ic * stride] += s }
+                for i in 0..<n { di[i] = s }
+                var row = [Double](repeating: 0, count: nc)
                 for l in active {
-                    let row = (0..<nc).map { b[$0][l + 1] }
+                    for ic in 0..<nc { row[ic] = b[ic * stride + l + 1] }
                     s = penalty[l] <= 0 ? row.reduce(0, +) / Double(nc) : GLMNetProblem.elc(alpha: alpha, row)
-                    for ic in 0..<nc { b[ic][l + 1] -= s }
-                    for i in 0..<n { di[i] -= s * x[l * n + i] }
+                    for ic in 0..<nc { b[ic * stride + l + 1] -= s }
+                    K.subtractScaled(di, s, X + l * n, n)
                 }
                 for i in 0..<n {
                     let e = exp(di[i])
                     sxp[i] *= e
-                    for ic in 0..<nc { q[i * nc + ic] *= e }
+                    for ic in 0..<nc { q[ic * n + i] *= e }
                 }
                 if overflow || !anyClass { break irls }
                 if !moved {
@@ -214,17 +236,17 @@ extension GLMNetProblem {
             }
             var devi = 0.0
             for ic in 0..<nc {
-                for i in 0..<n where y[i * nc + ic] > 0 {
-                    devi -= w[i] * y[i * nc + ic] * log(q[i * nc + ic] / sxp[i])
+                for i in 0..<n where y[ic * n + i] > 0 {
+                    devi -= w[i] * y[ic * n + i] * log(q[ic * n + i] / sxp[i])
                 }
             }
-            path.intercepts.append(b.map { $0[0] })
-            path.coefficients.append(b.map { Array($0[1...]) })
+            path.intercepts.append((0..<nc).map { b[$0 * stride] })
+            path.coefficients.append((0..<nc).map { ic in Array(UnsafeBufferPointer(start: b + ic * stride + 1, count: p)) })
             path.lambda.append(al)
             path.devianceRatio.append((dev1 - devi) / dev0)
             if !anyClass { break }
             if ilm < mnl || flmin >= 1 { continue }
-            let nonzero = (0..<p).filter { j in (0..<nc).contains { b[$0][j + 1] != 0 } }.count
+            let nonzero = (0..<p).filter { j in (0..<nc).contains { b[$0 * stride + j + 1] != 0 } }.count
             if nonzero > dfmax { break }
             let ratios = path.devianceRatio
             if ratios[ilm - 1] > GLMNetSettings.devmax { break }
