@@ -22,6 +22,9 @@ struct RadiomicsTableOptions: ParsableArguments {
     @Option(help: "Variable dictionary: a JSON file or 'sinonasal' (default: the built-in one when the CSV matches it).")
     var dictionary: String?
 
+    @Option(help: "Class order, comma-separated (e.g. SCC,ACC,ONB); default: the dictionary's, or first appearance.")
+    var classes: String?
+
     @Option(help: "Selection settings (JSON; docs/SELECTION.md lists the keys); default: the documented recipe.")
     var config: String?
 
@@ -38,7 +41,8 @@ struct RadiomicsTableOptions: ParsableArguments {
     var threads: Int?
 
     func load() throws -> (table: FeatureTable, cohort: Cohort, config: RadiomicsSelectionConfig, second: FeatureTable?, cohortOptions: CohortOptions) {
-        var cohortOptions = try CohortOptions.parse([cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []))
+        var cohortOptions = try CohortOptions.parse(
+            [cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []) + (classes.map { ["--classes", $0] } ?? []))
         cohortOptions.infer = false
         let data = try cohortOptions.load()
         let table = try FeatureTable.read(path: features, idColumn: idColumn)
@@ -195,7 +199,10 @@ extension Radiomics {
                 result.gridTable(title: prefix + "\(result.modelName): cross-validated grid")
             ]
             try AtomicFile.write(tables.map { $0.rendered(OutputFormat.md) }.joined(separator: "\n"), to: folder.appendingPathComponent("cv.md").path)
-            note("selected \(result.selectedFeatures.count) feature(s); chosen \(result.chosen) (cross-validated macro-AUC \(NumberFormat.fixed(result.crossValidatedMacroAUC, 3)))")
+            let choice =
+                result.grid.isEmpty
+                ? "no hyper-parameters to tune" : "chosen \(result.chosen) (cross-validated macro-AUC \(NumberFormat.fixed(result.crossValidatedMacroAUC, 3)))"
+            note("selected \(result.selectedFeatures.count) feature(s); \(choice)")
             note("wrote \(outDir)/predictions.csv, model.json, selection.csv, cv.md")
         }
     }
