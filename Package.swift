@@ -57,7 +57,7 @@ let package = Package(
             name: "SinoStudy",
             dependencies: [
                 "SinoData", "SinoRandom", "SinoStats", "SinoForest", "SinoImaging", "SinoNet", "SinoReport", "SinoSelection", "SinoClassifiers",
-                "CBLAS", "CCairo", "CZlib", "CGSL"
+                "SinoRadiomics", "CBLAS", "CCairo", "CZlib", "CGSL"
             ]),
         .executableTarget(
             name: "sinorad",

@@ -1,9 +1,9 @@
 /// Pearson and Spearman correlations as numpy `corrcoef` and scipy `spearmanr` compute them.
-enum Correlation {
+public enum Correlation {
     /// Pearson r of two complete samples: the centred cross-product over the square roots of
     /// the centred sums of squares (numpy `corrcoef`), clipped to [-1, 1]; NaN for fewer than
     /// 2 values or a constant sample.
-    static func pearson(_ a: [Double], _ b: [Double]) -> Double {
+    public static func pearson(_ a: [Double], _ b: [Double]) -> Double {
         let n = Double(a.count)
         guard a.count >= 2 else { return .nan }
         let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
@@ -18,7 +18,7 @@ enum Correlation {
     }
 
     /// Spearman rho: Pearson r of the average ranks (ties share their mean rank).
-    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+    public static func spearman(_ a: [Double], _ b: [Double]) -> Double {
         pearson(averageRanks(a), averageRanks(b))
     }
 

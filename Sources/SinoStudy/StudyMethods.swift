@@ -1,6 +1,7 @@
 import Foundation
 import SinoData
 import SinoImaging
+import SinoReport
 
 /// The methods paragraph of a study's report, in words a paper can take: what was analysed,
 /// with which tests, models and settings.
@@ -15,6 +16,8 @@ public struct StudyMethods {
     public var reference: String
     /// "layer2 (8 x 8)" for each distinct Grad-CAM layer the CNN stages recorded.
     public var gradCAMLayers: [String]
+    /// The radiomics models trained (empty: none).
+    public var radiomicsModels: [String] = []
 
     public var paragraph: String {
         let c = config
@@ -38,6 +41,9 @@ public struct StudyMethods {
                 firth ? "penalised likelihood-ratio test of Heinze and Schemper" : "likelihood-ratio test", c.selection.eliminationAlpha))
         if conventionalTrained {
             parts.append(Self.conventionalSentences(predictors: predictors, settings: c.conventional, firth: firth))
+        }
+        if !radiomicsModels.isEmpty {
+            parts.append(Self.radiomicsSentences(c.radiomics, models: radiomicsModels))
         }
         if c.cnn.enabled {
             let n = c.cnn
@@ -97,6 +103,41 @@ public struct StudyMethods {
     }
 
     /// "a", "a and b", "a, b and c".
+    /// The radiomics pipeline in words: extraction, each selection step that ran, the classifiers.
+    static func radiomicsSentences(_ r: StudyConfig.Radiomics, models: [String]) -> String {
+        let s = r.selection
+        var steps: [String] = []
+        if s.impute != .none { steps.append("missing values imputed with the training \(s.impute.rawValue)") }
+        if s.standardise { steps.append("z-score standardisation with the training means and standard deviations") }
+        if s.variance.enabled {
+            steps.append(
+                "removal of near-zero-variance features (caret's rule, frequency ratio > \(NumberFormat.fixed(s.variance.freqCut, 0)), at most \(NumberFormat.fixed(s.variance.uniqueCut, 0))% distinct values)"
+            )
+        }
+        if s.univariate.enabled {
+            let test = s.univariate.test == .auto ? "the Kruskal-Wallis (three or more classes) or Mann-Whitney test" : "the \(s.univariate.test.rawValue) test"
+            steps.append("a univariate screen by \(test) with Benjamini-Hochberg q < \(s.univariate.alpha)")
+        }
+        if s.redundancy.enabled { steps.append("removal of the less relevant feature of each pair with \(s.redundancy.method.rawValue) |r| > \(s.redundancy.threshold)") }
+        if s.mrmr.enabled { steps.append("mRMR (\(s.mrmr.variant.rawValue)) to \(s.mrmr.count) features") }
+        if s.lasso.enabled {
+            steps.append(
+                "a \(s.lasso.alpha == 1 ? "LASSO" : "elastic net (alpha \(s.lasso.alpha))") \(s.lasso.grouped ? "grouped " : "")logistic regression with \(s.lasso.folds)-fold cross-validation (\(s.lasso.loss.rawValue)) at \(s.lasso.rule.rawValue), as R glmnet 4.1"
+            )
+        }
+        let params = r.params.map { "the parameter file \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "PyRadiomics' default settings"
+        var text =
+            "Radiomics features were extracted inside the ROI of each sequence (\(r.sequences.joined(separator: ", "))) as PyRadiomics 3.0.1 defines them, with \(params). "
+            + "On the training cohort only, the features went through " + list(steps) + "; every later cohort was transformed with what was learned there."
+        let names = r.classifiers.map(\.rawValue)
+        text += " The selected features were the inputs of \(list(names)) (hyper-parameters by \(r.folds)-fold stratified cross-validated macro-AUC)"
+        text += r.perSequence && r.sequences.count > 1 ? ", per sequence and on all sequences together." : ", on all sequences together."
+        if models.contains(where: { $0.hasPrefix("combined-") }) {
+            text += " The combined model (\(r.combinedClassifier.rawValue)) took the independent clinical predictors and the LASSO linear predictor of each class (the rad-score)."
+        }
+        return text
+    }
+
     static func list(_ items: [String]) -> String {
         items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }

@@ -5,6 +5,7 @@ import Foundation
 import SinoData
 import SinoImaging
 import SinoReport
+import SinoSelection
 import SinoStats
 
 /// Runs a study config stage by stage (docs/STUDY.md): data -> Table 1 -> selection ->
@@ -70,8 +71,36 @@ public final class StudyRunner: @unchecked Sendable {
     }
     var conventionalNames: [String] { config.conventional.classifiers.map { "conventional-\($0.rawValue)" } }
 
+    /// One radiomics model: its name, the sequences whose features it uses, its classifier and
+    /// whether it is the combined clinical + rad-score model.
+    struct RadiomicsModelPlan {
+        var name: String
+        var sequences: [String]
+        var classifier: RadiomicsClassifier
+        var combined: Bool
+    }
+
+    /// The radiomics models in report order: per sequence (when asked and there is more than
+    /// one), all sequences, then the combined model.
+    var radiomicsPlan: [RadiomicsModelPlan] {
+        let r = config.radiomics
+        guard r.enabled else { return [] }
+        var plan: [RadiomicsModelPlan] = []
+        for classifier in r.classifiers {
+            if r.perSequence && r.sequences.count > 1 {
+                plan += r.sequences.map { RadiomicsModelPlan(name: "radiomics-\($0)-\(classifier.rawValue)", sequences: [$0], classifier: classifier, combined: false) }
+            }
+            plan.append(RadiomicsModelPlan(name: "radiomics-\(classifier.rawValue)", sequences: r.sequences, classifier: classifier, combined: false))
+        }
+        if r.combined {
+            plan.append(RadiomicsModelPlan(name: "combined-\(r.combinedClassifier.rawValue)", sequences: r.sequences, classifier: r.combinedClassifier, combined: true))
+        }
+        return plan
+    }
+    private(set) var radiomicsTrained: [String] = []
+
     /// Every model the comparison stages evaluate, in report order.
-    public var modelNames: [String] { (conventionalTrained ? conventionalNames : []) + cnnModels + fusedModels }
+    public var modelNames: [String] { (conventionalTrained ? conventionalNames : []) + radiomicsTrained + cnnModels + fusedModels }
 
     /// The model every other is compared with: the config's, else the first conventional model
     /// (the first CNN when no conventional model was trained).
@@ -79,7 +108,9 @@ public final class StudyRunner: @unchecked Sendable {
 
     /// The stages in the order they run.
     public var stageNames: [String] {
-        (synthetic ? ["data"] : []) + ["table1", "selection", "conventional"] + cnnModels.map { "cnn-\($0)" }
+        (synthetic ? ["data"] : []) + ["table1", "selection", "conventional"]
+            + (config.radiomics.enabled ? config.radiomics.sequences.map { "radiomics-extract-\($0)" } : [])
+            + radiomicsPlan.map { "radiomics-model-\($0.name)" } + cnnModels.map { "cnn-\($0)" }
             + fusedModels.map { "fusion-\($0)" } + config.evaluation.cohorts.map { "comparison-\($0)" } + (config.readers ? ["readers"] : [])
     }
 
@@ -119,6 +150,7 @@ public final class StudyRunner: @unchecked Sendable {
                 title: "Univariate and multivariable analysis",
                 tables: folder.writtenTables(["univariate", "multivariable", "elimination"])))
         try conventionalStage(predictors: selection.predictors)
+        try radiomicsStages(predictors: selection.predictors)
         try cnnStages()
         try fusionStages()
         for split in config.evaluation.cohorts { try comparisonStage(split) }
@@ -179,7 +211,10 @@ public final class StudyRunner: @unchecked Sendable {
     /// cross-checks them). Every problem is listed at once, before any stage runs.
     func preflight() throws {
         var problems: [String] = []
-        let names = conventionalNames + cnnModels + fusedModels
+        let names = conventionalNames + radiomicsPlan.map(\.name) + cnnModels + fusedModels
+        if config.radiomics.enabled && config.inputs.synthetic.map({ !$0.images }) ?? (config.inputs.images == nil) {
+            problems.append("radiomics: the radiomics models need images (inputs.images, or inputs.synthetic.images: true)")
+        }
         if let reference = config.evaluation.reference, !names.contains(reference) {
             problems.append("evaluation.reference: '\(reference)' is not a model of this study (\(names.joined(separator: ", ")))")
         }
@@ -268,6 +303,41 @@ public final class StudyRunner: @unchecked Sendable {
         if !tables.isEmpty { sections.append(ReportSection(title: "Conventional model", tables: tables)) }
     }
 
+    // MARK: - Radiomics
+
+    func radiomicsStages(predictors: [String]) throws {
+        let r = config.radiomics
+        guard r.enabled, let images = inputs.images else { return }
+        let paramsPath = r.params.map { config.resolve($0, base: base).path }
+        let paramsHash = try paramsPath.map { try SHA256.hex(fileAt: $0) } ?? ""
+        for sequence in r.sequences {
+            let stage = RadiomicsExtractStage(
+                settings: .init(sequence: sequence, params: paramsHash, version: SinoRadVersion.current), images: images, patients: cohort.ids,
+                paramsPath: paramsPath, jobs: r.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            try execute(stage, upstream: [dataKey])
+        }
+        for model in radiomicsPlan {
+            let extractKeys = model.sequences.map { keys["radiomics-extract-\($0)"] ?? "" }
+            if model.combined && predictors.isEmpty {
+                stageIndex += 1
+                progress("radiomics-model-\(model.name) skipped: the predictor selection kept no clinical variable to combine with the rad-score")
+                reportNotes.append("No combined clinical-radiomics model: the predictor selection kept no variable.")
+                continue
+            }
+            let stage = RadiomicsModelStage(
+                settings: .init(
+                    modelName: model.name, classifier: model.classifier, sequences: model.sequences,
+                    clinicalPredictors: model.combined ? predictors : [], selection: r.selection, folds: r.folds, seed: config.seed,
+                    formats: config.figureFormats),
+                cohort: cohort, titlePrefix: prefix)
+            try execute(stage, upstream: extractKeys + (model.combined ? [keys["selection"] ?? ""] : []))
+            radiomicsTrained.append(model.name)
+            sections.append(
+                ReportSection(
+                    title: "Radiomics model: \(model.name)", tables: folder.writtenTables(stage.tables), figureFolder: "figures/radiomics/\(model.name)"))
+        }
+    }
+
     // MARK: - CNN
 
     /// Trainings at once when the config does not say: twice the cores for inputs up to
@@ -318,14 +388,16 @@ public final class StudyRunner: @unchecked Sendable {
 
     // MARK: - Comparison
 
-    /// Predictions files in report order: conventional, then each CNN, then the fusions.
+    /// Predictions files in report order: conventional, radiomics, then each CNN, then the fusions.
     var predictionFiles: [String] {
-        (conventionalTrained ? ["predictions/conventional.csv"] : []) + cnnModels.map { "predictions/\($0).csv" }
+        (conventionalTrained ? ["predictions/conventional.csv"] : []) + radiomicsTrained.map { "predictions/\($0).csv" }
+            + cnnModels.map { "predictions/\($0).csv" }
             + fusedModels.map { "predictions/\($0).csv" }
     }
 
     func comparisonStage(_ split: String) throws {
-        let upstream = [keys["conventional"] ?? ""] + cnnModels.map { keys["cnn-\($0)"] ?? "" } + fusedModels.map { keys["fusion-\($0)"] ?? "" }
+        let upstream =
+            [keys["conventional"] ?? ""] + radiomicsTrained.map { keys["radiomics-model-\($0)"] ?? "" } + cnnModels.map { keys["cnn-\($0)"] ?? "" } + fusedModels.map { keys["fusion-\($0)"] ?? "" }
         let stage = ComparisonStage(
             settings: .init(
                 cohort: split, bootstrap: config.evaluation.bootstrap, seed: config.seed, reference: reference,
@@ -349,7 +421,7 @@ public final class StudyRunner: @unchecked Sendable {
         let methods = StudyMethods(
             config: config, cohort: cohort, synthetic: synthetic, conventionalTrained: conventionalTrained,
             predictors: selection?.predictors ?? [], fused: !fusedModels.isEmpty, models: modelNames,
-            reference: modelNames.isEmpty ? "" : reference, gradCAMLayers: gradCAMLayers()
+            reference: modelNames.isEmpty ? "" : reference, gradCAMLayers: gradCAMLayers(), radiomicsModels: radiomicsTrained
         ).paragraph
         let document = StudyReportDocument(
             title: "SinoRad study: \(config.study)" + (synthetic ? " (SYNTHETIC data)" : ""),

@@ -10,7 +10,9 @@ struct Demo: ParsableCommand {
             The same as `sinorad study` on the built-in config (printed by --print-config): \
             the default SYNTHETIC cohort of 465 patients with MRI phantoms (T2WI, CE-T1WI, \
             ADC), Table 1, univariate and multivariable selection, ExtraTrees and multinomial \
-            logistic models, ResNet-18 per sequence at 64 x 64 with mean fusion, comparison on \
+            logistic models, radiomics models (PyRadiomics features per sequence, LASSO \
+            selection, SVM per sequence and on all sequences, the combined clinical + rad-score \
+            model), ResNet-18 per sequence at 64 x 64 with mean fusion, comparison on \
             the validation and external test cohorts, the SYNTHETIC reader study and the report \
             (index.html, report.md, tables/, figures/, predictions/, models/, provenance.json). \
             About 13 minutes on 2 cores; a second run reuses every finished stage.
@@ -45,6 +47,8 @@ struct Demo: ParsableCommand {
           "cnn": {"architectures": ["resnet18"], "sequences": ["T2WI", "CE-T1WI", "ADC"], "fusion": ["mean"],
                   "size": 64, "epochs": 10, "select_from": 5, "batch": 16, "optimizer": "adamw", "learning_rate": 0.001,
                   "slices_around": 2, "margin": 4, "outside_roi": "zero", "tta": true},
+          "radiomics": {"sequences": ["T2WI", "CE-T1WI", "ADC"], "classifiers": ["svm"], "per_sequence": true, "combined": true,
+                        "combined_classifier": "logistic", "folds": 5},
           "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 2000},
           "readers": true
         }

@@ -28,6 +28,13 @@ own = {"study": "own", "profile": "paper", "seed": 7, "inputs": {"cohort": "coho
                "select_from": 5, "slices_around": 1, "margin": 10, "outside_roi": "keep", "normalisation": "percentile",
                "augment": False, "weights": {"resnet50": "w/resnet50.safetensors"}, "parallel": 2, "gradcam_per_class": 3,
                "gradcam_layer": "layer3", "gradcam_min_map": 7, "tta": True},
+       "radiomics": {"enabled": True, "params": "radiomics.yaml", "sequences": ["T2WI", "ADC"], "classifiers": ["svm", "xgboost"],
+                     "per_sequence": True, "combined": True, "combined_classifier": "logistic", "folds": 5, "jobs": 2,
+                     "selection": {"impute": "median", "standardise": True, "variance": {"enabled": True, "freqCut": 19, "uniqueCut": 10},
+                                   "stability": {"enabled": False}, "univariate": {"test": "auto", "alpha": 0.05},
+                                   "redundancy": {"method": "spearman", "threshold": 0.9},
+                                   "mrmr": {"enabled": True, "variant": "mrmr_selection", "count": 20},
+                                   "lasso": {"alpha": 1, "folds": 10, "seed": 1, "loss": "deviance", "rule": "lambda.1se", "grouped": False}}},
        "evaluation": {"cohorts": ["test"], "bootstrap": 500, "reference": "resnet50-mean"},
        "readers": True, "figure_formats": ["png", "pdf"]}
 synthetic = {"study": "syn", "inputs": {"synthetic": {"patients": 120, "seed": 3, "images": True, "image_grid": "reduced"}}}
@@ -71,6 +78,15 @@ edits = [
     (["evaluation", "cohorts"], []), (["evaluation", "cohorts"], ["test", "test"]), (["evaluation", "bootstrap"], 99),
     (["evaluation", "bootstrap"], "lots"), (["evaluation", "reference"], 1),
     (["cnn"], []), (["selection"], "strict"),
+    (["radiomics", "classifiers"], ["svc"]), (["radiomics", "classifiers"], []), (["radiomics", "sequences"], []),
+    (["radiomics", "folds"], 1), (["radiomics", "per_sequence"], "yes"), (["radiomics", "combined_classifier"], "tree"),
+    (["radiomics", "jobs"], 0), (["radiomics", "param"], "x.yaml"), (["radiomics", "selection"], "lasso"),
+    (["radiomics", "selection", "lasso", "alpha"], 1.5), (["radiomics", "selection", "lasso", "rule"], "lambda.2se"),
+    (["radiomics", "selection", "lasso", "folds"], 2), (["radiomics", "selection", "mrmr", "variant"], "pymrmr"),
+    (["radiomics", "selection", "mrmr", "count"], 0), (["radiomics", "selection", "univariate", "alpha"], 0),
+    (["radiomics", "selection", "impute"], "zero"), (["radiomics", "selection", "lassoo"], {}),
+    (["radiomics", "selection", "variance", "enabled"], 1), (["radiomics", "selection", "stability", "form"], "ICC3"),
+    (["radiomics", "selection", "redundancy", "threshold"], 1.1), (["radiomics", "enabled"], False),
 ]
 for path, value in edits:
     cases.append((".".join(path) + " = " + ("(deleted)" if value is DELETE else json.dumps(value)), changed(own, path, value)))

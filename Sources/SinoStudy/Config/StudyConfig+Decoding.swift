@@ -2,6 +2,7 @@ import Foundation
 import SinoData
 import SinoImaging
 import SinoReport
+import SinoSelection
 import SinoStats
 
 /// A study config that cannot be run: every problem, each naming the key.
@@ -126,7 +127,7 @@ func jsonErrorText(_ error: any Error) -> String {
 
 extension StudyConfig: Decodable {
     enum Key: String, CodingKey, CaseIterable {
-        case schema = "$schema", study, output, profile, seed, inputs, label, classes, selection, conventional, cnn, evaluation, readers
+        case schema = "$schema", study, output, profile, seed, inputs, label, classes, selection, conventional, cnn, radiomics, evaluation, readers
         case figureFormats = "figure_formats"
     }
 
@@ -150,6 +151,7 @@ extension StudyConfig: Decodable {
         selection = o.value(.selection, selection)
         conventional = o.value(.conventional, conventional)
         cnn = o.value(.cnn, cnn)
+        radiomics = o.value(.radiomics, radiomics)
         evaluation = o.value(.evaluation, evaluation)
     }
 }
@@ -219,6 +221,97 @@ extension StudyConfig.Conventional: Decodable, ConfigValue {
         trees = o.value(.trees, trees, check: within(1...100_000))
         folds = o.value(.folds, folds, check: within(2...20))
         grid = o.value(.grid, grid)
+    }
+}
+
+extension StudyConfig.Radiomics: Decodable, ConfigValue {
+    public static var expectation: String { "expected an object" }
+    enum Key: String, CodingKey, CaseIterable {
+        case enabled, params, sequences, classifiers, folds, selection, jobs
+        case perSequence = "per_sequence", combined, combinedClassifier = "combined_classifier"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let o = try ConfigObject<Key>(decoder)
+        self.init()
+        enabled = o.value(.enabled, true)
+        params = o.optional(.params) { (path: String) in path.isEmpty ? "expected a parameter file path, not an empty string" : nil }
+        sequences = o.value(.sequences, sequences) { (list: [String]) in
+            distinctEntries()(list) ?? (list.contains("") ? "a sequence name cannot be empty" : nil)
+        }
+        classifiers = o.value(.classifiers, classifiers, check: distinctEntries())
+        perSequence = o.value(.perSequence, perSequence)
+        combined = o.value(.combined, combined)
+        combinedClassifier = o.value(.combinedClassifier, combinedClassifier)
+        folds = o.value(.folds, folds, check: within(2...20))
+        jobs = o.optional(.jobs, check: within(1...1024))
+        if let given = o.optional(.selection, SelectionSettings.self) { selection = given.config }
+    }
+}
+
+/// radiomics.selection: read by RadiomicsSelectionConfig's own reader, its problems reported
+/// under the config's path (radiomics.selection.lasso.alpha, ...).
+struct SelectionSettings: Decodable, ConfigValue {
+    static var expectation: String { "expected an object of selection steps (docs/SELECTION.md)" }
+    var config: RadiomicsSelectionConfig
+
+    init(from decoder: any Decoder) throws {
+        let node = try JSONNode(from: decoder)
+        guard case .object = node, let object = node.foundation as? [String: Any] else {
+            throw ConfigValueError(codingPath: decoder.codingPath, message: Self.expectation)
+        }
+        do {
+            config = try RadiomicsSelectionConfig.decode(object, source: "radiomics.selection")
+        } catch let error as ValidationError {
+            let problems = decoder.userInfo[.configProblems] as? ConfigProblems ?? ConfigProblems()
+            for problem in error.problems {
+                var text = problem.message
+                if let value = problem.value { text += " (found '\(value)')" }
+                if let expected = problem.expected { text += "; expected \(expected)" }
+                problems.add(configPath(decoder.codingPath) + "." + (problem.column ?? ""), text)
+            }
+            throw ConfigProblemRecorded()
+        }
+    }
+}
+
+/// Any JSON value, for a sub-object another reader takes as Foundation objects.
+indirect enum JSONNode: Decodable {
+    case object([String: JSONNode]), array([JSONNode]), number(Double), bool(Bool), string(String), null
+
+    init(from decoder: any Decoder) throws {
+        if let keyed = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            var members: [String: JSONNode] = [:]
+            for key in keyed.allKeys { members[key.stringValue] = try keyed.decode(JSONNode.self, forKey: key) }
+            self = .object(members)
+        } else if var list = try? decoder.unkeyedContainer() {
+            var items: [JSONNode] = []
+            while !list.isAtEnd { items.append(try list.decode(JSONNode.self)) }
+            self = .array(items)
+        } else {
+            let value = try decoder.singleValueContainer()
+            if value.decodeNil() {
+                self = .null
+            } else if let flag = try? value.decode(Bool.self) {
+                self = .bool(flag)
+            } else if let number = try? value.decode(Double.self) {
+                self = .number(number)
+            } else {
+                self = .string(try value.decode(String.self))
+            }
+        }
+    }
+
+    /// As JSONSerialization would give it (numbers and booleans as NSNumber).
+    var foundation: Any {
+        switch self {
+        case .object(let members): return members.mapValues(\.foundation)
+        case .array(let items): return items.map(\.foundation)
+        case .number(let x): return NSNumber(value: x)
+        case .bool(let b): return NSNumber(value: b)
+        case .string(let s): return s
+        case .null: return NSNull()
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import SinoData
 import SinoImaging
 import SinoReport
+import SinoSelection
 import SinoStats
 
 /// A study configuration (data-schema/study.schema.json, docs/STUDY.md): what
@@ -141,6 +142,28 @@ public struct StudyConfig: Equatable, Sendable {
         public init() {}
     }
 
+    /// The radiomics models: PyRadiomics features per sequence, the selection, classifiers on
+    /// each sequence and on all together, and the combined clinical + rad-score model.
+    public struct Radiomics: Equatable, Sendable {
+        /// On when the config has a radiomics section (unless it says enabled: false).
+        public var enabled = false
+        /// A PyRadiomics parameter file (YAML or JSON); nil: PyRadiomics' defaults.
+        public var params: String?
+        public var sequences = ["T2WI", "CE-T1WI", "ADC"]
+        public var classifiers: [RadiomicsClassifier] = [.svm]
+        /// A model per sequence besides the all-sequences one.
+        public var perSequence = true
+        /// The combined model: the conventional independent predictors plus the rad-score(s).
+        public var combined = true
+        public var combinedClassifier = RadiomicsClassifier.logistic
+        /// Stratified folds of the classifiers' grid search.
+        public var folds = 5
+        public var selection = RadiomicsSelectionConfig()
+        /// Cases extracted at once (default: the cores).
+        public var jobs: Int?
+        public init() {}
+    }
+
     public var study = "study"
     public var output: String?
     public var profile = Profile.quick
@@ -151,6 +174,7 @@ public struct StudyConfig: Equatable, Sendable {
     public var selection = Selection()
     public var conventional = Conventional()
     public var cnn = CNN(profile: .quick)
+    public var radiomics = Radiomics()
     public var evaluation = Evaluation()
     public var readers = true
     public var figureFormats: [FigureFormat] = [.png, .svg, .pdf]
