@@ -33,9 +33,10 @@ public struct NearestNeighboursClassifier: Classifier {
         return x.map { row in
             let distances = training.map { t in zip(t, row).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
             let nearest = distances.indices.sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }.prefix(neighbours)
-            var shares = [Double](repeating: 0, count: classCount)
-            for i in nearest { shares[labels[i]] += 1 / Double(neighbours) }
-            return shares
+            // Votes counted, then divided by k (as scikit-learn: 5 / 5 is exactly 1).
+            var votes = [Int](repeating: 0, count: classCount)
+            for i in nearest { votes[labels[i]] += 1 }
+            return votes.map { Double($0) / Double(neighbours) }
         }
     }
 }

@@ -53,6 +53,15 @@ struct StudyRunnerTests {
         config.inputs = .init(synthetic: nil, cohort: "c.csv", reads: nil)
         config.cnn.enabled = false
         #expect(StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames == ["table1", "selection", "conventional", "comparison-test"])
+        config.radiomics.enabled = true
+        config.radiomics.sequences = ["T2WI", "ADC"]
+        config.radiomics.classifiers = [.svm, .xgboost]
+        #expect(
+            StudyRunner(config: config, base: URL(fileURLWithPath: "/")).stageNames == [
+                "table1", "selection", "conventional", "radiomics-extract-T2WI", "radiomics-extract-ADC", "radiomics-model-radiomics-T2WI-svm",
+                "radiomics-model-radiomics-ADC-svm", "radiomics-model-radiomics-svm", "radiomics-model-radiomics-T2WI-xgboost",
+                "radiomics-model-radiomics-ADC-xgboost", "radiomics-model-radiomics-xgboost", "radiomics-model-combined-logistic", "comparison-test"
+            ])
     }
 
     @Test("a stage key changes with its settings and with any upstream key, never with how the settings are spelled")
@@ -117,6 +126,41 @@ struct StudyRunnerTests {
         let forced = try runner(config, folder, force: true).run()
         #expect(forced.ran.count == 6)
         #expect(try Data(contentsOf: folder.appendingPathComponent("tables/performance_test.csv")) == table)
+    }
+
+    @Test("radiomics: per-sequence, all-sequences and combined models beside the conventional one; a selection change redoes only the models")
+    func radiomicsStudy() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        var config = Self.smallConfig()
+        config.inputs = .init(synthetic: .init(patients: 120, seed: 4, images: true, imageGrid: .reduced))
+        config.readers = false
+        config.radiomics.enabled = true
+        config.radiomics.sequences = ["T2WI", "ADC"]
+        config.radiomics.classifiers = [.knn]
+        config.radiomics.selection.impute = .median // two tiny ROIs of the reduced grid cannot be extracted
+        config.radiomics.selection.univariate.alpha = 0.25
+        config.radiomics.selection.lasso.rule = .min
+        let names = ["radiomics-T2WI-knn", "radiomics-ADC-knn", "radiomics-knn", "combined-logistic"]
+        let first = try runner(config, folder).run()
+        #expect(
+            first.ran
+                == ["data", "table1", "selection", "conventional", "radiomics-extract-T2WI", "radiomics-extract-ADC"]
+                + names.map { "radiomics-model-\($0)" } + ["comparison-test"])
+        #expect(first.models == ["conventional-extratrees"] + names)
+        let performance = try String(contentsOf: folder.appendingPathComponent("tables/performance_test.csv"), encoding: .utf8)
+        for name in names { #expect(performance.contains(name), "\(name) in the comparison") }
+        for file in [
+            "features/radiomics_T2WI.csv", "predictions/radiomics-knn.csv", "tables/radiomics_radiomics_knn_selection.md",
+            "figures/radiomics/radiomics-knn/lasso_cv.png", "figures/radiomics/combined-logistic/correlation.png"
+        ] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+        let methods = try String(contentsOf: folder.appendingPathComponent("methods.md"), encoding: .utf8)
+        #expect(methods.contains("Radiomics features were extracted") && methods.contains("rad-score"))
+        var changed = config
+        changed.radiomics.selection.redundancy.threshold = 0.8
+        let second = try runner(changed, folder).run()
+        #expect(second.ran == names.map { "radiomics-model-\($0)" } + ["comparison-test"], "\(second.ran)")
     }
 
     @Test("a selection that keeps nothing without CNNs stops with a sentence saying what to change")

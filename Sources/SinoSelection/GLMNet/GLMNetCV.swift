@@ -72,35 +72,54 @@ extension GLMNet {
                 throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
             }
         }
-        let lambda = full.lambda
         // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit.
         var raw = [[Double]](repeating: [], count: n)
         for f in 0..<foldCount {
             let held = (0..<n).filter { ids[$0] == f + 1 }
             let rows = held.map { x[$0] }
             var perLambda: [[[Double]]] = []
-            for s in lambda { perLambda.append(fitsByFold[f].linearPredictors(x: rows, at: s)) }
+            for s in full.lambda { perLambda.append(fitsByFold[f].linearPredictors(x: rows, at: s)) }
             for (position, i) in held.enumerated() {
-                raw[i] = lambda.indices.map { l in
+                raw[i] = full.lambda.indices.map { l in
                     observationLoss(perLambda[l][position], truth: y[i], classCount: classCount, family: family, loss: loss)
                 }
             }
         }
-        // cvcompute: per-fold means, weighted by fold sizes; cvstats: mean and standard error.
+        // cvcompute: per-fold means (non-finite losses left out, as R's weighted.mean(na.rm =
+        // TRUE) after is.infinite -> NA), then cvstats: folds weighted by their sizes, folds
+        // without a finite loss left out; a lambda whose cvsd is NaN is dropped.
         let sizes = (1...foldCount).map { f in Double(ids.filter { $0 == f }.count) }
-        var mean = [Double](repeating: 0, count: lambda.count)
-        var standardError = [Double](repeating: 0, count: lambda.count)
-        for l in lambda.indices {
+        var keptLambdas: [Int] = []
+        var mean: [Double] = []
+        var standardError: [Double] = []
+        for l in full.lambda.indices {
             let foldMeans = (1...foldCount).map { f -> Double in
-                let values = (0..<n).filter { ids[$0] == f }.map { raw[$0][l] }
-                return values.reduce(0, +) / Double(values.count)
+                let values = (0..<n).filter { ids[$0] == f }.map { raw[$0][l] }.filter(\.isFinite)
+                return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
             }
-            let totalWeight = sizes.reduce(0, +)
-            let m = zip(foldMeans, sizes).reduce(0) { $0 + $1.0 * $1.1 } / totalWeight
-            let spread = zip(foldMeans, sizes).reduce(0) { $0 + $1.1 * ($1.0 - m) * ($1.0 - m) } / totalWeight
-            mean[l] = m
-            standardError[l] = (spread / Double(foldCount - 1)).squareRoot()
+            var totalWeight = 0.0
+            var weighted = 0.0
+            for f in foldMeans.indices where !foldMeans[f].isNaN {
+                totalWeight += sizes[f]
+                weighted += sizes[f] * foldMeans[f]
+            }
+            let m = weighted / totalWeight
+            var spread = 0.0
+            for f in foldMeans.indices where !foldMeans[f].isNaN {
+                let d = foldMeans[f] - m
+                spread += sizes[f] * d * d
+            }
+            spread /= totalWeight
+            let se = (spread / Double(foldCount - 1)).squareRoot()
+            guard !se.isNaN else { continue }
+            keptLambdas.append(l)
+            mean.append(m)
+            standardError.append(se)
         }
+        guard !keptLambdas.isEmpty else {
+            throw SelectionError.fitFailed("cv.glmnet: no lambda has a finite cross-validated \(loss.rawValue)")
+        }
+        let lambda = keptLambdas.map { full.lambda[$0] }
         // getOptcv.glmnet.
         let minimum = mean.min()!
         let lambdaMin = lambda.indices.filter { mean[$0] <= minimum }.map { lambda[$0] }.max()!
@@ -108,7 +127,7 @@ extension GLMNet {
         let bound = mean[indexMin] + standardError[indexMin]
         let lambda1SE = lambda.indices.filter { mean[$0] <= bound }.map { lambda[$0] }.max()!
         let index1SE = lambda.firstIndex(of: lambda1SE)!
-        let nonzero: [Int]
+        var nonzero: [Int]
         if family == .multinomial(grouped: false) {
             nonzero = full.coefficients.map { beta in
                 let perClass = beta.map { $0.filter { $0 != 0 }.count }.sorted()
@@ -124,6 +143,7 @@ extension GLMNet {
         } else {
             nonzero = full.degreesOfFreedom
         }
+        nonzero = keptLambdas.map { nonzero[$0] }
         return GLMNetCrossValidation(
             fit: full, loss: loss, lambda: lambda, mean: mean, standardError: standardError, nonzero: nonzero,
             lambdaMin: lambdaMin, lambda1SE: lambda1SE, indexMin: indexMin, index1SE: index1SE, foldIDs: ids)
@@ -142,6 +162,8 @@ extension GLMNet {
         }
         switch loss {
         case .deviance:
+            // An overflowing linear predictor gives NaN probabilities, as in R (left out later).
+            guard !probabilities[truth].isNaN else { return .nan }
             let p = min(max(probabilities[truth], 1e-5), 1 - 1e-5)
             return -2 * log(p)
         case .class:
