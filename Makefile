@@ -10,6 +10,13 @@ DEMO_OUT ?= reports/demo
 DOC_MODULES ?= SinoStats SinoStudy
 DOCS_OUT ?= .build/docs
 
+# Debian's OpenBLAS 0.3.21 runs its slow Prescott kernels on Xeons newer than it; the test binary
+# (which loads OpenBLAS itself) gets the right kernels from here (scripts/openblas-coretype.sh).
+OPENBLAS_CORETYPE ?= $(shell scripts/openblas-coretype.sh 2>/dev/null)
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
+
 .PHONY: all deps build demo test format lint docs bench peers clean
 
 all: build

@@ -49,9 +49,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Selection runs optimised in debug builds too: its tests fit whole glmnet paths.
         .target(
-            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "CGSL"], exclude: ["README.md"],
+            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "SinoRandom", "CGSL"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SinoClassifiers", dependencies: ["SinoData", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
+        .target(name: "SinoClassifiers", dependencies: ["SinoData", "SinoRandom", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
         .target(
             name: "SinoStudy",
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
         .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "TestSupport"]),
-        .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "TestSupport"]),
+        .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
         .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"])

@@ -1,3 +1,5 @@
+import SinoRandom
+
 /// R's default random numbers (R >= 3.6: `RNGkind("Mersenne-Twister", "Inversion",
 /// "Rejection")`), enough to reproduce `set.seed(seed); sample(...)`, which cv.glmnet uses to
 /// draw its folds (`sample(rep(seq(nfolds), length = N))`).
@@ -7,8 +9,7 @@
 /// `R_unif_index` with `rbits`) and src/main/random.c (`do_sample`, whose no-replacement
 /// draw swaps the chosen item with the last one of the pool).
 public struct RSampler: Sendable {
-    private var state = [UInt32](repeating: 0, count: 624)
-    private var position = 625
+    private var generator: MersenneTwister
 
     /// The generator after `set.seed(seed)`.
     public init(seed: Int32) {
@@ -17,16 +18,17 @@ public struct RSampler: Sendable {
         // RNG_Init fills dummy[0] (mti) and the 624 state words; FixupSeeds then sets mti = 624
         // (dummy[0] = 624 forces a regeneration at the first draw).
         x = x &* 69069 &+ 1
+        var state = [UInt32](repeating: 0, count: 624)
         for i in 0..<624 {
             x = x &* 69069 &+ 1
             state[i] = x
         }
-        position = 624
+        generator = MersenneTwister(state: state, position: 624)
     }
 
     /// `unif_rand()`: one MT19937 output in [0, 1), as R scales it (2^-32, then fixup to (0, 1)).
     public mutating func uniform() -> Double {
-        let value = Double(nextWord()) * 2.3283064365386963e-10
+        let value = Double(generator.next()) * 2.3283064365386963e-10
         // fixup(): keep strictly inside (0, 1).
         if value <= 0 { return 0.5 * 2.328306437080797e-10 }
         if 1 - value <= 0 { return 1 - 0.5 * 2.328306437080797e-10 }
@@ -71,26 +73,5 @@ public struct RSampler: Sendable {
     public static func foldIDs(count n: Int, folds: Int, seed: Int32) -> [Int] {
         var sampler = RSampler(seed: seed)
         return sampler.permutation(of: (0..<n).map { $0 % folds + 1 })
-    }
-
-    private mutating func nextWord() -> UInt32 {
-        if position >= 624 { regenerate() }
-        var y = state[position]
-        position += 1
-        y ^= y >> 11
-        y ^= (y << 7) & 0x9d2c_5680
-        y ^= (y << 15) & 0xefc6_0000
-        y ^= y >> 18
-        return y
-    }
-
-    private mutating func regenerate() {
-        let upper: UInt32 = 0x8000_0000
-        let lower: UInt32 = 0x7fff_ffff
-        for k in 0..<624 {
-            let y = (state[k] & upper) | (state[(k + 1) % 624] & lower)
-            state[k] = state[(k + 397) % 624] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : 0x9908_b0df)
-        }
-        position = 0
     }
 }

@@ -29,6 +29,7 @@ struct SinoRad: ParsableCommand {
     /// SinoRad's or a file's, printed as one sentence (`userMessage`) with status 1. Outputs are
     /// written atomically, so nothing half-written remains.
     static func main() {
+        OpenBLASKernels.ensureNativeKernels()
         do {
             var command = try parseAsRoot()
             try command.run()

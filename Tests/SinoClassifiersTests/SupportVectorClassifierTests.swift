@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 import TestSupport
 import Testing
 

@@ -157,27 +157,21 @@ struct FilterTests {
 
     @Test("bad input: ragged, NaN, constant column, wrong class counts")
     func badInput() {
-        func message(_ body: () throws -> Void) -> String {
-            do {
-                try body()
-                return ""
-            } catch { return "\(error)" }
-        }
-        #expect(message { _ = try ZScoreStandardiser(fittingOn: [[1, 2], [3]]) }.contains("ragged"))
-        #expect(message { _ = try ZScoreStandardiser(fittingOn: [[1], [.nan]]) }.contains("finite"))
-        #expect(message { _ = try ZScoreStandardiser(fittingOn: [[1], [2]]).transform([[1, 2]]) }.contains("fitted on 1"))
-        #expect(message { _ = try VarianceFilter(fittingOn: []) }.contains("at least 1 rows"))
+        #expect(thrownMessage { _ = try ZScoreStandardiser(fittingOn: [[1, 2], [3]]) }.contains("ragged"))
+        #expect(thrownMessage { _ = try ZScoreStandardiser(fittingOn: [[1], [.nan]]) }.contains("finite"))
+        #expect(thrownMessage { _ = try ZScoreStandardiser(fittingOn: [[1], [2]]).transform([[1, 2]]) }.contains("fitted on 1"))
+        #expect(thrownMessage { _ = try VarianceFilter(fittingOn: []) }.contains("at least 1 rows"))
         #expect(
-            message { _ = try UnivariateScreen(rows: [[1], [2], [3]], classes: [0, 1, 2], test: .welch) }
+            thrownMessage { _ = try UnivariateScreen(rows: [[1], [2], [3]], classes: [0, 1, 2], test: .welch) }
                 .contains("compares 2 classes"))
-        #expect(message { _ = try UnivariateScreen(rows: [[1], [2]], classes: [0, 0], test: .anova) }.contains("single class"))
-        #expect(message { _ = try UnivariateScreen(rows: [[1], [2]], classes: [0], test: .anova) }.contains("one class per row"))
+        #expect(thrownMessage { _ = try UnivariateScreen(rows: [[1], [2]], classes: [0, 0], test: .anova) }.contains("single class"))
+        #expect(thrownMessage { _ = try UnivariateScreen(rows: [[1], [2]], classes: [0], test: .anova) }.contains("one class per row"))
         #expect(
-            message {
+            thrownMessage {
                 _ = try RedundancyFilter(rows: [[1, 5], [2, 5], [3, 5]], relevance: [0.1, 0.2], direction: .lowerIsBetter)
             }.contains("column 1 is constant"))
         #expect(
-            message { _ = try RedundancyFilter(rows: [[1], [2], [3]], relevance: [], direction: .lowerIsBetter) }
+            thrownMessage { _ = try RedundancyFilter(rows: [[1], [2], [3]], relevance: [], direction: .lowerIsBetter) }
                 .contains("0 relevance values"))
     }
 }

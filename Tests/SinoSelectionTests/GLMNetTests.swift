@@ -132,33 +132,24 @@ struct GLMNetBadInputTests {
     static let x = (0..<20).map { i in [Double(i), Double(i * i % 7), sin(Double(i))] }
     static let y = (0..<20).map { $0 % 2 }
 
-    static func message(_ body: () throws -> Void) -> String {
-        do {
-            try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test("Each problem is named")
     func messages() {
         var ragged = Self.x
         ragged[4] = [1, 2]
-        #expect(Self.message { _ = try GLMNet.fit(x: ragged, y: Self.y, classCount: 2, family: .binomial) }.contains("row 5 of x has 2 values, expected 3"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: ragged, y: Self.y, classCount: 2, family: .binomial) }.contains("row 5 of x has 2 values, expected 3"))
         var nan = Self.x
         nan[2][1] = .nan
-        #expect(Self.message { _ = try GLMNet.fit(x: nan, y: Self.y, classCount: 2, family: .binomial) }.contains("row 3, variable 2"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: nan, y: Self.y, classCount: 2, family: .binomial) }.contains("row 3, variable 2"))
         var lonely = Self.y
         lonely = lonely.map { _ in 0 }
         lonely[7] = 1
-        #expect(Self.message { _ = try GLMNet.fit(x: Self.x, y: lonely, classCount: 2, family: .binomial) }.contains("class 1 has 1 observation"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: Self.x, y: lonely, classCount: 2, family: .binomial) }.contains("class 1 has 1 observation"))
         let constant = Self.x.map { _ in [1.0, 2.0, 3.0] }
-        #expect(Self.message { _ = try GLMNet.fit(x: constant, y: Self.y, classCount: 2, family: .binomial) }.contains("constant"))
-        #expect(Self.message { _ = try GLMNet.fit(x: Self.x, y: Self.y.map { $0 + 1 }, classCount: 2, family: .binomial) }.contains("outside 0..<2"))
-        #expect(Self.message { _ = try GLMNet.fit(x: Self.x, y: Self.y, classCount: 3, family: .binomial) }.contains("needs 2 classes"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: constant, y: Self.y, classCount: 2, family: .binomial) }.contains("constant"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: Self.x, y: Self.y.map { $0 + 1 }, classCount: 2, family: .binomial) }.contains("outside 0..<2"))
+        #expect(thrownMessage { _ = try GLMNet.fit(x: Self.x, y: Self.y, classCount: 3, family: .binomial) }.contains("needs 2 classes"))
         #expect(
-            Self.message {
+            thrownMessage {
                 _ = try GLMNet.crossValidate(x: Self.x, y: Self.y, classCount: 2, family: .binomial, foldIDs: Self.y.map { $0 + 1 })
             }.contains("at least 3 folds"))
     }

@@ -145,23 +145,17 @@ struct IntraclassCorrelationTests {
 
     @Test("bad input: ragged, NaN, one target, one rater, no variance, shapes differ")
     func badInput() {
-        func message(_ body: () throws -> Void) -> String {
-            do {
-                try body()
-                return ""
-            } catch { return "\(error)" }
-        }
-        #expect(message { _ = try IntraclassCorrelation.compute([[1, 2], [3]]) }.contains("ragged"))
-        #expect(message { _ = try IntraclassCorrelation.compute([[1, 2], [3, .nan]]) }.contains("finite"))
-        #expect(message { _ = try IntraclassCorrelation.compute([[1, 2]]) }.contains("at least 2 targets"))
-        #expect(message { _ = try IntraclassCorrelation.compute([[1], [2], [3]]) }.contains("at least 2 raters"))
-        #expect(message { _ = try IntraclassCorrelation.compute([[1, 1], [1, 1]]) }.contains("every rating is equal"))
+        #expect(thrownMessage { _ = try IntraclassCorrelation.compute([[1, 2], [3]]) }.contains("ragged"))
+        #expect(thrownMessage { _ = try IntraclassCorrelation.compute([[1, 2], [3, .nan]]) }.contains("finite"))
+        #expect(thrownMessage { _ = try IntraclassCorrelation.compute([[1, 2]]) }.contains("at least 2 targets"))
+        #expect(thrownMessage { _ = try IntraclassCorrelation.compute([[1], [2], [3]]) }.contains("at least 2 raters"))
+        #expect(thrownMessage { _ = try IntraclassCorrelation.compute([[1, 1], [1, 1]]) }.contains("every rating is equal"))
         #expect(
-            message {
+            thrownMessage {
                 _ = try IntraclassCorrelation.stableFeatures(first: [[1, 2], [3, 4]], second: [[1], [2]])
             }.contains("differ in shape"))
         #expect(
-            message {
+            thrownMessage {
                 _ = try IntraclassCorrelation.pivot(targets: ["a"], raters: ["r", "s"], ratings: [1])
             }.contains("one of each per rating"))
         // A feature constant in both segmentations: ICC undefined, reported as NaN, not kept.

@@ -157,23 +157,17 @@ struct MRMRTests {
 
     @Test("bad input: ragged, NaN for pymrmr, wrong class count, K < 1, names")
     func badInput() {
-        func message(_ body: () throws -> Void) -> String {
-            do {
-                try body()
-                return ""
-            } catch { return "\(error)" }
-        }
-        #expect(message { _ = try PyMRMR.select(classes: [0, 1], features: [[1, 2], [1]], method: .mid, count: 1) }.contains("ragged"))
-        #expect(message { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [.nan]], method: .mid, count: 1) }.contains("finite"))
-        #expect(message { _ = try PyMRMR.select(classes: [0], features: [[1], [2]], method: .mid, count: 1) }.contains("one class per row"))
-        #expect(message { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [2]], method: .mid, count: 0) }.contains("at least 1"))
-        #expect(message { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [3e9]], method: .miq, count: 1) }.contains("C int"))
-        #expect(message { _ = try PyMRMR.discretise([[1]]) }.contains("at least 2 rows"))
-        #expect(message { _ = try MRMRSelection.select(features: [[1, 2], [3]], classes: [0, 1], count: 1) }.contains("ragged"))
-        #expect(message { _ = try MRMRSelection.select(features: [[1], [.infinity]], classes: [0, 1], count: 1) }.contains("NaN"))
-        #expect(message { _ = try MRMRSelection.select(features: [[1], [2]], classes: [0], count: 1) }.contains("one class per row"))
+        #expect(thrownMessage { _ = try PyMRMR.select(classes: [0, 1], features: [[1, 2], [1]], method: .mid, count: 1) }.contains("ragged"))
+        #expect(thrownMessage { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [.nan]], method: .mid, count: 1) }.contains("finite"))
+        #expect(thrownMessage { _ = try PyMRMR.select(classes: [0], features: [[1], [2]], method: .mid, count: 1) }.contains("one class per row"))
+        #expect(thrownMessage { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [2]], method: .mid, count: 0) }.contains("at least 1"))
+        #expect(thrownMessage { _ = try PyMRMR.select(classes: [0, 1], features: [[1], [3e9]], method: .miq, count: 1) }.contains("C int"))
+        #expect(thrownMessage { _ = try PyMRMR.discretise([[1]]) }.contains("at least 2 rows"))
+        #expect(thrownMessage { _ = try MRMRSelection.select(features: [[1, 2], [3]], classes: [0, 1], count: 1) }.contains("ragged"))
+        #expect(thrownMessage { _ = try MRMRSelection.select(features: [[1], [.infinity]], classes: [0, 1], count: 1) }.contains("NaN"))
+        #expect(thrownMessage { _ = try MRMRSelection.select(features: [[1], [2]], classes: [0], count: 1) }.contains("one class per row"))
         #expect(
-            message {
+            thrownMessage {
                 _ = try MRMRSelection.select(features: [[1], [2]], names: ["a", "b"], classes: [0, 1], count: 1)
             }.contains("2 names for 1"))
         // Only constant columns: no candidate, an empty selection (mrmr_classif returns []).

@@ -61,18 +61,18 @@ struct SelectionPipelineTests {
         let f = Self.fixture
         var withGap = f.train
         withGap[4][7] = .nan
-        let missing = Self.message { _ = try RadiomicsSelection(training: withGap, labels: f.trainLabels, featureNames: f.names, classNames: f.classes) }
+        let missing = thrownMessage { _ = try RadiomicsSelection(training: withGap, labels: f.trainLabels, featureNames: f.names, classNames: f.classes) }
         #expect(missing.contains("training row 5, feature 'T2WI_original_feature07'") && missing.contains("impute"))
         var strict = RadiomicsSelectionConfig()
         strict.univariate.alpha = 1e-12
-        let empty = Self.message {
+        let empty = thrownMessage {
             _ = try RadiomicsSelection(training: f.train, labels: f.trainLabels, featureNames: f.names, classNames: f.classes, config: strict)
         }
         #expect(empty.contains("univariate step left no feature"))
         var labels = f.trainLabels
         let onbRows = labels.indices.filter { labels[$0] == 2 }
         for i in onbRows.dropFirst(2) { labels[i] = 0 }
-        let folds = Self.message { _ = try RadiomicsSelection(training: f.train, labels: labels, featureNames: f.names, classNames: f.classes) }
+        let folds = thrownMessage { _ = try RadiomicsSelection(training: f.train, labels: labels, featureNames: f.names, classNames: f.classes) }
         #expect(folds.contains("class ONB has too few training patients for 10-fold cross-validation"))
         var imputed = RadiomicsSelectionConfig()
         imputed.impute = .median
@@ -85,18 +85,10 @@ struct SelectionPipelineTests {
         let object: [String: Any] = [
             "univariat": [:], "lasso": ["alpha": 1.5, "folds": "ten", "rule": "lambda.2se"], "mrmr": ["enabled": 1]
         ]
-        let message = Self.message { _ = try RadiomicsSelectionConfig.decode(object, source: "sel.json") }
+        let message = thrownMessage { _ = try RadiomicsSelectionConfig.decode(object, source: "sel.json") }
         for part in ["univariat", "lasso.alpha", "lasso.folds", "lasso.rule", "mrmr.enabled", "lambda.1se"] {
             #expect(message.contains(part), "\(part) in: \(message)")
         }
     }
 
-    static func message(_ body: () throws -> Void) -> String {
-        do {
-            try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
 }

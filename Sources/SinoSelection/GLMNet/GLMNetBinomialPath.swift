@@ -49,7 +49,6 @@ extension GLMNetProblem {
         var entered = [Bool](repeating: false, count: p)
         var active: [Int] = []
         var passes = 0
-        let mnl = min(GLMNetSettings.mnlam, lambdaCount)
         let shr = threshold * dev0
         for j in 0..<p where usable[j] { ga[j] = abs(dot(j, r)) }
         var path = GLMNetRawPath()
@@ -169,11 +168,7 @@ extension GLMNetProblem {
             }
             path.devianceRatio.append((dev1 - devi) / dev0)
             if xmz <= vmin { break }
-            if ilm < mnl || flmin >= 1 { continue }
-            if b.filter({ $0 != 0 }).count > dfmax { break }
-            let ratios = path.devianceRatio
-            if ratios[ilm - 1] > GLMNetSettings.devmax { break }
-            if ratios[ilm - 1] - ratios[ilm - 2] < GLMNetSettings.fdev { break }
+            if pathStops(after: ilm, nonzero: b.filter { $0 != 0 }.count, devianceRatio: path.devianceRatio) { break }
         }
         path.passes = passes
         return path

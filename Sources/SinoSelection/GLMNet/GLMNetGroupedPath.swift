@@ -13,22 +13,10 @@ extension GLMNetProblem {
         let exmx = GLMNetSettings.exmx
         let bta = alpha
         let omb = 1 - bta
-        var dev1 = 0.0
-        var dev0 = 0.0
+        let null = try multinomialNullModel(classes: nc) { i, c in y[i * nc + c] }
+        let (dev1, dev0) = (null.dev1, null.dev0)
         var b = [[Double]](repeating: [Double](repeating: 0, count: p + 1), count: nc)
-        for ic in 0..<nc {
-            var q0 = 0.0
-            for i in 0..<n { q0 += w[i] * y[i * nc + ic] }
-            if q0 <= pmin { throw GLMNetFatal(code: 8000 + ic + 1) }
-            if q0 >= pUpper { throw GLMNetFatal(code: 9000 + ic + 1) }
-            if intercept {
-                b[ic][0] = log(q0)
-                dev1 -= q0 * b[ic][0]
-            }
-        }
-        if !intercept { dev1 = log(Double(nc)) }
-        let meanIntercept = b.reduce(0) { $0 + $1[0] } / Double(nc)
-        for ic in 0..<nc { b[ic][0] -= meanIntercept }
+        for ic in 0..<nc { b[ic][0] = null.intercepts[ic] }
         var q = [Double](repeating: 0, count: n * nc)
         var sxp = [Double](repeating: 0, count: n)
         for ic in 0..<nc {
@@ -38,10 +26,6 @@ extension GLMNetProblem {
                 sxp[i] += e
             }
         }
-        for ic in 0..<nc {
-            for i in 0..<n where y[i * nc + ic] > 0 { dev0 += w[i] * y[i * nc + ic] * log(y[i * nc + ic]) }
-        }
-        dev0 += dev1
         let alf = ratio
         var bs = b
         var ga = [Double](repeating: 0, count: p)
@@ -49,7 +33,6 @@ extension GLMNetProblem {
         var entered = [Bool](repeating: false, count: p)
         var active: [Int] = []
         var passes = 0
-        let mnl = min(GLMNetSettings.mnlam, lambdaCount)
         let shr = threshold * dev0
         // r[c * n + i]: class c's working residual.
         let r = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
@@ -214,11 +197,8 @@ extension GLMNetProblem {
             path.coefficients.append(b.map { Array($0[1...]) })
             path.lambda.append(al)
             path.devianceRatio.append((dev1 - devi) / dev0)
-            if ilm < mnl || flmin >= 1 { continue }
-            if (0..<p).filter({ b[0][$0 + 1] != 0 }).count > dfmax { break }
-            let ratios = path.devianceRatio
-            if ratios[ilm - 1] > GLMNetSettings.devmax { break }
-            if ratios[ilm - 1] - ratios[ilm - 2] < GLMNetSettings.fdev { break }
+            // multlognetn counts the nonzero coefficients of class 1 (all classes share them).
+            if pathStops(after: ilm, nonzero: (0..<p).filter { b[0][$0 + 1] != 0 }.count, devianceRatio: path.devianceRatio) { break }
         }
         path.passes = passes
         return path

@@ -34,33 +34,18 @@ extension GLMNetProblem {
         let di = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        let wp = UnsafeMutablePointer<Double>.allocate(capacity: n)
         defer {
-            for buffer in [y, q, b, bs, xv, sxp, di, r, v, wp] { buffer.deallocate() }
+            for buffer in [y, q, b, bs, xv, sxp, di, r, v] { buffer.deallocate() }
         }
         for i in 0..<n {
-            wp[i] = w[i]
             for c in 0..<nc { y[c * n + i] = yRows[i * nc + c] }
         }
         b.initialize(repeating: 0, count: stride * nc)
         bs.initialize(repeating: 0, count: stride * nc)
         xv.initialize(repeating: 0, count: p * nc)
-        var dev1 = 0.0
-        var dev0 = 0.0
-        for ic in 0..<nc {
-            let q0 = K.dot(wp, y + ic * n, n)
-            if q0 <= pmin { throw GLMNetFatal(code: 8000 + ic + 1) }
-            if q0 >= 1 - pmin { throw GLMNetFatal(code: 9000 + ic + 1) }
-            if intercept {
-                b[ic * stride] = log(q0)
-                dev1 -= q0 * b[ic * stride]
-            }
-        }
-        if !intercept { dev1 = log(Double(nc)) }
-        var meanIntercept = 0.0
-        for ic in 0..<nc { meanIntercept += b[ic * stride] }
-        meanIntercept /= Double(nc)
-        for ic in 0..<nc { b[ic * stride] -= meanIntercept }
+        let null = try multinomialNullModel(classes: nc) { i, c in y[c * n + i] }
+        let (dev1, dev0) = (null.dev1, null.dev0)
+        for ic in 0..<nc { b[ic * stride] = null.intercepts[ic] }
         sxp.initialize(repeating: 0, count: n)
         for ic in 0..<nc {
             let e = exp(b[ic * stride])
@@ -69,17 +54,12 @@ extension GLMNetProblem {
                 sxp[i] += e
             }
         }
-        for ic in 0..<nc {
-            for i in 0..<n where y[ic * n + i] > 0 { dev0 += w[i] * y[ic * n + i] * log(y[ic * n + i]) }
-        }
-        dev0 += dev1
         let alf = ratio
         var ga = [Double](repeating: 0, count: p)
         var strong = [Bool](repeating: false, count: p)
         var entered = [Bool](repeating: false, count: p)
         var active: [Int] = []
         var passes = 0
-        let mnl = min(GLMNetSettings.mnlam, lambdaCount)
         let shr = threshold * dev0
         /// ga_j = max_c |x_j' w (y_c - p_c)| over `columns`.
         func gradients(_ columns: [Int]) {
@@ -245,12 +225,8 @@ extension GLMNetProblem {
             path.lambda.append(al)
             path.devianceRatio.append((dev1 - devi) / dev0)
             if !anyClass { break }
-            if ilm < mnl || flmin >= 1 { continue }
             let nonzero = (0..<p).filter { j in (0..<nc).contains { b[$0 * stride + j + 1] != 0 } }.count
-            if nonzero > dfmax { break }
-            let ratios = path.devianceRatio
-            if ratios[ilm - 1] > GLMNetSettings.devmax { break }
-            if ratios[ilm - 1] - ratios[ilm - 2] < GLMNetSettings.fdev { break }
+            if pathStops(after: ilm, nonzero: nonzero, devianceRatio: path.devianceRatio) { break }
         }
         path.passes = passes
         return path

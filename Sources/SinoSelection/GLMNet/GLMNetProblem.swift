@@ -41,6 +41,41 @@ struct GLMNetProblem {
         return ratio * lambdaMax
     }
 
+    /// glmnet's early stop after lambda k (1-based): with a data-built path, from the
+    /// mnlam-th lambda on, when more than dfmax variables are in, dev.ratio passes 0.999, or it
+    /// gained less than 1e-5. The solution that triggers the stop is kept.
+    func pathStops(after k: Int, nonzero: Int, devianceRatio ratios: [Double]) -> Bool {
+        if k < min(GLMNetSettings.mnlam, lambdaCount) || flmin >= 1 { return false }
+        if nonzero > dfmax { return true }
+        return ratios[k - 1] > GLMNetSettings.devmax || ratios[k - 1] - ratios[k - 2] < GLMNetSettings.fdev
+    }
+
+    /// The multinomial null model of `lognetn` / `multlognetn` (no offsets): each class's
+    /// intercept log(weighted share), centred; the null deviance terms dev1 and dev0.
+    /// `y(i, c)` is the one-hot response.
+    func multinomialNullModel(classes nc: Int, y: (Int, Int) -> Double) throws -> (intercepts: [Double], dev1: Double, dev0: Double) {
+        var intercepts = [Double](repeating: 0, count: nc)
+        var dev1 = 0.0
+        for c in 0..<nc {
+            var q0 = 0.0
+            for i in 0..<n { q0 += w[i] * y(i, c) }
+            if q0 <= GLMNetSettings.pmin { throw GLMNetFatal(code: 8000 + c + 1) }
+            if q0 >= 1 - GLMNetSettings.pmin { throw GLMNetFatal(code: 9000 + c + 1) }
+            if intercept {
+                intercepts[c] = log(q0)
+                dev1 -= q0 * intercepts[c]
+            }
+        }
+        if !intercept { dev1 = log(Double(nc)) }
+        let mean = intercepts.reduce(0, +) / Double(nc)
+        intercepts = intercepts.map { $0 - mean }
+        var dev0 = 0.0
+        for c in 0..<nc {
+            for i in 0..<n where y(i, c) > 0 { dev0 += w[i] * y(i, c) * log(y(i, c)) }
+        }
+        return (intercepts, dev1, dev0 + dev1)
+    }
+
     /// alf: the ratio between successive lambdas of a data-built path.
     var ratio: Double {
         flmin < 1 ? pow(max(GLMNetSettings.eps, flmin), 1 / Double(lambdaCount - 1)) : 1
