@@ -27,7 +27,8 @@ struct FigureGalleryTests {
                     models: FigureExamples.decisionCurves)
             ),
             ("lasso-path", try FigureGalleryTests.lassoPath()),
-            ("lasso-cv", try FigureGalleryTests.lassoCV())
+            ("lasso-cv", try FigureGalleryTests.lassoCV()),
+            ("correlation", try FigureGalleryTests.correlation())
         ]
     }
 
@@ -54,9 +55,22 @@ struct FigureGalleryTests {
             lambda1SE: 0.14)
     }
 
-    @Test("The LASSO figures' legends (below the axes) cover no line")
+    /// Eight features' correlations: r = 0.9^|i - j| with alternating signs.
+    static func correlation() throws -> CorrelationHeatmapFigure {
+        let names = (1...8).map { "T2WI_original_glcm_Feature\($0)" }
+        var r = [[Double]](repeating: [Double](repeating: 1, count: 8), count: 8)
+        for i in 0..<8 {
+            for j in 0..<8 where i != j {
+                let sign: Double = (i + j) % 2 == 0 ? 1 : -1
+                r[i][j] = sign * pow(0.9, Double(abs(i - j)))
+            }
+        }
+        return try CorrelationHeatmapFigure(title: "Selected features (Spearman r)", names: names, correlations: r)
+    }
+
+    @Test("The LASSO figures' and the heatmap's keys (below the axes) cover no data")
     func lassoLegends() throws {
-        for plot in [try Self.lassoPath().plot, try Self.lassoCV().plot] {
+        for plot in [try Self.lassoPath().plot, try Self.lassoCV().plot, try Self.correlation().plot] {
             let layout = PlotLayout.measured(plot)
             let legend = try #require(layout.legend)
             #expect(legend.isBelow)

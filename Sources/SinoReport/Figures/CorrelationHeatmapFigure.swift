@@ -1,6 +1,6 @@
 /// A correlation matrix as a heatmap (e.g. the selected radiomics features' Spearman r):
-/// blue for -1 through white for 0 to red for +1, each cell labelled with r when there are at
-/// most 12 variables. Rows carry the names; columns are numbered in the same order, so long
+/// blue for -1 through white for 0 to red for +1 (the key below the axes), each cell labelled
+/// with r when there are at most 12 variables. Rows carry the names; columns are numbered in the same order, so long
 /// feature names never collide along the x-axis.
 public struct CorrelationHeatmapFigure: Figure {
     public let title: String?
@@ -48,8 +48,12 @@ public struct CorrelationHeatmapFigure: Figure {
         }
         let numbers = names.indices.map { "\($0 + 1)" }
         let rowNames = names.enumerated().map { "\($0.offset + 1) \($0.element)" }
+        // The colour key, below the axes.
+        let key = [-1.0, -0.5, 0, 0.5, 1].map { r in
+            LegendEntry(label: "r = \(r == 0 ? "0 (white)" : NumberFormat.fixed(r, 1))", marker: .square, markerColor: Self.color(r))
+        }
         return Plot(
             title: title, x: .categories("Feature (numbered as the rows)", numbers), y: .categories("", rowNames, reversed: true),
-            marks: marks, squareArea: true, size: size)
+            marks: marks, legend: Legend(entries: key, corner: .below), squareArea: true, size: size)
     }
 }
