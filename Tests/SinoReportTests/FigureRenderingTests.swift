@@ -19,7 +19,7 @@ struct FigureRenderingTests {
 
     @Test("Every figure type renders to PNG, SVG and PDF with the right signature")
     func signatures() throws {
-        #expect(Self.figures.count == 5)
+        #expect(Self.figures.count == 8)
         for (name, figure) in Self.figures {
             for format in FigureFormat.allCases {
                 let bytes = try figure.rendered(as: format)
