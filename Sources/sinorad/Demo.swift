@@ -15,7 +15,7 @@ struct Demo: ParsableCommand {
             model), ResNet-18 per sequence at 64 x 64 with mean fusion, comparison on \
             the validation and external test cohorts, the SYNTHETIC reader study and the report \
             (index.html, report.md, tables/, figures/, predictions/, models/, provenance.json). \
-            About 13 minutes on 2 cores; a second run reuses every finished stage.
+            About 14 minutes on 2 cores; a second run reuses every finished stage.
 
             Example:
               sinorad demo                      # writes reports/demo/
