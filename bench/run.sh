@@ -6,3 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/table1_select.sh "$@"
 bench/roc.sh
+bench/selection.sh
