@@ -79,14 +79,15 @@ struct StudyConfigTests {
     @Test("what a schema cannot see: files, CNNs without images, readers without reads, select_from after the last epoch")
     func fileAndCrossChecks() throws {
         let folder = try SinoRadCommand.temporaryFolder()
-        let text = #"{"inputs": {"cohort": "c.csv", "images": "im"}, "cnn": {"epochs": 3, "select_from": 4}}"#
+        let text = #"{"inputs": {"cohort": "c.csv", "images": "im"}, "cnn": {"epochs": 3, "select_from": 4}, "radiomics": {"params": "r.yaml"}}"#
         do {
             _ = try StudyConfig.read(data: Data(text.utf8), source: "t.json", base: folder)
             Issue.record("expected problems")
         } catch let error as StudyConfigError {
             let expected = [
                 "inputs.cohort: \(folder.path)/c.csv does not exist", "inputs.images: \(folder.path)/im does not exist",
-                "cnn.select_from: 4 is after the last epoch (3)", "readers: the reader study needs inputs.reads"
+                "cnn.select_from: 4 is after the last epoch (3)", "readers: the reader study needs inputs.reads",
+                "radiomics.params: \(folder.path)/r.yaml does not exist"
             ]
             for e in expected { #expect(error.problems.contains { $0.hasPrefix(e) }, "missing '\(e)' in \(error.problems)") }
             #expect(error.description.contains("\(error.problems.count) problem(s), nothing was run"))

@@ -906,6 +906,16 @@ FULL_STUDY = {
             "epochs": 1, "batch": 8, "optimizer": "sgd", "learning_rate": 0.01, "weight_decay": 0.001, "select_from": 1, "slices_around": 0, "margin": 2,
             "outside_roi": "keep", "normalisation": "percentile", "augment": False, "weights": {}, "parallel": 1,
             "gradcam_per_class": 2, "gradcam_layer": "layer3", "gradcam_min_map": 4, "tta": True},
+    # Every radiomics key; off, as the CNNs, since this study has no images.
+    "radiomics": {"enabled": False, "params": "radiomics.yaml", "sequences": ["T2WI"], "classifiers": ["svm", "knn"],
+                  "per_sequence": False, "combined": True, "combined_classifier": "logistic", "folds": 3, "jobs": 1,
+                  "selection": {"impute": "median", "standardise": True, "variance": {"enabled": True, "freqCut": 19, "uniqueCut": 10},
+                                "stability": {"enabled": False, "form": "icc3", "threshold": 0.75},
+                                "univariate": {"enabled": True, "test": "auto", "alpha": 0.05},
+                                "redundancy": {"enabled": True, "method": "spearman", "threshold": 0.9},
+                                "mrmr": {"enabled": False, "variant": "mrmr_selection", "count": 20},
+                                "lasso": {"enabled": True, "alpha": 1, "folds": 10, "seed": 1, "loss": "deviance",
+                                          "rule": "lambda.1se", "grouped": False}}},
     "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 100, "reference": "conventional-logistic"},
     "readers": True, "figure_formats": ["png"],
 }

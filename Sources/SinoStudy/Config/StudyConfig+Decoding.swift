@@ -78,6 +78,7 @@ extension StudyConfig {
         if let d = inputs.dictionary, d != "sinonasal" { file(d, "inputs.dictionary") }
         file(inputs.images, "inputs.images", directory: true)
         file(inputs.reads, "inputs.reads")
+        if radiomics.enabled { file(radiomics.params, "radiomics.params") }
         for (arch, path) in cnn.weights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { file(path, "cnn.weights.\(arch.rawValue)") }
         if let first = cnn.selectFromGiven, first > cnn.epochs {
             problems.append("cnn.select_from: \(first) is after the last epoch (\(cnn.epochs))")
