@@ -98,8 +98,11 @@ public struct RadiomicsSelection: Sendable {
         var current = Array(0..<p)
         func record(_ step: String, _ method: String, _ decisions: [FeatureDecision]) -> [Int] {
             let features = decisions.map { d in
+                // An undefined statistic (the ICC of a feature constant in both segmentations) is
+                // null in the JSON outputs; the reason says why the feature went.
                 SelectionStepFeature(
-                    feature: featureNames[current[d.feature]], kept: d.kept, reason: d.reason.rawValue, statistic: d.statistic,
+                    feature: featureNames[current[d.feature]], kept: d.kept, reason: d.reason.rawValue,
+                    statistic: d.statistic.flatMap { $0.isFinite ? $0 : nil },
                     partner: d.partner.map { featureNames[current[$0]] })
             }
             let kept = decisions.filter(\.kept).map { current[$0.feature] }

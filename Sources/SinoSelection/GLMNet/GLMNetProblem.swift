@@ -81,43 +81,22 @@ struct GLMNetProblem {
         flmin < 1 ? pow(max(GLMNetSettings.eps, flmin), 1 / Double(lambdaCount - 1)) : 1
     }
 
-    /// x_j' v for column j.
+    /// x_j' v for column j (GLMNetKernels' loops on the stored column).
     @inline(__always)
     func dot(_ j: Int, _ v: UnsafePointer<Double>) -> Double {
-        x.withUnsafeBufferPointer { xs in
-            let column = xs.baseAddress! + j * n
-            var s = 0.0
-            for i in 0..<n { s += column[i] * v[i] }
-            return s
-        }
+        x.withUnsafeBufferPointer { GLMNetKernels.dot($0.baseAddress! + j * n, v, n) }
     }
 
     /// sum_i v_i x_ij^2.
     @inline(__always)
     func weightedSquares(_ j: Int, _ v: UnsafePointer<Double>) -> Double {
-        x.withUnsafeBufferPointer { xs in
-            let column = xs.baseAddress! + j * n
-            var s = 0.0
-            for i in 0..<n { s += v[i] * column[i] * column[i] }
-            return s
-        }
+        x.withUnsafeBufferPointer { GLMNetKernels.weightedSquares(v, $0.baseAddress! + j * n, n) }
     }
 
-    /// r <- r - d * v * x_j (v nil: r <- r - d * x_j).
+    /// r <- r - d * v * x_j.
     @inline(__always)
     func subtract(_ d: Double, column j: Int, times v: UnsafePointer<Double>, from r: UnsafeMutablePointer<Double>) {
-        x.withUnsafeBufferPointer { xs in
-            let column = xs.baseAddress! + j * n
-            for i in 0..<n { r[i] -= d * v[i] * column[i] }
-        }
-    }
-
-    /// x_ij for the listed columns, times their coefficients, summed: row i's linear predictor.
-    @inline(__always)
-    func value(row i: Int, columns: [Int], coefficients: (Int) -> Double) -> Double {
-        var s = 0.0
-        for k in columns { s += coefficients(k) * x[k * n + i] }
-        return s
+        x.withUnsafeBufferPointer { GLMNetKernels.subtractScaledProduct(r, d, v, $0.baseAddress! + j * n, n) }
     }
 }
 
