@@ -132,7 +132,7 @@ public struct RadiomicsModelStage: StudyStage {
             let columns = names.map { name in rows.map { $0[table.names.firstIndex(of: name)!] } }
             let correlations = columns.map { a in columns.map { b in Correlation.spearman(a, b) } }
             figures.append(
-                ("correlation", try CorrelationHeatmapFigure(title: "\(settings.modelName): selected features (Spearman r, training)", names: names, correlations: correlations)))
+                ("correlation", try CorrelationHeatmapFigure(title: "\(settings.modelName): Spearman r", names: names, correlations: correlations)))
         }
         for (stem, figure) in figures {
             for format in settings.formats { try figure.write(to: folder.path("figures", "radiomics", settings.modelName, "\(stem).\(format.rawValue)")) }
