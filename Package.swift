@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Selection runs optimised in debug builds too: its tests fit whole glmnet paths.
         .target(
-            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "SinoRandom", "CGSL"], exclude: ["README.md"],
+            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "SinoRandom", "CGSL", "CBLAS"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoClassifiers", dependencies: ["SinoData", "SinoRandom", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
@@ -81,6 +81,6 @@ let package = Package(
         .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),
-        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "TestSupport"])
+        .testTarget(name: "SinoStudyTests", dependencies: ["SinoStudy", "SinoImaging", "SinoNet", "SinoData", "SinoStats", "SinoReport", "SinoClassifiers", "TestSupport"])
     ]
 )

@@ -27,9 +27,108 @@ public struct FeatureTable: Sendable {
     }
 
     /// Reads a CSV whose `idColumn` names the patient (or case).
+    ///
+    /// A plain numeric table (no quotes, no byte-order mark, every cell a number, empty, `NA`
+    /// or `nan`) is read straight from its bytes, without a String per cell; anything else, and
+    /// every table with a problem, goes through `CSVTable` and `parse(_:idColumn:)`, which name
+    /// each problem. Both routes give the same table.
     public static func read(path: String, idColumn: String = "patient_id") throws -> FeatureTable {
+        if let data = FileManager.default.contents(atPath: path), let table = plainNumeric(data, source: path, idColumn: idColumn) {
+            return table
+        }
         let table = try CSVTable.read(path: path)
         return try parse(table, idColumn: idColumn)
+    }
+
+    /// The fast route of `read(path:idColumn:)`: nil as soon as the table is not plain (a
+    /// quote, a CR outside a line end, a ragged row, a cell that is not a finite number, a
+    /// duplicate or empty id), so that the general route reports it.
+    static func plainNumeric(_ data: Data, source: String, idColumn: String) -> FeatureTable? {
+        var bytes = [UInt8](data)
+        bytes.append(0) // strtod stops at it
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.contains(quote) { return nil }
+        let end = bytes.count - 1
+        // A CR that does not end a line (CSVTable splits lines there).
+        for k in 0..<end where bytes[k] == cr && bytes[k + 1] != lf { return nil }
+        return bytes.withUnsafeMutableBufferPointer { buffer -> FeatureTable? in
+            let base = buffer.baseAddress!
+            var position = 0
+            /// The fields of the line at `position` as byte ranges (CR before LF dropped).
+            func line() -> [Range<Int>]? {
+                guard position < end else { return nil }
+                var fields: [Range<Int>] = []
+                var start = position
+                while true {
+                    let byte = position < end ? base[position] : lf
+                    if byte == comma || byte == lf {
+                        var stop = position
+                        if byte == lf && stop > start && base[stop - 1] == cr { stop -= 1 }
+                        fields.append(start..<stop)
+                        position += 1
+                        start = position
+                        if byte == lf { return fields }
+                    } else {
+                        position += 1
+                    }
+                }
+            }
+            func text(_ range: Range<Int>) -> String? {
+                String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+            }
+            guard let headerFields = line(), let header = Optional(headerFields.compactMap(text)), header.count == headerFields.count,
+                let idIndex = header.firstIndex(of: idColumn), header.allSatisfy({ !$0.isEmpty && $0 == trimmed($0) }), Set(header).count == header.count
+            else { return nil }
+            let featureColumns = header.indices.filter { j in
+                j != idIndex && !header[j].hasPrefix("diagnostics_") && !["Image", "Mask", "cohort"].contains(header[j])
+            }
+            guard !featureColumns.isEmpty else { return nil }
+            var isFeature = [Bool](repeating: false, count: header.count)
+            for j in featureColumns { isFeature[j] = true }
+            var ids: [String] = []
+            var seen: Set<String> = []
+            var values: [[Double]] = []
+            while position < end {
+                guard let fields = line() else { break }
+                if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
+                guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id), seen.insert(id).inserted else { return nil }
+                var row: [Double] = []
+                row.reserveCapacity(featureColumns.count)
+                for j in featureColumns {
+                    let range = fields[j]
+                    let count = range.count
+                    if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
+                        row.append(.nan)
+                        continue
+                    }
+                    let first = base[range.lowerBound], last = base[range.upperBound - 1]
+                    guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
+                    // strtod reads up to the delimiter; it must consume the whole cell.
+                    let saved = base[range.upperBound]
+                    base[range.upperBound] = 0
+                    var stop: UnsafeMutablePointer<CChar>?
+                    let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+                    let value = strtod(start, &stop)
+                    base[range.upperBound] = saved
+                    guard let stop, stop == start + count else { return nil }
+                    if value.isNaN {
+                        // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
+                        guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
+                    } else if !value.isFinite {
+                        return nil
+                    }
+                    row.append(value)
+                }
+                ids.append(id)
+                values.append(row)
+            }
+            guard !ids.isEmpty else { return nil }
+            var result = FeatureTable(source: source, ids: ids, names: featureColumns.map { header[$0] }, values: values)
+            result.skipped = header.indices.filter { $0 != idIndex && !isFeature[$0] }.map { j in
+                (header[j], header[j].hasPrefix("diagnostics_") ? "PyRadiomics diagnostics" : "not a feature (a path or the cohort split)")
+            }
+            return result
+        }
     }
 
     public static func parse(_ table: CSVTable, idColumn: String = "patient_id") throws -> FeatureTable {
@@ -70,8 +169,8 @@ public struct FeatureTable: Sendable {
             ids.append(id)
             values.append(
                 featureColumns.map { j in
-                    let text = row[j].trimmingCharacters(in: .whitespaces)
-                    if text.isEmpty || text == "NA" || text == "nan" || text == "NaN" { return .nan }
+                    let text = Self.trimmed(row[j])
+                    if text.utf8.count <= 3 && (text.isEmpty || text == "NA" || text == "nan" || text == "NaN") { return .nan }
                     guard let value = Double(text), value.isFinite else {
                         if problems.count < 50 {
                             problems.append(
@@ -88,6 +187,16 @@ public struct FeatureTable: Sendable {
         var result = FeatureTable(source: table.source, ids: ids, names: featureColumns.map { table.header[$0] }, values: values)
         result.skipped = skipped
         return result
+    }
+
+    /// `text` without surrounding whitespace (Foundation's `.whitespaces`); a cell that starts
+    /// and ends with a visible ASCII character, as almost every number does, is returned as is
+    /// without the Foundation call that would otherwise dominate reading a large table.
+    static func trimmed(_ text: String) -> String {
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The rows of `wanted` ids, in that order; every id missing from the table is one problem.

@@ -2,7 +2,7 @@
 ///
 /// Rule (SinoRad's, documented here and checked against a plain Python statement of it on
 /// scipy's correlation matrices): compute |r| (Spearman, scipy `spearmanr`, or Pearson) for
-/// every pair i < j; take the pairs with |r| > threshold in descending |r| (equal |r|: by i,
+/// every pair i < j (the whole matrix at once, as numpy `corrcoef`: `Correlation.pearsonMatrix`); take the pairs with |r| > threshold in descending |r| (equal |r|: by i,
 /// then j); for each pair whose two features are both still kept, drop the less relevant one.
 /// Relevance comes from the caller (e.g. a univariate p value, lower is more relevant, or an
 /// F statistic, higher is more relevant); at equal relevance the later column (j) is dropped.
@@ -60,15 +60,12 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
                 "redundancy filter: column \(j) is constant, its correlation is undefined (drop it first, e.g. with VarianceFilter)")
         }
         if method == .spearman { columns = columns.map(Correlation.averageRanks) }
-        var r = [[Double]](repeating: [Double](repeating: 1, count: p), count: p)
+        let matrix = Correlation.pearsonMatrix(columns)
+        var r = [[Double]](repeating: [], count: p)
         var pairs: [(r: Double, i: Int, j: Int)] = []
         for i in 0..<p {
-            for j in (i + 1)..<p {
-                let value = Swift.abs(Correlation.pearson(columns[i], columns[j]))
-                r[i][j] = value
-                r[j][i] = value
-                if value > threshold { pairs.append((value, i, j)) }
-            }
+            r[i] = (0..<p).map { j in i == j ? 1 : Swift.abs(matrix[i * p + j]) }
+            for j in (i + 1)..<p where r[i][j] > threshold { pairs.append((r[i][j], i, j)) }
         }
         pairs.sort { a, b in a.r != b.r ? a.r > b.r : (a.i != b.i ? a.i < b.i : a.j < b.j) }
         var kept = [Bool](repeating: true, count: p)

@@ -16,20 +16,23 @@ public struct GridCandidate<Parameters: Codable & Sendable & Equatable>: Codable
 /// ties going to the earlier candidate (grids list simpler models first).
 public enum GridSearch {
     public static func run<Parameters: Codable & Sendable & Equatable>(
-        candidates: [Parameters], x: [[Double]], y: [Int], classCount: Int, folds: [Int],
+        candidates: [Parameters], x: [[Double]], y: [Int], classCount: Int, folds: [Int], threads: Int = 1,
         make: (Parameters) -> any Classifier, score: ([Int], [[Double]]) -> Double?
     ) throws -> (best: Int, results: [GridCandidate<Parameters>]) {
         let k = (folds.max() ?? 0) + 1
+        // Every (candidate, fold) fit is independent: they share `threads` threads, each
+        // score landing in its own slot, so the result does not depend on the thread count.
+        let scores = try ParallelLoop.map(count: candidates.count * k, threads: threads) { task -> Double? in
+            let parameters = candidates[task / k], fold = task % k
+            let train = folds.indices.filter { folds[$0] != fold }, held = folds.indices.filter { folds[$0] == fold }
+            var model = make(parameters)
+            try model.fit(x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount)
+            let probabilities = try model.predictProbabilities(x: held.map { x[$0] })
+            return score(held.map { y[$0] }, probabilities)
+        }
         var results: [GridCandidate<Parameters>] = []
-        for parameters in candidates {
-            var scores: [Double?] = []
-            for fold in 0..<k {
-                let train = folds.indices.filter { folds[$0] != fold }, held = folds.indices.filter { folds[$0] == fold }
-                var model = make(parameters)
-                try model.fit(x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount)
-                let probabilities = try model.predictProbabilities(x: held.map { x[$0] })
-                scores.append(score(held.map { y[$0] }, probabilities))
-            }
+        for (c, parameters) in candidates.enumerated() {
+            let scores = Array(scores[(c * k)..<((c + 1) * k)])
             let defined = scores.compactMap { $0 }
             let mean = defined.isEmpty ? nil : defined.reduce(0, +) / Double(defined.count)
             let sd = defined.count < 2 ? nil : (defined.map { ($0 - mean!) * ($0 - mean!) }.reduce(0, +) / Double(defined.count - 1)).squareRoot()

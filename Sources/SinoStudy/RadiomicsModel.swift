@@ -132,8 +132,12 @@ public enum RadiomicsModel {
         var best = 0
         if grid.count > 1 {
             let folds = try StratifiedSplit.folds(labels: training.labels, classCount: classCount, k: settings.folds, seed: settings.seed)
+            // Forests and XGBoost spread one fit over the threads themselves; the others are
+            // single-threaded fits, run side by side.
+            let internallyThreaded: Set<RadiomicsClassifier> = [.extraTrees, .randomForest, .xgboost]
             let search = try GridSearch.run(
                 candidates: grid, x: xTrain, y: training.labels, classCount: classCount, folds: folds,
+                threads: internallyThreaded.contains(settings.classifier) ? 1 : ParallelLoop.threadCount(settings.threads),
                 make: { classifier(settings, $0, features: xTrain[0].count) },
                 score: { labels, p in (try? MulticlassAUC.compute(labels: labels, scores: p, classCount: classCount))?.macro })
             candidates = search.results

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 import SinoData
 
@@ -62,8 +63,16 @@ extension GLMNet {
         if let empty = (1...foldCount).first(where: { f in !ids.contains(f) }) {
             throw SelectionError.invalidInput("fold \(empty) of 1...\(foldCount) holds no observation")
         }
-        let full = try fit(x: x, y: y, classCount: classCount, family: family, settings: settings)
-        let fitsByFold = try ParallelLoop.map(count: foldCount, threads: ParallelLoop.threadCount(threads)) { f -> GLMNetFit in
+        // The full-data path and the fold paths are independent (each fold builds its own
+        // lambda sequence): all of them share the threads, with one OpenBLAS thread each so
+        // that BLAS's own threads do not compete with them (restored afterwards).
+        let workers = ParallelLoop.threadCount(threads)
+        let previousBLASThreads = openblas_get_num_threads()
+        if workers > 1 { openblas_set_num_threads(1) }
+        defer { if workers > 1 { openblas_set_num_threads(previousBLASThreads) } }
+        let fits = try ParallelLoop.map(count: foldCount + 1, threads: workers) { task -> GLMNetFit in
+            if task == 0 { return try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
+            let f = task - 1
             let train = (0..<n).filter { ids[$0] != f + 1 }
             do {
                 return try fit(
@@ -72,6 +81,8 @@ extension GLMNet {
                 throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
             }
         }
+        let full = fits[0]
+        let fitsByFold = Array(fits.dropFirst())
         // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit.
         var raw = [[Double]](repeating: [], count: n)
         for f in 0..<foldCount {

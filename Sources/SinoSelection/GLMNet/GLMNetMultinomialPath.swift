@@ -34,9 +34,14 @@ extension GLMNetProblem {
         let di = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        // x_ij^2, so that each class's xv_j = sum_i v_i x_ij^2 is one BLAS dot; g: x_j' r of
+        // every column at once.
+        let squares = UnsafeMutablePointer<Double>.allocate(capacity: n * p)
+        let g = UnsafeMutablePointer<Double>.allocate(capacity: p)
         defer {
-            for buffer in [y, q, b, bs, xv, sxp, di, r, v] { buffer.deallocate() }
+            for buffer in [y, q, b, bs, xv, sxp, di, r, v, squares, g] { buffer.deallocate() }
         }
+        for k in 0..<(n * p) { squares[k] = X[k] * X[k] }
         for i in 0..<n {
             for c in 0..<nc { y[c * n + i] = yRows[i * nc + c] }
         }
@@ -66,7 +71,12 @@ extension GLMNetProblem {
             for k in columns { ga[k] = 0 }
             for ic in 0..<nc {
                 for i in 0..<n { r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]) }
-                for k in columns { ga[k] = max(ga[k], abs(K.dot(r, X + k * n, n))) }
+                if 4 * columns.count > p {
+                    K.columnDots(X, r, n: n, p: p, into: g)
+                    for k in columns { ga[k] = max(ga[k], abs(g[k])) }
+                } else {
+                    for k in columns { ga[k] = max(ga[k], abs(K.dot(r, X + k * n, n))) }
+                }
             }
         }
         gradients((0..<p).filter { usable[$0] })
@@ -113,7 +123,7 @@ extension GLMNetProblem {
                     }
                     if xmz <= vmin { continue }
                     anyClass = true
-                    for j in strongColumns { xvc[j] = K.weightedSquares(v, X + j * n, n) }
+                    for j in strongColumns { xvc[j] = K.dot(v, squares + j * n, n) }
                     // One coordinate pass over `columns` and the class intercept; returns the
                     // largest weighted squared change.
                     func pass(_ columns: [Int], entering: Bool) -> Double {

@@ -1,0 +1,96 @@
+import Foundation
+import SinoData
+import TestSupport
+import Testing
+
+@testable import SinoSelection
+
+/// `FeatureTable.read` has a fast route for plain numeric tables (straight from the bytes) and
+/// the general route through `CSVTable` for everything else: both must give the same table, and
+/// every problem must still be reported by the general route with its row and column.
+@Suite("Feature table reading")
+struct FeatureTableTests {
+    static func write(_ text: String, _ name: String) throws -> String {
+        let url = try TestScratch.folder("featuretable").appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static func general(_ text: String) throws -> FeatureTable {
+        try FeatureTable.parse(CSVTable.parse(text: text, source: "t.csv"))
+    }
+
+    static func same(_ a: FeatureTable, _ b: FeatureTable) -> Bool {
+        a.ids == b.ids && a.names == b.names && a.skipped.map(\.column) == b.skipped.map(\.column)
+            && a.skipped.map(\.reason) == b.skipped.map(\.reason)
+            && zip(a.values, b.values).allSatisfy { x, y in
+                x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            } && a.values.count == b.values.count
+    }
+
+    @Test("plain tables take the fast route and equal the general one, cell for cell")
+    func plainTables() throws {
+        let texts = [
+            "patient_id,a,b,diagnostics_Versions_PyRadiomics,Image\nP1,1.5,-2e-3,v3.0.1,/x/1.nii\nP2,0.1234567890123456789,3,v3.0.1,/x/2.nii\n",
+            "patient_id,a,b\r\nP1,,NA\r\nP2,nan,NaN\r\n\r\nP3,1e308,-0.0\r\n",
+            "patient_id,a\nP1,4.9406564584124654e-324\nP2,0x1p-3\nP3,+7", // no final line end
+            "x,patient_id,cohort\n1.25,P9,train\n2.5,P8,test\n"
+        ]
+        for (k, text) in texts.enumerated() {
+            let data = Data(text.utf8)
+            let fast = try #require(FeatureTable.plainNumeric(data, source: "t.csv", idColumn: "patient_id"), "table \(k) took the general route")
+            #expect(Self.same(fast, try Self.general(text)), "table \(k)")
+            #expect(Self.same(try FeatureTable.read(path: Self.write(text, "t\(k).csv")), try Self.general(text)))
+        }
+    }
+
+    @Test("anything not plain is left to the general route, which gives the same table or names the problem")
+    func otherTables() throws {
+        let general = [
+            "patient_id,a\n\"P1\",1\n", // quotes
+            "\u{FEFF}patient_id,a\nP1,1\n", // byte-order mark
+            "patient_id,a\n P1 ,  2.5 \n", // spaces around cells
+            "patient_id,a\rP1,1\r", // CR line ends
+            "patient_id,a\nP1,NAN\n" // a NaN spelling the general route refuses
+        ]
+        for (k, text) in general.enumerated() {
+            #expect(FeatureTable.plainNumeric(Data(text.utf8), source: "t.csv", idColumn: "patient_id") == nil, "table \(k)")
+            if let expected = try? Self.general(text) {
+                #expect(Self.same(try FeatureTable.read(path: Self.write(text, "g\(k).csv")), expected), "table \(k)")
+            }
+        }
+        let bad: [(String, String)] = [
+            ("patient_id,a\nP1,1\nP1,2\n", "row 2, column 'patient_id': duplicate id (also row 1)"),
+            ("patient_id,a\nP1,1\nP2,high\n", "row 2, column 'a': not a number (found 'high')"),
+            ("patient_id,a\nP1,1\nP2,inf\n", "row 2, column 'a': not a number (found 'inf')"),
+            ("patient_id,a\nP1,1,3\n", "line 2 has 3 fields"),
+            ("id,a\nP1,1\n", "no 'patient_id' column")
+        ]
+        for (k, (text, message)) in bad.enumerated() {
+            #expect(FeatureTable.plainNumeric(Data(text.utf8), source: "t.csv", idColumn: "patient_id") == nil)
+            do {
+                _ = try FeatureTable.read(path: Self.write(text, "b\(k).csv"))
+                Issue.record("table \(k) was accepted")
+            } catch let error as ValidationError {
+                #expect("\(error)".contains(message), "\(error)")
+            }
+        }
+    }
+
+    @Test("the correlation matrix of one BLAS product equals the pairwise Pearson r")
+    func correlationMatrix() {
+        let columns: [[Double]] = (0..<7).map { j in
+            (0..<40).map { i -> Double in
+                let phase = Double(i * (j + 1)) * 0.37
+                return sin(phase) + Double(j) * 0.01 * Double(i)
+            }
+        }
+        let matrix = Correlation.pearsonMatrix(columns)
+        for i in 0..<7 {
+            for j in 0..<7 {
+                #expect(abs(matrix[i * 7 + j] - Correlation.pearson(columns[i], columns[j])) < 1e-13)
+            }
+        }
+        #expect(Correlation.pearsonMatrix([[1, 1, 1], [1, 2, 3]])[0].isNaN)
+    }
+}
