@@ -26,41 +26,48 @@ public struct FeatureTable: Sendable {
         skipped = []
     }
 
-    /// Reads a CSV whose `idColumn` names the patient (or case).
+    /// Reads a CSV whose `idColumn` names the patient (or case); `threads` parse a large plain
+    /// table side by side (the table does not depend on it).
     ///
     /// A plain numeric table (no quotes, no byte-order mark, every cell a number, empty, `NA`
     /// or `nan`) is read straight from its bytes, without a String per cell; anything else, and
     /// every table with a problem, goes through `CSVTable` and `parse(_:idColumn:)`, which name
     /// each problem. Both routes give the same table.
-    public static func read(path: String, idColumn: String = "patient_id") throws -> FeatureTable {
-        if let data = FileManager.default.contents(atPath: path), let table = plainNumeric(data, source: path, idColumn: idColumn) {
+    public static func read(path: String, idColumn: String = "patient_id", threads: Int = 1) throws -> FeatureTable {
+        if let data = FileManager.default.contents(atPath: path), let table = plainNumeric(data, source: path, idColumn: idColumn, threads: threads) {
             return table
         }
         let table = try CSVTable.read(path: path)
         return try parse(table, idColumn: idColumn)
     }
 
-    /// The fast route of `read(path:idColumn:)`: nil as soon as the table is not plain (a
-    /// quote, a CR outside a line end, a ragged row, a cell that is not a finite number, a
-    /// duplicate or empty id), so that the general route reports it.
-    static func plainNumeric(_ data: Data, source: String, idColumn: String) -> FeatureTable? {
+    /// The fast route of `read(path:idColumn:threads:)`: nil as soon as the table is not plain
+    /// (a quote, a CR outside a line end, a ragged row, a cell that is not a finite number, a
+    /// duplicate or empty id), so that the general route reports it. The data rows are cut into
+    /// one block of whole lines per thread and parsed side by side.
+    static func plainNumeric(_ data: Data, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
         var bytes = [UInt8](data)
         bytes.append(0) // strtod stops at it
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.contains(quote) { return nil }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
         let end = bytes.count - 1
-        // A CR that does not end a line (CSVTable splits lines there).
-        for k in 0..<end where bytes[k] == cr && bytes[k + 1] != lf { return nil }
         return bytes.withUnsafeMutableBufferPointer { buffer -> FeatureTable? in
             let base = buffer.baseAddress!
-            var position = 0
-            /// The fields of the line at `position` as byte ranges (CR before LF dropped).
-            func line() -> [Range<Int>]? {
-                guard position < end else { return nil }
+            // No quote anywhere, and every CR ends a line (CSVTable splits lines at a lone CR).
+            if memchr(base, Int32(quote), end) != nil { return nil }
+            var scan = 0
+            while scan < end, let found = memchr(base + scan, Int32(cr), end - scan) {
+                let k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if k + 1 >= end || base[k + 1] != lf { return nil }
+                scan = k + 1
+            }
+            /// The fields of the line at `position` as byte ranges (CR before LF dropped),
+            /// moving `position` past its line end; `limit` is the end of the block.
+            func line(_ position: inout Int, _ limit: Int) -> [Range<Int>] {
                 var fields: [Range<Int>] = []
                 var start = position
                 while true {
-                    let byte = position < end ? base[position] : lf
+                    let byte = position < limit ? base[position] : lf
                     if byte == comma || byte == lf {
                         var stop = position
                         if byte == lf && stop > start && base[stop - 1] == cr { stop -= 1 }
@@ -76,55 +83,78 @@ public struct FeatureTable: Sendable {
             func text(_ range: Range<Int>) -> String? {
                 String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
             }
-            guard let headerFields = line(), let header = Optional(headerFields.compactMap(text)), header.count == headerFields.count,
-                let idIndex = header.firstIndex(of: idColumn), header.allSatisfy({ !$0.isEmpty && $0 == trimmed($0) }), Set(header).count == header.count
+            var position = 0
+            let headerFields = line(&position, end)
+            let header = headerFields.compactMap(text)
+            guard header.count == headerFields.count, let idIndex = header.firstIndex(of: idColumn),
+                header.allSatisfy({ !$0.isEmpty && $0 == trimmed($0) }), Set(header).count == header.count
             else { return nil }
             let featureColumns = header.indices.filter { j in
                 j != idIndex && !header[j].hasPrefix("diagnostics_") && !["Image", "Mask", "cohort"].contains(header[j])
             }
             guard !featureColumns.isEmpty else { return nil }
-            var isFeature = [Bool](repeating: false, count: header.count)
-            for j in featureColumns { isFeature[j] = true }
-            var ids: [String] = []
-            var seen: Set<String> = []
-            var values: [[Double]] = []
-            while position < end {
-                guard let fields = line() else { break }
-                if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
-                guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id), seen.insert(id).inserted else { return nil }
-                var row: [Double] = []
-                row.reserveCapacity(featureColumns.count)
-                for j in featureColumns {
-                    let range = fields[j]
-                    let count = range.count
-                    if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
-                        row.append(.nan)
-                        continue
-                    }
-                    let first = base[range.lowerBound], last = base[range.upperBound - 1]
-                    guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
-                    // strtod reads up to the delimiter; it must consume the whole cell.
-                    let saved = base[range.upperBound]
-                    base[range.upperBound] = 0
-                    var stop: UnsafeMutablePointer<CChar>?
-                    let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-                    let value = strtod(start, &stop)
-                    base[range.upperBound] = saved
-                    guard let stop, stop == start + count else { return nil }
-                    if value.isNaN {
-                        // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
-                        guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
-                    } else if !value.isFinite {
-                        return nil
-                    }
-                    row.append(value)
-                }
-                ids.append(id)
-                values.append(row)
+            // Blocks of whole lines: each boundary moved to just after the next line end.
+            let blockCount = max(1, min(threads, (end - position) / (1 << 20)))
+            var bounds = [position]
+            for b in 1..<blockCount {
+                var cut = max(bounds[b - 1], position + (end - position) * b / blockCount)
+                while cut < end && base[cut - 1] != lf { cut += 1 }
+                bounds.append(cut)
             }
-            guard !ids.isEmpty else { return nil }
+            bounds.append(end)
+            let raw = RawBytes(base: base)
+            let blocks = ParallelLoop.map(count: blockCount, threads: blockCount) { b -> (ids: [String], values: [[Double]])? in
+                let base = raw.base
+                var position = bounds[b]
+                var ids: [String] = []
+                var values: [[Double]] = []
+                while position < bounds[b + 1] {
+                    let fields = line(&position, bounds[b + 1])
+                    if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
+                    guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id) else { return nil }
+                    var row: [Double] = []
+                    row.reserveCapacity(featureColumns.count)
+                    for j in featureColumns {
+                        let range = fields[j]
+                        let count = range.count
+                        if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
+                            row.append(.nan)
+                            continue
+                        }
+                        let first = base[range.lowerBound], last = base[range.upperBound - 1]
+                        guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
+                        // strtod reads up to the delimiter (this block's own byte, set to 0 for
+                        // the call); it must consume the whole cell.
+                        let saved = base[range.upperBound]
+                        base[range.upperBound] = 0
+                        var stop: UnsafeMutablePointer<CChar>?
+                        let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+                        let value = strtod(start, &stop)
+                        base[range.upperBound] = saved
+                        guard let stop, stop == start + count else { return nil }
+                        if value.isNaN {
+                            // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
+                            guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
+                        } else if !value.isFinite {
+                            return nil
+                        }
+                        row.append(value)
+                    }
+                    ids.append(id)
+                    values.append(row)
+                }
+                return (ids, values)
+            }
+            var ids: [String] = []
+            var values: [[Double]] = []
+            for block in blocks {
+                guard let block else { return nil }
+                ids += block.ids
+                values += block.values
+            }
+            guard !ids.isEmpty, Set(ids).count == ids.count else { return nil }
             var result = FeatureTable(source: source, ids: ids, names: featureColumns.map { header[$0] }, values: values)
-            result.skipped = header.indices.filter { $0 != idIndex && !isFeature[$0] }.map { j in
+            result.skipped = header.indices.filter { $0 != idIndex && !featureColumns.contains($0) }.map { j in
                 (header[j], header[j].hasPrefix("diagnostics_") ? "PyRadiomics diagnostics" : "not a feature (a path or the cohort split)")
             }
             return result
@@ -251,4 +281,9 @@ public enum FeatureImputation: String, Codable, Sendable, CaseIterable {
             }
         }
     }
+}
+
+/// The feature table's bytes, shared by the threads that parse disjoint blocks of its lines.
+private struct RawBytes: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
 }

@@ -141,7 +141,8 @@ public struct RadiomicsSelection: Sendable {
             case .welch: test = .welch
             case .student: test = .student
             }
-            let screen = try UnivariateScreen(rows: columns(z, current), classes: labels, test: test, alpha: config.univariate.alpha)
+            let screen = try UnivariateScreen(
+                rows: columns(z, current), classes: labels, test: test, alpha: config.univariate.alpha, threads: ParallelLoop.threadCount(threads))
             let pValues = screen.pValues
             let keptBefore = current
             current = record("univariate", "\(test.rawValue), Benjamini-Hochberg q < \(config.univariate.alpha)", screen.decisions)
@@ -154,7 +155,8 @@ public struct RadiomicsSelection: Sendable {
             let direction: RedundancyFilter.Relevance = relevance == nil ? .higherIsBetter : .lowerIsBetter
             let fScores = relevance ?? current.indices.map { j in MRMRSelection.fStatistic(data.map { $0[j] }, classes: labels) }
             let filter = try RedundancyFilter(
-                rows: data, relevance: fScores, direction: direction, method: config.redundancy.method, threshold: config.redundancy.threshold)
+                rows: data, relevance: fScores, direction: direction, method: config.redundancy.method, threshold: config.redundancy.threshold,
+                threads: ParallelLoop.threadCount(threads))
             current = record("redundancy", "\(config.redundancy.method.rawValue) |r| > \(config.redundancy.threshold), the more relevant kept", filter.decisions)
         }
         if config.mrmr.enabled {

@@ -1,3 +1,5 @@
+import SinoData
+
 /// Drops one feature of every highly correlated pair, keeping the more relevant one.
 ///
 /// Rule (SinoRad's, documented here and checked against a plain Python statement of it on
@@ -37,12 +39,13 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
     ///   - direction: whether lower or higher relevance values are better.
     ///   - method: Spearman (default) or Pearson.
     ///   - threshold: pairs with |r| strictly above it are redundant (default 0.9).
+    ///   - threads: threads for the ranks (default 1; the result does not depend on it).
     /// - Throws: `SelectionError.invalidInput` for a ragged table, a non-finite value, fewer
     ///   than 3 rows, a relevance count differing from the columns, a NaN relevance, or a
     ///   constant column (its correlation is undefined: run `VarianceFilter` first).
     public init(
         rows: [[Double]], relevance: [Double], direction: Relevance, method: Method = .spearman,
-        threshold: Double = 0.9
+        threshold: Double = 0.9, threads: Int = 1
     ) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 3, what: "redundancy filter")
         guard relevance.count == p else {
@@ -59,13 +62,18 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
             throw SelectionError.invalidInput(
                 "redundancy filter: column \(j) is constant, its correlation is undefined (drop it first, e.g. with VarianceFilter)")
         }
-        if method == .spearman { columns = columns.map(Correlation.averageRanks) }
+        if method == .spearman {
+            let unranked = columns
+            columns = ParallelLoop.map(count: p, threads: threads) { Correlation.averageRanks(unranked[$0]) }
+        }
         let matrix = Correlation.pearsonMatrix(columns)
         var r = [[Double]](repeating: [], count: p)
         var pairs: [(r: Double, i: Int, j: Int)] = []
         for i in 0..<p {
-            r[i] = (0..<p).map { j in i == j ? 1 : Swift.abs(matrix[i * p + j]) }
-            for j in (i + 1)..<p where r[i][j] > threshold { pairs.append((r[i][j], i, j)) }
+            var row = matrix[(i * p)..<((i + 1) * p)].map { Swift.abs($0) }
+            row[i] = 1
+            for j in (i + 1)..<p where row[j] > threshold { pairs.append((row[j], i, j)) }
+            r[i] = row
         }
         pairs.sort { a, b in a.r != b.r ? a.r > b.r : (a.i != b.i ? a.i < b.i : a.j < b.j) }
         var kept = [Bool](repeating: true, count: p)

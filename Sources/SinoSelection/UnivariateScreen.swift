@@ -1,3 +1,4 @@
+import SinoData
 import SinoStats
 
 /// Univariate screen of each feature against the outcome on the training cohort, with
@@ -39,10 +40,11 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
     ///     the two-sample tests the first sample is the smaller class label).
     ///   - test: the test; two-sample tests need exactly 2 classes.
     ///   - alpha: the false discovery rate (default 0.05).
+    ///   - threads: threads for the per-column tests (default 1; the result does not depend on it).
     /// - Throws: `SelectionError.invalidInput` for a ragged table, a non-finite value, a row
     ///   count differing from `classes`, fewer than 2 classes (exactly 2 for the two-sample
     ///   tests), or a test that cannot run on a column (the message names it).
-    public init(rows: [[Double]], classes: [Int], test: Test, alpha: Double = 0.05) throws {
+    public init(rows: [[Double]], classes: [Int], test: Test, alpha: Double = 0.05, threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 2, what: "univariate screen")
         guard classes.count == rows.count else {
             throw SelectionError.invalidInput(
@@ -58,20 +60,22 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
         if groups.labels.count < 2 {
             throw SelectionError.invalidInput("univariate screen: the outcome has a single class (\(groups.labels))")
         }
-        var pValues = [Double](repeating: .nan, count: p)
-        for j in 0..<p {
+        // Columns are tested side by side on `threads` threads; a failure reports the first
+        // failing column, whatever the thread count.
+        let pValues = try ParallelLoop.map(count: p, threads: threads) { j -> Double in
             let column = rows.map { $0[j] }
-            if column.allSatisfy({ $0 == column[0] }) { continue }
+            if column.allSatisfy({ $0 == column[0] }) { return .nan }
             let samples = groups.rows.map { $0.map { column[$0] } }
             do {
-                pValues[j] =
-                    switch test {
-                    case .kruskalWallis: try KruskalWallis.test(samples).pValue
-                    case .anova: try OneWayANOVA.test(samples).pValue
-                    case .mannWhitney: try MannWhitneyU.test(samples[0], samples[1]).pValue
-                    case .welch: try TTest.welch(samples[0], samples[1]).pValue
-                    case .student: try TTest.student(samples[0], samples[1]).pValue
-                    }
+                return
+                    switch test
+                {
+                case .kruskalWallis: try KruskalWallis.test(samples).pValue
+                case .anova: try OneWayANOVA.test(samples).pValue
+                case .mannWhitney: try MannWhitneyU.test(samples[0], samples[1]).pValue
+                case .welch: try TTest.welch(samples[0], samples[1]).pValue
+                case .student: try TTest.student(samples[0], samples[1]).pValue
+                }
             } catch let error as StatsError {
                 throw SelectionError.invalidInput("univariate screen, column \(j): \(error.description)")
             }

@@ -37,9 +37,18 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
         self.uniqueCut = uniqueCut
         var metrics: [Metrics] = [], decisions: [FeatureDecision] = []
         for j in 0..<p {
-            var counts: [Double: Int] = [:]
-            for row in rows where !row[j].isNaN { counts[row[j], default: 0] += 1 }
-            let sorted = counts.values.sorted(by: >)
+            // The count of each distinct value: runs of equal values once sorted (-0 equals 0).
+            var values = rows.map { $0[j] }.filter { !$0.isNaN }
+            values.sort()
+            var counts: [Int] = []
+            var start = 0
+            while start < values.count {
+                var end = start + 1
+                while end < values.count && values[end] == values[start] { end += 1 }
+                counts.append(end - start)
+                start = end
+            }
+            let sorted = counts.sorted(by: >)
             let ratio = sorted.count <= 1 ? 0 : Double(sorted[0]) / Double(sorted[1])
             let percentUnique = 100 * Double(counts.count) / Double(rows.count)
             let zero = counts.count <= 1

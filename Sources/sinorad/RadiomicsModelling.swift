@@ -45,11 +45,11 @@ struct RadiomicsTableOptions: ParsableArguments {
             [cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []) + (classes.map { ["--classes", $0] } ?? []))
         cohortOptions.infer = false
         let data = try cohortOptions.load()
-        let table = try FeatureTable.read(path: features, idColumn: idColumn)
+        let table = try FeatureTable.read(path: features, idColumn: idColumn, threads: ParallelLoop.threadCount(threads))
         for (column, reason) in table.skipped.prefix(3) { note("\(features): column \(column) left out (\(reason))") }
         if table.skipped.count > 3 { note("\(features): \(table.skipped.count - 3) more non-feature columns left out") }
         let config = try self.config.map(RadiomicsSelectionConfig.load(path:)) ?? RadiomicsSelectionConfig()
-        let second = try secondSegmentation.map { try FeatureTable.read(path: $0, idColumn: idColumn) }
+        let second = try secondSegmentation.map { try FeatureTable.read(path: $0, idColumn: idColumn, threads: ParallelLoop.threadCount(threads)) }
         return (table, data, config, second, cohortOptions)
     }
 

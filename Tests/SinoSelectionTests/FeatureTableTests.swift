@@ -44,6 +44,25 @@ struct FeatureTableTests {
         }
     }
 
+    @Test("a large table parsed in blocks of lines on several threads equals the one-thread and general reads")
+    func blocks() throws {
+        var text = "patient_id," + (0..<60).map { "f\($0)" }.joined(separator: ",") + "\n"
+        for i in 0..<3000 {
+            text += "P\(i)," + (0..<60).map { j in j == 7 && i % 11 == 0 ? "" : "\(Double(i * 61 + j).squareRoot() / 7.3)" }.joined(separator: ",")
+            text += i % 3 == 0 ? "\r\n" : "\n"
+        }
+        let data = Data(text.utf8)
+        #expect(data.count > 2 << 20, "the table should span several 1 MiB blocks")
+        let one = try #require(FeatureTable.plainNumeric(data, source: "t.csv", idColumn: "patient_id", threads: 1))
+        let four = try #require(FeatureTable.plainNumeric(data, source: "t.csv", idColumn: "patient_id", threads: 4))
+        #expect(Self.same(one, four))
+        #expect(Self.same(one, try Self.general(text)))
+        #expect(one.ids.count == 3000 && one.values[0].count == 60)
+        // A duplicate id across two blocks still sends the table to the general route.
+        let duplicated = Data((text + "P5," + [String](repeating: "1", count: 60).joined(separator: ",") + "\n").utf8)
+        #expect(FeatureTable.plainNumeric(duplicated, source: "t.csv", idColumn: "patient_id", threads: 4) == nil)
+    }
+
     @Test("anything not plain is left to the general route, which gives the same table or names the problem")
     func otherTables() throws {
         let general = [
