@@ -11,16 +11,22 @@ public enum NIfTI {
     // MARK: - Reading
 
     /// Reads a whole image. NaN voxels are an error naming the file unless `allowNaN`.
+    ///
+    /// A .nii.gz is inflated in two steps: the header first, then only as far as the header's
+    /// data end (vox_offset + the voxels' bytes), so a gzip bomb or a lying header never makes
+    /// it allocate more than the header justifies; a header that needs more than the gzip
+    /// stream can hold (deflate expands at most 1032:1) fails before inflating the data.
     public static func read(_ path: String, allowNaN: Bool = false) throws -> NIfTIImage {
-        let (bytes, compressed) = try contents(of: path)
-        let header = try NIfTIHeader.parse(bytes, file: path)
+        let head = try contents(of: path) { _ in headerBytes }
+        let header = try NIfTIHeader.parse(head.bytes, file: path)
         let image: NIfTIImage
         if header.isSingleFile {
-            image = try decodeData(bytes, header: header, file: path, compressed: compressed)
+            let bytes = head.compressed ? try contents(of: path) { try dataEnd(header, file: path, compressedSize: $0) }.bytes : head.bytes
+            image = try decodeData(bytes, header: header, file: path, compressed: head.compressed)
         } else {
             let dataPath = try pairedDataPath(path, header: header)
-            let (data, dataCompressed) = try contents(of: dataPath)
-            image = try decodeData(data, header: header, file: dataPath, compressed: dataCompressed, headerPath: path)
+            let data = try contents(of: dataPath) { try dataEnd(header, file: dataPath, compressedSize: $0) }
+            image = try decodeData(data.bytes, header: header, file: dataPath, compressed: data.compressed, headerPath: path)
         }
         if !allowNaN { try checkNoNaN(image) }
         return image
@@ -28,7 +34,31 @@ public enum NIfTI {
 
     /// Reads only the header (a .nii.gz is still decompressed to reach it).
     public static func readHeader(_ path: String) throws -> NIfTIHeader {
-        try NIfTIHeader.parse(contents(of: path).bytes, file: path)
+        try NIfTIHeader.parse(contents(of: path) { _ in headerBytes }.bytes, file: path)
+    }
+
+    /// SinoRad's cap on a NIfTI image's voxel count (2^40): a header asking for more fails
+    /// with a message naming it, whatever the file holds.
+    public static let maximumVoxels = 1 << 40
+
+    /// Enough decompressed bytes for either header version (540 for NIfTI-2, 348 + 4 for NIfTI-1).
+    static let headerBytes = 544
+
+    /// Where the header's data end (vox_offset + voxels x bytes per voxel), checked against
+    /// what a gzip stream of `compressedSize` bytes can hold.
+    static func dataEnd(_ header: NIfTIHeader, file: String, compressedSize: Int) throws -> Int {
+        let type = header.datatype! // validated by parse
+        let (needed, overflow) = header.voxelCount.multipliedReportingOverflow(by: type.bytesPerVoxel)
+        let (end, endOverflow) = header.dataOffset.addingReportingOverflow(needed)
+        let (capacity, capacityOverflow) = compressedSize.multipliedReportingOverflow(by: 1032)
+        guard !overflow, !endOverflow, capacityOverflow || end <= capacity + 1024 else {
+            let dims = header.shape.map(String.init).joined(separator: "x")
+            throw NIfTIError(
+                .truncated, file: file,
+                "truncated: the header describes \(dims) \(type.name) voxels (\(overflow ? "more than \(Int.max)" : String(needed)) bytes from offset \(header.dataOffset)), more than the \(compressedSize) gzip-compressed bytes can hold",
+                expected: "a header that describes the data the file holds")
+        }
+        return end
     }
 
     /// Reads an image as a Float32 `Volume` (scaled values, nibabel's affine).
@@ -37,7 +67,9 @@ public enum NIfTI {
     }
 
     /// The file's bytes, decompressed when they start with the gzip magic.
-    static func contents(of path: String) throws -> (bytes: [UInt8], compressed: Bool) {
+    /// A compressed file is inflated only as far as `limit(its size on disk)` (plus one byte,
+    /// the sign that more follows).
+    static func contents(of path: String, limit: (Int) throws -> Int) throws -> (bytes: [UInt8], compressed: Bool) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NIfTIError(.unreadable, file: path, "the file does not exist", expected: "a NIfTI file (.nii or .nii.gz)")
@@ -48,7 +80,7 @@ public enum NIfTI {
                 expected: "a readable NIfTI file (.nii or .nii.gz)")
         }
         let bytes = [UInt8](data)
-        if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path), true) }
+        if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path, limit: limit(bytes.count)), true) }
         return (bytes, false)
     }
 

@@ -124,14 +124,25 @@ extension NIfTIHeader {
         for axis in 1...dim[0] where dim[axis] < 1 {
             throw invalid("dim[\(axis)] is \(dim[axis])", "a positive size for each of the \(dim[0]) axes")
         }
+        // The voxel count must be a number this machine can count (NIfTI-1 allows 32767^7,
+        // NIfTI-2 2^63 per axis); whether the file holds that many is checked on reading.
+        var voxels = 1
+        for axis in 1...dim[0] {
+            let (product, overflow) = voxels.multipliedReportingOverflow(by: dim[axis])
+            guard !overflow, product <= NIfTI.maximumVoxels else {
+                let sizes = (1...dim[0]).map { String(dim[$0]) }.joined(separator: " x ")
+                throw invalid("dim \(sizes) is more than \(NIfTI.maximumVoxels) voxels", "at most \(NIfTI.maximumVoxels) voxels (2^40, SinoRad's limit)")
+            }
+            voxels = product
+        }
         guard datatype != nil else {
             throw NIfTIError(
                 .unsupportedDatatype, file: file,
                 "datatype \(NIfTIDataType.name(ofCode: datatypeCode)) (code \(datatypeCode)) is not supported",
                 expected: NIfTIDataType.supportedList)
         }
-        guard voxOffset.isFinite, voxOffset >= 0, voxOffset == voxOffset.rounded() else {
-            throw invalid("vox_offset is \(voxOffset)", "a whole, non-negative number of bytes")
+        guard voxOffset.isFinite, voxOffset >= 0, voxOffset == voxOffset.rounded(), voxOffset <= 0x1p53 else {
+            throw invalid("vox_offset is \(voxOffset)", "a whole, non-negative number of bytes, at most 2^53")
         }
         if isSingleFile && voxOffset != 0 && Int(voxOffset) < singleFileOffset {
             throw invalid("vox_offset \(Int(voxOffset)) points inside the header", "at least \(singleFileOffset) in a single-file NIfTI-\(v)")

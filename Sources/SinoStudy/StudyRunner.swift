@@ -134,7 +134,9 @@ public final class StudyRunner: @unchecked Sendable {
         stageCount = plan.count + 1
         progress("study \(config.study) (\(config.profile.rawValue) profile, seed \(config.seed)) -> \(folder.url.path): \(plan.count) stages")
         try preflight()
-        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        // One run per folder at a time (released when the run ends, however it ends).
+        let lock = try StudyLock.acquire(folder: folder.url, command: ProcessInfo.processInfo.arguments.joined(separator: " "))
+        defer { lock.release() }
         try dataStage()
         let outcome = OutcomeSettings(label: config.label, classes: config.classes ?? cohort.classes.names)
         try execute(TableOneStage(settings: outcome, cohort: cohort, titlePrefix: prefix), upstream: [dataKey])

@@ -135,4 +135,40 @@ struct NIfTIBadInputTests {
             }
         }
     }
+
+    @Test("absurd sizes fail at once, without a crash or an allocation: 32767^7 voxels, a 1e30 vox_offset, 2^40 voxels behind 60 bytes of gzip")
+    func absurdSizes() throws {
+        var seven = try bytes()
+        store16(&seven, 40, 7)
+        for axis in 1...7 { store16(&seven, 40 + 2 * axis, 32767) }
+        let many = try readError(seven, name: "seven.nii")
+        #expect(many.kind == .invalidHeader && many.message.contains("32767 x 32767") && many.expected!.contains("2^40, SinoRad's limit"), "\(many)")
+        var offset = try bytes()
+        withUnsafeBytes(of: Float(1e30).bitPattern.littleEndian) { for i in 0..<4 { offset[108 + i] = $0[i] } }
+        let far = try readError(offset, name: "offset.nii")
+        #expect(far.kind == .invalidHeader && far.message.contains("vox_offset"), "\(far)")
+        // 2^40 int16 voxels (1024 x 1024 x 1024 x 1024) declared in a header of a few dozen gzip bytes.
+        var claim = Array(try bytes().prefix(352))
+        store16(&claim, 40, 4)
+        for axis in 1...4 { store16(&claim, 40 + 2 * axis, 1024) }
+        let gz = try Gzip.compress(claim)
+        let start = Date()
+        let lie = try readError(gz, name: "lie.nii.gz")
+        #expect(lie.kind == .truncated && lie.message.contains("more than the \(gz.count) gzip-compressed bytes can hold"), "\(lie)")
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test("a gzip bomb behind a small header is inflated only as far as the header's data end")
+    func gzipBomb() throws {
+        // functional.nii's header and data, then 64 MiB of zeros the header does not describe.
+        let full = try bytes()
+        let bomb = try Gzip.compress(full + [UInt8](repeating: 0, count: 64 << 20), level: 9)
+        let path = try SinoRadTemporary.folder(#function).appendingPathComponent("bomb.nii.gz").path
+        try Data(bomb).write(to: URL(fileURLWithPath: path))
+        let limited = try NIfTI.contents(of: path) { _ in full.count }
+        #expect(limited.compressed && limited.bytes.count == full.count + 1, "inflated \(limited.bytes.count) bytes")
+        let image = try NIfTI.read(path)
+        let plain = try NIfTI.read(Self.source)
+        #expect(image.header.shape == plain.header.shape && image.count == plain.count)
+    }
 }

@@ -128,6 +128,24 @@ struct StudyRunnerTests {
         #expect(try Data(contentsOf: folder.appendingPathComponent("tables/performance_test.csv")) == table)
     }
 
+    @Test("a second run on a locked folder refuses, naming the first, and writes nothing; once released the run goes ahead")
+    func locked() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let first = try StudyLock.acquire(folder: folder, command: "sinorad study first.yaml")
+        let holder = try String(contentsOfFile: first.path, encoding: .utf8)
+        #expect(holder.hasPrefix("pid \(getpid()) on ") && holder.contains("sinorad study first.yaml"), "\(holder)")
+        do {
+            _ = try runner(Self.smallConfig(), folder).run()
+            Issue.record("the second run went ahead")
+        } catch let error as StudyError {
+            #expect(error.message.contains("another SinoRad run is using \(folder.path)") && error.message.contains("sinorad study first.yaml"), "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [".sinorad.lock"])
+        first.release()
+        let result = try runner(Self.smallConfig(), folder).run()
+        #expect(result.ran.count == 6)
+    }
+
     @Test("radiomics: per-sequence, all-sequences and combined models beside the conventional one; a selection change redoes only the models")
     func radiomicsStudy() throws {
         let folder = try SinoRadCommand.temporaryFolder()
