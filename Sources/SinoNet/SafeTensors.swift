@@ -174,7 +174,12 @@ public struct SafeTensors: Sendable {
         else {
             throw fail(key, .malformedHeader("data_offsets is not [begin, end] with 0 <= begin <= end"))
         }
-        let needed = shape.reduce(1, *) * dtype.size
+        var needed = dtype.size
+        for size in shape {
+            let (product, overflow) = needed.multipliedReportingOverflow(by: size)
+            guard !overflow else { throw fail(key, .malformedHeader("shape \(shape) holds more bytes than a file can")) }
+            needed = product
+        }
         guard end - begin == needed else { throw fail(key, .wrongByteCount(expected: needed, found: end - begin)) }
         return Entry(name: key, dtype: dtype, shape: shape, begin: begin, end: end)
     }
@@ -299,6 +304,10 @@ struct JSONParser {
 
     private let s: [UInt8]
     private var i = 0
+    private var depth = 0
+    /// Arrays and objects nest at most this deep (as Foundation's JSON parser): deeper input
+    /// is an error, not a stack overflow.
+    static let maximumDepth = 512
 
     init(_ text: String) { s = Array(text.utf8) }
 
@@ -322,10 +331,15 @@ struct JSONParser {
     private mutating func value() throws -> JSONValue {
         skipSpace()
         guard i < s.count else { throw Failure("unexpected end of JSON") }
+        if s[i] == UInt8(ascii: "{") || s[i] == UInt8(ascii: "[") {
+            guard depth < Self.maximumDepth else { throw Failure("arrays and objects nested more than \(Self.maximumDepth) deep at byte \(i)") }
+            depth += 1
+        }
         switch s[i] {
         case UInt8(ascii: "{"):
             i += 1
             var members: [(String, JSONValue)] = []
+            defer { depth -= 1 }
             skipSpace()
             if i < s.count, s[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
             while true {
@@ -342,6 +356,7 @@ struct JSONParser {
         case UInt8(ascii: "["):
             i += 1
             var items: [JSONValue] = []
+            defer { depth -= 1 }
             skipSpace()
             if i < s.count, s[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
             while true {

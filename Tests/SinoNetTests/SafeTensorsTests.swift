@@ -81,6 +81,23 @@ struct SafeTensorsTests {
         #expect(Self.problem(data)?.problem == .headerTooLong(100_000_001))
     }
 
+    @Test("absurd claims fail at once: a 2^60-byte header, a shape of 2^40 x 2^40 elements, JSON nested 100,000 deep")
+    func absurd() {
+        #expect(Self.problem(Self.file("{}", payload: 0, declaredLength: 1 << 60))?.problem == .headerTooLong(1 << 60))
+        let huge = #"{"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,8]}}"#
+        guard case .malformedHeader(let why)? = Self.problem(Self.file(huge, payload: 8))?.problem else {
+            Issue.record("an overflowing shape was accepted")
+            return
+        }
+        #expect(why.contains("more bytes than a file can"), "\(why)")
+        let deep = "{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        guard case .malformedHeader(let nesting)? = Self.problem(Self.file(deep, payload: 0))?.problem else {
+            Issue.record("deep nesting was accepted")
+            return
+        }
+        #expect(nesting.contains("nested more than 512 deep"), "\(nesting)")
+    }
+
     @Test("overlapping data ranges name the tensor")
     func overlap() {
         let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#

@@ -76,6 +76,16 @@ final class ParameterFileTests: XCTestCase {
         reportComparison("parameter-file verdicts (\(accepted + refused) files)", tool: "PyRadiomics 3.0.1", maxRelDiff: Double(mismatches.count))
     }
 
+    func testDeepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        for (source, text) in [("deep.json", "{\"setting\": \(deep)}"), ("deep.yaml", "setting: \(deep)\n")] {
+            XCTAssertThrowsError(try ParameterFile.parse(text: text, source: source), source) { error in
+                let message = (error as? RadiomicsError)?.message ?? "\(error)"
+                XCTAssertTrue(message.contains("nested more than 512 deep") || message.contains("Maximum nesting level"), "\(source): \(message)")
+            }
+        }
+    }
+
     func testMessagesListEveryProblem() throws {
         func message(_ name: String) -> String {
             do {

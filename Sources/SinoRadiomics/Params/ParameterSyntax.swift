@@ -195,6 +195,10 @@ enum ParameterSyntax {
     private struct JSONParser {
         let bytes: [UInt8]
         var index = 0
+        var depth = 0
+        /// Arrays and objects nest at most this deep (Python's json stops near its recursion
+        /// limit of 1000 too): deeper input is an error, not a stack overflow.
+        static let maximumDepth = 512
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -332,6 +336,9 @@ enum ParameterSyntax {
         }
 
         mutating func parseArray() throws(Failure) -> PythonValue {
+            guard depth < Self.maximumDepth else { throw failure("arrays and objects nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
             index += 1
             var items: [PythonValue] = []
             skipSpace()
@@ -354,6 +361,9 @@ enum ParameterSyntax {
         }
 
         mutating func parseObject() throws(Failure) -> PythonValue {
+            guard depth < Self.maximumDepth else { throw failure("arrays and objects nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
             index += 1
             var dict = PythonDict()
             skipSpace()
