@@ -3,6 +3,7 @@
 #   make test   build and run the test suite
 #   make docs   build the API documentation (DocC) into .build/docs/<Module>.doccarchive
 #   make format apply the house style (.swift-format) to Sources/, Tests/ and Package.swift
+#   make fuzz   fuzz every file parser (scripts/fuzz.sh; SECONDS_PER_TARGET=60 each; docs/RELIABILITY.md)
 SWIFT ?= swift
 DOCC ?= $(shell command -v docc 2>/dev/null || echo /opt/swift/usr/bin/docc)
 DEMO_OUT ?= reports/demo
@@ -17,7 +18,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: all deps build demo test format lint docs bench peers clean
+.PHONY: all deps build demo test format lint docs bench peers clean fuzz
 
 all: build
 
@@ -36,12 +37,17 @@ test: deps lint
 
 # The house style (.swift-format, swift-format from the toolchain): `make lint` fails on any
 # difference, `make format` rewrites the files.
-FORMATTED = Sources Tests Package.swift
+FORMATTED = Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 lint:
 	$(SWIFT) format lint --strict --recursive $(FORMATTED)
 
 format:
 	$(SWIFT) format format --in-place --recursive $(FORMATTED)
+
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser a user's file reaches:
+# the fuzz/ package, its seeds in fuzz/corpus, findings under /tmp/sinorad-fuzz (scripts/fuzz.sh).
+fuzz: deps
+	scripts/fuzz.sh
 
 # API documentation with the toolchain's docc (the SwiftPM DocC plugin needs the network):
 # symbol graphs from the debug build, then one archive per module in DOC_MODULES. Any docc

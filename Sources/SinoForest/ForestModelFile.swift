@@ -72,13 +72,26 @@ enum ForestModelFile {
             throw ForestError.unreadableModelFile(path: path, problem: "version \(fileVersion) is unknown, expected \(version)")
         }
         let header = try readHeader(&reader)
-        let trees = try (0..<header.treeCount).map { _ in try readTree(&reader, classCount: header.classCount) }
+        // Counts from the header are checked against the bytes that follow before anything is
+        // allocated for them (a tree takes at least 4 + 44 bytes: one node).
+        func bad(_ problem: String) -> ForestError { .unreadableModelFile(path: path, problem: problem) }
+        guard (1...maximumClasses).contains(header.classCount), header.featureCount >= 1, header.treeCount >= 0, header.outOfBagRows >= 0 else {
+            throw bad(
+                "the header's counts are impossible (classCount \(header.classCount), featureCount \(header.featureCount), treeCount \(header.treeCount), outOfBagRows \(header.outOfBagRows)); expected 1 to \(maximumClasses) classes, at least 1 feature, no negative count"
+            )
+        }
+        guard header.treeCount <= reader.remaining / 48 else {
+            throw bad("the header announces \(header.treeCount) trees, more than the \(reader.remaining) bytes that follow can hold")
+        }
+        let trees = try (0..<header.treeCount).map { _ in try readTree(&reader, classCount: header.classCount, featureCount: header.featureCount) }
         var oob: [[Double]]? = nil
         var accuracy: Double? = nil
         if header.outOfBagRows > 0 {
             let stored: Double = try reader.scalar()
             accuracy = stored
-            let flat: [Double] = try reader.array(header.outOfBagRows * header.classCount)
+            let (values, overflow) = header.outOfBagRows.multipliedReportingOverflow(by: header.classCount)
+            guard !overflow else { throw bad("outOfBagRows \(header.outOfBagRows) x \(header.classCount) classes overflow") }
+            let flat: [Double] = try reader.array(values)
             oob = (0..<header.outOfBagRows).map { Array(flat[($0 * header.classCount)..<(($0 + 1) * header.classCount)]) }
         }
         try reader.expectEnd()
@@ -96,25 +109,42 @@ enum ForestModelFile {
         }
     }
 
-    private static func readTree(_ reader: inout ByteReader, classCount: Int) throws -> DecisionTree {
+    /// At most this many classes in a model file (the header's classCount).
+    static let maximumClasses = 1 << 16
+
+    private static func readTree(_ reader: inout ByteReader, classCount: Int, featureCount: Int) throws -> DecisionTree {
         let m = Int(try reader.scalar() as UInt32)
+        guard m >= 1 else { throw ForestError.unreadableModelFile(path: reader.path, problem: "a tree with no node") }
         var tree = DecisionTree(classCount: classCount)
         tree.feature = try reader.array(m); tree.left = try reader.array(m); tree.right = try reader.array(m)
         tree.threshold = try reader.array(m); tree.impurity = try reader.array(m)
         tree.weightedSampleCount = try reader.array(m)
-        tree.value = try reader.array(m * classCount)
-        try checkLinks(tree, path: reader.path)
+        tree.value = try reader.array(m * classCount) // m < 2^32 and classCount <= 2^16: no overflow
+        try checkLinks(tree, featureCount: featureCount, path: reader.path)
         return tree
     }
 
-    /// Child ids must point forward inside the tree and features inside the row (a corrupt
-    /// file must not crash prediction).
-    private static func checkLinks(_ tree: DecisionTree, path: String) throws {
+    /// The nodes must form one tree rooted at node 0: child ids point forward inside the tree,
+    /// every node but the root has exactly one parent (shared children would make prediction's
+    /// walk revisit subtrees, exponentially), and split features lie inside the row. A corrupt
+    /// file must not crash or stall prediction.
+    private static func checkLinks(_ tree: DecisionTree, featureCount: Int, path: String) throws {
+        var parents = [UInt8](repeating: 0, count: tree.nodeCount)
         for node in 0..<tree.nodeCount where tree.left[node] >= 0 {
-            let ok = [tree.left[node], tree.right[node]].allSatisfy { $0 > node && Int($0) < tree.nodeCount }
-            guard ok, tree.feature[node] >= 0 else {
+            let children = [tree.left[node], tree.right[node]]
+            let ok = children.allSatisfy { $0 > node && Int($0) < tree.nodeCount }
+            guard ok, tree.feature[node] >= 0, Int(tree.feature[node]) < featureCount else {
                 throw ForestError.unreadableModelFile(path: path, problem: "tree node \(node) has invalid children or feature")
             }
+            for child in children {
+                parents[Int(child)] += 1
+                guard parents[Int(child)] == 1, children[0] != children[1] else {
+                    throw ForestError.unreadableModelFile(path: path, problem: "tree node \(child) has more than one parent")
+                }
+            }
+        }
+        if let orphan = (1..<max(1, tree.nodeCount)).first(where: { parents[$0] == 0 }) {
+            throw ForestError.unreadableModelFile(path: path, problem: "tree node \(orphan) is not reached from the root")
         }
     }
 }
@@ -147,8 +177,15 @@ struct ByteReader {
         return bytes[offset..<(offset + count)]
     }
 
+    /// Bytes not read yet.
+    var remaining: Int { bytes.count - offset }
+
     mutating func array<T: BitwiseCopyable>(_ count: Int) throws -> [T] {
-        let raw = try bytes(count * MemoryLayout<T>.stride)
+        let (size, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard !overflow, count >= 0 else {
+            throw ForestError.unreadableModelFile(path: path, problem: "an array of \(count) values at offset \(offset) is impossible")
+        }
+        let raw = try bytes(size)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             raw.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)

@@ -135,6 +135,45 @@ struct ForestBehaviourTests {
         #expect(try message(good) == "loaded")
     }
 
+    @Test("model files whose trees are not trees, or whose counts lie, are errors, not crashes or stalls (fuzz findings)")
+    func hostileModelFiles() throws {
+        var forest = ForestClassifier(.extraTrees, nEstimators: 3, seed: 2)
+        try forest.fit(x: data.x, y: data.y, classCount: 3)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("forest-\(UUID()).sinoforest")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try forest.save(to: url)
+        let good = [UInt8](try Data(contentsOf: url))
+        func message(_ bytes: [UInt8]) throws -> String {
+            try Data(bytes).write(to: url)
+            do { _ = try ForestClassifier.load(from: url); return "loaded" } catch { return "\(error)" }
+        }
+        func int32(_ value: Int32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+        // The first tree: header length at 20, then the JSON, then m, feature[m], left[m], right[m].
+        let length = Int(good[20]) | Int(good[21]) << 8 | Int(good[22]) << 16 | Int(good[23]) << 24
+        let tree = 24 + length
+        let m = Int(good[tree]) | Int(good[tree + 1]) << 8
+        let feature = tree + 4, left = feature + 4 * m, right = left + 4 * m
+        var shared = good
+        shared.replaceSubrange(right..<(right + 4), with: good[left..<(left + 4)]) // the root's two children are one node
+        let sharedMessage = try message(shared)
+        #expect(sharedMessage.contains("tree node"), "\(sharedMessage)")
+        var outside = good
+        outside.replaceSubrange(feature..<(feature + 4), with: int32(999)) // a split on feature 999 of 4
+        #expect(try message(outside).contains("invalid children or feature"))
+        let json = String(decoding: good[24..<tree], as: UTF8.self)
+        for (key, lie) in [("\"treeCount\":3", "\"treeCount\":1099511627776"), ("\"classCount\":3", "\"classCount\":-1")] {
+            let patched = json.replacingOccurrences(of: key, with: lie)
+            #expect(patched != json, "\(key) not in the header")
+            let bytes = Array(good[0..<20]) + int32(Int32(patched.utf8.count)) + Array(patched.utf8) + Array(good[tree...])
+            let lieMessage = try message(bytes)
+            #expect(lieMessage.contains("the header"), "\(lie): \(lieMessage)")
+        }
+        // The fuzzer's input: a tree of 0 nodes crashed building the prediction tree.
+        let crash = [UInt8](try Data(contentsOf: Fixtures.url("fuzz/forest-crash-22d47ac7.forest")))
+        #expect(try message(crash) != "loaded")
+        #expect(try message(good) == "loaded")
+    }
+
     @Test(
         "invalid inputs and hyper-parameters are rejected at the boundary",
         arguments: [
