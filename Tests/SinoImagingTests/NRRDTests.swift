@@ -207,6 +207,11 @@ struct NRRDTests {
         #expect(huge?.kind == .dataMismatch && huge?.field == "sizes", "\(String(describing: huge))")
         let long = refusal(try file(["type: uchar", "dimension: 3", "sizes: 10 10 10", "encoding: gzip"], small))
         #expect(long?.kind == .dataMismatch && long?.message.contains("more than 1000") == true, "\(String(describing: long))")
+        // 2^60 float voxels in 100 raw bytes, and sizes whose product overflows: refused from the header.
+        let absurd = refusal(try file(["type: float", "dimension: 3", "sizes: 1048576 1048576 1048576", "encoding: raw", "endian: little"], [UInt8](repeating: 0, count: 100)))
+        #expect(absurd?.kind == .dataMismatch && absurd?.message.contains("4611686018427387904 bytes") == true, "\(String(describing: absurd))")
+        let overflow = refusal(try file(["type: double", "dimension: 3", "sizes: 9223372036854775807 2 2", "encoding: raw", "endian: little"], [0]))
+        #expect(overflow?.field == "sizes" && overflow?.message.contains("overflow") == true, "\(String(describing: overflow))")
         let fits = try file(["type: uchar", "dimension: 2", "sizes: 40 50", "encoding: gz", "byte skip: 0"], small)
         defer { try? FileManager.default.removeItem(atPath: fits) }
         #expect(try NRRD.read(fits).values.count == 2000)
