@@ -72,8 +72,10 @@ public final class StageCache: @unchecked Sendable {
     public func lastSeconds(_ stage: String) -> Double? { record(stage)?.seconds }
 
     /// Runs `body` unless the stage is fresh. Before it runs, the stage's outputs (files or
-    /// folders, relative to the study folder) are removed, so nothing stale is left beside
-    /// what it writes; its record is written only once it has finished.
+    /// folders, relative to the study folder) are set aside, so nothing stale is left beside
+    /// what it writes; its record is written only once it has finished. If it fails (a full
+    /// disk, a bad input), what it wrote is removed and the previous outputs and record come
+    /// back, so the previous run's report stays whole.
     @discardableResult
     public func run(_ stage: String, key: String, outputs: [String], body: () throws -> Void) throws -> Outcome {
         if isFresh(stage, key: key) {
@@ -83,17 +85,47 @@ public final class StageCache: @unchecked Sendable {
         }
         lock.lock(); freshness["\(stage)\n\(key)"] = nil; lock.unlock()
         let fm = FileManager.default
-        try? fm.removeItem(at: recordFolder.appendingPathComponent("\(stage).json"))
-        for output in outputs.flatMap({ Self.expand($0, in: folder) }) { try? fm.removeItem(at: folder.appendingPathComponent(output)) }
+        // The previous run's record and outputs are set aside (renamed, no copy, so a full disk
+        // does not stop it) into .sinorad/previous/<stage>; if this run fails, what it wrote is
+        // removed and they are put back, so the previous report stays whole and its stages
+        // fresh. An output that cannot be set aside is removed, as before.
+        let recordURL = recordFolder.appendingPathComponent("\(stage).json")
+        let backup = folder.appendingPathComponent(".sinorad/previous/\(stage)")
+        let backupRecord = backup.appendingPathComponent(".record.json")
+        func move(_ from: URL, _ to: URL) throws {
+            try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.moveItem(at: from, to: to)
+        }
+        try? fm.removeItem(at: backup)
+        if (try? move(recordURL, backupRecord)) == nil { try? fm.removeItem(at: recordURL) }
+        var setAside: [String] = []
+        for output in outputs.flatMap({ Self.expand($0, in: folder) }) where fm.fileExists(atPath: folder.appendingPathComponent(output).path) {
+            if (try? move(folder.appendingPathComponent(output), backup.appendingPathComponent(output))) != nil {
+                setAside.append(output)
+            } else {
+                try? fm.removeItem(at: folder.appendingPathComponent(output))
+            }
+        }
         let start = Date()
-        try body()
-        let seconds = Date().timeIntervalSince(start)
-        let record = Record(
-            stage: stage, key: key, outputs: outputs, fingerprint: try Self.fingerprint(outputs, in: folder),
-            seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(record), to: recordFolder.appendingPathComponent("\(stage).json").path)
+        let seconds: Double
+        do {
+            try body()
+            seconds = Date().timeIntervalSince(start)
+            let record = Record(
+                stage: stage, key: key, outputs: outputs, fingerprint: try Self.fingerprint(outputs, in: folder),
+                seconds: seconds, finished: ISO8601DateFormatter().string(from: Date()))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(encoder.encode(record), to: recordURL.path)
+        } catch {
+            try? fm.removeItem(at: recordURL)
+            for output in outputs.flatMap({ Self.expand($0, in: folder) }) { try? fm.removeItem(at: folder.appendingPathComponent(output)) }
+            for output in setAside { try? move(backup.appendingPathComponent(output), folder.appendingPathComponent(output)) }
+            try? move(backupRecord, recordURL)
+            try? fm.removeItem(at: backup)
+            throw error
+        }
+        try? fm.removeItem(at: backup)
         let outcome = Outcome(stage: stage, key: key, cached: false, seconds: seconds)
         append(outcome)
         return outcome

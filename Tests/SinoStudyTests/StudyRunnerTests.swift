@@ -146,6 +146,61 @@ struct StudyRunnerTests {
         #expect(result.ran.count == 6)
     }
 
+    /// Every file under `folder` (but the lock file, whose start time changes) with its bytes.
+    static func snapshot(_ folder: URL) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let item = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let path = folder.appendingPathComponent(item).path
+            if item != ".sinorad.lock", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[item] = FileManager.default.contents(atPath: path)
+            }
+        }
+        return files
+    }
+
+    @Test("the disk fills during a rerun: a clear error, no partial file, the previous report and cache whole (root: a tmpfs)")
+    func fullDisk() throws {
+        guard getuid() == 0 else {
+            print("skipped: mounting a small tmpfs needs root (CI runs as root)")
+            return
+        }
+        let mountPoint = try SinoRadCommand.temporaryFolder()
+        guard mount("tmpfs", mountPoint.path, "tmpfs", 0, "size=64m") == 0 else {
+            print("skipped: cannot mount a tmpfs (\(String(cString: strerror(errno))))")
+            return
+        }
+        defer { umount2(mountPoint.path, Int32(MNT_DETACH)) }
+        let out = mountPoint.appendingPathComponent("study")
+        let config = Self.smallConfig()
+        _ = try runner(config, out).run()
+        let before = Self.snapshot(out)
+        #expect(before["index.html"] != nil && before["tables/performance_test.csv"] != nil)
+        // Fill the file system to the last byte.
+        let filler = mountPoint.appendingPathComponent("filler").path
+        let fd = open(filler, O_WRONLY | O_CREAT, 0o644)
+        let chunk = [UInt8](repeating: 1, count: 1 << 16)
+        while write(fd, chunk, chunk.count) > 0 {}
+        while write(fd, chunk, 1) > 0 {}
+        close(fd)
+        // Every stage reruns (force) and the first write fails.
+        do {
+            _ = try runner(config, out, force: true).run()
+            Issue.record("the study ran on a full disk")
+        } catch {
+            let message = userMessage(error).lowercased()
+            #expect(message.contains("no space left"), "\(message)")
+        }
+        unlink(filler)
+        let after = Self.snapshot(out)
+        #expect(Set(after.keys) == Set(before.keys), "files added: \(Set(after.keys).subtracting(before.keys)), lost: \(Set(before.keys).subtracting(after.keys))")
+        #expect(after == before, "a file of the previous run changed")
+        // The cache still knows the previous run's stages: a rerun with room is all cached.
+        let again = try runner(config, out).run()
+        #expect(again.ran.isEmpty && again.cached.count == 6, "\(again.ran)")
+    }
+
     @Test("radiomics: per-sequence, all-sequences and combined models beside the conventional one; a selection change redoes only the models")
     func radiomicsStudy() throws {
         let folder = try SinoRadCommand.temporaryFolder()
