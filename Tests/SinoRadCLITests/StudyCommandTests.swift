@@ -173,6 +173,58 @@ struct StudyCommandTests {
         }
     }
 
+    @Test("SIGKILL at 20 seeded moments of a small study: every rerun completes, with tables and predictions equal to a clean run's and no stray file")
+    func killedAtRandomMoments() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let text = """
+            {"study": "kills", "output": "out", "seed": 4, "inputs": {"synthetic": {"patients": 120, "seed": 9, "images": false}},
+             "conventional": {"classifiers": ["extratrees", "logistic"], "trees": 10, "folds": 3,
+                              "grid": {"max_depth": [3], "min_samples_leaf": [5], "max_features": ["sqrt"]}},
+             "cnn": {"enabled": false}, "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 100}, "figure_formats": ["png"]}
+            """
+        let path = try write(text, folder)
+        let started = Date()
+        let clean = try SinoRadCommand.run(["study", path, "--out", folder.appendingPathComponent("clean").path])
+        let duration = Date().timeIntervalSince(started)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let out = folder.appendingPathComponent("out")
+        let compared = ["tables", "predictions", "models"]
+        let expected = compared.flatMap { files(folder.appendingPathComponent("clean"), $0) }
+        // Kill points spread over a clean run's duration by a seeded SplitMix64.
+        var state: UInt64 = 15
+        func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        var killedMidway = 0
+        for point in 0..<20 {
+            let delay = duration * (0.02 + 0.96 * uniform())
+            let process = Process()
+            process.executableURL = SinoRadCommand.executable
+            // Every stage reruns (--force), so each kill lands in real work.
+            process.arguments = ["study", path, "--force"]
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning { killedMidway += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let rerun = try SinoRadCommand.run(["study", path])
+            #expect(rerun.status == 0, "kill point \(point) (\(delay) s): \(rerun.stderr)")
+            let written = compared.flatMap { files(out, $0) }
+            #expect(written == expected, "kill point \(point): files differ: \(Set(written).symmetricDifference(expected))")
+            for file in expected where file.hasSuffix(".csv") {
+                let a = try Data(contentsOf: out.appendingPathComponent(file)), b = try Data(contentsOf: folder.appendingPathComponent("clean/\(file)"))
+                #expect(a == b, "kill point \(point): \(file) differs from the clean run's")
+            }
+        }
+        #expect(killedMidway >= 15, "only \(killedMidway) of 20 kills landed while the study ran")
+    }
+
     @Test("a config with a typo, a missing file and an unknown architecture fails before any work, listing every problem")
     func badConfig() throws {
         let folder = try SinoRadCommand.temporaryFolder()
