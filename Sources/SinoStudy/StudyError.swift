@@ -35,6 +35,7 @@ public func userMessage(_ error: any Error) -> String {
         case .fileReadNoSuchFile, .fileNoSuchFile: reason = "no such file or directory"
         case .fileReadNoPermission, .fileWriteNoPermission: reason = "permission denied"
         case .fileWriteOutOfSpace: reason = "no space left on the device"
+        case .fileWriteVolumeReadOnly: reason = "the file system is read-only"
         case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: reason = "the file is not valid UTF-8 text"
         case .fileWriteFileExists: reason = "a file is already there"
         default: reason = ns.localizedDescription

@@ -32,7 +32,7 @@ public final class StudyLock: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw StudyError("cannot create the output folder \(folder.path): \(userMessage(error))")
+            throw StudyError("cannot create the output folder: \(userMessage(error))")
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

@@ -225,6 +225,41 @@ struct StudyCommandTests {
         #expect(killedMidway >= 15, "only \(killedMidway) of 20 kills landed while the study ran")
     }
 
+    @Test("a read-only output folder (root: a read-only bind mount) fails at once with a sentence; a missing one is created")
+    func readOnlyAndMissingOutput() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        let path = try write(
+            """
+            {"study": "ro", "output": "out", "inputs": {"synthetic": {"patients": 120, "seed": 9, "images": false}},
+             "conventional": {"classifiers": ["logistic"]}, "cnn": {"enabled": false}, "readers": false,
+             "evaluation": {"cohorts": ["test"], "bootstrap": 100}, "figure_formats": ["png"]}
+            """, folder)
+        let nested = folder.appendingPathComponent("not/yet/there")
+        let created = try SinoRadCommand.run(["study", path, "--out", nested.path])
+        #expect(created.status == 0 && FileManager.default.fileExists(atPath: nested.appendingPathComponent("index.html").path), "\(created.stderr)")
+        guard getuid() == 0 else {
+            print("skipped the read-only case: a read-only bind mount needs root (CI runs as root)")
+            return
+        }
+        let locked = folder.appendingPathComponent("readonly")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+        guard mount(locked.path, locked.path, nil, UInt(MS_BIND), nil) == 0 else {
+            print("skipped the read-only case: cannot bind-mount (\(String(cString: strerror(errno))))")
+            return
+        }
+        defer { umount2(locked.path, Int32(MNT_DETACH)) }
+        guard mount(locked.path, locked.path, nil, UInt(MS_BIND | MS_REMOUNT | MS_RDONLY), nil) == 0 else {
+            print("skipped the read-only case: cannot remount read-only (\(String(cString: strerror(errno))))")
+            return
+        }
+        let result = try SinoRadCommand.run(["study", path, "--out", locked.appendingPathComponent("out").path])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("cannot create the output folder: cannot write \(locked.path)/out: the file system is read-only"),
+            "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("could not be completed"))
+    }
+
     @Test("a config with a typo, a missing file and an unknown architecture fails before any work, listing every problem")
     func badConfig() throws {
         let folder = try SinoRadCommand.temporaryFolder()
