@@ -1,13 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SinoReport
 
-/// Writes every figure type with realistic data to `<tmp>/figures-check/`, for looking at by
-/// eye at column width, and checks the files arrive through the atomic writer intact.
+/// Writes every figure type with realistic data to the test scratch folder's `figures-check/`
+/// (kept for looking at by eye at column width with SINORAD_KEEP_TEST_FILES=1, which prints
+/// where), and checks the files arrive through the atomic writer intact.
 @Suite("Figure gallery")
 struct FigureGalleryTests {
-    static let folder = FileManager.default.temporaryDirectory.appendingPathComponent("figures-check")
+    static let folder = TestScratch.root.appendingPathComponent("figures-check")
 
     static func gallery() throws -> [(String, any Figure)] {
         [
