@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 
 /// The SinoForest model file, version 1 (little-endian binary):
 ///
@@ -46,7 +47,7 @@ enum ForestModelFile {
             bytes.append([accuracy])
             bytes.append(oob.flatMap { $0 })
         }
-        try bytes.data.write(to: url, options: .atomic)
+        try AtomicFile.write(bytes.data, to: url.path)
     }
 
     private static func write(_ tree: DecisionTree, to bytes: inout ByteWriter) {

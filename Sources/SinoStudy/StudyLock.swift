@@ -52,7 +52,7 @@ public final class StudyLock: @unchecked Sendable {
         let stamp = ISO8601DateFormatter().string(from: Date())
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
-        let hostName = String(cString: host)
+        let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let text = "pid \(getpid()) on \(hostName), started \(stamp): \(command)\n"
         _ = ftruncate(descriptor, 0)
         _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }

@@ -137,6 +137,9 @@ public final class StudyRunner: @unchecked Sendable {
         // One run per folder at a time (released when the run ends, however it ends).
         let lock = try StudyLock.acquire(folder: folder.url, command: ProcessInfo.processInfo.arguments.joined(separator: " "))
         defer { lock.release() }
+        // What a run killed mid-write left half-written (never read: the stage records say which
+        // outputs are complete) goes first.
+        for path in AtomicFile.removeAbandoned(under: folder.url) { progress("removed \(path), left half-written by an interrupted run") }
         try dataStage()
         let outcome = OutcomeSettings(label: config.label, classes: config.classes ?? cohort.classes.names)
         try execute(TableOneStage(settings: outcome, cohort: cohort, titlePrefix: prefix), upstream: [dataKey])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SinoData
 import SinoNet
 import SinoStudy
 
@@ -81,7 +82,7 @@ struct CNN: ParsableCommand {
             var writer = SafeTensors.Writer()
             writer.add("logits", logits)
             writer.metadata = ["arch": arch.rawValue, "generator": "sinorad cnn forward"]
-            try writer.data().write(to: URL(fileURLWithPath: out), options: .atomic)
+            try AtomicFile.write(writer.data(), to: out)
             note("wrote \(out): logits [\(logits.shape[0]), \(logits.shape[1])]")
         }
     }

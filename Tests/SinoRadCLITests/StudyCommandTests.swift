@@ -223,6 +223,14 @@ struct StudyCommandTests {
             }
         }
         #expect(killedMidway >= 15, "only \(killedMidway) of 20 kills landed while the study ran")
+        // A kill inside a write leaves that write's temporary file (CI's slower machine landed one
+        // such kill); the next run sweeps it whichever moment the kills above happened to hit.
+        let planted = "tables/.table1_by_cohort.json.sinorad-partial-ZghPrY"
+        #expect(FileManager.default.createFile(atPath: out.appendingPathComponent(planted).path, contents: Data("{\"half".utf8)))
+        let swept = try SinoRadCommand.run(["study", path])
+        #expect(swept.status == 0, "\(swept.stderr)")
+        #expect(swept.stderr.contains("removed \(planted), left half-written by an interrupted run"), "\(swept.stderr)")
+        #expect(compared.flatMap { files(out, $0) } == expected)
     }
 
     @Test("a read-only output folder (root: a read-only bind mount) fails at once with a sentence; a missing one is created")

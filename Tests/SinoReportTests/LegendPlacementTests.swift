@@ -56,7 +56,7 @@ struct LegendPlacementTests {
     @Test("curves through every corner: the legend goes below the axes and the rendered page grows")
     func legendBelowWhenNoCornerIsEmpty() throws {
         // A staircase through (0, 0), the upper left, the upper right and the lower right corner.
-        let curve = try ROCFigureCurve(label: "Zigzag model", fpr: [0, 0, 0.02, 0.5, 0.98, 1, 1], tpr: [0, 1, 0.02, 0.5, 0.98, 0, 1], auc: 0.5)
+        let curve = ROCFigureCurve(label: "Zigzag model", fpr: [0, 0, 0.02, 0.5, 0.98, 1, 1], tpr: [0, 1, 0.02, 0.5, 0.98, 0, 1], auc: 0.5)
         let figure = try ROCFigure(title: "Every corner used", curves: [curve])
         try checkPlacement("zigzag", figure.plot)
         let layout = PlotLayout.measured(figure.plot)
@@ -73,7 +73,7 @@ struct LegendPlacementTests {
 
     @Test("an empty preferred corner is kept; .below always goes below")
     func preferredCornerAndBelow() throws {
-        let good = try ROCFigureCurve(label: "Good", fpr: [0, 0, 0.1, 1], tpr: [0, 0.8, 1, 1], auc: 0.97)
+        let good = ROCFigureCurve(label: "Good", fpr: [0, 0, 0.1, 1], tpr: [0, 0.8, 1, 1], auc: 0.97)
         var plot = try ROCFigure(curves: [good]).plot
         plot.marks.removeFirst(ROCFigure.chanceDiagonal.count)
         let layout = PlotLayout.measured(plot)
