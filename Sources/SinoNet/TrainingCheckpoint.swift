@@ -153,7 +153,9 @@ extension Trainer {
     /// renamed over `url`, so a crash leaves either the old file or the new one.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        // The name carries SinoData's AtomicFile.partialMarker, so a study run sweeps what a kill
+        // here leaves behind.
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).sinorad-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
         }

@@ -44,6 +44,18 @@ public struct RadiomicsExtractStage: StudyStage {
         // A case PyRadiomics cannot extract (a one-voxel ROI, say) keeps its row with empty
         // cells: the selection then stops naming the missing values unless radiomics.selection.impute
         // fills them from the training cohort. The failures are listed beside the table.
+        // A file that was there when the stage began and is gone now was deleted (or moved)
+        // during the run: that is not a case PyRadiomics cannot extract, and its empty cells
+        // would be imputed silently, so the stage stops and records nothing.
+        let vanished = zip(cases, results).flatMap { item, result -> [String] in
+            guard case .failure = result else { return [] }
+            return [item.image, item.mask].filter { !FileManager.default.fileExists(atPath: $0) }
+        }
+        guard vanished.isEmpty else {
+            throw StudyError(
+                "radiomics: \(vanished.count) image or mask file(s) disappeared while \(settings.sequence) was extracted (deleted or moved during the run); "
+                    + "nothing of this stage was recorded; restore them and run again:\n  " + vanished.prefix(20).joined(separator: "\n  "))
+        }
         var failures: [String] = []
         var header = ["patient_id"]
         var values: [String: [String]] = [:]

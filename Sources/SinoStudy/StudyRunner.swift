@@ -271,7 +271,7 @@ public final class StudyRunner: @unchecked Sendable {
                 cohort: try SHA256.hex(fileAt: inputs.cohort),
                 dictionary: try inputs.dictionary.map { $0 == "sinonasal" ? $0 : try SHA256.hex(fileAt: $0) },
                 reads: try inputs.reads.map { try SHA256.hex(fileAt: $0) },
-                images: config.cnn.enabled ? try inputs.images.map { try statFingerprint(URL(fileURLWithPath: $0)) } : nil)
+                images: config.cnn.enabled || config.radiomics.enabled ? try inputs.images.map { try statFingerprint(URL(fileURLWithPath: $0)) } : nil)
             dataKey = StageCache.key("data", settings: own)
             progress("inputs: \(inputs.cohort)\(inputs.images.map { ", \($0)" } ?? "")\(inputs.reads.map { ", \($0)" } ?? "") (key \(dataKey.prefix(12)))")
         }

@@ -236,6 +236,67 @@ struct StudyRunnerTests {
         #expect(second.ran == names.map { "radiomics-model-\($0)" } + ["comparison-test"], "\(second.ran)")
     }
 
+    @Test("own images: a changed image redoes the extraction; one deleted during the run stops it naming the file, and the cache stays whole")
+    func ownImagesChangedAndDeleted() throws {
+        let folder = try SinoRadCommand.temporaryFolder()
+        try SyntheticDataStage(settings: .init(patients: 120, seed: 4, images: true, imageGrid: .reduced)).run(in: StudyFolder(folder))
+        var config = Self.smallConfig()
+        config.inputs = .init(synthetic: nil, cohort: "data/cohort.csv", dictionary: "data/dictionary.json", images: "data/images")
+        config.readers = false
+        config.radiomics.enabled = true
+        config.radiomics.sequences = ["T2WI"]
+        config.radiomics.classifiers = [.knn]
+        config.radiomics.selection.impute = .median
+        config.radiomics.selection.univariate.alpha = 0.25
+        config.radiomics.selection.lasso.rule = .min
+        let out = folder.appendingPathComponent("report")
+        func runner(force: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }) -> StudyRunner {
+            let runner = StudyRunner(config: config, base: folder, out: out, force: force)
+            runner.progress = progress
+            return runner
+        }
+        let first = try runner().run()
+        #expect(first.ran.contains("radiomics-extract-T2WI"))
+        let features = try Data(contentsOf: out.appendingPathComponent("features/radiomics_T2WI.csv"))
+        let patients = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/data/images").sorted()
+        let victim = "\(folder.path)/data/images/\(patients[0])/T2WI.nii.gz"
+
+        // Without CNNs the images were once left out of the inputs' key: a changed image kept
+        // the old features.
+        let original = try Data(contentsOf: URL(fileURLWithPath: victim))
+        try FileManager.default.removeItem(atPath: victim)
+        try FileManager.default.copyItem(atPath: "\(folder.path)/data/images/\(patients[1])/T2WI.nii.gz", toPath: victim)
+        let changed = try runner().run()
+        #expect(changed.ran.contains("radiomics-extract-T2WI"), "\(changed.ran)")
+        #expect(try Data(contentsOf: out.appendingPathComponent("features/radiomics_T2WI.csv")) != features)
+        try original.write(to: URL(fileURLWithPath: victim))
+        let restored = try runner().run()
+        #expect(try Data(contentsOf: out.appendingPathComponent("features/radiomics_T2WI.csv")) == features)
+        #expect(restored.ran.contains("radiomics-extract-T2WI"))
+
+        // Deleted (here: moved away) once the run has started, before the extraction reads it.
+        let before = Self.snapshot(out)
+        let aside = folder.appendingPathComponent("aside.nii.gz").path
+        #expect {
+            try runner(force: true) { line in
+                if line.contains("radiomics-extract-T2WI running") { try? FileManager.default.moveItem(atPath: victim, toPath: aside) }
+            }.run()
+        } throws: { error in
+            userMessage(error).contains("radiomics: 1 image(s) missing") && userMessage(error).contains("\(patients[0])")
+        }
+        #expect(!FileManager.default.fileExists(atPath: victim))
+        // The stage's previous outputs and record came back; put the image back and nothing reruns
+        // but the stages the forced run had already redone.
+        try FileManager.default.moveItem(atPath: aside, toPath: victim)
+        #expect(try Data(contentsOf: out.appendingPathComponent("features/radiomics_T2WI.csv")) == features)
+        let again = try runner().run()
+        #expect(!again.ran.contains("radiomics-extract-T2WI"), "\(again.ran)")
+        let after = Self.snapshot(out)
+        for file in ["features/radiomics_T2WI.csv", "predictions/radiomics-T2WI-knn.csv", "tables/performance_test.csv"] {
+            #expect(after[file] == before[file], "\(file) changed")
+        }
+    }
+
     @Test("a selection that keeps nothing without CNNs stops with a sentence saying what to change")
     func nothingSelected() throws {
         let folder = try SinoRadCommand.temporaryFolder()
