@@ -26,6 +26,14 @@ enum Scratch {
         return folder
     }()
 
+    /// Two files from one input: a little-endian UInt16 length, then that many bytes for the
+    /// first file, the rest for the second (a header and its data).
+    static func pair(_ bytes: [UInt8]) -> (first: [UInt8], second: [UInt8]) {
+        guard bytes.count >= 2 else { return (bytes, []) }
+        let length = min(Int(bytes[0]) | Int(bytes[1]) << 8, bytes.count - 2)
+        return (Array(bytes[2..<(2 + length)]), Array(bytes[(2 + length)...]))
+    }
+
     static func file(_ name: String, _ bytes: [UInt8]) -> String {
         let path = "\(folder)/\(name)"
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
@@ -62,6 +70,16 @@ let fuzzTargets: [FuzzTarget] = [
     },
     FuzzTarget(name: "nrrd", summary: "NRRD.read: attached-header NRRD, every encoding") { bytes in
         _ = try NRRD.read(Scratch.file("image.nrrd", bytes), allowNaN: true)
+    },
+    FuzzTarget(name: "nifti-pair", summary: "NIfTI.read: a .hdr/.img pair (input: UInt16 length, .hdr bytes, .img bytes)") { bytes in
+        let (header, data) = Scratch.pair(bytes)
+        _ = Scratch.file("pair.img", data)
+        _ = try NIfTI.read(Scratch.file("pair.hdr", header), allowNaN: true)
+    },
+    FuzzTarget(name: "nrrd-detached", summary: "NRRD.read: a detached .nhdr and its data file (input: UInt16 length, .nhdr, data.bin)") { bytes in
+        let (header, data) = Scratch.pair(bytes)
+        _ = Scratch.file("data.bin", data)
+        _ = try NRRD.read(Scratch.file("image.nhdr", header), allowNaN: true)
     },
     FuzzTarget(name: "safetensors", summary: "SafeTensors(data:): header JSON, dtypes, offsets, every tensor read") { bytes in
         let file = try SafeTensors(data: Data(bytes), source: "weights.safetensors")
