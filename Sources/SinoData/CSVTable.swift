@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A CSV file read strictly by RFC 4180: comma-separated (or another one-byte delimiter),
 /// fields optionally in double quotes with `""` for a quote, CRLF or LF line ends, UTF-8 with
 /// or without a byte-order mark.
@@ -22,15 +28,45 @@ public struct CSVTable: Sendable {
         self.lineNumbers = lineNumbers ?? rows.indices.map { $0 + 2 }
     }
 
+    /// What one table may hold. Fields are slices of the file, but each costs a String (16
+    /// bytes) and each row an array (about 100 bytes with its line number), so a file of empty
+    /// fields or of one-character lines would take 16 to 70 times its size in memory: the caps
+    /// keep a table under about 1.5 GB besides the file's own bytes, whatever the file holds. Cohorts, predictions, reads and
+    /// feature tables are far below them (50,000 patients x 40 columns is 2,000,000 cells).
+    public struct Limits: Sendable, Equatable {
+        /// File size in bytes (2 GiB).
+        public var bytes: Int
+        /// Records, the header included (5,000,000).
+        public var rows: Int
+        /// Fields over all records (50,000,000).
+        public var cells: Int
+        public init(bytes: Int = 1 << 31, rows: Int = 5_000_000, cells: Int = 50_000_000) {
+            self.bytes = bytes; self.rows = rows; self.cells = cells
+        }
+        public static let standard = Limits()
+    }
+
     /// Index of a column by exact header name.
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 
     /// Reads a CSV file from disk.
-    public static func read(path: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError(Problem(file: path, message: "cannot read the file (missing or unreadable)"))
+    public static func read(path: String, delimiter: UInt8 = UInt8(ascii: ","), limits: Limits = .standard) throws -> CSVTable {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ValidationError(Problem(file: path, message: "cannot read the file (\(errno == ENOENT ? "it does not exist" : String(cString: strerror(errno))))"))
         }
-        return try parse(data: data, source: path, delimiter: delimiter)
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            let what = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file (a device, pipe or socket)"
+            throw ValidationError(Problem(file: path, message: "cannot read the file: it is \(what)", expected: "a CSV file"))
+        }
+        guard Int(status.st_size) <= limits.bytes else {
+            throw ValidationError(
+                Problem(file: path, message: "the file has \(status.st_size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError(Problem(file: path, message: "cannot read the file (unreadable: permissions?)"))
+        }
+        return try parse(data: data, source: path, delimiter: delimiter, limits: limits)
     }
 
     /// Parses CSV text held in memory.
@@ -38,13 +74,17 @@ public struct CSVTable: Sendable {
         try parse(data: Data(text.utf8), source: source, delimiter: delimiter)
     }
 
-    public static func parse(data: Data, source: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> CSVTable {
+    public static func parse(data: Data, source: String, delimiter: UInt8 = UInt8(ascii: ","), limits: Limits = .standard) throws -> CSVTable {
+        guard data.count <= limits.bytes else {
+            throw ValidationError(
+                Problem(file: source, message: "the file has \(data.count) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
+        }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw ValidationError(Problem(file: source, message: "the file is UTF-16 encoded", expected: "UTF-8 (save as 'CSV UTF-8')"))
         }
-        var records = try CSVRecordParser(bytes: bytes, source: source, delimiter: delimiter).parseAll()
+        var records = try CSVRecordParser(bytes: bytes, source: source, delimiter: delimiter, limits: limits).parseAll()
         guard !records.isEmpty else {
             throw ValidationError(Problem(file: source, message: "the file is empty", expected: "a header row and data rows"))
         }
@@ -95,10 +135,11 @@ struct CSVRecordParser {
     let bytes: [UInt8]
     let source: String
     let delimiter: UInt8
+    let limits: CSVTable.Limits
     private static let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
-    init(bytes: [UInt8], source: String, delimiter: UInt8) {
-        self.bytes = bytes; self.source = source; self.delimiter = delimiter
+    init(bytes: [UInt8], source: String, delimiter: UInt8, limits: CSVTable.Limits = .standard) {
+        self.bytes = bytes; self.source = source; self.delimiter = delimiter; self.limits = limits
     }
 
     func parseAll() throws -> [Record] {
@@ -108,15 +149,31 @@ struct CSVRecordParser {
         var line = 1, recordLine = 1
         var i = 0
         var inQuotes = false, wasQuoted = false, quoteLine = 0
+        var cells = 0
         func endField() throws {
             guard let text = String(validating: field, as: UTF8.self) else {
                 throw ValidationError(Problem(file: source, message: "line \(line) is not valid UTF-8", expected: "a UTF-8 encoded file"))
             }
+            guard cells + fields.count < limits.cells else {
+                throw ValidationError(
+                    Problem(
+                        file: source, message: "line \(line) brings the fields to more than a CSV table may hold",
+                        expected: "at most \(limits.cells) fields in all"))
+            }
             fields.append(text); field.removeAll(keepingCapacity: true); wasQuoted = false
         }
-        func endRecord() {
+        func endRecord() throws {
             // A blank line (one empty unquoted field) is not a record.
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(fields: fields, line: recordLine)) }
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                guard records.count < limits.rows else {
+                    throw ValidationError(
+                        Problem(
+                            file: source, message: "line \(recordLine) starts record \(records.count + 1), more than a CSV table may hold",
+                            expected: "at most \(limits.rows) records (the header included)"))
+                }
+                cells += fields.count
+                records.append(Record(fields: fields, line: recordLine))
+            }
             fields.removeAll(keepingCapacity: true)
         }
         while i < bytes.count {
@@ -144,7 +201,7 @@ struct CSVRecordParser {
                 try endField()
             case Self.cr, Self.lf:
                 if byte == Self.cr && i + 1 < bytes.count && bytes[i + 1] == Self.lf { i += 1 }
-                try endField(); endRecord()
+                try endField(); try endRecord()
                 line += 1; recordLine = line
             default:
                 if wasQuoted {
@@ -163,7 +220,7 @@ struct CSVRecordParser {
                     file: source, message: "a quoted field opened on line \(quoteLine) is never closed",
                     expected: "a closing double quote"))
         }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { try endField(); endRecord() }
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { try endField(); try endRecord() }
         return records
     }
 }

@@ -5,6 +5,55 @@ import Testing
 
 @Suite("CSV reading (RFC 4180)")
 struct CSVTableTests {
+    @Test("size caps: bytes, records and fields, each named with the line where it was passed; the standard caps as documented")
+    func limits() throws {
+        #expect(CSVTable.Limits.standard == CSVTable.Limits(bytes: 1 << 31, rows: 5_000_000, cells: 50_000_000))
+        let small = CSVTable.Limits(bytes: 60, rows: 3, cells: 8)
+        // At the caps: header + 2 rows, 6 fields, 20 bytes.
+        #expect(try CSVTable.parse(data: Data("a,b\n1,2\n\n3,4\n".utf8), source: "ok.csv", limits: small).rows.count == 2)
+        #expect {
+            try CSVTable.parse(data: Data("a\n1\n2\n\n3\n".utf8), source: "rows.csv", limits: small)
+        } throws: { error in
+            "\(error)" == "rows.csv: line 5 starts record 4, more than a CSV table may hold; expected at most 3 records (the header included)"
+        }
+        // A single line of fields is refused as it grows, not after.
+        #expect {
+            try CSVTable.parse(data: Data("a,b,c\n1,2,3,4,5,6,7\n".utf8), source: "cells.csv", limits: small)
+        } throws: { error in
+            "\(error)" == "cells.csv: line 2 brings the fields to more than a CSV table may hold; expected at most 8 fields in all"
+        }
+        #expect {
+            try CSVTable.parse(data: Data(repeating: UInt8(ascii: ","), count: 61), source: "big.csv", limits: small)
+        } throws: { error in
+            "\(error)" == "big.csv: the file has 61 bytes, more than a CSV table may hold; expected at most 60 bytes"
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sinorad-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("t.csv").path
+        try Data(repeating: UInt8(ascii: "x"), count: 61).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try CSVTable.read(path: path, limits: small)
+        } throws: { error in
+            "\(error)".contains("the file has 61 bytes, more than a CSV table may hold")
+        }
+    }
+
+    @Test("a folder, a device and a missing path are refused with what they are, never read")
+    func notRegularFiles() throws {
+        let cases = [
+            ("/tmp", "cannot read the file: it is a folder"), ("/dev/zero", "cannot read the file: it is not a regular file (a device, pipe or socket)"),
+            ("/nonexistent/cohort.csv", "cannot read the file (it does not exist)")
+        ]
+        for (path, message) in cases {
+            #expect {
+                try CSVTable.read(path: path)
+            } throws: { error in
+                "\(error)".hasPrefix("\(path): \(message)")
+            }
+        }
+    }
+
     @Test("quoted fields, escaped quotes, embedded commas and line breaks, CRLF")
     func quoting() throws {
         let text = "id,name,note\r\n1,\"Smith, J\",\"said \"\"hi\"\"\"\r\n2,Lee,\"two\nlines\"\r\n"
