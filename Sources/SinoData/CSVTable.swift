@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A CSV file read strictly by RFC 4180: comma-separated (or another one-byte delimiter),
 /// fields optionally in double quotes with `""` for a quote, CRLF or LF line ends, UTF-8 with
 /// or without a byte-order mark.
@@ -51,17 +45,12 @@ public struct CSVTable: Sendable {
 
     /// Reads a CSV file from disk.
     public static func read(path: String, delimiter: UInt8 = UInt8(ascii: ","), limits: Limits = .standard) throws -> CSVTable {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw ValidationError(Problem(file: path, message: "cannot read the file (\(errno == ENOENT ? "it does not exist" : String(cString: strerror(errno))))"))
+        if let problem = InputFile.problem(path) {
+            throw ValidationError(Problem(file: path, message: "cannot read the file: it \(problem)", expected: "a CSV file"))
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            let what = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file (a device, pipe or socket)"
-            throw ValidationError(Problem(file: path, message: "cannot read the file: it is \(what)", expected: "a CSV file"))
-        }
-        guard Int(status.st_size) <= limits.bytes else {
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > limits.bytes {
             throw ValidationError(
-                Problem(file: path, message: "the file has \(status.st_size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
+                Problem(file: path, message: "the file has \(size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError(Problem(file: path, message: "cannot read the file (unreadable: permissions?)"))

@@ -70,14 +70,13 @@ public enum NIfTI {
     /// A compressed file is inflated only as far as `limit(its size on disk)` (plus one byte,
     /// the sign that more follows).
     static func contents(of path: String, limit: (Int) throws -> Int) throws -> (bytes: [UInt8], compressed: Bool) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw NIfTIError(.unreadable, file: path, "the file does not exist", expected: "a NIfTI file (.nii or .nii.gz)")
-        }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+        if let problem = InputFile.problem(path) {
             throw NIfTIError(
-                .unreadable, file: path, isDirectory.boolValue ? "is a folder" : "cannot read the file (permissions?)",
-                expected: "a readable NIfTI file (.nii or .nii.gz)")
+                .unreadable, file: path, problem == "does not exist" ? "the file does not exist" : problem,
+                expected: problem == "does not exist" ? "a NIfTI file (.nii or .nii.gz)" : "a readable NIfTI file (.nii or .nii.gz)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NIfTIError(.unreadable, file: path, "cannot read the file (permissions?)", expected: "a readable NIfTI file (.nii or .nii.gz)")
         }
         let bytes = [UInt8](data)
         if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path, limit: limit(bytes.count)), true) }

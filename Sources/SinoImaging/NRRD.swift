@@ -55,10 +55,9 @@ public enum NRRD {
     }
 
     static func contents(of path: String, field: String?, header: String? = nil) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            let why = !exists ? "does not exist" : isDirectory.boolValue ? "is a folder" : "cannot be read (permissions?)"
+        let problem = InputFile.problem(path)
+        guard problem == nil, let data = FileManager.default.contents(atPath: path) else {
+            let why = problem ?? "cannot be read (permissions?)"
             let message = header.map { "the data file \(path) named by \($0) \(why)" } ?? "the file \(why)"
             throw NRRDError(.unreadable, file: header ?? path, field: field, message, expected: header == nil ? "a readable NRRD file (.nrrd or .nhdr)" : "the data file beside its header")
         }

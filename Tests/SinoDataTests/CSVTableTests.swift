@@ -43,7 +43,7 @@ struct CSVTableTests {
     func notRegularFiles() throws {
         let cases = [
             ("/tmp", "cannot read the file: it is a folder"), ("/dev/zero", "cannot read the file: it is not a regular file (a device, pipe or socket)"),
-            ("/nonexistent/cohort.csv", "cannot read the file (it does not exist)")
+            ("/nonexistent/cohort.csv", "cannot read the file: it does not exist")
         ]
         for (path, message) in cases {
             #expect {

@@ -123,15 +123,16 @@ struct NIfTIBadInputTests {
         #expect(summary.nanCount == 2 && summary.count == 46 && summary.min.isFinite)
     }
 
-    @Test("a missing file or a folder is unreadable, named")
+    @Test("a missing file, a folder or a device is unreadable, named, never read")
     func missing() throws {
         let folder = try SinoRadTemporary.folder(#function)
-        for path in [folder.appendingPathComponent("none.nii.gz").path, folder.path] {
+        for path in [folder.appendingPathComponent("none.nii.gz").path, folder.path, "/dev/zero"] {
             do {
                 _ = try NIfTI.read(path)
                 Issue.record("read \(path)")
             } catch let error as NIfTIError {
                 #expect(error.kind == .unreadable && error.file == path)
+                if path == "/dev/zero" { #expect(error.message == "is not a regular file (a device, pipe or socket)") }
             }
         }
     }

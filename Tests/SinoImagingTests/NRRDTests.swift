@@ -217,6 +217,18 @@ struct NRRDTests {
         #expect(try NRRD.read(fits).values.count == 2000)
     }
 
+    @Test("a data file that is a device, a folder or missing is refused, never read (/dev/zero never ends)")
+    func dataFileNotRegular() throws {
+        for (named, why) in [("/dev/zero", "is not a regular file (a device, pipe or socket)"), ("/tmp", "is a folder"), ("/nonexistent/x.raw", "does not exist")] {
+            let error = refusal(try file(["type: uchar", "dimension: 3", "sizes: 2 2 2", "encoding: raw", "data file: \(named)"], []))
+            #expect(error?.kind == .unreadable && error?.field == "data file" && error?.message.contains("the data file \(named) named by") == true, "\(String(describing: error))")
+            #expect(error?.message.hasSuffix(why) == true, "\(String(describing: error))")
+        }
+        // Not through refusal(_:), which removes its file.
+        #expect(throws: NRRDError.self) { try NRRD.read("/dev/zero") }
+        do { _ = try NRRD.read("/dev/zero") } catch let error as NRRDError { #expect(error.message == "the file is not a regular file (a device, pipe or socket)") }
+    }
+
     @Test("header details: spellings, comments, key:=value, space dimension, unknown and repeated fields")
     func headerDetails() throws {
         let ok = try file(
