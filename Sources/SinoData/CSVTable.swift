@@ -52,7 +52,7 @@ public struct CSVTable: Sendable {
             throw ValidationError(
                 Problem(file: path, message: "the file has \(size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = InputFile.bytes(path).map({ Data($0) }) else {
             throw ValidationError(Problem(file: path, message: "cannot read the file (unreadable: permissions?)"))
         }
         return try parse(data: data, source: path, delimiter: delimiter, limits: limits)

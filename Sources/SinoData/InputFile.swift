@@ -22,4 +22,37 @@ public enum InputFile {
         default: return "is not a regular file (a device, pipe or socket)"
         }
     }
+
+    /// The whole content of the regular file at `path`, or nil when it cannot be opened or read
+    /// (call `problem(_:)` first to say why). Read with open(2)/read(2): Foundation's
+    /// `FileManager.contents(atPath:)` leaks a 4 KiB buffer for every empty file it reads
+    /// (swift-corelibs-foundation with Swift 6.3.1; docs/RELIABILITY.md).
+    public static func bytes(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
+        var filled = 0
+        // The size stat gave, then whatever a file that grew since holds, 64 KiB at a time.
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count: Int
+            if filled < bytes.count {
+                count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            } else {
+                count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+                if count > 0 { bytes.append(contentsOf: chunk[..<count]) }
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
 }

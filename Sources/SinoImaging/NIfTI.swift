@@ -75,10 +75,10 @@ public enum NIfTI {
                 .unreadable, file: path, problem == "does not exist" ? "the file does not exist" : problem,
                 expected: problem == "does not exist" ? "a NIfTI file (.nii or .nii.gz)" : "a readable NIfTI file (.nii or .nii.gz)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = InputFile.bytes(path) else {
             throw NIfTIError(.unreadable, file: path, "cannot read the file (permissions?)", expected: "a readable NIfTI file (.nii or .nii.gz)")
         }
-        let bytes = [UInt8](data)
+        let bytes = data
         if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path, limit: limit(bytes.count)), true) }
         return (bytes, false)
     }
