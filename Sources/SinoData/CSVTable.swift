@@ -48,14 +48,18 @@ public struct CSVTable: Sendable {
         if let problem = InputFile.problem(path) {
             throw ValidationError(Problem(file: path, message: "cannot read the file: it \(problem)", expected: "a CSV file"))
         }
-        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > limits.bytes {
-            throw ValidationError(
-                Problem(file: path, message: "the file has \(size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
-        }
-        guard let data = InputFile.bytes(path).map({ Data($0) }) else {
+        if let size = InputFile.size(path) { try checkSize(size, source: path, limits: limits) }
+        guard let bytes = InputFile.bytes(path) else {
             throw ValidationError(Problem(file: path, message: "cannot read the file (unreadable: permissions?)"))
         }
-        return try parse(data: data, source: path, delimiter: delimiter, limits: limits)
+        return try parse(bytes: bytes, source: path, delimiter: delimiter, limits: limits)
+    }
+
+    private static func checkSize(_ size: Int, source: String, limits: Limits) throws {
+        guard size <= limits.bytes else {
+            throw ValidationError(
+                Problem(file: source, message: "the file has \(size) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
+        }
     }
 
     /// Parses CSV text held in memory.
@@ -64,11 +68,12 @@ public struct CSVTable: Sendable {
     }
 
     public static func parse(data: Data, source: String, delimiter: UInt8 = UInt8(ascii: ","), limits: Limits = .standard) throws -> CSVTable {
-        guard data.count <= limits.bytes else {
-            throw ValidationError(
-                Problem(file: source, message: "the file has \(data.count) bytes, more than a CSV table may hold", expected: "at most \(limits.bytes) bytes"))
-        }
-        var bytes = [UInt8](data)
+        try parse(bytes: [UInt8](data), source: source, delimiter: delimiter, limits: limits)
+    }
+
+    private static func parse(bytes file: [UInt8], source: String, delimiter: UInt8, limits: Limits) throws -> CSVTable {
+        try checkSize(file.count, source: source, limits: limits)
+        var bytes = file
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw ValidationError(Problem(file: source, message: "the file is UTF-16 encoded", expected: "UTF-8 (save as 'CSV UTF-8')"))

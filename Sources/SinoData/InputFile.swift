@@ -23,6 +23,12 @@ public enum InputFile {
         }
     }
 
+    /// The size in bytes of what `path` names, or nil when it cannot be examined.
+    public static func size(_ path: String) -> Int? {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : nil
+    }
+
     /// The whole content of the regular file at `path`, or nil when it cannot be opened or read
     /// (call `problem(_:)` first to say why). Read with open(2)/read(2): Foundation's
     /// `FileManager.contents(atPath:)` leaks a 4 KiB buffer for every empty file it reads

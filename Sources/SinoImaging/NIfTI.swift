@@ -17,11 +17,12 @@ public enum NIfTI {
     /// it allocate more than the header justifies; a header that needs more than the gzip
     /// stream can hold (deflate expands at most 1032:1) fails before inflating the data.
     public static func read(_ path: String, allowNaN: Bool = false) throws -> NIfTIImage {
-        let head = try contents(of: path) { _ in headerBytes }
+        let stored = try storedBytes(path)
+        let head = try inflated(stored, file: path) { _ in headerBytes }
         let header = try NIfTIHeader.parse(head.bytes, file: path)
         let image: NIfTIImage
         if header.isSingleFile {
-            let bytes = head.compressed ? try contents(of: path) { try dataEnd(header, file: path, compressedSize: $0) }.bytes : head.bytes
+            let bytes = head.compressed ? try inflated(stored, file: path) { try dataEnd(header, file: path, compressedSize: $0) }.bytes : head.bytes
             image = try decodeData(bytes, header: header, file: path, compressed: head.compressed)
         } else {
             let dataPath = try pairedDataPath(path, header: header)
@@ -70,17 +71,27 @@ public enum NIfTI {
     /// A compressed file is inflated only as far as `limit(its size on disk)` (plus one byte,
     /// the sign that more follows).
     static func contents(of path: String, limit: (Int) throws -> Int) throws -> (bytes: [UInt8], compressed: Bool) {
+        try inflated(storedBytes(path), file: path, limit: limit)
+    }
+
+    /// `stored`, decompressed when it starts with the gzip magic, only as far as
+    /// `limit(stored.count)` (plus one byte, the sign that more follows).
+    static func inflated(_ stored: [UInt8], file: String, limit: (Int) throws -> Int) throws -> (bytes: [UInt8], compressed: Bool) {
+        if Gzip.isCompressed(stored) { return (try Gzip.decompress(stored, file: file, limit: limit(stored.count)), true) }
+        return (stored, false)
+    }
+
+    /// The file's bytes as stored on disk.
+    static func storedBytes(_ path: String) throws -> [UInt8] {
         if let problem = InputFile.problem(path) {
             throw NIfTIError(
                 .unreadable, file: path, problem == "does not exist" ? "the file does not exist" : problem,
                 expected: problem == "does not exist" ? "a NIfTI file (.nii or .nii.gz)" : "a readable NIfTI file (.nii or .nii.gz)")
         }
-        guard let data = InputFile.bytes(path) else {
+        guard let bytes = InputFile.bytes(path) else {
             throw NIfTIError(.unreadable, file: path, "cannot read the file (permissions?)", expected: "a readable NIfTI file (.nii or .nii.gz)")
         }
-        let bytes = data
-        if Gzip.isCompressed(bytes) { return (try Gzip.decompress(bytes, file: path, limit: limit(bytes.count)), true) }
-        return (bytes, false)
+        return bytes
     }
 
     /// The .img (or .img.gz) beside a pair's .hdr.

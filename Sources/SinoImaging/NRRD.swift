@@ -56,12 +56,12 @@ public enum NRRD {
 
     static func contents(of path: String, field: String?, header: String? = nil) throws -> [UInt8] {
         let problem = InputFile.problem(path)
-        guard problem == nil, let data = InputFile.bytes(path) else {
+        guard problem == nil, let bytes = InputFile.bytes(path) else {
             let why = problem ?? "cannot be read (permissions?)"
             let message = header.map { "the data file \(path) named by \($0) \(why)" } ?? "the file \(why)"
             throw NRRDError(.unreadable, file: header ?? path, field: field, message, expected: header == nil ? "a readable NRRD file (.nrrd or .nhdr)" : "the data file beside its header")
         }
-        return data
+        return bytes
     }
 
     /// The values of the data block `data` (everything after the header, or the whole data
