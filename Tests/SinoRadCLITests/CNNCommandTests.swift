@@ -46,7 +46,11 @@ struct CNNCommandTests {
         let file = try SafeTensors(contentsOf: URL(fileURLWithPath: out))
         let logits = try file.floatTensor("logits")
         #expect(logits.shape == Shape(2, 3))
-        #expect(logits.values == expected, "\(logits.values) vs \(expected)")
+        // Equal to float32 rounding, not bit for bit: the expected logits come from this test
+        // process, whose OpenBLAS thread count other tests running beside it set to 1 for a while
+        // (glmnet's CV, the study's CNN stages), and sgemm's sums depend on the thread count.
+        // CI saw differences of 4e-7 once.
+        #expect(zip(logits.values, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(logits.values) vs \(expected)")
         #expect(Set(expected).count == 6, "distinct logits")
     }
 
