@@ -2,7 +2,8 @@
 # Installs the Debian packages SinoRad links against, only those missing (idempotent).
 # As root it runs apt-get; otherwise it stops and prints the command to run.
 set -euo pipefail
-PACKAGES=(libgsl-dev libopenblas-dev zlib1g-dev libcairo2-dev libssl-dev libsvm-dev libxgboost-dev fonts-dejavu-core)
+# slurm-wlm and munge: the cluster executor's tests start a one-machine Slurm (scripts/slurm-local.sh).
+PACKAGES=(libgsl-dev libopenblas-dev zlib1g-dev libcairo2-dev libssl-dev libsvm-dev libxgboost-dev fonts-dejavu-core slurm-wlm munge)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

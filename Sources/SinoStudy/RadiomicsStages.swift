@@ -24,7 +24,60 @@ public struct RadiomicsExtractStage: StudyStage {
     public var name: String { "radiomics-extract-\(settings.sequence)" }
     public var outputs: [String] { ["features/radiomics_\(settings.sequence).csv", "features/radiomics_\(settings.sequence)_failures.txt"] }
 
+    /// Set by a cluster run: the shards' folder and their count; `run` then merges the shards'
+    /// cases instead of extracting (`extractShard`).
+    public var shards: (folder: URL, count: Int)?
+
+    /// One case of the table: its features (names and cells, diagnostics left out) or why it
+    /// could not be extracted. What a shard file holds, one per patient.
+    struct CaseOutcome: Codable {
+        var patient: String
+        var names: [String]?
+        var cells: [String]?
+        var failure: String?
+    }
+
+    /// The patients of shard `index` of `count`: a contiguous block, the blocks in cohort order.
+    func patients(ofShard index: Int, count: Int) -> ArraySlice<String> {
+        patients[index * patients.count / count..<(index + 1) * patients.count / count]
+    }
+
+    func shardFile(_ folder: URL, _ index: Int, _ count: Int) -> URL {
+        folder.appendingPathComponent("shard-\(index)-of-\(count).json")
+    }
+
     public func run(in folder: StudyFolder) throws {
+        let outcomes: [CaseOutcome]
+        if let shards {
+            var merged: [CaseOutcome] = []
+            for index in 0..<shards.count {
+                let file = shardFile(shards.folder, index, shards.count)
+                guard let data = InputFile.bytes(file.path), let part = try? JSONDecoder().decode([CaseOutcome].self, from: Data(data)) else {
+                    throw StudyError("radiomics: \(file.path), shard \(index + 1) of \(shards.count) of \(name), is missing or unreadable (its job failed?)")
+                }
+                let expected = Array(patients(ofShard: index, count: shards.count))
+                guard part.map(\.patient) == expected else {
+                    throw StudyError("radiomics: \(file.path) holds other patients than shard \(index + 1) of \(shards.count) of this cohort (a shard of another run?)")
+                }
+                merged += part
+            }
+            outcomes = merged
+        } else {
+            outcomes = try extract(patients)
+        }
+        try write(outcomes, in: folder)
+    }
+
+    /// Extracts shard `index` of `count` into `folder` (a cluster array job; the stage's own
+    /// job merges them).
+    public func extractShard(index: Int, of count: Int, into folder: URL) throws {
+        let outcomes = try extract(Array(patients(ofShard: index, count: count)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(encoder.encode(outcomes), to: shardFile(folder, index, count).path)
+    }
+
+    func extract(_ patients: [String]) throws -> [CaseOutcome] {
         let extractor = try paramsPath.map { RadiomicsExtractor(document: try ParameterFile.load(path: $0)) } ?? RadiomicsExtractor()
         var cases: [RadiomicsCase] = []
         var missing: [String] = []
@@ -41,9 +94,6 @@ public struct RadiomicsExtractStage: StudyStage {
         let results = RadiomicsBatch.run(cases, extractor: extractor, jobs: jobs) { line in
             FileHandle.standardError.write(Data("  \(sequence) \(line)\n".utf8))
         }
-        // A case PyRadiomics cannot extract (a one-voxel ROI, say) keeps its row with empty
-        // cells: the selection then stops naming the missing values unless radiomics.selection.impute
-        // fills them from the training cohort. The failures are listed beside the table.
         // A file that was there when the stage began and is gone now was deleted (or moved)
         // during the run: that is not a case PyRadiomics cannot extract, and its empty cells
         // would be imputed silently, so the stage stops and records nothing.
@@ -56,22 +106,26 @@ public struct RadiomicsExtractStage: StudyStage {
                 "radiomics: \(vanished.count) image or mask file(s) disappeared while \(settings.sequence) was extracted (deleted or moved during the run); "
                     + "nothing of this stage was recorded; restore them and run again:\n  " + vanished.prefix(20).joined(separator: "\n  "))
         }
-        var failures: [String] = []
-        var header = ["patient_id"]
-        var values: [String: [String]] = [:]
-        for (item, result) in zip(cases, results) {
+        return zip(cases, results).map { item, result in
             switch result {
-            case .failure(let error): failures.append(error.description)
+            case .failure(let error): return CaseOutcome(patient: item.id, failure: error.description)
             case .success(let value):
                 let entries = value.entries.filter { !$0.0.hasPrefix("diagnostics_") }
-                if header.count == 1 { header += entries.map { "\(settings.sequence)_\($0.0)" } }
-                values[item.id] = entries.map { $0.1.cell }
+                return CaseOutcome(patient: item.id, names: entries.map(\.key), cells: entries.map { $0.value.cell })
             }
         }
-        guard header.count > 1 else {
+    }
+
+    /// The feature table and the failures beside it. A case PyRadiomics cannot extract (a
+    /// one-voxel ROI, say) keeps its row with empty cells: the selection then stops naming the
+    /// missing values unless radiomics.selection.impute fills them from the training cohort.
+    func write(_ outcomes: [CaseOutcome], in folder: StudyFolder) throws {
+        let failures = outcomes.compactMap(\.failure)
+        guard let names = outcomes.lazy.compactMap(\.names).first else {
             throw StudyError("radiomics: no case of \(settings.sequence) could be extracted:\n  " + failures.prefix(20).joined(separator: "\n  "))
         }
-        let rows = cases.map { [$0.id] + (values[$0.id] ?? Array(repeating: "", count: header.count - 1)) }
+        let header = ["patient_id"] + names.map { "\(settings.sequence)_\($0)" }
+        let rows = outcomes.map { [$0.patient] + ($0.cells ?? Array(repeating: "", count: names.count)) }
         try AtomicFile.write(CSVWriter.text(header: header, rows: rows), to: folder.path("features", "radiomics_\(settings.sequence).csv"))
         try AtomicFile.write(
             failures.isEmpty ? "" : failures.joined(separator: "\n") + "\n", to: folder.path("features", "radiomics_\(settings.sequence)_failures.txt"))

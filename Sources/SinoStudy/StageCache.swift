@@ -27,6 +27,8 @@ public final class StageCache: @unchecked Sendable {
 
     public let folder: URL
     public let force: Bool
+    /// Stages redone even when cached (a cluster job of a forced run redoes its own stage only).
+    public var forced: Set<String> = []
     private let lock = NSLock()
     public private(set) var outcomes: [Outcome] = []
 
@@ -60,7 +62,7 @@ public final class StageCache: @unchecked Sendable {
         if let known = freshness["\(stage)\n\(key)"] { lock.unlock(); return known }
         lock.unlock()
         var fresh = false
-        if !force, let record = record(stage), record.key == key {
+        if !force, !forced.contains(stage), let record = record(stage), record.key == key {
             fresh = (try? Self.fingerprint(record.outputs, in: folder)) == record.fingerprint
         }
         lock.lock(); freshness["\(stage)\n\(key)"] = fresh; lock.unlock()

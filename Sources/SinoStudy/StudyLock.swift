@@ -26,8 +26,10 @@ public final class StudyLock: @unchecked Sendable {
     deinit { release() }
 
     /// Takes the folder's lock (creating the folder and the lock file if needed), or throws a
-    /// `StudyError` naming the run that holds it.
-    public static func acquire(folder: URL, command: String) throws -> StudyLock {
+    /// `StudyError` naming the run that holds it. A `shared` lock is what a cluster's one-stage
+    /// jobs take: they run side by side on the folder (each writes only its own stage), while a
+    /// whole run, which takes the lock exclusively, waits for none of them and refuses instead.
+    public static func acquire(folder: URL, command: String, shared: Bool = false) throws -> StudyLock {
         let path = folder.appendingPathComponent(".sinorad.lock").path
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -38,7 +40,7 @@ public final class StudyLock: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw StudyError("cannot open the lock file \(path): \(String(cString: strerror(errno)).lowercased()) (is the output folder writable?)")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             let reason = errno
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
@@ -53,7 +55,7 @@ public final class StudyLock: @unchecked Sendable {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let text = "pid \(getpid()) on \(hostName), started \(stamp): \(command)\n"
+        let text = "\(shared ? "cluster jobs; the last to start: " : "")pid \(getpid()) on \(hostName), started \(stamp): \(command)\n"
         _ = ftruncate(descriptor, 0)
         _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
         return StudyLock(path: path, descriptor: descriptor)

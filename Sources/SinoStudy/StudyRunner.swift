@@ -31,6 +31,10 @@ public final class StudyRunner: @unchecked Sendable {
     /// Runs the CNN stages; in this process, each training on its own thread, by default.
     public var launcher: any CNNLauncher = InProcessCNNLauncher()
 
+    /// Run one stage only (a cluster job, `StudyRunner.Scope`): its upstream stages must be
+    /// cached; nothing else runs and no report is written.
+    public var scope = Scope.whole
+
     private var stageIndex = 0
     private var stageCount = 0
     private var plan: [String] = []
@@ -114,6 +118,108 @@ public final class StudyRunner: @unchecked Sendable {
             + fusedModels.map { "fusion-\($0)" } + config.evaluation.cohorts.map { "comparison-\($0)" } + (config.readers ? ["readers"] : [])
     }
 
+    /// The stages each stage reads (its direct upstream), from the config alone: the graph a
+    /// cluster executor turns into job dependencies. `stageNames` is one topological order of it.
+    public var stageDependencies: [String: [String]] {
+        let data = synthetic ? ["data"] : []
+        var graph: [String: [String]] = synthetic ? ["data": []] : [:]
+        graph["table1"] = data
+        graph["selection"] = data
+        graph["conventional"] = ["selection"]
+        for sequence in config.radiomics.enabled ? config.radiomics.sequences : [] { graph["radiomics-extract-\(sequence)"] = data }
+        for model in radiomicsPlan {
+            graph["radiomics-model-\(model.name)"] = model.sequences.map { "radiomics-extract-\($0)" } + (model.combined ? ["selection"] : [])
+        }
+        for model in cnnModels { graph["cnn-\(model)"] = data }
+        for arch in config.cnn.architectures where config.cnn.enabled && config.cnn.sequences.count > 1 {
+            for method in config.cnn.fusion { graph["fusion-\(arch.rawValue)-\(method.rawValue)"] = config.cnn.sequences.map { "cnn-\(arch.rawValue)-\($0)" } }
+        }
+        let models = ["conventional"] + radiomicsPlan.map { "radiomics-model-\($0.name)" } + cnnModels.map { "cnn-\($0)" } + fusedModels.map { "fusion-\($0)" }
+        for split in config.evaluation.cohorts { graph["comparison-\(split)"] = models }
+        if config.readers { graph["readers"] = data }
+        return graph
+    }
+
+    /// Every stage `stage` reads, directly or through others.
+    public func upstream(of stage: String) -> Set<String> {
+        let graph = stageDependencies
+        var found = Set<String>(), queue = graph[stage] ?? []
+        while let next = queue.popLast() {
+            if found.insert(next).inserted { queue += graph[next] ?? [] }
+        }
+        return found
+    }
+
+    /// What a run covers: the whole study, one stage (a cluster job), one shard of a radiomics
+    /// extraction, or a probe that only says whether a stage is cached (nothing runs).
+    public enum Scope: Sendable, Equatable {
+        case whole
+        /// Runs this stage if it is not cached; every stage it reads must be.
+        case stage(String)
+        /// Extracts the radiomics features of shard `index` of `count` of this stage's patients
+        /// into the shard folder; the stage itself then merges the shards (`mergeShards`).
+        case shard(String, index: Int, count: Int)
+        /// Whether the stage is cached with every stage it reads (`probe()`).
+        case probe(String)
+
+        var target: String? {
+            switch self {
+            case .whole: nil
+            case .stage(let name), .shard(let name, _, _), .probe(let name): name
+            }
+        }
+    }
+
+    /// Where radiomics shards are written and read (`Scope.shard`); the merge reads them when
+    /// `mergeShards` is set to their count.
+    public var shardFolder: URL?
+    public var mergeShards: Int?
+
+    /// Thrown inside a probe to stop the walk with its answer.
+    private struct ProbeAnswer: Error { var fresh: Bool }
+
+    /// Whether `scope`'s stage is cached, with every stage it reads (nothing runs, nothing is
+    /// written, no lock is taken). A stage with nothing to do (the conventional models when the
+    /// selection kept no predictor) counts as cached.
+    public func probe() throws -> Bool {
+        guard case .probe = scope else { throw StudyError("probe() needs a probe scope") }
+        do {
+            try run()
+        } catch let answer as ProbeAnswer {
+            return answer.fresh
+        }
+        return true
+    }
+
+    /// The cohort's patients (the rows of the cohort file), before any stage has run: what a
+    /// cluster run shards radiomics extractions by.
+    func patientCount() throws -> Int {
+        if let synthetic = config.inputs.synthetic { return synthetic.patients }
+        return try CSVTable.read(path: config.resolve(config.inputs.cohort!, base: base).path).rows.count
+    }
+
+    /// Whether this run does anything about `stage`: always for a whole run; otherwise only for
+    /// the scope's stage and what it reads.
+    func needed(_ stage: String) -> Bool {
+        guard let target = scope.target else { return true }
+        return stage == target || upstreamOfTarget.contains(stage)
+    }
+    private lazy var upstreamOfTarget: Set<String> = scope.target.map { upstream(of: $0) } ?? []
+
+    /// In a one-stage scope: an upstream stage must be cached; the probe's stage gives its answer.
+    func gate(_ stage: String, key: String) throws {
+        guard let target = scope.target else { return }
+        let fresh = cache.isFresh(stage, key: key)
+        if stage != target {
+            guard fresh else {
+                if case .probe = scope { throw ProbeAnswer(fresh: false) }
+                throw StudyError("\(target) reads \(stage), which has not finished (its job failed or was cancelled?); nothing was run")
+            }
+        } else if case .probe = scope {
+            throw ProbeAnswer(fresh: fresh)
+        }
+    }
+
     /// What a run did: the folder, and the stages it ran and reused.
     public struct Result: Sendable {
         public var folder: URL
@@ -133,18 +239,35 @@ public final class StudyRunner: @unchecked Sendable {
         plan = stageNames
         stageCount = plan.count + 1
         progress("study \(config.study) (\(config.profile.rawValue) profile, seed \(config.seed)) -> \(folder.url.path): \(plan.count) stages")
-        try preflight()
-        // One run per folder at a time (released when the run ends, however it ends).
-        let lock = try StudyLock.acquire(folder: folder.url, command: ProcessInfo.processInfo.arguments.joined(separator: " "))
-        defer { lock.release() }
+        if case .whole = scope { try preflight() }
+        // One run per folder at a time (released when the run ends, however it ends); a
+        // cluster's one-stage jobs share the folder with each other, never with a whole run.
+        var lock: StudyLock?
+        switch scope {
+        case .whole: lock = try StudyLock.acquire(folder: folder.url, command: ProcessInfo.processInfo.arguments.joined(separator: " "))
+        case .stage, .shard: lock = try StudyLock.acquire(folder: folder.url, command: ProcessInfo.processInfo.arguments.joined(separator: " "), shared: true)
+        case .probe: lock = nil
+        }
+        defer { lock?.release() }
         // What a run killed mid-write left half-written (never read: the stage records say which
         // outputs are complete) goes first.
-        for path in AtomicFile.removeAbandoned(under: folder.url) { progress("removed \(path), left half-written by an interrupted run") }
+        if case .whole = scope {
+            for path in AtomicFile.removeAbandoned(under: folder.url) { progress("removed \(path), left half-written by an interrupted run") }
+        }
         try dataStage()
         let outcome = OutcomeSettings(label: config.label, classes: config.classes ?? cohort.classes.names)
-        try execute(TableOneStage(settings: outcome, cohort: cohort, titlePrefix: prefix), upstream: [dataKey])
-        sections.append(ReportSection(title: "Baseline characteristics", tables: ["table1", "table1_by_cohort"]))
-
+        if needed("table1") {
+            try execute(TableOneStage(settings: outcome, cohort: cohort, titlePrefix: prefix), upstream: [dataKey])
+            sections.append(ReportSection(title: "Baseline characteristics", tables: ["table1", "table1_by_cohort"]))
+        }
+        guard needed("selection") else {
+            // A stage that reads neither the selection nor what follows from it.
+            try radiomicsStages(predictors: [])
+            try cnnStages()
+            try fusionStages()
+            if config.readers && needed("readers") { try readersStage(outcome) }
+            return Result(folder: folder.url, ran: cache.outcomes.filter { !$0.cached }.map(\.stage), cached: cache.outcomes.filter(\.cached).map(\.stage), models: [])
+        }
         let selectionStage = SelectionStage(config: config, cohort: cohort, titlePrefix: prefix)
         let selection = try execute(selectionStage, upstream: [dataKey])
         self.selection = selection
@@ -154,18 +277,14 @@ public final class StudyRunner: @unchecked Sendable {
             ReportSection(
                 title: "Univariate and multivariable analysis",
                 tables: folder.writtenTables(["univariate", "multivariable", "elimination"])))
-        try conventionalStage(predictors: selection.predictors)
+        if needed("conventional") { try conventionalStage(predictors: selection.predictors) }
         try radiomicsStages(predictors: selection.predictors)
         try cnnStages()
         try fusionStages()
-        for split in config.evaluation.cohorts { try comparisonStage(split) }
-        if config.readers, let reads = inputs.reads {
-            let stage = ReadersStage(
-                settings: .init(outcome: outcome, formats: config.figureFormats), readsPath: reads, truth: cohort,
-                truthSource: inputs.cohort, titlePrefix: synthetic ? "SYNTHETIC reads: " : "")
-            // The reads are part of the data key (their hash for your own files; the synthetic settings otherwise).
-            let tables = try execute(stage, upstream: [dataKey])
-            sections.append(ReportSection(title: "Reader study", tables: tables, figureFolder: "figures/readers"))
+        for split in config.evaluation.cohorts where needed("comparison-\(split)") { try comparisonStage(split) }
+        if config.readers && needed("readers") { try readersStage(outcome) }
+        guard case .whole = scope else {
+            return Result(folder: folder.url, ran: cache.outcomes.filter { !$0.cached }.map(\.stage), cached: cache.outcomes.filter(\.cached).map(\.stage), models: modelNames)
         }
         stageIndex += 1
         progress(String(format: "[%d/%d] report (%.0f s elapsed)", stageIndex, stageCount, Date().timeIntervalSince(started)))
@@ -180,11 +299,22 @@ public final class StudyRunner: @unchecked Sendable {
         return Result(folder: folder.url, ran: ran, cached: cached, models: modelNames)
     }
 
+    func readersStage(_ outcome: OutcomeSettings) throws {
+        guard let reads = inputs.reads else { return }
+        let stage = ReadersStage(
+            settings: .init(outcome: outcome, formats: config.figureFormats), readsPath: reads, truth: cohort,
+            truthSource: inputs.cohort, titlePrefix: synthetic ? "SYNTHETIC reads: " : "")
+        // The reads are part of the data key (their hash for your own files; the synthetic settings otherwise).
+        let tables = try execute(stage, upstream: [dataKey])
+        sections.append(ReportSection(title: "Reader study", tables: tables, figureFolder: "figures/readers"))
+    }
+
     /// Runs `stage` unless it is cached, and reads back what it wrote.
     @discardableResult
     func execute<Stage: StudyStage>(_ stage: Stage, upstream: [String]) throws -> Stage.Output {
         let key = StageCache.key(stage.name, settings: stage.settings, upstream: upstream)
         keys[stage.name] = key
+        try gate(stage.name, key: key)
         announce(stage.name, key: key)
         try cache.run(stage.name, key: key, outputs: stage.outputs) { try stage.run(in: folder) }
         return try stage.result(in: folder)
@@ -315,13 +445,24 @@ public final class StudyRunner: @unchecked Sendable {
         guard r.enabled, let images = inputs.images else { return }
         let paramsPath = r.params.map { config.resolve($0, base: base).path }
         let paramsHash = try paramsPath.map { try SHA256.hex(fileAt: $0) } ?? ""
-        for sequence in r.sequences {
-            let stage = RadiomicsExtractStage(
+        for sequence in r.sequences where needed("radiomics-extract-\(sequence)") {
+            var stage = RadiomicsExtractStage(
                 settings: .init(sequence: sequence, params: paramsHash, version: SinoRadVersion.current), images: images, patients: cohort.ids,
                 paramsPath: paramsPath, jobs: r.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            if case .shard(let name, let index, let count) = scope, name == stage.name {
+                // One job of an array: this shard's patients, written beside the others; the
+                // stage is recorded by the merge.
+                guard let shardFolder else { throw StudyError("a radiomics shard needs a shard folder") }
+                let key = StageCache.key(stage.name, settings: stage.settings, upstream: [dataKey])
+                try stage.extractShard(index: index, of: count, into: shardFolder.appendingPathComponent(key))
+                continue
+            }
+            if let count = mergeShards, scope.target == stage.name, let shardFolder {
+                stage.shards = (shardFolder.appendingPathComponent(StageCache.key(stage.name, settings: stage.settings, upstream: [dataKey])), count)
+            }
             try execute(stage, upstream: [dataKey])
         }
-        for model in radiomicsPlan {
+        for model in radiomicsPlan where needed("radiomics-model-\(model.name)") {
             let extractKeys = model.sequences.map { keys["radiomics-extract-\($0)"] ?? "" }
             if model.combined && predictors.isEmpty {
                 stageIndex += 1
@@ -367,6 +508,8 @@ public final class StudyRunner: @unchecked Sendable {
                     weightsSHA256: weights)
                 let key = StageCache.key("cnn", settings: stage.settings, upstream: [dataKey])
                 keys[stage.name] = key
+                guard needed(stage.name) else { continue }
+                try gate(stage.name, key: key)
                 announce(stage.name, key: key)
                 if !cache.isFresh(stage.name, key: key) { pending.append(stage) } else { try cache.run(stage.name, key: key, outputs: []) {} }
             }
@@ -382,7 +525,7 @@ public final class StudyRunner: @unchecked Sendable {
 
     func fusionStages() throws {
         for arch in config.cnn.architectures where config.cnn.enabled && config.cnn.sequences.count > 1 {
-            for method in config.cnn.fusion {
+            for method in config.cnn.fusion where needed("fusion-\(arch.rawValue)-\(method.rawValue)") {
                 let stage = FusionStage(
                     settings: .init(method: method), modelName: "\(arch.rawValue)-\(method.rawValue)",
                     inputs: config.cnn.sequences.map { "predictions/\(arch.rawValue)-\($0).csv" }, classes: cohort.classes)

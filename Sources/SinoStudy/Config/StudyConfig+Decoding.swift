@@ -128,7 +128,7 @@ func jsonErrorText(_ error: any Error) -> String {
 
 extension StudyConfig: Decodable {
     enum Key: String, CodingKey, CaseIterable {
-        case schema = "$schema", study, output, profile, seed, inputs, label, classes, selection, conventional, cnn, radiomics, evaluation, readers
+        case schema = "$schema", study, output, profile, seed, inputs, label, classes, selection, conventional, cnn, radiomics, evaluation, readers, executor, slurm
         case figureFormats = "figure_formats"
     }
 
@@ -154,6 +154,8 @@ extension StudyConfig: Decodable {
         cnn = o.value(.cnn, cnn)
         radiomics = o.value(.radiomics, radiomics)
         evaluation = o.value(.evaluation, evaluation)
+        executor = o.value(.executor, executor)
+        slurm = o.value(.slurm, slurm)
     }
 }
 

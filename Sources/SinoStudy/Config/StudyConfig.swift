@@ -177,6 +177,9 @@ public struct StudyConfig: Equatable, Sendable {
     public var radiomics = Radiomics()
     public var evaluation = Evaluation()
     public var readers = true
+    /// Where the stages run (docs/CLUSTER.md) and, on Slurm, how they are submitted.
+    public var executor = StudyExecutor.local
+    public var slurm = SlurmSettings()
     public var figureFormats: [FigureFormat] = [.png, .svg, .pdf]
 
     /// The defaults of a profile.
