@@ -36,7 +36,10 @@ own = {"study": "own", "profile": "paper", "seed": 7, "inputs": {"cohort": "coho
                                    "mrmr": {"enabled": True, "variant": "mrmr_selection", "count": 20},
                                    "lasso": {"alpha": 1, "folds": 10, "seed": 1, "loss": "deviance", "rule": "lambda.1se", "grouped": False}}},
        "evaluation": {"cohorts": ["test"], "bootstrap": 500, "reference": "resnet50-mean"},
-       "readers": True, "figure_formats": ["png", "pdf"]}
+       "readers": True, "figure_formats": ["png", "pdf"], "executor": "slurm",
+       "slurm": {"partition": "cpu", "account": "lab", "time": "1-02:00:00", "cpus": 2, "memory": "4G", "cnn_cpus": 4,
+                 "cnn_memory": "16G", "cnn_time": "720", "radiomics_shards": 8, "sbatch_options": ["--qos=long"],
+                 "scratch": "/scratch/me", "sinorad": "/opt/sinorad/bin/sinorad", "check_shared": False, "poll_seconds": 10}}
 synthetic = {"study": "syn", "inputs": {"synthetic": {"patients": 120, "seed": 3, "images": True, "image_grid": "reduced"}}}
 
 def changed(base, path, value):
@@ -87,6 +90,12 @@ edits = [
     (["radiomics", "selection", "impute"], "zero"), (["radiomics", "selection", "lassoo"], {}),
     (["radiomics", "selection", "variance", "enabled"], 1), (["radiomics", "selection", "stability", "form"], "ICC3"),
     (["radiomics", "selection", "redundancy", "threshold"], 1.1), (["radiomics", "enabled"], False),
+    (["executor"], "slrum"), (["executor"], "local"), (["slurm", "partiton"], "cpu"), (["slurm", "partition"], "my cpu"),
+    (["slurm", "time"], "two hours"), (["slurm", "time"], "UNLIMITED"), (["slurm", "time"], "30:00"), (["slurm", "time"], "1:30:00:00"),
+    (["slurm", "memory"], "4 GB"), (["slurm", "memory"], "0G"), (["slurm", "memory"], 4096), (["slurm", "cpus"], 0),
+    (["slurm", "cnn_cpus"], 1.5), (["slurm", "radiomics_shards"], 0), (["slurm", "sbatch_options"], ["qos=long"]),
+    (["slurm", "sbatch_options"], "--qos=long"), (["slurm", "scratch"], ""), (["slurm", "check_shared"], "no"),
+    (["slurm", "poll_seconds"], 0), (["slurm"], DELETE), (["slurm"], {}),
 ]
 for path, value in edits:
     cases.append((".".join(path) + " = " + ("(deleted)" if value is DELETE else json.dumps(value)), changed(own, path, value)))
