@@ -192,6 +192,22 @@ struct SlurmTests {
         let status = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--status"], environment: environment)
         #expect(status.status == 0 && status.stdout.contains("cnn-resnet18-T2WI") && status.stdout.contains("COMPLETED"), "\(status.stdout)\(status.stderr)")
 
+        // Submitted without waiting, then again at once: the queued jobs are not submitted twice;
+        // --cancel takes them all back.
+        let queued = folder.appendingPathComponent("queued").path
+        let first = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--no-wait", "--out", queued], environment: environment)
+        #expect(first.status == 0 && first.stderr.contains("not waiting; follow it with: sinorad study \(path) --out \(queued) --status"), "\(first.stderr)")
+        let second = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--no-wait", "--out", queued], environment: environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        for stage in ["data", "selection", "radiomics-extract-T2WI", "cnn-resnet18-T2WI", "comparison-test"] {
+            #expect(second.stderr.range(of: "\(stage): job [0-9]+ is still (PENDING|RUNNING); not submitted again", options: .regularExpression) != nil, "\(stage): \(second.stderr)")
+        }
+        #expect(second.stderr.contains("submitted report: job"), "\(second.stderr)")
+        let cancelled = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--cancel", "--out", queued], environment: environment)
+        #expect(cancelled.status == 0 && cancelled.stderr.contains("cancelled: ") && cancelled.stderr.contains("cnn-resnet18-T2WI (job"), "\(cancelled.stderr)")
+        let none = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--cancel", "--out", queued], environment: environment)
+        #expect(none.stderr.contains("no job of the study is queued or running"), "\(none.stderr)")
+
         // Forced again, with the CNN's job cancelled while it runs.
         let head = Process()
         head.executableURL = SinoRadCommand.executable
