@@ -18,7 +18,12 @@ export SLURM_CONF="$CONF"
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A daemon whose pid file names a live process (a zombie, exited but not yet reaped, is not).
+running() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null
+}
 
 start() {
   [ "$(id -u)" -eq 0 ] || die "start needs root (munged runs as the munge user, slurmd as root)"
@@ -39,7 +44,7 @@ start() {
   mkdir -p /run/munge /var/lib/munge /var/log/munge
   chown munge:munge /run/munge /var/lib/munge /var/log/munge "$DIR/munge"
   # One munged per machine: an already running one (another cluster's, the system's) is used.
-  if ! running "$DIR/munge/munged.pid" && ! { munge -n | unmunge >/dev/null 2>&1; }; then
+  if ! running "$DIR/munge/munged.pid" && ! { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }; then
     runuser -u munge -- /usr/sbin/munged --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/munge/munged.log" --force
   fi
   munge -n | unmunge >/dev/null || die "munge does not work (log: $DIR/munge/munged.log)"
@@ -100,9 +105,11 @@ EOF
 stop() {
   for pid in "$DIR/slurmd.pid" "$DIR/slurmctld.pid" "$DIR/munge/munged.pid"; do
     if running "$pid"; then
-      kill "$(cat "$pid")" 2>/dev/null || true
+      local id
+      id=$(cat "$pid")
+      kill "$id" 2>/dev/null || true
       for _ in $(seq 50); do running "$pid" || break; sleep 0.1; done
-      running "$pid" && kill -9 "$(cat "$pid")" 2>/dev/null || true
+      running "$pid" && kill -9 "$id" 2>/dev/null || true
     fi
     rm -f "$pid"
   done
