@@ -25,8 +25,15 @@ public enum SinoRadCommand {
 
     /// `environment`: variables set for the child on top of this process's (e.g. COLUMNS).
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+        try runProgram(executable, arguments, in: directory, environment: environment)
+    }
+
+    /// Any program, as `run` runs sinorad (the Slurm tests' `squeue`, `scancel`, scripts).
+    public static func runProgram(_ program: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
+        -> CommandResult
+    {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
