@@ -188,10 +188,12 @@ struct SlurmTests {
         #expect(first.status == 0 && first.stderr.contains("not waiting; follow it with: sinorad study \(path) --out \(queued) --status"), "\(first.stderr)")
         let second = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--no-wait", "--out", queued], environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
-        for stage in ["data", "selection", "radiomics-extract-T2WI", "cnn-resnet18-T2WI", "comparison-test"] {
+        // (The first stages may have finished by then, and are cached; these cannot have.)
+        for stage in ["cnn-resnet18-T2WI", "comparison-test"] {
             #expect(second.stderr.range(of: "\(stage): job [0-9]+ is still (PENDING|RUNNING); not submitted again", options: .regularExpression) != nil, "\(stage): \(second.stderr)")
         }
-        #expect(second.stderr.contains("submitted report: job"), "\(second.stderr)")
+        let submittedAgain = second.stderr.split(separator: "\n").filter { $0.hasPrefix("submitted ") && $0.contains(": job ") }
+        #expect(submittedAgain.count == 1 && submittedAgain[0].hasPrefix("submitted report: job"), "\(second.stderr)")
         let cancelled = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--cancel", "--out", queued], environment: environment)
         #expect(cancelled.status == 0 && cancelled.stderr.contains("cancelled: ") && cancelled.stderr.contains("cnn-resnet18-T2WI (job"), "\(cancelled.stderr)")
         let none = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--cancel", "--out", queued], environment: environment)
