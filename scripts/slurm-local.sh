@@ -25,6 +25,19 @@ running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null
 }
 
+# Runs a daemon without the caller's open descriptors: a daemon keeps whatever it inherits above
+# 2, and a test harness's pipes or sockets (Foundation's Process watches a socket for its child's
+# exit) would then never close. stdin, stdout and stderr stay, for messages before it detaches.
+detached() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      n=${fd##*/}
+      if [ "$n" -gt 2 ] && [ "$n" != 255 ] && [ -e "/proc/$BASHPID/fd/$n" ]; then eval "exec $n>&-"; fi
+    done
+    exec "$@"
+  )
+}
+
 start() {
   [ "$(id -u)" -eq 0 ] || die "start needs root (munged runs as the munge user, slurmd as root)"
   if [ "${INSTALL:-0}" = 1 ] && ! command -v slurmctld >/dev/null; then
@@ -45,7 +58,7 @@ start() {
   chown munge:munge /run/munge /var/lib/munge /var/log/munge "$DIR/munge"
   # One munged per machine: an already running one (another cluster's, the system's) is used.
   if ! running "$DIR/munge/munged.pid" && ! { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }; then
-    runuser -u munge -- /usr/sbin/munged --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/munge/munged.log" --force
+    detached runuser -u munge -- /usr/sbin/munged --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/munge/munged.log" --force
   fi
   munge -n | unmunge >/dev/null || die "munge does not work (log: $DIR/munge/munged.log)"
 
@@ -89,8 +102,8 @@ SlurmdTimeout=30
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
-  running "$DIR/slurmctld.pid" || slurmctld -f "$CONF"
-  running "$DIR/slurmd.pid" || slurmd -f "$CONF"
+  running "$DIR/slurmctld.pid" || detached slurmctld -f "$CONF"
+  running "$DIR/slurmd.pid" || detached slurmd -f "$CONF"
   local tries=0
   until sinfo -h -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; do
     tries=$((tries + 1))

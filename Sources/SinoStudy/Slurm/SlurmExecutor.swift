@@ -98,6 +98,14 @@ public final class SlurmExecutor: @unchecked Sendable {
         let probe = try StudyLock.acquire(folder: out, command: "", shared: true)
         probe.release()
 
+        // The queue first, then the cache: a job that ends between the two has written its
+        // stage's record before it ended, so it is either still seen as queued or running
+        // (and kept) or seen as cached, never as neither.
+        let previous = readLedger()
+        let states = previous.map { queueStates(of: $0.jobs) } ?? [:]
+        var live: [String: [Job]] = [:]
+        for job in previous?.jobs ?? [] where !(states[job.id].map(Self.isTerminal) ?? true) { live[job.stage, default: []].append(job) }
+
         // Which stages must run: a probe of each (its settings' key against the cache).
         let names = runner.stageNames
         var pending: [String] = []
@@ -105,7 +113,9 @@ public final class SlurmExecutor: @unchecked Sendable {
             let probe = StudyRunner(config: config, configData: configData, base: base, out: out, force: force)
             probe.progress = { _ in }
             probe.scope = .probe(name)
-            if try !probe.probe() { pending.append(name) }
+            // A stage whose job is still queued or running is waited for, even if an earlier
+            // run left it cached (a forced resubmission's job redoes it).
+            if try live[name] != nil || !probe.probe() { pending.append(name) }
         }
         guard !pending.isEmpty else {
             progress("every stage is cached: nothing to submit; writing the report here")
@@ -116,11 +126,6 @@ public final class SlurmExecutor: @unchecked Sendable {
         }
 
         if settings.checkShared { try checkShared() }
-        // Jobs of an earlier submission that are still queued or running are kept.
-        let previous = readLedger()
-        let states = previous.map { queueStates(of: $0.jobs) } ?? [:]
-        var live: [String: [Job]] = [:]
-        for job in previous?.jobs ?? [] where !(states[job.id].map(Self.isTerminal) ?? true) { live[job.stage, default: []].append(job) }
 
         let graph = runner.stageDependencies
         var jobs: [Job] = []
@@ -128,6 +133,7 @@ public final class SlurmExecutor: @unchecked Sendable {
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("logs"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: scratch.appendingPathComponent("state"), withIntermediateDirectories: true)
         for name in pending where name != "report" {
+            // Jobs of an earlier submission that were still queued or running are kept.
             if let kept = live[name], let last = kept.last {
                 jobs += kept
                 jobOf[name] = last.id
