@@ -35,12 +35,12 @@ let package = Package(
 
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
-        .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto"]),
+        .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto", "CBLAS"]),
         .target(name: "SinoStats", dependencies: ["CGSL", "SinoData", "SinoRandom"]),
         .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
         .target(
-            name: "SinoNet", dependencies: ["CBLAS", "SinoRandom"], exclude: ["README.md"],
+            name: "SinoNet", dependencies: ["CBLAS", "SinoData", "SinoRandom"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
-        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
         .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "TestSupport"]),

@@ -35,41 +35,45 @@ public struct BatchNorm2d: Sendable {
     public func forwardTraining(
         input x: Tensor, weight: Tensor, bias: Tensor,
         runningMean: Tensor, runningVar: Tensor, output y: Tensor,
-        savedMean: Tensor, savedInvStd: Tensor
+        savedMean: Tensor, savedInvStd: Tensor, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, savedMean, savedInvStd)
         let m = n * hw
         precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
-        for c in 0..<channels {
-            var sum = 0.0
-            forEachPlane(n, c, hw, x) { p in sum += PlaneKernel.sum(p, hw) }
-            let mean = sum / Double(m)
-            var squares = 0.0
-            forEachPlane(n, c, hw, x) { p in squares += PlaneKernel.squaredDeviations(p, hw, mean: Float(mean)) }
-            let biasedVar = squares / Double(m)
-            let invStd = 1 / (biasedVar + Double(eps)).squareRoot()
-            savedMean[c] = Float(mean)
-            savedInvStd[c] = Float(invStd)
-            let unbiased = squares / Double(m - 1)
-            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(mean)
-            runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
-            normalise(
-                n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
-                gamma: weight[c], beta: bias[c])
+        workers.ranges(channels, itemCost: 3 * m) { range in
+            for c in range {
+                var sum = 0.0
+                forEachPlane(n, c, hw, x) { p in sum += PlaneKernel.sum(p, hw) }
+                let mean = sum / Double(m)
+                var squares = 0.0
+                forEachPlane(n, c, hw, x) { p in squares += PlaneKernel.squaredDeviations(p, hw, mean: Float(mean)) }
+                let biasedVar = squares / Double(m)
+                let invStd = 1 / (biasedVar + Double(eps)).squareRoot()
+                savedMean[c] = Float(mean)
+                savedInvStd[c] = Float(invStd)
+                let unbiased = squares / Double(m - 1)
+                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(mean)
+                runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
+                normalise(
+                    n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
+                    gamma: weight[c], beta: bias[c])
+            }
         }
     }
 
     /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode).
     public func forwardInference(
         input x: Tensor, weight: Tensor, bias: Tensor,
-        runningMean: Tensor, runningVar: Tensor, output y: Tensor
+        runningMean: Tensor, runningVar: Tensor, output y: Tensor, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, nil, nil)
-        for c in 0..<channels {
-            let invStd = 1 / (runningVar[c] + eps).squareRoot()
-            normalise(
-                n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
-                gamma: weight[c], beta: bias[c])
+        workers.ranges(channels, itemCost: n * hw) { range in
+            for c in range {
+                let invStd = 1 / (runningVar[c] + eps).squareRoot()
+                normalise(
+                    n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
+                    gamma: weight[c], beta: bias[c])
+            }
         }
     }
 
@@ -83,32 +87,34 @@ public struct BatchNorm2d: Sendable {
         input x: Tensor, weight: Tensor, savedMean: Tensor,
         savedInvStd: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
-        biasGradient db: Tensor
+        biasGradient db: Tensor, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let m = Float(n * hw), xc = x.shape[1]
         let xp = x.data, dyp = dy.data, dxp = dx?.data
-        for c in 0..<channels {
-            let mean = savedMean[c], invStd = savedInvStd[c]
-            var sumDy = 0.0, sumDyCentered = 0.0
-            for i in 0..<n {
-                let (a, b) = PlaneKernel.gradientSums(dyp + (i * channels + c) * hw, xp + (i * xc + c) * hw, hw, mean: mean)
-                sumDy += a
-                sumDyCentered += b
-            }
-            let sumDyXhat = sumDyCentered * Double(invStd)
-            db[c] += Float(sumDy)
-            dw[c] += Float(sumDyXhat)
-            guard let dxp else { continue }
-            // dx += scale * (M dy - sum dy - xhat * sum(dy xhat)), xhat = (x - mean) invStd,
-            // as dx += A dy + B (x - mean) + C with the per-channel constants below.
-            let scale = weight[c] * invStd / m
-            let meanDy = Float(sumDy), meanDyXhat = Float(sumDyXhat)
-            let a = scale * m, bx = -scale * invStd * meanDyXhat, cst = -scale * meanDy
-            for i in 0..<n {
-                let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw, d = dxp + (i * xc + c) * hw
-                for j in 0..<hw { d[j] += a * g[j] + bx * (xi[j] - mean) + cst }
+        workers.ranges(channels, itemCost: 3 * n * hw) { range in
+            for c in range {
+                let mean = savedMean[c], invStd = savedInvStd[c]
+                var sumDy = 0.0, sumDyCentered = 0.0
+                for i in 0..<n {
+                    let (a, b) = PlaneKernel.gradientSums(dyp + (i * channels + c) * hw, xp + (i * xc + c) * hw, hw, mean: mean)
+                    sumDy += a
+                    sumDyCentered += b
+                }
+                let sumDyXhat = sumDyCentered * Double(invStd)
+                db[c] += Float(sumDy)
+                dw[c] += Float(sumDyXhat)
+                guard let dxp else { continue }
+                // dx += scale * (M dy - sum dy - xhat * sum(dy xhat)), xhat = (x - mean) invStd,
+                // as dx += A dy + B (x - mean) + C with the per-channel constants below.
+                let scale = weight[c] * invStd / m
+                let meanDy = Float(sumDy), meanDyXhat = Float(sumDyXhat)
+                let a = scale * m, bx = -scale * invStd * meanDyXhat, cst = -scale * meanDy
+                for i in 0..<n {
+                    let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw, d = dxp + (i * xc + c) * hw
+                    for j in 0..<hw { d[j] += a * g[j] + bx * (xi[j] - mean) + cst }
+                }
             }
         }
     }
@@ -120,28 +126,30 @@ public struct BatchNorm2d: Sendable {
         input x: Tensor, weight: Tensor, runningMean: Tensor,
         runningVar: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
-        biasGradient db: Tensor
+        biasGradient db: Tensor, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, dy, weight, db, runningMean, runningVar, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
         let xc = x.shape[1]
         let xp = x.data, dyp = dy.data, dxp = dx?.data
-        for c in 0..<channels {
-            let mean = runningMean[c], invStd = 1 / (runningVar[c] + eps).squareRoot()
-            var sumDy = 0.0, sumDyCentered = 0.0
-            let scale = weight[c] * invStd
-            for i in 0..<n {
-                let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw
-                let (a, b) = PlaneKernel.gradientSums(g, xi, hw, mean: mean)
-                sumDy += a
-                sumDyCentered += b
-                if let dxp {
-                    let d = dxp + (i * xc + c) * hw
-                    for j in 0..<hw { d[j] += g[j] * scale }
+        workers.ranges(channels, itemCost: 2 * n * hw) { range in
+            for c in range {
+                let mean = runningMean[c], invStd = 1 / (runningVar[c] + eps).squareRoot()
+                var sumDy = 0.0, sumDyCentered = 0.0
+                let scale = weight[c] * invStd
+                for i in 0..<n {
+                    let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw
+                    let (a, b) = PlaneKernel.gradientSums(g, xi, hw, mean: mean)
+                    sumDy += a
+                    sumDyCentered += b
+                    if let dxp {
+                        let d = dxp + (i * xc + c) * hw
+                        for j in 0..<hw { d[j] += g[j] * scale }
+                    }
                 }
+                db[c] += Float(sumDy)
+                dw[c] += Float(sumDyCentered * Double(invStd))
             }
-            db[c] += Float(sumDy)
-            dw[c] += Float(sumDyCentered * Double(invStd))
         }
     }
 

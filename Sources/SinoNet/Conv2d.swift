@@ -68,35 +68,47 @@ public struct Conv2d: Sendable {
         return input[0] > 1 && out[2] * out[3] <= Self.foldedPositions
     }
 
-    /// Floats of scratch space `forward` and `backward` need for this input: one image's
-    /// column matrix [C*k*k, Ho*Wo] (0 for the pointwise path), or when the batch is folded
-    /// the batch's columns [C*k*k, N*Ho*Wo] plus its outputs [Cout, N*Ho*Wo].
-    public func workspaceCount(for input: Shape) -> Int {
+    /// Groups of images whose weight gradients are summed separately and then added in group
+    /// order (per-image path): the groups, not the threads, fix the order of the sum, so the
+    /// gradient is the same on any number of threads. At most this many groups.
+    public static let weightGradientGroups = 4
+
+    /// The images of group g of `groups` over n images.
+    static func group(_ g: Int, of groups: Int, images n: Int) -> Range<Int> { n * g / groups..<n * (g + 1) / groups }
+
+    /// Floats of scratch space `forward` and `backward` need for this input on `threads`
+    /// threads. Folded batch: the batch's columns [C*k*k, N*Ho*Wo] plus its outputs
+    /// [Cout, N*Ho*Wo]. Per image: one column matrix [C*k*k, Ho*Wo] per thread (none on the
+    /// pointwise path) and, for a batch, the weight-gradient sums of all groups but the first.
+    /// `pointwise: false` and `folding: false` size it for the paths tests force.
+    public func workspaceCount(for input: Shape, threads: Int = 1, pointwise: Bool = true, folding: Bool = true) -> Int {
         let out = outputShape(for: input)
-        let k = inChannels * kernelSize * kernelSize, p = out[2] * out[3]
-        if foldsBatch(for: input) { return (k + outChannels) * input[0] * p }
-        return isPointwise ? 0 : k * p
+        let n = input[0], k = inChannels * kernelSize * kernelSize, p = out[2] * out[3]
+        if folding && foldsBatch(for: input) { return (k + outChannels) * n * p }
+        let slots = min(max(threads, 1), n)
+        let columns = pointwise && isPointwise ? 0 : slots * k * p
+        return columns + (min(n, Self.weightGradientGroups) - 1) * outChannels * k
     }
 
     // MARK: forward
 
     /// x [N, Cin, H, W], weight [Cout, Cin, k, k], bias [Cout]? -> y [N, Cout, Ho, Wo]
     /// per image n: y[n] (Cout x P) = weight (Cout x K) * col(x[n]) (K x P) + bias,
-    /// K = Cin*k*k, P = Ho*Wo.
+    /// K = Cin*k*k, P = Ho*Wo. The workspace holds `workspaceCount(for:threads:)` floats.
     public func forward(
         input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-        workspace: Tensor?
+        workspace: Tensor?, workers: Workers = .serial
     ) {
         forward(
             input: x, weight: weight, bias: bias, output: y, workspace: workspace,
-            allowPointwise: true)
+            allowPointwise: true, workers: workers)
     }
 
     /// `allowPointwise: false` forces the im2col path and `allowFolding: false` the
     /// per-image GEMMs (tests compare the paths).
     func forward(
         input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-        workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true
+        workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true, workers: Workers = .serial
     ) {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
@@ -105,13 +117,10 @@ public struct Conv2d: Sendable {
         if allowFolding && foldsBatch(for: x.shape) {
             let cols = columnBuffer(workspace, count: (k + outChannels) * n * p)
             let outs = cols + k * n * p
-            batchColumns(x, out, cols, direct: direct)
+            batchColumns(x, out, cols, direct: direct, workers)
             // [Cout, N*P] = weight [Cout, K] * columns [K, N*P]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outChannels), Int32(n * p), Int32(k),
-                1, weight.data, Int32(k), cols, Int32(n * p), 0, outs, Int32(n * p))
-            for i in 0..<n {
+            workers.gemm(CblasNoTrans, CblasNoTrans, outChannels, n * p, k, 1, weight.data, k, cols, n * p, 0, outs, n * p)
+            workers.run(n) { i, _ in
                 for c in 0..<outChannels {
                     let dst = y.data + (i * outChannels + c) * p, src = outs + c * n * p + i * p
                     if let bias {
@@ -124,22 +133,34 @@ public struct Conv2d: Sendable {
             }
             return
         }
-        let col = direct ? nil : columnBuffer(workspace, count: k * p)
-        for i in 0..<n {
+        let colCount = direct ? 0 : k * p
+        let slots = min(workers.count, n)
+        let buffer = direct ? nil : columnBuffer(workspace, count: slots * colCount)
+        if n == 1 {
+            // One image: its columns by channel ranges, then the GEMM in halves.
+            if let buffer { parallelColumns(x.data, h, w, out[2], out[3], buffer, workers) }
+            let b = buffer.map { UnsafePointer($0) } ?? UnsafePointer(x.data)
+            workers.gemm(CblasNoTrans, CblasNoTrans, outChannels, p, k, 1, weight.data, k, b, p, 0, y.data, p)
+            if let bias { addBias(bias, y.data, p) }
+            return
+        }
+        workers.run(n) { i, slot in
             let xi = x.data + i * inChannels * h * w
             let yi = y.data + i * outChannels * p
-            let b = columns(xi, h, w, out[2], out[3], col)
+            let b = columns(xi, h, w, out[2], out[3], buffer.map { $0 + slot * colCount })
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans,
                 Int32(outChannels), Int32(p), Int32(k),
                 1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
-            if let bias {
-                for c in 0..<outChannels {
-                    let v = bias.data[c]
-                    let row = yi + c * p
-                    for j in 0..<p { row[j] += v }
-                }
-            }
+            if let bias { addBias(bias, yi, p) }
+        }
+    }
+
+    private func addBias(_ bias: Tensor, _ y: UnsafeMutablePointer<Float>, _ p: Int) {
+        for c in 0..<outChannels {
+            let v = bias.data[c]
+            let row = y + c * p
+            for j in 0..<p { row[j] += v }
         }
     }
 
@@ -153,18 +174,19 @@ public struct Conv2d: Sendable {
     public func backward(
         input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
-        biasGradient db: Tensor?, workspace: Tensor?
+        biasGradient db: Tensor?, workspace: Tensor?, workers: Workers = .serial
     ) {
         backward(
             input: x, weight: weight, outputGradient: dy, inputGradient: dx,
-            weightGradient: dw, biasGradient: db, workspace: workspace, allowPointwise: true)
+            weightGradient: dw, biasGradient: db, workspace: workspace, allowPointwise: true,
+            workers: workers)
     }
 
     func backward(
         input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
         biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool,
-        allowFolding: Bool = true
+        allowFolding: Bool = true, workers: Workers = .serial
     ) {
         let out = checkShapes(x, weight, db, dy)
         precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
@@ -176,24 +198,18 @@ public struct Conv2d: Sendable {
         if allowFolding && foldsBatch(for: x.shape) {
             let cols = columnBuffer(workspace, count: (k + outChannels) * n * p)
             let dys = cols + k * n * p, np = n * p
-            for i in 0..<n {
+            workers.run(n) { i, _ in
                 for c in 0..<outChannels {
                     (dys + c * np + i * p).update(from: dy.data + (i * outChannels + c) * p, count: p)
                 }
             }
-            batchColumns(x, out, cols, direct: direct)
+            batchColumns(x, out, cols, direct: direct, workers)
             // dW [Cout, K] += dy [Cout, N*P] * columns^T [N*P, K]
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans,
-                Int32(outChannels), Int32(k), Int32(np),
-                1, dys, Int32(np), cols, Int32(np), 1, dw.data, Int32(k))
+            workers.gemm(CblasNoTrans, CblasTrans, outChannels, k, np, 1, dys, np, cols, np, 1, dw.data, k)
             guard let dx else { return }
             // dcolumns [K, N*P] = weight^T [K, Cout] * dy [Cout, N*P], over the columns.
-            cblas_sgemm(
-                CblasRowMajor, CblasTrans, CblasNoTrans,
-                Int32(k), Int32(np), Int32(outChannels),
-                1, weight.data, Int32(k), dys, Int32(np), 0, cols, Int32(np))
-            for i in 0..<n {
+            workers.gemm(CblasTrans, CblasNoTrans, k, np, outChannels, 1, weight.data, k, dys, np, 0, cols, np)
+            workers.run(n) { i, _ in
                 let dxi = dx.data + i * inChannels * h * w
                 if direct {
                     for c in 0..<inChannels {
@@ -206,30 +222,40 @@ public struct Conv2d: Sendable {
             }
             return
         }
-        let col = direct ? nil : columnBuffer(workspace, count: k * p)
-        for i in 0..<n {
-            let xi = x.data + i * inChannels * h * w
-            let dyi = UnsafePointer(dy.data + i * outChannels * p)
-            // dW (Cout x K) += dy[n] (Cout x P) * col^T (P x K)
-            let b = columns(xi, h, w, out[2], out[3], col)
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans,
-                Int32(outChannels), Int32(k), Int32(p),
-                1, dyi, Int32(p), b, Int32(p), 1, dw.data, Int32(k))
-            guard let dx else { continue }
-            let dxi = dx.data + i * inChannels * h * w
-            if let col {
-                // dcol (K x P) = weight^T (K x Cout) * dy[n] (Cout x P), then scatter-add.
-                cblas_sgemm(
-                    CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(k), Int32(p), Int32(outChannels),
-                    1, weight.data, Int32(k), dyi, Int32(p), 0, col, Int32(p))
-                col2imAdd(col, h, w, out[2], out[3], dxi)
-            } else {
-                cblas_sgemm(
-                    CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(k), Int32(p), Int32(outChannels),
-                    1, weight.data, Int32(k), dyi, Int32(p), 1, dxi, Int32(p))
+        // Per image, in groups: group 0 adds into dW, the others into their own sums, added
+        // to dW in group order at the end.
+        let colCount = direct ? 0 : k * p, weights = outChannels * k
+        let groups = min(n, Self.weightGradientGroups), slots = min(workers.count, groups)
+        let scratch = columnBuffer(workspace, count: slots * colCount + (groups - 1) * weights)
+        let sums = scratch + slots * colCount
+        // One image: each GEMM in halves on the threads; a batch: one thread per group.
+        let split = n == 1
+        workers.run(groups) { g, slot in
+            let col = direct ? nil : scratch + slot * colCount
+            let target = g == 0 ? dw.data : sums + (g - 1) * weights
+            for (index, i) in Self.group(g, of: groups, images: n).enumerated() {
+                let xi = x.data + i * inChannels * h * w
+                let dyi = UnsafePointer(dy.data + i * outChannels * p)
+                // dW (Cout x K) += dy[n] (Cout x P) * col^T (P x K)
+                let b = columns(xi, h, w, out[2], out[3], col)
+                workers.gemm(CblasNoTrans, CblasTrans, outChannels, k, p, 1, dyi, p, b, p, g > 0 && index == 0 ? 0 : 1, target, k, split: split)
+                guard let dx else { continue }
+                let dxi = dx.data + i * inChannels * h * w
+                if let col {
+                    // dcol (K x P) = weight^T (K x Cout) * dy[n] (Cout x P), then scatter-add.
+                    workers.gemm(CblasTrans, CblasNoTrans, k, p, outChannels, 1, weight.data, k, dyi, p, 0, col, p, split: split)
+                    col2imAdd(col, h, w, out[2], out[3], dxi)
+                } else {
+                    workers.gemm(CblasTrans, CblasNoTrans, k, p, outChannels, 1, weight.data, k, dyi, p, 1, dxi, p, split: split)
+                }
+            }
+        }
+        guard groups > 1 else { return }
+        workers.ranges(weights, itemCost: groups) { range in
+            let d = dw.data
+            for g in 1..<groups {
+                let s = sums + (g - 1) * weights
+                for j in range { d[j] += s[j] }
             }
         }
     }
@@ -250,15 +276,28 @@ public struct Conv2d: Sendable {
 
     /// The columns of every image side by side: cols [K, N*P], image i in columns
     /// i*P ..< (i+1)*P (the image itself, channel rows, when `direct`).
-    private func batchColumns(_ x: Tensor, _ out: Shape, _ cols: UnsafeMutablePointer<Float>, direct: Bool) {
+    private func batchColumns(
+        _ x: Tensor, _ out: Shape, _ cols: UnsafeMutablePointer<Float>, direct: Bool, _ workers: Workers
+    ) {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3], p = out[2] * out[3]
-        for i in 0..<n {
+        workers.run(n) { i, _ in
             let xi = x.data + i * inChannels * h * w
             if direct {
                 for c in 0..<inChannels { (cols + c * n * p + i * p).update(from: xi + c * p, count: p) }
             } else {
                 im2col(xi, h, w, out[2], out[3], cols + i * p, rowStride: n * p)
             }
+        }
+    }
+
+    /// One image's columns written by channel ranges on every thread.
+    private func parallelColumns(
+        _ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
+        _ col: UnsafeMutablePointer<Float>, _ workers: Workers
+    ) {
+        let pieces = min(inChannels, 4 * workers.count)
+        workers.run(pieces) { piece, _ in
+            im2col(x, h, w, ho, wo, col, channels: inChannels * piece / pieces..<inChannels * (piece + 1) / pieces)
         }
     }
 
@@ -285,14 +324,16 @@ public struct Conv2d: Sendable {
         return (Swift.min(lo, wo), hi, start)
     }
 
-    /// `rowStride`: floats from one row of `col` to the next (default Ho*Wo).
+    /// `rowStride`: floats from one row of `col` to the next (default Ho*Wo); `channels`: the
+    /// input channels whose rows are written (default all).
     func im2col(
         _ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
-        _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil
+        _ col: UnsafeMutablePointer<Float>, rowStride: Int? = nil, channels: Range<Int>? = nil
     ) {
         let stepRow = rowStride ?? ho * wo
-        var row = col
-        for c in 0..<inChannels {
+        let channels = channels ?? 0..<inChannels
+        var row = col + channels.lowerBound * kernelSize * kernelSize * stepRow
+        for c in channels {
             let xc = x + c * h * w
             for ki in 0..<kernelSize {
                 for kj in 0..<kernelSize {
@@ -352,6 +393,9 @@ public struct Conv2d: Sendable {
 
     // MARK: checks
 
+    /// What a pass that needs no scratch space gets (never read or written).
+    nonisolated(unsafe) private static let noScratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
     private func checkShapes(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ y: Tensor) -> Shape {
         let out = outputShape(for: x.shape)
         precondition(weight.shape == weightShape, "Conv2d weight \(weight.shape), expected \(weightShape)")
@@ -364,6 +408,7 @@ public struct Conv2d: Sendable {
     }
 
     private func columnBuffer(_ workspace: Tensor?, count: Int) -> UnsafeMutablePointer<Float> {
+        if count == 0 && workspace == nil { return Self.noScratch }
         guard let workspace, workspace.count >= count else {
             preconditionFailure("Conv2d needs a workspace of \(count) floats, got \(workspace?.count ?? 0)")
         }

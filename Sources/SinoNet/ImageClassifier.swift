@@ -91,6 +91,16 @@ public final class ImageClassifier {
     public private(set) var frozen: Set<String> = []
     private var ops: [NetworkOp]
     private var workspace: Tensor
+    /// Threads of each forward and backward pass (`Workers`: the result does not depend on
+    /// it). 1 by default: SinoNet's loops serial and OpenBLAS as the process set it.
+    public var threads = 1 {
+        didSet {
+            precondition(threads >= 1, "a network needs at least one thread, got \(threads)")
+            workers = Workers(threads)
+            workspace = Self.workspace(ops, activations, threads: threads)
+        }
+    }
+    private var workers = Workers.serial
     /// Per op, the activation gradients its backward touches first (zeroed just before it).
     private var backwardZeroing: [[String]]
     private var initRules: [String: ParameterInit]
@@ -117,9 +127,10 @@ public final class ImageClassifier {
         generator = SplitMix64(seed: seed)
         logitsKey = Self.headName(architecture) + ".out"
         let plan = Self.plan(architecture, inputShape, classes)
-        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace, backwardZeroing) =
-            Self.allocate(plan, architecture, trainable: trainable)
+        let arenas = Self.allocate(plan, architecture, trainable: trainable)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) = arenas
         ops = plan.ops
+        workspace = Self.workspace(plan.ops, arenas.3, threads: 1)
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
     }
@@ -139,24 +150,32 @@ public final class ImageClassifier {
     /// lifetimes in the backward pass instead. Keys read after a pass (logits, Grad-CAM's
     /// target and head inputs, the input gradient) are kept to the end.
     private static func allocate(_ plan: NetworkPlan, _ architecture: Architecture, trainable: Bool)
-        -> (Arena, Arena?, Arena, Arena, Arena?, Tensor, [[String]])
+        -> (Arena, Arena?, Arena, Arena, Arena?, [[String]])
     {
         let buffers = Arena(plan.buffers)
         for entry in plan.buffers.entries where entry.name.hasSuffix(".running_var") { buffers[entry.name].fill(1) }
         let logits = headName(architecture) + ".out"
         let readAfter = Set([logits] + gradCAMKeys(architecture))
         let parameterGradients = trainable ? Arena(plan.parameters) : nil
-        let workspace = Tensor(Shape(plan.workspaceCount))
         guard trainable else {
             let activations = Arena(.packed(plan.forwardLifetimes(pinned: readAfter)))
-            return (Arena(plan.parameters), nil, buffers, activations, nil, workspace, [])
+            return (Arena(plan.parameters), nil, buffers, activations, nil, [])
         }
         let (lifetimes, zeroing) = plan.backwardLifetimes(
             output: logits, pinned: ["input", gradCAMKeys(architecture)[0]])
         return (
             Arena(plan.parameters), parameterGradients, buffers, Arena(plan.activations),
-            Arena(.packed(lifetimes)), workspace, zeroing
+            Arena(.packed(lifetimes)), zeroing
         )
+    }
+
+    /// The convolutions' scratch space for `threads` threads (the largest any layer needs).
+    private static func workspace(_ ops: [NetworkOp], _ activations: Arena, threads: Int) -> Tensor {
+        var count = 1
+        for case .conv(_, let conv, let x, _) in ops {
+            count = max(count, conv.workspaceCount(for: activations[x].shape, threads: threads))
+        }
+        return Tensor(Shape(count))
     }
 
     private func initialise(names: [String]) {
@@ -206,7 +225,7 @@ public final class ImageClassifier {
     public func forward(_ images: Tensor) -> Tensor {
         precondition(images.shape == inputShape, "model expects input \(inputShape), got \(images.shape)")
         activations["input"].copy(from: images)
-        for op in ops { forward(op) }
+        workers.pass { for op in ops { forward(op) } }
         return output
     }
 
@@ -219,9 +238,11 @@ public final class ImageClassifier {
         if !computesInputGradient {
             stop = ops.firstIndex { op in keys(op).map { !frozen.contains($0.weight) } ?? false } ?? ops.count
         }
-        for i in stride(from: ops.count - 1, through: stop, by: -1) {
-            for key in backwardZeroing[i] { activationGradients[key].zero() }
-            backward(ops[i])
+        workers.pass {
+            for i in stride(from: ops.count - 1, through: stop, by: -1) {
+                for key in backwardZeroing[i] { activationGradients[key].zero() }
+                backward(ops[i])
+            }
         }
         // Skipped ops leave the input gradient uncomputed; its memory may hold other
         // gradients of this pass, so it is set to zero rather than left stale.
@@ -243,9 +264,11 @@ public final class ImageClassifier {
             precondition((0..<k).contains(c), "class \(c) outside 0..<\(k)")
             outputGradient[i * k + c] = 1
         }
-        for i in stride(from: ops.count - 1, to: producer, by: -1) {
-            for zeroed in backwardZeroing[i] { activationGradients[zeroed].zero() }
-            backward(ops[i])
+        workers.pass {
+            for i in stride(from: ops.count - 1, to: producer, by: -1) {
+                for zeroed in backwardZeroing[i] { activationGradients[zeroed].zero() }
+                backward(ops[i])
+            }
         }
         let gradient = Tensor(activations[key].shape)
         gradient.copy(from: activationGradients[key])
@@ -257,7 +280,7 @@ public final class ImageClassifier {
     /// logits follow a changed value of that activation (checks of `logitGradient`).
     @discardableResult
     func forwardAfter(_ key: String) -> Tensor {
-        for op in ops[(producerIndex(of: key) + 1)...] { forward(op) }
+        workers.pass { for op in ops[(producerIndex(of: key) + 1)...] { forward(op) } }
         return output
     }
 
@@ -294,21 +317,21 @@ public final class ImageClassifier {
         case .conv(let name, let conv, let x, let y):
             conv.forward(
                 input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
-                output: a[y], workspace: workspace)
+                output: a[y], workspace: workspace, workers: workers)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
                 bn.forwardTraining(
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                    output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd])
+                    output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd], workers: workers)
             } else {
                 bn.forwardInference(
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                    output: a[y])
+                    output: a[y], workers: workers)
             }
         case .relu(let x, let y):
-            ReLU.forward(input: a[x], output: a[y])
+            ReLU.forward(input: a[x], output: a[y], workers: workers)
         case .maxPool(let pool, let x, let y):
             pool.forward(input: a[x], output: a[y])
         case .avgPool(let pool, let x, let y):
@@ -319,7 +342,7 @@ public final class ImageClassifier {
             fc.forward(input: a[x], weight: p[name.weight], bias: fc.hasBias ? p[name.bias] : nil, output: a[y])
         case .addInPlace(let target, let b):
             let t = a[target].data, s = a[b].data
-            for i in 0..<a[target].count { t[i] += s[i] }
+            workers.ranges(a[target].count) { r in for i in r { t[i] += s[i] } }
         case .concat(let x, let buffer, let offset):
             ChannelConcat.forward(input: a[x], into: a[buffer], channelOffset: offset)
         }
@@ -333,25 +356,25 @@ public final class ImageClassifier {
             conv.backward(
                 input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
                 weightGradient: gradients[name.weight],
-                biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace)
+                biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace, workers: workers)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
                 bn.backwardTraining(
                     input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
                     savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
-                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias], workers: workers)
             } else {
                 bn.backwardInference(
                     input: a[x], weight: p[name.weight],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
                     outputGradient: g[y], inputGradient: g[x],
-                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias])
+                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias], workers: workers)
             }
         case .relu(let x, let y):
             if x == y {
-                ReLU.backwardInPlace(output: a[y], gradient: g[y])
+                ReLU.backwardInPlace(output: a[y], gradient: g[y], workers: workers)
             } else {
-                ReLU.backward(output: a[y], outputGradient: g[y], inputGradient: g[x])
+                ReLU.backward(output: a[y], outputGradient: g[y], inputGradient: g[x], workers: workers)
             }
         case .maxPool(let pool, let x, let y):
             pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
@@ -367,7 +390,7 @@ public final class ImageClassifier {
         case .addInPlace(let target, let b):
             // d(target) is d(out) itself (same memory); the identity branch receives a copy.
             let dOut = g[target].data, dB = g[b].data
-            for i in 0..<g[target].count { dB[i] += dOut[i] }
+            workers.ranges(g[target].count) { r in for i in r { dB[i] += dOut[i] } }
         case .concat(let x, let buffer, let offset):
             ChannelConcat.backward(outputGradient: g[buffer], channelOffset: offset, inputGradient: g[x])
         }
@@ -472,7 +495,7 @@ public final class ImageClassifier {
     /// other parameters are initialised afresh.
     private func rebuild(inputShape newShape: Shape, classes newClasses: Int, keep: (String, Shape, Shape) -> Bool) {
         let plan = Self.plan(architecture, newShape, newClasses)
-        let (params, grads, bufs, acts, actGrads, work, zeroing) = Self.allocate(plan, architecture, trainable: trainable)
+        let (params, grads, bufs, acts, actGrads, zeroing) = Self.allocate(plan, architecture, trainable: trainable)
         initRules = plan.inits
         for (name, tensor) in params.views {
             if parameters.layout.contains(name), parameters[name].shape == tensor.shape, keep(name, parameters[name].shape, tensor.shape) {
@@ -484,9 +507,10 @@ public final class ImageClassifier {
         for (name, tensor) in bufs.views where buffers.layout.contains(name) && buffers[name].shape == tensor.shape {
             tensor.copy(from: buffers[name])
         }
-        (parameters, gradientArena, buffers, activations, activationGradientArena, workspace, backwardZeroing) =
-            (params, grads, bufs, acts, actGrads, work, zeroing)
+        (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) =
+            (params, grads, bufs, acts, actGrads, zeroing)
         ops = plan.ops
+        workspace = Self.workspace(ops, activations, threads: threads)
         inputShape = newShape
         classes = newClasses
         frozen = frozen.filter { params.layout.contains($0) }

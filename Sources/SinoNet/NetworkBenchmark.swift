@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 import SinoRandom
 
 /// Times a network on seeded random images: what `sinorad cnn bench` reports and bench/cnn.sh
@@ -24,6 +25,10 @@ public enum NetworkBenchmark {
         public var warmup: Int
         public var peak_memory_mib: Double?
         public var openblas_threads: String?
+        /// The network's threads (`ImageClassifier.threads`).
+        public var threads: Int
+        /// OpenBLAS's kernel set (`OpenBLASThreads.core`).
+        public var blas_core: String
     }
 
     /// Runs `warmup` untimed and `iterations` timed batches of `model` (built for its input
@@ -71,7 +76,8 @@ public enum NetworkBenchmark {
         return Report(
             arch: name, mode: mode.rawValue, batch: batch, size: shape[2], channels: shape[1], classes: classes, iterations: times.count,
             images_per_second: Double(batch) / (mean / 1000), ms_per_batch: mean, ms_per_batch_min: sorted[0], ms_per_batch_median: median,
-            warmup: warmup, peak_memory_mib: peakMemoryMiB(), openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"])
+            warmup: warmup, peak_memory_mib: peakMemoryMiB(), openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"],
+            threads: model.threads, blas_core: OpenBLASThreads.core)
     }
 
     /// VmHWM (peak resident set) from /proc/self/status, in MiB; nil where it is absent.

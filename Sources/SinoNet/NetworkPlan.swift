@@ -85,7 +85,6 @@ struct NetworkPlan {
     var activations = ArenaLayout()
     var ops: [NetworkOp] = []
     var inits: [String: ParameterInit] = [:]
-    var workspaceCount = 0
     private(set) var shapes: [String: Shape] = [:]
 
     init(inputShape: Shape) {
@@ -106,7 +105,6 @@ struct NetworkPlan {
         parameters.add(name + ".weight", conv.weightShape)
         inits[name + ".weight"] = rule
         if conv.hasBias { parameters.add(name + ".bias", conv.biasShape); inits[name + ".bias"] = .constant(0) }
-        workspaceCount = max(workspaceCount, conv.workspaceCount(for: inShape))
         addActivation(name + ".out", conv.outputShape(for: inShape))
         ops.append(.conv(LayerKeys(name), conv, x: x, y: name + ".out"))
         return name + ".out"

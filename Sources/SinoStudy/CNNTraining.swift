@@ -68,12 +68,29 @@ public enum CNNArchitecture: String, CaseIterable, Codable, Sendable, CodingKeyR
 
     public var isDenseNet: Bool { rawValue.hasPrefix("densenet") }
 
-    /// The network for inputs of `inputShape` with a head of `classes`.
+    /// The network for inputs of `inputShape` with a head of `classes`, on `CNNThreads.count`
+    /// threads.
     public func make(inputShape: Shape, classes: Int, seed: UInt64, trainable: Bool) throws -> ImageClassifier {
         guard let model = ImageClassifier.named(rawValue, inputShape: inputShape, classes: classes, seed: seed, trainable: trainable) else {
             throw ValidationError(Problem(message: "unknown architecture '\(rawValue)'", expected: Self.names.joined(separator: ", ")))
         }
+        model.threads = CNNThreads.count
         return model
+    }
+}
+
+/// The threads of each pass of the networks built in this scope (`ImageClassifier.threads`; the
+/// results do not depend on it): the study gives each of the trainings that run at once its share
+/// of the cores, `sinorad cnn` commands take `--threads`. Default: `Workers.fromEnvironment()`.
+public enum CNNThreads {
+    @TaskLocal static var scoped: Int?
+
+    /// The thread count in this scope.
+    public static var count: Int { scoped ?? Workers.fromEnvironment() }
+
+    /// Runs `body` with networks on `threads` threads (nil: the default).
+    public static func with<T>(_ threads: Int?, _ body: () throws -> T) rethrows -> T {
+        try $scoped.withValue(threads ?? scoped, operation: body)
     }
 }
 

@@ -4,6 +4,7 @@ import CZlib
 import Foundation
 import SinoData
 import SinoImaging
+import SinoNet
 import SinoReport
 import SinoSelection
 import SinoStats
@@ -516,7 +517,8 @@ public final class StudyRunner: @unchecked Sendable {
         }
         guard !pending.isEmpty else { return }
         let parallel = max(1, min(config.cnn.parallel ?? defaultParallel, pending.count))
-        progress("training \(pending.count) CNN(s), \(parallel) at a time (one BLAS thread each)")
+        let share = InProcessCNNLauncher.threads(parallel: parallel)
+        progress("training \(pending.count) CNN(s), \(parallel) at a time (\(share) thread(s) each)")
         let failures = try launcher.run(pending, parallel: parallel, folder: folder, progress: progress) { stage, body in
             try self.cache.run(stage.name, key: self.keys[stage.name]!, outputs: stage.outputs, body: body)
         }
@@ -636,9 +638,10 @@ public protocol CNNLauncher: Sendable {
     ) throws -> [String]
 }
 
-/// Runs each CNN stage on a thread of this process, with one BLAS thread each (OpenBLAS's
-/// thread count is set to 1 for the whole process while they run, so every training is
-/// single-threaded and its result independent of how many run at once).
+/// Runs each CNN stage on a thread of this process; the networks of the `parallel` stages that
+/// run at once share the cores (`threads(parallel:)` each, `CNNThreads`), with OpenBLAS on one
+/// thread (`OpenBLASThreads.one`). A network's results do not depend on its thread count, so
+/// neither does any training's on how many run at once.
 public struct InProcessCNNLauncher: CNNLauncher {
     public init() {}
 
@@ -646,9 +649,17 @@ public struct InProcessCNNLauncher: CNNLauncher {
         _ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
         record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void
     ) throws -> [String] {
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
+        try OpenBLASThreads.one { try runStages(stages, parallel: parallel, folder: folder, progress: progress, record: record) }
+    }
+
+    /// Each network's threads when `parallel` trainings run at once: the cores (as
+    /// `Workers.fromEnvironment` counts them) divided among them, at least 1.
+    public static func threads(parallel: Int) -> Int { max(1, Workers.fromEnvironment() / max(1, parallel)) }
+
+    private func runStages(
+        _ stages: [CNNStage], parallel: Int, folder: StudyFolder, progress: @escaping ProgressHandler,
+        record: @escaping @Sendable (CNNStage, () throws -> Void) throws -> Void
+    ) throws -> [String] {
         let failures = LockedList()
         let semaphore = DispatchSemaphore(value: parallel)
         let group = DispatchGroup()
@@ -656,9 +667,12 @@ public struct InProcessCNNLauncher: CNNLauncher {
             semaphore.wait()
             group.enter()
             let tagged: ProgressHandler = { line in progress("  [\(stage.modelName)] \(line)") }
+            let share = Self.threads(parallel: parallel)
             let thread = Thread {
                 defer { semaphore.signal(); group.leave() }
-                do { try record(stage) { try stage.run(in: folder, progress: tagged) } } catch { failures.add("\(stage.modelName): \(userMessage(error))") }
+                do {
+                    try CNNThreads.with(share) { try record(stage) { try stage.run(in: folder, progress: tagged) } }
+                } catch { failures.add("\(stage.modelName): \(userMessage(error))") }
             }
             thread.stackSize = 16 << 20
             thread.start()

@@ -272,7 +272,7 @@ public struct CNNStage: StudyStage, Sendable {
         modelName = "\(arch.rawValue)-\(sequence)"
     }
 
-    /// Trains, predicts and explains, each with one BLAS thread (`threads` patients read at a time).
+    /// Trains, predicts and explains, the networks on `CNNThreads.count` threads.
     public func run(in folder: StudyFolder) throws { try run(in: folder, progress: standardErrorProgress) }
 
     public func run(in folder: StudyFolder, progress: ProgressHandler?) throws {

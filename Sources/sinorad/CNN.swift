@@ -94,8 +94,8 @@ struct CNN: ParsableCommand {
                 infer: eval-mode forward passes of an inference-only model (no gradient memory). train: training-mode forward, cross-entropy loss, \
                 backward and one SGD step (lr 0.01, momentum 0.9) per batch. --warmup untimed \
                 batches precede the timed iterations; images per second use the mean time. Peak memory is the resident-set high-water \
-                mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: OpenBLAS's \
-                (set OPENBLAS_NUM_THREADS).
+                mark (VmHWM in /proc/self/status), which includes the warm-up. Threads: --threads, else \
+                SINORAD_THREADS, else OPENBLAS_NUM_THREADS, else every core; the results do not depend on it.
 
                 Example:
                   sinorad cnn bench --arch resnet50 --batch 16 --mode train --iterations 3 --format json
@@ -133,7 +133,11 @@ struct CNN: ParsableCommand {
         @Option(help: "text or json.")
         var format: Format = .text
 
+        @Option(help: "Threads of each pass (default: SINORAD_THREADS, else OPENBLAS_NUM_THREADS, else every core).")
+        var threads: Int?
+
         func validate() throws {
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
             guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
             guard warmup >= 0 else { throw ValidationError("--warmup must not be negative, got \(warmup)") }
@@ -143,6 +147,7 @@ struct CNN: ParsableCommand {
 
         func run() throws {
             let model = try CNN.model(arch, inputShape: Shape(batch, channels, size, size), classes: classes, seed: seed, trainable: mode == .train)
+            model.threads = threads ?? Workers.fromEnvironment()
             let report = NetworkBenchmark.run(model, name: arch.rawValue, mode: mode, classes: classes, iterations: iterations, warmup: warmup, seed: seed)
             switch format {
             case .json:
@@ -154,8 +159,9 @@ struct CNN: ParsableCommand {
                 print(
                     "\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
                         + String(
-                            format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@",
-                            report.images_per_second, report.ms_per_batch, report.ms_per_batch_median, report.ms_per_batch_min, memory))
+                            format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@, %d threads, OpenBLAS %@",
+                            report.images_per_second, report.ms_per_batch, report.ms_per_batch_median, report.ms_per_batch_min, memory,
+                            report.threads, report.blas_core))
             }
         }
     }

@@ -123,7 +123,9 @@ extension CNN {
         @Option(help: "Progress line every this many steps.")
         var progressEvery: Int = 10
 
-        @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
+        @Option(
+            help: ArgumentHelp(
+                "Threads reading patients and running each network pass (default: SINORAD_THREADS, else OPENBLAS_NUM_THREADS, else every core; results do not depend on it).", visibility: .hidden))
         var threads: Int?
 
         func validate() throws {
@@ -151,10 +153,12 @@ extension CNN {
             settings.seed = seed
             settings.weightDecay = weightDecay
             settings.selectFrom = selectFrom
-            try CNNPipeline.train(
-                settings: settings, data: data.source, classOrder: classes.map(commaList), weights: weights,
-                out: URL(fileURLWithPath: out), resume: resume, stopAfterEpochs: stopAfterEpochs,
-                progressEvery: progressEvery, threads: threads)
+            try CNNThreads.with(threads) {
+                try CNNPipeline.train(
+                    settings: settings, data: data.source, classOrder: classes.map(commaList), weights: weights,
+                    out: URL(fileURLWithPath: out), resume: resume, stopAfterEpochs: stopAfterEpochs,
+                    progressEvery: progressEvery, threads: threads)
+            }
         }
     }
 
@@ -189,13 +193,17 @@ extension CNN {
         @Flag(help: "Average each slice's probabilities over the slice and its left-right, anterior-posterior and double flips.")
         var tta = false
 
-        @Option(help: ArgumentHelp("Patients read at a time (default: every core).", visibility: .hidden))
+        @Option(
+            help: ArgumentHelp(
+                "Threads reading patients and running each network pass (default: SINORAD_THREADS, else OPENBLAS_NUM_THREADS, else every core; results do not depend on it).", visibility: .hidden))
         var threads: Int?
 
         func run() throws {
-            try CNNPipeline.predict(
-                model: URL(fileURLWithPath: model), data: data.source, cohorts: commaList(cohorts), name: modelName,
-                tta: tta, threads: threads, out: out)
+            try CNNThreads.with(threads) {
+                try CNNPipeline.predict(
+                    model: URL(fileURLWithPath: model), data: data.source, cohorts: commaList(cohorts), name: modelName,
+                    tta: tta, threads: threads, out: out)
+            }
         }
     }
 }

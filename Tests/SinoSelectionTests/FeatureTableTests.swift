@@ -10,8 +10,10 @@ import Testing
 /// every problem must still be reported by the general route with its row and column.
 @Suite("Feature table reading")
 struct FeatureTableTests {
+    /// Each file in a folder of its own: `TestScratch.folder` empties the folder it returns, and
+    /// the suite's tests run side by side (one shared folder lost another test's file on CI).
     static func write(_ text: String, _ name: String) throws -> String {
-        let url = try TestScratch.folder("featuretable").appendingPathComponent(name)
+        let url = try TestScratch.folder("featuretable-" + name).appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url.path
     }

@@ -67,18 +67,18 @@ extension GLMNet {
         // lambda sequence): all of them share the threads, with one OpenBLAS thread each so
         // that BLAS's own threads do not compete with them (restored afterwards).
         let workers = ParallelLoop.threadCount(threads)
-        let previousBLASThreads = openblas_get_num_threads()
-        if workers > 1 { openblas_set_num_threads(1) }
-        defer { if workers > 1 { openblas_set_num_threads(previousBLASThreads) } }
-        let fits = try ParallelLoop.map(count: foldCount + 1, threads: workers) { task -> GLMNetFit in
-            if task == 0 { return try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
-            let f = task - 1
-            let train = (0..<n).filter { ids[$0] != f + 1 }
-            do {
-                return try fit(
-                    x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount, family: family, settings: settings)
-            } catch let error as SelectionError {
-                throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
+        let paths = { (body: () throws -> [GLMNetFit]) throws -> [GLMNetFit] in workers > 1 ? try OpenBLASThreads.one(body) : try body() }
+        let fits = try paths {
+            try ParallelLoop.map(count: foldCount + 1, threads: workers) { task -> GLMNetFit in
+                if task == 0 { return try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
+                let f = task - 1
+                let train = (0..<n).filter { ids[$0] != f + 1 }
+                do {
+                    return try fit(
+                        x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount, family: family, settings: settings)
+                } catch let error as SelectionError {
+                    throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
+                }
             }
         }
         let full = fits[0]

@@ -112,7 +112,7 @@ public struct StudyConfig: Equatable, Sendable {
         public var augment = true
         /// Pretrained torchvision state_dicts (safetensors) by architecture.
         public var weights: [CNNArchitecture: String] = [:]
-        /// Trainings run at once (each one BLAS thread); default: see `StudyRunner.defaultParallel`.
+        /// Trainings run at once (sharing the cores); default: see `StudyRunner.defaultParallel`.
         public var parallel: Int?
         public var gradcamPerClass = 4
         /// Grad-CAM's target layer ("auto": the deepest with a map of at least gradcamMinMap a side).

@@ -18,8 +18,8 @@ public struct SlurmSettings: Equatable, Sendable {
     /// but the CNNs'.
     public var cpus = 1
     public var memory: String?
-    /// The CNN stages' CPUs, memory and time limit. A training uses one BLAS thread (so that its
-    /// result does not depend on where it ran), so more than one CPU only helps its data loading.
+    /// The CNN stages' CPUs, memory and time limit. A training's network runs on the job's CPUs
+    /// (its result does not depend on how many).
     public var cnnCPUs = 1
     public var cnnMemory: String?
     public var cnnTime: String?
