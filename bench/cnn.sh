@@ -10,6 +10,8 @@
 #   CASES="infer:1" bench/cnn.sh only inference batch 1 (training at 224 takes seconds per batch)
 #   ARCHS="resnet50" bench/cnn.sh only ResNet-50 (default: resnet50 resnet101 densenet121)
 # Peak memory is each process's maximum resident set (ru_maxrss), weights and runtime included.
+# OpenBLAS picks its kernels from the CPU unless OPENBLAS_CORETYPE is set (the first line says
+# which): `env -u OPENBLAS_CORETYPE bench/cnn.sh` measures with OpenBLAS's own choice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv-peers/bin/python}
@@ -21,6 +23,8 @@ ARCHS=${ARCHS:-"resnet50 resnet101 densenet121"}
 swift build -c release --product sinorad >&2
 BIN=$(swift build -c release --show-bin-path)/sinorad
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+core=$("$BIN" cnn bench --arch resnet18 --batch 1 --size 32 --mode infer --iterations 1 --warmup 0 --format json | field blas_core)
+echo "# SinoNet: 2 threads, OpenBLAS kernels $core (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}); torch: 2 threads"
 printf "%-24s %12s %12s %12s %12s %8s %10s %10s\n" case sinonet_ms torch_ms sinonet_img_s torch_img_s ratio sinonet_MiB torch_MiB  # ms: median per batch
 for arch in $ARCHS; do
 for c in $CASES; do

@@ -295,9 +295,8 @@ public struct Conv2d: Sendable {
         _ x: UnsafePointer<Float>, _ h: Int, _ w: Int, _ ho: Int, _ wo: Int,
         _ col: UnsafeMutablePointer<Float>, _ workers: Workers
     ) {
-        let pieces = min(inChannels, 4 * workers.count)
-        workers.run(pieces) { piece, _ in
-            im2col(x, h, w, ho, wo, col, channels: inChannels * piece / pieces..<inChannels * (piece + 1) / pieces)
+        workers.ranges(inChannels, itemCost: kernelSize * kernelSize * ho * wo) { channels in
+            im2col(x, h, w, ho, wo, col, channels: channels)
         }
     }
 

@@ -64,7 +64,7 @@ public struct Workers: Sendable {
 
     /// Runs body(range) over `total` items cut into ranges, about four per thread, each of at
     /// least `grain` floats of work (`itemCost` per item); serial when there is less.
-    func ranges(_ total: Int, itemCost: Int = 1, grain: Int = 1 << 14, _ body: (Range<Int>) -> Void) {
+    func ranges(_ total: Int, itemCost: Int = 1, grain: Int = 1 << 18, _ body: (Range<Int>) -> Void) {
         let pieces = isParallel ? min(4 * count, total, total * itemCost / grain) : 1
         guard pieces > 1 else {
             body(0..<total)
@@ -102,8 +102,10 @@ public struct Workers: Sendable {
         }
     }
 
-    /// Multiply-adds from which a GEMM is computed in two halves (about 0.2 ms on one core).
-    static let splitGEMMWork = 1 << 22
+    /// Multiply-adds from which a GEMM is computed in two halves (about 0.3 ms on one core with
+    /// AVX2: below it, handing a half to the other thread costs more than it saves; measured
+    /// with ResNet-50, ResNet-101 and DenseNet-121 at batch 1 against 2^22 and 2^25).
+    static let splitGEMMWork = 1 << 24
 
     /// Runs `pass` with OpenBLAS on one thread (`OpenBLASThreads.one`).
     func pass<T>(_ pass: () -> T) -> T { OpenBLASThreads.one(pass) }
