@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ResNet-50, ResNet-101 and DenseNet-121 at 224x224, fp32 CPU: SinoNet (`sinorad cnn bench`,
-# release build, OpenBLAS 2 threads) vs PyTorch (bench/cnn.py, torch.set_num_threads(2)):
+# release build, 2 threads of its own) vs PyTorch (bench/cnn.py, torch.set_num_threads(2)):
 # inference batch 1 (latency), inference batch 16 (throughput), training batch 16 (forward +
 # loss + backward + SGD step). The two run one after the other per case, never together.
 # Each side: WARMUP (default 2) untimed batches, then ITERATIONS (default 3) timed batches.

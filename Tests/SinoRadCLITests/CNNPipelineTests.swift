@@ -91,6 +91,18 @@ struct CNNPipelineTests {
 
     }
 
+    @Test("the weights do not depend on the thread count: --threads 1 and 3 give the default run's bytes")
+    func threadIndependent() throws {
+        let full = Self.trained.folder
+        let weights = try Foundation.Data(contentsOf: full.appendingPathComponent("model.safetensors"))
+        for threads in ["1", "3"] {
+            let other = try SinoRadCommand.temporaryFolder("threads\(threads)").appendingPathComponent("model")
+            let run = try Self.train(other, ["--threads", threads])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try Foundation.Data(contentsOf: other.appendingPathComponent("model.safetensors")) == weights, "--threads \(threads)")
+        }
+    }
+
     @Test("predict writes a predictions CSV that compare and fuse accept")
     func predict() throws {
         let full = Self.trained.folder
