@@ -13,16 +13,22 @@ public enum ParallelLoop {
 
     /// Runs body(0..<count) on up to `threads` threads.
     public static func run(count: Int, threads: Int, _ body: (Int) -> Void) {
+        run(count: count, threads: threads) { i, _ in body(i) }
+    }
+
+    /// Runs body(task, slot) for task in 0..<count on up to `threads` threads; `slot` (0 ..<
+    /// min(threads, count)) names the thread running the task, for per-thread scratch space.
+    public static func run(count: Int, threads: Int, _ body: (_ task: Int, _ slot: Int) -> Void) {
         let workers = min(threads, count)
-        guard workers > 1 else { for i in 0..<count { body(i) }; return }
+        guard workers > 1 else { for i in 0..<count { body(i, 0) }; return }
         let next = TaskCounter()
         withoutActuallyEscaping(body) { body in
             let task = UncheckedBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            DispatchQueue.concurrentPerform(iterations: workers) { slot in
                 while true {
                     let i = next.claim()
                     guard i < count else { return }
-                    task.body(i)
+                    task.body(i, slot)
                 }
             }
         }
@@ -52,7 +58,7 @@ struct DisjointWrites<Element>: @unchecked Sendable {
 }
 
 private struct UncheckedBody: @unchecked Sendable {
-    let body: (Int) -> Void
+    let body: (Int, Int) -> Void
 }
 
 /// Hands out 0, 1, 2, ... to whichever thread asks next.

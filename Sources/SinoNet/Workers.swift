@@ -44,22 +44,7 @@ public struct Workers: Sendable {
     /// min(count, tasks)) names the thread running it, for per-thread scratch space. Threads
     /// take the next unclaimed task when free.
     func run(_ tasks: Int, _ body: (_ task: Int, _ slot: Int) -> Void) {
-        let workers = min(count, tasks)
-        guard workers > 1 else {
-            for t in 0..<tasks { body(t, 0) }
-            return
-        }
-        let next = TaskClaim()
-        withoutActuallyEscaping(body) { body in
-            let task = SendableBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: workers) { slot in
-                while true {
-                    let t = next.claim()
-                    guard t < tasks else { return }
-                    task.body(t, slot)
-                }
-            }
-        }
+        ParallelLoop.run(count: tasks, threads: count, body)
     }
 
     /// Runs body(range) over `total` items cut into ranges, about four per thread, each of at
@@ -109,21 +94,4 @@ public struct Workers: Sendable {
 
     /// Runs `pass` with OpenBLAS on one thread (`OpenBLASThreads.one`).
     func pass<T>(_ pass: () -> T) -> T { OpenBLASThreads.one(pass) }
-}
-
-private struct SendableBody: @unchecked Sendable {
-    let body: (Int, Int) -> Void
-}
-
-/// Hands out 0, 1, 2, ... to whichever thread asks next.
-private final class TaskClaim: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func claim() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        next += 1
-        return next - 1
-    }
 }
