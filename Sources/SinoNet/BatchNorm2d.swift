@@ -31,11 +31,12 @@ public struct BatchNorm2d: Sendable {
     // MARK: forward
 
     /// x [N, C, H, W] -> y [N, C, H, W]; saves mean [C] and invStd [C] = 1/sqrt(var + eps)
-    /// of the batch for the backward pass, and updates the running statistics.
+    /// of the batch for the backward pass, and updates the running statistics. `relu`: y =
+    /// max(y, 0) in the same pass (a ReLU in place after it).
     public func forwardTraining(
         input x: Tensor, weight: Tensor, bias: Tensor,
         runningMean: Tensor, runningVar: Tensor, output y: Tensor,
-        savedMean: Tensor, savedInvStd: Tensor, workers: Workers = .serial
+        savedMean: Tensor, savedInvStd: Tensor, relu: Bool = false, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, savedMean, savedInvStd)
         let m = n * hw
@@ -56,15 +57,16 @@ public struct BatchNorm2d: Sendable {
                 runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
                 normalise(
                     n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
-                    gamma: weight[c], beta: bias[c])
+                    gamma: weight[c], beta: bias[c], relu: relu)
             }
         }
     }
 
-    /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode).
+    /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode); `relu` as in
+    /// `forwardTraining`.
     public func forwardInference(
         input x: Tensor, weight: Tensor, bias: Tensor,
-        runningMean: Tensor, runningVar: Tensor, output y: Tensor, workers: Workers = .serial
+        runningMean: Tensor, runningVar: Tensor, output y: Tensor, relu: Bool = false, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, nil, nil)
         workers.ranges(channels, itemCost: n * hw) { range in
@@ -72,7 +74,7 @@ public struct BatchNorm2d: Sendable {
                 let invStd = 1 / (runningVar[c] + eps).squareRoot()
                 normalise(
                     n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
-                    gamma: weight[c], beta: bias[c])
+                    gamma: weight[c], beta: bias[c], relu: relu)
             }
         }
     }
@@ -157,14 +159,19 @@ public struct BatchNorm2d: Sendable {
 
     private func normalise(
         _ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
-        mean: Float, invStd: Float, gamma: Float, beta: Float
+        mean: Float, invStd: Float, gamma: Float, beta: Float, relu: Bool
     ) {
-        // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add.
+        // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add; with `relu`,
+        // max(y, 0) as ReLU.forward computes it, in the same pass.
         let a = invStd * gamma, b = beta - mean * a, xc = x.shape[1]
         let xp = x.data, yp = y.data
         for i in 0..<n {
             let src = xp + (i * xc + c) * hw, dst = yp + (i * channels + c) * hw
-            for j in 0..<hw { dst[j] = src[j] * a + b }
+            if relu {
+                for j in 0..<hw { dst[j] = Swift.max(src[j] * a + b, 0) }
+            } else {
+                for j in 0..<hw { dst[j] = src[j] * a + b }
+            }
         }
     }
 

@@ -89,7 +89,15 @@ public final class ImageClassifier {
     public var computesInputGradient = true
     /// Parameters whose gradients `backward` leaves at zero (see `freezeBackbone`).
     public private(set) var frozen: Set<String> = []
-    private var ops: [NetworkOp]
+    private var ops: [NetworkOp] {
+        didSet { reluAfter = Self.reluAfter(ops) }
+    }
+    /// Per op: a BatchNorm whose output the next op rectifies in place (the forward pass applies
+    /// that ReLU in the BatchNorm's own pass and skips the ReLU op: one pass over the activation
+    /// instead of two, the same values).
+    private var reluAfter: [Bool] = []
+    /// How many ReLUs the forward pass applies inside a BatchNorm's pass (tests).
+    var fusedReLUCount: Int { reluAfter.filter { $0 }.count }
     private var workspace: Tensor
     /// Threads of each forward and backward pass (`Workers`: the result does not depend on
     /// it). 1 by default: SinoNet's loops serial and OpenBLAS as the process set it.
@@ -130,6 +138,7 @@ public final class ImageClassifier {
         let arenas = Self.allocate(plan, architecture, trainable: trainable)
         (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) = arenas
         ops = plan.ops
+        reluAfter = Self.reluAfter(plan.ops)
         workspace = Self.workspace(plan.ops, arenas.3, threads: 1)
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
@@ -225,7 +234,13 @@ public final class ImageClassifier {
     public func forward(_ images: Tensor) -> Tensor {
         precondition(images.shape == inputShape, "model expects input \(inputShape), got \(images.shape)")
         activations["input"].copy(from: images)
-        workers.pass { for op in ops { forward(op) } }
+        workers.pass {
+            var i = 0
+            while i < ops.count {
+                forward(ops[i], relu: reluAfter[i])
+                i += reluAfter[i] ? 2 : 1
+            }
+        }
         return output
     }
 
@@ -311,7 +326,15 @@ public final class ImageClassifier {
         }
     }
 
-    private func forward(_ op: NetworkOp) {
+    /// The BatchNorm ops followed by an in-place ReLU of their output.
+    private static func reluAfter(_ ops: [NetworkOp]) -> [Bool] {
+        ops.indices.map { i in
+            guard i + 1 < ops.count, case .batchNorm(_, _, _, let y) = ops[i], case .relu(let x, let out) = ops[i + 1] else { return false }
+            return x == y && out == y
+        }
+    }
+
+    private func forward(_ op: NetworkOp, relu: Bool = false) {
         let a = activations, p = parameters
         switch op {
         case .conv(let name, let conv, let x, let y):
@@ -323,12 +346,13 @@ public final class ImageClassifier {
                 bn.forwardTraining(
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                    output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd], workers: workers)
+                    output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd], relu: relu,
+                    workers: workers)
             } else {
                 bn.forwardInference(
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                    output: a[y], workers: workers)
+                    output: a[y], relu: relu, workers: workers)
             }
         case .relu(let x, let y):
             ReLU.forward(input: a[x], output: a[y], workers: workers)

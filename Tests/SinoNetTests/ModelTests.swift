@@ -236,4 +236,12 @@ struct ModelTests {
         b.replaceHead(classes: 2)
         #expect(!b.trainable && b.forward(x).shape == Shape(2, 2))
     }
+
+    @Test("each in-place ReLU right after a BatchNorm runs in the BatchNorm's pass: the stem and every block's first BatchNorm of ResNet-18")
+    func batchNormReLUFusion() {
+        let model = ImageClassifier(ResNet.resnet18, inputShape: Shape(1, 3, 32, 32), classes: 2, trainable: false)
+        // bn1 + relu of the stem, bn1 + relu of each of the 8 basic blocks (bn2 is followed by
+        // the residual addition, not fused).
+        #expect(model.fusedReLUCount == 9)
+    }
 }
