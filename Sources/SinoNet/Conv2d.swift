@@ -148,10 +148,7 @@ public struct Conv2d: Sendable {
             let xi = x.data + i * inChannels * h * w
             let yi = y.data + i * outChannels * p
             let b = columns(xi, h, w, out[2], out[3], buffer.map { $0 + slot * colCount })
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outChannels), Int32(p), Int32(k),
-                1, weight.data, Int32(k), b, Int32(p), 0, yi, Int32(p))
+            workers.gemm(CblasNoTrans, CblasNoTrans, outChannels, p, k, 1, weight.data, k, b, p, 0, yi, p, split: false)
             if let bias { addBias(bias, yi, p) }
         }
     }
@@ -226,13 +223,13 @@ public struct Conv2d: Sendable {
         // to dW in group order at the end.
         let colCount = direct ? 0 : k * p, weights = outChannels * k
         let groups = min(n, Self.weightGradientGroups), slots = min(workers.count, groups)
-        let scratch = columnBuffer(workspace, count: slots * colCount + (groups - 1) * weights)
-        let sums = scratch + slots * colCount
+        let needed = slots * colCount + (groups - 1) * weights
+        let scratch = needed > 0 ? columnBuffer(workspace, count: needed) : nil
         // One image: each GEMM in halves on the threads; a batch: one thread per group.
         let split = n == 1
         workers.run(groups) { g, slot in
-            let col = direct ? nil : scratch + slot * colCount
-            let target = g == 0 ? dw.data : sums + (g - 1) * weights
+            let col = direct ? nil : scratch! + slot * colCount
+            let target = g == 0 ? dw.data : scratch! + slots * colCount + (g - 1) * weights
             for (index, i) in Self.group(g, of: groups, images: n).enumerated() {
                 let xi = x.data + i * inChannels * h * w
                 let dyi = UnsafePointer(dy.data + i * outChannels * p)
@@ -250,7 +247,7 @@ public struct Conv2d: Sendable {
                 }
             }
         }
-        guard groups > 1 else { return }
+        guard groups > 1, let sums = scratch.map({ $0 + slots * colCount }) else { return }
         workers.ranges(weights, itemCost: groups) { range in
             let d = dw.data
             for g in 1..<groups {
@@ -392,9 +389,6 @@ public struct Conv2d: Sendable {
 
     // MARK: checks
 
-    /// What a pass that needs no scratch space gets (never read or written).
-    nonisolated(unsafe) private static let noScratch = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-
     private func checkShapes(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ y: Tensor) -> Shape {
         let out = outputShape(for: x.shape)
         precondition(weight.shape == weightShape, "Conv2d weight \(weight.shape), expected \(weightShape)")
@@ -407,7 +401,6 @@ public struct Conv2d: Sendable {
     }
 
     private func columnBuffer(_ workspace: Tensor?, count: Int) -> UnsafeMutablePointer<Float> {
-        if count == 0 && workspace == nil { return Self.noScratch }
         guard let workspace, workspace.count >= count else {
             preconditionFailure("Conv2d needs a workspace of \(count) floats, got \(workspace?.count ?? 0)")
         }

@@ -89,26 +89,19 @@ public final class ImageClassifier {
     public var computesInputGradient = true
     /// Parameters whose gradients `backward` leaves at zero (see `freezeBackbone`).
     public private(set) var frozen: Set<String> = []
-    private var ops: [NetworkOp] {
-        didSet { reluAfter = Self.reluAfter(ops) }
-    }
-    /// Per op: a BatchNorm whose output the next op rectifies in place (the forward pass applies
-    /// that ReLU in the BatchNorm's own pass and skips the ReLU op: one pass over the activation
-    /// instead of two, the same values).
-    private var reluAfter: [Bool] = []
+    private var ops: [NetworkOp]
     /// How many ReLUs the forward pass applies inside a BatchNorm's pass (tests).
-    var fusedReLUCount: Int { reluAfter.filter { $0 }.count }
+    var fusedReLUCount: Int { ops.indices.filter(reluFollows).count }
     private var workspace: Tensor
     /// Threads of each forward and backward pass (`Workers`: the result does not depend on
-    /// it). 1 by default: SinoNet's loops serial and OpenBLAS as the process set it.
+    /// it). 1 by default: every loop serial. OpenBLAS runs one thread inside a pass either way.
     public var threads = 1 {
         didSet {
             precondition(threads >= 1, "a network needs at least one thread, got \(threads)")
-            workers = Workers(threads)
             workspace = Self.workspace(ops, activations, threads: threads)
         }
     }
-    private var workers = Workers.serial
+    private var workers: Workers { Workers(threads) }
     /// Per op, the activation gradients its backward touches first (zeroed just before it).
     private var backwardZeroing: [[String]]
     private var initRules: [String: ParameterInit]
@@ -138,7 +131,6 @@ public final class ImageClassifier {
         let arenas = Self.allocate(plan, architecture, trainable: trainable)
         (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) = arenas
         ops = plan.ops
-        reluAfter = Self.reluAfter(plan.ops)
         workspace = Self.workspace(plan.ops, arenas.3, threads: 1)
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
@@ -237,8 +229,9 @@ public final class ImageClassifier {
         workers.pass {
             var i = 0
             while i < ops.count {
-                forward(ops[i], relu: reluAfter[i])
-                i += reluAfter[i] ? 2 : 1
+                let fused = reluFollows(i)
+                forward(ops[i], relu: fused)
+                i += fused ? 2 : 1
             }
         }
         return output
@@ -326,12 +319,12 @@ public final class ImageClassifier {
         }
     }
 
-    /// The BatchNorm ops followed by an in-place ReLU of their output.
-    private static func reluAfter(_ ops: [NetworkOp]) -> [Bool] {
-        ops.indices.map { i in
-            guard i + 1 < ops.count, case .batchNorm(_, _, _, let y) = ops[i], case .relu(let x, let out) = ops[i + 1] else { return false }
-            return x == y && out == y
-        }
+    /// Whether op i is a BatchNorm whose output the next op rectifies in place: the forward pass
+    /// then applies that ReLU in the BatchNorm's own pass and skips the ReLU op (one pass over
+    /// the activation instead of two, the same values).
+    private func reluFollows(_ i: Int) -> Bool {
+        guard i + 1 < ops.count, case .batchNorm(_, _, _, let y) = ops[i], case .relu(let x, let out) = ops[i + 1] else { return false }
+        return x == y && out == y
     }
 
     private func forward(_ op: NetworkOp, relu: Bool = false) {

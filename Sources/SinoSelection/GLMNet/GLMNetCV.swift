@@ -67,8 +67,7 @@ extension GLMNet {
         // lambda sequence): all of them share the threads, with one OpenBLAS thread each so
         // that BLAS's own threads do not compete with them (restored afterwards).
         let workers = ParallelLoop.threadCount(threads)
-        let paths = { (body: () throws -> [GLMNetFit]) throws -> [GLMNetFit] in workers > 1 ? try OpenBLASThreads.one(body) : try body() }
-        let fits = try paths {
+        func fitAll() throws -> [GLMNetFit] {
             try ParallelLoop.map(count: foldCount + 1, threads: workers) { task -> GLMNetFit in
                 if task == 0 { return try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
                 let f = task - 1
@@ -81,6 +80,7 @@ extension GLMNet {
                 }
             }
         }
+        let fits = workers > 1 ? try OpenBLASThreads.one(fitAll) : try fitAll()
         let full = fits[0]
         let fitsByFold = Array(fits.dropFirst())
         // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit.
