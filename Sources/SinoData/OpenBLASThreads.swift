@@ -12,8 +12,8 @@ public enum OpenBLASThreads {
     nonisolated(unsafe) private static var saved: Int32 = 1
 
     /// The kernel set OpenBLAS chose when it loaded ("Cooperlake", "SkylakeX", "Haswell", ...):
-    /// its own detection of the CPU, or the variable OPENBLAS_CORETYPE where it is set. AVX-512
-    /// sets compute sgemm about twice as fast as the AVX2 "Haswell" set on the same cores.
+    /// its own detection of the CPU, or the variable OPENBLAS_CORETYPE where it is set
+    /// (docs/PERFORMANCE.md compares the AVX-512 and AVX2 "Haswell" sets).
     public static var core: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
     /// Runs `body` with OpenBLAS on one thread.

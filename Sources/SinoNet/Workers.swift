@@ -13,10 +13,10 @@ import SinoData
 /// same bits on 1, 2 or 16 threads.
 ///
 /// OpenBLAS runs one thread inside a pass: its threaded `sgemm` partitions a product by the
-/// thread count, and the partition changes the rounding (measured here: 1 and 2 OpenBLAS threads
-/// give different bits for every convolution shape of ResNet-50). It also leaves its threads
-/// spinning between calls. A pass holds OpenBLAS on one thread (`OpenBLASThreads.one`) and
-/// the process's setting comes back when it ends.
+/// thread count, and the partition can change the rounding (its kernels sum each block of the
+/// inner dimension separately); it also leaves its threads spinning between calls. A pass holds
+/// OpenBLAS on one thread (`OpenBLASThreads.one`) and the process's setting comes back when it
+/// ends.
 public struct Workers: Sendable {
     /// Threads a pass uses (at least 1).
     public let count: Int
