@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM"),
         .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
@@ -42,7 +43,7 @@ let package = Package(
         .target(
             name: "SinoNet", dependencies: ["CBLAS", "SinoData", "SinoRandom"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SinoImaging", dependencies: ["CZlib", "SinoData", "SinoRandom"]),
+        .target(name: "SinoImaging", dependencies: ["CZlib", "CDeflate", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
         .target(
             name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],

@@ -6,7 +6,8 @@
 # patients, best of 3 epochs. The ratio compares (b) with ResNet-50 training throughput
 # (RESNET50_TRAIN_IMG_S, default 4 images/s: `sinorad cnn bench --arch resnet50 --batch 16
 # --mode train` on the project machine; MEASURE_CNN=1 measures it now): preprocessing must
-# keep up with training by a wide margin (>= 10x).
+# keep up with training by a wide margin (>= 10x). Also prints (gzip_T2WI, gzip_mask) how long
+# reading one phantom .nii.gz takes to inflate through libdeflate and through zlib.
 #   bench/imaging_pipeline.sh
 #   MEASURE_CNN=1 bench/imaging_pipeline.sh
 set -euo pipefail

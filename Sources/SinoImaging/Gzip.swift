@@ -1,8 +1,12 @@
+import CDeflate
 import CZlib
 
-/// gzip (RFC 1952) through zlib: what .nii.gz files are. Reading inflates with
-/// windowBits 15 + 32 (zlib or gzip header detected) and follows concatenated members, as
-/// gunzip does; writing deflates with windowBits 15 + 16 (a gzip header and trailer).
+/// gzip (RFC 1952): what .nii.gz files are. Reading follows concatenated members, as gunzip
+/// does: first with libdeflate's whole-buffer inflation (1.6 times zlib's speed on a phantom's
+/// float32 T2WI, 8 times on its mostly empty mask: bench/imaging_pipeline.sh), and where that
+/// does not give exactly the bytes (a stream larger than the limit, a truncated or corrupt
+/// one), with zlib's streamed inflation (windowBits 15 + 32), whose messages name the problem.
+/// Writing deflates with zlib, windowBits 15 + 16 (a gzip header and trailer).
 public enum Gzip {
     static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
@@ -13,6 +17,62 @@ public enum Gzip {
     /// `limit + 1` bytes and knows the stream holds too much): a lying header or a gzip bomb
     /// never makes it allocate more than the header justifies.
     static func decompress(_ input: [UInt8], file: String, limit: Int? = nil) throws -> [UInt8] {
+        if let whole = inflateWhole(input, limit: limit) { return whole }
+        return try inflateStreamed(input, file: file, limit: limit)
+    }
+
+    /// The members' bytes through libdeflate, when the stream inflates cleanly and fits
+    /// `limit + 1` bytes; nil otherwise (zlib's path then gives the same bytes or the error).
+    /// Only tried when the trailer's size fits the limit: a header-only read (a few hundred
+    /// bytes of a large file) goes straight to the streamed path, which stops early.
+    static func inflateWhole(_ input: [UInt8], limit: Int?) -> [UInt8]? {
+        let bound = min(1032 * input.count + 1024, limit.map { $0 + 1 } ?? Int.max)
+        let hint = sizeHint(input)
+        guard input.count >= 18, hint <= bound, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var capacity = max(1 << 12, min(hint + 1, bound))
+        var output = [UInt8]()
+        return input.withUnsafeBufferPointer { source -> [UInt8]? in
+            var consumed = 0
+            var produced = 0
+            while true {
+                if output.count < capacity {
+                    // The bytes are written by libdeflate before they are read: no zero fill.
+                    output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                        output.withUnsafeBufferPointer { old in
+                            if produced > 0 { buffer.baseAddress!.initialize(from: old.baseAddress!, count: produced) }
+                        }
+                        count = capacity
+                    }
+                }
+                var read = 0
+                var written = 0
+                let status = output.withUnsafeMutableBufferPointer { out in
+                    libdeflate_gzip_decompress_ex(
+                        decompressor, source.baseAddress! + consumed, source.count - consumed, out.baseAddress! + produced,
+                        capacity - produced, &read, &written)
+                }
+                switch status {
+                case LIBDEFLATE_SUCCESS:
+                    produced += written
+                    consumed += read
+                    // Another gzip member follows (files written by concatenation).
+                    guard consumed + 1 < source.count, source[consumed] == 0x1F, source[consumed + 1] == 0x8B else {
+                        output.removeSubrange(produced...)
+                        return output
+                    }
+                case LIBDEFLATE_INSUFFICIENT_SPACE where capacity < bound:
+                    capacity = min(capacity * 2, bound) // this member again, with more room
+                default:
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// zlib's streamed inflation: stops once more than `limit` bytes are out, and names a
+    /// truncated or corrupt stream.
+    static func inflateStreamed(_ input: [UInt8], file: String, limit: Int?) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw NIfTIError(.corruptCompression, file: file, "zlib could not start decompressing")

@@ -33,7 +33,7 @@ public struct NIfTIImage: Sendable {
 
     /// Every scaled value, x fastest (nibabel's `get_fdata()` in Fortran order).
     public func scaledValues() -> [Double] {
-        let scaling = header.scaling
+        guard let scaling = header.scaling else { return voxels.doubles() }
         return voxels.map { Self.scale($0, scaling) }
     }
 

@@ -46,6 +46,27 @@ public enum NIfTIVoxels: Sendable, Equatable {
         }
     }
 
+    /// Every value as a Double, exactly (one pass over the stored array).
+    func doubles() -> [Double] {
+        func widened<T>(_ v: [T], _ convert: (T) -> Double) -> [Double] {
+            [Double](unsafeUninitializedCapacity: v.count) { out, initialized in
+                v.withUnsafeBufferPointer { source in
+                    for i in 0..<source.count { out[i] = convert(source[i]) }
+                }
+                initialized = v.count
+            }
+        }
+        switch self {
+        case .uint8(let v): return widened(v) { Double($0) }
+        case .int8(let v): return widened(v) { Double($0) }
+        case .int16(let v): return widened(v) { Double($0) }
+        case .uint16(let v): return widened(v) { Double($0) }
+        case .int32(let v): return widened(v) { Double($0) }
+        case .float32(let v): return widened(v) { Double($0) }
+        case .float64(let v): return v
+        }
+    }
+
     /// Every value converted by `transform` (one pass, no intermediate array).
     func map<T>(_ transform: (Double) -> T) -> [T] {
         switch self {
@@ -89,14 +110,21 @@ public enum NIfTIVoxels: Sendable, Equatable {
                 initialized = count
             }
         }
+        // The file's byte order is the host's: the floating-point values in one copy.
+        func copied<T: BinaryFloatingPoint>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.size)]))
+                initialized = count
+            }
+        }
         switch type {
         case .uint8: return .uint8(integers(UInt8.self))
         case .int8: return .int8(integers(Int8.self))
         case .int16: return .int16(integers(Int16.self))
         case .uint16: return .uint16(integers(UInt16.self))
         case .int32: return .int32(integers(Int32.self))
-        case .float32: return .float32(integers(UInt32.self).map(Float.init(bitPattern:)))
-        case .float64: return .float64(integers(UInt64.self).map(Double.init(bitPattern:)))
+        case .float32: return .float32(swapped ? integers(UInt32.self).map(Float.init(bitPattern:)) : copied(Float.self))
+        case .float64: return .float64(swapped ? integers(UInt64.self).map(Double.init(bitPattern:)) : copied(Double.self))
         }
     }
 

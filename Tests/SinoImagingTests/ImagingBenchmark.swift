@@ -49,4 +49,30 @@ struct ImagingBenchmark {
         let all = try preprocessor.batch(Array(patients.prefix(8)), augment: AugmentPass(seed: 1, epoch: 0))
         #expect(one.batches == all.batches)
     }
+
+    @Test("gzip reading: libdeflate's whole-buffer inflation vs zlib's streamed, a phantom T2WI and its mask")
+    func gzipInflation() throws {
+        var table = try CohortSimulator(settings: .init()).table()
+        table.rows = Array(table.rows.prefix(1))
+        let volumes = try PhantomGenerator().cohort(table, studySeed: 20250056) { [$0.volumes["T2WI"]!, $0.mask] }[0]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sinorad-gzip-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, volume) in zip(["T2WI", "mask"], volumes) {
+            // As `sinorad simulate --images` writes them: float32 image, uint8 mask.
+            let path = folder.appendingPathComponent("\(name).nii.gz").path
+            try NIfTI.write(volume, to: path, datatype: name == "mask" ? .uint8 : .float32)
+            let stream = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            var whole = Double.infinity
+            var streamed = Double.infinity
+            for _ in 0..<20 {
+                whole = min(whole, Self.seconds { _ = Gzip.inflateWhole(stream, limit: nil) })
+                streamed = min(streamed, try Self.seconds { _ = try Gzip.inflateStreamed(stream, file: name, limit: nil) })
+            }
+            #expect(Gzip.inflateWhole(stream, limit: nil) == (try Gzip.inflateStreamed(stream, file: name, limit: nil)))
+            print(
+                "[bench] gzip_\(name) libdeflate \(String(format: "%.2f", whole * 1e3)) ms, zlib \(String(format: "%.2f", streamed * 1e3)) ms, "
+                    + "ratio \(String(format: "%.2f", streamed / whole))x (\(stream.count) bytes compressed, best of 20)")
+        }
+    }
 }

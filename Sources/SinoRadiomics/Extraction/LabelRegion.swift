@@ -24,24 +24,35 @@ public struct LabelRegion: Sendable, Equatable {
         var count = 0
         let (nx, ny, nz) = (mask.size[0], mask.size[1], mask.size[2])
         mask.values.withUnsafeBufferPointer { v in
-            var i = 0
+            // Row by row: most rows hold no label voxel and are passed over eight values at a
+            // time; the sums are of whole numbers, exact in any order.
             for z in 0..<nz {
                 for y in 0..<ny {
-                    for x in 0..<nx {
-                        if v[i] == l {
-                            count += 1
-                            if x < lower[0] { lower[0] = x }
-                            if x > upper[0] { upper[0] = x }
-                            if y < lower[1] { lower[1] = y }
-                            if y > upper[1] { upper[1] = y }
-                            if z < lower[2] { lower[2] = z }
-                            if z > upper[2] { upper[2] = z }
-                            sums[0] += Double(x)
-                            sums[1] += Double(y)
-                            sums[2] += Double(z)
+                    let row = nx * (y + ny * z)
+                    var x = ValueScan.firstIndex(of: l, in: v, from: row, to: row + nx) - row
+                    guard x < nx else { continue }
+                    let first = x
+                    var last = x
+                    var hits = 0
+                    var xSum = 0
+                    while x < nx {
+                        if v[row + x] == l {
+                            last = x
+                            hits += 1
+                            xSum += x
                         }
-                        i += 1
+                        x += 1
                     }
+                    count += hits
+                    lower[0] = min(lower[0], first)
+                    upper[0] = max(upper[0], last)
+                    lower[1] = min(lower[1], y)
+                    upper[1] = max(upper[1], y)
+                    lower[2] = min(lower[2], z)
+                    upper[2] = max(upper[2], z)
+                    sums[0] += Double(xSum)
+                    sums[1] += Double(hits * y)
+                    sums[2] += Double(hits * z)
                 }
             }
         }

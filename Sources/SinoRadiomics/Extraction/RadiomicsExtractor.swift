@@ -188,7 +188,7 @@ public struct RadiomicsExtractor: Sendable {
     /// SinoRad refuses NaN or infinite voxels (PyRadiomics would carry them into every
     /// feature); the message names the first one.
     static func checkValues(_ image: RadiomicsImage, name: String) throws {
-        guard let i = image.values.firstIndex(where: { !$0.isFinite }) else { return }
+        guard !image.values.withUnsafeBufferPointer(ValueScan.allFinite), let i = image.values.firstIndex(where: { !$0.isFinite }) else { return }
         let x = i % image.size[0]
         let y = (i / image.size[0]) % image.size[1]
         let z = i / (image.size[0] * image.size[1])

@@ -27,31 +27,29 @@ public enum MaskChecks {
     public static func getMask(_ mask: RadiomicsImage, label: Int, file: String = "") throws -> RadiomicsImage {
         var values = mask.values
         // One pass: the cast, whether there are two distinct values, whether the label occurs.
-        // The set of distinct values is built only for the messages.
+        // The set of distinct values is built only for the messages. Unsigned masks hold whole
+        // numbers in UInt32's range already: they are only read (no copy of the grid).
         let target = Double(label)
         var first = 0.0
         var twoValues = false
         var hasLabel = false
-        values.withUnsafeMutableBufferPointer { v in
+        func scan(_ v: UnsafeBufferPointer<Double>) {
             guard !v.isEmpty else { return }
-            if mask.pixelType == .uint8 || mask.pixelType == .uint16 || mask.pixelType == .uint32 {
-                // Already whole numbers in UInt32's range: nothing to cast.
-                for x in v where x == target {
-                    hasLabel = true
-                    break
-                }
-            } else {
+            first = v[0]
+            twoValues = ValueScan.firstIndex(differingFrom: first, in: v) < v.count
+            if !hasLabel { hasLabel = ValueScan.firstIndex(of: target, in: v, from: 0, to: v.count) < v.count }
+        }
+        if mask.pixelType == .uint8 || mask.pixelType == .uint16 || mask.pixelType == .uint32 {
+            values.withUnsafeBufferPointer(scan)
+        } else {
+            values.withUnsafeMutableBufferPointer { v in
                 for i in v.indices {
                     let x = v[i]
                     let cast = x >= 0 && x <= 4_294_967_295 && x == x.rounded(.towardZero) ? x : uint32Cast(x)
                     v[i] = cast
                     if cast == target { hasLabel = true }
                 }
-            }
-            first = v[0]
-            for x in v where x != first {
-                twoValues = true
-                break
+                scan(UnsafeBufferPointer(v))
             }
         }
         if twoValues && hasLabel { return mask.withValues(values, pixelType: .uint32) }
@@ -128,9 +126,10 @@ public enum MaskChecks {
             corrected = onImage
             working = onImage
         }
-        guard let box = Resampling.boundingBox(mask: working, label: label) else {
+        guard let region = LabelRegion(mask: working, label: label) else {
             throw RadiomicsError(.mask, file: file, "label \(label) is not present in the mask")
         }
+        let box = [region.lower[0], region.upper[0], region.lower[1], region.upper[1], region.lower[2], region.upper[2]]
         let dims = (0..<3).filter { box[2 * $0 + 1] - box[2 * $0] + 1 > 1 }.count
         if dims == 0 {
             throw RadiomicsError(.roiTooSmall, file: file, "the ROI is a single voxel; features cannot be extracted from one voxel")
@@ -140,8 +139,7 @@ public enum MaskChecks {
                 .roiTooSmall, file: file,
                 "the ROI extends in \(dims) dimension\(dims == 1 ? "" : "s"); minimumROIDimensions asks for \(settings.minimumROIDimensions)")
         }
-        let l = Double(label)
-        let count = working.values.reduce(0) { $0 + ($1 == l ? 1 : 0) }
+        let count = region.count
         if let minimum = settings.minimumROISize, count <= minimum {
             throw RadiomicsError(
                 .roiTooSmall, file: file, "the ROI has \(count) voxels; minimumROISize \(minimum) asks for more than \(minimum)")
