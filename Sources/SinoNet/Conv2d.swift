@@ -10,6 +10,13 @@ import CBLAS
 /// A 1x1, stride-1, unpadded convolution skips im2col: an NCHW image is already the
 /// [C, H*W] matrix the sgemm needs.
 ///
+/// How a 3 x 3 stride-1 convolution is computed: `automatic` (Winograd where
+/// `Conv2d.usesWinograd` finds it faster), Winograd wherever the shape allows (tests), or
+/// im2col + GEMM everywhere (comparisons).
+public enum ConvolutionChoice: String, Sendable, CaseIterable {
+    case automatic, winogradWherePossible, gemm
+}
+
 /// Backward passes ADD into every gradient (input and parameters), as llm.c and
 /// PyTorch's `.grad` do: zero the gradient arenas before a backward pass. Accumulation is
 /// what residual additions and DenseNet's shared inputs need.
@@ -84,10 +91,42 @@ public struct Conv2d: Sendable {
     public func workspaceCount(for input: Shape, threads: Int = 1, pointwise: Bool = true, folding: Bool = true) -> Int {
         let out = outputShape(for: input)
         let n = input[0], k = inChannels * kernelSize * kernelSize, p = out[2] * out[3]
-        if folding && foldsBatch(for: input) { return (k + outChannels) * n * p }
+        let winograd = isWinogradShape ? winogradWorkspace(input, threads: threads) : 0
+        if folding && foldsBatch(for: input) { return max(winograd, (k + outChannels) * n * p) }
         let slots = min(max(threads, 1), n)
         let columns = pointwise && isPointwise ? 0 : slots * k * p
-        return columns + (min(n, Self.weightGradientGroups) - 1) * outChannels * k
+        return max(winograd, columns + (min(n, Self.weightGradientGroups) - 1) * outChannels * k)
+    }
+
+    // MARK: Winograd
+
+    /// 3 x 3, stride 1, padding 1, no dilation: the shape Winograd's F(2x2, 3x3) computes.
+    public var isWinogradShape: Bool { kernelSize == 3 && stride == 1 && padding == 1 && dilation == 1 }
+
+    /// Whether this input's convolution runs Winograd's F(2x2, 3x3) (`Winograd`) rather than
+    /// im2col + GEMM (the forward pass, and the input gradient, itself a 3 x 3 stride-1
+    /// convolution): a 3 x 3 stride-1 padding-1 convolution of a batch of at least
+    /// `winogradImages` images, or of maps of at least `winogradPositions` positions. Below
+    /// both, the 16 GEMMs are too small to beat one, and the filters (transformed on every
+    /// call) cost more than they save: `SINORAD_BENCH=1 swift test --filter WinogradBenchmark`
+    /// times both paths for ResNet-50's and DenseNet-121's 3 x 3 layers.
+    public func usesWinograd(for input: Shape, _ choice: ConvolutionChoice = .automatic) -> Bool {
+        switch choice {
+        case .automatic: isWinogradShape && (input[0] >= Self.winogradImages || input[2] * input[3] >= Self.winogradPositions)
+        case .winogradWherePossible: isWinogradShape
+        case .gemm: false
+        }
+    }
+
+    /// Images from which a 3 x 3 stride-1 convolution runs Winograd whatever its map size.
+    public static let winogradImages = 8
+    /// Positions per image (height x width) from which it runs Winograd at any batch size
+    /// (ResNet's layer1 and DenseNet's first block at 224 x 224: 56 x 56).
+    public static let winogradPositions = 2500
+
+    private func winogradWorkspace(_ input: Shape, threads: Int) -> Int {
+        let (th, tw) = Winograd.tiles(input[2], input[3])
+        return Winograd(inChannels: inChannels, outChannels: outChannels).workspaceCount(tiles: input[0] * th * tw, threads: threads)
     }
 
     // MARK: forward
@@ -108,10 +147,20 @@ public struct Conv2d: Sendable {
     /// per-image GEMMs (tests compare the paths).
     func forward(
         input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
-        workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true, workers: Workers = .serial
+        workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true, algorithm: ConvolutionChoice = .automatic,
+        workers: Workers = .serial
     ) {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        if usesWinograd(for: x.shape, algorithm) {
+            let winograd = Winograd(inChannels: inChannels, outChannels: outChannels)
+            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count))
+            winograd.transformFilters(weight.data, flipped: false, into: buffer, workers: workers)
+            winograd.convolve(
+                x.data, images: n, height: h, width: w, filters: buffer, bias: bias.map { UnsafePointer($0.data) }, output: y.data,
+                accumulate: false, scratch: buffer + winograd.filterCount, workers: workers)
+            return
+        }
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
         let direct = allowPointwise && isPointwise
         if allowFolding && foldsBatch(for: x.shape) {
@@ -183,12 +232,26 @@ public struct Conv2d: Sendable {
         input x: Tensor, weight: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
         biasGradient db: Tensor?, workspace: Tensor?, allowPointwise: Bool,
-        allowFolding: Bool = true, workers: Workers = .serial
+        allowFolding: Bool = true, algorithm: ConvolutionChoice = .automatic, workers: Workers = .serial
     ) {
         let out = checkShapes(x, weight, db, dy)
         precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
         if let dx { precondition(dx.shape == x.shape, "input gradient \(dx.shape), expected \(x.shape)") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
+        if let dx, usesWinograd(for: x.shape, algorithm) {
+            // The weight and bias gradients as usual; then dx += dy convolved with each filter
+            // rotated by 180 degrees (input and output channels swapped), by Winograd.
+            backward(
+                input: x, weight: weight, outputGradient: dy, inputGradient: nil, weightGradient: dw, biasGradient: db,
+                workspace: workspace, allowPointwise: allowPointwise, allowFolding: allowFolding, algorithm: .gemm, workers: workers)
+            let winograd = Winograd(inChannels: outChannels, outChannels: inChannels)
+            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count))
+            winograd.transformFilters(weight.data, flipped: true, into: buffer, workers: workers)
+            winograd.convolve(
+                dy.data, images: n, height: h, width: w, filters: buffer, bias: nil, output: dx.data, accumulate: true,
+                scratch: buffer + winograd.filterCount, workers: workers)
+            return
+        }
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
         let direct = allowPointwise && isPointwise
         if let db { addBiasGradient(dy, n: n, p: p, db) }

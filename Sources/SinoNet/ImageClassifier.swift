@@ -102,6 +102,17 @@ public final class ImageClassifier {
         }
     }
     private var workers: Workers { Workers(threads) }
+    /// How the 3 x 3 stride-1 convolutions are computed: `.automatic` (the default: Winograd's
+    /// F(2x2, 3x3) where `Conv2d.usesWinograd` finds it faster for this input shape),
+    /// `.winogradWherePossible` or `.gemm` (im2col + GEMM everywhere).
+    public var convolutions = ConvolutionChoice.automatic
+    /// The convolutions that run Winograd (forward pass and input gradient), by weight name.
+    public var winogradLayers: [String] {
+        ops.compactMap { op in
+            guard case .conv(let name, let conv, let x, _) = op, conv.usesWinograd(for: activations[x].shape, convolutions) else { return nil }
+            return name.weight
+        }
+    }
     /// Per op, the activation gradients its backward touches first (zeroed just before it).
     private var backwardZeroing: [[String]]
     private var initRules: [String: ParameterInit]
@@ -333,7 +344,7 @@ public final class ImageClassifier {
         case .conv(let name, let conv, let x, let y):
             conv.forward(
                 input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
-                output: a[y], workspace: workspace, workers: workers)
+                output: a[y], workspace: workspace, allowPointwise: true, algorithm: convolutions, workers: workers)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
                 bn.forwardTraining(
@@ -373,7 +384,8 @@ public final class ImageClassifier {
             conv.backward(
                 input: a[x], weight: p[name.weight], outputGradient: g[y], inputGradient: dx,
                 weightGradient: gradients[name.weight],
-                biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace, workers: workers)
+                biasGradient: conv.hasBias ? gradients[name.bias] : nil, workspace: workspace, allowPointwise: true,
+                algorithm: convolutions, workers: workers)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
                 bn.backwardTraining(

@@ -29,6 +29,10 @@ public enum NetworkBenchmark {
         public var threads: Int
         /// OpenBLAS's kernel set (`OpenBLASThreads.core`).
         public var blas_core: String
+        /// How the 3 x 3 stride-1 convolutions were computed (`ImageClassifier.convolutions`)
+        /// and how many of them ran Winograd's F(2x2, 3x3).
+        public var convolutions: String
+        public var winograd_layers: Int
     }
 
     /// Runs `warmup` untimed and `iterations` timed batches of `model` (built for its input
@@ -77,7 +81,8 @@ public enum NetworkBenchmark {
             arch: name, mode: mode.rawValue, batch: batch, size: shape[2], channels: shape[1], classes: classes, iterations: times.count,
             images_per_second: Double(batch) / (mean / 1000), ms_per_batch: mean, ms_per_batch_min: sorted[0], ms_per_batch_median: median,
             warmup: warmup, peak_memory_mib: peakMemoryMiB(), openblas_threads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"],
-            threads: model.threads, blas_core: OpenBLASThreads.core)
+            threads: model.threads, blas_core: OpenBLASThreads.core, convolutions: model.convolutions.rawValue,
+            winograd_layers: model.winogradLayers.count)
     }
 
     /// VmHWM (peak resident set) from /proc/self/status, in MiB; nil where it is absent.

@@ -5,6 +5,7 @@ import SinoNet
 import SinoStudy
 
 extension NetworkBenchmark.Mode: ExpressibleByArgument {}
+extension ConvolutionChoice: ExpressibleByArgument {}
 
 /// `sinorad cnn`: SinoNet's ResNet/DenseNet from the command line (eval-mode logits of a
 /// torchvision state_dict, and a speed benchmark).
@@ -136,6 +137,9 @@ struct CNN: ParsableCommand {
         @Option(help: "Threads of each pass (default: SINORAD_THREADS, else OPENBLAS_NUM_THREADS, else every core).")
         var threads: Int?
 
+        @Option(help: "3 x 3 stride-1 convolutions: automatic (Winograd F(2x2, 3x3) where it is faster), winogradWherePossible or gemm (im2col + GEMM).")
+        var convolutions: ConvolutionChoice = .automatic
+
         func validate() throws {
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -148,6 +152,7 @@ struct CNN: ParsableCommand {
         func run() throws {
             let model = try CNN.model(arch, inputShape: Shape(batch, channels, size, size), classes: classes, seed: seed, trainable: mode == .train)
             model.threads = threads ?? Workers.fromEnvironment()
+            model.convolutions = convolutions
             let report = NetworkBenchmark.run(model, name: arch.rawValue, mode: mode, classes: classes, iterations: iterations, warmup: warmup, seed: seed)
             switch format {
             case .json:
@@ -159,9 +164,10 @@ struct CNN: ParsableCommand {
                 print(
                     "\(report.arch) \(mode.rawValue) batch \(batch), \(channels)x\(size)x\(size), \(iterations) iterations: "
                         + String(
-                            format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@, %d threads, OpenBLAS %@",
+                            format: "%.2f images/s, %.1f ms per batch (median %.1f, min %.1f), peak memory %@, %d threads, OpenBLAS %@, "
+                                + "%d Winograd layers (%@)",
                             report.images_per_second, report.ms_per_batch, report.ms_per_batch_median, report.ms_per_batch_min, memory,
-                            report.threads, report.blas_core))
+                            report.threads, report.blas_core, report.winograd_layers, report.convolutions))
             }
         }
     }

@@ -59,11 +59,14 @@ struct ModelParityTests {
             inputShape: inputShape, classes: classes)
     }
 
-    func check(_ name: String) throws {
+    func check(_ name: String, _ convolutions: ConvolutionChoice = .automatic) throws {
         let ref = try Reference(name)
         let x = try ref.tensors.floatTensor("input")
         let targets = try ref.tensors.int64Values("targets").map(Int.init)
         let model = try Self.model(ref, inputShape: x.shape)
+        model.convolutions = convolutions
+        if convolutions == .winogradWherePossible { #expect(!model.winogradLayers.isEmpty) }
+        let name = convolutions == .automatic ? name : "\(name) (\(convolutions.rawValue))"
         #expect(
             Set(model.parameterNames + model.bufferNames)
                 == Set(ref.weights.names.filter { !$0.hasSuffix("num_batches_tracked") }))
@@ -93,12 +96,12 @@ struct ModelParityTests {
         #expect(compared == ref.tensors.names.filter { $0.hasPrefix("grad.") }.count)
     }
 
-    @Test("ResNet, BasicBlock [1,1,1,1], width 8, 3 channels: eval, train, loss, every gradient")
-    func resNetBasic() throws { try check("resnet_basic") }
+    @Test("ResNet, BasicBlock [1,1,1,1], width 8, 3 channels: eval, train, loss, every gradient", arguments: ConvolutionChoice.allCases)
+    func resNetBasic(_ convolutions: ConvolutionChoice) throws { try check("resnet_basic", convolutions) }
 
-    @Test("ResNet, Bottleneck v1.5 [1,1,1,1], width 4, 2 channels: eval, train, loss, every gradient")
-    func resNetBottleneck() throws { try check("resnet_bottleneck") }
+    @Test("ResNet, Bottleneck v1.5 [1,1,1,1], width 4, 2 channels: eval, train, loss, every gradient", arguments: ConvolutionChoice.allCases)
+    func resNetBottleneck(_ convolutions: ConvolutionChoice) throws { try check("resnet_bottleneck", convolutions) }
 
-    @Test("DenseNet, growth 8, blocks (2, 2): eval, train, loss, every gradient")
-    func denseNet() throws { try check("densenet") }
+    @Test("DenseNet, growth 8, blocks (2, 2): eval, train, loss, every gradient", arguments: ConvolutionChoice.allCases)
+    func denseNet(_ convolutions: ConvolutionChoice) throws { try check("densenet", convolutions) }
 }

@@ -1,0 +1,90 @@
+import SinoRandom
+import Testing
+
+@testable import SinoNet
+
+/// Winograd's F(2x2, 3x3) against the im2col + GEMM path of the same convolution: forward
+/// (with bias, odd and even sizes, images smaller than a tile), the input gradient as a
+/// Winograd convolution of dy with the flipped, transposed filters, and the bits on 1 and 3
+/// threads.
+@Suite("SinoNet Winograd F(2x2, 3x3)")
+struct WinogradTests {
+    static func random(_ shape: Shape, seed: UInt64) -> Tensor { LayerUnitTests.random(shape, seed: seed) }
+
+    /// Runs Winograd directly (whatever `usesWinograd` would choose) on `threads` threads.
+    static func winograd(
+        _ x: Tensor, weight: UnsafePointer<Float>, inChannels c: Int, outChannels o: Int, flipped: Bool, bias: Tensor?,
+        output y: Tensor, accumulate: Bool, threads: Int
+    ) {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let winograd = Winograd(inChannels: c, outChannels: o)
+        let (th, tw) = Winograd.tiles(h, w)
+        let workers = Workers(threads)
+        let scratch = Tensor(Shape(winograd.workspaceCount(tiles: n * th * tw, threads: threads)))
+        winograd.transformFilters(weight, flipped: flipped, into: scratch.data, workers: workers)
+        winograd.convolve(
+            x.data, images: n, height: h, width: w, filters: scratch.data, bias: bias.map { UnsafePointer($0.data) }, output: y.data,
+            accumulate: accumulate, scratch: scratch.data + winograd.filterCount, workers: workers)
+    }
+
+    @Test(
+        "forward equals im2col within 1e-5 of the largest output, on 1 and 3 threads with the same bits",
+        arguments: [(1, 3, 5, 8, 8), (2, 4, 6, 7, 9), (3, 16, 8, 5, 6), (1, 2, 3, 1, 1), (2, 5, 4, 2, 3), (1, 64, 64, 14, 14), (5, 8, 9, 33, 17)])
+    func forward(n: Int, c: Int, o: Int, h: Int, w: Int) {
+        let conv = Conv2d(inChannels: c, outChannels: o, kernelSize: 3, padding: 1, bias: true)
+        let x = Self.random(Shape(n, c, h, w), seed: 31), weight = Self.random(conv.weightShape, seed: 32)
+        let bias = Self.random(conv.biasShape, seed: 33)
+        let expected = Tensor(conv.outputShape(for: x.shape))
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape, folding: false)))
+        conv.forward(
+            input: x, weight: weight, bias: bias, output: expected, workspace: workspace, allowPointwise: true, allowFolding: false,
+            algorithm: .gemm)
+        var outputs: [Tensor] = []
+        for threads in [1, 3] {
+            let y = Tensor(expected.shape)
+            Self.winograd(x, weight: weight.data, inChannels: c, outChannels: o, flipped: false, bias: bias, output: y, accumulate: false, threads: threads)
+            #expect(y.maxAbsDifference(to: expected).diff <= 1e-5 * expected.maxMagnitude, "\(threads) threads")
+            outputs.append(y)
+        }
+        #expect(outputs[0].values == outputs[1].values)
+    }
+
+    @Test("the input gradient: Winograd of dy with the flipped filters, added, equals the im2col backward's dx")
+    func inputGradient() {
+        let conv = Conv2d(inChannels: 6, outChannels: 10, kernelSize: 3, padding: 1, bias: false)
+        let x = Self.random(Shape(2, 6, 9, 7), seed: 41), weight = Self.random(conv.weightShape, seed: 42)
+        let dy = Self.random(conv.outputShape(for: x.shape), seed: 43)
+        let expected = Tensor(x.shape), dw = Tensor(conv.weightShape)
+        expected.fill(0.25)
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape, folding: false)))
+        conv.backward(
+            input: x, weight: weight, outputGradient: dy, inputGradient: expected, weightGradient: dw, biasGradient: nil,
+            workspace: workspace, allowPointwise: true, allowFolding: false)
+        let dx = Tensor(x.shape)
+        dx.fill(0.25)
+        Self.winograd(dy, weight: weight.data, inChannels: 10, outChannels: 6, flipped: true, bias: nil, output: dx, accumulate: true, threads: 2)
+        #expect(dx.maxAbsDifference(to: expected).diff <= 1e-5 * expected.maxMagnitude)
+    }
+
+    @Test("Conv2d chooses Winograd for 3 x 3 stride-1 padding-1 layers with enough positions, and its forward uses it")
+    func choice() {
+        let conv = Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, padding: 1)
+        #expect(conv.usesWinograd(for: Shape(1, 4, 56, 56)) && !conv.usesWinograd(for: Shape(1, 4, 28, 28)) && conv.usesWinograd(for: Shape(8, 4, 7, 7)))
+        #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, stride: 2, padding: 1).usesWinograd(for: Shape(4, 4, 56, 56)))
+        #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, padding: 2, dilation: 2).usesWinograd(for: Shape(4, 4, 56, 56)))
+        #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 1).usesWinograd(for: Shape(4, 4, 56, 56)))
+        let x = Self.random(Shape(8, 4, 14, 14), seed: 51), weight = Self.random(conv.weightShape, seed: 52)
+        let bias = Self.random(conv.biasShape, seed: 53)
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape)))
+        let chosen = Tensor(conv.outputShape(for: x.shape)), direct = Tensor(chosen.shape)
+        conv.forward(input: x, weight: weight, bias: bias, output: chosen, workspace: workspace)
+        Self.winograd(x, weight: weight.data, inChannels: 4, outChannels: 4, flipped: false, bias: bias, output: direct, accumulate: false, threads: 1)
+        #expect(chosen.values == direct.values)
+        let model = ImageClassifier(ResNet.resnet50, inputShape: Shape(1, 3, 224, 224), classes: 2, trainable: false)
+        #expect(model.winogradLayers == ["layer1.0.conv2.weight", "layer1.1.conv2.weight", "layer1.2.conv2.weight"])
+        model.convolutions = .gemm
+        #expect(model.winogradLayers.isEmpty)
+        model.convolutions = .winogradWherePossible
+        #expect(model.winogradLayers.count == 13)
+    }
+}
