@@ -361,9 +361,9 @@ public final class ImageClassifier {
         case .relu(let x, let y):
             ReLU.forward(input: a[x], output: a[y], workers: workers)
         case .maxPool(let pool, let x, let y):
-            pool.forward(input: a[x], output: a[y])
+            pool.forward(input: a[x], output: a[y], workers: workers)
         case .avgPool(let pool, let x, let y):
-            pool.forward(input: a[x], output: a[y])
+            pool.forward(input: a[x], output: a[y], workers: workers)
         case .globalAvgPool(let x, let y):
             AdaptiveAvgPool2d.forward(input: a[x], output: a[y])
         case .linear(let name, let fc, let x, let y):
@@ -406,9 +406,9 @@ public final class ImageClassifier {
                 ReLU.backward(output: a[y], outputGradient: g[y], inputGradient: g[x], workers: workers)
             }
         case .maxPool(let pool, let x, let y):
-            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
+            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x], workers: workers)
         case .avgPool(let pool, let x, let y):
-            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
+            pool.backward(input: a[x], outputGradient: g[y], inputGradient: g[x], workers: workers)
         case .globalAvgPool(let x, let y):
             AdaptiveAvgPool2d.backward(input: a[x], outputGradient: g[y], inputGradient: g[x])
         case .linear(let name, let fc, let x, let y):

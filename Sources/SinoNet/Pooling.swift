@@ -23,21 +23,22 @@ public struct MaxPool2d: Sendable {
         pooledShape("MaxPool2d", input, kernel: kernelSize, stride: stride, padding: padding)
     }
 
-    /// x [N, C, H, W] -> y [N, C, Ho, Wo] = max over each window's real positions.
-    public func forward(input x: Tensor, output y: Tensor) {
+    /// x [N, C, H, W] -> y [N, C, Ho, Wo] = max over each window's real positions (planes
+    /// side by side on `workers`' threads: each writes its own planes).
+    public func forward(input x: Tensor, output y: Tensor, workers: Workers = .serial) {
         precondition(y.shape == outputShape(for: x.shape), "MaxPool2d output \(y.shape)")
-        forEachWindow(x.shape) { plane, outIndex, argmax in
+        forEachWindow(x.shape, workers) { plane, outIndex, argmax in
             y.data[outIndex] = x.data[plane + argmax(x.data + plane)]
         }
     }
 
     /// dx [N, C, H, W] += dy [N, C, Ho, Wo] routed to each window's argmax (recomputed from
     /// x, which is cheaper in memory than storing indices and gives the same positions).
-    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
+    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor, workers: Workers = .serial) {
         precondition(
             dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
             "MaxPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
-        forEachWindow(x.shape) { plane, outIndex, argmax in
+        forEachWindow(x.shape, workers) { plane, outIndex, argmax in
             dx.data[plane + argmax(x.data + plane)] += dy.data[outIndex]
         }
     }
@@ -45,13 +46,21 @@ public struct MaxPool2d: Sendable {
     /// Calls `body(planeOffset, outputIndex, argmax)` for every output element; `argmax(p)`
     /// returns the offset within the H x W plane `p` of the window's maximum.
     private func forEachWindow(
-        _ shape: Shape,
+        _ shape: Shape, _ workers: Workers,
         _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void
     ) {
         let out = outputShape(for: shape)
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
-        var outIndex = 0
-        for p in 0..<planes {
+        workers.ranges(planes, itemCost: out[2] * out[3] * kernelSize * kernelSize) { range in
+            windows(range, h, w, out, body)
+        }
+    }
+
+    private func windows(
+        _ planes: Range<Int>, _ h: Int, _ w: Int, _ out: Shape, _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void
+    ) {
+        var outIndex = planes.lowerBound * out[2] * out[3]
+        for p in planes {
             for oh in 0..<out[2] {
                 let h0 = oh * stride - padding
                 let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
@@ -94,10 +103,10 @@ public struct AvgPool2d: Sendable {
     }
 
     /// x [N, C, H, W] -> y [N, C, Ho, Wo] = sum over the window's real positions / k^2.
-    public func forward(input x: Tensor, output y: Tensor) {
+    public func forward(input x: Tensor, output y: Tensor, workers: Workers = .serial) {
         precondition(y.shape == outputShape(for: x.shape), "AvgPool2d output \(y.shape)")
         let divisor = Float(kernelSize * kernelSize)
-        forEachWindow(x.shape) { outIndex, positions in
+        forEachWindow(x.shape, workers) { outIndex, positions in
             var s: Float = 0
             positions { s += x.data[$0] }
             y.data[outIndex] = s / divisor
@@ -105,35 +114,37 @@ public struct AvgPool2d: Sendable {
     }
 
     /// dx [N, C, H, W] += dy [N, C, Ho, Wo] / k^2 spread over each window's real positions.
-    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor) {
+    public func backward(input x: Tensor, outputGradient dy: Tensor, inputGradient dx: Tensor, workers: Workers = .serial) {
         precondition(
             dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
             "AvgPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
         let divisor = Float(kernelSize * kernelSize)
-        forEachWindow(x.shape) { outIndex, positions in
+        forEachWindow(x.shape, workers) { outIndex, positions in
             let g = dy.data[outIndex] / divisor
             positions { dx.data[$0] += g }
         }
     }
 
     /// Calls `body(outputIndex, positions)`, where `positions(f)` calls f with the flat input
-    /// index of each real (non-padding) position of that output's window.
-    private func forEachWindow(_ shape: Shape, _ body: (Int, ((Int) -> Void) -> Void) -> Void) {
+    /// index of each real (non-padding) position of that output's window; planes side by side on `workers`' threads (each writes its own planes).
+    private func forEachWindow(_ shape: Shape, _ workers: Workers, _ body: (Int, ((Int) -> Void) -> Void) -> Void) {
         let out = outputShape(for: shape)
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
-        var outIndex = 0
-        for p in 0..<planes {
-            let plane = p * h * w
-            for oh in 0..<out[2] {
-                let h0 = oh * stride - padding
-                let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
-                for ow in 0..<out[3] {
-                    let w0 = ow * stride - padding
-                    let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
-                    body(outIndex) { f in
-                        for ih in hs..<he { for iw in ws..<we { f(plane + ih * w + iw) } }
+        workers.ranges(planes, itemCost: out[2] * out[3] * kernelSize * kernelSize) { range in
+            var outIndex = range.lowerBound * out[2] * out[3]
+            for p in range {
+                let plane = p * h * w
+                for oh in 0..<out[2] {
+                    let h0 = oh * stride - padding
+                    let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
+                    for ow in 0..<out[3] {
+                        let w0 = ow * stride - padding
+                        let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
+                        body(outIndex) { f in
+                            for ih in hs..<he { for iw in ws..<we { f(plane + ih * w + iw) } }
+                        }
+                        outIndex += 1
                     }
-                    outIndex += 1
                 }
             }
         }
