@@ -88,10 +88,11 @@ public struct Conv2d: Sendable {
     /// [Cout, N*Ho*Wo]. Per image: one column matrix [C*k*k, Ho*Wo] per thread (none on the
     /// pointwise path) and, for a batch, the weight-gradient sums of all groups but the first.
     /// `pointwise: false` and `folding: false` size it for the paths tests force.
-    public func workspaceCount(for input: Shape, threads: Int = 1, pointwise: Bool = true, folding: Bool = true) -> Int {
+    /// `backward: false` sizes it for forward passes only (an inference-only model).
+    public func workspaceCount(for input: Shape, threads: Int = 1, pointwise: Bool = true, folding: Bool = true, backward: Bool = true) -> Int {
         let out = outputShape(for: input)
         let n = input[0], k = inChannels * kernelSize * kernelSize, p = out[2] * out[3]
-        let winograd = isWinogradShape ? winogradWorkspace(input, threads: threads) : 0
+        let winograd = isWinogradShape ? winogradWorkspace(input, threads: threads, backward: backward) : 0
         if folding && foldsBatch(for: input) { return max(winograd, (k + outChannels) * n * p) }
         let slots = min(max(threads, 1), n)
         let columns = pointwise && isPointwise ? 0 : slots * k * p
@@ -124,9 +125,13 @@ public struct Conv2d: Sendable {
     /// (ResNet's layer1 and DenseNet's first block at 224 x 224: 56 x 56).
     public static let winogradPositions = 2500
 
-    private func winogradWorkspace(_ input: Shape, threads: Int) -> Int {
+    /// The forward pass's and input gradient's Winograd scratch, and (`backward`) the weight
+    /// gradient's.
+    private func winogradWorkspace(_ input: Shape, threads: Int, backward: Bool = true) -> Int {
         let (th, tw) = Winograd.tiles(input[2], input[3])
-        return Winograd(inChannels: inChannels, outChannels: outChannels).workspaceCount(tiles: input[0] * th * tw, threads: threads)
+        let winograd = Winograd(inChannels: inChannels, outChannels: outChannels), tiles = input[0] * th * tw
+        let forward = winograd.workspaceCount(tiles: tiles, threads: threads)
+        return backward ? max(forward, winograd.weightGradientCount(tiles: tiles)) : forward
     }
 
     // MARK: forward
@@ -154,7 +159,7 @@ public struct Conv2d: Sendable {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         if usesWinograd(for: x.shape, algorithm) {
             let winograd = Winograd(inChannels: inChannels, outChannels: outChannels)
-            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count))
+            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count, backward: false))
             winograd.transformFilters(weight.data, flipped: false, into: buffer, workers: workers)
             winograd.convolve(
                 x.data, images: n, height: h, width: w, filters: buffer, bias: bias.map { UnsafePointer($0.data) }, output: y.data,
@@ -238,14 +243,17 @@ public struct Conv2d: Sendable {
         precondition(dw.shape == weightShape, "weight gradient \(dw.shape), expected \(weightShape)")
         if let dx { precondition(dx.shape == x.shape, "input gradient \(dx.shape), expected \(x.shape)") }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
-        if let dx, usesWinograd(for: x.shape, algorithm) {
-            // The weight and bias gradients as usual; then dx += dy convolved with each filter
-            // rotated by 180 degrees (input and output channels swapped), by Winograd.
-            backward(
-                input: x, weight: weight, outputGradient: dy, inputGradient: nil, weightGradient: dw, biasGradient: db,
-                workspace: workspace, allowPointwise: allowPointwise, allowFolding: allowFolding, algorithm: .gemm, workers: workers)
+        if usesWinograd(for: x.shape, algorithm) {
+            // The weight gradient by Winograd; then dx += dy convolved with each filter rotated
+            // by 180 degrees (input and output channels swapped), by Winograd.
+            if let db { addBiasGradient(dy, n: n, p: h * w, db) }
+            let forward = Winograd(inChannels: inChannels, outChannels: outChannels)
+            let (th, tw) = Winograd.tiles(h, w)
+            let scratch = columnBuffer(workspace, count: forward.weightGradientCount(tiles: n * th * tw))
+            forward.weightGradient(x.data, outputGradient: dy.data, images: n, height: h, width: w, into: dw.data, scratch: scratch, workers: workers)
+            guard let dx else { return }
             let winograd = Winograd(inChannels: outChannels, outChannels: inChannels)
-            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count))
+            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count, backward: false))
             winograd.transformFilters(weight.data, flipped: true, into: buffer, workers: workers)
             winograd.convolve(
                 dy.data, images: n, height: h, width: w, filters: buffer, bias: nil, output: dx.data, accumulate: true,

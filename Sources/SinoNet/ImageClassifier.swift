@@ -98,7 +98,7 @@ public final class ImageClassifier {
     public var threads = 1 {
         didSet {
             precondition(threads >= 1, "a network needs at least one thread, got \(threads)")
-            workspace = Self.workspace(ops, activations, threads: threads)
+            workspace = Self.workspace(ops, activations, threads: threads, backward: trainable)
         }
     }
     private var workers: Workers { Workers(threads) }
@@ -142,7 +142,7 @@ public final class ImageClassifier {
         let arenas = Self.allocate(plan, architecture, trainable: trainable)
         (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) = arenas
         ops = plan.ops
-        workspace = Self.workspace(plan.ops, arenas.3, threads: 1)
+        workspace = Self.workspace(plan.ops, arenas.3, threads: 1, backward: trainable)
         initRules = plan.inits
         initialise(names: parameters.layout.entries.map(\.name))
     }
@@ -182,10 +182,10 @@ public final class ImageClassifier {
     }
 
     /// The convolutions' scratch space for `threads` threads (the largest any layer needs).
-    private static func workspace(_ ops: [NetworkOp], _ activations: Arena, threads: Int) -> Tensor {
+    private static func workspace(_ ops: [NetworkOp], _ activations: Arena, threads: Int, backward: Bool) -> Tensor {
         var count = 1
         for case .conv(_, let conv, let x, _) in ops {
-            count = max(count, conv.workspaceCount(for: activations[x].shape, threads: threads))
+            count = max(count, conv.workspaceCount(for: activations[x].shape, threads: threads, backward: backward))
         }
         return Tensor(Shape(count))
     }
@@ -539,7 +539,7 @@ public final class ImageClassifier {
         (parameters, gradientArena, buffers, activations, activationGradientArena, backwardZeroing) =
             (params, grads, bufs, acts, actGrads, zeroing)
         ops = plan.ops
-        workspace = Self.workspace(ops, activations, threads: threads)
+        workspace = Self.workspace(ops, activations, threads: threads, backward: trainable)
         inputShape = newShape
         classes = newClasses
         frozen = frozen.filter { params.layout.contains($0) }

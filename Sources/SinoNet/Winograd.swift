@@ -133,9 +133,9 @@ struct Winograd {
     /// (its even and odd lanes).
     private func transformInputs(
         _ x: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, channels: Range<Int>,
-        into v: UnsafeMutablePointer<Float>
+        into v: UnsafeMutablePointer<Float>, stride: Int? = nil
     ) {
-        let tc = tilesPerChunk, plane = inChannels * tc
+        let tc = stride ?? tilesPerChunk, plane = inChannels * tc
         let padded = 2 * g.tw + 2 + 16
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * padded) { buffer in
             let rows = buffer.baseAddress!
@@ -238,6 +238,94 @@ struct Winograd {
                         if right { dst[g.w + 1] = out[3] }
                     }
                 }
+            }
+        }
+    }
+
+    // MARK: weight gradient
+
+    /// Floats of scratch `weightGradient` needs for `tiles` tiles: every tile's transformed
+    /// input (16 x C x T) and output gradient (16 x O x T), and the 16 x O x C products.
+    func weightGradientCount(tiles: Int) -> Int { 16 * (inChannels + outChannels) * tiles + filterCount }
+
+    /// dw [O, C, 3, 3] += the weight gradient of this convolution of x [N, C, H, W] given dy
+    /// [N, O, H, W]: with M = sum over c of U . V (U = G g G^T, V = B^T d B) and y = A^T M A per
+    /// tile, dL/dM = A dY A^T and dL/dU[xi] = sum over tiles of dL/dM[xi] V[xi], 16 GEMMs
+    /// (O x T) * (T x C) over all tiles at once; then dL/dg = G^T (dL/dU) G. Each sum over the
+    /// tiles is one GEMM of the layer's shape, so the bits do not depend on the thread count.
+    func weightGradient(
+        _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, images n: Int, height h: Int, width w: Int,
+        into dw: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, workers: Workers
+    ) {
+        let (th, tw) = Self.tiles(h, w)
+        let total = n * th * tw
+        let geometry = Geometry(h: h, w: w, th: th, tw: tw, perImage: th * tw)
+        let v = scratch, dm = v + 16 * inChannels * total, du = dm + 16 * outChannels * total
+        workers.ranges(inChannels, itemCost: 64 * total) { channels in
+            transformInputs(x, geometry, 0, total, channels: channels, into: v, stride: total)
+        }
+        workers.ranges(outChannels, itemCost: 64 * total) { channels in
+            transformOutputGradients(dy, geometry, total, channels: channels, into: dm)
+        }
+        let (o, c) = (outChannels, inChannels)
+        workers.run(16) { xi, _ in
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(c), Int32(total), 1, dm + xi * o * total, Int32(total),
+                v + xi * c * total, Int32(total), 0, du + xi * o * c, Int32(c))
+        }
+        let plane = o * c
+        workers.ranges(o, itemCost: 64 * c) { range in
+            for oi in range {
+                for ci in 0..<c {
+                    let at = oi * c + ci
+                    @inline(__always) func row(_ r: Int) -> SIMD4<Float> {
+                        SIMD4(du[(4 * r) * plane + at], du[(4 * r + 1) * plane + at], du[(4 * r + 2) * plane + at], du[(4 * r + 3) * plane + at])
+                    }
+                    let x0 = row(0), x1 = row(1), x2 = row(2), x3 = row(3)
+                    // G^T X (3 x 4), then each row times G (4 x 3).
+                    let t = (x0 + 0.5 * x1 + 0.5 * x2, 0.5 * x1 - 0.5 * x2, 0.5 * x1 + 0.5 * x2 + x3)
+                    let dst = dw + at * 9
+                    @inline(__always) func add(_ r: Int, _ q: SIMD4<Float>) {
+                        dst[3 * r] += q[0] + 0.5 * q[1] + 0.5 * q[2]
+                        dst[3 * r + 1] += 0.5 * q[1] - 0.5 * q[2]
+                        dst[3 * r + 2] += 0.5 * q[1] + 0.5 * q[2] + q[3]
+                    }
+                    add(0, t.0)
+                    add(1, t.1)
+                    add(2, t.2)
+                }
+            }
+        }
+    }
+
+    /// dM[xi][o][t] = (A dY A^T)[xi] for every tile t and output `channels`, dY the tile's 2 x 2
+    /// output gradient (0 beyond the image's edge). A row (p, q) of A dY becomes (p, p + q,
+    /// p - q, -q); A dY has rows (a, b), (a + c, b + d), (a - c, b - d), (-c, -d).
+    private func transformOutputGradients(
+        _ dy: UnsafePointer<Float>, _ g: Geometry, _ total: Int, channels: Range<Int>, into dm: UnsafeMutablePointer<Float>
+    ) {
+        let plane = outChannels * total
+        for o in channels {
+            for t in 0..<total {
+                let image = t / g.perImage, r = t - image * g.perImage
+                let ty = r / g.tw, tx = r - ty * g.tw
+                let oy = 2 * ty, ox = 2 * tx
+                let src = dy + (image * outChannels + o) * g.h * g.w + oy * g.w + ox
+                let right = ox + 1 < g.w, below = oy + 1 < g.h
+                let a = src[0], b = right ? src[1] : 0
+                let c = below ? src[g.w] : 0, d = below && right ? src[g.w + 1] : 0
+                let rows = (SIMD2<Float>(a, b), SIMD2<Float>(a + c, b + d), SIMD2<Float>(a - c, b - d), SIMD2<Float>(-c, -d))
+                let dst = dm + o * total + t
+                @inline(__always) func store(_ i: Int, _ pq: SIMD2<Float>) {
+                    dst[(4 * i) * plane] = pq[0]
+                    dst[(4 * i + 1) * plane] = pq[0] + pq[1]
+                    dst[(4 * i + 2) * plane] = pq[0] - pq[1]
+                    dst[(4 * i + 3) * plane] = -pq[1]
+                }
+                store(0, rows.0)
+                store(1, rows.1)
+                store(2, rows.2)
+                store(3, rows.3)
             }
         }
     }
