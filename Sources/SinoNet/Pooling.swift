@@ -26,9 +26,34 @@ public struct MaxPool2d: Sendable {
     /// x [N, C, H, W] -> y [N, C, Ho, Wo] = max over each window's real positions (planes
     /// side by side on `workers`' threads: each writes its own planes).
     public func forward(input x: Tensor, output y: Tensor, workers: Workers = .serial) {
-        precondition(y.shape == outputShape(for: x.shape), "MaxPool2d output \(y.shape)")
-        forEachWindow(x.shape, workers) { plane, outIndex, argmax in
-            y.data[outIndex] = x.data[plane + argmax(x.data + plane)]
+        let out = outputShape(for: x.shape)
+        precondition(y.shape == out, "MaxPool2d output \(y.shape)")
+        let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = out[2], wo = out[3]
+        workers.ranges(planes, itemCost: ho * wo * kernelSize * kernelSize) { range in
+            for p in range {
+                let src = x.data + p * h * w, dst = y.data + p * ho * wo
+                for oh in 0..<ho {
+                    let h0 = oh * stride - padding
+                    let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
+                    for ow in 0..<wo {
+                        let w0 = ow * stride - padding
+                        let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
+                        // The value at `windows`' argmax: the first maximum in scan order, or the
+                        // last NaN when there is one.
+                        var best = -Float.infinity
+                        var nan: Float?
+                        for ih in hs..<he {
+                            let row = src + ih * w
+                            for iw in ws..<we {
+                                let v = row[iw]
+                                if v > best { best = v }
+                                if v.isNaN { nan = v }
+                            }
+                        }
+                        dst[oh * wo + ow] = nan ?? best
+                    }
+                }
+            }
         }
     }
 

@@ -300,32 +300,57 @@ struct Winograd {
 
     /// dM[xi][o][t] = (A dY A^T)[xi] for every tile t and output `channels`, dY the tile's 2 x 2
     /// output gradient (0 beyond the image's edge). A row (p, q) of A dY becomes (p, p + q,
-    /// p - q, -q); A dY has rows (a, b), (a + c, b + d), (a - c, b - d), (-c, -d).
+    /// p - q, -q); A dY has rows (a, b), (a + c, b + d), (a - c, b - d), (-c, -d). A row of
+    /// tiles at a time, eight tiles per vector: the two gradient rows are copied into rows
+    /// padded with zeros, where tile k's columns are 2k and 2k + 1 (the even and odd lanes of
+    /// one 16-float load).
     private func transformOutputGradients(
         _ dy: UnsafePointer<Float>, _ g: Geometry, _ total: Int, channels: Range<Int>, into dm: UnsafeMutablePointer<Float>
     ) {
         let plane = outChannels * total
-        for o in channels {
-            for t in 0..<total {
-                let image = t / g.perImage, r = t - image * g.perImage
-                let ty = r / g.tw, tx = r - ty * g.tw
-                let oy = 2 * ty, ox = 2 * tx
-                let src = dy + (image * outChannels + o) * g.h * g.w + oy * g.w + ox
-                let right = ox + 1 < g.w, below = oy + 1 < g.h
-                let a = src[0], b = right ? src[1] : 0
-                let c = below ? src[g.w] : 0, d = below && right ? src[g.w + 1] : 0
-                let rows = (SIMD2<Float>(a, b), SIMD2<Float>(a + c, b + d), SIMD2<Float>(a - c, b - d), SIMD2<Float>(-c, -d))
-                let dst = dm + o * total + t
-                @inline(__always) func store(_ i: Int, _ pq: SIMD2<Float>) {
-                    dst[(4 * i) * plane] = pq[0]
-                    dst[(4 * i + 1) * plane] = pq[0] + pq[1]
-                    dst[(4 * i + 2) * plane] = pq[0] - pq[1]
-                    dst[(4 * i + 3) * plane] = -pq[1]
+        let padded = 2 * g.tw + 16
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * padded) { buffer in
+            let rows = buffer.baseAddress!
+            rows.initialize(repeating: 0, count: 2 * padded)
+            let raw = UnsafeRawPointer(rows)
+            for o in channels {
+                for t0 in Swift.stride(from: 0, to: total, by: g.tw) {
+                    let image = t0 / g.perImage, ty = (t0 - image * g.perImage) / g.tw
+                    let src = dy + (image * outChannels + o) * g.h * g.w
+                    rows.update(from: src + 2 * ty * g.w, count: g.w)
+                    if 2 * ty + 1 < g.h {
+                        (rows + padded).update(from: src + (2 * ty + 1) * g.w, count: g.w)
+                    } else {
+                        (rows + padded).update(repeating: 0, count: g.w)
+                    }
+                    var k = 0
+                    while k < g.tw {
+                        let top = raw.loadUnaligned(fromByteOffset: 2 * k * 4, as: SIMD16<Float>.self)
+                        let bottom = raw.loadUnaligned(fromByteOffset: (padded + 2 * k) * 4, as: SIMD16<Float>.self)
+                        let (a, b, c, d) = (top.evenHalf, top.oddHalf, bottom.evenHalf, bottom.oddHalf)
+                        let lanes = min(8, g.tw - k)
+                        let dst = dm + o * total + t0 + k
+                        @inline(__always) func put(_ xi: Int, _ value: SIMD8<Float>) {
+                            let to = dst + xi * plane
+                            if lanes == 8 {
+                                UnsafeMutableRawPointer(to).storeBytes(of: value, as: SIMD8<Float>.self)
+                            } else {
+                                for l in 0..<lanes { to[l] = value[l] }
+                            }
+                        }
+                        @inline(__always) func store(_ i: Int, _ p: SIMD8<Float>, _ q: SIMD8<Float>) {
+                            put(4 * i, p)
+                            put(4 * i + 1, p + q)
+                            put(4 * i + 2, p - q)
+                            put(4 * i + 3, -q)
+                        }
+                        store(0, a, b)
+                        store(1, a + c, b + d)
+                        store(2, a - c, b - d)
+                        store(3, -c, -d)
+                        k += 8
+                    }
                 }
-                store(0, rows.0)
-                store(1, rows.1)
-                store(2, rows.2)
-                store(3, rows.3)
             }
         }
     }
