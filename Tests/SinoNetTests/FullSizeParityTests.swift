@@ -17,7 +17,10 @@ import Testing
 /// to ~0.2 away, relative, on ResNet-101), and which tensors it hits differs between any two
 /// float32 implementations. So eval logits and the loss must be within 1e-4 relative, and over
 /// all gradients and running statistics SinoNet's worst and median relative distance from
-/// float64 may be at most 2x and 3x torch float32's.
+/// float64 may be at most 2x and 3x torch float32's. Each network runs twice: with the automatic
+/// choice of convolution algorithm (at batch 2 only the 56 x 56 layers run Winograd) and with
+/// Winograd on every 3 x 3 stride-1 layer, as a batch of 8 or more runs them; the second run's
+/// gradients are held to a looser bound (see the test).
 @Suite(
     "SinoNet full-size networks versus PyTorch",
     .enabled(if: ProcessInfo.processInfo.environment["SINORAD_FULL_PARITY"] != nil))
@@ -33,13 +36,17 @@ struct FullSizeParityTests {
 
     @Test(
         "eval and train logits, loss, input and every parameter gradient, running statistics",
-        arguments: ["resnet50", "resnet101", "densenet121"])
-    func fullSize(name: String) throws {
-        let ref = try ModelParityTests.Reference(name, folder: Self.folder)
+        arguments: ["resnet50", "resnet101", "densenet121"], [ConvolutionChoice.automatic, .winogradWherePossible])
+    func fullSize(network: String, convolutions: ConvolutionChoice) throws {
+        let ref = try ModelParityTests.Reference(network, folder: Self.folder)
         let t = ref.tensors
         let x = try t.floatTensor("input")
         let targets = try t.int64Values("targets").map(Int.init)
         let model = try ModelParityTests.model(ref, inputShape: x.shape)
+        model.convolutions = convolutions
+        // Batch 2: automatically only the 56 x 56 layers run Winograd; the second run has
+        // every 3 x 3 stride-1 layer on it.
+        let name = convolutions == .automatic ? network : "\(network) (Winograd wherever possible)"
         try model.loadStateDict(ref.weights)
         var ours: [(Float, String)] = [], torch32: [(Float, String)] = []
         func compare(_ value: Tensor, _ key: String, exact: Bool = false) throws {
@@ -78,7 +85,15 @@ struct FullSizeParityTests {
         print(
             "[full] \(name) over \(ours.count) gradient and statistics tensors: SinoNet worst \(f(a.worst.0)) (\(a.worst.1)), median \(f(a.median)); torch float32 worst \(f(b.worst.0)) (\(b.worst.1)), median \(f(b.median))"
         )
-        #expect(a.worst.0 <= 2 * b.worst.0 && a.median <= 3 * b.median)
+        if convolutions == .automatic {
+            #expect(a.worst.0 <= 2 * b.worst.0 && a.median <= 3 * b.median)
+        } else {
+            // Every 3 x 3 layer on Winograd changes which near-zero pre-activations flip across a
+            // ReLU (with train-mode BatchNorm over two images), so which gradients carry a flip
+            // differs again; per layer, Winograd's rounding is within 2x of im2col's against
+            // float64 (WinogradAccuracyTests). A wrong transform would be far beyond these.
+            #expect(a.worst.0 <= 0.5 && a.median <= 10 * b.median)
+        }
         reportComparison(
             "\(name) 224x224 worst tensor \(a.worst.1), median \(f(a.median)) (torch float32 itself: worst \(f(b.worst.0)), median \(f(b.median)))",
             tool: ref.tool + " float64", maxRelDiff: Double(a.worst.0))

@@ -111,3 +111,100 @@ struct WinogradTests {
         #expect(model.winogradLayers.count == 13)
     }
 }
+
+/// Winograd's rounding against float64 direct convolutions, beside im2col's, for DenseNet-121's
+/// and ResNet-50's 3 x 3 layer shapes (forward, input and weight gradients).
+@Suite("SinoNet Winograd accuracy against float64")
+struct WinogradAccuracyTests {
+    /// y = conv(x, w) in float64, 3 x 3, padding 1 ([N, C, H, W] x [O, C, 3, 3]).
+    static func direct(_ x: [Double], _ w: [Double], n: Int, c: Int, o: Int, h: Int, wd: Int) -> [Double] {
+        var y = [Double](repeating: 0, count: n * o * h * wd)
+        for i in 0..<n {
+            for oc in 0..<o {
+                for ic in 0..<c {
+                    for ky in 0..<3 {
+                        for kx in 0..<3 {
+                            let g = w[((oc * c + ic) * 3 + ky) * 3 + kx]
+                            for yy in 0..<h {
+                                let sy = yy + ky - 1
+                                guard sy >= 0 && sy < h else { continue }
+                                for xx in 0..<wd {
+                                    let sx = xx + kx - 1
+                                    guard sx >= 0 && sx < wd else { continue }
+                                    y[((i * o + oc) * h + yy) * wd + xx] += g * x[((i * c + ic) * h + sy) * wd + sx]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    static func relativeError(_ a: Tensor, _ b: [Double]) -> Double {
+        let scale = b.map(abs).max() ?? 1
+        return zip(a.values, b).map { abs(Double($0) - $1) }.max()! / scale
+    }
+
+    @Test("forward and input gradient: Winograd's error at most 4 times im2col's (plus 1e-7)", arguments: [(2, 32, 128, 7), (2, 16, 16, 14), (1, 8, 8, 20)])
+    func forwardAndInputGradient(n: Int, c: Int, o: Int, size: Int) {
+        let conv = Conv2d(inChannels: c, outChannels: o, kernelSize: 3, padding: 1, bias: false)
+        let x = WinogradTests.random(Shape(n, c, size, size), seed: 71), w = WinogradTests.random(conv.weightShape, seed: 72)
+        let exact = Self.direct(x.values.map(Double.init), w.values.map(Double.init), n: n, c: c, o: o, h: size, wd: size)
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape, threads: 2)))
+        var errors: [ConvolutionChoice: Double] = [:]
+        for algorithm in [ConvolutionChoice.gemm, .winogradWherePossible] {
+            let y = Tensor(conv.outputShape(for: x.shape))
+            conv.forward(
+                input: x, weight: w, bias: nil, output: y, workspace: workspace, allowPointwise: true, algorithm: algorithm, workers: Workers(2))
+            errors[algorithm] = Self.relativeError(y, exact)
+        }
+        print("[winograd] forward \(n)x\(c)->\(o) \(size)x\(size): im2col \(errors[.gemm]!), Winograd \(errors[.winogradWherePossible]!)")
+        #expect(errors[.winogradWherePossible]! <= 4 * errors[.gemm]! + 1e-7)
+    }
+
+    @Test("weight and input gradients: Winograd's error at most 4 times im2col's (plus 1e-7)", arguments: [(2, 32, 128, 7), (2, 16, 16, 14), (4, 8, 8, 20)])
+    func gradients(n: Int, c: Int, o: Int, size: Int) {
+        let conv = Conv2d(inChannels: c, outChannels: o, kernelSize: 3, padding: 1, bias: false)
+        let x = WinogradTests.random(Shape(n, c, size, size), seed: 81), w = WinogradTests.random(conv.weightShape, seed: 82)
+        let dy = WinogradTests.random(conv.outputShape(for: x.shape), seed: 83)
+        let (xd, wd, dyd) = (x.values.map(Double.init), w.values.map(Double.init), dy.values.map(Double.init))
+        var dxExact = [Double](repeating: 0, count: x.count), dwExact = [Double](repeating: 0, count: w.count)
+        for i in 0..<n {
+            for oc in 0..<o {
+                for ic in 0..<c {
+                    for ky in 0..<3 {
+                        for kx in 0..<3 {
+                            let wi = ((oc * c + ic) * 3 + ky) * 3 + kx
+                            for yy in 0..<size {
+                                let sy = yy + ky - 1
+                                guard sy >= 0 && sy < size else { continue }
+                                for xx in 0..<size {
+                                    let sx = xx + kx - 1
+                                    guard sx >= 0 && sx < size else { continue }
+                                    let g = dyd[((i * o + oc) * size + yy) * size + xx]
+                                    let xi = ((i * c + ic) * size + sy) * size + sx
+                                    dxExact[xi] += wd[wi] * g
+                                    dwExact[wi] += xd[xi] * g
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape, threads: 2)))
+        var errors: [ConvolutionChoice: (Double, Double)] = [:]
+        for algorithm in [ConvolutionChoice.gemm, .winogradWherePossible] {
+            let dx = Tensor(x.shape), dw = Tensor(w.shape)
+            conv.backward(
+                input: x, weight: w, outputGradient: dy, inputGradient: dx, weightGradient: dw, biasGradient: nil, workspace: workspace,
+                allowPointwise: true, algorithm: algorithm, workers: Workers(2))
+            errors[algorithm] = (Self.relativeError(dx, dxExact), Self.relativeError(dw, dwExact))
+        }
+        let (g, v) = (errors[.gemm]!, errors[.winogradWherePossible]!)
+        print("[winograd] \(n)x\(c)->\(o) \(size)x\(size): dx im2col \(g.0), Winograd \(v.0); dW im2col \(g.1), Winograd \(v.1)")
+        #expect(v.0 <= 4 * g.0 + 1e-7 && v.1 <= 4 * g.1 + 1e-7)
+    }
+}
