@@ -34,6 +34,9 @@ let package = Package(
         .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM"),
         .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
 
+        // SinoRad's own C kernels: vector loops dispatched at run time to the CPU's instructions.
+        .target(name: "CSinoKernels", path: "Sources/CSinoKernels"),
+
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
         .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto", "CBLAS"]),
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "SinoImaging", dependencies: ["CZlib", "CDeflate", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
         .target(
-            name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", .product(name: "Yams", package: "Yams")],
+            name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", "CSinoKernels", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Selection runs optimised in debug builds too: its tests fit whole glmnet paths.
         .target(

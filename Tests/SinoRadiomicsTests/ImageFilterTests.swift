@@ -219,6 +219,41 @@ final class ImageFilterTests: XCTestCase {
         reportComparison("image type LBP3D (ROI voxels; sph_harm via sph_harm_y, see fixture notes)", tool: Self.tools, maxRelDiff: worst)
     }
 
+    /// The recursive Gaussian's lines: the AVX2 kernel (where the CPU has it) and the Swift loop
+    /// give the same bits, for both filter orders, several sigmas and line lengths.
+    func testRecursiveGaussianKernelsAgreeBitForBit() throws {
+        try XCTSkipUnless(LoGImageFilter.hasAVX2, "this CPU has no AVX2: only the Swift loop runs")
+        var state: UInt64 = 12345
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2000 - 1000
+        }
+        for (sigma, spacing, order, ln, width) in [
+            (1.0, 0.7, RecursiveGaussianCoefficients.Order.second, 24, 8), (2.0, 1.0, .zero, 128, 132), (3.0, 2.5, .second, 4, 4),
+            (0.5, 1.3, .zero, 5, 12),
+        ] {
+            let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: spacing, order: order, normalizeAcrossScale: true)
+            var x = (0..<(ln * width)).map { _ in next() }
+            var results: [[Double]] = []
+            for portable in [false, true] {
+                var s1 = [Double](repeating: .nan, count: ln * width), s2 = s1
+                x.withUnsafeMutableBufferPointer { xb in
+                    s1.withUnsafeMutableBufferPointer { a in
+                        s2.withUnsafeMutableBufferPointer { b in
+                            if portable {
+                                LoGImageFilter.filterLinesPortable(xb, a, b, ln: ln, width: width, c)
+                            } else {
+                                LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c)
+                            }
+                        }
+                    }
+                }
+                results.append(s1)
+            }
+            XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "sigma \(sigma), \(order), \(ln) x \(width)")
+        }
+    }
+
     func testUnknownWaveletIsASettingsError() {
         var settings = RadiomicsSettings()
         settings.wavelet = "db99"
