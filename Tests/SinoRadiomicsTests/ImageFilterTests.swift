@@ -230,7 +230,7 @@ final class ImageFilterTests: XCTestCase {
         }
         for (sigma, spacing, order, ln, width) in [
             (1.0, 0.7, RecursiveGaussianCoefficients.Order.second, 24, 8), (2.0, 1.0, .zero, 128, 132), (3.0, 2.5, .second, 4, 4),
-            (0.5, 1.3, .zero, 5, 12),
+            (0.5, 1.3, .zero, 5, 12)
         ] {
             let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: spacing, order: order, normalizeAcrossScale: true)
             var x = (0..<(ln * width)).map { _ in next() }

@@ -434,7 +434,7 @@ enum LoGImageFilter {
             return
         }
         let values = [
-            c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4,
+            c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
         ]
         values.withUnsafeBufferPointer { coefficients in
             sino_recursive_gaussian_lines_avx2(xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!)
