@@ -85,22 +85,27 @@ public struct BatchNorm2d: Sendable {
     ///   dBeta  += sum dy;  dGamma += sum dy * xhat
     ///   dx     += gamma * invStd / M * (M * dy - sum dy - xhat * sum(dy * xhat))
     /// x, dy, dx [N, C, H, W]; weight, savedMean, savedInvStd, dWeight, dBias [C].
+    /// `reluOutput`: the output of an in-place ReLU applied to this layer's output (the same
+    /// tensor): `dy` is then taken as ReLU's gradient would leave it (0 where the output is not
+    /// positive) without writing it back, one pass over the activation fewer.
     public func backwardTraining(
         input x: Tensor, weight: Tensor, savedMean: Tensor,
         savedInvStd: Tensor, outputGradient dy: Tensor,
         inputGradient dx: Tensor?, weightGradient dw: Tensor,
-        biasGradient db: Tensor, workers: Workers = .serial
+        biasGradient db: Tensor, reluOutput: Tensor? = nil, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, dy, weight, db, savedMean, savedInvStd, dw, nil)
         if let dx { precondition(dx.shape == x.shape, "BatchNorm2d input gradient \(dx.shape), expected \(x.shape)") }
+        if let reluOutput { precondition(reluOutput.shape == dy.shape, "BatchNorm2d ReLU output \(reluOutput.shape), expected \(dy.shape)") }
         let m = Float(n * hw), xc = x.shape[1]
-        let xp = x.data, dyp = dy.data, dxp = dx?.data
+        let xp = x.data, dyp = dy.data, dxp = dx?.data, yp = reluOutput.map { UnsafePointer($0.data) }
         workers.ranges(channels, itemCost: 3 * n * hw) { range in
             for c in range {
                 let mean = savedMean[c], invStd = savedInvStd[c]
                 var sumDy = 0.0, sumDyCentered = 0.0
                 for i in 0..<n {
-                    let (a, b) = PlaneKernel.gradientSums(dyp + (i * channels + c) * hw, xp + (i * xc + c) * hw, hw, mean: mean)
+                    let plane = (i * channels + c) * hw
+                    let (a, b) = PlaneKernel.gradientSums(dyp + plane, xp + (i * xc + c) * hw, hw, mean: mean, positive: yp.map { $0 + plane })
                     sumDy += a
                     sumDyCentered += b
                 }
@@ -115,7 +120,8 @@ public struct BatchNorm2d: Sendable {
                 let a = scale * m, bx = -scale * invStd * meanDyXhat, cst = -scale * meanDy
                 for i in 0..<n {
                     let g = dyp + (i * channels + c) * hw, xi = xp + (i * xc + c) * hw, d = dxp + (i * xc + c) * hw
-                    for j in 0..<hw { d[j] += a * g[j] + bx * (xi[j] - mean) + cst }
+                    PlaneKernel.addNormalisedGradient(
+                        d, g, xi, positive: yp.map { $0 + (i * channels + c) * hw }, hw, a: a, bx: bx, mean: mean, c: cst)
                 }
             }
         }

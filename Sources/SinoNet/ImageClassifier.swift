@@ -90,6 +90,9 @@ public final class ImageClassifier {
     /// Parameters whose gradients `backward` leaves at zero (see `freezeBackbone`).
     public private(set) var frozen: Set<String> = []
     private var ops: [NetworkOp]
+    /// Whether a BatchNorm and the in-place ReLU after it run as one pass (forward and, in
+    /// training, backward); false runs them separately (tests compare the two).
+    var fusesBatchNormReLU = true
     /// How many ReLUs the forward pass applies inside a BatchNorm's pass (tests).
     var fusedReLUCount: Int { ops.indices.filter(reluFollows).count }
     private var workspace: Tensor
@@ -258,9 +261,19 @@ public final class ImageClassifier {
             stop = ops.firstIndex { op in keys(op).map { !frozen.contains($0.weight) } ?? false } ?? ops.count
         }
         workers.pass {
-            for i in stride(from: ops.count - 1, through: stop, by: -1) {
+            var i = ops.count - 1
+            while i >= stop {
                 for key in backwardZeroing[i] { activationGradients[key].zero() }
-                backward(ops[i])
+                // An in-place ReLU after a train-mode BatchNorm: its gradient mask is applied
+                // inside the BatchNorm's backward pass (same values, one pass fewer).
+                if training && i - 1 >= stop && reluFollows(i - 1) {
+                    for key in backwardZeroing[i - 1] { activationGradients[key].zero() }
+                    backward(ops[i - 1], reluOutput: true)
+                    i -= 2
+                } else {
+                    backward(ops[i])
+                    i -= 1
+                }
             }
         }
         // Skipped ops leave the input gradient uncomputed; its memory may hold other
@@ -334,7 +347,7 @@ public final class ImageClassifier {
     /// then applies that ReLU in the BatchNorm's own pass and skips the ReLU op (one pass over
     /// the activation instead of two, the same values).
     private func reluFollows(_ i: Int) -> Bool {
-        guard i + 1 < ops.count, case .batchNorm(_, _, _, let y) = ops[i], case .relu(let x, let out) = ops[i + 1] else { return false }
+        guard fusesBatchNormReLU, i + 1 < ops.count, case .batchNorm(_, _, _, let y) = ops[i], case .relu(let x, let out) = ops[i + 1] else { return false }
         return x == y && out == y
     }
 
@@ -376,7 +389,9 @@ public final class ImageClassifier {
         }
     }
 
-    private func backward(_ op: NetworkOp) {
+    /// `reluOutput`: op is a BatchNorm whose output an in-place ReLU rectified (the ReLU's
+    /// backward is folded into this one).
+    private func backward(_ op: NetworkOp, reluOutput: Bool = false) {
         let a = activations, g = activationGradients, p = parameters
         switch op {
         case .conv(let name, let conv, let x, let y):
@@ -391,7 +406,8 @@ public final class ImageClassifier {
                 bn.backwardTraining(
                     input: a[x], weight: p[name.weight], savedMean: a[name.savedMean],
                     savedInvStd: a[name.savedInvStd], outputGradient: g[y], inputGradient: g[x],
-                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias], workers: workers)
+                    weightGradient: gradients[name.weight], biasGradient: gradients[name.bias], reluOutput: reluOutput ? a[y] : nil,
+                    workers: workers)
             } else {
                 bn.backwardInference(
                     input: a[x], weight: p[name.weight],

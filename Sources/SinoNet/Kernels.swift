@@ -39,19 +39,62 @@ enum PlaneKernel {
     /// (sum of g[j], sum of g[j] * (x[j] - mean)).
     static func gradientSums(
         _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int,
-        mean: Float
+        mean: Float, positive y: UnsafePointer<Float>? = nil
     ) -> (Double, Double) {
         var a = Lanes(repeating: 0), b = Lanes(repeating: 0), i = 0
-        let m = Lanes(repeating: mean)
-        while i + 16 <= n {
-            let gv = load(g, i)
-            a += gv
-            b += gv * (load(x, i) - m)
-            i += 16
+        let m = Lanes(repeating: mean), zero = Lanes(repeating: 0)
+        if let y {
+            // g where y > 0, else 0 (ReLU's gradient), not written back.
+            while i + 16 <= n {
+                let gv = zero.replacing(with: load(g, i), where: load(y, i) .> zero)
+                a += gv
+                b += gv * (load(x, i) - m)
+                i += 16
+            }
+        } else {
+            while i + 16 <= n {
+                let gv = load(g, i)
+                a += gv
+                b += gv * (load(x, i) - m)
+                i += 16
+            }
         }
         var sa = total(a), sb = total(b)
-        while i < n { sa += Double(g[i]); sb += Double(g[i] * (x[i] - mean)); i += 1 }
+        while i < n {
+            let gi: Float = y == nil || y![i] > 0 ? g[i] : 0
+            sa += Double(gi)
+            sb += Double(gi * (x[i] - mean))
+            i += 1
+        }
         return (sa, sb)
+    }
+
+    /// d[j] += a * g'[j] + bx * (x[j] - mean) + c, g' = g where y > 0 else 0 (when `y` is
+    /// given), each element's operations in that order (BatchNorm's input gradient).
+    static func addNormalisedGradient(
+        _ d: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, positive y: UnsafePointer<Float>?,
+        _ n: Int, a: Float, bx: Float, mean: Float, c: Float
+    ) {
+        let av = Lanes(repeating: a), bv = Lanes(repeating: bx), mv = Lanes(repeating: mean), cv = Lanes(repeating: c)
+        let zero = Lanes(repeating: 0)
+        var i = 0
+        if let y {
+            while i + 16 <= n {
+                let gv = zero.replacing(with: load(g, i), where: load(y, i) .> zero)
+                UnsafeMutableRawPointer(d + i).storeBytes(of: load(d, i) + (av * gv + bv * (load(x, i) - mv) + cv), as: Lanes.self)
+                i += 16
+            }
+        } else {
+            while i + 16 <= n {
+                UnsafeMutableRawPointer(d + i).storeBytes(of: load(d, i) + (av * load(g, i) + bv * (load(x, i) - mv) + cv), as: Lanes.self)
+                i += 16
+            }
+        }
+        while i < n {
+            let gi: Float = y == nil || y![i] > 0 ? g[i] : 0
+            d[i] += a * gi + bx * (x[i] - mean) + c
+            i += 1
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 import TestSupport
 import Testing
 
@@ -243,5 +244,32 @@ struct ModelTests {
         // bn1 + relu of the stem, bn1 + relu of each of the 8 basic blocks (bn2 is followed by
         // the residual addition, not fused).
         #expect(model.fusedReLUCount == 9)
+    }
+
+    @Test(
+        "BatchNorm + ReLU as one pass, forward and backward, gives the same bits as the two passes (ResNet-18, DenseNet)",
+        arguments: ["resnet18", "densenet"])
+    func batchNormReLUFusionBits(network: String) {
+        var results: [[[Float]]] = []
+        for fused in [true, false] {
+            let shape = Shape(2, 3, 32, 32)
+            let model =
+                network == "resnet18"
+                ? ImageClassifier(ResNet.resnet18, inputShape: shape, classes: 3, seed: 5)
+                : ImageClassifier(DenseNet(growthRate: 8, blockConfig: [2, 2], initialFeatures: 16, bottleneckSize: 2), inputShape: shape, classes: 3, seed: 5)
+            model.fusesBatchNormReLU = fused
+            model.threads = 2
+            var g = SplitMix64(seed: 9)
+            let x = Tensor(shape, values: (0..<shape.count).map { _ in g.nextUnitFloat() * 2 - 1 })
+            let logits = model.forward(x)
+            let loss = CrossEntropyLoss()
+            _ = loss.forward(logits: logits, targets: [0, 2])
+            model.zeroGradients()
+            loss.backward(logits: logits, targets: [0, 2], logitsGradient: model.outputGradient)
+            model.backward()
+            results.append([logits.values, model.inputGradient.values] + model.gradients.views.map { $0.tensor.values })
+        }
+        #expect(results[0].count == results[1].count)
+        for (a, b) in zip(results[0], results[1]) { #expect(a.map(\.bitPattern) == b.map(\.bitPattern)) }
     }
 }
