@@ -33,11 +33,11 @@ public struct MaxPool2d: Sendable {
             for p in range {
                 let src = x.data + p * h * w, dst = y.data + p * ho * wo
                 for oh in 0..<ho {
-                    let h0 = oh * stride - padding
-                    let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
+                    let rows = poolingWindow(oh, h, kernel: kernelSize, stride: stride, padding: padding)
+                    let (hs, he) = (rows.lowerBound, rows.upperBound)
                     for ow in 0..<wo {
-                        let w0 = ow * stride - padding
-                        let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
+                        let columns = poolingWindow(ow, w, kernel: kernelSize, stride: stride, padding: padding)
+                        let (ws, we) = (columns.lowerBound, columns.upperBound)
                         // The value at `windows`' argmax: the first maximum in scan order, or the
                         // last NaN when there is one.
                         var best = -Float.infinity
@@ -84,27 +84,17 @@ public struct MaxPool2d: Sendable {
     private func windows(
         _ planes: Range<Int>, _ h: Int, _ w: Int, _ out: Shape, _ body: (Int, Int, (UnsafeMutablePointer<Float>) -> Int) -> Void
     ) {
-        var outIndex = planes.lowerBound * out[2] * out[3]
-        for p in planes {
-            for oh in 0..<out[2] {
-                let h0 = oh * stride - padding
-                let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
-                for ow in 0..<out[3] {
-                    let w0 = ow * stride - padding
-                    let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
-                    body(p * h * w, outIndex) { plane in
-                        var best = hs * w + ws
-                        var maxValue = -Float.infinity
-                        for ih in hs..<he {
-                            for iw in ws..<we {
-                                let v = plane[ih * w + iw]
-                                if v > maxValue || v.isNaN { maxValue = v; best = ih * w + iw }
-                            }
-                        }
-                        return best
+        forEachPoolingWindow(planes, h, w, out, kernel: kernelSize, stride: stride, padding: padding) { plane, outIndex, rows, columns in
+            body(plane, outIndex) { values in
+                var best = rows.lowerBound * w + columns.lowerBound
+                var maxValue = -Float.infinity
+                for ih in rows {
+                    for iw in columns {
+                        let v = values[ih * w + iw]
+                        if v > maxValue || v.isNaN { maxValue = v; best = ih * w + iw }
                     }
-                    outIndex += 1
                 }
+                return best
             }
         }
     }
@@ -156,20 +146,9 @@ public struct AvgPool2d: Sendable {
         let out = outputShape(for: shape)
         let planes = shape[0] * shape[1], h = shape[2], w = shape[3]
         workers.ranges(planes, itemCost: out[2] * out[3] * kernelSize * kernelSize) { range in
-            var outIndex = range.lowerBound * out[2] * out[3]
-            for p in range {
-                let plane = p * h * w
-                for oh in 0..<out[2] {
-                    let h0 = oh * stride - padding
-                    let hs = Swift.max(h0, 0), he = Swift.min(h0 + kernelSize, h)
-                    for ow in 0..<out[3] {
-                        let w0 = ow * stride - padding
-                        let ws = Swift.max(w0, 0), we = Swift.min(w0 + kernelSize, w)
-                        body(outIndex) { f in
-                            for ih in hs..<he { for iw in ws..<we { f(plane + ih * w + iw) } }
-                        }
-                        outIndex += 1
-                    }
+            forEachPoolingWindow(range, h, w, out, kernel: kernelSize, stride: stride, padding: padding) { plane, outIndex, rows, columns in
+                body(outIndex) { f in
+                    for ih in rows { for iw in columns { f(plane + ih * w + iw) } }
                 }
             }
         }
@@ -205,6 +184,33 @@ public enum AdaptiveAvgPool2d {
             for j in 0..<hw { dx.data[p * hw + j] += g }
         }
     }
+}
+
+/// Calls body(plane offset, output index, window rows, window columns) for every output of
+/// `planes` (a pooling layer's windows over [N*C, h, w] planes, output `out`), in order.
+@inline(__always)
+func forEachPoolingWindow(
+    _ planes: Range<Int>, _ h: Int, _ w: Int, _ out: Shape, kernel: Int, stride: Int, padding: Int,
+    _ body: (Int, Int, Range<Int>, Range<Int>) -> Void
+) {
+    var outIndex = planes.lowerBound * out[2] * out[3]
+    for p in planes {
+        for oh in 0..<out[2] {
+            let rows = poolingWindow(oh, h, kernel: kernel, stride: stride, padding: padding)
+            for ow in 0..<out[3] {
+                body(p * h * w, outIndex, rows, poolingWindow(ow, w, kernel: kernel, stride: stride, padding: padding))
+                outIndex += 1
+            }
+        }
+    }
+}
+
+/// The input rows (or columns) of output row (column) `o`'s window that lie inside a size-`n`
+/// input: start o * stride - padding, `kernel` long, clipped to 0 ..< n.
+@inline(__always)
+func poolingWindow(_ o: Int, _ n: Int, kernel: Int, stride: Int, padding: Int) -> Range<Int> {
+    let start = o * stride - padding, lower = Swift.max(start, 0)
+    return lower..<Swift.max(lower, Swift.min(start + kernel, n))
 }
 
 /// The stride a pooling layer uses (default: the kernel size), after torch's checks.

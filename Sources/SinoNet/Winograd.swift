@@ -113,6 +113,16 @@ struct Winograd {
         }
     }
 
+    /// The first `lanes` (at most 8) values of `value` at `to`.
+    @inline(__always)
+    static func store(_ value: SIMD8<Float>, _ to: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == 8 {
+            UnsafeMutableRawPointer(to).storeBytes(of: value, as: SIMD8<Float>.self)
+        } else {
+            for l in 0..<lanes { to[l] = value[l] }
+        }
+    }
+
     struct Geometry {
         let h: Int, w: Int, th: Int, tw: Int, perImage: Int
     }
@@ -173,14 +183,7 @@ struct Winograd {
                         let b3 = (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)
                         let lanes = min(8, run - k)
                         let dst = v + c * tc + (t - start) + k
-                        @inline(__always) func store(_ xi: Int, _ value: SIMD8<Float>) {
-                            let to = dst + xi * plane
-                            if lanes == 8 {
-                                UnsafeMutableRawPointer(to).storeBytes(of: value, as: SIMD8<Float>.self)
-                            } else {
-                                for l in 0..<lanes { to[l] = value[l] }
-                            }
-                        }
+                        @inline(__always) func store(_ xi: Int, _ value: SIMD8<Float>) { Self.store(value, dst + xi * plane, lanes: lanes) }
                         // (B^T d) B: columns c0 - c2, c1 + c2, c2 - c1, c1 - c3 (per row).
                         @inline(__always) func storeRow(_ i: Int, _ b: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
                             store(4 * i, b.0 - b.2)
@@ -330,14 +333,7 @@ struct Winograd {
                         let (a, b, c, d) = (top.evenHalf, top.oddHalf, bottom.evenHalf, bottom.oddHalf)
                         let lanes = min(8, g.tw - k)
                         let dst = dm + o * total + t0 + k
-                        @inline(__always) func put(_ xi: Int, _ value: SIMD8<Float>) {
-                            let to = dst + xi * plane
-                            if lanes == 8 {
-                                UnsafeMutableRawPointer(to).storeBytes(of: value, as: SIMD8<Float>.self)
-                            } else {
-                                for l in 0..<lanes { to[l] = value[l] }
-                            }
-                        }
+                        @inline(__always) func put(_ xi: Int, _ value: SIMD8<Float>) { Self.store(value, dst + xi * plane, lanes: lanes) }
                         @inline(__always) func store(_ i: Int, _ p: SIMD8<Float>, _ q: SIMD8<Float>) {
                             put(4 * i, p)
                             put(4 * i + 1, p + q)

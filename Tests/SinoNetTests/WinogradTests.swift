@@ -119,19 +119,22 @@ struct WinogradAccuracyTests {
     /// y = conv(x, w) in float64, 3 x 3, padding 1 ([N, C, H, W] x [O, C, 3, 3]).
     static func direct(_ x: [Double], _ w: [Double], n: Int, c: Int, o: Int, h: Int, wd: Int) -> [Double] {
         var y = [Double](repeating: 0, count: n * o * h * wd)
+        forEachTap(n: n, c: c, o: o, h: h, w: wd) { yi, xi, wi in y[yi] += w[wi] * x[xi] }
+        return y
+    }
+
+    /// Calls body(output index, input index, weight index) for every tap of a 3 x 3 padding-1
+    /// convolution of [n, c, h, w] into [n, o, h, w] whose input lies inside the image.
+    static func forEachTap(n: Int, c: Int, o: Int, h: Int, w: Int, _ body: (Int, Int, Int) -> Void) {
         for i in 0..<n {
             for oc in 0..<o {
                 for ic in 0..<c {
                     for ky in 0..<3 {
                         for kx in 0..<3 {
-                            let g = w[((oc * c + ic) * 3 + ky) * 3 + kx]
-                            for yy in 0..<h {
-                                let sy = yy + ky - 1
-                                guard sy >= 0 && sy < h else { continue }
-                                for xx in 0..<wd {
-                                    let sx = xx + kx - 1
-                                    guard sx >= 0 && sx < wd else { continue }
-                                    y[((i * o + oc) * h + yy) * wd + xx] += g * x[((i * c + ic) * h + sy) * wd + sx]
+                            let wi = ((oc * c + ic) * 3 + ky) * 3 + kx
+                            for yy in 0..<h where (0..<h).contains(yy + ky - 1) {
+                                for xx in 0..<w where (0..<w).contains(xx + kx - 1) {
+                                    body(((i * o + oc) * h + yy) * w + xx, ((i * c + ic) * h + yy + ky - 1) * w + xx + kx - 1, wi)
                                 }
                             }
                         }
@@ -139,7 +142,6 @@ struct WinogradAccuracyTests {
                 }
             }
         }
-        return y
     }
 
     static func relativeError(_ a: Tensor, _ b: [Double]) -> Double {
@@ -171,28 +173,9 @@ struct WinogradAccuracyTests {
         let dy = WinogradTests.random(conv.outputShape(for: x.shape), seed: 83)
         let (xd, wd, dyd) = (x.values.map(Double.init), w.values.map(Double.init), dy.values.map(Double.init))
         var dxExact = [Double](repeating: 0, count: x.count), dwExact = [Double](repeating: 0, count: w.count)
-        for i in 0..<n {
-            for oc in 0..<o {
-                for ic in 0..<c {
-                    for ky in 0..<3 {
-                        for kx in 0..<3 {
-                            let wi = ((oc * c + ic) * 3 + ky) * 3 + kx
-                            for yy in 0..<size {
-                                let sy = yy + ky - 1
-                                guard sy >= 0 && sy < size else { continue }
-                                for xx in 0..<size {
-                                    let sx = xx + kx - 1
-                                    guard sx >= 0 && sx < size else { continue }
-                                    let g = dyd[((i * o + oc) * size + yy) * size + xx]
-                                    let xi = ((i * c + ic) * size + sy) * size + sx
-                                    dxExact[xi] += wd[wi] * g
-                                    dwExact[wi] += xd[xi] * g
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        Self.forEachTap(n: n, c: c, o: o, h: size, w: size) { yi, xi, wi in
+            dxExact[xi] += wd[wi] * dyd[yi]
+            dwExact[wi] += xd[xi] * dyd[yi]
         }
         let workspace = Tensor(Shape(conv.workspaceCount(for: x.shape, threads: 2)))
         var errors: [ConvolutionChoice: (Double, Double)] = [:]
