@@ -95,25 +95,20 @@ public enum NIfTIVoxels: Sendable, Equatable {
 
     /// Decodes `count` values of `type` from raw file bytes in the file's byte order.
     static func decode(_ bytes: UnsafeRawBufferPointer, type: NIfTIDataType, count: Int, swapped: Bool) -> NIfTIVoxels {
-        func integers<T: FixedWidthInteger>(_: T.Type) -> [T] {
+        // The file's byte order is the host's: the values in one copy.
+        func copied<T>(_: T.Type) -> [T] {
             [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if !swapped {
-                    // The file's byte order is the host's: one copy.
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.size)]))
-                    initialized = count
-                    return
-                }
-                for i in 0..<count {
-                    let value = bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
-                    buffer[i] = swapped ? value.byteSwapped : value
-                }
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.size)]))
                 initialized = count
             }
         }
-        // The file's byte order is the host's: the floating-point values in one copy.
-        func copied<T: BinaryFloatingPoint>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.size)]))
+        func integers<T: FixedWidthInteger>(_: T.Type) -> [T] {
+            if !swapped { return copied(T.self) }
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for i in 0..<count {
+                    let value = bytes.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
+                    buffer[i] = value.byteSwapped
+                }
                 initialized = count
             }
         }

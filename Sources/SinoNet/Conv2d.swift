@@ -1,5 +1,12 @@
 import CBLAS
 
+/// How a 3 x 3 stride-1 convolution is computed: `automatic` (Winograd where
+/// `Conv2d.usesWinograd` finds it faster), Winograd wherever the shape allows (tests), or
+/// im2col + GEMM everywhere (comparisons).
+public enum ConvolutionChoice: String, Sendable, CaseIterable {
+    case automatic, winogradWherePossible, gemm
+}
+
 /// 2-D convolution (torch.nn.Conv2d with groups = 1, square kernel, stride, padding and
 /// dilation), computed as sgemm on an im2col matrix: per image where the output is large,
 /// and for the whole batch at once where it is small (at most `foldedPositions` output
@@ -8,15 +15,9 @@ import CBLAS
 ///
 /// Weight OIHW [outChannels, inChannels, k, k], optional bias [outChannels].
 /// A 1x1, stride-1, unpadded convolution skips im2col: an NCHW image is already the
-/// [C, H*W] matrix the sgemm needs.
+/// [C, H*W] matrix the sgemm needs. 3 x 3 stride-1 padding-1 layers may run Winograd's
+/// F(2x2, 3x3) instead (`usesWinograd(for:_:)`, `Winograd`).
 ///
-/// How a 3 x 3 stride-1 convolution is computed: `automatic` (Winograd where
-/// `Conv2d.usesWinograd` finds it faster), Winograd wherever the shape allows (tests), or
-/// im2col + GEMM everywhere (comparisons).
-public enum ConvolutionChoice: String, Sendable, CaseIterable {
-    case automatic, winogradWherePossible, gemm
-}
-
 /// Backward passes ADD into every gradient (input and parameters), as llm.c and
 /// PyTorch's `.grad` do: zero the gradient arenas before a backward pass. Accumulation is
 /// what residual additions and DenseNet's shared inputs need.
@@ -134,6 +135,22 @@ public struct Conv2d: Sendable {
         return backward ? max(forward, winograd.weightGradientCount(tiles: tiles)) : forward
     }
 
+    /// output (=, or += with `accumulate`) `source` convolved by Winograd: the forward pass
+    /// (x with the weights), or with `flipped` the input gradient (dy with each filter rotated
+    /// by 180 degrees, input and output channels swapped). Same spatial size in and out.
+    private func winogradConvolve(
+        _ source: Tensor, weight: Tensor, flipped: Bool, bias: Tensor?, output: Tensor, accumulate: Bool, workspace: Tensor?,
+        workers: Workers
+    ) {
+        let winograd = flipped ? Winograd(inChannels: outChannels, outChannels: inChannels) : Winograd(inChannels: inChannels, outChannels: outChannels)
+        let buffer = columnBuffer(workspace, count: winogradWorkspace(source.shape, threads: workers.count, backward: false))
+        winograd.transformFilters(weight.data, flipped: flipped, into: buffer, workers: workers)
+        winograd.convolve(
+            source.data, images: source.shape[0], height: source.shape[2], width: source.shape[3], filters: buffer,
+            bias: bias.map { UnsafePointer($0.data) }, output: output.data, accumulate: accumulate, scratch: buffer + winograd.filterCount,
+            workers: workers)
+    }
+
     // MARK: forward
 
     /// x [N, Cin, H, W], weight [Cout, Cin, k, k], bias [Cout]? -> y [N, Cout, Ho, Wo]
@@ -158,12 +175,7 @@ public struct Conv2d: Sendable {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         if usesWinograd(for: x.shape, algorithm) {
-            let winograd = Winograd(inChannels: inChannels, outChannels: outChannels)
-            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count, backward: false))
-            winograd.transformFilters(weight.data, flipped: false, into: buffer, workers: workers)
-            winograd.convolve(
-                x.data, images: n, height: h, width: w, filters: buffer, bias: bias.map { UnsafePointer($0.data) }, output: y.data,
-                accumulate: false, scratch: buffer + winograd.filterCount, workers: workers)
+            winogradConvolve(x, weight: weight, flipped: false, bias: bias, output: y, accumulate: false, workspace: workspace, workers: workers)
             return
         }
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize
@@ -251,13 +263,7 @@ public struct Conv2d: Sendable {
             let (th, tw) = Winograd.tiles(h, w)
             let scratch = columnBuffer(workspace, count: forward.weightGradientCount(tiles: n * th * tw))
             forward.weightGradient(x.data, outputGradient: dy.data, images: n, height: h, width: w, into: dw.data, scratch: scratch, workers: workers)
-            guard let dx else { return }
-            let winograd = Winograd(inChannels: outChannels, outChannels: inChannels)
-            let buffer = columnBuffer(workspace, count: winogradWorkspace(x.shape, threads: workers.count, backward: false))
-            winograd.transformFilters(weight.data, flipped: true, into: buffer, workers: workers)
-            winograd.convolve(
-                dy.data, images: n, height: h, width: w, filters: buffer, bias: nil, output: dx.data, accumulate: true,
-                scratch: buffer + winograd.filterCount, workers: workers)
+            if let dx { winogradConvolve(dy, weight: weight, flipped: true, bias: nil, output: dx, accumulate: true, workspace: workspace, workers: workers) }
             return
         }
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize

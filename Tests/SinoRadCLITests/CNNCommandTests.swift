@@ -119,6 +119,13 @@ struct CNNCommandTests {
             #expect(abs(ips - 2 / (ms / 1000)) < 1e-6 * ips)
             let memory = try #require(json["peak_memory_mib"] as? Double)
             #expect(memory > 10 && memory < 100_000)
+            // Exactly the keys data-schema/cnn_bench.schema.json describes (OPENBLAS_NUM_THREADS may be unset).
+            let schema = try #require(
+                try Fixtures.parseJSON(Data(contentsOf: Fixtures.root.appendingPathComponent("data-schema/cnn_bench.schema.json"))) as? [String: Any])
+            let properties = Set((schema["properties"] as? [String: Any] ?? [:]).keys), required = Set(schema["required"] as? [String] ?? [])
+            #expect(Set(json.keys).isSubset(of: properties) && required.isSubset(of: Set(json.keys)), "\(json.keys.sorted())")
+            // Batch 2 of 32 x 32: no 3 x 3 layer reaches Winograd's thresholds.
+            #expect(json["convolutions"] as? String == "automatic" && json["winograd_layers"] as? Int == 0)
         }
         let text = try SinoRadCommand.run([
             "cnn", "bench", "--arch", "densenet121", "--batch", "1", "--mode", "infer",

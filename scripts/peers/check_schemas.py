@@ -239,7 +239,7 @@ def check_reads(path, cohort_path, classes):
 OUTPUT_SCHEMAS = {"table1": "table1.schema.json", "selection": "selection.schema.json", "stat": "stat.schema.json",
                   "comparison": "comparison.schema.json", "conventional": "conventional.schema.json",
                   "image_info": "image_info.schema.json", "nrrd_info": "nrrd_info.schema.json", "images_manifest": "images_manifest.schema.json",
-                  "readers": "readers.schema.json", "radiomics": "radiomics_features.schema.json"}
+                  "readers": "readers.schema.json", "radiomics": "radiomics_features.schema.json", "cnn_bench": "cnn_bench.schema.json"}
 
 
 def run_sinorad(binary, argv, cwd):
@@ -563,7 +563,18 @@ def radiomics_problems(rows):
     return problems
 
 
-CROSS_CHECKS = {"radiomics": radiomics_problems, "readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
+def cnn_bench_problems(r):
+    problems = []
+    if abs(r["images_per_second"] - r["batch"] / (r["ms_per_batch"] / 1000)) > 1e-9 * r["images_per_second"]:
+        problems.append("images_per_second is not batch / mean seconds per batch")
+    if not r["ms_per_batch_min"] <= r["ms_per_batch_median"] or not r["ms_per_batch_min"] <= r["ms_per_batch"]:
+        problems.append("the fastest batch is slower than the median or the mean")
+    if r["convolutions"] == "gemm" and r["winograd_layers"] != 0:
+        problems.append("Winograd layers with --convolutions gemm")
+    return problems
+
+
+CROSS_CHECKS = {"cnn_bench": cnn_bench_problems, "radiomics": radiomics_problems, "readers": readers_problems, "table1": table1_problems, "selection": selection_problems, "stat": stat_problems,
                 "comparison": comparison_problems, "conventional": conventional_problems,
                 "image_info": image_info_problems, "nrrd_info": nrrd_info_problems, "images_manifest": manifest_problems}
 
@@ -594,6 +605,11 @@ def output_runs(data, examples):
         ("stat mannwhitney", "stat", ["stat", "mannwhitney", "--group", "1,2,3,4", "--group", "5,6,7,8,9", "--format", "json"]),
         ("stat shapiro", "stat", ["stat", "shapiro", "--group", "1,2,3,4,7,9", "--format", "json"]),
         ("stat pairwise", "stat", ["stat", "pairwise", "--csv", cohort, "--value", "age", "--by", "pathology", "--format", "json"]),
+        ("cnn bench infer", "cnn_bench", ["cnn", "bench", "--arch", "resnet18", "--batch", "2", "--size", "32", "--mode", "infer",
+                                          "--iterations", "1", "--warmup", "0", "--format", "json"]),
+        ("cnn bench train --convolutions winogradWherePossible", "cnn_bench",
+         ["cnn", "bench", "--arch", "resnet18", "--batch", "2", "--size", "32", "--mode", "train", "--iterations", "1", "--warmup", "0",
+          "--convolutions", "winogradWherePossible", "--format", "json"]),
     ]
 
 
@@ -918,6 +934,11 @@ FULL_STUDY = {
                                           "rule": "lambda.1se", "grouped": False}}},
     "evaluation": {"cohorts": ["validation", "test"], "bootstrap": 100, "reference": "conventional-logistic"},
     "readers": True, "figure_formats": ["png"],
+    # Run here, so the local executor; the slurm section is validated all the same (docs/CLUSTER.md).
+    "executor": "local",
+    "slurm": {"partition": "cpu", "account": "lab", "time": "01:00:00", "cpus": 2, "memory": "4G", "cnn_cpus": 2, "cnn_memory": "8G",
+              "cnn_time": "120", "radiomics_shards": 2, "sbatch_options": ["--qos=normal"], "scratch": "/tmp/sinorad-scratch",
+              "sinorad": "/usr/local/bin/sinorad", "check_shared": True, "poll_seconds": 5},
 }
 
 

@@ -15,7 +15,7 @@ python3 -m venv .venv-peers
 .venv-peers/bin/pip install -q --no-build-isolation "pyradiomics==3.0.1"
 # Feature selection and classifiers (SinoSelection, SinoClassifiers): pingouin's ICC, both mRMR
 # packages, XGBoost of the Debian library's version. pymrmr builds with Cython, without isolation.
-.venv-peers/bin/pip install -q "pingouin==0.7.0" "mrmr_selection==0.2.8" "xgboost==1.7.4" Cython
+.venv-peers/bin/pip install -q "pingouin==0.7.0" "mrmr_selection==0.2.8" "xgboost==1.7.4" Cython "jsonschema==4.26.0"
 .venv-peers/bin/pip install -q --no-build-isolation "pymrmr==0.1.11"
 # dcurves (decision curves, metrics.py) pins pandas < 3 through lifelines; kept beside the venv
 # (--no-deps) so it cannot change the pandas the other fixtures were made with.

@@ -15,6 +15,9 @@ public struct LabelRegion: Sendable, Equatable {
     /// Extent per axis (x, y, z).
     public var extent: [Int] { zip(lower, upper).map { $1 - $0 + 1 } }
 
+    /// (Lx, Ux, Ly, Uy, Lz, Uz), inclusive, ITK order: `LabelStatisticsImageFilter.GetBoundingBox`.
+    public var boundingBox: [Int] { [lower[0], upper[0], lower[1], upper[1], lower[2], upper[2]] }
+
     /// The region of `label` in `mask`, or nil when no voxel holds it.
     public init?(mask: RadiomicsImage, label: Int) {
         let l = Double(label)

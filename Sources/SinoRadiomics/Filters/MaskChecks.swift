@@ -129,7 +129,7 @@ public enum MaskChecks {
         guard let region = LabelRegion(mask: working, label: label) else {
             throw RadiomicsError(.mask, file: file, "label \(label) is not present in the mask")
         }
-        let box = [region.lower[0], region.upper[0], region.lower[1], region.upper[1], region.lower[2], region.upper[2]]
+        let box = region.boundingBox
         let dims = (0..<3).filter { box[2 * $0 + 1] - box[2 * $0] + 1 > 1 }.count
         if dims == 0 {
             throw RadiomicsError(.roiTooSmall, file: file, "the ROI is a single voxel; features cannot be extracted from one voxel")

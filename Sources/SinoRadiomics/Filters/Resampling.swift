@@ -96,7 +96,7 @@ public enum Resampling {
     /// `GetBoundingBox` gives it: (Lx, Ux, Ly, Uy, Lz, Uz), inclusive, ITK order; nil when the
     /// label is absent.
     public static func boundingBox(mask: RadiomicsImage, label: Int) -> [Int]? {
-        LabelRegion(mask: mask, label: label).map { [$0.lower[0], $0.upper[0], $0.lower[1], $0.upper[1], $0.lower[2], $0.upper[2]] }
+        LabelRegion(mask: mask, label: label)?.boundingBox
     }
 
     /// `imageoperations._checkROI`: the ROI's box (lower index and size, ITK order, from
