@@ -35,7 +35,11 @@ let package = Package(
         .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
 
         // SinoRad's own C kernels: vector loops dispatched at run time to the CPU's instructions.
-        .target(name: "CSinoKernels", path: "Sources/CSinoKernels"),
+        // fast_float (Debian libfast-float-dev, header-only C++) behind a C function: feature
+        // tables' numbers.
+        .target(name: "CFastFloat", path: "Sources/CFastFloat", cxxSettings: [.unsafeFlags(["-fno-exceptions", "-O2"])]),
+        // Vector kernels: optimised in debug builds too (the radiomics and glmnet tests run them).
+        .target(name: "CSinoKernels", path: "Sources/CSinoKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
@@ -53,7 +57,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Selection runs optimised in debug builds too: its tests fit whole glmnet paths.
         .target(
-            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "SinoRandom", "CGSL", "CBLAS"], exclude: ["README.md"],
+            name: "SinoSelection", dependencies: ["SinoData", "SinoStats", "SinoRandom", "CGSL", "CBLAS", "CSinoKernels", "CFastFloat"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoClassifiers", dependencies: ["SinoData", "SinoRandom", "CLibSVM", "CXGBoost"], exclude: ["README.md"]),
         .target(name: "SinoReport", dependencies: ["SinoData", "SinoStats", "CCairo"]),
@@ -76,12 +80,12 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SinoRandomTests", dependencies: ["SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
-        .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
-        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "TestSupport"]),
+        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),

@@ -1,4 +1,5 @@
 import CBLAS
+import SinoStats
 
 /// Pearson and Spearman correlations as numpy `corrcoef` and scipy `spearmanr` compute them.
 public enum Correlation {
@@ -59,17 +60,5 @@ public enum Correlation {
     }
 
     /// 1-based ranks, ties averaged (scipy `rankdata(method="average")`).
-    static func averageRanks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var ranks = [Double](repeating: 0, count: values.count)
-        var start = 0
-        while start < order.count {
-            var end = start + 1
-            while end < order.count && values[order[end]] == values[order[start]] { end += 1 }
-            let rank = Double(start + 1 + end) / 2
-            for position in start..<end { ranks[order[position]] = rank }
-            start = end
-        }
-        return ranks
-    }
+    static func averageRanks(_ values: [Double]) -> [Double] { MidRanks(values).ranks }
 }

@@ -1,3 +1,4 @@
+import CFastFloat
 import Foundation
 import SinoData
 
@@ -123,20 +124,24 @@ public struct FeatureTable: Sendable {
                         }
                         let first = base[range.lowerBound], last = base[range.upperBound - 1]
                         guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
-                        // strtod reads up to the delimiter (this block's own byte, set to 0 for
-                        // the call); it must consume the whole cell.
-                        let saved = base[range.upperBound]
-                        base[range.upperBound] = 0
-                        var stop: UnsafeMutablePointer<CChar>?
                         let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-                        let value = strtod(start, &stop)
-                        base[range.upperBound] = saved
-                        guard let stop, stop == start + count else { return nil }
-                        if value.isNaN {
-                            // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
-                            guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
-                        } else if !value.isFinite {
-                            return nil
+                        var value = 0.0
+                        if !sino_parse_finite_double(start, start + count, &value) {
+                            // Whatever fast_float leaves (a '+', hexadecimal, nan, inf) is strtod's
+                            // to read, up to the delimiter (this block's own byte, set to 0 for the
+                            // call); it must consume the whole cell.
+                            let saved = base[range.upperBound]
+                            base[range.upperBound] = 0
+                            var stop: UnsafeMutablePointer<CChar>?
+                            value = strtod(start, &stop)
+                            base[range.upperBound] = saved
+                            guard let stop, stop == start + count else { return nil }
+                            if value.isNaN {
+                                // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
+                                guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
+                            } else if !value.isFinite {
+                                return nil
+                            }
                         }
                         row.append(value)
                     }

@@ -114,7 +114,8 @@ public struct RadiomicsSelection: Sendable {
             if current.isEmpty { throw SelectionError.fitFailed("the \(step) step left no feature: relax its settings or switch it off") }
         }
         if config.variance.enabled {
-            let filter = try VarianceFilter(fittingOn: columns(rows, current), freqCut: config.variance.freqCut, uniqueCut: config.variance.uniqueCut)
+            let filter = try VarianceFilter(
+                fittingOn: columns(rows, current), freqCut: config.variance.freqCut, uniqueCut: config.variance.uniqueCut, threads: ParallelLoop.threadCount(threads))
             current = record("variance", "caret nearZeroVar (freqCut \(config.variance.freqCut), uniqueCut \(config.variance.uniqueCut))", filter.decisions)
             try requireSome("variance")
         }

@@ -1,3 +1,5 @@
+import SinoData
+
 /// Zero- and near-zero-variance filter with caret's `nearZeroVar` rule (Kuhn, caret 6.0,
 /// `nzv`; Kuhn & Johnson, Applied Predictive Modeling, 2013, section 3.5), on the training
 /// cohort:
@@ -31,14 +33,18 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
     ///   - freqCut: the frequency ratio above which a column may be near-zero variance.
     ///   - uniqueCut: the percent of distinct values at or below which it may be.
     /// - Throws: `SelectionError.invalidInput` for an empty or ragged table or an infinite value.
-    public init(fittingOn rows: [[Double]], freqCut: Double = 95.0 / 5.0, uniqueCut: Double = 10) throws {
+    ///   - threads: columns are counted side by side on this many threads (the result does not
+    ///     depend on it).
+    public init(fittingOn rows: [[Double]], freqCut: Double = 95.0 / 5.0, uniqueCut: Double = 10, threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "variance filter", allowNaN: true)
         self.freqCut = freqCut
         self.uniqueCut = uniqueCut
-        var metrics: [Metrics] = [], decisions: [FeatureDecision] = []
-        for j in 0..<p {
+        let n = rows.count
+        let outcomes = ParallelLoop.map(count: p, threads: threads) { j -> (Metrics, FeatureDecision) in
             // The count of each distinct value: runs of equal values once sorted (-0 equals 0).
-            var values = rows.map { $0[j] }.filter { !$0.isNaN }
+            var values = [Double]()
+            values.reserveCapacity(n)
+            for row in rows where !row[j].isNaN { values.append(row[j]) }
             values.sort()
             var counts: [Int] = []
             var start = 0
@@ -50,15 +56,17 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
             }
             let sorted = counts.sorted(by: >)
             let ratio = sorted.count <= 1 ? 0 : Double(sorted[0]) / Double(sorted[1])
-            let percentUnique = 100 * Double(counts.count) / Double(rows.count)
+            let percentUnique = 100 * Double(counts.count) / Double(n)
             let zero = counts.count <= 1
             let near = (ratio > freqCut && percentUnique <= uniqueCut) || zero
-            metrics.append(Metrics(freqRatio: ratio, percentUnique: percentUnique, zeroVariance: zero, nearZeroVariance: near))
-            decisions.append(
+            return (
+                Metrics(freqRatio: ratio, percentUnique: percentUnique, zeroVariance: zero, nearZeroVariance: near),
                 FeatureDecision(
-                    feature: j, kept: !near, reason: zero ? .zeroVariance : (near ? .nearZeroVariance : .kept),
-                    statistic: ratio))
+                    feature: j, kept: !near, reason: zero ? .zeroVariance : (near ? .nearZeroVariance : .kept), statistic: ratio)
+            )
         }
+        let metrics = outcomes.map(\.0)
+        let decisions = outcomes.map(\.1)
         self.metrics = metrics
         self.decisions = decisions
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SinoData
+import SinoRandom
 import TestSupport
 import Testing
 
@@ -44,6 +45,26 @@ struct FeatureTableTests {
             #expect(Self.same(fast, try Self.general(text)), "table \(k)")
             #expect(Self.same(try FeatureTable.read(path: Self.write(text, "t\(k).csv")), try Self.general(text)))
         }
+    }
+
+    @Test("numbers read by fast_float equal the general route's, bit for bit: 17 digits, halfway cases, extremes")
+    func numbers() throws {
+        var random = SplitMix64(seed: 3)
+        var cells: [String] = [
+            "2.2250738585072011e-308", "2.2250738585072014e-308", "1.7976931348623157e308", "5e-324", "1e-400",
+            "9007199254740993", "0.1", "-0", "1.0000000000000002", "1.00000000000000011102230246251565404236316680908203125",
+            "7.3177701707893310e+15", "123456789012345678901234567890", "1e22", "1e23", ".5", "5.", "-.25e-3", "3E+2"
+        ]
+        for _ in 0..<3000 {
+            let value = Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF) * (random.next() % 2 == 0 ? 1 : -1)
+            cells.append(String(format: random.next() % 2 == 0 ? "%.17g" : "%.16e", value))
+            cells.append("\(Double.random(in: -1e4...1e4, using: &random))")
+        }
+        var text = "patient_id," + cells.indices.map { "f\($0)" }.joined(separator: ",") + "\n"
+        text += "P1," + cells.joined(separator: ",") + "\n"
+        let fast = try #require(FeatureTable.plainNumeric(Data(text.utf8), source: "t.csv", idColumn: "patient_id"))
+        #expect(Self.same(fast, try Self.general(text)))
+        #expect(fast.values[0][1].bitPattern == 0x0010_0000_0000_0000)
     }
 
     @Test("a large table parsed in blocks of lines on several threads equals the one-thread and general reads")

@@ -14,4 +14,25 @@ bool sino_kernels_have_avx2(void);
 /// loop, four lanes per AVX2 instruction. Only call it when sino_kernels_have_avx2().
 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c);
 
+/// sum_i a_i b_i in the widest vectors this CPU has (AVX-512, AVX2 or plain C, chosen once);
+/// the lanes' partial sums are added in a fixed order, so the result depends on the CPU only.
+double sino_glmnet_dot(const double *a, const double *b, long n);
+
+/// sum_i (v_i x_i) x_i, in the same vectors as sino_glmnet_dot.
+double sino_glmnet_weighted_squares(const double *v, const double *x, long n);
+
+/// r_i -= (d v_i) x_i, each multiply and the subtraction rounded on their own.
+void sino_glmnet_subtract_scaled_product(double *r, double d, const double *v, const double *x, long n);
+
+/// One coordinate pass of glmnet's lognet2n / lognetn (one class) over `columns` (count of
+/// them), in their order: for each column k of the column-major n x p `x`,
+/// u = x_k' r + xv_k beta_k, beta_k soft-thresholded at penalty_k al1 and divided by
+/// xv_k + penalty_k al2, and for a change d the residual r -= d v x_k. Returns the largest
+/// xv_k d^2. With `entered` non-null (a pass that may add variables), a changed column not yet
+/// entered is marked and appended to `joined` (*joinedCount of them); when `active` plus those
+/// would pass `pmax`, *overflow is set and the pass stops there, as glmnet's does.
+double sino_glmnet_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
+                        double *beta, const double *xv, const double *penalty, double al1, double al2,
+                        bool *entered, long active, long pmax, long *joined, long *joinedCount, bool *overflow);
+
 #endif

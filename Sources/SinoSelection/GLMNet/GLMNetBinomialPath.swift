@@ -20,10 +20,12 @@ extension GLMNetProblem {
         let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let q = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let joined = UnsafeMutablePointer<Int>.allocate(capacity: p)
         defer {
             r.deallocate()
             v.deallocate()
             q.deallocate()
+            joined.deallocate()
         }
         let vi = q0 * (1 - q0)
         var b0 = bz
@@ -70,26 +72,17 @@ extension GLMNetProblem {
                 for j in 0..<p where strong[j] { xv[j] = weightedSquares(j, v) }
                 // One pass over `columns` (and the intercept); returns the largest weighted change.
                 func pass(_ columns: [Int], entering: Bool) -> Double {
-                    var dlx = 0.0
-                    for k in columns {
-                        let bk = b[k]
-                        let gk = dot(k, r)
-                        let u = gk + xv[k] * bk
-                        let au = abs(u) - penalty[k] * al1
-                        b[k] = au <= 0 ? 0 : (u < 0 ? -au : au) / (xv[k] + penalty[k] * al2)
-                        let d = b[k] - bk
-                        if abs(d) <= 0 { continue }
-                        dlx = max(dlx, xv[k] * d * d)
-                        subtract(d, column: k, times: v, from: r)
-                        if entering && !entered[k] {
-                            if active.count >= pmax {
-                                overflow = true
-                                return dlx
+                    var dlx = x.withUnsafeBufferPointer { xs in
+                        b.withUnsafeMutableBufferPointer { beta in
+                            entered.withUnsafeMutableBufferPointer { e in
+                                GLMNetKernels.pass(
+                                    xs.baseAddress!, n: n, columns: columns, r: r, v: v, beta: beta.baseAddress!, xv: xv, penalty: penalty,
+                                    al1: al1, al2: al2, entered: entering ? e.baseAddress : nil, active: &active, pmax: pmax, joined: joined,
+                                    overflow: &overflow)
                             }
-                            entered[k] = true
-                            active.append(k)
                         }
                     }
+                    if overflow { return dlx }
                     var d = 0.0
                     if intercept {
                         var sum = 0.0

@@ -1,15 +1,37 @@
 import CBLAS
+import CSinoKernels
 
-/// The vector loops of glmnet's coordinate descent, on raw pointers: dot products and scaled
-/// additions through OpenBLAS (runtime CPU dispatch: AVX-512 where the CPU has it, which Swift's
-/// baseline x86-64 code generation cannot use), the rest as 4-wide Swift loops with a fixed
+/// The vector loops of glmnet's coordinate descent, on raw pointers: the coordinate passes, dot
+/// products and residual updates in CSinoKernels (the CPU's widest vectors, AVX-512 or AVX2,
+/// chosen at run time, which Swift's baseline x86-64 code generation cannot use), gradients of
+/// every column and scaled additions through OpenBLAS, the rest as Swift loops with a fixed
 /// summation order. Nothing depends on the thread count or on data alignment.
 enum GLMNetKernels {
-    /// sum_i a_i b_i (OpenBLAS `ddot`, which picks the CPU's widest vector kernel at run time;
-    /// its summation order depends only on the CPU, never on threads).
+    /// sum_i a_i b_i (its summation order depends only on the CPU's vector width).
     @inline(__always)
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        cblas_ddot(Int32(n), a, 1, b, 1)
+        sino_glmnet_dot(a, b, n)
+    }
+
+    /// One coordinate pass over `columns` (`sino_glmnet_pass`): each coefficient `beta[k]`
+    /// soft-thresholded and the residual `r` updated in the columns' order; returns the largest
+    /// xv_k d^2. With `entered` (a pass that may add variables), each changed column not yet in
+    /// is marked and appended to `active`; `overflow` is set, and the pass stops, when that
+    /// would pass `pmax`. `joined` is scratch space for at least `columns.count` indices.
+    static func pass(
+        _ x: UnsafePointer<Double>, n: Int, columns: [Int], r: UnsafeMutablePointer<Double>, v: UnsafePointer<Double>,
+        beta: UnsafeMutablePointer<Double>, xv: UnsafePointer<Double>, penalty: UnsafePointer<Double>, al1: Double, al2: Double,
+        entered: UnsafeMutablePointer<Bool>?, active: inout [Int], pmax: Int, joined: UnsafeMutablePointer<Int>, overflow: inout Bool
+    ) -> Double {
+        var count = 0
+        var stopped = false
+        let dlx = columns.withUnsafeBufferPointer { c in
+            sino_glmnet_pass(
+                x, n, c.baseAddress, c.count, r, v, beta, xv, penalty, al1, al2, entered, active.count, pmax, joined, &count, &stopped)
+        }
+        active.append(contentsOf: UnsafeBufferPointer(start: joined, count: count))
+        if stopped { overflow = true }
+        return dlx
     }
 
     /// out_j = x_j' r for every column j of the column-major n x p `x` (OpenBLAS `dgemv`).
@@ -20,27 +42,13 @@ enum GLMNetKernels {
     /// sum_i v_i x_i^2.
     @inline(__always)
     static func weightedSquares(_ v: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> Double {
-        var s0 = SIMD4<Double>()
-        var i = 0
-        let rv = UnsafeRawPointer(v)
-        let rx = UnsafeRawPointer(x)
-        while i + 4 <= n {
-            let xi = rx.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
-            s0 += rv.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) * xi * xi
-            i += 4
-        }
-        var s = s0.sum()
-        while i < n {
-            s += v[i] * x[i] * x[i]
-            i += 1
-        }
-        return s
+        sino_glmnet_weighted_squares(v, x, n)
     }
 
     /// r_i -= d v_i x_i.
     @inline(__always)
     static func subtractScaledProduct(_ r: UnsafeMutablePointer<Double>, _ d: Double, _ v: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) {
-        for i in 0..<n { r[i] -= d * v[i] * x[i] }
+        sino_glmnet_subtract_scaled_product(r, d, v, x, n)
     }
 
     /// r_i -= d x_i.

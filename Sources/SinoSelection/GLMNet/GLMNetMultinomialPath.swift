@@ -34,14 +34,15 @@ extension GLMNetProblem {
         let di = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let r = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let v = UnsafeMutablePointer<Double>.allocate(capacity: n)
-        // x_ij^2, so that each class's xv_j = sum_i v_i x_ij^2 is one BLAS dot; g: x_j' r of
-        // every column at once.
-        let squares = UnsafeMutablePointer<Double>.allocate(capacity: n * p)
+        // g: x_j' r of every column at once.
         let g = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        let vp = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        let joined = UnsafeMutablePointer<Int>.allocate(capacity: p)
         defer {
-            for buffer in [y, q, b, bs, xv, sxp, di, r, v, squares, g] { buffer.deallocate() }
+            for buffer in [y, q, b, bs, xv, sxp, di, r, v, g, vp] { buffer.deallocate() }
+            joined.deallocate()
         }
-        for k in 0..<(n * p) { squares[k] = X[k] * X[k] }
+        vp.initialize(from: penalty, count: p)
         for i in 0..<n {
             for c in 0..<nc { y[c * n + i] = yRows[i * nc + c] }
         }
@@ -123,32 +124,16 @@ extension GLMNetProblem {
                     }
                     if xmz <= vmin { continue }
                     anyClass = true
-                    for j in strongColumns { xvc[j] = K.dot(v, squares + j * n, n) }
+                    for j in strongColumns { xvc[j] = K.weightedSquares(v, X + j * n, n) }
                     // One coordinate pass over `columns` and the class intercept; returns the
                     // largest weighted squared change.
                     func pass(_ columns: [Int], entering: Bool) -> Double {
-                        var dlx = 0.0
-                        for k in columns {
-                            let xk = X + k * n
-                            let bk = bc[k + 1]
-                            let gk = K.dot(r, xk, n)
-                            let u = gk + xvc[k] * bk
-                            let au = abs(u) - penalty[k] * al1
-                            let updated = au <= 0 ? 0 : (u < 0 ? -au : au) / (xvc[k] + penalty[k] * al2)
-                            bc[k + 1] = updated
-                            let d = updated - bk
-                            if abs(d) <= 0 { continue }
-                            dlx = max(dlx, xvc[k] * d * d)
-                            K.subtractScaledProduct(r, d, v, xk, n)
-                            if entering && !entered[k] {
-                                if active.count >= pmax {
-                                    overflow = true
-                                    return dlx
-                                }
-                                entered[k] = true
-                                active.append(k)
-                            }
+                        var dlx = entered.withUnsafeMutableBufferPointer { e in
+                            K.pass(
+                                X, n: n, columns: columns, r: r, v: v, beta: bc + 1, xv: xvc, penalty: vp, al1: al1, al2: al2,
+                                entered: entering ? e.baseAddress : nil, active: &active, pmax: pmax, joined: joined, overflow: &overflow)
                         }
+                        if overflow { return dlx }
                         let d = intercept ? K.sum(r, n) / xmz : 0
                         if d != 0 {
                             bc[0] += d

@@ -1,0 +1,106 @@
+import Foundation
+import SinoRandom
+import Testing
+
+@testable import SinoSelection
+
+/// The vector kernels under glmnet's coordinate descent (CSinoKernels/glmnet.c): each against a
+/// plain loop, and a whole pass against the same pass taken one column at a time, which is what
+/// it replaced (the grouped products of zero coefficients must not change a bit).
+@Suite("glmnet vector kernels")
+struct GLMNetKernelTests {
+    static func values(_ count: Int, _ random: inout SplitMix64, zeros: Double = 0) -> [Double] {
+        (0..<count).map { _ in Double.random(in: 0..<1, using: &random) < zeros ? 0 : Double.random(in: -2...2, using: &random) }
+    }
+
+    @Test("dot products and weighted squares of every length agree with a plain sum to rounding; the update is exact")
+    func kernels() {
+        var random = SplitMix64(seed: 11)
+        for n in Array(0...70) + [291, 292, 293] {
+            let a = Self.values(n, &random), b = Self.values(n, &random), v = Self.values(n, &random).map(abs)
+            var plain = 0.0, magnitude = 0.0, squares = 0.0, squaresMagnitude = 0.0
+            for i in 0..<n {
+                plain += a[i] * b[i]
+                magnitude += abs(a[i] * b[i])
+                squares += v[i] * a[i] * a[i]
+                squaresMagnitude += abs(v[i] * a[i] * a[i])
+            }
+            #expect(abs(GLMNetKernels.dot(a, b, n) - plain) <= 1e-14 * max(magnitude, 1e-300), "dot, n = \(n)")
+            #expect(abs(GLMNetKernels.weightedSquares(v, a, n) - squares) <= 1e-14 * max(squaresMagnitude, 1e-300), "squares, n = \(n)")
+            var r = Self.values(n, &random)
+            var expected = r
+            for i in 0..<n { expected[i] -= 0.37 * v[i] * a[i] }
+            GLMNetKernels.subtractScaledProduct(&r, 0.37, v, a, n)
+            #expect(r.map(\.bitPattern) == expected.map(\.bitPattern), "update, n = \(n)")
+        }
+    }
+
+    /// The pass as it was written column by column in Swift (glmnet's order), on the kernels.
+    static func referencePass(
+        x: [Double], n: Int, columns: [Int], r: inout [Double], v: [Double], beta: inout [Double], xv: [Double], penalty: [Double],
+        al1: Double, al2: Double, entered: inout [Bool]?, active: inout [Int], pmax: Int, overflow: inout Bool
+    ) -> Double {
+        var dlx = 0.0
+        for k in columns {
+            let bk = beta[k]
+            let gk = x.withUnsafeBufferPointer { GLMNetKernels.dot(r, $0.baseAddress! + k * n, n) }
+            let u = gk + xv[k] * bk
+            let au = abs(u) - penalty[k] * al1
+            beta[k] = au <= 0 ? 0 : (u < 0 ? -au : au) / (xv[k] + penalty[k] * al2)
+            let d = beta[k] - bk
+            if abs(d) <= 0 { continue }
+            dlx = max(dlx, xv[k] * d * d)
+            x.withUnsafeBufferPointer { GLMNetKernels.subtractScaledProduct(&r, d, v, $0.baseAddress! + k * n, n) }
+            if entered != nil && !entered![k] {
+                if active.count >= pmax {
+                    overflow = true
+                    return dlx
+                }
+                entered![k] = true
+                active.append(k)
+            }
+        }
+        return dlx
+    }
+
+    @Test("a coordinate pass equals the column-by-column pass bit for bit, entering variables and overflowing as it does")
+    func pass() {
+        var random = SplitMix64(seed: 29)
+        for (n, p, zeros, pmax) in [(37, 40, 0.8, 100), (292, 60, 0.7, 100), (8, 9, 0.0, 100), (50, 30, 0.9, 100), (64, 48, 0.6, 3)] {
+            let x = Self.values(n * p, &random)
+            let v = Self.values(n, &random).map { abs($0) / 4 }
+            let xv = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + v[$1] * x[j * n + $1] * x[j * n + $1] } }
+            let penalty = (0..<p).map { _ in Double.random(in: 0.5...1.5, using: &random) }
+            let startBeta = Self.values(p, &random, zeros: zeros)
+            let startR = Self.values(n, &random).map { $0 / 10 }
+            let columns = (0..<p).filter { _ in Double.random(in: 0..<1, using: &random) < 0.9 }
+            let startEntered = (0..<p).map { startBeta[$0] != 0 }
+            for entering in [false, true] {
+                for al1 in [0.001, 0.02, 0.2] {
+                    var (r1, beta1, entered1, active1, overflow1) = (startR, startBeta, startEntered, [Int](), false)
+                    var (r2, beta2, active2, overflow2) = (startR, startBeta, [Int](), false)
+                    var entered2: [Bool]? = entering ? startEntered : nil
+                    let joined = UnsafeMutablePointer<Int>.allocate(capacity: p)
+                    defer { joined.deallocate() }
+                    let dlx1 = x.withUnsafeBufferPointer { xs in
+                        entered1.withUnsafeMutableBufferPointer { e in
+                            GLMNetKernels.pass(
+                                xs.baseAddress!, n: n, columns: columns, r: &r1, v: v, beta: &beta1, xv: xv, penalty: penalty, al1: al1,
+                                al2: 0.5 * al1, entered: entering ? e.baseAddress : nil, active: &active1, pmax: pmax, joined: joined,
+                                overflow: &overflow1)
+                        }
+                    }
+                    let dlx2 = Self.referencePass(
+                        x: x, n: n, columns: columns, r: &r2, v: v, beta: &beta2, xv: xv, penalty: penalty, al1: al1, al2: 0.5 * al1,
+                        entered: &entered2, active: &active2, pmax: pmax, overflow: &overflow2)
+                    let label = "n \(n), p \(p), entering \(entering), lambda \(al1)"
+                    #expect(dlx1.bitPattern == dlx2.bitPattern, "\(label)")
+                    #expect(r1.map(\.bitPattern) == r2.map(\.bitPattern), "\(label)")
+                    #expect(beta1.map(\.bitPattern) == beta2.map(\.bitPattern), "\(label)")
+                    #expect(active1 == active2 && overflow1 == overflow2, "\(label)")
+                    if entering { #expect(entered1 == entered2!, "\(label)") }
+                }
+            }
+        }
+    }
+}
