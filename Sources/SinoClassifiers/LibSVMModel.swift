@@ -24,8 +24,20 @@ final class LibSVMModel: @unchecked Sendable {
     /// Trains on every row of `nodes` (already grouped by label, labels 0..<K in order of
     /// first appearance) and keeps `sigmoids`, the Platt (A, B) per class pair that
     /// scikit-learn's fork fits by cross-validation, for `probabilities`.
-    init(nodes: SVMNodeMatrix, labels: [Double], settings: LibSVMSettings, sigmoids: [(a: Double, b: Double)]?) throws {
-        let model = try LibSVMTraining.train(nodes: nodes, rows: Array(0..<nodes.rowCount), labels: labels, settings: settings)
+    /// With `kernelRows` the training reads precomputed kernel values; the model is then turned
+    /// back into the RBF model libsvm would have trained (its support vectors pointed at their
+    /// feature rows), which is what predicts new rows.
+    init(
+        nodes: SVMNodeMatrix, labels: [Double], settings: LibSVMSettings, sigmoids: [(a: Double, b: Double)]?,
+        kernelRows: SVMKernelRows? = nil
+    ) throws {
+        let model = try LibSVMTraining.train(
+            nodes: nodes, rows: Array(0..<nodes.rowCount), labels: labels, settings: settings, kernelRows: kernelRows)
+        if kernelRows != nil {
+            // sv_indices: 1-based positions in the problem, whose rows are 0..<rowCount in order.
+            model.pointee.param.kernel_type = settings.kernel.libsvmType
+            for s in 0..<Int(model.pointee.l) { model.pointee.SV[s] = nodes.row(Int(model.pointee.sv_indices[s]) - 1) }
+        }
         let k = Int(model.pointee.nr_class)
         let expectedLabels = (0..<k).map(Int32.init)
         let labelsFound = (0..<k).map { model.pointee.label[$0] }

@@ -22,11 +22,14 @@ enum LibSVMTraining {
     /// Trains a C-SVC on rows `rows` of `nodes` with labels `labels` (libsvm orders the classes
     /// by first appearance). The model points into `nodes`; the caller keeps them alive and
     /// frees the model with `svm_free_and_destroy_model`.
+    /// With `kernelRows`, libsvm reads the precomputed kernel values of those rows instead
+    /// (the same numbers; the model's support vectors are then kernel rows, see
+    /// `SVMKernelRows`).
     static func train(
-        nodes: SVMNodeMatrix, rows: [Int], labels: [Double], settings: LibSVMSettings
+        nodes: SVMNodeMatrix, rows: [Int], labels: [Double], settings: LibSVMSettings, kernelRows: SVMKernelRows? = nil
     ) throws -> UnsafeMutablePointer<svm_model> {
         _ = libsvmSilenced
-        var x: [UnsafeMutablePointer<svm_node>?] = rows.map { nodes.row($0) }
+        var x: [UnsafeMutablePointer<svm_node>?] = rows.map { kernelRows?.trainingRow($0) ?? nodes.row($0) }
         var y = labels
         var weightLabels = settings.weights.map(\.label)
         var weights = settings.weights.map(\.factor)
@@ -36,7 +39,7 @@ enum LibSVMTraining {
                     try weights.withUnsafeMutableBufferPointer { weightBuffer in
                         var problem = svm_problem(l: Int32(rows.count), y: yBuffer.baseAddress, x: xBuffer.baseAddress)
                         var parameter = svm_parameter(
-                            svm_type: Int32(C_SVC), kernel_type: settings.kernel.libsvmType, degree: Int32(settings.degree),
+                            svm_type: Int32(C_SVC), kernel_type: kernelRows == nil ? settings.kernel.libsvmType : Int32(PRECOMPUTED), degree: Int32(settings.degree),
                             gamma: settings.gamma, coef0: settings.coef0, cache_size: settings.cacheSize,
                             eps: settings.tolerance, C: settings.c, nr_weight: Int32(settings.weights.count),
                             weight_label: labelBuffer.baseAddress, weight: weightBuffer.baseAddress,

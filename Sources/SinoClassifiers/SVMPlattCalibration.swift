@@ -18,7 +18,8 @@ enum SVMPlattCalibration {
     /// One (A, B) per class pair in libsvm's pair order. `classRows[k]` are the rows of `nodes`
     /// of class k in training order; `classFactors[k]` multiplies C for class k.
     static func sigmoids(
-        nodes: SVMNodeMatrix, classRows: [[Int]], classFactors: [Double], settings: LibSVMSettings, seed: UInt32
+        nodes: SVMNodeMatrix, classRows: [[Int]], classFactors: [Double], settings: LibSVMSettings, seed: UInt32,
+        kernelRows: SVMKernelRows? = nil
     ) throws -> [(a: Double, b: Double)] {
         var random = SklearnLibSVMRandom(seed: seed)
         random.reseed() // the outer svm_train call
@@ -31,7 +32,7 @@ enum SVMPlattCalibration {
                 let decision = try crossValidatedDecisionValues(
                     nodes: nodes, rows: rows, positive: positive,
                     cPositive: settings.c * classFactors[i], cNegative: settings.c * classFactors[j],
-                    settings: settings, random: &random)
+                    settings: settings, random: &random, kernelRows: kernelRows)
                 sigmoids.append(PlattScaling.fit(decisionValues: decision, positive: positive))
             }
         }
@@ -41,7 +42,7 @@ enum SVMPlattCalibration {
     /// The fork's 5-fold decision values of one pair's sub-problem, in sub-problem order.
     static func crossValidatedDecisionValues(
         nodes: SVMNodeMatrix, rows: [Int], positive: [Bool], cPositive: Double, cNegative: Double,
-        settings: LibSVMSettings, random: inout SklearnLibSVMRandom
+        settings: LibSVMSettings, random: inout SklearnLibSVMRandom, kernelRows: SVMKernelRows? = nil
     ) throws -> [Double] {
         let l = rows.count
         var perm = Array(0..<l)
@@ -69,11 +70,11 @@ enum SVMPlattCalibration {
             let subRows = (negatives + positives).map { rows[$0] }
             let subLabels = negatives.map { _ in 0.0 } + positives.map { _ in 1.0 }
             var model: UnsafeMutablePointer<svm_model>? = try LibSVMTraining.train(
-                nodes: nodes, rows: subRows, labels: subLabels, settings: inner)
+                nodes: nodes, rows: subRows, labels: subLabels, settings: inner, kernelRows: kernelRows)
             defer { svm_free_and_destroy_model(&model) }
             var value = 0.0
             for r in heldOut {
-                _ = svm_predict_values(model, nodes.row(rows[r]), &value)
+                _ = svm_predict_values(model, kernelRows?.predictionRow(rows[r]) ?? nodes.row(rows[r]), &value)
                 // label[0] is the -1 class: the fork multiplies by it to get +1-vs--1 values.
                 decision[r] = -value
             }

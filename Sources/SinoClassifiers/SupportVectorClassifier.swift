@@ -94,6 +94,8 @@ public struct SupportVectorClassifier: Classifier {
             c: c, weights: factors.enumerated().map { (label: Int32($0.offset), factor: $0.element) },
             shrinking: shrinking)
         var sigmoids: [(a: Double, b: Double)]?
+        // With probabilities, every training of this fit reads one table of kernel values.
+        let kernelRows = probability ? SVMKernelRows(nodes: nodes, settings: settings) : nil
         if probability {
             var classRows: [[Int]] = []
             var start = 0
@@ -103,9 +105,9 @@ public struct SupportVectorClassifier: Classifier {
             }
             sigmoids = try SVMPlattCalibration.sigmoids(
                 nodes: nodes, classRows: classRows, classFactors: factors, settings: settings,
-                seed: SklearnLibSVMRandom.seed(randomState: UInt32(randomState)))
+                seed: SklearnLibSVMRandom.seed(randomState: UInt32(randomState)), kernelRows: kernelRows)
         }
-        let libsvm = try LibSVMModel(nodes: nodes, labels: labels, settings: settings, sigmoids: sigmoids)
+        let libsvm = try LibSVMModel(nodes: nodes, labels: labels, settings: settings, sigmoids: sigmoids, kernelRows: kernelRows)
         model = SupportVectorModel(
             classes: classes, classCount: classCount, featureCount: p, gamma: resolvedGamma, libsvm: libsvm)
     }
