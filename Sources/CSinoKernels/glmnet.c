@@ -244,7 +244,7 @@ void sino_glmnet_subtract_scaled_product(double *r, double d, const double *v, c
 }
 
 double sino_glmnet_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
-                        double *beta, const double *xv, const double *penalty, double al1, double al2,
+                        double *beta, double *xv, bool fillXV, const double *penalty, double al1, double al2,
                         bool *entered, long active, long pmax, long *joined, long *joinedCount, bool *overflow) {
     const dot_fn dot = chosen_dot();
     const update_fn update = chosen_update();
@@ -267,16 +267,19 @@ double sino_glmnet_pass(const double *x, long n, const long *columns, long count
         double g;
         if (c < aheadTo) {
             g = ahead[c - aheadFrom];
+            if (fillXV) xv[k] = sino_glmnet_weighted_squares(v, xk, n);
         } else if (grouped && bk == 0 && c + 4 <= count && beta[columns[c + 1]] == 0 && beta[columns[c + 2]] == 0 &&
                    beta[columns[c + 3]] == 0) {
 #if defined(__x86_64__)
             const double *const xs[4] = {xk, x + columns[c + 1] * n, x + columns[c + 2] * n, x + columns[c + 3] * n};
+            if (fillXV) xv[k] = sino_glmnet_weighted_squares(v, xk, n);
             dot4_avx512(r, xs, n, ahead);
 #endif
             aheadFrom = c;
             aheadTo = c + 4;
             g = ahead[0];
         } else {
+            if (fillXV) xv[k] = sino_glmnet_weighted_squares(v, xk, n);
             g = dot(r, xk, n);
         }
         const double u = g + xv[k] * bk;

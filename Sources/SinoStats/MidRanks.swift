@@ -11,35 +11,30 @@ public struct MidRanks {
         if values.contains(where: \.isNaN) {
             self.init(orderingIndices: values)
         } else {
-            self.init(searchingSorted: values)
+            self.init(sortingPairs: values)
         }
     }
 
-    private init(searchingSorted values: [Double]) {
-        // The values sorted; each value's rank is the average rank of the run of equal values
-        // it falls in, found by binary search (-0 and 0 are one run, as `==` has them).
-        var sorted = values
-        sorted.sort()
-        var runRank = [Double](repeating: 0, count: sorted.count)
+    private init(sortingPairs values: [Double]) {
+        // (value, position) pairs sorted by value; each run of equal values (-0 and 0 are one,
+        // as `==` has them) gives its positions their average rank.
+        var pairs = [(value: Double, position: Int)]()
+        pairs.reserveCapacity(values.count)
+        for (position, value) in values.enumerated() { pairs.append((value, position)) }
+        pairs.sort { $0.value < $1.value }
+        var ranks = [Double](repeating: 0, count: values.count)
         var tieSizes: [Int] = []
         var start = 0
-        while start < sorted.count {
+        while start < pairs.count {
             var end = start + 1
-            while end < sorted.count && sorted[end] == sorted[start] { end += 1 }
+            while end < pairs.count && pairs[end].value == pairs[start].value { end += 1 }
             // Positions start..<end (0-based) share ranks start+1 ... end: their mean.
-            runRank[start] = Double(start + 1 + end) / 2
+            let averageRank = Double(start + 1 + end) / 2
+            for k in start..<end { ranks[pairs[k].position] = averageRank }
             tieSizes.append(end - start)
             start = end
         }
-        ranks = values.map { value in
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sorted[middle] < value { low = middle + 1 } else { high = middle }
-            }
-            return runRank[low]
-        }
+        self.ranks = ranks
         self.tieSizes = tieSizes
     }
 

@@ -69,14 +69,16 @@ struct GLMNetKernelTests {
         for (n, p, zeros, pmax) in [(37, 40, 0.8, 100), (292, 60, 0.7, 100), (8, 9, 0.0, 100), (50, 30, 0.9, 100), (64, 48, 0.6, 3)] {
             let x = Self.values(n * p, &random)
             let v = Self.values(n, &random).map { abs($0) / 4 }
-            let xv = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + v[$1] * x[j * n + $1] * x[j * n + $1] } }
+            let xv = x.withUnsafeBufferPointer { xs in (0..<p).map { j in GLMNetKernels.weightedSquares(v, xs.baseAddress! + j * n, n) } }
             let penalty = (0..<p).map { _ in Double.random(in: 0.5...1.5, using: &random) }
             let startBeta = Self.values(p, &random, zeros: zeros)
             let startR = Self.values(n, &random).map { $0 / 10 }
             let columns = (0..<p).filter { _ in Double.random(in: 0..<1, using: &random) < 0.9 }
             let startEntered = (0..<p).map { startBeta[$0] != 0 }
-            for entering in [false, true] {
+            for (entering, fillXV) in [(false, false), (true, false), (true, true)] {
                 for al1 in [0.001, 0.02, 0.2] {
+                    // With fillXV the pass computes xv itself, column by column.
+                    var xv1 = fillXV ? [Double](repeating: 0, count: p) : xv
                     var (r1, beta1, entered1, active1, overflow1) = (startR, startBeta, startEntered, [Int](), false)
                     var (r2, beta2, active2, overflow2) = (startR, startBeta, [Int](), false)
                     var entered2: [Bool]? = entering ? startEntered : nil
@@ -85,7 +87,7 @@ struct GLMNetKernelTests {
                     let dlx1 = x.withUnsafeBufferPointer { xs in
                         entered1.withUnsafeMutableBufferPointer { e in
                             GLMNetKernels.pass(
-                                xs.baseAddress!, n: n, columns: columns, r: &r1, v: v, beta: &beta1, xv: xv, penalty: penalty, al1: al1,
+                                xs.baseAddress!, n: n, columns: columns, r: &r1, v: v, beta: &beta1, xv: &xv1, fillXV: fillXV, penalty: penalty, al1: al1,
                                 al2: 0.5 * al1, entered: entering ? e.baseAddress : nil, active: &active1, pmax: pmax, joined: joined,
                                 overflow: &overflow1)
                         }
@@ -93,7 +95,8 @@ struct GLMNetKernelTests {
                     let dlx2 = Self.referencePass(
                         x: x, n: n, columns: columns, r: &r2, v: v, beta: &beta2, xv: xv, penalty: penalty, al1: al1, al2: 0.5 * al1,
                         entered: &entered2, active: &active2, pmax: pmax, overflow: &overflow2)
-                    let label = "n \(n), p \(p), entering \(entering), lambda \(al1)"
+                    let label = "n \(n), p \(p), entering \(entering), fill \(fillXV), lambda \(al1)"
+                    if !overflow1 { #expect(columns.allSatisfy { xv1[$0].bitPattern == xv[$0].bitPattern }, "\(label)") }
                     #expect(dlx1.bitPattern == dlx2.bitPattern, "\(label)")
                     #expect(r1.map(\.bitPattern) == r2.map(\.bitPattern), "\(label)")
                     #expect(beta1.map(\.bitPattern) == beta2.map(\.bitPattern), "\(label)")

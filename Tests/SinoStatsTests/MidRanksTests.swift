@@ -3,7 +3,7 @@ import Testing
 
 @testable import SinoStats
 
-/// Average ranks by sorting the values and searching each one's run, against the definition:
+/// Average ranks from (value, position) pairs sorted by value, against the definition:
 /// rank = (number of smaller values) + (number of equal values + 1) / 2.
 @Suite("Mid-ranks")
 struct MidRanksTests {

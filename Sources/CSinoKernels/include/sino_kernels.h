@@ -28,11 +28,12 @@ void sino_glmnet_subtract_scaled_product(double *r, double d, const double *v, c
 /// them), in their order: for each column k of the column-major n x p `x`,
 /// u = x_k' r + xv_k beta_k, beta_k soft-thresholded at penalty_k al1 and divided by
 /// xv_k + penalty_k al2, and for a change d the residual r -= d v x_k. Returns the largest
-/// xv_k d^2. With `entered` non-null (a pass that may add variables), a changed column not yet
+/// xv_k d^2. With `fillXV`, each column's xv_k is first set to sino_glmnet_weighted_squares(v,
+/// x_k) (the same bits as computing them all before the pass; x_k is then read while in cache). With `entered` non-null (a pass that may add variables), a changed column not yet
 /// entered is marked and appended to `joined` (*joinedCount of them); when `active` plus those
 /// would pass `pmax`, *overflow is set and the pass stops there, as glmnet's does.
 double sino_glmnet_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
-                        double *beta, const double *xv, const double *penalty, double al1, double al2,
+                        double *beta, double *xv, bool fillXV, const double *penalty, double al1, double al2,
                         bool *entered, long active, long pmax, long *joined, long *joinedCount, bool *overflow);
 
 #endif

@@ -76,7 +76,7 @@ extension GLMNetProblem {
                         b.withUnsafeMutableBufferPointer { beta in
                             entered.withUnsafeMutableBufferPointer { e in
                                 GLMNetKernels.pass(
-                                    xs.baseAddress!, n: n, columns: columns, r: r, v: v, beta: beta.baseAddress!, xv: xv, penalty: penalty,
+                                    xs.baseAddress!, n: n, columns: columns, r: r, v: v, beta: beta.baseAddress!, xv: &xv, penalty: penalty,
                                     al1: al1, al2: al2, entered: entering ? e.baseAddress : nil, active: &active, pmax: pmax, joined: joined,
                                     overflow: &overflow)
                             }

@@ -124,15 +124,18 @@ extension GLMNetProblem {
                     }
                     if xmz <= vmin { continue }
                     anyClass = true
-                    for j in strongColumns { xvc[j] = K.weightedSquares(v, X + j * n, n) }
+                    // xv_j = sum_i v_i x_ij^2 of every strong column, taken by the first pass as it
+                    // reaches each column (the same numbers as before it, one read of x_j fewer).
+                    var xvPending = true
                     // One coordinate pass over `columns` and the class intercept; returns the
                     // largest weighted squared change.
                     func pass(_ columns: [Int], entering: Bool) -> Double {
                         var dlx = entered.withUnsafeMutableBufferPointer { e in
                             K.pass(
-                                X, n: n, columns: columns, r: r, v: v, beta: bc + 1, xv: xvc, penalty: vp, al1: al1, al2: al2,
+                                X, n: n, columns: columns, r: r, v: v, beta: bc + 1, xv: xvc, fillXV: xvPending && entering, penalty: vp, al1: al1, al2: al2,
                                 entered: entering ? e.baseAddress : nil, active: &active, pmax: pmax, joined: joined, overflow: &overflow)
                         }
+                        if entering { xvPending = false }
                         if overflow { return dlx }
                         let d = intercept ? K.sum(r, n) / xmz : 0
                         if d != 0 {
