@@ -4,8 +4,7 @@ import Foundation
 /// Parallel loops over independent tasks (trees, patients, slices) whose results do not
 /// depend on the thread count: each task depends only on its index and results are stored by
 /// index. Threads take the next unclaimed task when they are free (tasks differ in cost: a
-/// static share would leave a thread idle at the end). Every task runs under IEEE's default
-/// rounding (`IEEEDefaults`), whichever pooled thread takes it and whatever mode it had.
+/// static share would leave a thread idle at the end).
 public enum ParallelLoop {
     /// The thread count to use: `requested`, or every active core.
     public static func threadCount(_ requested: Int?) -> Int {
@@ -21,20 +20,15 @@ public enum ParallelLoop {
     /// min(threads, count)) names the thread running the task, for per-thread scratch space.
     public static func run(count: Int, threads: Int, _ body: (_ task: Int, _ slot: Int) -> Void) {
         let workers = min(threads, count)
-        guard workers > 1 else {
-            IEEEDefaults.run { for i in 0..<count { body(i, 0) } }
-            return
-        }
+        guard workers > 1 else { for i in 0..<count { body(i, 0) }; return }
         let next = TaskCounter()
         withoutActuallyEscaping(body) { body in
             let task = UncheckedBody(body: body)
             DispatchQueue.concurrentPerform(iterations: workers) { slot in
-                IEEEDefaults.run {
-                    while true {
-                        let i = next.claim()
-                        guard i < count else { return }
-                        task.body(i, slot)
-                    }
+                while true {
+                    let i = next.claim()
+                    guard i < count else { return }
+                    task.body(i, slot)
                 }
             }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import SinoData
 
 /// # Training
 ///
@@ -162,12 +161,6 @@ public final class Trainer {
     /// gradient is not finite.
     @discardableResult
     public func step(images: Tensor, labels: [Int]) throws -> Float {
-        try IEEEDefaults.run { try stepInDefaultRounding(images: images, labels: labels) }
-    }
-
-    /// The step itself, under IEEE's default rounding on this thread (loss, clipping and the
-    /// optimizer as well as the passes).
-    private func stepInDefaultRounding(images: Tensor, labels: [Int]) throws -> Float {
         precondition(images.shape == model.inputShape, "trainer: batch \(images.shape), the model expects \(model.inputShape)")
         precondition(labels.count == images.shape[0], "trainer: \(labels.count) labels for \(images.shape[0]) images")
         precondition(labels.allSatisfy { $0 >= 0 && $0 < model.classes }, "trainer: labels must be in 0..<\(model.classes)")

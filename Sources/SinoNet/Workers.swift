@@ -92,7 +92,6 @@ public struct Workers: Sendable {
     /// with ResNet-50, ResNet-101 and DenseNet-121 at batch 1 against 2^22 and 2^25).
     static let splitGEMMWork = 1 << 24
 
-    /// Runs `pass` with OpenBLAS on one thread (`OpenBLASThreads.one`) and IEEE's default
-    /// rounding on this thread (`IEEEDefaults`: whatever mode earlier code left on it).
-    func pass<T>(_ pass: () -> T) -> T { OpenBLASThreads.one { IEEEDefaults.run(pass) } }
+    /// Runs `pass` with OpenBLAS on one thread (`OpenBLASThreads.one`).
+    func pass<T>(_ pass: () -> T) -> T { OpenBLASThreads.one(pass) }
 }

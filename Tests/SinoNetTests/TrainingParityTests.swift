@@ -1,5 +1,4 @@
 import Foundation
-import SinoData
 import TestSupport
 import Testing
 
@@ -95,9 +94,7 @@ struct TrainingParityTests {
         var seen: [TrainingProgress] = []
         trainer.progress = { seen.append($0) }
         var worst = 0.0, worstStep = 0, ours: [Float] = []
-        var otherModes: [Int] = [] // steps this pooled thread came to rounding other than to nearest
         for (s, batch) in fixture.batches.enumerated() {
-            if !IEEEDefaults.inEffect { otherModes.append(s) }
             let loss = try trainer.step(images: batch, labels: fixture.labels[s])
             ours.append(loss)
             let diff = abs(Double(loss) - losses[s])
@@ -108,8 +105,7 @@ struct TrainingParityTests {
         reportComparison(
             "trainer \(name) 20-step loss curve (max abs diff \(String(format: "%.3g", worst)) at step "
                 + "\(worstStep); torch float32 itself \(String(format: "%.3g", torch32)); losses "
-                + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)); "
-                + (otherModes.isEmpty ? "thread rounding to nearest at every step)" : "thread left in another rounding mode before steps \(otherModes))"),
+                + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)))",
             tool: fixture.tool, maxRelDiff: worst / (losses.map(abs).max() ?? 1))
         #expect(worst <= 1e-3)
         #expect(trainer.step == fixture.batches.count)
@@ -119,29 +115,5 @@ struct TrainingParityTests {
             #expect(abs(report.learningRate - rates[s]) <= 1e-12 * rates[s], "\(name) step \(s) lr \(report.learningRate) vs \(rates[s])")
         }
         #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.elapsed <= $1.elapsed })
-    }
-
-    /// Rounding mode is per thread and a pooled thread keeps what earlier code left on it
-    /// (two full runs of the suite saw this curve end at 0.5370, 3.6e-3 off torch's, as it does
-    /// under upward rounding): each step runs under IEEE's default rounding and gives the thread its own
-    /// mode back. Without that, the upward run below ends at 0.5370 instead of 0.5406.
-    @Test("a thread left rounding upward or toward zero trains to the same bits and keeps its mode", arguments: [Int32(0x800), 0xC00]) // x86 FE_UPWARD, FE_TOWARDZERO
-    func roundingModeOfTheThread(_ mode: Int32) throws {
-        let fixture = try Fixture()
-        guard let run = fixture.runs.first(where: { $0["name"] as? String == "sgd_weighted" }) else {
-            throw FixtureFormatError("sinonet_training.json: no run sgd_weighted")
-        }
-        let reference = try Self.trainer(fixture, run)
-        let expected = try fixture.batches.indices.map { try reference.step(images: fixture.batches[$0], labels: fixture.labels[$0]) }
-        let trainer = try Self.trainer(fixture, run)
-        let before = fegetround()
-        fesetround(mode)
-        defer { fesetround(before) }
-        var losses: [Float] = []
-        for (s, batch) in fixture.batches.enumerated() {
-            losses.append(try trainer.step(images: batch, labels: fixture.labels[s]))
-            #expect(fegetround() == mode, "step \(s) changed the thread's rounding mode")
-        }
-        #expect(losses.map(\.bitPattern) == expected.map(\.bitPattern), "losses \(losses) vs \(expected)")
     }
 }
