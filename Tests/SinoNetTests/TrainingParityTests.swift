@@ -1,4 +1,5 @@
 import Foundation
+import SinoData
 import TestSupport
 import Testing
 
@@ -6,9 +7,18 @@ import Testing
 
 /// Loss curves of `Trainer` against PyTorch 2.13 (scripts/peers/sinonet_training.py): the
 /// reduced ResNet (BasicBlock [1, 1, 1, 1], width 8) from the model fixture's weights, 20
-/// train-mode steps on the fixture's 20 batches of 8 images 3 x 32 x 32; each step's loss
-/// must be within 1e-3 absolute of torch's float64 run (the exact trajectory of these float32
-/// weights), and the learning rates within 1e-12 relative.
+/// train-mode steps on the fixture's 20 batches of 8 images 3 x 32 x 32, against torch's
+/// float64 run of the same float32 weights; the learning rates within 1e-12 relative.
+///
+/// The first five steps' losses must be within 1e-5. After that a float32 curve is not one
+/// trajectory: a ReLU or max-pool input within rounding of a tie sends a gradient one way or the
+/// other, and the training amplifies it. OpenBLAS's kernel set changes sgemm's rounding, and
+/// with its SkylakeX kernels the `sgd_weighted` run (learning rate 0.05, Nesterov) is within
+/// 5e-7 of torch up to step 8, 1.8e-4 off at step 9, and ends 3.6e-3 off (0.5370 against
+/// 0.5406); with the Cooperlake and Haswell kernels it stays within 6e-7 (measured 2026-12-04,
+/// OpenBLAS 0.3.21). So later steps must be within 1e-3 for `sgd` (learning rate 0.01) and 1e-2
+/// for `sgd_weighted`; a wrong class weight, smoothing, clip or schedule moves the curve by more
+/// (class weights alone change the first loss by 0.1).
 @Suite("SinoNet Trainer loss curves versus PyTorch")
 struct TrainingParityTests {
     struct Fixture {
@@ -81,7 +91,7 @@ struct TrainingParityTests {
             schedule: schedule, clip: (run["clip_norm"] as? Double).map { .norm($0) })
     }
 
-    @Test("every step's loss within 1e-3 of torch (float64), both runs", arguments: ["sgd", "sgd_weighted"])
+    @Test("the first five steps' losses within 1e-5 of torch (float64), the rest within 1e-3 (sgd) or 1e-2 (sgd_weighted)", arguments: ["sgd", "sgd_weighted"])
     func lossCurve(_ name: String) throws {
         let fixture = try Fixture()
         guard let run = fixture.runs.first(where: { $0["name"] as? String == name }),
@@ -93,21 +103,22 @@ struct TrainingParityTests {
         let trainer = try Self.trainer(fixture, run)
         var seen: [TrainingProgress] = []
         trainer.progress = { seen.append($0) }
+        let later = name == "sgd" ? 1e-3 : 1e-2
         var worst = 0.0, worstStep = 0, ours: [Float] = []
         for (s, batch) in fixture.batches.enumerated() {
             let loss = try trainer.step(images: batch, labels: fixture.labels[s])
             ours.append(loss)
             let diff = abs(Double(loss) - losses[s])
             if diff > worst { (worst, worstStep) = (diff, s) }
-            #expect(diff <= 1e-3, "\(name) step \(s): loss \(loss), torch \(losses[s])")
+            #expect(diff <= (s < 5 ? 1e-5 : later), "\(name) step \(s): loss \(loss), torch \(losses[s])")
         }
         let torch32 = zip(single, losses).map { abs($0 - $1) }.max() ?? 0
         reportComparison(
-            "trainer \(name) 20-step loss curve (max abs diff \(String(format: "%.3g", worst)) at step "
+            "trainer \(name) 20-step loss curve, OpenBLAS \(OpenBLASThreads.core) (max abs diff \(String(format: "%.3g", worst)) at step "
                 + "\(worstStep); torch float32 itself \(String(format: "%.3g", torch32)); losses "
                 + "\(String(format: "%.4f", ours.first ?? 0)) -> \(String(format: "%.4f", ours.last ?? 0)))",
             tool: fixture.tool, maxRelDiff: worst / (losses.map(abs).max() ?? 1))
-        #expect(worst <= 1e-3)
+        #expect(worst <= later)
         #expect(trainer.step == fixture.batches.count)
         #expect(seen.map(\.step) == Array(0..<fixture.batches.count))
         #expect(seen.map(\.loss) == ours)
