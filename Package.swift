@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Modules
         .target(name: "SinoRandom", exclude: ["README.md"]),
         .target(name: "SinoData", dependencies: ["SinoRandom", "CCrypto", "CBLAS"]),
-        .target(name: "SinoStats", dependencies: ["CGSL", "SinoData", "SinoRandom"]),
+        .target(name: "SinoStats", dependencies: ["CGSL", "CSinoKernels", "SinoData", "SinoRandom"]),
         .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
         .target(
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
-        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "SinoRandom", "CSinoKernels", "TestSupport"]),
         .testTarget(name: "SinoClassifiersTests", dependencies: ["SinoClassifiers", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoReportTests", dependencies: ["SinoReport", "SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoRadCLITests", dependencies: ["TestSupport", "sinorad", "SinoRandom"]),

@@ -304,3 +304,129 @@ double sino_glmnet_pass(const double *x, long n, const long *columns, long count
     *joinedCount = added;
     return dlx;
 }
+
+/// Whether column k, zero now, certainly stays zero: |x_k' r| is at most the |x_k' r| last
+/// computed plus ||x_k|| times how far r has moved since (Cauchy-Schwarz), and that bound,
+/// with room for the rounding of either product, is below its threshold penalty_k al1.
+static inline bool stays_zero(const sino_glmnet_screen *s, long k, double threshold) {
+    const double bound = s->gLast[k] + s->xnorm[k] * (s->drift - s->tLast[k]);
+    return bound * (1 + 1e-9) + 1e-12 * (1 + s->xnorm[k]) < threshold;
+}
+
+/// xv_k with this pass's weights v (computed once per epoch).
+static inline double current_xv(sino_glmnet_screen *s, double *xv, long k, const double *v, const double *xk, long n) {
+    if (s->xvStamp[k] != s->epoch) {
+        xv[k] = sino_glmnet_weighted_squares(v, xk, n);
+        s->xvStamp[k] = s->epoch;
+    }
+    return xv[k];
+}
+
+double sino_glmnet_screened_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
+                                 double *beta, double *xv, sino_glmnet_screen *s, const double *penalty, double al1,
+                                 double al2, bool *entered, long active, long pmax, long *joined, long *joinedCount,
+                                 bool *overflow) {
+    const dot_fn dot = chosen_dot();
+    const update_fn update = chosen_update();
+#if defined(__x86_64__)
+    const bool grouped = vector_level() == 2;
+#else
+    const bool grouped = false;
+#endif
+    long *list = s->scratch;
+    double dlx = 0;
+    long added = 0;
+    long c = 0;
+    // One column's change d: the largest xv_k d^2, r updated, the residual's movement bounded,
+    // a variable entering recorded (false when that would pass pmax: the pass stops).
+    #define APPLY_CHANGE(k, xk, d)                                                                 \
+        do {                                                                                       \
+            const double change = xv[k] * (d) * (d);                                               \
+            if (change > dlx) dlx = change;                                                        \
+            update(r, (d), v, (xk), n);                                                            \
+            /* ||d v x_k|| <= |d| sqrt(max v * xv_k): sum v_i^2 x_i^2 <= max v sum v_i x_i^2. */  \
+            s->drift += fabs(d) * sqrt(s->vmax * xv[k]) * (1 + 1e-12);                             \
+            if (entered && !entered[k]) {                                                          \
+                if (active + added >= pmax) {                                                      \
+                    *overflow = true;                                                              \
+                    goto done;                                                                     \
+                }                                                                                  \
+                entered[k] = true;                                                                 \
+                joined[added++] = k;                                                               \
+            }                                                                                      \
+        } while (0)
+    while (c < count) {
+        const long k = columns[c];
+        const double bk = beta[k];
+        if (bk != 0) {
+            const double *xk = x + k * n;
+            const double g = dot(r, xk, n);
+            s->computed++;
+            s->gLast[k] = fabs(g);
+            s->tLast[k] = s->drift;
+            const double xvk = current_xv(s, xv, k, v, xk, n);
+            const double u = g + xvk * bk;
+            const double au = fabs(u) - penalty[k] * al1;
+            const double updated = au <= 0 ? 0 : (u < 0 ? -au : au) / (xvk + penalty[k] * al2);
+            beta[k] = updated;
+            const double d = updated - bk;
+            c++;
+            if (fabs(d) <= 0) continue;
+            APPLY_CHANGE(k, xk, d);
+            continue;
+        }
+        // A run of zero coefficients: r stays as it is until one of them enters, so the ones
+        // the bound cannot pass over are listed first (no branch per column) and their products
+        // taken four at a time; after an entry the rest of the run is looked at again.
+        long e = c;
+        while (e < count && beta[columns[e]] == 0) e++;
+        long m = 0;
+        for (long q = c; q < e; q++) {
+            const long j = columns[q];
+            list[m] = q;
+            m += !stays_zero(s, j, penalty[j] * al1);
+        }
+        s->skipped += (e - c) - m;
+        long next = e;
+        for (long t = 0; t < m;) {
+            double g[4];
+            int size = 1;
+            if (grouped && t + 4 <= m) {
+#if defined(__x86_64__)
+                const double *const xs[4] = {x + columns[list[t]] * n, x + columns[list[t + 1]] * n, x + columns[list[t + 2]] * n,
+                                             x + columns[list[t + 3]] * n};
+                dot4_avx512(r, xs, n, g);
+#endif
+                size = 4;
+            } else {
+                g[0] = dot(r, x + columns[list[t]] * n, n);
+            }
+            bool moved = false;
+            for (int a = 0; a < size; a++) {
+                const long q = list[t + a];
+                const long k = columns[q];
+                s->computed++;
+                s->gLast[k] = fabs(g[a]);
+                s->tLast[k] = s->drift;
+                const double u = g[a] + 0.0;
+                const double au = fabs(u) - penalty[k] * al1;
+                if (au <= 0) continue;
+                const double *xk = x + k * n;
+                const double xvk = current_xv(s, xv, k, v, xk, n);
+                const double updated = (u < 0 ? -au : au) / (xvk + penalty[k] * al2);
+                beta[k] = updated;
+                APPLY_CHANGE(k, xk, updated);
+                next = q + 1;
+                moved = true;
+                break;
+            }
+            if (moved) break;
+            t += size;
+        }
+        c = next;
+    }
+done:
+    #undef APPLY_CHANGE
+    *joinedCount = added;
+    return dlx;
+}

@@ -39,26 +39,59 @@ public enum InputFile {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
-        var filled = 0
-        // The size stat gave, then whatever a file that grew since holds, 64 KiB at a time.
+        // The size stat gave, read straight into the array (room for one byte more, which a
+        // parser's terminator takes without a copy), then whatever a file that grew since
+        // holds, 64 KiB at a time.
+        let size = max(Int(status.st_size), 0)
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            var filled = 0
+            while filled < size {
+                let got = read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            count = filled
+        }
+        guard !failed else { return nil }
+        var filled = bytes.count
+        guard filled == size else { return bytes }
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count: Int
-            if filled < bytes.count {
-                count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            } else {
-                count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-                if count > 0 { bytes.append(contentsOf: chunk[..<count]) }
-            }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
             if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
             filled += count
         }
-        bytes.removeSubrange(filled...)
         return bytes
+    }
+
+    /// A non-empty regular file mapped into memory read-only (`bytes`: its content; writing to
+    /// it faults), its pages taken from the page cache when mapped. Nil when it cannot be.
+    public final class Mapped: @unchecked Sendable {
+        public let bytes: UnsafeMutableBufferPointer<UInt8>
+
+        public init?(_ path: String) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+            let size = Int(status.st_size)
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
+            guard let address, address != MAP_FAILED else { return nil }
+            bytes = UnsafeMutableBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+        }
+
+        deinit { munmap(bytes.baseAddress, bytes.count) }
     }
 }

@@ -43,6 +43,16 @@ public enum ParallelLoop {
         }
     }
 
+    /// `map` whose tasks also get their thread's slot (as `run(count:threads:_:)` gives it), for
+    /// per-thread scratch space.
+    public static func mapWithSlot<T>(count: Int, threads: Int, _ make: (_ task: Int, _ slot: Int) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let output = DisjointWrites(base: buffer)
+            run(count: count, threads: threads) { i, slot in (output.base.baseAddress! + i).initialize(to: make(i, slot)) }
+            initialized = count
+        }
+    }
+
     /// `map` for throwing tasks: every task runs, then the error of the lowest failing index
     /// is rethrown, whatever the thread count.
     public static func map<T>(count: Int, threads: Int, _ make: (Int) throws -> T) throws -> [T] {

@@ -35,8 +35,12 @@ public struct FeatureTable: Sendable {
     /// every table with a problem, goes through `CSVTable` and `parse(_:idColumn:)`, which name
     /// each problem. Both routes give the same table.
     public static func read(path: String, idColumn: String = "patient_id", threads: Int = 1) throws -> FeatureTable {
-        if let data = FileManager.default.contents(atPath: path), let table = plainNumeric(data, source: path, idColumn: idColumn, threads: threads) {
-            return table
+        if let mapped = InputFile.Mapped(path) {
+            // The page cache's own pages, read in place.
+            if let table = plainNumeric(buffer: mapped.bytes, source: path, idColumn: idColumn, threads: threads) { return table }
+        } else if var bytes = InputFile.bytes(path) {
+            let table = bytes.withUnsafeMutableBufferPointer { plainNumeric(buffer: $0, source: path, idColumn: idColumn, threads: threads) }
+            if let table { return table }
         }
         let table = try CSVTable.read(path: path)
         return try parse(table, idColumn: idColumn)
@@ -48,11 +52,15 @@ public struct FeatureTable: Sendable {
     /// one block of whole lines per thread and parsed side by side.
     static func plainNumeric(_ data: Data, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
         var bytes = [UInt8](data)
-        bytes.append(0) // strtod stops at it
+        return bytes.withUnsafeMutableBufferPointer { plainNumeric(buffer: $0, source: source, idColumn: idColumn, threads: threads) }
+    }
+
+    /// `buffer`: the file's bytes (only read).
+    static func plainNumeric(buffer: UnsafeMutableBufferPointer<UInt8>, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
-        let end = bytes.count - 1
-        return bytes.withUnsafeMutableBufferPointer { buffer -> FeatureTable? in
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
+        let end = buffer.count
+        do {
             let base = buffer.baseAddress!
             // No quote anywhere, and every CR ends a line (CSVTable splits lines at a lone CR).
             if memchr(base, Int32(quote), end) != nil { return nil }
@@ -104,51 +112,79 @@ public struct FeatureTable: Sendable {
             }
             bounds.append(end)
             let raw = RawBytes(base: base)
+            let featureSet = Set(featureColumns)
+            var skipMask = [UInt8](repeating: 1, count: header.count)
+            for j in featureSet { skipMask[j] = 0 }
             let blocks = ParallelLoop.map(count: blockCount, threads: blockCount) { b -> (ids: [String], values: [[Double]])? in
                 let base = raw.base
                 var position = bounds[b]
                 var ids: [String] = []
                 var values: [[Double]] = []
-                while position < bounds[b + 1] {
-                    let fields = line(&position, bounds[b + 1])
-                    if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
-                    guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id) else { return nil }
-                    var row: [Double] = []
-                    row.reserveCapacity(featureColumns.count)
-                    for j in featureColumns {
-                        let range = fields[j]
-                        let count = range.count
-                        if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
-                            row.append(.nan)
+                return skipMask.withUnsafeBufferPointer { skipBuffer -> (ids: [String], values: [[Double]])? in
+                    let skip = skipBuffer.baseAddress!
+                    while position < bounds[b + 1] {
+                        // The common line: every field read in one call (CFastFloat); anything it
+                        // does not take, field by field below.
+                        var idStart: UnsafePointer<CChar>?
+                        var idEnd: UnsafePointer<CChar>?
+                        var next: UnsafePointer<CChar>?
+                        let fast = [Double](unsafeUninitializedCapacity: featureColumns.count) { out, count in
+                            let first = UnsafeRawPointer(base + position).assumingMemoryBound(to: CChar.self)
+                            let limit = UnsafeRawPointer(base + bounds[b + 1]).assumingMemoryBound(to: CChar.self)
+                            next = sino_parse_numeric_line(first, limit, header.count, skip, idIndex, out.baseAddress, &idStart, &idEnd)
+                            count = next == nil ? 0 : featureColumns.count
+                        }
+                        if let next, let idStart, let idEnd {
+                            let from = UnsafeRawPointer(idStart) - UnsafeRawPointer(base)
+                            let to = UnsafeRawPointer(idEnd) - UnsafeRawPointer(base)
+                            guard let id = text(from..<to), !id.isEmpty, id == trimmed(id) else { return nil }
+                            position = UnsafeRawPointer(next) - UnsafeRawPointer(base)
+                            ids.append(id)
+                            values.append(fast)
                             continue
                         }
-                        let first = base[range.lowerBound], last = base[range.upperBound - 1]
-                        guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
-                        let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-                        var value = 0.0
-                        if !sino_parse_finite_double(start, start + count, &value) {
-                            // Whatever fast_float leaves (a '+', hexadecimal, nan, inf) is strtod's
-                            // to read, up to the delimiter (this block's own byte, set to 0 for the
-                            // call); it must consume the whole cell.
-                            let saved = base[range.upperBound]
-                            base[range.upperBound] = 0
-                            var stop: UnsafeMutablePointer<CChar>?
-                            value = strtod(start, &stop)
-                            base[range.upperBound] = saved
-                            guard let stop, stop == start + count else { return nil }
-                            if value.isNaN {
-                                // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
-                                guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
-                            } else if !value.isFinite {
-                                return nil
+                        let fields = line(&position, bounds[b + 1])
+                        if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
+                        guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id) else { return nil }
+                        var row: [Double] = []
+                        row.reserveCapacity(featureColumns.count)
+                        for j in featureColumns {
+                            let range = fields[j]
+                            let count = range.count
+                            if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
+                                row.append(.nan)
+                                continue
                             }
+                            let first = base[range.lowerBound], last = base[range.upperBound - 1]
+                            guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
+                            let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+                            var value = 0.0
+                            if !sino_parse_finite_double(start, start + count, &value) {
+                                // Whatever fast_float leaves (a '+', hexadecimal, nan, inf) is strtod's
+                                // to read, up to the delimiter (this block's own byte, set to 0 for the
+                                // call); it must consume the whole cell.
+                                let complete = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { cell -> Bool in
+                                    for k in 0..<count { cell[k] = start[k] }
+                                    cell[count] = 0
+                                    var stop: UnsafeMutablePointer<CChar>?
+                                    value = strtod(cell.baseAddress!, &stop)
+                                    return stop == cell.baseAddress! + count
+                                }
+                                guard complete else { return nil }
+                                if value.isNaN {
+                                    // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
+                                    guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
+                                } else if !value.isFinite {
+                                    return nil
+                                }
+                            }
+                            row.append(value)
                         }
-                        row.append(value)
+                        ids.append(id)
+                        values.append(row)
                     }
-                    ids.append(id)
-                    values.append(row)
+                    return (ids, values)
                 }
-                return (ids, values)
             }
             var ids: [String] = []
             var values: [[Double]] = []
@@ -159,7 +195,8 @@ public struct FeatureTable: Sendable {
             }
             guard !ids.isEmpty, Set(ids).count == ids.count else { return nil }
             var result = FeatureTable(source: source, ids: ids, names: featureColumns.map { header[$0] }, values: values)
-            result.skipped = header.indices.filter { $0 != idIndex && !featureColumns.contains($0) }.map { j in
+            let isFeature = Set(featureColumns)
+            result.skipped = header.indices.filter { $0 != idIndex && !isFeature.contains($0) }.map { j in
                 (header[j], header[j].hasPrefix("diagnostics_") ? "PyRadiomics diagnostics" : "not a feature (a path or the cohort split)")
             }
             return result

@@ -94,7 +94,7 @@ public struct RadiomicsSelection: Sendable {
         }
         means = centre
         scales = scale
-        let z = rows.map { row in row.indices.map { (row[$0] - centre[$0]) / scale[$0] } }
+        let z = ZScoreStandardiser.standardised(rows, means: centre, scales: scale)
         var current = Array(0..<p)
         func record(_ step: String, _ method: String, _ decisions: [FeatureDecision]) -> [Int] {
             let features = decisions.map { d in
@@ -109,7 +109,18 @@ public struct RadiomicsSelection: Sendable {
             steps.append(SelectionStepRecord(step: step, method: method, input: current.count, kept: kept.count, features: features))
             return kept
         }
-        func columns(_ data: [[Double]], _ indices: [Int]) -> [[Double]] { data.map { row in indices.map { row[$0] } } }
+        func columns(_ data: [[Double]], _ indices: [Int]) -> [[Double]] {
+            indices.withUnsafeBufferPointer { index in
+                data.map { row in
+                    row.withUnsafeBufferPointer { x in
+                        [Double](unsafeUninitializedCapacity: index.count) { out, count in
+                            for (k, j) in index.enumerated() { out[k] = x[j] }
+                            count = index.count
+                        }
+                    }
+                }
+            }
+        }
         func requireSome(_ step: String) throws {
             if current.isEmpty { throw SelectionError.fitFailed("the \(step) step left no feature: relax its settings or switch it off") }
         }

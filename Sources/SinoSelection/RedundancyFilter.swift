@@ -4,7 +4,8 @@ import SinoData
 ///
 /// Rule (SinoRad's, documented here and checked against a plain Python statement of it on
 /// scipy's correlation matrices): compute |r| (Spearman, scipy `spearmanr`, or Pearson) for
-/// every pair i < j (the whole matrix at once, as numpy `corrcoef`: `Correlation.pearsonMatrix`); take the pairs with |r| > threshold in descending |r| (equal |r|: by i,
+/// every pair i < j (numpy `corrcoef`'s formula, block by block of the upper triangle:
+/// `Correlation.pairs(above:_:threads:)`); take the pairs with |r| > threshold in descending |r| (equal |r|: by i,
 /// then j); for each pair whose two features are both still kept, drop the less relevant one.
 /// Relevance comes from the caller (e.g. a univariate p value, lower is more relevant, or an
 /// F statistic, higher is more relevant); at equal relevance the later column (j) is dropped.
@@ -25,8 +26,14 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
 
     public let method: Method
     public let threshold: Double
-    /// |r| for every pair, p x p, 1 on the diagonal.
-    public let absoluteCorrelations: [[Double]]
+    /// The columns correlated (ranked for Spearman).
+    let compared: [[Double]]
+    /// |r| for every pair, p x p, 1 on the diagonal (computed when asked for).
+    public var absoluteCorrelations: [[Double]] {
+        let p = compared.count
+        let matrix = Correlation.pearsonMatrix(compared)
+        return (0..<p).map { i in (0..<p).map { j in i == j ? 1 : Swift.abs(matrix[i * p + j]) } }
+    }
     /// Kept or `.redundant` (statistic = |r| with `partner`, the feature that stayed).
     public let decisions: [FeatureDecision]
     /// Columns kept, in order.
@@ -39,7 +46,8 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
     ///   - direction: whether lower or higher relevance values are better.
     ///   - method: Spearman (default) or Pearson.
     ///   - threshold: pairs with |r| strictly above it are redundant (default 0.9).
-    ///   - threads: threads for the ranks (default 1; the result does not depend on it).
+    ///   - threads: threads for the ranks and the correlations (default 1; the result does not
+///     depend on it).
     /// - Throws: `SelectionError.invalidInput` for a ragged table, a non-finite value, fewer
     ///   than 3 rows, a relevance count differing from the columns, a NaN relevance, or a
     ///   constant column (its correlation is undefined: run `VarianceFilter` first).
@@ -66,15 +74,7 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
             let unranked = columns
             columns = ParallelLoop.map(count: p, threads: threads) { Correlation.averageRanks(unranked[$0]) }
         }
-        let matrix = Correlation.pearsonMatrix(columns)
-        var r = [[Double]](repeating: [], count: p)
-        var pairs: [(r: Double, i: Int, j: Int)] = []
-        for i in 0..<p {
-            var row = matrix[(i * p)..<((i + 1) * p)].map { Swift.abs($0) }
-            row[i] = 1
-            for j in (i + 1)..<p where row[j] > threshold { pairs.append((row[j], i, j)) }
-            r[i] = row
-        }
+        var pairs = Correlation.pairs(above: threshold, columns, threads: threads)
         pairs.sort { a, b in a.r != b.r ? a.r > b.r : (a.i != b.i ? a.i < b.i : a.j < b.j) }
         var kept = [Bool](repeating: true, count: p)
         var partner = [Int?](repeating: nil, count: p)
@@ -90,7 +90,7 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
         }
         self.method = method
         self.threshold = threshold
-        self.absoluteCorrelations = r
+        self.compared = columns
         self.decisions = (0..<p).map {
             FeatureDecision(
                 feature: $0, kept: kept[$0], reason: kept[$0] ? .kept : .redundant, statistic: statistic[$0],

@@ -1,4 +1,5 @@
 import SinoData
+import SinoStats
 
 /// Zero- and near-zero-variance filter with caret's `nearZeroVar` rule (Kuhn, caret 6.0,
 /// `nzv`; Kuhn & Johnson, Applied Predictive Modeling, 2013, section 3.5), on the training
@@ -45,12 +46,13 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
             var values = [Double]()
             values.reserveCapacity(n)
             for row in rows where !row[j].isNaN { values.append(row[j]) }
-            values.sort()
+            let order = MidRanks.sortOrder(values)
             var counts: [Int] = []
             var start = 0
             while start < values.count {
+                let value = values[order[start]]
                 var end = start + 1
-                while end < values.count && values[end] == values[start] { end += 1 }
+                while end < values.count && values[order[end]] == value { end += 1 }
                 counts.append(end - start)
                 start = end
             }

@@ -24,20 +24,34 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
         let n = Double(rows.count)
         let eps = Double.ulpOfOne
         var means: [Double] = [], scales: [Double] = [], decisions: [FeatureDecision] = []
-        for j in 0..<p {
-            let column = rows.map { $0[j] }
-            let mean = column.reduce(0, +) / n
-            // sklearn's _incremental_mean_and_var: sum of squared deviations less the squared
-            // sum of deviations over n (a rounding correction).
-            let deviations = column.map { $0 - mean }
-            let correction = deviations.reduce(0, +)
-            let variance = (deviations.reduce(0) { $0 + $1 * $1 } - correction * correction / n) / n
-            let constant = variance <= n * eps * variance + (n * Swift.abs(mean) * eps) * (n * Swift.abs(mean) * eps)
-            let scale = constant ? 1 : variance.squareRoot()
-            means.append(mean)
-            scales.append(scale)
-            decisions.append(
-                FeatureDecision(feature: j, kept: true, reason: constant ? .constantScaledByOne : .kept, statistic: scale))
+        means.reserveCapacity(p)
+        scales.reserveCapacity(p)
+        decisions.reserveCapacity(p)
+        let columns = FeatureMatrix.columnMajor(rows, width: p)
+        let count = rows.count
+        columns.withUnsafeBufferPointer { buffer in
+            for j in 0..<p {
+                let column = buffer.baseAddress! + j * count
+                var sum = 0.0
+                for i in 0..<count { sum += column[i] }
+                let mean = sum / n
+                // sklearn's _incremental_mean_and_var: sum of squared deviations less the squared
+                // sum of deviations over n (a rounding correction).
+                var correction = 0.0
+                var squares = 0.0
+                for i in 0..<count {
+                    let deviation = column[i] - mean
+                    correction += deviation
+                    squares += deviation * deviation
+                }
+                let variance = (squares - correction * correction / n) / n
+                let constant = variance <= n * eps * variance + (n * Swift.abs(mean) * eps) * (n * Swift.abs(mean) * eps)
+                let scale = constant ? 1 : variance.squareRoot()
+                means.append(mean)
+                scales.append(scale)
+                decisions.append(
+                    FeatureDecision(feature: j, kept: true, reason: constant ? .constantScaledByOne : .kept, statistic: scale))
+            }
         }
         self.means = means
         self.scales = scales
@@ -54,6 +68,23 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
         guard p == means.count else {
             throw SelectionError.invalidInput("z-score transform: \(p) columns, the standardiser was fitted on \(means.count)")
         }
-        return rows.map { row in row.indices.map { (row[$0] - means[$0]) / scales[$0] } }
+        return Self.standardised(rows, means: means, scales: scales)
+    }
+
+    /// (x - mean) / scale of every value, column by column.
+    static func standardised(_ rows: [[Double]], means: [Double], scales: [Double]) -> [[Double]] {
+        let p = means.count
+        return means.withUnsafeBufferPointer { m in
+            scales.withUnsafeBufferPointer { s in
+                rows.map { row in
+                    row.withUnsafeBufferPointer { x in
+                        [Double](unsafeUninitializedCapacity: p) { out, count in
+                            for j in 0..<p { out[j] = (x[j] - m[j]) / s[j] }
+                            count = p
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+import CSinoKernels
+
 /// Average ("mid") ranks of a sample and the sizes of its tied runs, as
 /// `scipy.stats._stats_py._rankdata(x, "average", return_ties=True)` gives them to
 /// `kruskal` and `mannwhitneyu`.
@@ -16,26 +18,42 @@ public struct MidRanks {
     }
 
     private init(sortingPairs values: [Double]) {
-        // (value, position) pairs sorted by value; each run of equal values (-0 and 0 are one,
-        // as `==` has them) gives its positions their average rank.
-        var pairs = [(value: Double, position: Int)]()
-        pairs.reserveCapacity(values.count)
-        for (position, value) in values.enumerated() { pairs.append((value, position)) }
-        pairs.sort { $0.value < $1.value }
-        var ranks = [Double](repeating: 0, count: values.count)
+        // The positions sorted by value (a radix sort of the values' bits, CSinoKernels); each
+        // run of equal values (-0 and 0 are one, as `==` has them, and sort next to each other)
+        // gives its positions their average rank.
+        let n = values.count
+        let order = MidRanks.sortOrder(values)
+        var ranks = [Double](repeating: 0, count: n)
         var tieSizes: [Int] = []
         var start = 0
-        while start < pairs.count {
+        while start < n {
+            let value = values[order[start]]
             var end = start + 1
-            while end < pairs.count && pairs[end].value == pairs[start].value { end += 1 }
+            while end < n && values[order[end]] == value { end += 1 }
             // Positions start..<end (0-based) share ranks start+1 ... end: their mean.
             let averageRank = Double(start + 1 + end) / 2
-            for k in start..<end { ranks[pairs[k].position] = averageRank }
+            for k in start..<end { ranks[order[k]] = averageRank }
             tieSizes.append(end - start)
             start = end
         }
         self.ranks = ranks
         self.tieSizes = tieSizes
+    }
+
+    /// order[i] = the position of the i-th smallest value (no NaN), equal values in input order
+    /// (`sino_sort_order`, a radix sort of the values' bits).
+    public static func sortOrder(_ values: [Double]) -> [Int] {
+        let n = values.count
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * max(n, 1))
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+        defer {
+            keys.deallocate()
+            scratch.deallocate()
+        }
+        return [Int](unsafeUninitializedCapacity: n) { order, count in
+            values.withUnsafeBufferPointer { sino_sort_order($0.baseAddress, n, order.baseAddress, keys, scratch) }
+            count = n
+        }
     }
 
     /// The same ranks by sorting the indices (any value that is not comparable, NaN, stays

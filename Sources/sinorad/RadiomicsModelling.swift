@@ -44,8 +44,21 @@ struct RadiomicsTableOptions: ParsableArguments {
         var cohortOptions = try CohortOptions.parse(
             [cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []) + (classes.map { ["--classes", $0] } ?? []))
         cohortOptions.infer = false
-        let data = try cohortOptions.load()
-        let table = try FeatureTable.read(path: features, idColumn: idColumn, threads: ParallelLoop.threadCount(threads))
+        // The cohort and the feature table are read side by side (a cohort error is reported
+        // first, as before).
+        let options = cohortOptions
+        let (features, idColumn, workers) = (self.features, self.idColumn, ParallelLoop.threadCount(threads))
+        var cohortRead: Result<Cohort, Error>?
+        var tableRead: Result<FeatureTable, Error>?
+        ParallelLoop.run(count: 2, threads: min(2, workers)) { task in
+            if task == 0 {
+                cohortRead = Result { try options.load() }
+            } else {
+                tableRead = Result { try FeatureTable.read(path: features, idColumn: idColumn, threads: workers) }
+            }
+        }
+        let data = try cohortRead!.get()
+        let table = try tableRead!.get()
         for (column, reason) in table.skipped.prefix(3) { note("\(features): column \(column) left out (\(reason))") }
         if table.skipped.count > 3 { note("\(features): \(table.skipped.count - 3) more non-feature columns left out") }
         let config = try self.config.map(RadiomicsSelectionConfig.load(path:)) ?? RadiomicsSelectionConfig()
@@ -190,15 +203,22 @@ extension Radiomics {
             note("training \(settings.modelName) on \(table.names.count) feature columns")
             let (result, predictions, selection) = try RadiomicsModel.train(features: table, cohort: cohort, settings: settings, secondSegmentation: second)
             let folder = URL(fileURLWithPath: outDir)
-            try AtomicFile.write(Predictions.csv([predictions]), to: folder.appendingPathComponent("predictions.csv").path)
-            try AtomicFile.write(JSONEncoder.sinorad.encode(result), to: folder.appendingPathComponent("model.json").path)
-            try AtomicFile.write(selection.decisionsCSV, to: folder.appendingPathComponent("selection.csv").path)
             let prefix = cohortOptions.syntheticPrefix
-            let tables = [
-                selection.summaryTable(title: prefix + "Radiomics feature selection"), selection.selectedTable(title: prefix + "Selected radiomics features"),
-                result.gridTable(title: prefix + "\(result.modelName): cross-validated grid")
+            // model.json (the longest to encode) beside the other three.
+            let writes: [() throws -> Void] = [
+                { try AtomicFile.write(JSONEncoder.sinorad.encode(result), to: folder.appendingPathComponent("model.json").path) },
+                {
+                    try AtomicFile.write(Predictions.csv([predictions]), to: folder.appendingPathComponent("predictions.csv").path)
+                    try AtomicFile.write(selection.decisionsCSV, to: folder.appendingPathComponent("selection.csv").path)
+                    let tables = [
+                        selection.summaryTable(title: prefix + "Radiomics feature selection"),
+                        selection.selectedTable(title: prefix + "Selected radiomics features"),
+                        result.gridTable(title: prefix + "\(result.modelName): cross-validated grid")
+                    ]
+                    try AtomicFile.write(tables.map { $0.rendered(OutputFormat.md) }.joined(separator: "\n"), to: folder.appendingPathComponent("cv.md").path)
+                }
             ]
-            try AtomicFile.write(tables.map { $0.rendered(OutputFormat.md) }.joined(separator: "\n"), to: folder.appendingPathComponent("cv.md").path)
+            _ = try ParallelLoop.map(count: writes.count, threads: ParallelLoop.threadCount(input.threads)) { try writes[$0]() }
             let choice =
                 result.grid.isEmpty
                 ? "no hyper-parameters to tune" : "chosen \(result.chosen) (cross-validated macro-AUC \(NumberFormat.fixed(result.crossValidatedMacroAUC, 3)))"

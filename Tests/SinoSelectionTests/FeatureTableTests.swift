@@ -135,4 +135,36 @@ struct FeatureTableTests {
         }
         #expect(Correlation.pearsonMatrix([[1, 1, 1], [1, 2, 3]])[0].isNaN)
     }
+
+    @Test("the pairs above a threshold, block by block, are the matrix's, in order, on any thread count")
+    func correlationPairs() {
+        var random = SplitMix64(seed: 3)
+        // 150 columns (three blocks of rows), some near copies of others.
+        var columns: [[Double]] = (0..<150).map { _ in (0..<30).map { _ in Double.random(in: -1...1, using: &random) } }
+        for j in stride(from: 1, to: 150, by: 7) { columns[j] = columns[j - 1].map { $0 + Double.random(in: -0.2...0.2, using: &random) } }
+        let matrix = Correlation.pearsonMatrix(columns)
+        for threshold in [0.3, 0.8] {
+            var expected: [(Int, Int)] = []
+            for i in 0..<150 { for j in (i + 1)..<150 where abs(matrix[i * 150 + j]) > threshold { expected.append((i, j)) } }
+            for threads in [1, 3] {
+                let pairs = Correlation.pairs(above: threshold, columns, threads: threads)
+                #expect(pairs.map { [$0.i, $0.j] } == expected.map { [$0.0, $0.1] }, "threshold \(threshold), threads \(threads)")
+                #expect(pairs.allSatisfy { abs($0.r - abs(matrix[$0.i * 150 + $0.j])) <= 1e-14 })
+            }
+        }
+    }
+
+    @Test("lines read in one call and lines left to the field-by-field route give the general route's table")
+    func mixedLines() throws {
+        // The id not first, a path column passed over, NA and empty cells, CRLF, a '+', a hex and
+        // a nan spelling (the field-by-field route), and no line end at the end.
+        let text =
+            "Image,f1,patient_id,f2,f3\n/data/a b.nii.gz,1.5,P1,NA,-2e-3\r\n/x.nrrd,,P2,+4,0x10\n"
+            + "y,7,P3,nan,3\nz,1e308,P4,-0,.5"
+        let fast = try #require(FeatureTable.plainNumeric(Data(text.utf8), source: "t.csv", idColumn: "patient_id"))
+        #expect(Self.same(fast, try Self.general(text)))
+        #expect(fast.ids == ["P1", "P2", "P3", "P4"] && fast.names == ["f1", "f2", "f3"])
+        #expect(fast.values[1][1] == 4 && fast.values[1][2] == 16 && fast.values[0][1].isNaN && fast.values[1][0].isNaN)
+        #expect(Self.same(try FeatureTable.read(path: Self.write(text, "mixed.csv")), fast))
+    }
 }

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 import SinoRandom
 import Testing
@@ -104,6 +105,77 @@ struct GLMNetKernelTests {
                     if entering { #expect(entered1 == entered2!, "\(label)") }
                 }
             }
+        }
+    }
+
+    @Test("screened passes equal plain passes bit for bit over a path, passing over zero columns the bound clears")
+    func screenedPass() {
+        var random = SplitMix64(seed: 41)
+        for (n, p, pmax) in [(292, 80, 100), (37, 50, 100), (64, 60, 6), (9, 12, 100)] {
+            let x = Self.values(n * p, &random)
+            let v = Self.values(n, &random).map { abs($0) / 8 }
+            let penalty = (0..<p).map { _ in Double.random(in: 0.5...1.5, using: &random) }
+            let xv = x.withUnsafeBufferPointer { xs in (0..<p).map { j in GLMNetKernels.weightedSquares(v, xs.baseAddress! + j * n, n) } }
+            let xnorm = x.withUnsafeBufferPointer { xs in (0..<p).map { j in GLMNetKernels.dot(xs.baseAddress! + j * n, xs.baseAddress! + j * n, n).squareRoot() } }
+            let startR = Self.values(n, &random).map { $0 / 10 }
+            var (r1, beta1, entered1, active1) = (startR, [Double](repeating: 0, count: p), [Bool](repeating: false, count: p), [Int]())
+            var (r2, beta2, entered2, active2) = (startR, beta1, entered1, active1)
+            var xv1 = xv, xv2 = [Double](repeating: 0, count: p)
+            var gLast = [Double](repeating: .infinity, count: p), tLast = [Double](repeating: 0, count: p)
+            var stamps = [Int](repeating: -1, count: p), scratch = [Int](repeating: 0, count: p)
+            let joined = UnsafeMutablePointer<Int>.allocate(capacity: p)
+            defer { joined.deallocate() }
+            var skipped = 0
+            let top = (0..<p).map { abs(GLMNetKernels.dot(startR, Array(x[($0 * n)..<($0 * n + n)]), n)) }.max()!
+            xnorm.withUnsafeBufferPointer { norms in
+                gLast.withUnsafeMutableBufferPointer { g in
+                    tLast.withUnsafeMutableBufferPointer { t in
+                        stamps.withUnsafeMutableBufferPointer { st in
+                            scratch.withUnsafeMutableBufferPointer { sc in
+                                var screen = sino_glmnet_screen(
+                                    xnorm: norms.baseAddress, gLast: g.baseAddress, tLast: t.baseAddress, drift: 0, vmax: v.max()!, xvStamp: st.baseAddress,
+                                    epoch: 1, scratch: sc.baseAddress, skipped: 0, computed: 0)
+                                // A lambda path: each lambda, passes over every column (entering) and
+                                // over the active ones, as the path takes them.
+                                var overflow1 = false, overflow2 = false
+                                for step in 0..<25 where !overflow1 {
+                                    let al1 = top * pow(0.85, Double(step + 1))
+                                    for sweep in 0..<4 {
+                                        let entering = sweep % 2 == 0
+                                        let columns = entering ? Array(0..<p) : active1
+                                        let dlx1 = x.withUnsafeBufferPointer { xs in
+                                            entered1.withUnsafeMutableBufferPointer { e in
+                                                GLMNetKernels.pass(
+                                                    xs.baseAddress!, n: n, columns: columns, r: &r1, v: v, beta: &beta1, xv: &xv1,
+                                                    penalty: penalty, al1: al1, al2: 0.5 * al1, entered: entering ? e.baseAddress : nil, active: &active1, pmax: pmax,
+                                                    joined: joined, overflow: &overflow1)
+                                            }
+                                        }
+                                        let dlx2 = x.withUnsafeBufferPointer { xs in
+                                            entered2.withUnsafeMutableBufferPointer { e in
+                                                GLMNetKernels.pass(
+                                                    xs.baseAddress!, n: n, columns: columns, r: &r2, v: v, beta: &beta2, xv: &xv2, screen: &screen,
+                                                    penalty: penalty, al1: al1, al2: 0.5 * al1, entered: entering ? e.baseAddress : nil, active: &active2, pmax: pmax,
+                                                    joined: joined, overflow: &overflow2)
+                                            }
+                                        }
+                                        let label = "n \(n), p \(p), lambda step \(step), sweep \(sweep)"
+                                        #expect(dlx1.bitPattern == dlx2.bitPattern, "\(label)")
+                                        #expect(r1.map(\.bitPattern) == r2.map(\.bitPattern), "\(label)")
+                                        #expect(beta1.map(\.bitPattern) == beta2.map(\.bitPattern), "\(label)")
+                                        #expect(active1 == active2 && entered1 == entered2 && overflow1 == overflow2, "\(label)")
+                                        if overflow1 { break }
+                                    }
+                                }
+                                skipped = screen.skipped
+                            }
+                        }
+                    }
+                }
+            }
+            // Every xv the screened passes computed is the one the plain passes used.
+            #expect((0..<p).allSatisfy { stamps[$0] != 1 || xv2[$0].bitPattern == xv[$0].bitPattern })
+            #expect(skipped > 0, "n \(n), p \(p): the bound never passed a column over")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SinoRandom
 import Testing
 
@@ -23,6 +24,31 @@ struct MidRanksTests {
             #expect(ranks.ranks == expected, "sample \(k)")
             let distinct = Set(values.map { $0 == 0 ? 0 : $0 }).sorted()
             #expect(ranks.tieSizes == distinct.map { d in values.filter { $0 == d }.count }, "sample \(k)")
+        }
+    }
+
+    @Test("the radix sort order is the stable order of values: signs, zeros, subnormals, infinities, ties")
+    func sortOrder() {
+        var random = SplitMix64(seed: 17)
+        let special: [Double] = [
+            -0.0, 0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, -.greatestFiniteMagnitude,
+            .greatestFiniteMagnitude, .infinity, -.infinity, 1, -1, 1e-300, -1e300
+        ]
+        let samples: [[Double]] = [
+            [], [2], special, special + special.reversed(),
+            (0..<500).map { _ in Double(Int.random(in: -20..<20, using: &random)) / 8 },
+            (0..<777).map { _ in Double.random(in: -1...1, using: &random) * pow(10, Double(Int.random(in: -300...300, using: &random))) },
+            (0..<64).map { _ in special[Int.random(in: 0..<special.count, using: &random)] }
+        ]
+        for (k, values) in samples.enumerated() {
+            // Swift's sort is stable; -0 goes before +0 in the radix order, so compare with that.
+            let expected = values.indices.sorted { a, b in
+                let (x, y) = (values[a], values[b])
+                if x != y { return x < y }
+                if x == 0 && x.sign != y.sign { return x.sign == .minus }
+                return a < b
+            }
+            #expect(MidRanks.sortOrder(values) == expected, "sample \(k)")
         }
     }
 }

@@ -2,6 +2,7 @@
 #define SINO_KERNELS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /// Whether this CPU runs the AVX2 kernels below (checked once, at run time).
 bool sino_kernels_have_avx2(void);
@@ -35,5 +36,43 @@ void sino_glmnet_subtract_scaled_product(double *r, double d, const double *v, c
 double sino_glmnet_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
                         double *beta, double *xv, bool fillXV, const double *penalty, double al1, double al2,
                         bool *entered, long active, long pmax, long *joined, long *joinedCount, bool *overflow);
+
+/// order[i] = the index of the i-th smallest of the n values (none NaN), stably (equal values
+/// keep their input order; -0 sorts just before +0). A radix sort of the values' bits; `keys`
+/// (2n) and `scratch` (n) are the caller's scratch space.
+void sino_sort_order(const double *values, long n, long *order, uint64_t *keys, long *scratch);
+
+/// What a screened coordinate pass keeps between passes, for one class's residual r.
+typedef struct {
+    /// ||x_k||_2 of every column.
+    const double *xnorm;
+    /// |x_k' r| when it was last computed (+infinity before), and `drift` then.
+    double *gLast;
+    double *tLast;
+    /// An upper bound on the distance r has moved since the start, summed over its changes.
+    double drift;
+    /// The largest weight v_i of the pass's class (bounds each update's movement).
+    double vmax;
+    /// xv_k is current when xvStamp[k] == epoch (the caller moves epoch when v changes).
+    long *xvStamp;
+    long epoch;
+    /// Scratch space for as many indices as a pass has columns.
+    long *scratch;
+    /// Visits passed over and products computed (for the bench's counts).
+    long skipped;
+    long computed;
+} sino_glmnet_screen;
+
+/// sino_glmnet_pass (without fillXV) for a class whose screen `s` is kept between passes: a
+/// zero coefficient whose |x_k' r| is bounded below penalty_k al1 (its last computed value plus
+/// ||x_k|| times the residual's movement since, with room for rounding) is passed over, as it
+/// would stay zero; xv_k is computed with the current v (epoch) only for a column whose
+/// coefficient is not zero or changes. The betas, r, the entered variables and the returned
+/// value are the same bits as sino_glmnet_pass's with every xv_k current; the caller adds the
+/// residual's other movements (the intercept, a new r) to s->drift.
+double sino_glmnet_screened_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
+                                 double *beta, double *xv, sino_glmnet_screen *s, const double *penalty, double al1,
+                                 double al2, bool *entered, long active, long pmax, long *joined, long *joinedCount,
+                                 bool *overflow);
 
 #endif

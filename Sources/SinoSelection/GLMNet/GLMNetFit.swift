@@ -92,9 +92,20 @@ public struct GLMNetFit: Sendable {
     /// `predict(fit, x, s = s, type = "link")`.
     public func linearPredictors(x: [[Double]], at s: Double) -> [[Double]] {
         let (a0, beta) = coefficients(at: s)
+        // The terms of nonzero coefficients only, in the same order: every skipped term is a
+        // signed zero (finite rows), which leaves a nonzero sum as it is; a sum that ends at
+        // zero (whose sign the zeros could set) and a row with a value that is not finite are
+        // summed in full.
+        let support = beta.map { b in b.indices.filter { b[$0] != 0 } }
         return x.map { row in
-            a0.indices.map { c in
+            let finite = row.allSatisfy(\.isFinite)
+            return a0.indices.map { c in
                 var eta = a0[c]
+                if finite {
+                    for j in support[c] { eta += beta[c][j] * row[j] }
+                    if eta != 0 { return eta }
+                    eta = a0[c]
+                }
                 for j in row.indices { eta += beta[c][j] * row[j] }
                 return eta
             }

@@ -18,16 +18,23 @@ enum GLMNetKernels {
     /// xv_k d^2. With `entered` (a pass that may add variables), each changed column not yet in
     /// is marked and appended to `active`; `overflow` is set, and the pass stops, when that
     /// would pass `pmax`. `joined` is scratch space for at least `columns.count` indices. With
-    /// `fillXV`, each column's xv_k = sum_i v_i x_ik^2 is computed as the pass reaches it.
+    /// `fillXV`, each column's xv_k = sum_i v_i x_ik^2 is computed as the pass reaches it. With
+    /// `screen` (`sino_glmnet_screened_pass`), zero columns shown to stay zero are passed over
+    /// and xv_k is computed where it is used: the same coefficients, residual and result.
     static func pass(
         _ x: UnsafePointer<Double>, n: Int, columns: [Int], r: UnsafeMutablePointer<Double>, v: UnsafePointer<Double>,
-        beta: UnsafeMutablePointer<Double>, xv: UnsafeMutablePointer<Double>, fillXV: Bool = false, penalty: UnsafePointer<Double>, al1: Double, al2: Double,
-        entered: UnsafeMutablePointer<Bool>?, active: inout [Int], pmax: Int, joined: UnsafeMutablePointer<Int>, overflow: inout Bool
+        beta: UnsafeMutablePointer<Double>, xv: UnsafeMutablePointer<Double>, fillXV: Bool = false, screen: UnsafeMutablePointer<sino_glmnet_screen>? = nil,
+        penalty: UnsafePointer<Double>, al1: Double, al2: Double, entered: UnsafeMutablePointer<Bool>?, active: inout [Int], pmax: Int,
+        joined: UnsafeMutablePointer<Int>, overflow: inout Bool
     ) -> Double {
         var count = 0
         var stopped = false
         let dlx = columns.withUnsafeBufferPointer { c in
-            sino_glmnet_pass(
+            if let screen {
+                return sino_glmnet_screened_pass(
+                    x, n, c.baseAddress, c.count, r, v, beta, xv, screen, penalty, al1, al2, entered, active.count, pmax, joined, &count, &stopped)
+            }
+            return sino_glmnet_pass(
                 x, n, c.baseAddress, c.count, r, v, beta, xv, fillXV, penalty, al1, al2, entered, active.count, pmax, joined, &count, &stopped)
         }
         active.append(contentsOf: UnsafeBufferPointer(start: joined, count: count))

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 extension GLMNetProblem {
@@ -38,9 +39,33 @@ extension GLMNetProblem {
         let g = UnsafeMutablePointer<Double>.allocate(capacity: p)
         let vp = UnsafeMutablePointer<Double>.allocate(capacity: p)
         let joined = UnsafeMutablePointer<Int>.allocate(capacity: p)
+        // The screen of each class (sino_glmnet_screened_pass): |x_k' r| when last computed and
+        // the residual's movement then, the residual each class's last pass left, the epoch of
+        // each xv_k.
+        let xnorm = UnsafeMutablePointer<Double>.allocate(capacity: p)
+        let gLast = UnsafeMutablePointer<Double>.allocate(capacity: p * nc)
+        let tLast = UnsafeMutablePointer<Double>.allocate(capacity: p * nc)
+        let rEnd = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
+        let xvStamp = UnsafeMutablePointer<Int>.allocate(capacity: p * nc)
+        let screens = UnsafeMutablePointer<sino_glmnet_screen>.allocate(capacity: nc)
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: p)
         defer {
-            for buffer in [y, q, b, bs, xv, sxp, di, r, v, g, vp] { buffer.deallocate() }
+            for buffer in [y, q, b, bs, xv, sxp, di, r, v, g, vp, xnorm, gLast, tLast, rEnd] { buffer.deallocate() }
             joined.deallocate()
+            xvStamp.deallocate()
+            screens.deallocate()
+            scratch.deallocate()
+        }
+        for j in 0..<p { xnorm[j] = K.dot(X + j * n, X + j * n, n).squareRoot() }
+        gLast.initialize(repeating: .infinity, count: p * nc)
+        tLast.initialize(repeating: 0, count: p * nc)
+        xvStamp.initialize(repeating: -1, count: p * nc)
+        var epoch = 0
+        var rEndValid = [Bool](repeating: false, count: nc)
+        for ic in 0..<nc {
+            screens[ic] = sino_glmnet_screen(
+                xnorm: xnorm, gLast: gLast + ic * p, tLast: tLast + ic * p, drift: 0, vmax: 0, xvStamp: xvStamp + ic * p, epoch: 0, scratch: scratch, skipped: 0,
+                computed: 0)
         }
         vp.initialize(from: penalty, count: p)
         for i in 0..<n {
@@ -124,24 +149,36 @@ extension GLMNetProblem {
                     }
                     if xmz <= vmin { continue }
                     anyClass = true
-                    // xv_j = sum_i v_i x_ij^2 of every strong column, taken by the first pass as it
-                    // reaches each column (the same numbers as before it, one read of x_j fewer).
-                    var xvPending = true
+                    // The residual moved from where this class's last pass left it; the weights
+                    // changed, so every xv_k is due again (computed where a pass uses it).
+                    let screen = screens + ic
+                    let rEndC = rEnd + ic * n
+                    if rEndValid[ic] {
+                        var moved = 0.0
+                        for i in 0..<n { moved += (r[i] - rEndC[i]) * (r[i] - rEndC[i]) }
+                        screen.pointee.drift += moved.squareRoot() * (1 + 1e-12)
+                    }
+                    epoch += 1
+                    screen.pointee.epoch = epoch
+                    let vNorm = K.dot(v, v, n).squareRoot()
+                    var vmax = 0.0
+                    for i in 0..<n { vmax = max(vmax, v[i]) }
+                    screen.pointee.vmax = vmax
                     // One coordinate pass over `columns` and the class intercept; returns the
                     // largest weighted squared change.
                     func pass(_ columns: [Int], entering: Bool) -> Double {
                         var dlx = entered.withUnsafeMutableBufferPointer { e in
                             K.pass(
-                                X, n: n, columns: columns, r: r, v: v, beta: bc + 1, xv: xvc, fillXV: xvPending && entering, penalty: vp, al1: al1, al2: al2,
+                                X, n: n, columns: columns, r: r, v: v, beta: bc + 1, xv: xvc, screen: screen, penalty: vp, al1: al1, al2: al2,
                                 entered: entering ? e.baseAddress : nil, active: &active, pmax: pmax, joined: joined, overflow: &overflow)
                         }
-                        if entering { xvPending = false }
                         if overflow { return dlx }
                         let d = intercept ? K.sum(r, n) / xmz : 0
                         if d != 0 {
                             bc[0] += d
                             dlx = max(dlx, xmz * d * d)
                             K.subtractScaled(r, d, v, n)
+                            screen.pointee.drift += abs(d) * vNorm * (1 + 1e-12)
                         }
                         return dlx
                     }
@@ -162,6 +199,8 @@ extension GLMNetProblem {
                             }
                         }
                     }
+                    rEndC.update(from: r, count: n)
+                    rEndValid[ic] = true
                     if overflow { break }
                     if xmz * (bc[0] - bsc[0]) * (bc[0] - bsc[0]) > shr { moved = true }
                     if !moved {
@@ -234,6 +273,23 @@ extension GLMNetProblem {
     /// (the mean for alpha 0 or two classes, the median for the lasso); no coefficient limits.
     static func elc(alpha parm: Double, _ a: [Double]) -> Double {
         let n = a.count
+        if parm == 1 && n > 2 {
+            // The lasso's median, sorted in place (the same values as the general route below).
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { t in
+                for k in 0..<n { t[k] = a[k] }
+                for k in 1..<n {
+                    let value = t[k]
+                    var m = k
+                    while m > 0 && value < t[m - 1] {
+                        t[m] = t[m - 1]
+                        m -= 1
+                    }
+                    t[m] = value
+                }
+                if t[0] == t[n - 1] { return a[0] }
+                return n % 2 == 1 ? t[n / 2] : 0.5 * (t[n / 2] + t[n / 2 - 1])
+            }
+        }
         let fn = Double(n)
         let am = a.reduce(0, +) / fn
         if parm == 0 || n == 2 { return am }
