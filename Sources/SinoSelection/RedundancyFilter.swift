@@ -47,7 +47,7 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
     ///   - method: Spearman (default) or Pearson.
     ///   - threshold: pairs with |r| strictly above it are redundant (default 0.9).
     ///   - threads: threads for the ranks and the correlations (default 1; the result does not
-///     depend on it).
+    ///     depend on it).
     /// - Throws: `SelectionError.invalidInput` for a ragged table, a non-finite value, fewer
     ///   than 3 rows, a relevance count differing from the columns, a NaN relevance, or a
     ///   constant column (its correlation is undefined: run `VarianceFilter` first).
