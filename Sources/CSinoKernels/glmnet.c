@@ -187,6 +187,41 @@ static AVX512 void update_avx512(double *r, double d, const double *v, const dou
         _mm512_mask_storeu_pd(r + i, m, _mm512_sub_pd(_mm512_maskz_loadu_pd(m, r + i), t));
     }
 }
+
+/// update_avx512(r, d, v, x, n) and then dot_avx512(r, y, n) in one sweep of r: each element
+/// updated as update_avx512 does, then taken into the same lanes and accumulators as
+/// dot_avx512 takes it, so r and the product have the same bits as the two calls.
+static AVX512 double update_dot_avx512(double *r, double d, const double *v, const double *x, const double *y, long n) {
+    const __m512d dd = _mm512_set1_pd(d);
+    __m512d s[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+    long i = 0;
+    for (; i + 32 <= n; i += 32) {
+        for (int b = 0; b < 4; b++) {
+            const long at = i + 8 * b;
+            const __m512d t = _mm512_mul_pd(_mm512_mul_pd(dd, _mm512_loadu_pd(v + at)), _mm512_loadu_pd(x + at));
+            const __m512d updated = _mm512_sub_pd(_mm512_loadu_pd(r + at), t);
+            _mm512_storeu_pd(r + at, updated);
+            s[b] = _mm512_add_pd(s[b], _mm512_mul_pd(updated, _mm512_loadu_pd(y + at)));
+        }
+    }
+    for (; i + 8 <= n; i += 8) {
+        const __m512d t = _mm512_mul_pd(_mm512_mul_pd(dd, _mm512_loadu_pd(v + i)), _mm512_loadu_pd(x + i));
+        const __m512d updated = _mm512_sub_pd(_mm512_loadu_pd(r + i), t);
+        _mm512_storeu_pd(r + i, updated);
+        s[0] = _mm512_add_pd(s[0], _mm512_mul_pd(updated, _mm512_loadu_pd(y + i)));
+    }
+    if (i < n) {
+        const __mmask8 m = (__mmask8)((1u << (n - i)) - 1);
+        const __m512d t = _mm512_mul_pd(_mm512_mul_pd(dd, _mm512_maskz_loadu_pd(m, v + i)), _mm512_maskz_loadu_pd(m, x + i));
+        const __m512d updated = _mm512_sub_pd(_mm512_maskz_loadu_pd(m, r + i), t);
+        _mm512_mask_storeu_pd(r + i, m, updated);
+        s[1] = _mm512_add_pd(s[1], _mm512_mul_pd(updated, _mm512_maskz_loadu_pd(m, y + i)));
+    }
+    const __m512d total = _mm512_add_pd(_mm512_add_pd(s[0], s[1]), _mm512_add_pd(s[2], s[3]));
+    double lanes[8];
+    _mm512_storeu_pd(lanes, total);
+    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
 #endif
 
 /// The widest kernels this CPU runs: 2 AVX-512, 1 AVX2, 0 plain C (decided once).
@@ -339,11 +374,12 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
     long c = 0;
     // One column's change d: the largest xv_k d^2, r updated, the residual's movement bounded,
     // a variable entering recorded (false when that would pass pmax: the pass stops).
-    #define APPLY_CHANGE(k, xk, d)                                                                 \
+    #define APPLY_CHANGE(k, xk, d) APPLY_CHANGE_WITH(k, xk, d, update(r, (d), v, (xk), n))
+    #define APPLY_CHANGE_WITH(k, xk, d, UPDATE)                                                    \
         do {                                                                                       \
             const double change = xv[k] * (d) * (d);                                               \
             if (change > dlx) dlx = change;                                                        \
-            update(r, (d), v, (xk), n);                                                            \
+            UPDATE;                                                                                \
             /* ||d v x_k|| <= |d| sqrt(max v * xv_k): sum v_i^2 x_i^2 <= max v sum v_i x_i^2. */  \
             s->drift += fabs(d) * sqrt(s->vmax * xv[k]) * (1 + 1e-12);                             \
             if (entered && !entered[k]) {                                                          \
@@ -355,12 +391,15 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
                 joined[added++] = k;                                                               \
             }                                                                                      \
         } while (0)
+    // A nonzero column's update and the next nonzero column's product share one sweep of r.
+    long pendingAt = -1;
+    double pending = 0;
     while (c < count) {
         const long k = columns[c];
         const double bk = beta[k];
         if (bk != 0) {
             const double *xk = x + k * n;
-            const double g = dot(r, xk, n);
+            const double g = pendingAt == c ? pending : dot(r, xk, n);
             s->computed++;
             s->gLast[k] = fabs(g);
             s->tLast[k] = s->drift;
@@ -372,6 +411,14 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
             const double d = updated - bk;
             c++;
             if (fabs(d) <= 0) continue;
+#if defined(__x86_64__)
+            if (grouped && c < count && beta[columns[c]] != 0) {
+                const double *xnext = x + columns[c] * n;
+                APPLY_CHANGE_WITH(k, xk, d, pending = update_dot_avx512(r, d, v, xk, xnext, n));
+                pendingAt = c;
+                continue;
+            }
+#endif
             APPLY_CHANGE(k, xk, d);
             continue;
         }
@@ -427,6 +474,8 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
     }
 done:
     #undef APPLY_CHANGE
+    #undef APPLY_CHANGE_WITH
     *joinedCount = added;
     return dlx;
 }
+

@@ -62,8 +62,9 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
         }
         // Columns are tested side by side on `threads` threads; a failure reports the first
         // failing column, whatever the thread count.
+        let columns = FeatureMatrix.columns(rows, width: p)
         let pValues = try ParallelLoop.map(count: p, threads: threads) { j -> Double in
-            let column = rows.map { $0[j] }
+            let column = columns[j]
             if column.allSatisfy({ $0 == column[0] }) { return .nan }
             let samples = groups.rows.map { $0.map { column[$0] } }
             do {

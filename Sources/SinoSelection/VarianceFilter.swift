@@ -41,11 +41,10 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
         self.freqCut = freqCut
         self.uniqueCut = uniqueCut
         let n = rows.count
+        let columns = FeatureMatrix.columns(rows, width: p)
         let outcomes = ParallelLoop.map(count: p, threads: threads) { j -> (Metrics, FeatureDecision) in
             // The count of each distinct value: runs of equal values once sorted (-0 equals 0).
-            var values = [Double]()
-            values.reserveCapacity(n)
-            for row in rows where !row[j].isNaN { values.append(row[j]) }
+            let values = columns[j].contains(where: \.isNaN) ? columns[j].filter { !$0.isNaN } : columns[j]
             let order = MidRanks.sortOrder(values)
             var counts: [Int] = []
             var start = 0
@@ -56,8 +55,17 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
                 counts.append(end - start)
                 start = end
             }
-            let sorted = counts.sorted(by: >)
-            let ratio = sorted.count <= 1 ? 0 : Double(sorted[0]) / Double(sorted[1])
+            // The two largest counts (the second may equal the first).
+            var first = 0, second = 0
+            for count in counts {
+                if count > first {
+                    second = first
+                    first = count
+                } else if count > second {
+                    second = count
+                }
+            }
+            let ratio = counts.count <= 1 ? 0 : Double(first) / Double(second)
             let percentUnique = 100 * Double(counts.count) / Double(n)
             let zero = counts.count <= 1
             let near = (ratio > freqCut && percentUnique <= uniqueCut) || zero

@@ -31,4 +31,17 @@ enum OpenBLASKernels {
         if ["avx2", "fma"].allSatisfy(flags.contains) { return "HASWELL" }
         return nil
     }
+
+    /// OpenBLAS starts its worker threads when it loads, and each spins (sched_yield) for about
+    /// 0.1 s before it sleeps, taking a core from whatever sinorad does first (reading a feature
+    /// table for `radiomics select` and `model`). Stopping them gives that time back; OpenBLAS starts
+    /// them again at its first call that uses them (`blas_thread_shutdown_`, the function its
+    /// own fork handler calls; looked up at run time, skipped where the library lacks it).
+    static func stopIdleThreads() {
+        #if os(Linux)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+            typealias Shutdown = @convention(c) () -> Int32
+            _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        #endif
+    }
 }

@@ -44,6 +44,9 @@ struct RadiomicsTableOptions: ParsableArguments {
         var cohortOptions = try CohortOptions.parse(
             [cohort, "--label", label] + (dictionary.map { ["--dictionary", $0] } ?? []) + (classes.map { ["--classes", $0] } ?? []))
         cohortOptions.infer = false
+        // Selection and modelling call OpenBLAS on one thread (OpenBLASThreads.one): its idle
+        // workers would only spin beside the readers.
+        OpenBLASKernels.stopIdleThreads()
         // The cohort and the feature table are read side by side (a cohort error is reported
         // first, as before).
         let options = cohortOptions
