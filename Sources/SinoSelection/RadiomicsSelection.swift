@@ -87,7 +87,7 @@ public struct RadiomicsSelection: Sendable {
         let centre: [Double]
         let scale: [Double]
         if config.standardise {
-            let scaler = try ZScoreStandardiser(fittingOn: rows)
+            let scaler = try ZScoreStandardiser(fittingOn: rows, threads: ParallelLoop.threadCount(threads))
             (centre, scale) = (scaler.means, scaler.scales)
         } else {
             (centre, scale) = ([Double](repeating: 0, count: p), [Double](repeating: 1, count: p))
@@ -110,7 +110,8 @@ public struct RadiomicsSelection: Sendable {
             return kept
         }
         func columns(_ data: [[Double]], _ indices: [Int]) -> [[Double]] {
-            indices.withUnsafeBufferPointer { index in
+            if indices.count == p { return data } // every column, in order (`current` only shrinks)
+            return indices.withUnsafeBufferPointer { index in
                 data.map { row in
                     row.withUnsafeBufferPointer { x in
                         [Double](unsafeUninitializedCapacity: index.count) { out, count in
@@ -248,18 +249,21 @@ public struct RadiomicsSelection: Sendable {
 
     /// Fills and standardises any cohort's rows (all input features) as learned on training.
     public func standardised(_ rows: [[Double]]) throws -> [[Double]] {
+        try standardised(rows, columns: Array(featureNames.indices))
+    }
+
+    /// `standardised(rows)`'s values of `columns` only; every feature of every row is checked
+    /// as there (its count, each missing value that cannot be filled), in the same order.
+    func standardised(_ rows: [[Double]], columns: [Int]) throws -> [[Double]] {
         try rows.enumerated().map { r, row in
             guard row.count == featureNames.count else {
                 throw SelectionError.invalidInput("row \(r + 1) has \(row.count) features, the selection was learned on \(featureNames.count)")
             }
-            return try row.indices.map { j in
-                var value = row[j]
-                if value.isNaN {
-                    guard !fillValues[j].isNaN else {
-                        throw SelectionError.invalidInput("row \(r + 1), feature '\(featureNames[j])' is missing and imputation is off")
-                    }
-                    value = fillValues[j]
-                }
+            if let j = row.indices.first(where: { row[$0].isNaN && fillValues[$0].isNaN }) {
+                throw SelectionError.invalidInput("row \(r + 1), feature '\(featureNames[j])' is missing and imputation is off")
+            }
+            return columns.map { j in
+                let value = row[j].isNaN ? fillValues[j] : row[j]
                 return (value - means[j]) / scales[j]
             }
         }
@@ -267,7 +271,7 @@ public struct RadiomicsSelection: Sendable {
 
     /// The selected features of any cohort, standardised: the input of the classifiers.
     public func selectedFeatures(_ rows: [[Double]]) throws -> [[Double]] {
-        try standardised(rows).map { row in selected.map { row[$0] } }
+        try standardised(rows, columns: selected)
     }
 
     /// The rad-score: the LASSO's linear predictor at the chosen lambda, one column per class
@@ -276,7 +280,7 @@ public struct RadiomicsSelection: Sendable {
         guard let lasso, let chosenLambda else {
             throw SelectionError.invalidInput("the rad-score needs the LASSO step, which is switched off")
         }
-        let z = try standardised(rows).map { row in lassoInput.map { row[$0] } }
+        let z = try standardised(rows, columns: lassoInput)
         return lasso.fit.linearPredictors(x: z, at: chosenLambda)
     }
 

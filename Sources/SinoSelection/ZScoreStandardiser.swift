@@ -1,3 +1,5 @@
+import SinoData
+
 /// z-scores fitted on the training cohort, as scikit-learn's `StandardScaler` (defaults):
 /// mean and **population** standard deviation (n denominator, ddof = 0, not the sample sd),
 /// and a scale of 1 for a constant column, so it maps to 0 instead of dividing by zero.
@@ -19,19 +21,17 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
     /// Fits on training rows.
     /// - Parameter rows: one row per training case, finite values, at least 1 row.
     /// - Throws: `SelectionError.invalidInput` for an empty or ragged table or a non-finite value.
-    public init(fittingOn rows: [[Double]]) throws {
+    public init(fittingOn rows: [[Double]], threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "z-score standardiser")
         let n = Double(rows.count)
         let eps = Double.ulpOfOne
-        var means: [Double] = [], scales: [Double] = [], decisions: [FeatureDecision] = []
-        means.reserveCapacity(p)
-        scales.reserveCapacity(p)
-        decisions.reserveCapacity(p)
         let columns = FeatureMatrix.columnMajor(rows, width: p)
         let count = rows.count
-        columns.withUnsafeBufferPointer { buffer in
-            for j in 0..<p {
-                let column = buffer.baseAddress! + j * count
+        // Each column on its own (the threads share the columns; the result does not depend on them).
+        let fitted = columns.withUnsafeBufferPointer { buffer in
+            let base = UnsafeBufferPointerBox(base: buffer.baseAddress!)
+            return ParallelLoop.map(count: p, threads: threads) { j -> (mean: Double, scale: Double, constant: Bool) in
+                let column = base.base + j * count
                 var sum = 0.0
                 for i in 0..<count { sum += column[i] }
                 let mean = sum / n
@@ -46,12 +46,13 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
                 }
                 let variance = (squares - correction * correction / n) / n
                 let constant = variance <= n * eps * variance + (n * Swift.abs(mean) * eps) * (n * Swift.abs(mean) * eps)
-                let scale = constant ? 1 : variance.squareRoot()
-                means.append(mean)
-                scales.append(scale)
-                decisions.append(
-                    FeatureDecision(feature: j, kept: true, reason: constant ? .constantScaledByOne : .kept, statistic: scale))
+                return (mean, constant ? 1 : variance.squareRoot(), constant)
             }
+        }
+        let means = fitted.map { $0.mean }
+        let scales = fitted.map { $0.scale }
+        let decisions = fitted.indices.map { j in
+            FeatureDecision(feature: j, kept: true, reason: fitted[j].constant ? .constantScaledByOne : .kept, statistic: fitted[j].scale)
         }
         self.means = means
         self.scales = scales
@@ -87,4 +88,9 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
             }
         }
     }
+}
+
+/// A read-only buffer that parallel column tasks read.
+private struct UnsafeBufferPointerBox: @unchecked Sendable {
+    let base: UnsafePointer<Double>
 }

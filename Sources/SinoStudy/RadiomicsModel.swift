@@ -108,7 +108,8 @@ public enum RadiomicsModel {
     ) throws -> (result: RadiomicsModelResult, predictions: Predictions, selection: RadiomicsSelection) {
         let columns = try featureColumns(table, sequences: settings.sequences)
         let names = columns.map { table.names[$0] }
-        let allRows = try table.rows(for: cohort.ids, cohortSource: cohort.source).map { row in columns.map { row[$0] } }
+        let tableRows = try table.rows(for: cohort.ids, cohortSource: cohort.source)
+        let allRows = columns == Array(table.names.indices) ? tableRows : tableRows.map { row in columns.map { row[$0] } }
         let training = try cohort.split(settings.trainingSplit)
         let trainRows = cohort.ids.indices.filter { (cohort.splits?[$0] ?? settings.trainingSplit) == settings.trainingSplit }
         let xTrainRaw = trainRows.map { allRows[$0] }
