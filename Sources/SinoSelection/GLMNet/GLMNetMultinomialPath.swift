@@ -133,6 +133,7 @@ extension GLMNetProblem {
                     bsc[0] = bc[0]
                     for k in active { bsc[k + 1] = bc[k + 1] }
                     var xmz = 0.0
+                    var vmax = 0.0
                     for i in 0..<n {
                         var pic = qc[i] / sxp[i]
                         if pic < pfm {
@@ -144,6 +145,7 @@ extension GLMNetProblem {
                         } else {
                             v[i] = w[i] * pic * (1 - pic)
                             xmz += v[i]
+                            if v[i] > vmax { vmax = v[i] }
                         }
                         r[i] = w[i] * (yc[i] - pic)
                     }
@@ -161,8 +163,6 @@ extension GLMNetProblem {
                     epoch += 1
                     screen.pointee.epoch = epoch
                     let vNorm = K.dot(v, v, n).squareRoot()
-                    var vmax = 0.0
-                    for i in 0..<n { vmax = max(vmax, v[i]) }
                     screen.pointee.vmax = vmax
                     // One coordinate pass over `columns` and the class intercept; returns the
                     // largest weighted squared change.
