@@ -278,16 +278,21 @@ void sino_glmnet_subtract_scaled_product(double *r, double d, const double *v, c
     chosen_update()(r, d, v, x, n);
 }
 
+/// Whether four columns' products share one sweep of r (dot4_avx512: AVX-512 only).
+static inline bool grouped_products(void) {
+#if defined(__x86_64__)
+    return vector_level() == 2;
+#else
+    return false;
+#endif
+}
+
 double sino_glmnet_pass(const double *x, long n, const long *columns, long count, double *r, const double *v,
                         double *beta, double *xv, bool fillXV, const double *penalty, double al1, double al2,
                         bool *entered, long active, long pmax, long *joined, long *joinedCount, bool *overflow) {
     const dot_fn dot = chosen_dot();
     const update_fn update = chosen_update();
-#if defined(__x86_64__)
-    const bool grouped = vector_level() == 2;
-#else
-    const bool grouped = false;
-#endif
+    const bool grouped = grouped_products();
     // Most visits find a zero coefficient that stays zero, leaving r as it was: for a run of
     // four such columns, the four products are taken at once (the same bits as one by one) and
     // used while r has not changed.
@@ -363,11 +368,7 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
                                  bool *overflow) {
     const dot_fn dot = chosen_dot();
     const update_fn update = chosen_update();
-#if defined(__x86_64__)
-    const bool grouped = vector_level() == 2;
-#else
-    const bool grouped = false;
-#endif
+    const bool grouped = grouped_products();
     long *list = s->scratch;
     double dlx = 0;
     long added = 0;
