@@ -39,12 +39,11 @@ public enum InputFile {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        // The size stat gave, read straight into the array (room for one byte more, which a
-        // parser's terminator takes without a copy), then whatever a file that grew since
-        // holds, 64 KiB at a time.
+        // The size stat gave, read straight into the array, then whatever a file that grew
+        // since holds, 64 KiB at a time.
         let size = max(Int(status.st_size), 0)
         var failed = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             var filled = 0
             while filled < size {
                 let got = read(descriptor, buffer.baseAddress! + filled, size - filled)
@@ -75,10 +74,10 @@ public enum InputFile {
         return bytes
     }
 
-    /// A non-empty regular file mapped into memory read-only (`bytes`: its content; writing to
-    /// it faults), its pages taken from the page cache when mapped. Nil when it cannot be.
+    /// A non-empty regular file mapped into memory read-only (`bytes`: its content), its pages
+    /// taken from the page cache when mapped. Nil when it cannot be.
     public final class Mapped: @unchecked Sendable {
-        public let bytes: UnsafeMutableBufferPointer<UInt8>
+        public let bytes: UnsafeBufferPointer<UInt8>
 
         public init?(_ path: String) {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -89,9 +88,9 @@ public enum InputFile {
             let size = Int(status.st_size)
             let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
             guard let address, address != MAP_FAILED else { return nil }
-            bytes = UnsafeMutableBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+            bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
         }
 
-        deinit { munmap(bytes.baseAddress, bytes.count) }
+        deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
     }
 }

@@ -38,8 +38,8 @@ public struct FeatureTable: Sendable {
         if let mapped = InputFile.Mapped(path) {
             // The page cache's own pages, read in place.
             if let table = plainNumeric(buffer: mapped.bytes, source: path, idColumn: idColumn, threads: threads) { return table }
-        } else if var bytes = InputFile.bytes(path) {
-            let table = bytes.withUnsafeMutableBufferPointer { plainNumeric(buffer: $0, source: path, idColumn: idColumn, threads: threads) }
+        } else if let bytes = InputFile.bytes(path) {
+            let table = bytes.withUnsafeBufferPointer { plainNumeric(buffer: $0, source: path, idColumn: idColumn, threads: threads) }
             if let table { return table }
         }
         let table = try CSVTable.read(path: path)
@@ -51,156 +51,152 @@ public struct FeatureTable: Sendable {
     /// duplicate or empty id), so that the general route reports it. The data rows are cut into
     /// one block of whole lines per thread and parsed side by side.
     static func plainNumeric(_ data: Data, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
-        var bytes = [UInt8](data)
-        return bytes.withUnsafeMutableBufferPointer { plainNumeric(buffer: $0, source: source, idColumn: idColumn, threads: threads) }
+        [UInt8](data).withUnsafeBufferPointer { plainNumeric(buffer: $0, source: source, idColumn: idColumn, threads: threads) }
     }
 
     /// `buffer`: the file's bytes (only read).
-    static func plainNumeric(buffer: UnsafeMutableBufferPointer<UInt8>, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
+    static func plainNumeric(buffer: UnsafeBufferPointer<UInt8>, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
         let end = buffer.count
-        do {
-            let base = buffer.baseAddress!
-            // No quote anywhere, and every CR ends a line (CSVTable splits lines at a lone CR).
-            if memchr(base, Int32(quote), end) != nil { return nil }
-            var scan = 0
-            while scan < end, let found = memchr(base + scan, Int32(cr), end - scan) {
-                let k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if k + 1 >= end || base[k + 1] != lf { return nil }
-                scan = k + 1
-            }
-            /// The fields of the line at `position` as byte ranges (CR before LF dropped),
-            /// moving `position` past its line end; `limit` is the end of the block.
-            func line(_ position: inout Int, _ limit: Int) -> [Range<Int>] {
-                var fields: [Range<Int>] = []
-                var start = position
-                while true {
-                    let byte = position < limit ? base[position] : lf
-                    if byte == comma || byte == lf {
-                        var stop = position
-                        if byte == lf && stop > start && base[stop - 1] == cr { stop -= 1 }
-                        fields.append(start..<stop)
-                        position += 1
-                        start = position
-                        if byte == lf { return fields }
-                    } else {
-                        position += 1
-                    }
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
+        // No quote anywhere, and every CR ends a line (CSVTable splits lines at a lone CR).
+        if memchr(base, Int32(quote), end) != nil { return nil }
+        var scan = 0
+        while scan < end, let found = memchr(base + scan, Int32(cr), end - scan) {
+            let k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if k + 1 >= end || base[k + 1] != lf { return nil }
+            scan = k + 1
+        }
+        /// The fields of the line at `position` as byte ranges (CR before LF dropped),
+        /// moving `position` past its line end; `limit` is the end of the block.
+        func line(_ position: inout Int, _ limit: Int) -> [Range<Int>] {
+            var fields: [Range<Int>] = []
+            var start = position
+            while true {
+                let byte = position < limit ? base[position] : lf
+                if byte == comma || byte == lf {
+                    var stop = position
+                    if byte == lf && stop > start && base[stop - 1] == cr { stop -= 1 }
+                    fields.append(start..<stop)
+                    position += 1
+                    start = position
+                    if byte == lf { return fields }
+                } else {
+                    position += 1
                 }
             }
-            func text(_ range: Range<Int>) -> String? {
-                String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
-            }
-            var position = 0
-            let headerFields = line(&position, end)
-            let header = headerFields.compactMap(text)
-            guard header.count == headerFields.count, let idIndex = header.firstIndex(of: idColumn),
-                header.allSatisfy({ !$0.isEmpty && $0 == trimmed($0) }), Set(header).count == header.count
-            else { return nil }
-            let featureColumns = header.indices.filter { j in
-                j != idIndex && !header[j].hasPrefix("diagnostics_") && !["Image", "Mask", "cohort"].contains(header[j])
-            }
-            guard !featureColumns.isEmpty else { return nil }
-            // Blocks of whole lines: each boundary moved to just after the next line end.
-            let blockCount = max(1, min(threads, (end - position) / (1 << 20)))
-            var bounds = [position]
-            for b in 1..<blockCount {
-                var cut = max(bounds[b - 1], position + (end - position) * b / blockCount)
-                while cut < end && base[cut - 1] != lf { cut += 1 }
-                bounds.append(cut)
-            }
-            bounds.append(end)
-            let raw = RawBytes(base: base)
-            let featureSet = Set(featureColumns)
-            var skipMask = [UInt8](repeating: 1, count: header.count)
-            for j in featureSet { skipMask[j] = 0 }
-            let blocks = ParallelLoop.map(count: blockCount, threads: blockCount) { b -> (ids: [String], values: [[Double]])? in
-                let base = raw.base
-                var position = bounds[b]
-                var ids: [String] = []
-                var values: [[Double]] = []
-                return skipMask.withUnsafeBufferPointer { skipBuffer -> (ids: [String], values: [[Double]])? in
-                    let skip = skipBuffer.baseAddress!
-                    while position < bounds[b + 1] {
-                        // The common line: every field read in one call (CFastFloat); anything it
-                        // does not take, field by field below.
-                        var idStart: UnsafePointer<CChar>?
-                        var idEnd: UnsafePointer<CChar>?
-                        var next: UnsafePointer<CChar>?
-                        let fast = [Double](unsafeUninitializedCapacity: featureColumns.count) { out, count in
-                            let first = UnsafeRawPointer(base + position).assumingMemoryBound(to: CChar.self)
-                            let limit = UnsafeRawPointer(base + bounds[b + 1]).assumingMemoryBound(to: CChar.self)
-                            next = sino_parse_numeric_line(first, limit, header.count, skip, idIndex, out.baseAddress, &idStart, &idEnd)
-                            count = next == nil ? 0 : featureColumns.count
-                        }
-                        if let next, let idStart, let idEnd {
-                            let from = UnsafeRawPointer(idStart) - UnsafeRawPointer(base)
-                            let to = UnsafeRawPointer(idEnd) - UnsafeRawPointer(base)
-                            guard let id = text(from..<to), !id.isEmpty, id == trimmed(id) else { return nil }
-                            position = UnsafeRawPointer(next) - UnsafeRawPointer(base)
-                            ids.append(id)
-                            values.append(fast)
-                            continue
-                        }
-                        let fields = line(&position, bounds[b + 1])
-                        if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
-                        guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id) else { return nil }
-                        var row: [Double] = []
-                        row.reserveCapacity(featureColumns.count)
-                        for j in featureColumns {
-                            let range = fields[j]
-                            let count = range.count
-                            if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
-                                row.append(.nan)
-                                continue
-                            }
-                            let first = base[range.lowerBound], last = base[range.upperBound - 1]
-                            guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
-                            let start = UnsafeMutableRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
-                            var value = 0.0
-                            if !sino_parse_finite_double(start, start + count, &value) {
-                                // Whatever fast_float leaves (a '+', hexadecimal, nan, inf) is strtod's
-                                // to read, up to the delimiter (this block's own byte, set to 0 for the
-                                // call); it must consume the whole cell.
-                                let complete = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { cell -> Bool in
-                                    for k in 0..<count { cell[k] = start[k] }
-                                    cell[count] = 0
-                                    var stop: UnsafeMutablePointer<CChar>?
-                                    value = strtod(cell.baseAddress!, &stop)
-                                    return stop == cell.baseAddress! + count
-                                }
-                                guard complete else { return nil }
-                                if value.isNaN {
-                                    // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
-                                    guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
-                                } else if !value.isFinite {
-                                    return nil
-                                }
-                            }
-                            row.append(value)
-                        }
-                        ids.append(id)
-                        values.append(row)
-                    }
-                    return (ids, values)
-                }
-            }
+        }
+        func text(_ range: Range<Int>) -> String? {
+            String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        }
+        var position = 0
+        let headerFields = line(&position, end)
+        let header = headerFields.compactMap(text)
+        guard header.count == headerFields.count, let idIndex = header.firstIndex(of: idColumn),
+            header.allSatisfy({ !$0.isEmpty && $0 == trimmed($0) }), Set(header).count == header.count
+        else { return nil }
+        let featureColumns = header.indices.filter { j in
+            j != idIndex && !header[j].hasPrefix("diagnostics_") && !["Image", "Mask", "cohort"].contains(header[j])
+        }
+        guard !featureColumns.isEmpty else { return nil }
+        // Blocks of whole lines: each boundary moved to just after the next line end.
+        let blockCount = max(1, min(threads, (end - position) / (1 << 20)))
+        var bounds = [position]
+        for b in 1..<blockCount {
+            var cut = max(bounds[b - 1], position + (end - position) * b / blockCount)
+            while cut < end && base[cut - 1] != lf { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(end)
+        let raw = RawBytes(base: base)
+        let featureSet = Set(featureColumns)
+        var skipMask = [UInt8](repeating: 1, count: header.count)
+        for j in featureSet { skipMask[j] = 0 }
+        let blocks = ParallelLoop.map(count: blockCount, threads: blockCount) { b -> (ids: [String], values: [[Double]])? in
+            let base = raw.base
+            var position = bounds[b]
             var ids: [String] = []
             var values: [[Double]] = []
-            for block in blocks {
-                guard let block else { return nil }
-                ids += block.ids
-                values += block.values
+            return skipMask.withUnsafeBufferPointer { skipBuffer -> (ids: [String], values: [[Double]])? in
+                let skip = skipBuffer.baseAddress!
+                while position < bounds[b + 1] {
+                    // The common line: every field read in one call (CFastFloat); anything it
+                    // does not take, field by field below.
+                    var idStart: UnsafePointer<CChar>?
+                    var idEnd: UnsafePointer<CChar>?
+                    var next: UnsafePointer<CChar>?
+                    let fast = [Double](unsafeUninitializedCapacity: featureColumns.count) { out, count in
+                        let first = UnsafeRawPointer(base + position).assumingMemoryBound(to: CChar.self)
+                        let limit = UnsafeRawPointer(base + bounds[b + 1]).assumingMemoryBound(to: CChar.self)
+                        next = sino_parse_numeric_line(first, limit, header.count, skip, idIndex, out.baseAddress, &idStart, &idEnd)
+                        count = next == nil ? 0 : featureColumns.count
+                    }
+                    if let next, let idStart, let idEnd {
+                        let from = UnsafeRawPointer(idStart) - UnsafeRawPointer(base)
+                        let to = UnsafeRawPointer(idEnd) - UnsafeRawPointer(base)
+                        guard let id = text(from..<to), !id.isEmpty, id == trimmed(id) else { return nil }
+                        position = UnsafeRawPointer(next) - UnsafeRawPointer(base)
+                        ids.append(id)
+                        values.append(fast)
+                        continue
+                    }
+                    let fields = line(&position, bounds[b + 1])
+                    if fields.count == 1 && fields[0].isEmpty { continue } // a blank line, as CSVTable
+                    guard fields.count == header.count, let id = text(fields[idIndex]), !id.isEmpty, id == trimmed(id) else { return nil }
+                    var row: [Double] = []
+                    row.reserveCapacity(featureColumns.count)
+                    for j in featureColumns {
+                        let range = fields[j]
+                        let count = range.count
+                        if count == 0 || (count == 2 && base[range.lowerBound] == UInt8(ascii: "N") && base[range.lowerBound + 1] == UInt8(ascii: "A")) {
+                            row.append(.nan)
+                            continue
+                        }
+                        let first = base[range.lowerBound], last = base[range.upperBound - 1]
+                        guard first > 0x20, first < 0x7F, last > 0x20, last < 0x7F else { return nil }
+                        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+                        var value = 0.0
+                        if !sino_parse_finite_double(start, start + count, &value) {
+                            // Whatever fast_float leaves (a '+', hexadecimal, nan, inf) is strtod's
+                            // to read, from a zero-terminated copy of the cell (the table's bytes
+                            // are only read); it must consume the whole cell.
+                            let complete = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { cell -> Bool in
+                                for k in 0..<count { cell[k] = start[k] }
+                                cell[count] = 0
+                                var stop: UnsafeMutablePointer<CChar>?
+                                value = strtod(cell.baseAddress!, &stop)
+                                return stop == cell.baseAddress! + count
+                            }
+                            guard complete else { return nil }
+                            if value.isNaN {
+                                // strtod takes "nan(...)", "NAN" and others; only the spellings `parse` accepts.
+                                guard let cell = text(range), ["nan", "NaN"].contains(cell) else { return nil }
+                            } else if !value.isFinite {
+                                return nil
+                            }
+                        }
+                        row.append(value)
+                    }
+                    ids.append(id)
+                    values.append(row)
+                }
+                return (ids, values)
             }
-            guard !ids.isEmpty, Set(ids).count == ids.count else { return nil }
-            var result = FeatureTable(source: source, ids: ids, names: featureColumns.map { header[$0] }, values: values)
-            let isFeature = Set(featureColumns)
-            result.skipped = header.indices.filter { $0 != idIndex && !isFeature.contains($0) }.map { j in
-                (header[j], header[j].hasPrefix("diagnostics_") ? "PyRadiomics diagnostics" : "not a feature (a path or the cohort split)")
-            }
-            return result
         }
+        var ids: [String] = []
+        var values: [[Double]] = []
+        for block in blocks {
+            guard let block else { return nil }
+            ids += block.ids
+            values += block.values
+        }
+        guard !ids.isEmpty, Set(ids).count == ids.count else { return nil }
+        var result = FeatureTable(source: source, ids: ids, names: featureColumns.map { header[$0] }, values: values)
+        result.skipped = header.indices.filter { $0 != idIndex && !featureSet.contains($0) }.map { j in
+            (header[j], header[j].hasPrefix("diagnostics_") ? "PyRadiomics diagnostics" : "not a feature (a path or the cohort split)")
+        }
+        return result
     }
 
     public static func parse(_ table: CSVTable, idColumn: String = "patient_id") throws -> FeatureTable {
@@ -327,5 +323,5 @@ public enum FeatureImputation: String, Codable, Sendable, CaseIterable {
 
 /// The feature table's bytes, shared by the threads that parse disjoint blocks of its lines.
 private struct RawBytes: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
+    let base: UnsafePointer<UInt8>
 }

@@ -25,22 +25,19 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "z-score standardiser")
         let n = Double(rows.count)
         let eps = Double.ulpOfOne
-        let columns = FeatureMatrix.columnMajor(rows, width: p)
-        let count = rows.count
         // Each column on its own (the threads share the columns; the result does not depend on them).
-        let fitted = columns.withUnsafeBufferPointer { buffer in
-            let base = UnsafeBufferPointerBox(base: buffer.baseAddress!)
-            return ParallelLoop.map(count: p, threads: threads) { j -> (mean: Double, scale: Double, constant: Bool) in
-                let column = base.base + j * count
+        let columns = FeatureMatrix.columns(rows, width: p)
+        let fitted = ParallelLoop.map(count: p, threads: threads) { j -> (mean: Double, scale: Double, constant: Bool) in
+            columns[j].withUnsafeBufferPointer { column in
                 var sum = 0.0
-                for i in 0..<count { sum += column[i] }
+                for value in column { sum += value }
                 let mean = sum / n
                 // sklearn's _incremental_mean_and_var: sum of squared deviations less the squared
                 // sum of deviations over n (a rounding correction).
                 var correction = 0.0
                 var squares = 0.0
-                for i in 0..<count {
-                    let deviation = column[i] - mean
+                for value in column {
+                    let deviation = value - mean
                     correction += deviation
                     squares += deviation * deviation
                 }
@@ -88,9 +85,4 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
             }
         }
     }
-}
-
-/// A read-only buffer that parallel column tasks read.
-private struct UnsafeBufferPointerBox: @unchecked Sendable {
-    let base: UnsafePointer<Double>
 }

@@ -166,5 +166,6 @@ struct FeatureTableTests {
         #expect(fast.ids == ["P1", "P2", "P3", "P4"] && fast.names == ["f1", "f2", "f3"])
         #expect(fast.values[1][1] == 4 && fast.values[1][2] == 16 && fast.values[0][1].isNaN && fast.values[1][0].isNaN)
         #expect(Self.same(try FeatureTable.read(path: Self.write(text, "mixed.csv")), fast))
+        #expect(FeatureTable.plainNumeric(Data(), source: "t.csv", idColumn: "patient_id") == nil)
     }
 }
