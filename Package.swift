@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "SinoForest", dependencies: ["SinoData", "SinoRandom"], exclude: ["README.md"]),
         // The CNN engine is optimised in debug builds too: its tests train real networks.
         .target(
-            name: "SinoNet", dependencies: ["CBLAS", "SinoData", "SinoRandom"], exclude: ["README.md"],
+            name: "SinoNet", dependencies: ["CBLAS", "CSinoKernels", "SinoData", "SinoRandom"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SinoImaging", dependencies: ["CZlib", "CDeflate", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "SinoDataTests", dependencies: ["SinoData", "TestSupport"]),
         .testTarget(name: "SinoStatsTests", dependencies: ["SinoStats", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoForestTests", dependencies: ["SinoForest", "SinoData", "SinoRandom", "TestSupport"]),
-        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "SinoData", "SinoRandom", "TestSupport"]),
+        .testTarget(name: "SinoNetTests", dependencies: ["SinoNet", "CSinoKernels", "SinoData", "SinoRandom", "TestSupport"]),
         .testTarget(name: "SinoImagingTests", dependencies: ["SinoImaging", "SinoData", "SinoStats", "TestSupport"]),
         .testTarget(name: "SinoRadiomicsTests", dependencies: ["SinoRadiomics", "SinoImaging", "TestSupport"]),
         .testTarget(name: "SinoSelectionTests", dependencies: ["SinoSelection", "SinoClassifiers", "SinoData", "SinoRandom", "CSinoKernels", "TestSupport"]),

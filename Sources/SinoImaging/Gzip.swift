@@ -6,7 +6,7 @@ import CZlib
 /// float32 T2WI, 8 times on its mostly empty mask: bench/imaging_pipeline.sh), and where that
 /// does not give exactly the bytes (a stream larger than the limit, a truncated or corrupt
 /// one), with zlib's streamed inflation (windowBits 15 + 32), whose messages name the problem.
-/// Writing deflates with zlib, windowBits 15 + 16 (a gzip header and trailer).
+/// Writing deflates with libdeflate (one member with a gzip header and trailer).
 public enum Gzip {
     static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
@@ -142,41 +142,23 @@ public enum Gzip {
         return min(size, 1 << 31)
     }
 
+    /// One gzip member of `input`, deflated by libdeflate at `level` (0 stored, 1-12; 6 is
+    /// zlib's default). Any gunzip reads it; at level 6 the files are within 1% of zlib's size,
+    /// and `simulate --images` (465 patients) took 29 s instead of zlib's 49 s on 2 cores.
     public static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
-        var stream = z_stream()
-        guard
-            deflateInit2_(
-                &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
-        else {
-            throw NIfTIError(.unwritable, file: "<gzip>", "zlib could not start compressing")
+        guard let compressor = libdeflate_alloc_compressor(level) else {
+            throw NIfTIError(.unwritable, file: "<gzip>", "libdeflate could not start compressing at level \(level)")
         }
-        defer { deflateEnd(&stream) }
-        var output: [UInt8] = []
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        try input.withUnsafeBufferPointer { source in
-            var consumed = 0
-            while true {
-                if stream.avail_in == 0 && consumed < source.count {
-                    let take = min(source.count - consumed, 1 << 30)
-                    stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress! + consumed)
-                    stream.avail_in = UInt32(take)
-                    consumed += take
-                }
-                let flush = consumed == source.count ? Z_FINISH : Z_NO_FLUSH
-                let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(chunk)
-                    return deflate(&stream, flush)
-                }
-                output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
-                if status == Z_STREAM_END { return }
-                guard status == Z_OK || status == Z_BUF_ERROR else {
-                    throw NIfTIError(.unwritable, file: "<gzip>", "zlib error \(status) while compressing")
-                }
+        defer { libdeflate_free_compressor(compressor) }
+        let bound = libdeflate_gzip_compress_bound(compressor, input.count)
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            count = input.withUnsafeBufferPointer { source in
+                // An empty input still gets its header and trailer (an empty array has no base address).
+                var empty: UInt8 = 0
+                return libdeflate_gzip_compress(compressor, source.baseAddress ?? UnsafePointer(&empty), source.count, buffer.baseAddress, bound)
             }
         }
+        guard !output.isEmpty else { throw NIfTIError(.unwritable, file: "<gzip>", "libdeflate could not compress \(input.count) bytes") }
         return output
     }
 }

@@ -108,15 +108,18 @@ public struct Conv2d: Sendable {
     /// Whether this input's convolution runs Winograd's F(2x2, 3x3) (`Winograd`) rather than
     /// im2col + GEMM (the forward pass, and the input gradient, itself a 3 x 3 stride-1
     /// convolution): a 3 x 3 stride-1 padding-1 convolution of a batch of at least
-    /// `winogradImages` images, or of maps of at least `winogradPositions` positions. Below
-    /// both, the 16 GEMMs are too small to beat one, and the filters (transformed on every
-    /// call) cost more than they save: `SINORAD_BENCH=1 swift test --filter WinogradBenchmark`
-    /// times both paths for ResNet-50's and DenseNet-121's 3 x 3 layers.
+    /// `winogradImages` images, or of maps of at least `winogradPositions` positions, with at
+    /// least `winogradTiles` 2 x 2 output tiles in the batch. Below that, the 16 GEMMs are too
+    /// small to beat one, and the filters (transformed on every call) cost more than they
+    /// save: `SINORAD_BENCH=1 swift test --filter WinogradBenchmark` times both paths for
+    /// ResNet-50's and DenseNet-121's 3 x 3 layers at 224 x 224 and ResNet-18's at 64 x 64.
     public func usesWinograd(for input: Shape, _ choice: ConvolutionChoice = .automatic) -> Bool {
+        let n = input[0], positions = input[2] * input[3]
+        let tiles = n * ((input[2] + 1) / 2) * ((input[3] + 1) / 2)
         switch choice {
-        case .automatic: isWinogradShape && (input[0] >= Self.winogradImages || input[2] * input[3] >= Self.winogradPositions)
-        case .winogradWherePossible: isWinogradShape
-        case .gemm: false
+        case .automatic: return isWinogradShape && (n >= Self.winogradImages || positions >= Self.winogradPositions) && tiles >= Self.winogradTiles
+        case .winogradWherePossible: return isWinogradShape
+        case .gemm: return false
         }
     }
 
@@ -125,6 +128,11 @@ public struct Conv2d: Sendable {
     /// Positions per image (height x width) from which it runs Winograd at any batch size
     /// (ResNet's layer1 and DenseNet's first block at 224 x 224: 56 x 56).
     public static let winogradPositions = 2500
+    /// 2 x 2 output tiles in the batch below which im2col + GEMM runs whatever the batch: a
+    /// batch of 16 has 256 at 7 x 7 (ResNet's layer4 at 224 x 224, still Winograd, where both
+    /// paths measure the same) and 64 at 4 x 4 (ResNet-18's layer3 at 64 x 64: with GEMM there
+    /// and in layer4, its training step took 298 ms instead of 423 ms on one thread).
+    public static let winogradTiles = 256
 
     /// The forward pass's and input gradient's Winograd scratch, and (`backward`) the weight
     /// gradient's.

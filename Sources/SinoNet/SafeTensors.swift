@@ -231,7 +231,12 @@ public struct SafeTensors: Sendable {
         public mutating func add(_ name: String, _ tensor: Tensor) {
             precondition(names.insert(name).inserted && name != "__metadata__", "safetensors writer: duplicate or reserved key \(name)")
             let begin = payload.count
-            for i in 0..<tensor.count { withUnsafeBytes(of: tensor[i].bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+            #if _endian(little)
+                // The file's little-endian float32 bytes are the tensor's own.
+                payload.append(UnsafeBufferPointer(start: tensor.data, count: tensor.count))
+            #else
+                for i in 0..<tensor.count { withUnsafeBytes(of: tensor[i].bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+            #endif
             header.append((name, .f32, tensor.shape.dimensions, begin, payload.count))
         }
 
@@ -239,7 +244,11 @@ public struct SafeTensors: Sendable {
             precondition(names.insert(name).inserted && name != "__metadata__", "safetensors writer: duplicate or reserved key \(name)")
             precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")
             let begin = payload.count
-            for v in values { withUnsafeBytes(of: v.littleEndian) { payload.append(contentsOf: $0) } }
+            #if _endian(little)
+                values.withUnsafeBufferPointer { payload.append($0) }
+            #else
+                for v in values { withUnsafeBytes(of: v.littleEndian) { payload.append(contentsOf: $0) } }
+            #endif
             header.append((name, .i64, shape, begin, payload.count))
         }
 

@@ -41,8 +41,12 @@ public struct TrainingCheckpointInfo: Sendable, Equatable, Codable {
 /// changes nothing if anything does not fit; `Trainer.write(_:to:)` replaces a file
 /// atomically (temporary file in the same directory, fsync, rename).
 extension Trainer {
-    public func checkpoint() -> Data {
+    /// The checkpoint file; `metadata` adds the caller's keys beside "training" (which it may
+    /// not replace).
+    public func checkpoint(metadata: [String: String] = [:]) -> Data {
+        precondition(metadata["training"] == nil, "the checkpoint's \"training\" metadata is its own")
         var writer = model.stateDict()
+        writer.metadata.merge(metadata) { _, new in new }
         let state = optimizer.state()
         var parameters: [TrainingCheckpointInfo.Parameter] = []
         for parameter in state.parameters {

@@ -366,19 +366,10 @@ public final class CNNTrainingRun {
     }
 
     func writeCheckpoint(_ state: CNNRunState) throws {
-        let file = try SafeTensors(data: trainer.checkpoint())
-        var writer = SafeTensors.Writer()
-        for entry in file.entries {
-            switch entry.dtype {
-            case .f32: writer.add(entry.name, try file.floatTensor(entry.name))
-            case .i64: writer.addInt64(entry.name, try file.int64Values(entry.name), shape: entry.shape)
-            }
-        }
-        writer.metadata = file.metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        writer.metadata["sinorad_cnn"] = String(decoding: try encoder.encode(state), as: UTF8.self)
-        try Trainer.write(writer.data(), to: checkpointURL)
+        let run = String(decoding: try encoder.encode(state), as: UTF8.self)
+        try Trainer.write(trainer.checkpoint(metadata: ["sinorad_cnn": run]), to: checkpointURL)
     }
 
     /// Reads the checkpoint, checks the settings and restores the trainer.

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 import Testing
 
@@ -43,6 +44,109 @@ struct OptimUnitTests {
             #expect(abs(Double(p["w"][i]) - (Double(p1[i]) - 0.1 * buf)) < 1e-6)
         }
         #expect(sgd.steps == [2])
+    }
+
+    @Test(
+        "SGD's kernels (AVX-512, AVX2, plain C: those this CPU runs) equal the per-element fused multiply-adds bit for bit (tails, decay, dampening, Nesterov, three steps)",
+        arguments: [(0.0, 0.0, 0.0, false), (0.9, 0.0, 1e-4, false), (0.9, 0.3, 0.01, false), (0.9, 0.0, 1e-4, true), (0.0, 0.0, 0.05, false)])
+    func kernelBits(momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool) {
+        for level in 0...sino_sgd_vector_level() { kernelBits(level: level, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov) }
+    }
+
+    func kernelBits(level: Int32, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool) {
+        let sizes = [1, 7, 8, 15, 16, 17, 33, 1000]
+        let names = sizes.indices.map { "w\($0)" }
+        let layout = Self.layout(zip(names, sizes).map { ($0, Shape($1)) })
+        let p = Arena(layout), g = Arena(layout)
+        var state: UInt64 = 12345
+        func draws(_ n: Int) -> [Float] {
+            (0..<n).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Float(Int(state >> 40) - (1 << 23)) / Float(1 << 22)
+            }
+        }
+        var expected = sizes.map(draws), buffers = sizes.map { [Float](repeating: 0, count: $0) }
+        for (name, values) in zip(names, expected) { Self.set(p, name, values) }
+        let sgd = SGD(parameters: layout, learningRate: 0.05, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
+        sgd.vectorLevel = level
+        let decay = Float(weightDecay), mu = Float(momentum), keep = Float(1 - dampening), rate = Float(-0.05)
+        for step in 0..<3 {
+            let gradients = sizes.map(draws)
+            for (name, values) in zip(names, gradients) { Self.set(g, name, values) }
+            sgd.step(parameters: p, gradients: g)
+            for j in sizes.indices {
+                for i in 0..<sizes[j] {
+                    var d = gradients[j][i]
+                    if weightDecay != 0 { d = d.addingProduct(expected[j][i], decay) }
+                    if momentum != 0 {
+                        buffers[j][i] = step == 0 ? d : (buffers[j][i] * mu).addingProduct(d, keep)
+                        d = nesterov ? d.addingProduct(buffers[j][i], mu) : buffers[j][i]
+                    }
+                    expected[j][i] = expected[j][i].addingProduct(d, rate)
+                }
+                #expect(p[names[j]].values.map(\.bitPattern) == expected[j].map(\.bitPattern))
+                if momentum != 0 { #expect(sgd.momentumBuffers[names[j]].values.map(\.bitPattern) == buffers[j].map(\.bitPattern)) }
+            }
+        }
+    }
+
+    @Test(
+        "AdamW's kernels (AVX-512, AVX2, plain C: those this CPU runs) equal the per-element Swift arithmetic bit for bit (tails, both lerp forms, decay, AMSGrad with NaN)",
+        arguments: [(0.9, 0.0, false), (0.9, 0.01, true), (0.3, 0.01, false), (0.3, 0.0, true)])
+    func adamwKernelBits(beta1: Double, weightDecay: Double, amsgrad: Bool) {
+        for level in 0...sino_sgd_vector_level() { adamwKernelBits(level: level, beta1: beta1, weightDecay: weightDecay, amsgrad: amsgrad) }
+    }
+
+    func adamwKernelBits(level: Int32, beta1: Double, weightDecay: Double, amsgrad: Bool) {
+        let sizes = [1, 7, 8, 15, 16, 17, 33, 1000]
+        let names = sizes.indices.map { "w\($0)" }
+        let layout = Self.layout(zip(names, sizes).map { ($0, Shape($1)) })
+        let p = Arena(layout), g = Arena(layout)
+        var state: UInt64 = 987
+        func draws(_ n: Int) -> [Float] {
+            (0..<n).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Float(Int(state >> 40) - (1 << 23)) / Float(1 << 22)
+            }
+        }
+        var expected = sizes.map(draws)
+        var m = sizes.map { [Float](repeating: 0, count: $0) }, v = m, vmax = m
+        for (name, values) in zip(names, expected) { Self.set(p, name, values) }
+        let lr = 0.01, beta2 = 0.999, eps = 1e-8
+        let adamw = AdamW(parameters: layout, learningRate: lr, betas: (beta1, beta2), eps: eps, weightDecay: weightDecay, amsgrad: amsgrad)
+        adamw.vectorLevel = level
+        if amsgrad {
+            // A NaN maximum (e.g. restored from a state) stays NaN whatever v is, as torch's.
+            vmax[7][5] = .nan
+            Self.set(adamw.maxSecondMoments, names[7], vmax[7])
+        }
+        let decay = Float(1 - lr * weightDecay), w = Float(1 - beta1), wMinusOne = w - 1, small = Swift.abs(w) < 0.5
+        let b2 = Float(beta2), c2 = Float(1 - beta2), epsilon = Float(eps)
+        for step in 1...3 {
+            var gradients = sizes.map(draws)
+            for (name, values) in zip(names, gradients) { Self.set(g, name, values) }
+            adamw.step(parameters: p, gradients: g)
+            let stepSize = Float(-(lr / (1 - pow(beta1, Double(step))))), root = Float(pow(1 - pow(beta2, Double(step)), 0.5))
+            for j in sizes.indices {
+                for i in 0..<sizes[j] {
+                    var param = expected[j][i]
+                    if weightDecay != 0 { param = param * decay }
+                    let grad = gradients[j][i], difference = grad - m[j][i]
+                    m[j][i] = small ? m[j][i].addingProduct(w, difference) : grad.addingProduct(wMinusOne, difference)
+                    v[j][i] = (v[j][i] * b2).addingProduct(c2 * grad, grad)
+                    var second = v[j][i]
+                    if amsgrad {
+                        second = (vmax[j][i].isNaN || second.isNaN) ? .nan : Swift.max(vmax[j][i], second)
+                        vmax[j][i] = second
+                    }
+                    expected[j][i] = param + (stepSize * m[j][i]) / (second.squareRoot() / root + epsilon)
+                }
+                #expect(p[names[j]].values.map(\.bitPattern) == expected[j].map(\.bitPattern))
+                #expect(adamw.firstMoments[names[j]].values.map(\.bitPattern) == m[j].map(\.bitPattern))
+                #expect(adamw.secondMoments[names[j]].values.map(\.bitPattern) == v[j].map(\.bitPattern))
+                if amsgrad { #expect(adamw.maxSecondMoments[names[j]].values.map(\.bitPattern) == vmax[j].map(\.bitPattern)) }
+            }
+        }
     }
 
     @Test("SGD Nesterov first step: p -= lr * (g + momentum * g); weight decay enters the gradient")

@@ -6,7 +6,8 @@ import Testing
 @testable import SinoNet
 
 /// Per-layer timing of Winograd against im2col + GEMM for the 3 x 3 stride-1 layers of
-/// ResNet-50 and DenseNet-121 at batch 1 and 16 on 2 threads. Runs only when SINORAD_BENCH is
+/// ResNet-50 and DenseNet-121 at 224 x 224 and ResNet-18 at 64 x 64 (the demo's), at batch 1
+/// and 16 on 2 threads. Runs only when SINORAD_BENCH is
 /// set; prints `[bench]` lines, asserts nothing about speed.
 @Suite("WinogradBenchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["SINORAD_BENCH"] != nil))
 struct WinogradBenchmark {
@@ -14,7 +15,8 @@ struct WinogradBenchmark {
     func layers() {
         let shapes: [(String, Int, Int, Int)] = [
             ("resnet layer1", 64, 64, 56), ("resnet layer2", 128, 128, 28), ("resnet layer3", 256, 256, 14), ("resnet layer4", 512, 512, 7),
-            ("densenet block1", 128, 32, 56), ("densenet block2", 128, 32, 28), ("densenet block3", 128, 32, 14), ("densenet block4", 128, 32, 7)
+            ("densenet block1", 128, 32, 56), ("densenet block2", 128, 32, 28), ("densenet block3", 128, 32, 14), ("densenet block4", 128, 32, 7),
+            ("resnet18 at 64 layer1", 64, 64, 16), ("resnet18 at 64 layer2", 128, 128, 8), ("resnet18 at 64 layer3", 256, 256, 4), ("resnet18 at 64 layer4", 512, 512, 2)
         ]
         let workers = Workers(2)
         for batch in [1, 16] {

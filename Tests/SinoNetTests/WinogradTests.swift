@@ -89,10 +89,12 @@ struct WinogradTests {
         for (a, b) in zip(one, three) { #expect(a.values == b.values) }
     }
 
-    @Test("Conv2d chooses Winograd for 3 x 3 stride-1 padding-1 layers with enough positions, and its forward uses it")
+    @Test("Conv2d chooses Winograd for 3 x 3 stride-1 padding-1 layers with enough positions and tiles, and its forward uses it")
     func choice() {
         let conv = Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, padding: 1)
-        #expect(conv.usesWinograd(for: Shape(1, 4, 56, 56)) && !conv.usesWinograd(for: Shape(1, 4, 28, 28)) && conv.usesWinograd(for: Shape(8, 4, 7, 7)))
+        #expect(conv.usesWinograd(for: Shape(1, 4, 56, 56)) && !conv.usesWinograd(for: Shape(1, 4, 28, 28)) && conv.usesWinograd(for: Shape(16, 4, 7, 7)))
+        // 8 x 16 and 16 x 4 tiles: below Conv2d.winogradTiles (ResNet-18's layer3 and layer4 at 64 x 64).
+        #expect(!conv.usesWinograd(for: Shape(8, 4, 7, 7)) && !conv.usesWinograd(for: Shape(16, 4, 4, 4)) && conv.usesWinograd(for: Shape(16, 4, 8, 8)))
         #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, stride: 2, padding: 1).usesWinograd(for: Shape(4, 4, 56, 56)))
         #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 3, padding: 2, dilation: 2).usesWinograd(for: Shape(4, 4, 56, 56)))
         #expect(!Conv2d(inChannels: 4, outChannels: 4, kernelSize: 1).usesWinograd(for: Shape(4, 4, 56, 56)))

@@ -75,4 +75,43 @@ double sino_glmnet_screened_pass(const double *x, long n, const long *columns, l
                                  double al2, bool *entered, long active, long pmax, long *joined, long *joinedCount,
                                  bool *overflow);
 
+/// torch.optim.SGD's per-element constants (SinoNet's SGD): the weight decay, the momentum,
+/// 1 - dampening and -lr as Float32; momentum_mode 0 without momentum (`b` unused), 1 on a
+/// parameter's first step (the buffer is d), 2 afterwards.
+typedef struct {
+    float decay, momentum, keep, negative_rate;
+    bool use_decay, nesterov;
+    int momentum_mode;
+} sino_sgd_settings;
+
+/// One SGD step over n parameters p with gradients g and momentum buffers b, element by
+/// element as ATen: d = fma(p, decay, g) (with decay), b = fma(d, keep, b * momentum) (or d on
+/// the first step), d = fma(b, momentum, d) (Nesterov) or b, p = fma(d, negative_rate, p).
+/// Every fma rounds once, so the widest vectors this CPU has (AVX-512, AVX2 + FMA or plain C,
+/// chosen once) give the same bits.
+void sino_sgd_update(float *p, const float *g, float *b, long n, const sino_sgd_settings *s);
+
+/// The optimisers' widest kernels on this CPU: 2 AVX-512, 1 AVX2 + FMA, 0 plain C (decided once).
+int sino_sgd_vector_level(void);
+
+/// sino_sgd_update with the kernels of `level` (at most sino_sgd_vector_level(); tests).
+void sino_sgd_update_at(int level, float *p, const float *g, float *b, long n, const sino_sgd_settings *s);
+
+/// torch.optim.AdamW's per-element constants for one parameter's step (SinoNet's AdamW):
+/// decay = 1 - lr wd, w = 1 - beta1 (small: |w| < 0.5, lerp's two forms), b2 = beta2,
+/// c2 = 1 - beta2, step_size = -lr / (1 - beta1^t), correction2_root = sqrt(1 - beta2^t).
+typedef struct {
+    float decay, w, w_minus_one, b2, c2, epsilon, step_size, correction2_root;
+    bool use_decay, small, amsgrad;
+} sino_adamw_settings;
+
+/// One AdamW step over n parameters (moments m, v and, with amsgrad, vmax) with the kernels of
+/// `level` (sino_sgd_vector_level() or lower), element by element as ATen: param = p decay,
+/// m = lerp(m, g, w) (fma(w, g - m, m), or fma(w - 1, g - m, g) when not small),
+/// v = fma(c2 g, g, v b2), vmax = max(vmax, v) (NaN if either is), and
+/// p = param + (step_size m) / (sqrt(v or vmax) / correction2_root + epsilon); every level gives
+/// the same bits.
+void sino_adamw_update_at(int level, float *p, const float *g, float *m, float *v, float *vmax, long n,
+                          const sino_adamw_settings *s);
+
 #endif

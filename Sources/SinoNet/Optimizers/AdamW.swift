@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 /// torch.optim.AdamW on a parameter arena: decoupled weight decay, bias-corrected moments,
@@ -37,6 +38,9 @@ public final class AdamW: Optimizer {
     public let maxSecondMoments: Arena
     /// Steps taken per trainable parameter (torch's `state["step"]`).
     public private(set) var steps: [Int]
+    /// The update's kernels: `sino_sgd_vector_level()` (every level gives the same bits; tests
+    /// run the lower ones).
+    var vectorLevel = sino_sgd_vector_level()
 
     /// torch.optim.AdamW's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 1e-2.
     /// - Parameters:
@@ -83,29 +87,13 @@ public final class AdamW: Optimizer {
             let stepSize = Float(-(learningRate / biasCorrection1))
             let correction2Root = Float(pow(biasCorrection2, 0.5))
 
-            let p = parameters.storage.base + plan.parameterOffsets[j]
-            let g = gradients.storage.base + plan.parameterOffsets[j]
-            let m = firstMoments.storage.base + plan.stateOffsets[j]
-            let v = secondMoments.storage.base + plan.stateOffsets[j]
-            let vmax = maxSecondMoments.storage.base + (amsgrad ? plan.stateOffsets[j] : 0)
-            for i in 0..<plan.counts[j] {
-                var param = p[i]
-                if useDecay { param = param * decay }
-                let grad = g[i]
-                let difference = grad - m[i]
-                let mean = small ? m[i].addingProduct(w, difference) : grad.addingProduct(wMinusOne, difference)
-                m[i] = mean
-                let square = (v[i] * b2).addingProduct(c2 * grad, grad)
-                v[i] = square
-                var second = square
-                if amsgrad {
-                    let a = vmax[i]
-                    second = (a.isNaN || square.isNaN) ? .nan : Swift.max(a, square)
-                    vmax[i] = second
-                }
-                let denominator = second.squareRoot() / correction2Root + epsilon
-                p[i] = param + (stepSize * mean) / denominator
-            }
+            var settings = sino_adamw_settings(
+                decay: decay, w: w, w_minus_one: wMinusOne, b2: b2, c2: c2, epsilon: epsilon, step_size: stepSize,
+                correction2_root: correction2Root, use_decay: useDecay, small: small, amsgrad: amsgrad)
+            sino_adamw_update_at(
+                vectorLevel, parameters.storage.base + plan.parameterOffsets[j], gradients.storage.base + plan.parameterOffsets[j],
+                firstMoments.storage.base + plan.stateOffsets[j], secondMoments.storage.base + plan.stateOffsets[j],
+                amsgrad ? maxSecondMoments.storage.base + plan.stateOffsets[j] : nil, plan.counts[j], &settings)
         }
     }
 

@@ -1,3 +1,5 @@
+import CSinoKernels
+
 /// torch.optim.SGD on a parameter arena: weight decay added to the gradient, momentum with
 /// dampening (the buffer is the gradient itself on a parameter's first step), Nesterov.
 ///
@@ -25,6 +27,9 @@ public final class SGD: Optimizer {
     public let momentumBuffers: Arena
     /// Steps taken per trainable parameter (0: no momentum buffer yet).
     public private(set) var steps: [Int]
+    /// The update's kernels: `sino_sgd_vector_level()` (every level gives the same bits; tests
+    /// run the lower ones).
+    var vectorLevel = sino_sgd_vector_level()
 
     /// - Parameters:
     ///   - parameters: the layout of the parameter (and gradient) arenas this optimiser steps.
@@ -57,31 +62,15 @@ public final class SGD: Optimizer {
 
     public func step(parameters: Arena, gradients: Arena) {
         plan.check(parameters, gradients)
-        let negativeRate = Float(-learningRate)
-        let decay = Float(weightDecay), mu = Float(momentum), keep = Float(1 - dampening)
-        let useDecay = weightDecay != 0, useMomentum = momentum != 0
+        var settings = sino_sgd_settings(
+            decay: Float(weightDecay), momentum: Float(momentum), keep: Float(1 - dampening), negative_rate: Float(-learningRate),
+            use_decay: weightDecay != 0, nesterov: nesterov, momentum_mode: 0)
         for j in 0..<plan.parameterCount {
             let p = parameters.storage.base + plan.parameterOffsets[j]
             let g = gradients.storage.base + plan.parameterOffsets[j]
-            let n = plan.counts[j]
-            if useMomentum {
-                let b = momentumBuffers.storage.base + plan.stateOffsets[j]
-                let first = steps[j] == 0
-                for i in 0..<n {
-                    var d = g[i]
-                    if useDecay { d = d.addingProduct(p[i], decay) }
-                    let buffer = first ? d : (b[i] * mu).addingProduct(d, keep)
-                    b[i] = buffer
-                    d = nesterov ? d.addingProduct(buffer, mu) : buffer
-                    p[i] = p[i].addingProduct(d, negativeRate)
-                }
-            } else {
-                for i in 0..<n {
-                    var d = g[i]
-                    if useDecay { d = d.addingProduct(p[i], decay) }
-                    p[i] = p[i].addingProduct(d, negativeRate)
-                }
-            }
+            let b = momentum != 0 ? momentumBuffers.storage.base + plan.stateOffsets[j] : nil
+            settings.momentum_mode = momentum == 0 ? 0 : steps[j] == 0 ? 1 : 2
+            sino_sgd_update_at(vectorLevel, p, g, b, plan.counts[j], &settings)
             steps[j] += 1
         }
     }
