@@ -15,6 +15,21 @@ struct OptimUnitTests {
         return layout
     }
 
+    /// Views of lengths that leave every vector width a tail, for the optimisers' kernels.
+    static var kernelLayout: (sizes: [Int], names: [String], layout: ArenaLayout) {
+        let sizes = [1, 7, 8, 15, 16, 17, 33, 1000]
+        let names = sizes.indices.map { "w\($0)" }
+        return (sizes, names, layout(zip(names, sizes).map { ($0, Shape($1)) }))
+    }
+
+    /// n values in [-2, 2) from a linear congruential generator.
+    static func draws(_ n: Int, _ state: inout UInt64) -> [Float] {
+        (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int(state >> 40) - (1 << 23)) / Float(1 << 22)
+        }
+    }
+
     static func set(_ arena: Arena, _ name: String, _ values: [Float]) {
         arena[name].copy(from: Tensor(arena[name].shape, values: values))
     }
@@ -54,17 +69,10 @@ struct OptimUnitTests {
     }
 
     func kernelBits(level: Int32, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool) {
-        let sizes = [1, 7, 8, 15, 16, 17, 33, 1000]
-        let names = sizes.indices.map { "w\($0)" }
-        let layout = Self.layout(zip(names, sizes).map { ($0, Shape($1)) })
+        let (sizes, names, layout) = Self.kernelLayout
         let p = Arena(layout), g = Arena(layout)
         var state: UInt64 = 12345
-        func draws(_ n: Int) -> [Float] {
-            (0..<n).map { _ in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                return Float(Int(state >> 40) - (1 << 23)) / Float(1 << 22)
-            }
-        }
+        func draws(_ n: Int) -> [Float] { Self.draws(n, &state) }
         var expected = sizes.map(draws), buffers = sizes.map { [Float](repeating: 0, count: $0) }
         for (name, values) in zip(names, expected) { Self.set(p, name, values) }
         let sgd = SGD(parameters: layout, learningRate: 0.05, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
@@ -98,17 +106,10 @@ struct OptimUnitTests {
     }
 
     func adamwKernelBits(level: Int32, beta1: Double, weightDecay: Double, amsgrad: Bool) {
-        let sizes = [1, 7, 8, 15, 16, 17, 33, 1000]
-        let names = sizes.indices.map { "w\($0)" }
-        let layout = Self.layout(zip(names, sizes).map { ($0, Shape($1)) })
+        let (sizes, names, layout) = Self.kernelLayout
         let p = Arena(layout), g = Arena(layout)
         var state: UInt64 = 987
-        func draws(_ n: Int) -> [Float] {
-            (0..<n).map { _ in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                return Float(Int(state >> 40) - (1 << 23)) / Float(1 << 22)
-            }
-        }
+        func draws(_ n: Int) -> [Float] { Self.draws(n, &state) }
         var expected = sizes.map(draws)
         var m = sizes.map { [Float](repeating: 0, count: $0) }, v = m, vmax = m
         for (name, values) in zip(names, expected) { Self.set(p, name, values) }
