@@ -137,7 +137,7 @@ __attribute__((target("avx2,fma"))) static void adamw_avx2(float *p, const float
 }
 #endif
 
-int sino_sgd_vector_level(void) {
+int sino_optim_vector_level(void) {
 #if defined(__x86_64__)
     static int level = -1;
     int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
@@ -158,10 +158,6 @@ void sino_sgd_update_at(int level, float *p, const float *g, float *b, long n, c
     if (level == 1) return sgd_avx2(p, g, b, n, s);
 #endif
     for (long i = 0; i < n; i++) sgd_element(p, g, b, i, s);
-}
-
-void sino_sgd_update(float *p, const float *g, float *b, long n, const sino_sgd_settings *s) {
-    sino_sgd_update_at(sino_sgd_vector_level(), p, g, b, n, s);
 }
 
 void sino_adamw_update_at(int level, float *p, const float *g, float *m, float *v, float *vmax, long n, const sino_adamw_settings *s) {

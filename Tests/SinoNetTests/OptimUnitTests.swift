@@ -65,7 +65,7 @@ struct OptimUnitTests {
         "SGD's kernels (AVX-512, AVX2, plain C: those this CPU runs) equal the per-element fused multiply-adds bit for bit (tails, decay, dampening, Nesterov, three steps)",
         arguments: [(0.0, 0.0, 0.0, false), (0.9, 0.0, 1e-4, false), (0.9, 0.3, 0.01, false), (0.9, 0.0, 1e-4, true), (0.0, 0.0, 0.05, false)])
     func kernelBits(momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool) {
-        for level in 0...sino_sgd_vector_level() { kernelBits(level: level, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov) }
+        for level in 0...sino_optim_vector_level() { kernelBits(level: level, momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov) }
     }
 
     func kernelBits(level: Int32, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool) {
@@ -102,7 +102,7 @@ struct OptimUnitTests {
         "AdamW's kernels (AVX-512, AVX2, plain C: those this CPU runs) equal the per-element Swift arithmetic bit for bit (tails, both lerp forms, decay, AMSGrad with NaN)",
         arguments: [(0.9, 0.0, false), (0.9, 0.01, true), (0.3, 0.01, false), (0.3, 0.0, true)])
     func adamwKernelBits(beta1: Double, weightDecay: Double, amsgrad: Bool) {
-        for level in 0...sino_sgd_vector_level() { adamwKernelBits(level: level, beta1: beta1, weightDecay: weightDecay, amsgrad: amsgrad) }
+        for level in 0...sino_optim_vector_level() { adamwKernelBits(level: level, beta1: beta1, weightDecay: weightDecay, amsgrad: amsgrad) }
     }
 
     func adamwKernelBits(level: Int32, beta1: Double, weightDecay: Double, amsgrad: Bool) {

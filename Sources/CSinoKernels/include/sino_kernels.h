@@ -84,17 +84,14 @@ typedef struct {
     int momentum_mode;
 } sino_sgd_settings;
 
-/// One SGD step over n parameters p with gradients g and momentum buffers b, element by
-/// element as ATen: d = fma(p, decay, g) (with decay), b = fma(d, keep, b * momentum) (or d on
-/// the first step), d = fma(b, momentum, d) (Nesterov) or b, p = fma(d, negative_rate, p).
-/// Every fma rounds once, so the widest vectors this CPU has (AVX-512, AVX2 + FMA or plain C,
-/// chosen once) give the same bits.
-void sino_sgd_update(float *p, const float *g, float *b, long n, const sino_sgd_settings *s);
-
 /// The optimisers' widest kernels on this CPU: 2 AVX-512, 1 AVX2 + FMA, 0 plain C (decided once).
-int sino_sgd_vector_level(void);
+int sino_optim_vector_level(void);
 
-/// sino_sgd_update with the kernels of `level` (at most sino_sgd_vector_level(); tests).
+/// One SGD step over n parameters p with gradients g and momentum buffers b, with the kernels
+/// of `level` (sino_optim_vector_level() or lower), element by element as ATen:
+/// d = fma(p, decay, g) (with decay), b = fma(d, keep, b * momentum) (or d on the first step),
+/// d = fma(b, momentum, d) (Nesterov) or b, p = fma(d, negative_rate, p). Every fma rounds once,
+/// so every level gives the same bits.
 void sino_sgd_update_at(int level, float *p, const float *g, float *b, long n, const sino_sgd_settings *s);
 
 /// torch.optim.AdamW's per-element constants for one parameter's step (SinoNet's AdamW):
@@ -106,7 +103,7 @@ typedef struct {
 } sino_adamw_settings;
 
 /// One AdamW step over n parameters (moments m, v and, with amsgrad, vmax) with the kernels of
-/// `level` (sino_sgd_vector_level() or lower), element by element as ATen: param = p decay,
+/// `level` (sino_optim_vector_level() or lower), element by element as ATen: param = p decay,
 /// m = lerp(m, g, w) (fma(w, g - m, m), or fma(w - 1, g - m, g) when not small),
 /// v = fma(c2 g, g, v b2), vmax = max(vmax, v) (NaN if either is), and
 /// p = param + (step_size m) / (sqrt(v or vmax) / correction2_root + epsilon); every level gives

@@ -38,9 +38,9 @@ public final class AdamW: Optimizer {
     public let maxSecondMoments: Arena
     /// Steps taken per trainable parameter (torch's `state["step"]`).
     public private(set) var steps: [Int]
-    /// The update's kernels: `sino_sgd_vector_level()` (every level gives the same bits; tests
+    /// The update's kernels: `sino_optim_vector_level()` (every level gives the same bits; tests
     /// run the lower ones).
-    var vectorLevel = sino_sgd_vector_level()
+    var vectorLevel = sino_optim_vector_level()
 
     /// torch.optim.AdamW's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 1e-2.
     /// - Parameters:

@@ -27,9 +27,9 @@ public final class SGD: Optimizer {
     public let momentumBuffers: Arena
     /// Steps taken per trainable parameter (0: no momentum buffer yet).
     public private(set) var steps: [Int]
-    /// The update's kernels: `sino_sgd_vector_level()` (every level gives the same bits; tests
+    /// The update's kernels: `sino_optim_vector_level()` (every level gives the same bits; tests
     /// run the lower ones).
-    var vectorLevel = sino_sgd_vector_level()
+    var vectorLevel = sino_optim_vector_level()
 
     /// - Parameters:
     ///   - parameters: the layout of the parameter (and gradient) arenas this optimiser steps.
