@@ -11,6 +11,14 @@ import Testing
 /// page grows to hold it.
 @Suite("Legend placement")
 struct LegendPlacementTests {
+    @Test("series styles: no two of the first 21 series share colour and dash (the palette has 7 colours)")
+    func seriesStylesDiffer() {
+        let styles = (0..<21).map { LineStyle(color: FigurePalette.series($0), dash: .series($0)) }
+        for a in styles.indices {
+            for b in styles.indices where a < b { #expect(styles[a] != styles[b], "series \(a) and \(b) look alike") }
+        }
+    }
+
     /// Every figure of `sinorad compare` (as the study's comparison stage draws them) on the
     /// two logistic models of the synthetic cohort, in both evaluation cohorts.
     func comparisonFigures() throws -> [(name: String, figure: any Figure)] {

@@ -63,7 +63,7 @@ public struct DecisionCurveFigure: Figure {
         ]
         var entries: [LegendEntry] = []
         for (i, model) in models.enumerated() {
-            let style = LineStyle(color: FigurePalette.series(i))
+            let style = LineStyle(color: FigurePalette.series(i), dash: .series(i))
             marks.append(.line(zip(model.thresholds, model.netBenefit).map { PlotPoint(x: $0, y: $1) }, style))
             entries.append(LegendEntry(label: model.label, line: style))
         }

@@ -55,7 +55,7 @@ public struct LassoPathFigure: Figure {
         }
         var entries: [LegendEntry] = []
         for (i, s) in series.filter(\.highlighted).enumerated() {
-            let style = LineStyle(color: FigurePalette.series(i), width: 1.5, dash: i < 8 ? .solid : .dashed)
+            let style = LineStyle(color: FigurePalette.series(i), width: 1.5, dash: .series(i))
             marks.append(.line(zip(logLambda, s.coefficients).map { PlotPoint(x: $0, y: $1) }, style))
             entries.append(LegendEntry(label: s.label, line: style))
         }

@@ -3,6 +3,12 @@
 public enum LineDash: String, Codable, Sendable {
     case solid, dashed, dotted
 
+    /// Dash for series `i` of a figure coloured by `FigurePalette.series(i)`: solid while the
+    /// palette's colours last, then dashed, then dotted, so no two series look alike.
+    public static func series(_ i: Int) -> LineDash {
+        [.solid, .dashed, .dotted][(i / FigurePalette.okabeIto.count) % 3]
+    }
+
     /// cairo dash lengths (on, off, ...) in points for a line of `lineWidth`.
     func pattern(lineWidth: Double) -> [Double] {
         switch self {

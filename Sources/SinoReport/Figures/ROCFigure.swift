@@ -78,7 +78,7 @@ public struct ROCFigure: Figure {
         var marks: [PlotMark] = Self.chanceDiagonal
         var entries: [LegendEntry] = []
         for (i, curve) in curves.enumerated() {
-            let style = LineStyle(color: FigurePalette.series(i), dash: curve.dash)
+            let style = LineStyle(color: FigurePalette.series(i), dash: curve.dash == .solid ? .series(i) : curve.dash)
             let points = zip(curve.fpr, curve.tpr).map { PlotPoint(x: $0, y: $1) }
             marks.append(curve.interpolation == .step ? .step(points, style) : .line(points, style))
             let detail = NumberFormat.estimate(curve.auc, interval: curve.aucInterval)
