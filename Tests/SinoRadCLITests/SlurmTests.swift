@@ -212,7 +212,7 @@ struct SlurmTests {
         var cnnJob: String?
         let deadline = Date().addingTimeInterval(300)
         while cnnJob == nil && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.5)
+            Thread.sleep(forTimeInterval: 0.2)
             guard let data = FileManager.default.contents(atPath: ledger.path),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let jobs = object["jobs"] as? [[String: Any]],
                 let id = jobs.first(where: { ($0["stage"] as? String) == "cnn-resnet18-T2WI" })?["id"] as? String
@@ -234,13 +234,20 @@ struct SlurmTests {
             headOutput.contains("cnn-resnet18-T2WI (job \(cnnJob)): CANCELLED; log: \(folder.path)/again/.sinorad/slurm/logs/cnn-resnet18-T2WI-\(cnnJob).out"),
             "\(headOutput)")
         #expect(headOutput.contains("cancelled by Slurm because of it: comparison-test"), "\(headOutput)")
+        // squeue's RUNNING and the cancellation are not one moment: on a loaded machine the job
+        // may have finished its stage (written its record, which is written last and whole) and
+        // still be running its last lines when scancel arrives. Then the stage is whole and the
+        // resubmission reuses it; otherwise it runs again. Either way only the rest is redone.
+        let finishedFirst = FileManager.default.fileExists(atPath: folder.appendingPathComponent("again/.sinorad/stages/cnn-resnet18-T2WI.json").path)
+        if finishedFirst { print("the CNN's job had finished its stage when scancel arrived; its stage is reused") }
 
         let resubmitted = try SinoRadCommand.run(["study", path, "--executor", "slurm", "--out", folder.appendingPathComponent("again").path], environment: environment)
         #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
+        let cachedStages = "data, table1, selection, conventional, radiomics-extract-T2WI, radiomics-model-radiomics-knn" + (finishedFirst ? ", cnn-resnet18-T2WI" : "")
+        #expect(resubmitted.stderr.contains("cached, not submitted: \(cachedStages)\n"), "\(resubmitted.stderr)")
         #expect(
-            resubmitted.stderr.contains("cached, not submitted: data, table1, selection, conventional, radiomics-extract-T2WI, radiomics-model-radiomics-knn\n"),
+            resubmitted.stderr.contains(finishedFirst ? "submitted 2 job(s) for 1 stage(s) and the report" : "submitted 3 job(s) for 2 stage(s) and the report"),
             "\(resubmitted.stderr)")
-        #expect(resubmitted.stderr.contains("submitted 3 job(s) for 2 stage(s) and the report"), "\(resubmitted.stderr)")
         #expect(try Self.results(folder.appendingPathComponent("again")) == expected, "the resubmitted study's tables or predictions differ")
     }
 }
