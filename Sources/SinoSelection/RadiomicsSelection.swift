@@ -1,5 +1,6 @@
 import Foundation
 import SinoData
+import SinoStats
 
 /// One feature's fate in one selection step, by name.
 public struct SelectionStepFeature: Codable, Sendable, Equatable {
@@ -83,18 +84,53 @@ public struct RadiomicsSelection: Sendable {
             }
             fillValues = [Double](repeating: .nan, count: p)
         }
+        // A finite table (the usual one) is turned into columns once: every step reads them,
+        // and each column is sorted once, for the variance filter's counts, Kruskal-Wallis'
+        // ranks and Spearman's (the z-score keeps each column's order, so the raw values'
+        // order is the z-scores' too). Anything else goes through the steps' own checks.
+        let workers = ParallelLoop.threadCount(threads)
+        let rawColumns: [[Double]]? = rows.allSatisfy { $0.allSatisfy(\.isFinite) } ? FeatureMatrix.columns(rows, width: p) : nil
+        let univariateTest: UnivariateScreen.Test
+        switch config.univariate.test {
+        case .auto: univariateTest = classNames.count > 2 ? .kruskalWallis : .mannWhitney
+        case .kruskalWallis: univariateTest = .kruskalWallis
+        case .anova: univariateTest = .anova
+        case .mannWhitney: univariateTest = .mannWhitney
+        case .welch: univariateTest = .welch
+        case .student: univariateTest = .student
+        }
+        let sorted =
+            config.variance.enabled || (config.univariate.enabled && univariateTest == .kruskalWallis)
+            || (config.redundancy.enabled && config.redundancy.method == .spearman)
+        let orders: [[Int]]? = sorted ? rawColumns.map { raw in ParallelLoop.map(count: p, threads: workers) { MidRanks.sortOrder(raw[$0]) } } : nil
         // Standardisation (fitted on training; every column kept).
         let centre: [Double]
         let scale: [Double]
         if config.standardise {
-            let scaler = try ZScoreStandardiser(fittingOn: rows, threads: ParallelLoop.threadCount(threads))
+            let scaler = try rawColumns.map { ZScoreStandardiser(columns: $0, threads: workers) } ?? ZScoreStandardiser(fittingOn: rows, threads: workers)
             (centre, scale) = (scaler.means, scaler.scales)
         } else {
             (centre, scale) = ([Double](repeating: 0, count: p), [Double](repeating: 1, count: p))
         }
         means = centre
         scales = scale
-        let z = ZScoreStandardiser.standardised(rows, means: centre, scales: scale)
+        // z-scores by column (from the columns) or by row, the same values either way.
+        let zColumns: [[Double]]? = rawColumns.map { raw in
+            ParallelLoop.map(count: p, threads: workers) { j in
+                let (m, sd) = (centre[j], scale[j])
+                return raw[j].map { ($0 - m) / sd }
+            }
+        }
+        let zRows: [[Double]]? = zColumns == nil ? ZScoreStandardiser.standardised(rows, means: centre, scales: scale) : nil
+        // The z-scores' mid-ranks, each column's taken once, when a step first needs them.
+        var zRanks = [MidRanks?](repeating: nil, count: p)
+        func ranks(_ indices: [Int]) -> [MidRanks]? {
+            guard let zColumns, let orders else { return nil }
+            let missing = indices.filter { zRanks[$0] == nil }
+            let computed = ParallelLoop.map(count: missing.count, threads: workers) { MidRanks(zColumns[missing[$0]], order: orders[missing[$0]]) }
+            for (j, r) in zip(missing, computed) { zRanks[j] = r }
+            return indices.map { zRanks[$0]! }
+        }
         var current = Array(0..<p)
         func record(_ step: String, _ method: String, _ decisions: [FeatureDecision]) -> [Int] {
             let features = decisions.map { d in
@@ -108,6 +144,11 @@ public struct RadiomicsSelection: Sendable {
             let kept = decisions.filter(\.kept).map { current[$0.feature] }
             steps.append(SelectionStepRecord(step: step, method: method, input: current.count, kept: kept.count, features: features))
             return kept
+        }
+        /// The z-scores of `indices` as rows.
+        func zTable(_ indices: [Int]) -> [[Double]] {
+            guard let zColumns else { return columns(zRows!, indices) }
+            return (0..<rows.count).map { i in indices.map { zColumns[$0][i] } }
         }
         func columns(_ data: [[Double]], _ indices: [Int]) -> [[Double]] {
             if indices.count == p { return data } // every column, in order (`current` only shrinks)
@@ -126,8 +167,14 @@ public struct RadiomicsSelection: Sendable {
             if current.isEmpty { throw SelectionError.fitFailed("the \(step) step left no feature: relax its settings or switch it off") }
         }
         if config.variance.enabled {
-            let filter = try VarianceFilter(
-                fittingOn: columns(rows, current), freqCut: config.variance.freqCut, uniqueCut: config.variance.uniqueCut, threads: ParallelLoop.threadCount(threads))
+            let filter =
+                try rawColumns.map { raw in
+                    VarianceFilter(
+                        columns: current.map { raw[$0] }, rowCount: rows.count, orders: orders.map { o in current.map { o[$0] } }, freqCut: config.variance.freqCut,
+                        uniqueCut: config.variance.uniqueCut, threads: workers)
+                }
+                ?? VarianceFilter(
+                    fittingOn: columns(rows, current), freqCut: config.variance.freqCut, uniqueCut: config.variance.uniqueCut, threads: workers)
             current = record("variance", "caret nearZeroVar (freqCut \(config.variance.freqCut), uniqueCut \(config.variance.uniqueCut))", filter.decisions)
             try requireSome("variance")
         }
@@ -145,17 +192,14 @@ public struct RadiomicsSelection: Sendable {
         }
         var relevance: [Double]? = nil
         if config.univariate.enabled {
-            let test: UnivariateScreen.Test
-            switch config.univariate.test {
-            case .auto: test = classNames.count > 2 ? .kruskalWallis : .mannWhitney
-            case .kruskalWallis: test = .kruskalWallis
-            case .anova: test = .anova
-            case .mannWhitney: test = .mannWhitney
-            case .welch: test = .welch
-            case .student: test = .student
-            }
-            let screen = try UnivariateScreen(
-                rows: columns(z, current), classes: labels, test: test, alpha: config.univariate.alpha, threads: ParallelLoop.threadCount(threads))
+            let test = univariateTest
+            let screen =
+                try zColumns.map { z in
+                    try UnivariateScreen(
+                        columns: current.map { z[$0] }, classes: labels, test: test, alpha: config.univariate.alpha,
+                        ranks: test == .kruskalWallis ? ranks(current) : nil, threads: workers)
+                }
+                ?? UnivariateScreen(rows: columns(zRows!, current), classes: labels, test: test, alpha: config.univariate.alpha, threads: workers)
             let pValues = screen.pValues
             let keptBefore = current
             current = record("univariate", "\(test.rawValue), Benjamini-Hochberg q < \(config.univariate.alpha)", screen.decisions)
@@ -163,17 +207,22 @@ public struct RadiomicsSelection: Sendable {
             try requireSome("univariate")
         }
         if config.redundancy.enabled && current.count > 1 {
-            let data = columns(z, current)
+            let data = zColumns.map { z in current.map { z[$0] } } ?? FeatureMatrix.columns(columns(zRows!, current), width: current.count)
             // Relevance: the univariate p (lower is better), else the ANOVA F (higher is better).
             let direction: RedundancyFilter.Relevance = relevance == nil ? .higherIsBetter : .lowerIsBetter
-            let fScores = relevance ?? current.indices.map { j in MRMRSelection.fStatistic(data.map { $0[j] }, classes: labels) }
-            let filter = try RedundancyFilter(
-                rows: data, relevance: fScores, direction: direction, method: config.redundancy.method, threshold: config.redundancy.threshold,
-                threads: ParallelLoop.threadCount(threads))
+            let fScores = relevance ?? data.map { column in MRMRSelection.fStatistic(column, classes: labels) }
+            let filter =
+                try zColumns == nil
+                ? RedundancyFilter(
+                    rows: columns(zRows!, current), relevance: fScores, direction: direction, method: config.redundancy.method,
+                    threshold: config.redundancy.threshold, threads: workers)
+                : RedundancyFilter(
+                    columns: data, ranks: config.redundancy.method == .spearman ? ranks(current)?.map(\.ranks) : nil, relevance: fScores,
+                    direction: direction, method: config.redundancy.method, threshold: config.redundancy.threshold, threads: workers)
             current = record("redundancy", "\(config.redundancy.method.rawValue) |r| > \(config.redundancy.threshold), the more relevant kept", filter.decisions)
         }
         if config.mrmr.enabled {
-            let data = columns(z, current)
+            let data = zTable(current)
             let result: [Int]
             let scores: [Double]
             switch config.mrmr.variant {
@@ -195,7 +244,7 @@ public struct RadiomicsSelection: Sendable {
             try requireSome("mRMR")
         }
         if config.lasso.enabled {
-            let data = columns(z, current)
+            let data = zTable(current)
             var settings = GLMNetSettings()
             settings.alpha = config.lasso.alpha
             let family: GLMNetFamily = classNames.count == 2 ? .binomial : .multinomial(grouped: config.lasso.grouped)

@@ -56,6 +56,17 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
         threshold: Double = 0.9, threads: Int = 1
     ) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 3, what: "redundancy filter")
+        try self.init(
+            columns: FeatureMatrix.columns(rows, width: p), ranks: nil, relevance: relevance, direction: direction, method: method, threshold: threshold,
+            threads: threads)
+    }
+
+    /// The filter on finite columns of at least 3 values each. `ranks`: each column's average
+    /// ranks (`MidRanks`) where the caller has them, for Spearman's r.
+    init(
+        columns data: [[Double]], ranks: [[Double]]?, relevance: [Double], direction: Relevance, method: Method, threshold: Double, threads: Int
+    ) throws {
+        let p = data.count
         guard relevance.count == p else {
             throw SelectionError.invalidInput("redundancy filter: \(relevance.count) relevance values for \(p) columns")
         }
@@ -65,14 +76,14 @@ public struct RedundancyFilter: Codable, Sendable, Equatable {
         guard threshold >= 0, threshold <= 1 else {
             throw SelectionError.invalidInput("redundancy filter: threshold must lie in [0, 1], got \(threshold)")
         }
-        var columns = FeatureMatrix.columns(rows, width: p)
+        var columns = data
         if let j = columns.firstIndex(where: { c in c.allSatisfy { $0 == c[0] } }) {
             throw SelectionError.invalidInput(
                 "redundancy filter: column \(j) is constant, its correlation is undefined (drop it first, e.g. with VarianceFilter)")
         }
         if method == .spearman {
             let unranked = columns
-            columns = ParallelLoop.map(count: p, threads: threads) { Correlation.averageRanks(unranked[$0]) }
+            columns = ranks ?? ParallelLoop.map(count: p, threads: threads) { Correlation.averageRanks(unranked[$0]) }
         }
         var pairs = Correlation.pairs(above: threshold, columns, threads: threads)
         pairs.sort { a, b in a.r != b.r ? a.r > b.r : (a.i != b.i ? a.i < b.i : a.j < b.j) }

@@ -46,9 +46,17 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
     ///   tests), or a test that cannot run on a column (the message names it).
     public init(rows: [[Double]], classes: [Int], test: Test, alpha: Double = 0.05, threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 2, what: "univariate screen")
-        guard classes.count == rows.count else {
+        try self.init(columns: FeatureMatrix.columns(rows, width: p), classes: classes, test: test, alpha: alpha, ranks: nil, threads: threads)
+    }
+
+    /// The screen on finite columns of at least 2 values each. `ranks`: each column's mid-ranks
+    /// where the caller has them (Kruskal-Wallis then ranks nothing again: the same p-values to
+    /// the bit).
+    init(columns: [[Double]], classes: [Int], test: Test, alpha: Double, ranks: [MidRanks]?, threads: Int) throws {
+        let rowCount = columns.first?.count ?? 0
+        guard classes.count == rowCount else {
             throw SelectionError.invalidInput(
-                "univariate screen: \(classes.count) classes for \(rows.count) rows; one class per row is needed")
+                "univariate screen: \(classes.count) classes for \(rowCount) rows; one class per row is needed")
         }
         guard alpha > 0, alpha < 1 else { throw SelectionError.invalidInput("univariate screen: alpha must lie in (0, 1), got \(alpha)") }
         let groups = FeatureMatrix.groups(classes)
@@ -60,14 +68,15 @@ public struct UnivariateScreen: Codable, Sendable, Equatable {
         if groups.labels.count < 2 {
             throw SelectionError.invalidInput("univariate screen: the outcome has a single class (\(groups.labels))")
         }
+        let p = columns.count
         // Columns are tested side by side on `threads` threads; a failure reports the first
         // failing column, whatever the thread count.
-        let columns = FeatureMatrix.columns(rows, width: p)
         let pValues = try ParallelLoop.map(count: p, threads: threads) { j -> Double in
             let column = columns[j]
             if column.allSatisfy({ $0 == column[0] }) { return .nan }
-            let samples = groups.rows.map { $0.map { column[$0] } }
             do {
+                if test == .kruskalWallis, let ranks { return try KruskalWallis.test(ranks: ranks[j], members: groups.rows).pValue }
+                let samples = groups.rows.map { $0.map { column[$0] } }
                 return
                     switch test
                 {

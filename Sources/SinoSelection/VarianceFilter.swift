@@ -38,14 +38,20 @@ public struct VarianceFilter: Codable, Sendable, Equatable {
     ///     depend on it).
     public init(fittingOn rows: [[Double]], freqCut: Double = 95.0 / 5.0, uniqueCut: Double = 10, threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "variance filter", allowNaN: true)
+        self.init(columns: FeatureMatrix.columns(rows, width: p), rowCount: rows.count, orders: nil, freqCut: freqCut, uniqueCut: uniqueCut, threads: threads)
+    }
+
+    /// The filter on a table's columns (each of `rowCount` values, finite or NaN). `orders`:
+    /// each column's positions in ascending order of value (`MidRanks.sortOrder`), where the
+    /// caller has them already (NaN-free columns only).
+    init(columns: [[Double]], rowCount n: Int, orders: [[Int]]?, freqCut: Double, uniqueCut: Double, threads: Int) {
         self.freqCut = freqCut
         self.uniqueCut = uniqueCut
-        let n = rows.count
-        let columns = FeatureMatrix.columns(rows, width: p)
+        let p = columns.count
         let outcomes = ParallelLoop.map(count: p, threads: threads) { j -> (Metrics, FeatureDecision) in
             // The count of each distinct value: runs of equal values once sorted (-0 equals 0).
-            let values = columns[j].contains(where: \.isNaN) ? columns[j].filter { !$0.isNaN } : columns[j]
-            let order = MidRanks.sortOrder(values)
+            let values = orders == nil && columns[j].contains(where: \.isNaN) ? columns[j].filter { !$0.isNaN } : columns[j]
+            let order = orders?[j] ?? MidRanks.sortOrder(values)
             var counts: [Int] = []
             var start = 0
             while start < values.count {

@@ -23,10 +23,15 @@ public struct ZScoreStandardiser: Codable, Sendable, Equatable {
     /// - Throws: `SelectionError.invalidInput` for an empty or ragged table or a non-finite value.
     public init(fittingOn rows: [[Double]], threads: Int = 1) throws {
         let p = try FeatureMatrix.columnCount(rows, minimumRows: 1, what: "z-score standardiser")
-        let n = Double(rows.count)
+        self.init(columns: FeatureMatrix.columns(rows, width: p), threads: threads)
+    }
+
+    /// Fits on the columns of a finite table with at least one row.
+    init(columns: [[Double]], threads: Int) {
+        let p = columns.count
+        let n = Double(columns.first?.count ?? 0)
         let eps = Double.ulpOfOne
         // Each column on its own (the threads share the columns; the result does not depend on them).
-        let columns = FeatureMatrix.columns(rows, width: p)
         let fitted = ParallelLoop.map(count: p, threads: threads) { j -> (mean: Double, scale: Double, constant: Bool) in
             columns[j].withUnsafeBufferPointer { column in
                 var sum = 0.0

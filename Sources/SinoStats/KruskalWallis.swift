@@ -28,21 +28,39 @@ public enum KruskalWallis {
     public static func test(_ groups: [[Double]]) throws -> Result {
         try GroupInput.requireGroups(groups, minimumPerGroup: 1, test: "Kruskal-Wallis")
         let all = Array(groups.joined())
-        let n = Double(all.count)
-        let ranks = MidRanks(all)
+        var start = 0
+        let members = groups.map { group in
+            defer { start += group.count }
+            return Array(start..<(start + group.count))
+        }
+        return try test(ranks: MidRanks(all), members: members)
+    }
+
+    /// The same test from the mid-ranks of every observation (`MidRanks`, ranked once and
+    /// shared with other statistics of the same values) and each group's positions among them:
+    /// each group's rank sum taken in the order of `members`, so the result has the bits of
+    /// `test(_:)` on the groups' values listed in that order.
+    /// - Throws: `StatsError.invalidInput` for fewer than 2 groups, an empty group, or all
+    ///   values equal.
+    public static func test(ranks: MidRanks, members: [[Int]]) throws -> Result {
+        guard members.count >= 2, members.allSatisfy({ !$0.isEmpty }) else {
+            throw StatsError.invalidInput("Kruskal-Wallis needs at least 2 groups, each with a value")
+        }
+        let n = Double(ranks.ranks.count)
         let tieCorrection = 1 - ranks.tieTerm / (n * n * n - n)
         guard tieCorrection > 0 else {
             throw StatsError.invalidInput("Kruskal-Wallis is undefined when all values are equal")
         }
-        var start = 0
         var sumOfSquaredRankSumsOverN = 0.0
-        for group in groups {
-            let rankSum = ranks.ranks[start..<(start + group.count)].reduce(0, +)
-            sumOfSquaredRankSumsOverN += rankSum * rankSum / Double(group.count)
-            start += group.count
+        ranks.ranks.withUnsafeBufferPointer { rank in
+            for group in members {
+                var rankSum = 0.0
+                for i in group { rankSum += rank[i] }
+                sumOfSquaredRankSumsOverN += rankSum * rankSum / Double(group.count)
+            }
         }
+        let df = members.count - 1
         let h = (12 / (n * (n + 1)) * sumOfSquaredRankSumsOverN - 3 * (n + 1)) / tieCorrection
-        let df = groups.count - 1
         return Result(
             statistic: h, df: df, pValue: Distributions.chiSquareSF(h, df: Double(df)),
             epsilonSquared: h / (n - 1))

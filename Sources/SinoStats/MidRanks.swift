@@ -21,8 +21,15 @@ public struct MidRanks {
         // The positions sorted by value (a radix sort of the values' bits, CSinoKernels); each
         // run of equal values (-0 and 0 are one, as `==` has them, and sort next to each other)
         // gives its positions their average rank.
+        self.init(values, order: MidRanks.sortOrder(values))
+    }
+
+    /// The mid-ranks of NaN-free `values` from `order`, their positions in ascending order of
+    /// value (`sortOrder`'s, or that of any values in the same order: a column before an
+    /// increasing map such as a z-score). The same ranks and tie sizes as `init(values)`.
+    public init(_ values: [Double], order: [Int]) {
         let n = values.count
-        let order = MidRanks.sortOrder(values)
+        precondition(order.count == n, "MidRanks: \(order.count) positions for \(n) values")
         var ranks = [Double](repeating: 0, count: n)
         var tieSizes: [Int] = []
         var start = 0

@@ -51,4 +51,31 @@ struct MidRanksTests {
             #expect(MidRanks.sortOrder(values) == expected, "sample \(k)")
         }
     }
+
+    @Test("ranks from the raw values' order equal the z-scores' own, ties made by the rounding of the z-score included")
+    func sharedOrder() {
+        var random = SplitMix64(seed: 23)
+        let samples: [[Double]] = [
+            [5, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5], [0.0, -0.0, 2, -0.0, -2],
+            (0..<325).map { _ in Double(Int.random(in: 0..<30, using: &random)) / 3 },
+            // Neighbouring doubles, centred far away (below): the subtraction's rounding makes
+            // them equal.
+            (0..<200).map { _ in 1 + Double(Int.random(in: 0..<50, using: &random)) * (1.0).ulp },
+            (0..<301).map { _ in Double.random(in: -1e3...1e3, using: &random) }
+        ]
+        for (k, raw) in samples.enumerated() {
+            let mean = k == 3 ? 1e6 : raw.reduce(0, +) / Double(raw.count)
+            let sd = 3.7e-3
+            let z = raw.map { ($0 - mean) / sd }
+            let shared = MidRanks(z, order: MidRanks.sortOrder(raw))
+            let own = MidRanks(z)
+            #expect(shared.ranks == own.ranks && shared.tieSizes == own.tieSizes, "sample \(k)")
+            if k == 3 { #expect(Set(z).count < Set(raw).count, "the z-score merged no values: the sample tests nothing") }
+            let groups = [Array(stride(from: 0, to: z.count, by: 3)), Array(stride(from: 1, to: z.count, by: 3)), Array(stride(from: 2, to: z.count, by: 3))]
+            if let h = try? KruskalWallis.test(groups.map { $0.map { z[$0] } }) {
+                let fromRanks = try? KruskalWallis.test(ranks: shared, members: groups)
+                #expect(fromRanks?.statistic.bitPattern == h.statistic.bitPattern && fromRanks?.pValue.bitPattern == h.pValue.bitPattern, "sample \(k)")
+            }
+        }
+    }
 }
