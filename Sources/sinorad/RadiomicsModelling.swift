@@ -47,21 +47,15 @@ struct RadiomicsTableOptions: ParsableArguments {
         // Selection and modelling call OpenBLAS on one thread (OpenBLASThreads.one): its idle
         // workers would only spin beside the readers.
         OpenBLASKernels.stopIdleThreads()
-        // The cohort and the feature table are read side by side (a cohort error is reported
-        // first, as before).
+        // The cohort is read on a thread of its own while the feature table is parsed on every
+        // worker (a cohort error is reported first, as before). Not two tasks of one parallel
+        // loop: the table's own loop, nested in it, kept to one thread.
         let options = cohortOptions
-        let (features, idColumn, workers) = (self.features, self.idColumn, ParallelLoop.threadCount(threads))
-        var cohortRead: Result<Cohort, Error>?
-        var tableRead: Result<FeatureTable, Error>?
-        ParallelLoop.run(count: 2, threads: min(2, workers)) { task in
-            if task == 0 {
-                cohortRead = Result { try options.load() }
-            } else {
-                tableRead = Result { try FeatureTable.read(path: features, idColumn: idColumn, threads: workers) }
-            }
-        }
-        let data = try cohortRead!.get()
-        let table = try tableRead!.get()
+        let workers = ParallelLoop.threadCount(threads)
+        let cohortRead = BackgroundResult { try options.load() }
+        let tableRead = Result { try FeatureTable.read(path: features, idColumn: idColumn, threads: workers) }
+        let data = try cohortRead.value().get()
+        let table = try tableRead.get()
         for (column, reason) in table.skipped.prefix(3) { note("\(features): column \(column) left out (\(reason))") }
         if table.skipped.count > 3 { note("\(features): \(table.skipped.count - 3) more non-feature columns left out") }
         let config = try self.config.map(RadiomicsSelectionConfig.load(path:)) ?? RadiomicsSelectionConfig()
@@ -228,5 +222,29 @@ extension Radiomics {
             note("selected \(result.selectedFeatures.count) feature(s); \(choice)")
             note("wrote \(outDir)/predictions.csv, model.json, selection.csv, cv.md")
         }
+    }
+}
+
+/// A value computed on a thread of its own (a Foundation thread, outside the pool that
+/// `ParallelLoop` shares), waited for with `value()`.
+final class BackgroundResult<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+
+    private let make: () throws -> T
+
+    init(_ make: @escaping () throws -> T) {
+        self.make = make
+        let thread = Thread { [self] in
+            result = Result { try self.make() }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the value (once).
+    func value() -> Result<T, Error> {
+        done.wait()
+        return result!
     }
 }
