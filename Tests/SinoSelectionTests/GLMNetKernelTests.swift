@@ -108,7 +108,7 @@ struct GLMNetKernelTests {
         }
     }
 
-    @Test("screened passes equal plain passes bit for bit over a path, passing over zero columns the bound clears")
+    @Test("screened passes equal plain passes bit for bit over a path whose residual also moves between lambdas, passing over zero columns the bound clears")
     func screenedPass() {
         var random = SplitMix64(seed: 41)
         for (n, p, pmax) in [(292, 80, 100), (37, 50, 100), (64, 60, 6), (9, 12, 100)] {
@@ -166,6 +166,16 @@ struct GLMNetKernelTests {
                                         #expect(active1 == active2 && entered1 == entered2 && overflow1 == overflow2, "\(label)")
                                         if overflow1 { break }
                                     }
+                                    // The residual moves between lambdas as a new IRLS step moves it,
+                                    // the distance measured into the drift as the path does.
+                                    var squares = 0.0
+                                    for i in 0..<n {
+                                        let d = Double.random(in: -1e-3...1e-3, using: &random)
+                                        r1[i] += d
+                                        r2[i] += d
+                                        squares += d * d
+                                    }
+                                    screen.drift += squares.squareRoot() * (1 + 1e-9)
                                 }
                                 skipped = screen.skipped
                             }

@@ -1,4 +1,5 @@
 import Foundation
+import SinoRandom
 import TestSupport
 import Testing
 
@@ -124,6 +125,35 @@ struct GLMNetTests {
         let largest = differences.max()!
         reportComparison("cv.glmnet, \(c.name)", tool: Self.tool, maxRelDiff: largest)
         #expect(largest < 1e-6, "\(c.name)")
+    }
+}
+
+@Suite("cv.glmnet on threads")
+struct GLMNetThreadTests {
+    @Test("the CV curve, lambdas and coefficients are the same bits on 1, 2 and 5 threads; a fold that cannot be fitted is named")
+    func threads() throws {
+        var random = SplitMix64(seed: 8)
+        let n = 90, p = 40
+        let y = (0..<n).map { $0 % 3 }
+        let x = (0..<n).map { i in (0..<p).map { j in Double.random(in: -1...1, using: &random) + (j < 4 ? 0.6 * Double(y[i]) : 0) } }
+        let runs = try [1, 2, 5].map { threads in
+            try GLMNet.crossValidate(x: x, y: y, classCount: 3, family: .multinomial(grouped: false), folds: 5, seed: 3, threads: threads)
+        }
+        for cv in runs.dropFirst() {
+            #expect(cv.lambda.map(\.bitPattern) == runs[0].lambda.map(\.bitPattern))
+            #expect(cv.mean.map(\.bitPattern) == runs[0].mean.map(\.bitPattern))
+            #expect(cv.standardError.map(\.bitPattern) == runs[0].standardError.map(\.bitPattern))
+            #expect(cv.lambdaMin == runs[0].lambdaMin && cv.lambda1SE == runs[0].lambda1SE)
+            #expect(cv.fit.coefficients.map { $0.map { $0.map(\.bitPattern) } } == runs[0].fit.coefficients.map { $0.map { $0.map(\.bitPattern) } })
+        }
+        // Fold 2 alone holds every class-2 patient but one: its fit sees a class with 1 patient.
+        var foldIDs = (0..<n).map { $0 % 4 + 1 }
+        for i in 0..<n where y[i] == 2 { foldIDs[i] = 2 }
+        foldIDs[2] = 1
+        for threads in [1, 3] {
+            let message = thrownMessage { _ = try GLMNet.crossValidate(x: x, y: y, classCount: 3, family: .multinomial(grouped: false), foldIDs: foldIDs, threads: threads) }
+            #expect(message.contains("cv.glmnet fold 2 of 4"), "\(threads) thread(s): \(message)")
+        }
     }
 }
 

@@ -65,37 +65,65 @@ extension GLMNet {
         }
         // The full-data path and the fold paths are independent (each fold builds its own
         // lambda sequence): all of them share the threads, with one OpenBLAS thread each so
-        // that BLAS's own threads do not compete with them (restored afterwards).
+        // that BLAS's own threads do not compete with them (restored afterwards). Each fold's
+        // held-out losses are tasks after the fits: a thread left without a fit to run takes
+        // them as soon as the full path and that fold's path are there.
         let workers = ParallelLoop.threadCount(threads)
-        func fitAll() throws -> [GLMNetFit] {
-            try ParallelLoop.map(count: foldCount + 1, threads: workers) { task -> GLMNetFit in
-                if task == 0 { return try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
-                let f = task - 1
-                let train = (0..<n).filter { ids[$0] != f + 1 }
-                do {
-                    return try fit(
-                        x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount, family: family, settings: settings)
-                } catch let error as SelectionError {
-                    throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
+        let fitCount = foldCount + 1
+        let fits = UnsafeMutablePointer<Result<GLMNetFit, Error>?>.allocate(capacity: fitCount)
+        fits.initialize(repeating: nil, count: fitCount)
+        // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit (each i in one fold).
+        let losses = UnsafeMutablePointer<[Double]>.allocate(capacity: n)
+        losses.initialize(repeating: [], count: n)
+        defer {
+            fits.deinitialize(count: fitCount)
+            fits.deallocate()
+            losses.deinitialize(count: n)
+            losses.deallocate()
+        }
+        let ready = (0..<fitCount).map { _ in DispatchSemaphore(value: 0) }
+        func latch(_ task: Int) {
+            ready[task].wait()
+            ready[task].signal()
+        }
+        func run() {
+            ParallelLoop.run(count: 2 * foldCount + 1, threads: workers) { task in
+                if task < fitCount {
+                    defer { ready[task].signal() }
+                    if task == 0 {
+                        fits[0] = Result { try fit(x: x, y: y, classCount: classCount, family: family, settings: settings) }
+                        return
+                    }
+                    let f = task - 1
+                    let train = (0..<n).filter { ids[$0] != f + 1 }
+                    fits[task] = Result {
+                        do {
+                            return try fit(x: train.map { x[$0] }, y: train.map { y[$0] }, classCount: classCount, family: family, settings: settings)
+                        } catch let error as SelectionError {
+                            throw SelectionError.fitFailed("cv.glmnet fold \(f + 1) of \(foldCount): \(error.description)")
+                        }
+                    }
+                    return
+                }
+                let f = task - fitCount
+                latch(0)
+                latch(f + 1)
+                guard case .success(let full)? = fits[0], case .success(let foldFit)? = fits[f + 1] else { return }
+                let held = (0..<n).filter { ids[$0] == f + 1 }
+                let rows = held.map { x[$0] }
+                let perLambda = full.lambda.map { s in foldFit.linearPredictors(x: rows, at: s) }
+                for (position, i) in held.enumerated() {
+                    losses[i] = full.lambda.indices.map { l in
+                        observationLoss(perLambda[l][position], truth: y[i], classCount: classCount, family: family, loss: loss)
+                    }
                 }
             }
         }
-        let fits = workers > 1 ? try OpenBLASThreads.one(fitAll) : try fitAll()
-        let full = fits[0]
-        let fitsByFold = Array(fits.dropFirst())
-        // cvraw[i][l]: observation i's loss at lambda l, from its fold's fit.
-        var raw = [[Double]](repeating: [], count: n)
-        for f in 0..<foldCount {
-            let held = (0..<n).filter { ids[$0] == f + 1 }
-            let rows = held.map { x[$0] }
-            var perLambda: [[[Double]]] = []
-            for s in full.lambda { perLambda.append(fitsByFold[f].linearPredictors(x: rows, at: s)) }
-            for (position, i) in held.enumerated() {
-                raw[i] = full.lambda.indices.map { l in
-                    observationLoss(perLambda[l][position], truth: y[i], classCount: classCount, family: family, loss: loss)
-                }
-            }
-        }
+        if workers > 1 { OpenBLASThreads.one(run) } else { run() }
+        // The first failure in the fits' order, as before.
+        for task in 0..<fitCount { _ = try fits[task]!.get() }
+        let full = try fits[0]!.get()
+        let raw = Array(UnsafeBufferPointer(start: losses, count: n))
         // cvcompute: per-fold means (non-finite losses left out, as R's weighted.mean(na.rm =
         // TRUE) after is.infinite -> NA), then cvstats: folds weighted by their sizes, folds
         // without a finite loss left out; a lambda whose cvsd is NaN is dropped.
