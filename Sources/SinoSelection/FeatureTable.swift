@@ -49,7 +49,7 @@ public struct FeatureTable: Sendable {
     /// The fast route of `read(path:idColumn:threads:)`: nil as soon as the table is not plain
     /// (a quote, a CR outside a line end, a ragged row, a cell that is not a finite number, a
     /// duplicate or empty id), so that the general route reports it. The data rows are cut into
-    /// one block of whole lines per thread and parsed side by side.
+    /// blocks of whole lines, parsed side by side on `threads` threads.
     static func plainNumeric(_ data: Data, source: String, idColumn: String, threads: Int = 1) -> FeatureTable? {
         [UInt8](data).withUnsafeBufferPointer { plainNumeric(buffer: $0, source: source, idColumn: idColumn, threads: threads) }
     }
@@ -100,8 +100,10 @@ public struct FeatureTable: Sendable {
             j != idIndex && !header[j].hasPrefix("diagnostics_") && !["Image", "Mask", "cohort"].contains(header[j])
         }
         guard !featureColumns.isEmpty else { return nil }
-        // Blocks of whole lines: each boundary moved to just after the next line end.
-        let blockCount = max(1, min(threads, (end - position) / (1 << 20)))
+        // Blocks of whole lines (at least 1 MiB, up to 8 per thread, so that a thread slowed by
+        // another process leaves its share to the others): each boundary moved to just after
+        // the next line end.
+        let blockCount = max(1, min(8 * threads, (end - position) / (1 << 20)))
         var bounds = [position]
         for b in 1..<blockCount {
             var cut = max(bounds[b - 1], position + (end - position) * b / blockCount)
@@ -113,7 +115,7 @@ public struct FeatureTable: Sendable {
         let featureSet = Set(featureColumns)
         var skipMask = [UInt8](repeating: 1, count: header.count)
         for j in featureSet { skipMask[j] = 0 }
-        let blocks = ParallelLoop.map(count: blockCount, threads: blockCount) { b -> (ids: [String], values: [[Double]])? in
+        let blocks = ParallelLoop.map(count: blockCount, threads: threads) { b -> (ids: [String], values: [[Double]])? in
             let base = raw.base
             var position = bounds[b]
             var ids: [String] = []
