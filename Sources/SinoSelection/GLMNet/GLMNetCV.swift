@@ -65,7 +65,8 @@ extension GLMNet {
         }
         // The full-data path and the fold paths are independent (each fold builds its own
         // lambda sequence): all of them share the threads, with one OpenBLAS thread each so
-        // that BLAS's own threads do not compete with them (restored afterwards). Each fold's
+        // that BLAS's own threads do not compete with them (restored afterwards; on one thread
+        // too, where BLAS's idle threads would spin on the other cores). Each fold's
         // held-out losses are tasks after the fits: a thread left without a fit to run takes
         // them as soon as the full path and that fold's path are there.
         let workers = ParallelLoop.threadCount(threads)
@@ -119,7 +120,7 @@ extension GLMNet {
                 }
             }
         }
-        if workers > 1 { OpenBLASThreads.one(run) } else { run() }
+        OpenBLASThreads.one(run)
         // The first failure in the fits' order, as before.
         for task in 0..<fitCount { _ = try fits[task]!.get() }
         let full = try fits[0]!.get()
