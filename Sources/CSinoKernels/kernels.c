@@ -34,7 +34,8 @@ static inline AVX2 void st(double *p, v4d v) { memcpy(p, &v, sizeof v); }
 
 static inline AVX2 v4d splat(double a) { return (v4d){a, a, a, a}; }
 
-AVX2 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c) {
+AVX2 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
+                                             long anticausal_start) {
     const long w = width;
     const v4d n0 = splat(c[0]), n1 = splat(c[1]), n2 = splat(c[2]), n3 = splat(c[3]);
     const v4d d1 = splat(c[4]), d2 = splat(c[5]), d3 = splat(c[6]), d4 = splat(c[7]);
@@ -56,7 +57,7 @@ AVX2 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double
         st(s1 + 2 * w + k, a2);
         st(s1 + 3 * w + k, a3);
     }
-    for (long i = 4; i < ln; i++) {
+    for (long i = 4; i < causal_end; i++) {
         const long r = i * w;
         for (long k = 0; k < w; k += 4) {
             const long q = r + k;
@@ -85,7 +86,7 @@ AVX2 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double
         st(s1 + e - 2 * w + k, ld(s1 + e - 2 * w + k) + b3);
         st(s1 + e - 3 * w + k, ld(s1 + e - 3 * w + k) + b4);
     }
-    for (long i = ln - 4; i > 0; i--) {
+    for (long i = ln - 4; i > anticausal_start; i--) {
         const long r = (i - 1) * w;
         for (long k = 0; k < w; k += 4) {
             const long q = r + k;

@@ -254,6 +254,51 @@ final class ImageFilterTests: XCTestCase {
         }
     }
 
+    /// Stopping the causal pass after the last needed element and the anticausal one at the
+    /// first leaves the needed sums with the whole lines' bits, in the Swift loop and in C.
+    func testRecursiveGaussianStopsWhereTheNeededElementsAreComplete() {
+        var state: UInt64 = 777
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2000 - 1000
+        }
+        var checked = 0
+        for (sigma, order, ln, width) in [
+            (1.0, RecursiveGaussianCoefficients.Order.second, 24, 8), (2.0, .zero, 128, 36), (3.0, .second, 4, 4), (0.5, .zero, 5, 12), (1.5, .zero, 9, 4)
+        ] {
+            let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: 0.8, order: order, normalizeAcrossScale: true)
+            var x = (0..<(ln * width)).map { _ in next() }
+            let ranges = [0...(ln - 1), 0...0, (ln - 1)...(ln - 1), (ln / 3)...(ln / 2), 1...(ln - 2), (ln / 2)...(ln - 1), 0...(ln / 2)].filter { !$0.isEmpty }
+            for portable in LoGImageFilter.hasAVX2 ? [false, true] : [true] {
+                func run(_ needed: ClosedRange<Int>?) -> [Double] {
+                    var s1 = [Double](repeating: .nan, count: ln * width), s2 = s1
+                    x.withUnsafeMutableBufferPointer { xb in
+                        s1.withUnsafeMutableBufferPointer { a in
+                            s2.withUnsafeMutableBufferPointer { b in
+                                if portable {
+                                    let limits = LoGImageFilter.passLimits(ln: ln, needed: needed)
+                                    LoGImageFilter.filterLinesPortable(
+                                        xb, a, b, ln: ln, width: width, c, causalEnd: limits.causalEnd, anticausalStart: limits.anticausalStart)
+                                } else {
+                                    LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, needed: needed)
+                                }
+                            }
+                        }
+                    }
+                    return s1
+                }
+                let whole = run(nil)
+                for range in ranges {
+                    let part = run(range)
+                    let at = range.flatMap { i in (0..<width).map { i * width + $0 } }
+                    XCTAssertEqual(at.map { part[$0].bitPattern }, at.map { whole[$0].bitPattern }, "\(ln) x \(width), \(range), portable \(portable)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 30)
+    }
+
     func testUnknownWaveletIsASettingsError() {
         var settings = RadiomicsSettings()
         settings.wavelet = "db99"

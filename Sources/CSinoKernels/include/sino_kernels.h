@@ -13,7 +13,11 @@ bool sino_kernels_have_avx2(void);
 /// multiply-add), the sum left in s1, the anticausal part in s2. `c` holds n0..n3, d1..d4,
 /// m1..m4, bn1..bn4, bm1..bm4 (20 doubles). The same IEEE operations as SinoRadiomics' Swift
 /// loop, four lanes per AVX2 instruction. Only call it when sino_kernels_have_avx2().
-void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c);
+/// The causal pass runs up to element causal_end - 1 (at least 3) and the anticausal one down
+/// to element anticausal_start (at most ln - 4): s1 holds the sum, the same bits as the whole
+/// lines', from anticausal_start to causal_end - 1 (0 and ln: every element).
+void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
+                                        long anticausal_start);
 
 /// sum_i a_i b_i in the widest vectors this CPU has (AVX-512, AVX2 or plain C, chosen once);
 /// the lanes' partial sums are added in a fixed order, so the result depends on the CPU only.

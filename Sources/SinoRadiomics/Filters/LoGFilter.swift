@@ -216,7 +216,8 @@ enum LoGImageFilter {
                     let second = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[d], order: .second, normalizeAcrossScale: true)
                     image.values.withUnsafeBufferPointer { input in
                         pass.withUnsafeMutableBufferPointer { output in
-                            filterAlong(axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch)
+                            filterAlong(
+                                axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch, needed: box[axis])
                         }
                     }
                 } else if k == order.count - 1 && axis != 0 {
@@ -229,7 +230,8 @@ enum LoGImageFilter {
                             acc.withUnsafeMutableBufferPointer { a in
                                 let into = Accumulation(acc: a.baseAddress!, factor: factor, along: box[axis])
                                 filterAlong(
-                                    axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, accumulate: into)
+                                    axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, accumulate: into,
+                                    needed: box[axis])
                             }
                         }
                     }
@@ -238,7 +240,8 @@ enum LoGImageFilter {
                     let zero = RecursiveGaussianCoefficients(sigma: sigma, spacing: image.spacing[axis], order: .zero, normalizeAcrossScale: true)
                     pass.withUnsafeBufferPointer { input in
                         next.withUnsafeMutableBufferPointer { output in
-                            filterAlong(axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch)
+                            filterAlong(
+                                axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, needed: box[axis])
                         }
                     }
                     swap(&pass, &next)
@@ -268,14 +271,18 @@ enum LoGImageFilter {
     /// one z-plane (transposed in and out), along y those of one z-plane, along z those of a few
     /// neighbouring rows (about 512 lines, to stay in cache). Each line's arithmetic does not
     /// depend on the block it runs in. Output voxels off those lines are left as they were.
-    /// `scratch` is reused between calls (grown as needed).
+    /// `needed`: the range along `direction` whose outputs are stored (every element if nil);
+    /// the recursion stops where they are complete (`filterLines`), and the output voxels
+    /// outside it are left as they were too. `scratch` is reused between calls (grown as needed).
     static func filterAlong<S: BinaryFloatingPoint>(
         _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
-        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil
+        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil, needed: ClosedRange<Int>? = nil
     ) {
         let nx = size[0]
         let ny = size[1]
         let ln = size[direction]
+        // The elements of each line that are stored (or accumulated): the others are not computed.
+        let stored = needed ?? 0...(ln - 1)
         let (xs, ys, zs) = (lines[0], lines[1], lines[2])
         // Blocks: z-planes (x, y) or groups of rows of the (y, x) lines (z).
         var blocks = [ClosedRange<Int>]()
@@ -320,7 +327,7 @@ enum LoGImageFilter {
                             xr.storeBytes(of: v, toByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self)
                         }
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c)
+                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     let sr = UnsafeRawPointer(s1.baseAddress!)
                     for k in Swift.stride(from: 0, to: count, by: 4) {
                         let lanes = min(4, count - k)
@@ -328,7 +335,7 @@ enum LoGImageFilter {
                         if lanes == 4 {
                             let o = output.baseAddress! + r0
                             let (o0, o1, o2, o3) = (o, o + nx, o + 2 * nx, o + 3 * nx)
-                            for i in 0..<nx {
+                            for i in stored {
                                 let v = SIMD4<Float>(sr.loadUnaligned(fromByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self))
                                 o0[i] = v[0]
                                 o1[i] = v[1]
@@ -337,7 +344,7 @@ enum LoGImageFilter {
                             }
                         } else {
                             for j in 0..<lanes {
-                                for i in 0..<nx { output[r0 + j * nx + i] = Float(s1[i * width + k + j]) }
+                                for i in stored { output[r0 + j * nx + i] = Float(s1[i * width + k + j]) }
                             }
                         }
                     }
@@ -350,8 +357,8 @@ enum LoGImageFilter {
                         let row = base + i * nx + xs.lowerBound
                         widen(input.baseAddress! + row, x.baseAddress! + i * width, count)
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c)
-                    for i in 0..<ln {
+                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
+                    for i in stored {
                         let row = base + i * nx + xs.lowerBound
                         if let a = accumulate {
                             if a.along.contains(i) { accumulateRow(s1.baseAddress! + i * width, a.acc + row, count, a.factor) }
@@ -369,8 +376,8 @@ enum LoGImageFilter {
                             widen(input.baseAddress! + row, x.baseAddress! + at, xs.count)
                         }
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c)
-                    for i in 0..<ln {
+                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
+                    for i in stored {
                         for (r, y) in block.enumerated() {
                             let row = i * nx * ny + y * nx + xs.lowerBound
                             let at = i * width + r * xs.count
@@ -424,21 +431,36 @@ enum LoGImageFilter {
     /// (`sino_recursive_gaussian_lines_avx2`, Sources/CSinoKernels: same order, no fused
     /// multiply-add, so the same bits; `ImageFilterTests` compares both); elsewhere the Swift loop
     /// (`filterLinesPortable`).
+    ///
+    /// `needed`: the elements whose sums are wanted. Element i's causal value depends only on
+    /// elements 0...i and its anticausal one only on i...ln-1, so the causal pass stops after
+    /// the last needed element and the anticausal one after the first: the needed sums have the
+    /// bits of the whole lines'; the others in s1 are not sums and must not be read.
     @inline(__always)
     static func filterLines(
         _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
-        width: Int, _ c: RecursiveGaussianCoefficients
+        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil
     ) {
+        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
         guard hasAVX2 else {
-            filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c)
+            filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c, causalEnd: causalEnd, anticausalStart: anticausalStart)
             return
         }
         let values = [
             c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
         ]
         values.withUnsafeBufferPointer { coefficients in
-            sino_recursive_gaussian_lines_avx2(xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!)
+            sino_recursive_gaussian_lines_avx2(
+                xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
         }
+    }
+
+    /// Where the causal pass stops (exclusive; its first four elements are always computed)
+    /// and where the anticausal one stops (inclusive; its last four always): the whole line
+    /// when `needed` is nil.
+    static func passLimits(ln: Int, needed: ClosedRange<Int>?) -> (causalEnd: Int, anticausalStart: Int) {
+        guard let needed else { return (ln, 0) }
+        return (min(ln, max(4, needed.upperBound + 1)), max(0, min(needed.lowerBound, ln - 4)))
     }
 
     /// Whether `filterLines` runs the AVX2 kernel.
@@ -447,8 +469,9 @@ enum LoGImageFilter {
     @inline(__always)
     static func filterLinesPortable(
         _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
-        width: Int, _ c: RecursiveGaussianCoefficients
+        width: Int, _ c: RecursiveGaussianCoefficients, causalEnd: Int? = nil, anticausalStart: Int = 0
     ) {
+        let causalEnd = causalEnd ?? ln
         typealias V = SIMD4<Double>
         let x = UnsafeMutableRawPointer(xb.baseAddress!)
         let s1 = UnsafeMutableRawPointer(s1b.baseAddress!)
@@ -481,8 +504,8 @@ enum LoGImageFilter {
             st(s1, 3 * w + k, a3)
             k += 4
         }
-        if ln > 4 {
-            for i in 4..<ln {
+        if causalEnd > 4 {
+            for i in 4..<causalEnd {
                 let r = i * w
                 var k = 0
                 while k < w {
@@ -520,7 +543,7 @@ enum LoGImageFilter {
             k += 4
         }
         var i = ln - 4
-        while i > 0 {
+        while i > anticausalStart {
             let r = (i - 1) * w
             var k = 0
             while k < w {
