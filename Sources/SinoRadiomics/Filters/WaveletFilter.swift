@@ -47,11 +47,32 @@ enum WaveletImageFilter {
         let axes3 = axes.map { $0 + 3 - nd }
         if image.pixelType == .float32 {
             let bands = transform(
-                image.values.map { Float($0) }, image: image, axes: axes3, lo: filters.decLo32, hi: filters.decHi32, settings: settings, region: region)
-            return bands.map { ($0.prefix, image.withValues($0.values.map { Double($0) }, pixelType: .float32)) }
+                narrowed(image.values), image: image, axes: axes3, lo: filters.decLo32, hi: filters.decHi32, settings: settings, region: region)
+            return bands.map { ($0.prefix, image.withValues(widened($0.values), pixelType: .float32)) }
         }
         let bands = transform(image.values, image: image, axes: axes3, lo: filters.decLo, hi: filters.decHi, settings: settings, region: region)
         return bands.map { ($0.prefix, image.withValues($0.values, pixelType: .float64)) }
+    }
+
+    /// `Float(value)` of every value (round to nearest), in one loop the compiler vectorises
+    /// (`map` appends element by element: a third of the Wavelet's time on a 128 x 128 x 24 image).
+    static func narrowed(_ values: [Double]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: values.count) { out, count in
+            values.withUnsafeBufferPointer { v in
+                for i in 0..<v.count { out[i] = Float(v[i]) }
+            }
+            count = values.count
+        }
+    }
+
+    /// `Double(value)` of every value (exact), in one vectorised loop.
+    static func widened(_ values: [Float]) -> [Double] {
+        [Double](unsafeUninitializedCapacity: values.count) { out, count in
+            values.withUnsafeBufferPointer { v in
+                for i in 0..<v.count { out[i] = Double(v[i]) }
+            }
+            count = values.count
+        }
     }
 
     /// `_swt3` on values of type T: pads odd axes (wrap), runs the levels, crops back.
