@@ -276,9 +276,7 @@ final class ImageFilterTests: XCTestCase {
                         s1.withUnsafeMutableBufferPointer { a in
                             s2.withUnsafeMutableBufferPointer { b in
                                 if portable {
-                                    let limits = LoGImageFilter.passLimits(ln: ln, needed: needed)
-                                    LoGImageFilter.filterLinesPortable(
-                                        xb, a, b, ln: ln, width: width, c, causalEnd: limits.causalEnd, anticausalStart: limits.anticausalStart)
+                                    LoGImageFilter.filterLinesPortable(xb, a, b, ln: ln, width: width, c, needed: needed)
                                 } else {
                                     LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, needed: needed)
                                 }

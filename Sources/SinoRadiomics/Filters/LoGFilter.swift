@@ -441,11 +441,11 @@ enum LoGImageFilter {
         _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
         width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil
     ) {
-        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
         guard hasAVX2 else {
-            filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c, causalEnd: causalEnd, anticausalStart: anticausalStart)
+            filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c, needed: needed)
             return
         }
+        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
         let values = [
             c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
         ]
@@ -469,9 +469,9 @@ enum LoGImageFilter {
     @inline(__always)
     static func filterLinesPortable(
         _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
-        width: Int, _ c: RecursiveGaussianCoefficients, causalEnd: Int? = nil, anticausalStart: Int = 0
+        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil
     ) {
-        let causalEnd = causalEnd ?? ln
+        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
         typealias V = SIMD4<Double>
         let x = UnsafeMutableRawPointer(xb.baseAddress!)
         let s1 = UnsafeMutableRawPointer(s1b.baseAddress!)
