@@ -106,8 +106,15 @@ public struct RadiomicsImage: Sendable, Equatable {
                 out.append(contentsOf: values[row..<(row + extent[0])])
             }
         }
+        return cropped(lower: lower, extent: extent, values: out, pixelType: pixelType)
+    }
+
+    /// The sub-grid `cropped(lower:extent:)` describes, holding `values` (the sub-grid's own,
+    /// x fastest, computed elsewhere) of type `pixelType`.
+    func cropped(lower: [Int], extent: [Int], values: [Double], pixelType: PixelType) -> RadiomicsImage {
+        precondition(values.count == extent.reduce(1, *), "values must fill the cropped grid")
         let newOrigin = physicalPoint(continuousIndex: lower.map(Double.init))
-        return RadiomicsImage(size: extent, spacing: spacing, origin: newOrigin, direction: direction, values: out, pixelType: pixelType, dimension: dimension)
+        return RadiomicsImage(size: extent, spacing: spacing, origin: newOrigin, direction: direction, values: values, pixelType: pixelType, dimension: dimension)
     }
 }
 

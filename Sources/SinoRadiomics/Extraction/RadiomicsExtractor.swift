@@ -117,14 +117,15 @@ public struct RadiomicsExtractor: Sendable {
         // Image types and their feature classes.
         let kernelRadius = voxelBased ? settings.kernelRadius : 0
         let classes = parameters.featureClasses.filter { $0.kind != .shape && $0.kind != .shape2D }
-        // Only the box cropToTumorMask keeps is ever used: the filters compute just that.
+        // Only the box cropToTumorMask keeps is ever used: the filters compute just that and
+        // return their images cropped to it.
         let region = Resampling.paddedBox(boundingBox, size: mask.size, padDistance: kernelRadius)
+        let croppedMask = mask.cropped(lower: [region[0], region[2], region[4]], extent: (0..<3).map { region[2 * $0 + 1] - region[2 * $0] + 1 })
         for type in parameters.imageTypes {
             var typeSettings = type.settings
             if !type.customKeys.contains("label") { typeSettings.label = label }
             let setting = ImageTypeSetting(kind: type.kind, settings: typeSettings)
-            for (prefix, filtered) in try ImageTypeFilters.images(for: setting, image: image, mask: mask, region: region) {
-                let (croppedImage, croppedMask) = Resampling.cropToTumorMask(filtered, mask, boundingBox, padDistance: kernelRadius)
+            for (prefix, croppedImage) in try ImageTypeFilters.images(for: setting, image: image, mask: mask, region: region) {
                 let box = ROIBox(image: croppedImage, mask: croppedMask, label: label)
                 if voxelBased {
                     for (name, values) in try VoxelFeatureMaps.compute(box, classes: classes, settings: typeSettings) {

@@ -19,39 +19,49 @@ public enum ImageTypeFilters {
     /// name or an invalid `force2Ddimension` throws `RadiomicsError(.settings, ...)`.
     ///
     /// `region` (Lx, Ux, Ly, Uy, Lz, Uz, inclusive, ITK order, as `Resampling.boundingBox` gives
-    /// it, already padded by the caller; clamped to the image here) asks for the voxels inside
-    /// that box only, e.g. the box `cropToTumorMask` keeps: LoG, Wavelet, the intensity filters
-    /// and Gradient then compute just what those voxels need and give them bit for bit the values
-    /// of the full computation; voxels outside the box are left at 0 (Wavelet: unspecified).
-    /// Original, LBP2D and LBP3D ignore it and return the whole image.
+    /// it, already padded by the caller; clamped to the image here) asks for the images cropped
+    /// to that box, as `RadiomicsImage.cropped` (and `sitk.CropImageFilter`) crops them, e.g. the
+    /// box `cropToTumorMask` keeps: LoG, Wavelet, the intensity filters and Gradient then compute
+    /// just what those voxels need and give them bit for bit the values of the full computation
+    /// (their whole-image parts, such as the intensity filters' maximum, still over the whole
+    /// image). Original, LBP2D and LBP3D are computed whole and cropped.
     public static func images(for type: ImageTypeSetting, image: RadiomicsImage, mask: RadiomicsImage, region: [Int]? = nil) throws -> [(
         prefix: String, image: RadiomicsImage
     )] {
         let settings = type.settings
         let box = region.map { clampedRegion($0, size: image.size) }
         let rows = box.map { flatRows($0, size: image.size) }
+        /// The image of a filter's values: on the box's grid with `region`, else on the image's.
+        func filtered(_ values: [Double], _ pixelType: PixelType) -> RadiomicsImage {
+            guard let box else { return image.withValues(values, pixelType: pixelType) }
+            return image.cropped(lower: box.map(\.lowerBound), extent: box.map(\.count), values: values, pixelType: pixelType)
+        }
+        /// A whole image cropped to the box (itself without `region`).
+        func crop(_ whole: RadiomicsImage) -> RadiomicsImage {
+            guard let box else { return whole }
+            return whole.cropped(lower: box.map(\.lowerBound), extent: box.map(\.count))
+        }
         switch type.kind {
         case .original:
-            return [("original", image)]
+            return [("original", crop(image))]
         case .log:
-            return LoGImageFilter.images(image, settings: settings, region: box)
+            return LoGImageFilter.laplacians(image, settings: settings, region: box).map { ($0.prefix, filtered($0.values, .float32)) }
         case .wavelet:
-            return try WaveletImageFilter.images(image, settings: settings, region: box)
+            return try WaveletImageFilter.bands(image, settings: settings, region: box).map { ($0.prefix, filtered($0.values, $0.pixelType)) }
         case .square:
-            return [("square", image.withValues(PointwiseImageFilter.square(image.values, rows: rows), pixelType: .float64))]
+            return [("square", filtered(PointwiseImageFilter.square(image.values, rows: rows), .float64))]
         case .squareRoot:
-            return [("squareroot", image.withValues(PointwiseImageFilter.squareRoot(image.values, rows: rows), pixelType: .float64))]
+            return [("squareroot", filtered(PointwiseImageFilter.squareRoot(image.values, rows: rows), .float64))]
         case .logarithm:
-            return [("logarithm", image.withValues(PointwiseImageFilter.logarithm(image.values, rows: rows), pixelType: .float64))]
+            return [("logarithm", filtered(PointwiseImageFilter.logarithm(image.values, rows: rows), .float64))]
         case .exponential:
-            return [("exponential", image.withValues(PointwiseImageFilter.exponential(image.values, rows: rows), pixelType: .float64))]
+            return [("exponential", filtered(PointwiseImageFilter.exponential(image.values, rows: rows), .float64))]
         case .gradient:
-            let values = GradientImageFilter.magnitude(image, useSpacing: settings.gradientUseSpacing, region: box)
-            return [("gradient", image.withValues(values, pixelType: .float32))]
+            return [("gradient", filtered(GradientImageFilter.magnitude(image, useSpacing: settings.gradientUseSpacing, region: box), .float32))]
         case .lbp2D:
-            return [("lbp-2D", try LBP2DImageFilter.image(image, settings: settings))]
+            return [("lbp-2D", crop(try LBP2DImageFilter.image(image, settings: settings)))]
         case .lbp3D:
-            return LBP3DImageFilter.images(image, mask: mask, settings: settings)
+            return LBP3DImageFilter.images(image, mask: mask, settings: settings).map { ($0.prefix, crop($0.image)) }
         }
     }
 

@@ -118,18 +118,18 @@ struct RecursiveGaussianCoefficients {
 /// `NormalizeAcrossScale`, reproduced pass by pass (ITK 5.4 / SimpleITK 2.5.7, bit-identical).
 enum LoGImageFilter {
     /// The images `getLoGImage` yields: none if an image axis has fewer than 4 voxels; per
-    /// sigma (in settings order) one float32 image named by `SigmaValue.prefix`, skipping
-    /// sigma <= 0 and sigmas with some `size_d < ceil(sigma / spacing_d) + 1`. With `region`
-    /// (ITK-order inclusive box, see `ImageTypeFilters.images`) only the voxels inside it are
-    /// computed (bit-identical to the full image there); the others are 0.
-    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) -> [(
-        prefix: String, image: RadiomicsImage
+    /// sigma (in settings order) the values of one float32 image named by `SigmaValue.prefix`,
+    /// skipping sigma <= 0 and sigmas with some `size_d < ceil(sigma / spacing_d) + 1`. With
+    /// `region` (ITK-order inclusive box, see `ImageTypeFilters.images`) only the voxels inside
+    /// it are computed (bit-identical to the full image there) and returned, x fastest.
+    static func laplacians(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) -> [(
+        prefix: String, values: [Double]
     )] {
         let nd = image.dimension
         let size = Array(image.size[0..<nd])
         let spacing = Array(image.spacing[0..<nd])
         if size.min()! < 4 { return [] }
-        var out = [(prefix: String, image: RadiomicsImage)]()
+        var out = [(prefix: String, values: [Double])]()
         var workspace = WorkspacePool.shared.take()
         defer { WorkspacePool.shared.give(workspace) }
         for sigma in settings.sigma {
@@ -137,7 +137,7 @@ enum LoGImageFilter {
             let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
             guard fits else { continue }
             let values = laplacian(image, sigma: sigma.value, region: region, workspace: &workspace)
-            out.append((sigma.prefix, image.withValues(values, pixelType: .float32)))
+            out.append((sigma.prefix, values))
         }
         return out
     }
@@ -153,7 +153,8 @@ enum LoGImageFilter {
     /// output inside the region along the directions filtered up to it and over the full extent
     /// along those filtered after it, so it runs the lines whose coordinates lie inside the region
     /// along the directions filtered before it. Every line's arithmetic is unchanged, so the
-    /// values inside the region are bit-identical; outside it they are 0.
+    /// values inside the region are bit-identical. Only the region's values are returned (x
+    /// fastest): the accumulator is the region's size.
     static func laplacian(_ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]? = nil) -> [Double] {
         var workspace = Workspace()
         return laplacian(image, sigma: sigma, region: region, workspace: &workspace)
@@ -196,8 +197,8 @@ enum LoGImageFilter {
         let count = image.count
         let full = (0..<3).map { 0...(image.size[$0] - 1) }
         let box = region ?? full
-        // The float32 accumulator, held as doubles (every value is a float32 value).
-        var acc = [Double](repeating: 0, count: count)
+        // The float32 accumulator over the box, held as doubles (every value is a float32 value).
+        var acc = [Double](repeating: 0, count: box[0].count * box[1].count * box[2].count)
         // Two ping-pong buffers: every value a pass reads was written by the pass before it.
         var pass = workspace.pass
         var next = workspace.next
@@ -228,7 +229,7 @@ enum LoGImageFilter {
                     pass.withUnsafeBufferPointer { input in
                         next.withUnsafeMutableBufferPointer { output in
                             acc.withUnsafeMutableBufferPointer { a in
-                                let into = Accumulation(acc: a.baseAddress!, factor: factor, along: box[axis])
+                                let into = Accumulation(acc: a.baseAddress!, factor: factor, box: box, along: axis)
                                 filterAlong(
                                     axis, size: image.size, lines: lines, coefficients: zero, input: input, output: output, scratch: &scratch, accumulate: into,
                                     needed: box[axis])
@@ -252,10 +253,14 @@ enum LoGImageFilter {
             let (nx, ny) = (image.size[0], image.size[1])
             acc.withUnsafeMutableBufferPointer { a in
                 pass.withUnsafeBufferPointer { p in
+                    var k = 0
                     for z in box[2] {
                         for y in box[1] {
                             let row = nx * (y + ny * z)
-                            for i in (row + box[0].lowerBound)...(row + box[0].upperBound) { a[i] = Double(Float(a[i] + Double(p[i]) * factor)) }
+                            for i in (row + box[0].lowerBound)...(row + box[0].upperBound) {
+                                a[k] = Double(Float(a[k] + Double(p[i]) * factor))
+                                k += 1
+                            }
                         }
                     }
                 }
@@ -361,7 +366,7 @@ enum LoGImageFilter {
                     for i in stored {
                         let row = base + i * nx + xs.lowerBound
                         if let a = accumulate {
-                            if a.along.contains(i) { accumulateRow(s1.baseAddress! + i * width, a.acc + row, count, a.factor) }
+                            if a.contains(i) { accumulateRow(s1.baseAddress! + i * width, a.at(x: xs.lowerBound, y: i, z: block.lowerBound), count, a.factor) }
                         } else {
                             narrow(s1.baseAddress! + i * width, output.baseAddress! + row, count)
                         }
@@ -382,7 +387,7 @@ enum LoGImageFilter {
                             let row = i * nx * ny + y * nx + xs.lowerBound
                             let at = i * width + r * xs.count
                             if let a = accumulate {
-                                if a.along.contains(i) { accumulateRow(s1.baseAddress! + at, a.acc + row, xs.count, a.factor) }
+                                if a.contains(i) { accumulateRow(s1.baseAddress! + at, a.at(x: xs.lowerBound, y: y, z: i), xs.count, a.factor) }
                             } else {
                                 narrow(s1.baseAddress! + at, output.baseAddress! + row, xs.count)
                             }
@@ -394,12 +399,22 @@ enum LoGImageFilter {
     }
 
     /// Where the last pass of a chain puts its results instead of `output`: for the elements of
-    /// each line whose coordinate along the pass lies in `along`, `acc = float(acc + float(L) * factor)`.
-    /// Only for passes along y or z whose lines all lie inside the box on the other axes.
+    /// each line inside `box`, `acc = float(acc + float(L) * factor)`, `acc` holding the box's
+    /// values (x fastest). Only for passes along y or z (`along`) whose lines all lie inside the
+    /// box on the other axes.
     struct Accumulation {
         let acc: UnsafeMutablePointer<Double>
         let factor: Double
-        let along: ClosedRange<Int>
+        let box: [ClosedRange<Int>]
+        let along: Int
+
+        /// Whether element i of a line lies inside the box.
+        func contains(_ i: Int) -> Bool { box[along].contains(i) }
+
+        /// The accumulator's element for voxel (x, y, z) of the image.
+        func at(x: Int, y: Int, z: Int) -> UnsafeMutablePointer<Double> {
+            acc + (x - box[0].lowerBound) + box[0].count * ((y - box[1].lowerBound) + box[1].count * (z - box[2].lowerBound))
+        }
     }
 
     /// `acc[k] = Double(Float(acc[k] + Double(Float(src[k])) * factor))` for k < n: the pass's

@@ -14,21 +14,29 @@ enum PointwiseImageFilter {
         return m
     }
 
-    /// `f` applied to the voxels of `rows` (flat index ranges; nil: all), 0 elsewhere.
+    /// `f` applied to the voxels of `rows` (flat index ranges; nil: all), one after the other:
+    /// with the rows of a box (`ImageTypeFilters.flatRows`), the box's values in its own order.
     @inline(__always)
     static func map(_ values: [Double], rows: [Range<Int>]?, _ f: (Double) -> Double) -> [Double] {
         guard let rows else { return values.map(f) }
-        var out = [Double](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                for row in rows { for i in row { o[i] = f(x[i]) } }
+        let count = rows.reduce(0) { $0 + $1.count }
+        return [Double](unsafeUninitializedCapacity: count) { o, written in
+            values.withUnsafeBufferPointer { x in
+                var k = 0
+                for row in rows {
+                    for i in row {
+                        o[k] = f(x[i])
+                        k += 1
+                    }
+                }
             }
+            written = count
         }
-        return out
     }
 
     /// `(x / sqrt(M))^2`, computed as `c = 1 / sqrt(M)`, `(c * x)^2` (the sign is lost). M is
-    /// always taken over the whole image; with `rows` only those voxels are computed (0 elsewhere).
+    /// always taken over the whole image; with `rows` only those voxels are computed and returned
+    /// (in the rows' order, as `map`).
     static func square(_ values: [Double], rows: [Range<Int>]? = nil) -> [Double] {
         let c = 1 / maxAbs(values).squareRoot()
         return map(values, rows: rows) {
@@ -57,10 +65,7 @@ enum PointwiseImageFilter {
             return x
         }
         let scale = m / maxAbs(logs)
-        guard let rows else { return logs.map { $0 * scale } }
-        var out = [Double](repeating: 0, count: logs.count)
-        for row in rows { for i in row { out[i] = logs[i] * scale } }
-        return out
+        return map(logs, rows: rows) { $0 * scale }
     }
 
     /// `exp((log(M) / M) * x)`.
@@ -76,13 +81,15 @@ enum PointwiseImageFilter {
 /// scaled by 1/spacing, on the neighbours with zero-flux (edge-replicating) borders; the
 /// magnitude is summed and rooted in double and stored as float32.
 enum GradientImageFilter {
-    /// With `region` (ITK order, inclusive) only its voxels are computed; the others are 0.
+    /// With `region` (ITK order, inclusive) only its voxels are computed and returned, x
+    /// fastest (the values of the image cropped to the region).
     static func magnitude(_ image: RadiomicsImage, useSpacing: Bool, region: [ClosedRange<Int>]? = nil) -> [Double] {
         let nd = image.dimension
         let n = image.size
         let box = region ?? (0..<3).map { 0...(n[$0] - 1) }
         let strides = [1, n[0], n[0] * n[1]]
-        var out = [Double](repeating: 0, count: image.count)
+        var out = [Double](repeating: 0, count: box[0].count * box[1].count * box[2].count)
+        var k = 0
         // ITK: coefficient 0.5 scaled by (1 / spacing); the inner product adds c*x[i-1] + 0*x[i] + (-c)*x[i+1].
         let scale = (0..<nd).map { useSpacing ? 0.5 * (1.0 / image.spacing[$0]) : 0.5 }
         image.values.withUnsafeBufferPointer { x in
@@ -100,7 +107,8 @@ enum GradientImageFilter {
                                 let g = c * x[lower] + 0 * x[index] + -c * x[upper]
                                 a += g * g
                             }
-                            o[index] = Double(Float(a.squareRoot()))
+                            o[k] = Double(Float(a.squareRoot()))
+                            k += 1
                         }
                     }
                 }

@@ -22,11 +22,12 @@ struct WaveletFilters: Sendable {
 enum WaveletImageFilter {
     /// The images `getWaveletImage` yields, in its order: per returned level the detail bands
     /// (`wavelet-LLH` ... `wavelet-HHH`, `wavelet<k>-...` from the second level on), then the
-    /// last approximation. float32 images stay float32, all others give float64. With `region`
-    /// (ITK-order inclusive box, see `ImageTypeFilters.images`) only the voxels inside it are
-    /// bit-identical to the full transform; the others may hold anything (0 or partial sums).
-    static func images(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) throws -> [(
-        prefix: String, image: RadiomicsImage
+    /// last approximation, each as its values (x fastest) and pixel type: float32 images stay
+    /// float32, all others give float64. With `region` (ITK-order inclusive box, see
+    /// `ImageTypeFilters.images`) the values are those of the voxels inside it only (the image
+    /// cropped to it), bit-identical to the full transform's.
+    static func bands(_ image: RadiomicsImage, settings: RadiomicsSettings, region: [ClosedRange<Int>]? = nil) throws -> [(
+        prefix: String, values: [Double], pixelType: PixelType
     )] {
         guard let filters = WaveletFilterBank.filters(settings.wavelet) else {
             throw RadiomicsError(
@@ -48,10 +49,10 @@ enum WaveletImageFilter {
         if image.pixelType == .float32 {
             let bands = transform(
                 narrowed(image.values), image: image, axes: axes3, lo: filters.decLo32, hi: filters.decHi32, settings: settings, region: region)
-            return bands.map { ($0.prefix, image.withValues(widened($0.values), pixelType: .float32)) }
+            return bands.map { ($0.prefix, widened($0.values), .float32) }
         }
         let bands = transform(image.values, image: image, axes: axes3, lo: filters.decLo, hi: filters.decHi, settings: settings, region: region)
-        return bands.map { ($0.prefix, image.withValues($0.values, pixelType: .float64)) }
+        return bands.map { ($0.prefix, $0.values, .float64) }
     }
 
     /// `Float(value)` of every value (round to nearest), in one loop the compiler vectorises
@@ -77,14 +78,17 @@ enum WaveletImageFilter {
 
     /// `_swt3` on values of type T: pads odd axes (wrap), runs the levels, crops back.
     ///
-    /// With `region`, every pass computes only the outputs that are needed: a pass along an axis
-    /// reads, for output n, the inputs `(n + F/2 - j) mod N`, j < F (the "window" of n). The
-    /// bands of the last level are needed inside the region; inside a level, the pass along the
-    /// k-th axis is needed inside the level's box along the axes filtered up to it and on the
-    /// window of that box along the axes filtered after it; the level's input is needed on the
-    /// window of its box, which is the box of the level before it (and of the start-level
-    /// passes). Each computed output sums the same taps in the same order, so the values inside
-    /// the region are bit-identical.
+    /// Every pass computes only the outputs that are needed, and every intermediate array holds
+    /// only those: a pass along an axis reads, for output n, the inputs `(n + F/2 - j) mod N`,
+    /// j < F (the "window" of n). The bands of the last level are needed inside the region (the
+    /// whole padded array without one); inside a level, the pass along the k-th axis is needed
+    /// inside the level's box along the axes filtered up to it and on the window of that box
+    /// along the axes filtered after it; the level's input is needed on the window of its box,
+    /// which is the box of the level before it (and of the start-level passes). An array on such
+    /// a "grid" (per array axis, the sorted positions it holds) is dense over the grid, x
+    /// fastest. Each computed output sums the same taps in the same order, so the values are
+    /// bit-identical to the whole transform's. The bands come back on the region's grid (the
+    /// image cropped to the region) or, without one, cropped from the padded array to the image.
     private static func transform<T: BinaryFloatingPoint>(
         _ values: [T], image: RadiomicsImage, axes: [Int], lo: [T], hi: [T], settings: RadiomicsSettings, region: [ClosedRange<Int>]?
     ) -> [(prefix: String, values: [T])] {
@@ -92,7 +96,6 @@ enum WaveletImageFilter {
         // Every axis of the nd-dimensional array is padded to even length, transformed or not.
         var padded = shape
         for a in (3 - image.dimension)..<3 where shape[a] % 2 != 0 { padded[a] += 1 }
-        var data = pad(values, shape: shape, to: padded)
         let letters = axes.count
         let approxName = String(repeating: "L", count: letters)
         let f = lo.count
@@ -100,48 +103,61 @@ enum WaveletImageFilter {
         let levels = max(settings.level, 0)
 
         // Needed output positions per array axis: boxes[l] for level l, startBoxes[s] for start pass s.
-        var boxes = [[[Bool]]?](repeating: nil, count: levels)
-        var startBoxes = [[[Bool]]?](repeating: nil, count: startLevels)
-        if let region {
-            var box: [[Bool]] = (0..<3).map { a in
-                let r = region[2 - a]
-                return (0..<padded[a]).map { r.contains($0) }
-            }
-            for l in stride(from: levels - 1, through: 0, by: -1) {
-                boxes[l] = box
-                box = windows(box, axes: axes, f: f)
-            }
-            for s in stride(from: startLevels - 1, through: 0, by: -1) {
-                startBoxes[s] = box
-                box = windows(box, axes: axes, f: f)
-            }
+        var boxes = [[[Bool]]](repeating: [], count: levels)
+        var startBoxes = [[[Bool]]](repeating: [], count: startLevels)
+        var box: [[Bool]] = (0..<3).map { a in
+            guard let region else { return [Bool](repeating: true, count: padded[a]) }
+            let r = region[2 - a]
+            return (0..<padded[a]).map { r.contains($0) }
         }
+        for l in stride(from: levels - 1, through: 0, by: -1) {
+            boxes[l] = box
+            box = windows(box, axes: axes, f: f)
+        }
+        for s in stride(from: startLevels - 1, through: 0, by: -1) {
+            startBoxes[s] = box
+            box = windows(box, axes: axes, f: f)
+        }
+        // The bands are returned on the region's grid, or the image's (the padding cropped off).
+        let target: [[Int]] = (0..<3).map { a in
+            guard let region else { return Array(0..<shape[a]) }
+            return Array(region[2 - a])
+        }
+        // The input, on the grid of the first pass's window (numpy.pad's wrap for the padding).
+        var grid = positions(box)
+        var data = gather(values, shape: shape, grid: grid)
 
         for s in 0..<startLevels {
             let passes = passBoxes(startBoxes[s], axes: axes, f: f)
-            for (k, axis) in axes.enumerated() { data = swtAxis(data, shape: padded, axis: axis, filter: lo, compute: passes?[k]) }
+            for (k, axis) in axes.enumerated() {
+                let outputs = positions(passes[k])[axis]
+                data = swtAxis(data, grid: grid, shape: padded, axis: axis, filter: lo, outputs: outputs)
+                grid[axis] = outputs
+            }
         }
         var out = [(prefix: String, values: [T])]()
         for index in 0..<levels {
             let passes = passBoxes(boxes[index], axes: axes, f: f)
             var bands: [(name: String, values: [T])] = [("", data)]
             for (k, axis) in axes.enumerated() {
+                let outputs = positions(passes[k])[axis]
                 var next = [(name: String, values: [T])]()
                 next.reserveCapacity(bands.count * 2)
                 for band in bands {
-                    next.append((band.name + "L", swtAxis(band.values, shape: padded, axis: axis, filter: lo, compute: passes?[k])))
-                    next.append((band.name + "H", swtAxis(band.values, shape: padded, axis: axis, filter: hi, compute: passes?[k])))
+                    next.append((band.name + "L", swtAxis(band.values, grid: grid, shape: padded, axis: axis, filter: lo, outputs: outputs)))
+                    next.append((band.name + "H", swtAxis(band.values, grid: grid, shape: padded, axis: axis, filter: hi, outputs: outputs)))
                 }
                 bands = next
+                grid[axis] = outputs
             }
             let tag = index == 0 ? "wavelet-" : "wavelet\(index + 1)-"
             for band in bands where band.name != approxName {
-                out.append((tag + band.name, crop(band.values, shape: padded, to: shape)))
+                out.append((tag + band.name, subgrid(band.values, grid: grid, target: target)))
             }
             data = bands.first { $0.name == approxName }!.values
         }
         let tag = levels == 1 ? "wavelet-" : "wavelet\(levels)-"
-        out.append((tag + approxName, crop(data, shape: padded, to: shape)))
+        out.append((tag + approxName, subgrid(data, grid: grid, target: target)))
         return out
     }
 
@@ -160,9 +176,8 @@ enum WaveletImageFilter {
     }
 
     /// For a level (or start-level) whose outputs are needed on `box`: the positions each of its
-    /// passes (one per entry of `axes`, in order) computes; nil for all positions.
-    static func passBoxes(_ box: [[Bool]]?, axes: [Int], f: Int) -> [[[Bool]]]? {
-        guard let box else { return nil }
+    /// passes (one per entry of `axes`, in order) computes.
+    static func passBoxes(_ box: [[Bool]], axes: [Int], f: Int) -> [[[Bool]]] {
         let widened = windows(box, axes: axes, f: f)
         return axes.indices.map { k in
             var b = box
@@ -171,50 +186,78 @@ enum WaveletImageFilter {
         }
     }
 
-    /// numpy.pad(..., 'wrap') by one trailing sample on the axes that grew.
-    static func pad<T>(_ values: [T], shape: [Int], to padded: [Int]) -> [T] {
-        if shape == padded { return values }
-        var out = [T]()
-        out.reserveCapacity(padded.reduce(1, *))
-        for z in 0..<padded[0] {
-            let sz = z % shape[0]
-            for y in 0..<padded[1] {
-                let sy = y % shape[1]
-                let row = (sz * shape[1] + sy) * shape[2]
-                out.append(contentsOf: values[row..<(row + shape[2])])
-                if padded[2] > shape[2] { out.append(values[row]) }
-            }
-        }
-        return out
+    /// The sorted positions of each axis's set.
+    static func positions(_ box: [[Bool]]) -> [[Int]] {
+        box.map { set in set.indices.filter { set[$0] } }
     }
 
-    /// The leading `shape` part of a `padded` array.
-    static func crop<T>(_ values: [T], shape: [Int], to target: [Int]) -> [T] {
-        if shape == target { return values }
-        var out = [T]()
-        out.reserveCapacity(target.reduce(1, *))
-        for z in 0..<target[0] {
-            for y in 0..<target[1] {
-                let row = (z * shape[1] + y) * shape[2]
-                out.append(contentsOf: values[row..<(row + target[2])])
+    /// The values of a (z, y, x) array of `shape` at the positions of `grid` (positions past the
+    /// end wrap round, as numpy.pad's 'wrap' pads an odd axis by one), dense, x fastest.
+    static func gather<T>(_ values: [T], shape: [Int], grid: [[Int]]) -> [T] {
+        let count = grid.reduce(1) { $0 * $1.count }
+        let xs = grid[2].map { $0 % shape[2] }
+        return [T](unsafeUninitializedCapacity: count) { out, written in
+            values.withUnsafeBufferPointer { v in
+                var k = 0
+                for z in grid[0] {
+                    for y in grid[1] {
+                        let row = ((z % shape[0]) * shape[1] + y % shape[1]) * shape[2]
+                        for x in xs {
+                            (out.baseAddress! + k).initialize(to: v[row + x])
+                            k += 1
+                        }
+                    }
+                }
             }
+            written = count
         }
-        return out
     }
 
-    /// One level-1 stationary transform along `axis` of a (z, y, x) array, mode periodization:
-    /// output n is `sum_j filter[j] * x[(n + F/2 - j) mod N]`, summed in the order of
-    /// PyWavelets' `downsampling_convolution_periodization` (step 1): taps 0..F-1, except where
-    /// `i = n + F/2 >= N`, which first runs i-N down to 0 and then i-N+1 up to F-1.
-    /// With `compute` (per array axis, the positions to compute) only those outputs are
-    /// computed, reading only their windows; the others are 0.
-    static func swtAxis<T: BinaryFloatingPoint>(_ x: [T], shape: [Int], axis: Int, filter: [T], compute: [[Bool]]? = nil) -> [T] {
+    /// The values at the positions of `target` of an array dense over `grid` (which holds them).
+    static func subgrid<T>(_ values: [T], grid: [[Int]], target: [[Int]]) -> [T] {
+        if grid == target { return values }
+        let index: [[Int]] = (0..<3).map { a in
+            var at = [Int](repeating: -1, count: (grid[a].last ?? 0) + 1)
+            for (k, p) in grid[a].enumerated() { at[p] = k }
+            return target[a].map { p in
+                precondition(p < at.count && at[p] >= 0, "the wavelet band does not hold a position of its target grid")
+                return at[p]
+            }
+        }
+        let (gy, gx) = (grid[1].count, grid[2].count)
+        let count = target.reduce(1) { $0 * $1.count }
+        return [T](unsafeUninitializedCapacity: count) { out, written in
+            values.withUnsafeBufferPointer { v in
+                var k = 0
+                for z in index[0] {
+                    for y in index[1] {
+                        let row = (z * gy + y) * gx
+                        for x in index[2] {
+                            (out.baseAddress! + k).initialize(to: v[row + x])
+                            k += 1
+                        }
+                    }
+                }
+            }
+            written = count
+        }
+    }
+
+    /// One level-1 stationary transform along `axis` of a (z, y, x) array of the padded `shape`,
+    /// mode periodization: output n is `sum_j filter[j] * x[(n + F/2 - j) mod N]`, summed in the
+    /// order of PyWavelets' `downsampling_convolution_periodization` (step 1): taps 0..F-1,
+    /// except where `i = n + F/2 >= N`, which first runs i-N down to 0 and then i-N+1 up to F-1.
+    /// `x` is dense over `grid` (per array axis, the positions it holds; along `axis` they must
+    /// include the windows of `outputs`); the result is dense over `grid` with `outputs` along `axis`.
+    static func swtAxis<T: BinaryFloatingPoint>(_ x: [T], grid: [[Int]], shape: [Int], axis: Int, filter: [T], outputs: [Int]) -> [T] {
         let n = shape[axis]
         let f = filter.count
-        // Per output position: the taps in summation order and their source positions.
-        var tapValue = [T](repeating: 0, count: n * f)
-        var tapSource = [Int](repeating: 0, count: n * f)
-        for o in 0..<n {
+        var index = [Int](repeating: -1, count: n)
+        for (k, p) in grid[axis].enumerated() { index[p] = k }
+        // Per output: the taps in summation order and their rows in x along `axis`.
+        var tapValue = [T](repeating: 0, count: outputs.count * f)
+        var tapSource = [Int](repeating: 0, count: outputs.count * f)
+        for (r, o) in outputs.enumerated() {
             let i = o + f / 2
             var order = [Int]()
             if i >= n {
@@ -224,114 +267,79 @@ enum WaveletImageFilter {
                 order.append(contentsOf: 0..<f)
             }
             for (t, j) in order.enumerated() {
-                tapValue[o * f + t] = filter[j]
-                tapSource[o * f + t] = ((i - j) % n + n) % n
+                tapValue[r * f + t] = filter[j]
+                let source = index[((i - j) % n + n) % n]
+                precondition(source >= 0, "the wavelet pass reads a position its input does not hold")
+                tapSource[r * f + t] = source
             }
         }
-        let sets = compute ?? shape.map { [Bool](repeating: true, count: $0) }
-        let lists = sets.map { s in s.indices.filter { s[$0] } }
-        let outputs = lists[axis]
-        var readSet = [Bool](repeating: false, count: n)
-        for o in outputs { for t in 0..<f { readSet[tapSource[o * f + t]] = true } }
-        let reads = readSet.indices.filter { readSet[$0] }
-        var out = [T](repeating: 0, count: x.count)
-        if lists.contains(where: \.isEmpty) { return out }
-        let (nz, ny, nx) = (shape[0], shape[1], shape[2])
-        x.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        let (gz, gy, gx) = (grid[0].count, grid[1].count, grid[2].count)
+        var outShape = [gz, gy, gx]
+        outShape[axis] = outputs.count
+        let count = outShape.reduce(1, *)
+        if count == 0 { return [] }
+        let inAxis = grid[axis].count
+        return [T](unsafeUninitializedCapacity: count) { dst, written in
+            x.withUnsafeBufferPointer { src in
                 tapValue.withUnsafeBufferPointer { tv in
                     tapSource.withUnsafeBufferPointer { ts in
-                        outputs.withUnsafeBufferPointer { os in
-                            switch axis {
-                            case 2:
-                                // Along x: transpose the needed rows of each needed (y, x) plane so that they advance together.
-                                let rows = lists[1]
-                                let w = rows.count
-                                var a = [T](repeating: 0, count: n * w)
-                                var b = [T](repeating: 0, count: n * w)
-                                a.withUnsafeMutableBufferPointer { a in
-                                    b.withUnsafeMutableBufferPointer { b in
-                                        for plane in lists[0] {
-                                            let base = plane * ny * nx
-                                            for (r, y) in rows.enumerated() {
-                                                for i in reads { a[i * w + r] = src[base + y * nx + i] }
-                                            }
-                                            convolveRows(UnsafeBufferPointer(a), b, runs: [0..<w], outputs: os, inner: w, f: f, tv, ts)
-                                            for (r, y) in rows.enumerated() {
-                                                for o in outputs { dst[base + y * nx + o] = b[o * w + r] }
-                                            }
+                        switch axis {
+                        case 2:
+                            // Along x: each z-plane's rows transposed so that they advance together.
+                            let w = gy
+                            var a = [T](repeating: 0, count: inAxis * w)
+                            var b = [T](repeating: 0, count: outputs.count * w)
+                            a.withUnsafeMutableBufferPointer { a in
+                                b.withUnsafeMutableBufferPointer { b in
+                                    for plane in 0..<gz {
+                                        for r in 0..<w {
+                                            let row = src.baseAddress! + (plane * gy + r) * inAxis
+                                            for i in 0..<inAxis { a[i * w + r] = row[i] }
+                                        }
+                                        convolveRows(UnsafeBufferPointer(a), b.baseAddress!, rows: outputs.count, inner: w, f: f, tv, ts)
+                                        for r in 0..<w {
+                                            let row = dst.baseAddress! + (plane * gy + r) * outputs.count
+                                            for o in 0..<outputs.count { row[o] = b[o * w + r] }
                                         }
                                     }
                                 }
-                            case 1:
-                                // Along y: per needed z-plane, an (n, nx) block; the needed x runs advance together.
-                                let runs = Self.runs(sets[2])
-                                for plane in lists[0] {
-                                    let base = plane * n * nx
-                                    convolveRows(
-                                        UnsafeBufferPointer(rebasing: src[base..<(base + n * nx)]),
-                                        UnsafeMutableBufferPointer(rebasing: dst[base..<(base + n * nx)]), runs: runs, outputs: os, inner: nx, f: f, tv, ts)
-                                }
-                            default:
-                                // Along z: one (n, ny * nx) block; the needed x runs of the needed rows advance together.
-                                let xRuns = Self.runs(sets[2])
-                                var runs = [Range<Int>]()
-                                for y in lists[1] {
-                                    for r in xRuns {
-                                        let run = (y * nx + r.lowerBound)..<(y * nx + r.upperBound)
-                                        if let last = runs.last, last.upperBound == run.lowerBound {
-                                            runs[runs.count - 1] = last.lowerBound..<run.upperBound
-                                        } else {
-                                            runs.append(run)
-                                        }
-                                    }
-                                }
-                                convolveRows(
-                                    UnsafeBufferPointer(rebasing: src[0..<(nz * ny * nx)]),
-                                    UnsafeMutableBufferPointer(rebasing: dst[0..<(nz * ny * nx)]), runs: runs, outputs: os, inner: ny * nx, f: f, tv, ts)
                             }
+                        case 1:
+                            // Along y: per z-plane, an (inAxis, gx) block into an (outputs, gx) one.
+                            for plane in 0..<gz {
+                                convolveRows(
+                                    UnsafeBufferPointer(rebasing: src[(plane * inAxis * gx)..<((plane + 1) * inAxis * gx)]),
+                                    dst.baseAddress! + plane * outputs.count * gx, rows: outputs.count, inner: gx, f: f, tv, ts)
+                            }
+                        default:
+                            // Along z: one (inAxis, gy * gx) block.
+                            convolveRows(src, dst.baseAddress!, rows: outputs.count, inner: gy * gx, f: f, tv, ts)
                         }
                     }
                 }
             }
+            written = count
         }
-        return out
     }
 
-    /// The maximal runs of true positions.
-    static func runs(_ set: [Bool]) -> [Range<Int>] {
-        var out = [Range<Int>]()
-        var i = 0
-        while i < set.count {
-            if set[i] {
-                var j = i + 1
-                while j < set.count && set[j] { j += 1 }
-                out.append(i..<j)
-                i = j
-            } else {
-                i += 1
-            }
-        }
-        return out
-    }
-
-    /// `dst[o, k] = sum_t tv[o, t] * src[ts[o, t], k]` over an (n, inner) block for the rows o in
-    /// `outputs` and the columns k in `runs`, taps in order.
+    /// `dst[r, k] = sum_t tv[r, t] * src[ts[r, t], k]` for an (rows, inner) block `dst` (every
+    /// element written) from an (any, inner) block `src`, taps in order, starting from 0 as
+    /// PyWavelets' sum does (`0 + c * s` keeps that first addition: it turns -0 into +0).
     @inline(__always)
     static func convolveRows<T: BinaryFloatingPoint>(
-        _ src: UnsafeBufferPointer<T>, _ dst: UnsafeMutableBufferPointer<T>, runs: [Range<Int>], outputs: UnsafeBufferPointer<Int>, inner: Int, f: Int,
-        _ tv: UnsafeBufferPointer<T>, _ ts: UnsafeBufferPointer<Int>
+        _ src: UnsafeBufferPointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, inner: Int, f: Int, _ tv: UnsafeBufferPointer<T>,
+        _ ts: UnsafeBufferPointer<Int>
     ) {
-        for run in runs {
-            for o in outputs {
-                let d = dst.baseAddress! + o * inner
-                for k in run { d[k] = 0 }
-                let t0 = o * f
-                for t in 0..<f {
-                    let c = tv[t0 + t]
-                    let s = src.baseAddress! + ts[t0 + t] * inner
-                    for k in run { d[k] += c * s[k] }
-                }
+        for r in 0..<rows {
+            let d = dst + r * inner
+            let t0 = r * f
+            let c0 = tv[t0]
+            let s0 = src.baseAddress! + ts[t0] * inner
+            for k in 0..<inner { d[k] = 0 + c0 * s0[k] }
+            for t in 1..<f {
+                let c = tv[t0 + t]
+                let s = src.baseAddress! + ts[t0 + t] * inner
+                for k in 0..<inner { d[k] += c * s[k] }
             }
         }
     }
