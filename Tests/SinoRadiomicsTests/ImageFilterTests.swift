@@ -219,10 +219,12 @@ final class ImageFilterTests: XCTestCase {
         reportComparison("image type LBP3D (ROI voxels; sph_harm via sph_harm_y, see fixture notes)", tool: Self.tools, maxRelDiff: worst)
     }
 
-    /// The recursive Gaussian's lines: the AVX2 kernel (where the CPU has it) and the Swift loop
-    /// give the same bits, for both filter orders, several sigmas and line lengths.
+    /// The recursive Gaussian's lines: the AVX2 and AVX-512 kernels (where the CPU has them) and
+    /// the Swift loop give the same bits, for both filter orders, several sigmas, line lengths
+    /// and widths (multiples of 8 and not: the AVX-512 kernel's last four lanes run as AVX2's).
     func testRecursiveGaussianKernelsAgreeBitForBit() throws {
-        try XCTSkipUnless(LoGImageFilter.hasAVX2, "this CPU has no AVX2: only the Swift loop runs")
+        let kernels = LoGImageFilter.Kernel.available
+        try XCTSkipUnless(kernels.count > 1, "this CPU has no AVX2: only the Swift loop runs")
         var state: UInt64 = 12345
         func next() -> Double {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -230,27 +232,25 @@ final class ImageFilterTests: XCTestCase {
         }
         for (sigma, spacing, order, ln, width) in [
             (1.0, 0.7, RecursiveGaussianCoefficients.Order.second, 24, 8), (2.0, 1.0, .zero, 128, 132), (3.0, 2.5, .second, 4, 4),
-            (0.5, 1.3, .zero, 5, 12)
+            (0.5, 1.3, .zero, 5, 12), (1.5, 0.9, .second, 31, 64)
         ] {
             let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: spacing, order: order, normalizeAcrossScale: true)
             var x = (0..<(ln * width)).map { _ in next() }
             var results: [[Double]] = []
-            for portable in [false, true] {
+            for kernel in kernels {
                 var s1 = [Double](repeating: .nan, count: ln * width), s2 = s1
                 x.withUnsafeMutableBufferPointer { xb in
                     s1.withUnsafeMutableBufferPointer { a in
                         s2.withUnsafeMutableBufferPointer { b in
-                            if portable {
-                                LoGImageFilter.filterLinesPortable(xb, a, b, ln: ln, width: width, c)
-                            } else {
-                                LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c)
-                            }
+                            LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, kernel: kernel)
                         }
                     }
                 }
                 results.append(s1)
             }
-            XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "sigma \(sigma), \(order), \(ln) x \(width)")
+            for (kernel, result) in zip(kernels, results).dropFirst() {
+                XCTAssertEqual(result.map(\.bitPattern), results[0].map(\.bitPattern), "\(kernel), sigma \(sigma), \(order), \(ln) x \(width)")
+            }
         }
     }
 
@@ -269,17 +269,13 @@ final class ImageFilterTests: XCTestCase {
             let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: 0.8, order: order, normalizeAcrossScale: true)
             var x = (0..<(ln * width)).map { _ in next() }
             let ranges = [0...(ln - 1), 0...0, (ln - 1)...(ln - 1), (ln / 3)...(ln / 2), 1...(ln - 2), (ln / 2)...(ln - 1), 0...(ln / 2)].filter { !$0.isEmpty }
-            for portable in LoGImageFilter.hasAVX2 ? [false, true] : [true] {
+            for kernel in LoGImageFilter.Kernel.available {
                 func run(_ needed: ClosedRange<Int>?) -> [Double] {
                     var s1 = [Double](repeating: .nan, count: ln * width), s2 = s1
                     x.withUnsafeMutableBufferPointer { xb in
                         s1.withUnsafeMutableBufferPointer { a in
                             s2.withUnsafeMutableBufferPointer { b in
-                                if portable {
-                                    LoGImageFilter.filterLinesPortable(xb, a, b, ln: ln, width: width, c, needed: needed)
-                                } else {
-                                    LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, needed: needed)
-                                }
+                                LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, needed: needed, kernel: kernel)
                             }
                         }
                     }
@@ -289,7 +285,7 @@ final class ImageFilterTests: XCTestCase {
                 for range in ranges {
                     let part = run(range)
                     let at = range.flatMap { i in (0..<width).map { i * width + $0 } }
-                    XCTAssertEqual(at.map { part[$0].bitPattern }, at.map { whole[$0].bitPattern }, "\(ln) x \(width), \(range), portable \(portable)")
+                    XCTAssertEqual(at.map { part[$0].bitPattern }, at.map { whole[$0].bitPattern }, "\(ln) x \(width), \(range), \(kernel)")
                     checked += 1
                 }
             }

@@ -19,6 +19,15 @@ bool sino_kernels_have_avx2(void);
 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
                                         long anticausal_start);
 
+/// Whether this CPU runs the AVX-512 kernels below (checked once, at run time).
+bool sino_kernels_have_avx512(void);
+
+/// sino_recursive_gaussian_lines_avx2 with eight lanes per AVX-512 instruction (the last four
+/// lanes, where width is not a multiple of 8, as the AVX2 kernel runs them): the same IEEE
+/// operations per lane, so the same bits. Only call it when sino_kernels_have_avx512().
+void sino_recursive_gaussian_lines_avx512(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
+                                          long anticausal_start);
+
 /// sum_i a_i b_i in the widest vectors this CPU has (AVX-512, AVX2 or plain C, chosen once);
 /// the lanes' partial sums are added in a fixed order, so the result depends on the CPU only.
 double sino_glmnet_dot(const double *a, const double *b, long n);

@@ -444,7 +444,8 @@ enum LoGImageFilter {
     /// `MathSMAMAMAM` is `out -= a1*b1 + a2*b2 + a3*b3 + a4*b4`, evaluated left to right.
     /// Where the CPU has AVX2 the same operations run four lanes per instruction in C
     /// (`sino_recursive_gaussian_lines_avx2`, Sources/CSinoKernels: same order, no fused
-    /// multiply-add, so the same bits; `ImageFilterTests` compares both); elsewhere the Swift loop
+    /// multiply-add, so the same bits; `ImageFilterTests` compares them), eight where it has
+    /// AVX-512 (`sino_recursive_gaussian_lines_avx512`); elsewhere the Swift loop
     /// (`filterLinesPortable`).
     ///
     /// `needed`: the elements whose sums are wanted. Element i's causal value depends only on
@@ -454,9 +455,9 @@ enum LoGImageFilter {
     @inline(__always)
     static func filterLines(
         _ xb: UnsafeMutableBufferPointer<Double>, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
-        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil
+        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil, kernel: Kernel = Kernel.best
     ) {
-        guard hasAVX2 else {
+        guard kernel != .portable else {
             filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c, needed: needed)
             return
         }
@@ -465,9 +466,25 @@ enum LoGImageFilter {
             c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
         ]
         values.withUnsafeBufferPointer { coefficients in
-            sino_recursive_gaussian_lines_avx2(
-                xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
+            if kernel == .avx512 {
+                sino_recursive_gaussian_lines_avx512(
+                    xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
+            } else {
+                sino_recursive_gaussian_lines_avx2(
+                    xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
+            }
         }
+    }
+
+    /// The implementations of `filterLines`: the Swift loop, the AVX2 kernel and the AVX-512 one.
+    enum Kernel: CaseIterable {
+        case portable, avx2, avx512
+
+        /// The widest one this CPU runs (checked once).
+        static let best: Kernel = sino_kernels_have_avx512() ? .avx512 : (sino_kernels_have_avx2() ? .avx2 : .portable)
+
+        /// Those this CPU runs.
+        static var available: [Kernel] { allCases.filter { $0 == .portable || ($0 == .avx2 && sino_kernels_have_avx2()) || ($0 == .avx512 && best == .avx512) } }
     }
 
     /// Where the causal pass stops (exclusive; its first four elements are always computed)
@@ -477,9 +494,6 @@ enum LoGImageFilter {
         guard let needed else { return (ln, 0) }
         return (min(ln, max(4, needed.upperBound + 1)), max(0, min(needed.lowerBound, ln - 4)))
     }
-
-    /// Whether `filterLines` runs the AVX2 kernel.
-    static let hasAVX2 = sino_kernels_have_avx2()
 
     @inline(__always)
     static func filterLinesPortable(
