@@ -56,4 +56,18 @@ public protocol RadiomicsFeatureClass {
     static var deprecatedNames: [String] { get }
     /// The values of `names` (each one of `featureNames` or `deprecatedNames`), in that order.
     static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double]
+    /// Whether the class works on the discretised box (`Discretisation.discretise(box, settings:)`).
+    static var usesDiscretisation: Bool { get }
+    /// `compute(_:settings:names:)` from the box's discretisation made beforehand with
+    /// `Discretisation.discretise(box, settings: settings)`: an extractor discretises an image
+    /// once for every class that needs it. The default ignores it.
+    static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double]
+}
+
+extension RadiomicsFeatureClass {
+    public static var usesDiscretisation: Bool { false }
+
+    public static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        try compute(box, settings: settings, names: names)
+    }
 }

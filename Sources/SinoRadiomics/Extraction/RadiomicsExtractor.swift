@@ -133,10 +133,19 @@ public struct RadiomicsExtractor: Sendable {
                         result.maps.append((key, croppedImage.withValues(values, pixelType: .float64)))
                     }
                 } else {
+                    // Every class that bins the image bins it alike: once per image.
+                    var discretised: DiscretisedROI?
                     for setting in classes {
                         let type = Self.featureClass(setting.kind)
                         let names = setting.features ?? FeatureCatalogue.defaultFeatures(setting.kind)
-                        let values = try type.compute(box, settings: typeSettings, names: names)
+                        let values: [Double]
+                        if type.usesDiscretisation {
+                            let levels = try discretised ?? Discretisation.discretise(box, settings: typeSettings)
+                            discretised = levels
+                            values = try type.compute(box, discretised: levels, settings: typeSettings, names: names)
+                        } else {
+                            values = try type.compute(box, settings: typeSettings, names: names)
+                        }
                         for (name, value) in zip(names, values) { result.entries.append(("\(prefix)_\(setting.kind.rawValue)_\(name)", .number(value))) }
                     }
                 }

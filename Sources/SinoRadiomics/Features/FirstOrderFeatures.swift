@@ -21,8 +21,13 @@ public enum FirstOrderFeatures: RadiomicsFeatureClass {
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        try compute(box, discretised: try Discretisation.discretise(box, settings: settings), settings: settings, names: names)
+    }
+
+    public static var usesDiscretisation: Bool { true }
+
+    public static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
         let wanted = try FeatureSelection.indices(names, all: allNames, kind: kind)
-        let discretised = try Discretisation.discretise(box, settings: settings)
         var row = [Double]()
         row.reserveCapacity(box.roiCount)
         var countOf = [Int](repeating: 0, count: discretised.ng + 1)

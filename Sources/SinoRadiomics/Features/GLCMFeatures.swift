@@ -30,6 +30,13 @@ public enum GLCMFeatures: RadiomicsFeatureClass {
         return try compute(box, discretised: discretised, settings: settings, wanted: wanted)
     }
 
+    public static var usesDiscretisation: Bool { true }
+
+    public static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
+        return try compute(box, discretised: discretised, settings: settings, wanted: wanted)
+    }
+
     static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, wanted: [Int]) throws -> [Double] {
         let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLCMEngine(array: array, box: box, settings: settings, capacity: array.grayLevels.count)

@@ -22,7 +22,13 @@ public enum GLDMFeatures: RadiomicsFeatureClass {
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
-        try SegmentTexture.compute(box, settings: settings, names: names, all: featureNames, kind: kind) { array in
+        try compute(box, discretised: try Discretisation.discretise(box, settings: settings), settings: settings, names: names)
+    }
+
+    public static var usesDiscretisation: Bool { true }
+
+    public static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        try SegmentTexture.compute(box, discretised: discretised, settings: settings, names: names, all: featureNames, kind: kind) { array in
             try GLDMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count)
         }
     }

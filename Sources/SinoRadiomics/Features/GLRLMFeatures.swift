@@ -21,8 +21,13 @@ public enum GLRLMFeatures: RadiomicsFeatureClass {
 
     /// The values of `names` on the ROI of `box` (segment-based `execute()`).
     public static func compute(_ box: ROIBox, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
+        try compute(box, discretised: try Discretisation.discretise(box, settings: settings), settings: settings, names: names)
+    }
+
+    public static var usesDiscretisation: Bool { true }
+
+    public static func compute(_ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String]) throws -> [Double] {
         let wanted = try FeatureSelection.indices(names, all: featureNames, kind: kind)
-        let discretised = try Discretisation.discretise(box, settings: settings)
         let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try GLRLMEngine(array: array, box: box, settings: settings, levelCapacity: array.grayLevels.count, runCapacity: box.shape.max()!)
         defer { engine.deallocate() }

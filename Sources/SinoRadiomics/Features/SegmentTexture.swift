@@ -7,14 +7,14 @@ protocol PaddedSegmentEngine: AnyObject {
     func deallocate()
 }
 
-/// The segment-based `compute` the padded engines share: discretise the box, build the
+/// The segment-based `compute` the padded engines share: from the discretised box, build the
 /// engine on its levels, compute every feature, return those asked for.
 enum SegmentTexture {
     static func compute<Engine: PaddedSegmentEngine>(
-        _ box: ROIBox, settings: RadiomicsSettings, names: [String], all: [String], kind: FeatureClassKind, engine make: (TextureArray) throws -> Engine
+        _ box: ROIBox, discretised: DiscretisedROI, settings: RadiomicsSettings, names: [String], all: [String], kind: FeatureClassKind,
+        engine make: (TextureArray) throws -> Engine
     ) throws -> [Double] {
         let wanted = try FeatureSelection.indices(names, all: all, kind: kind)
-        let discretised = try Discretisation.discretise(box, settings: settings)
         let array = try TextureArray(shape: box.shape, levels: discretised.levels, mask: box.mask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let engine = try make(array)
         defer { engine.deallocate() }
