@@ -52,10 +52,18 @@ static inline AVX512 void st8(double *p, v8d v) { memcpy(p, &v, sizeof v); }
 
 static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}; }
 
+static inline double ld1(const double *p) { return *p; }
+
+static inline void st1(double *p, double v) { *p = v; }
+
+static inline double splat1(double a) { return a; }
+
 // The recursive Gaussian on the lanes k0 <= k < k1 (steps of the vector's width), one text
-// for both vector widths: every lane's operations are the same, in the same order.
+// for every vector width (and plain doubles): every lane's operations are the same, in the same
+// order. Element i of lane k is x[i * xs + k] in the input, s1[i * w + k] and s2[i * w + k] in
+// the sums.
 #define RECURSIVE_GAUSSIAN_LANES(NAME, TARGET, V, LD, ST, SPLAT, STEP)                                                                   \
-    static TARGET void NAME(const double *x, double *s1, double *s2, long ln, long w, const double *c, long causal_end,                  \
+    static TARGET void NAME(const double *x, long xs, double *s1, double *s2, long ln, long w, const double *c, long causal_end,         \
                             long anticausal_start, long k0, long k1) {                                                                   \
         const V n0 = SPLAT(c[0]), n1 = SPLAT(c[1]), n2 = SPLAT(c[2]), n3 = SPLAT(c[3]);                                                  \
         const V d1 = SPLAT(c[4]), d2 = SPLAT(c[5]), d3 = SPLAT(c[6]), d4 = SPLAT(c[7]);                                                  \
@@ -63,7 +71,7 @@ static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}
         const V bn1 = SPLAT(c[12]), bn2 = SPLAT(c[13]), bn3 = SPLAT(c[14]), bn4 = SPLAT(c[15]);                                          \
         const V bm1 = SPLAT(c[16]), bm2 = SPLAT(c[17]), bm3 = SPLAT(c[18]), bm4 = SPLAT(c[19]);                                          \
         for (long k = k0; k < k1; k += STEP) {                                                                                           \
-            const V v = LD(x + k), x1 = LD(x + w + k), x2 = LD(x + 2 * w + k), x3 = LD(x + 3 * w + k);                                 \
+            const V v = LD(x + k), x1 = LD(x + xs + k), x2 = LD(x + 2 * xs + k), x3 = LD(x + 3 * xs + k);                              \
             V a0 = v * n0 + v * n1 + v * n2 + v * n3;                                                                                    \
             V a1 = x1 * n0 + v * n1 + v * n2 + v * n3;                                                                                   \
             V a2 = x2 * n0 + x1 * n1 + v * n2 + v * n3;                                                                                  \
@@ -78,17 +86,19 @@ static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}
             ST(s1 + 3 * w + k, a3);                                                                                                      \
         }                                                                                                                                \
         for (long i = 4; i < causal_end; i++) {                                                                                          \
+            const double *xi = x + i * xs;                                                                                               \
             const long r = i * w;                                                                                                        \
             for (long k = k0; k < k1; k += STEP) {                                                                                       \
                 const long q = r + k;                                                                                                    \
-                V s = LD(x + q) * n0 + LD(x + q - w) * n1 + LD(x + q - 2 * w) * n2 + LD(x + q - 3 * w) * n3;                             \
+                V s = LD(xi + k) * n0 + LD(xi - xs + k) * n1 + LD(xi - 2 * xs + k) * n2 + LD(xi - 3 * xs + k) * n3;                      \
                 s = s - (LD(s1 + q - w) * d1 + LD(s1 + q - 2 * w) * d2 + LD(s1 + q - 3 * w) * d3 + LD(s1 + q - 4 * w) * d4);             \
                 ST(s1 + q, s);                                                                                                           \
             }                                                                                                                            \
         }                                                                                                                                \
         const long e = (ln - 1) * w;                                                                                                     \
+        const double *xe = x + (ln - 1) * xs;                                                                                            \
         for (long k = k0; k < k1; k += STEP) {                                                                                           \
-            const V v = LD(x + e + k), xl1 = v, xl2 = LD(x + e - w + k), xl3 = LD(x + e - 2 * w + k);                                   \
+            const V v = LD(xe + k), xl1 = v, xl2 = LD(xe - xs + k), xl3 = LD(xe - 2 * xs + k);                                          \
             V b1 = v * m1 + v * m2 + v * m3 + v * m4;                                                                                    \
             V b2 = xl1 * m1 + v * m2 + v * m3 + v * m4;                                                                                  \
             V b3 = xl2 * m1 + xl1 * m2 + v * m3 + v * m4;                                                                                \
@@ -107,10 +117,11 @@ static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}
             ST(s1 + e - 3 * w + k, LD(s1 + e - 3 * w + k) + b4);                                                                         \
         }                                                                                                                                \
         for (long i = ln - 4; i > anticausal_start; i--) {                                                                               \
+            const double *xi = x + (i - 1) * xs;                                                                                         \
             const long r = (i - 1) * w;                                                                                                  \
             for (long k = k0; k < k1; k += STEP) {                                                                                       \
                 const long q = r + k;                                                                                                    \
-                V s = LD(x + q + w) * m1 + LD(x + q + 2 * w) * m2 + LD(x + q + 3 * w) * m3 + LD(x + q + 4 * w) * m4;                     \
+                V s = LD(xi + xs + k) * m1 + LD(xi + 2 * xs + k) * m2 + LD(xi + 3 * xs + k) * m3 + LD(xi + 4 * xs + k) * m4;             \
                 s = s - (LD(s2 + q + w) * d1 + LD(s2 + q + 2 * w) * d2 + LD(s2 + q + 3 * w) * d3 + LD(s2 + q + 4 * w) * d4);             \
                 ST(s2 + q, s);                                                                                                           \
                 ST(s1 + q, LD(s1 + q) + s);                                                                                              \
@@ -118,6 +129,7 @@ static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}
         }                                                                                                                                \
     }
 
+RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes1, , double, ld1, st1, splat1, 1)
 RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes4, AVX2, v4d, ld, st, splat, 4)
 RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes8, AVX512, v8d, ld8, st8, splat8, 8)
 
@@ -132,12 +144,29 @@ bool sino_kernels_have_avx512(void) {
 
 AVX2 void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
                                              long anticausal_start) {
-    recursive_gaussian_lanes4(x, s1, s2, ln, width, c, causal_end, anticausal_start, 0, width);
+    recursive_gaussian_lanes4(x, width, s1, s2, ln, width, c, causal_end, anticausal_start, 0, width);
 }
 
 AVX512 void sino_recursive_gaussian_lines_avx512(const double *x, double *s1, double *s2, long ln, long width, const double *c,
                                                  long causal_end, long anticausal_start) {
     const long wide = width & ~7L;
-    recursive_gaussian_lanes8(x, s1, s2, ln, width, c, causal_end, anticausal_start, 0, wide);
-    if (wide < width) recursive_gaussian_lanes4(x, s1, s2, ln, width, c, causal_end, anticausal_start, wide, width);
+    recursive_gaussian_lanes8(x, width, s1, s2, ln, width, c, causal_end, anticausal_start, 0, wide);
+    if (wide < width) recursive_gaussian_lanes4(x, width, s1, s2, ln, width, c, causal_end, anticausal_start, wide, width);
+}
+
+void sino_recursive_gaussian_lines_strided(const double *x, long xstride, double *s1, double *s2, long ln, long width, const double *c,
+                                           long causal_end, long anticausal_start, int vector_bits) {
+    long k = 0;
+#if defined(__x86_64__)
+    if (vector_bits >= 512) {
+        k = width & ~7L;
+        recursive_gaussian_lanes8(x, xstride, s1, s2, ln, width, c, causal_end, anticausal_start, 0, k);
+    }
+    if (vector_bits >= 256) {
+        const long four = k + ((width - k) & ~3L);
+        recursive_gaussian_lanes4(x, xstride, s1, s2, ln, width, c, causal_end, anticausal_start, k, four);
+        k = four;
+    }
+#endif
+    recursive_gaussian_lanes1(x, xstride, s1, s2, ln, width, c, causal_end, anticausal_start, k, width);
 }

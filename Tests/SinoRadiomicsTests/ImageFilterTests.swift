@@ -254,6 +254,52 @@ final class ImageFilterTests: XCTestCase {
         }
     }
 
+    /// The lines read in place (rows of the input `xstride` apart, any number of lanes: eight,
+    /// four and one at a time) give the bits of the same lines copied side by side.
+    func testRecursiveGaussianInPlaceLinesAgreeWithCopiedOnes() {
+        var state: UInt64 = 4242
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2000 - 1000
+        }
+        var checked = 0
+        for (sigma, order, ln, lanes, xstride) in [
+            (1.0, RecursiveGaussianCoefficients.Order.second, 24, 30, 128), (2.0, .zero, 128, 128, 128), (3.0, .second, 4, 3, 7), (0.7, .zero, 9, 13, 40),
+            (1.5, .second, 17, 1, 5)
+        ] {
+            let c = RecursiveGaussianCoefficients(sigma: sigma, spacing: 0.9, order: order, normalizeAcrossScale: true)
+            let image = (0..<(ln * xstride)).map { _ in next() }
+            let width = (lanes + 3) & ~3
+            // The copy the kernels read: lane k of row i at i * width + k (padding lanes repeat the last).
+            var copied = [Double](repeating: 0, count: ln * width)
+            for i in 0..<ln { for k in 0..<width { copied[i * width + k] = image[i * xstride + min(k, lanes - 1)] } }
+            for needed in [nil, 0...(ln - 1), (ln / 2)...(ln / 2), 1...max(1, ln - 2)] as [ClosedRange<Int>?] {
+                var s1 = [Double](repeating: .nan, count: ln * width), s2 = s1
+                copied.withUnsafeMutableBufferPointer { xb in
+                    s1.withUnsafeMutableBufferPointer { a in
+                        s2.withUnsafeMutableBufferPointer { b in LoGImageFilter.filterLines(xb, a, b, ln: ln, width: width, c, needed: needed, kernel: .portable) }
+                    }
+                }
+                let rows = needed ?? 0...(ln - 1)
+                for kernel in LoGImageFilter.Kernel.available {
+                    var t1 = [Double](repeating: .nan, count: ln * lanes), t2 = t1
+                    image.withUnsafeBufferPointer { x in
+                        t1.withUnsafeMutableBufferPointer { a in
+                            t2.withUnsafeMutableBufferPointer { b in
+                                LoGImageFilter.filterLinesStrided(x.baseAddress!, xstride: xstride, a, b, ln: ln, width: lanes, c, needed: needed, kernel: kernel)
+                            }
+                        }
+                    }
+                    let expected = rows.flatMap { i in (0..<lanes).map { s1[i * width + $0].bitPattern } }
+                    let got = rows.flatMap { i in (0..<lanes).map { t1[i * lanes + $0].bitPattern } }
+                    XCTAssertEqual(got, expected, "\(kernel), \(ln) x \(lanes) lanes, rows \(xstride) apart, needed \(String(describing: needed))")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 20)
+    }
+
     /// Stopping the causal pass after the last needed element and the anticausal one at the
     /// first leaves the needed sums with the whole lines' bits, in the Swift loop and in C.
     func testRecursiveGaussianStopsWhereTheNeededElementsAreComplete() {

@@ -28,6 +28,26 @@ bool sino_kernels_have_avx512(void);
 void sino_recursive_gaussian_lines_avx512(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
                                           long anticausal_start);
 
+/// The same lines with the input's rows `xstride` elements apart (element i of lane k at
+/// x[i * xstride + k]; s1 and s2 as above, rows `width` apart) and any lane count: eight lanes per
+/// instruction while they last when vector_bits >= 512 (the CPU must have AVX-512), then four
+/// when vector_bits >= 256 (AVX2), the rest one at a time: the same IEEE operations per lane
+/// in every case, so the same bits. Lets a caller filter lines that lie side by side in memory
+/// (along y or z of an image) where they are, without copying them.
+void sino_recursive_gaussian_lines_strided(const double *x, long xstride, double *s1, double *s2, long ln, long width, const double *c,
+                                           long causal_end, long anticausal_start, int vector_bits);
+
+/// The lines along x of `rows` image rows (`rowstride` elements apart, `n` elements each)
+/// interleaved for the recursive Gaussian: out[i * width + k] = in[min(k, rows - 1) * rowstride + i]
+/// for k < width (lanes from rows on repeat the last row), widened to double (exactly); four rows
+/// per AVX2 transpose where the CPU has it and width is a multiple of 4.
+void sino_lines_from_rows_f64(const double *in, long rowstride, long rows, long n, double *out, long width);
+void sino_lines_from_rows_f32(const float *in, long rowstride, long rows, long n, double *out, long width);
+
+/// Back: out[k * rowstride + i] = (float)s[i * width + k] (round to nearest) for k < rows and
+/// first <= i <= last (AVX2 transposes where the CPU has it).
+void sino_rows_from_lines_f32(const double *s, long width, long rows, long first, long last, float *out, long rowstride);
+
 /// sum_i a_i b_i in the widest vectors this CPU has (AVX-512, AVX2 or plain C, chosen once);
 /// the lanes' partial sums are added in a fixed order, so the result depends on the CPU only.
 double sino_glmnet_dot(const double *a, const double *b, long n);

@@ -272,10 +272,12 @@ enum LoGImageFilter {
     /// Runs `FilterDataArray` on the lines along `direction` (0 = x) whose coordinates on the
     /// other axes lie in `lines` (ITK order; the entry for `direction` is ignored: lines are
     /// always whole), a block of neighbouring lines at a time, interleaved so that the same
-    /// arithmetic runs across the lines of a block (4 lines per SIMD vector): along x the lines of
-    /// one z-plane (transposed in and out), along y those of one z-plane, along z those of a few
-    /// neighbouring rows (about 512 lines, to stay in cache). Each line's arithmetic does not
-    /// depend on the block it runs in. Output voxels off those lines are left as they were.
+    /// arithmetic runs across the lines of a block (4 or 8 lines per SIMD vector): along x the
+    /// lines of one z-plane (transposed in and out, `sino_lines_from_rows_*`), along y those of
+    /// one z-plane, along z those of a few neighbouring rows (about 512 lines, to stay in cache).
+    /// Along y and z a float64 input (the image itself) is read where it lies
+    /// (`filterLinesStrided`), a float32 one widened into a copy first. Each line's arithmetic
+    /// does not depend on the block it runs in. Output voxels off those lines are left as they were.
     /// `needed`: the range along `direction` whose outputs are stored (every element if nil);
     /// the recursion stops where they are complete (`filterLines`), and the output voxels
     /// outside it are left as they were too. `scratch` is reused between calls (grown as needed).
@@ -307,6 +309,11 @@ enum LoGImageFilter {
         let maxPadded = (maxWidth + 3) & ~3
         let stride = ln * maxPadded
         if scratch.count < 3 * stride { scratch = [Double](repeating: 0, count: 3 * stride) }
+        // A float64 input (the image itself) is read in place along y and z; the input is either
+        // that or float32 (an earlier pass's output).
+        precondition(S.self == Double.self || S.self == Float.self, "the recursive Gaussian reads float64 or float32 images")
+        let doubles: UnsafePointer<Double>? =
+            S.self == Double.self ? UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Double.self) : nil
         scratch.withUnsafeMutableBufferPointer { all in
             let x = UnsafeMutableBufferPointer(rebasing: all[0..<stride])
             let s1 = UnsafeMutableBufferPointer(rebasing: all[stride..<(2 * stride)])
@@ -315,54 +322,36 @@ enum LoGImageFilter {
                 switch direction {
                 case 0:
                     // Line k is row y = ys.lowerBound + k of plane z = block; element i is x = i.
-                    // Four rows at a time: lane j of group k is row min(k + j, last) (padding lanes repeat the last row).
+                    // Lane k of the copy is row min(k, last) (padding lanes repeat the last row).
                     let base = block.lowerBound * nx * ny
                     let count = ys.count
                     let width = (count + 3) & ~3
-                    let xr = UnsafeMutableRawPointer(x.baseAddress!)
-                    let inp = input.baseAddress!
-                    for k in Swift.stride(from: 0, to: count, by: 4) {
-                        let r0 = base + (ys.lowerBound + k) * nx
-                        let r1 = base + (ys.lowerBound + min(k + 1, count - 1)) * nx
-                        let r2 = base + (ys.lowerBound + min(k + 2, count - 1)) * nx
-                        let r3 = base + (ys.lowerBound + min(k + 3, count - 1)) * nx
-                        let (p0, p1, p2, p3) = (inp + r0, inp + r1, inp + r2, inp + r3)
-                        for i in 0..<nx {
-                            let v = SIMD4<Double>(Double(p0[i]), Double(p1[i]), Double(p2[i]), Double(p3[i]))
-                            xr.storeBytes(of: v, toByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self)
-                        }
+                    let first = base + ys.lowerBound * nx
+                    if let image = doubles {
+                        sino_lines_from_rows_f64(image + first, nx, count, nx, x.baseAddress!, width)
+                    } else {
+                        let floats = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
+                        sino_lines_from_rows_f32(floats + first, nx, count, nx, x.baseAddress!, width)
                     }
                     filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
-                    let sr = UnsafeRawPointer(s1.baseAddress!)
-                    for k in Swift.stride(from: 0, to: count, by: 4) {
-                        let lanes = min(4, count - k)
-                        let r0 = base + (ys.lowerBound + k) * nx
-                        if lanes == 4 {
-                            let o = output.baseAddress! + r0
-                            let (o0, o1, o2, o3) = (o, o + nx, o + 2 * nx, o + 3 * nx)
-                            for i in stored {
-                                let v = SIMD4<Float>(sr.loadUnaligned(fromByteOffset: (i &* width &+ k) &* 8, as: SIMD4<Double>.self))
-                                o0[i] = v[0]
-                                o1[i] = v[1]
-                                o2[i] = v[2]
-                                o3[i] = v[3]
-                            }
-                        } else {
-                            for j in 0..<lanes {
-                                for i in stored { output[r0 + j * nx + i] = Float(s1[i * width + k + j]) }
-                            }
-                        }
-                    }
+                    sino_rows_from_lines_f32(s1.baseAddress!, width, count, stored.lowerBound, stored.upperBound, output.baseAddress! + first, nx)
                 case 1:
                     // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
                     let base = block.lowerBound * nx * ny
                     let count = xs.count
-                    let width = (count + 3) & ~3
-                    for i in 0..<ln {
-                        let row = base + i * nx + xs.lowerBound
-                        widen(input.baseAddress! + row, x.baseAddress! + i * width, count)
+                    let width: Int
+                    if let image = doubles {
+                        // The lines lie side by side in each row of the plane: filtered where they are.
+                        width = count
+                        filterLinesStrided(image + base + xs.lowerBound, xstride: nx, s1, s2, ln: ln, width: width, c, needed: needed)
+                    } else {
+                        width = (count + 3) & ~3
+                        for i in 0..<ln {
+                            let row = base + i * nx + xs.lowerBound
+                            widen(input.baseAddress! + row, x.baseAddress! + i * width, count)
+                        }
+                        filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     for i in stored {
                         let row = base + i * nx + xs.lowerBound
                         if let a = accumulate {
@@ -373,15 +362,22 @@ enum LoGImageFilter {
                     }
                 default:
                     // Line k is (y, x) = (block.lowerBound + k / xs.count, xs.lowerBound + k % xs.count); element i is z = i.
-                    let width = (xs.count * block.count + 3) & ~3
-                    for i in 0..<ln {
-                        for (r, y) in block.enumerated() {
-                            let row = i * nx * ny + y * nx + xs.lowerBound
-                            let at = i * width + r * xs.count
-                            widen(input.baseAddress! + row, x.baseAddress! + at, xs.count)
+                    let width: Int
+                    if let image = doubles, xs.count == nx {
+                        // Whole rows: the block's lines lie side by side in each z-plane, filtered where they are.
+                        width = nx * block.count
+                        filterLinesStrided(image + block.lowerBound * nx, xstride: nx * ny, s1, s2, ln: ln, width: width, c, needed: needed)
+                    } else {
+                        width = (xs.count * block.count + 3) & ~3
+                        for i in 0..<ln {
+                            for (r, y) in block.enumerated() {
+                                let row = i * nx * ny + y * nx + xs.lowerBound
+                                let at = i * width + r * xs.count
+                                widen(input.baseAddress! + row, x.baseAddress! + at, xs.count)
+                            }
                         }
+                        filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     for i in stored {
                         for (r, y) in block.enumerated() {
                             let row = i * nx * ny + y * nx + xs.lowerBound
@@ -473,6 +469,24 @@ enum LoGImageFilter {
                 sino_recursive_gaussian_lines_avx2(
                     xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
             }
+        }
+    }
+
+    /// `filterLines` on `width` lines (any count) whose element i of line k is `x[i * xstride + k]`
+    /// (in place, e.g. the columns of an image's rows), the sums in s1 with rows `width` apart:
+    /// the same C text as the kernels (eight, four or one lane at a time, the same bits).
+    static func filterLinesStrided(
+        _ x: UnsafePointer<Double>, xstride: Int, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
+        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil, kernel: Kernel = Kernel.best
+    ) {
+        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
+        let values = [
+            c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
+        ]
+        let bits: Int32 = kernel == .avx512 ? 512 : (kernel == .avx2 ? 256 : 0)
+        values.withUnsafeBufferPointer { coefficients in
+            sino_recursive_gaussian_lines_strided(
+                x, xstride, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart, bits)
         }
     }
 
