@@ -35,29 +35,28 @@ static inline AVX2 void transpose4(__m256d r0, __m256d r1, __m256d r2, __m256d r
     *c3 = _mm256_permute2f128_pd(t1, t3, 0x31);
 }
 
+// Columns outermost (four at a time), rows inside: the four output rows are written in order
+// and the input's lines, a few kilobytes, stay in cache until all their columns are taken.
 #define LINES_FROM_ROWS_AVX2(NAME, T, LOAD4)                                                                                             \
     static AVX2 void NAME(const T *in, long rowstride, long rows, long n, double *out, long width) {                                     \
-        for (long k = 0; k < width; k += 4) {                                                                                            \
-            const T *p0 = in + (k < rows ? k : rows - 1) * rowstride;                                                                    \
-            const T *p1 = in + (k + 1 < rows ? k + 1 : rows - 1) * rowstride;                                                            \
-            const T *p2 = in + (k + 2 < rows ? k + 2 : rows - 1) * rowstride;                                                            \
-            const T *p3 = in + (k + 3 < rows ? k + 3 : rows - 1) * rowstride;                                                            \
-            long i = 0;                                                                                                                  \
-            for (; i + 4 <= n; i += 4) {                                                                                                 \
+        long i = 0;                                                                                                                      \
+        for (; i + 4 <= n; i += 4) {                                                                                                     \
+            double *o = out + i * width;                                                                                                 \
+            for (long k = 0; k < width; k += 4) {                                                                                        \
+                const T *p0 = in + (k < rows ? k : rows - 1) * rowstride + i;                                                            \
+                const T *p1 = in + (k + 1 < rows ? k + 1 : rows - 1) * rowstride + i;                                                    \
+                const T *p2 = in + (k + 2 < rows ? k + 2 : rows - 1) * rowstride + i;                                                    \
+                const T *p3 = in + (k + 3 < rows ? k + 3 : rows - 1) * rowstride + i;                                                    \
                 __m256d c0, c1, c2, c3;                                                                                                  \
-                transpose4(LOAD4(p0 + i), LOAD4(p1 + i), LOAD4(p2 + i), LOAD4(p3 + i), &c0, &c1, &c2, &c3);                              \
-                _mm256_storeu_pd(out + i * width + k, c0);                                                                               \
-                _mm256_storeu_pd(out + (i + 1) * width + k, c1);                                                                         \
-                _mm256_storeu_pd(out + (i + 2) * width + k, c2);                                                                         \
-                _mm256_storeu_pd(out + (i + 3) * width + k, c3);                                                                         \
+                transpose4(LOAD4(p0), LOAD4(p1), LOAD4(p2), LOAD4(p3), &c0, &c1, &c2, &c3);                                              \
+                _mm256_storeu_pd(o + k, c0);                                                                                             \
+                _mm256_storeu_pd(o + width + k, c1);                                                                                     \
+                _mm256_storeu_pd(o + 2 * width + k, c2);                                                                                 \
+                _mm256_storeu_pd(o + 3 * width + k, c3);                                                                                 \
             }                                                                                                                            \
-            for (; i < n; i++) {                                                                                                         \
-                double *o = out + i * width + k;                                                                                         \
-                o[0] = (double)p0[i];                                                                                                    \
-                o[1] = (double)p1[i];                                                                                                    \
-                o[2] = (double)p2[i];                                                                                                    \
-                o[3] = (double)p3[i];                                                                                                    \
-            }                                                                                                                            \
+        }                                                                                                                                \
+        for (; i < n; i++) {                                                                                                             \
+            for (long k = 0; k < width; k++) out[i * width + k] = (double)in[(k < rows ? k : rows - 1) * rowstride + i];                 \
         }                                                                                                                                \
     }
 

@@ -10,9 +10,11 @@ bool sino_kernels_have_avx2(void);
 /// ITK's RecursiveSeparableImageFilter::FilterDataArray on `width` interleaved lines (a
 /// multiple of 4; element i of line k at i * width + k), causal and anticausal 4th-order passes
 /// with each lane's operations in ITK's order (separate multiplies and adds, no fused
-/// multiply-add), the sum left in s1, the anticausal part in s2. `c` holds n0..n3, d1..d4,
-/// m1..m4, bn1..bn4, bm1..bm4 (20 doubles). The same IEEE operations as SinoRadiomics' Swift
-/// loop, four lanes per AVX2 instruction. Only call it when sino_kernels_have_avx2().
+/// multiply-add), the sum left in s1 (s2 is scratch, for lanes run one at a time). `c` holds
+/// n0..n3, d1..d4, m1..m4, bn1..bn4, bm1..bm4 (20 doubles). The same IEEE operations as
+/// SinoRadiomics' Swift loop, four lanes per AVX2 instruction, three vectors of lanes run along
+/// the lines together with the recursion's state in registers. Only call it when
+/// sino_kernels_have_avx2().
 /// The causal pass runs up to element causal_end - 1 (at least 3) and the anticausal one down
 /// to element anticausal_start (at most ln - 4): s1 holds the sum, the same bits as the whole
 /// lines', from anticausal_start to causal_end - 1 (0 and ln: every element).
