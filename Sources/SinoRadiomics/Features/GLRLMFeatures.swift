@@ -92,6 +92,8 @@ final class GLRLMEngine {
     private var grid: UnsafeMutablePointer<Int32>
     /// Grid indices of the kernel's ROI voxels, raster order.
     private var cellsOfROI: UnsafeMutablePointer<Int>
+    /// Per grid cell, the length of the run so far that ends there (along the current angle).
+    private var runSoFar: UnsafeMutablePointer<Int32>
     private let g2: UnsafeMutablePointer<Double>
     private let invG2: UnsafeMutablePointer<Double>
     private let j2: UnsafeMutablePointer<Double>
@@ -121,6 +123,7 @@ final class GLRLMEngine {
         runLevels = .allocate(capacity: na * self.levelCapacity)
         grid = .allocate(capacity: 1)
         cellsOfROI = .allocate(capacity: 1)
+        runSoFar = .allocate(capacity: 1)
         g2 = .allocate(capacity: self.levelCapacity)
         invG2 = .allocate(capacity: self.levelCapacity)
         j2 = .allocate(capacity: self.runCapacity)
@@ -136,14 +139,17 @@ final class GLRLMEngine {
         for buffer in [counts, weighted, g, pr, pg, angleScratch, perAngle, meanScratch, row, runTotals, runLengths, runLevels, g2, invG2, j2, invJ2] { buffer.deallocate() }
         grid.deallocate()
         cellsOfROI.deallocate()
+        runSoFar.deallocate()
     }
 
     /// `calculate_glrlm` inside `b`: counts[a][level][run − 1] (runs up to `nr` long), with the
     /// per-angle marginals and totals. The kernel is copied into a grid with a one-voxel border
     /// (−2 outside the kernel, −1 outside the ROI, else the local level index), so no bounds
-    /// tests are needed. A run starts at a ROI voxel whose predecessor along the angle is not a
-    /// ROI voxel of the same level; an angle with no line holding two ROI voxels is zeroed
-    /// (C: `multiElement`).
+    /// tests are needed. A run ends at a ROI voxel whose successor along the angle is not a ROI
+    /// voxel of the same level; its length is carried along from voxel to voxel (the voxels
+    /// taken in an order where each one's predecessor along the angle comes first), so each
+    /// voxel is visited once per angle. The counts are whole numbers, the same in any order. An
+    /// angle with no line holding two ROI voxels is zeroed (C: `multiElement`).
     private func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int, nr: Int) {
         let cells = m * nr
         counts.update(repeating: 0, count: na * cells)
@@ -157,9 +163,11 @@ final class GLRLMEngine {
         if gridCount > gridCapacity {
             grid.deallocate()
             cellsOfROI.deallocate()
+            runSoFar.deallocate()
             gridCapacity = gridCount
             grid = .allocate(capacity: gridCount)
             cellsOfROI = .allocate(capacity: gridCount)
+            runSoFar = .allocate(capacity: gridCount)
         }
         let cellsOfGrid = grid
         cellsOfGrid.update(repeating: -2, count: gridCount)
@@ -191,8 +199,12 @@ final class GLRLMEngine {
             let levels = runLevels + a * m
             var multiElement = false
             var runs = 0.0
-            for r in 0..<roiCount {
-                let c = roiCells[r]
+            let run = runSoFar
+            // Raster order puts a voxel's predecessor first when the step is positive (every
+            // angle PyRadiomics generates: its first non-zero component is positive), else reversed.
+            let forward = step > 0
+            for t in 0..<roiCount {
+                let c = roiCells[forward ? t : roiCount - 1 - t]
                 let level = cellsOfGrid[c]
                 if !multiElement {
                     var j = c + step
@@ -204,16 +216,13 @@ final class GLRLMEngine {
                         j += step
                     }
                 }
-                if cellsOfGrid[c - step] == level { continue }
-                var length = 1
-                var j = c + step
-                while cellsOfGrid[j] == level {
-                    length += 1
-                    j += step
-                }
+                let length = cellsOfGrid[c - step] == level ? run[c - step] + 1 : 1
+                run[c] = length
+                if cellsOfGrid[c + step] == level { continue }
                 let li = Int(level)
-                base[li * nr + length - 1] += 1
-                lengths[length - 1] += 1
+                let lj = Int(length) - 1
+                base[li * nr + lj] += 1
+                lengths[lj] += 1
                 levels[li] += 1
                 runs += 1
             }
