@@ -132,11 +132,27 @@ enum LoGImageFilter {
         var out = [(prefix: String, values: [Double])]()
         var workspace = WorkspacePool.shared.take()
         defer { WorkspacePool.shared.give(workspace) }
-        for sigma in settings.sigma {
-            guard sigma.value > 0 else { continue }
-            let fits = (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
-            guard fits else { continue }
-            let values = laplacian(image, sigma: sigma.value, region: region, workspace: &workspace)
+        let sigmas = settings.sigma.filter { sigma in
+            sigma.value > 0 && (0..<nd).allSatisfy { Double(size[$0]) >= (sigma.value / spacing[$0]).rounded(.up) + 1 }
+        }
+        // Every sigma's first pass along x reads the image's rows interleaved alike: once for all.
+        let (nx, ny) = (image.size[0], image.size[1])
+        let width = (ny + 3) & ~3
+        var rows = workspace.rows
+        workspace.rows = []
+        defer { workspace.rows = rows }
+        if sigmas.count > 1 {
+            if rows.count != nx * width * image.size[2] { rows = [Double](repeating: 0, count: nx * width * image.size[2]) }
+            image.values.withUnsafeBufferPointer { v in
+                rows.withUnsafeMutableBufferPointer { r in
+                    for z in 0..<image.size[2] { sino_lines_from_rows_f64(v.baseAddress! + z * nx * ny, nx, ny, nx, r.baseAddress! + z * nx * width, width) }
+                }
+            }
+        }
+        for sigma in sigmas {
+            let values = rows.withUnsafeBufferPointer { r in
+                laplacian(image, sigma: sigma.value, region: region, workspace: &workspace, interleavedRows: sigmas.count > 1 ? r.baseAddress! : nil)
+            }
             out.append((sigma.prefix, values))
         }
         return out
@@ -166,6 +182,9 @@ enum LoGImageFilter {
         var pass = [Float]()
         var next = [Float]()
         var scratch = [Double]()
+        /// The image's x lines interleaved per z-plane (`filterAlong`'s copy for its first pass
+        /// along x), shared by every sigma.
+        var rows = [Double]()
     }
 
     /// One `Workspace` kept between `images` calls (fresh pages of multi-megabyte buffers cost
@@ -192,7 +211,11 @@ enum LoGImageFilter {
 
     /// `laplacian` with reused buffers. Every value a pass reads was written by the pass before it
     /// in the same chain, so stale values left in the workspace are never read.
-    static func laplacian(_ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]?, workspace: inout Workspace) -> [Double] {
+    /// `interleavedRows`: the image's rows interleaved per z-plane as `filterAlong` copies them
+    /// along x (nx rows of (ny + 3) & ~3 lanes per plane), made once by the caller for every sigma.
+    static func laplacian(
+        _ image: RadiomicsImage, sigma: Double, region: [ClosedRange<Int>]?, workspace: inout Workspace, interleavedRows: UnsafePointer<Double>? = nil
+    ) -> [Double] {
         let nd = image.dimension
         let count = image.count
         let full = (0..<3).map { 0...(image.size[$0] - 1) }
@@ -203,8 +226,9 @@ enum LoGImageFilter {
         var pass = workspace.pass
         var next = workspace.next
         var scratch = workspace.scratch
+        let rows = workspace.rows
         workspace = Workspace()
-        defer { workspace = Workspace(pass: pass, next: next, scratch: scratch) }
+        defer { workspace = Workspace(pass: pass, next: next, scratch: scratch, rows: rows) }
         if pass.count != count { pass = [Float](repeating: 0, count: count) }
         if next.count != count { next = [Float](repeating: 0, count: count) }
         for d in 0..<nd {
@@ -218,7 +242,8 @@ enum LoGImageFilter {
                     image.values.withUnsafeBufferPointer { input in
                         pass.withUnsafeMutableBufferPointer { output in
                             filterAlong(
-                                axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch, needed: box[axis])
+                                axis, size: image.size, lines: lines, coefficients: second, input: input, output: output, scratch: &scratch, needed: box[axis],
+                                interleavedRows: interleavedRows)
                         }
                     }
                 } else if k == order.count - 1 && axis != 0 {
@@ -278,12 +303,15 @@ enum LoGImageFilter {
     /// Along y and z a float64 input (the image itself) is read where it lies
     /// (`filterLinesStrided`), a float32 one widened into a copy first. Each line's arithmetic
     /// does not depend on the block it runs in. Output voxels off those lines are left as they were.
+    /// `interleavedRows` (along x only, float64 input): the whole image's rows as they would be
+    /// copied, used instead of copying when a block holds every row of its plane.
     /// `needed`: the range along `direction` whose outputs are stored (every element if nil);
     /// the recursion stops where they are complete (`filterLines`), and the output voxels
     /// outside it are left as they were too. `scratch` is reused between calls (grown as needed).
     static func filterAlong<S: BinaryFloatingPoint>(
         _ direction: Int, size: [Int], lines: [ClosedRange<Int>], coefficients c: RecursiveGaussianCoefficients, input: UnsafeBufferPointer<S>,
-        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil, needed: ClosedRange<Int>? = nil
+        output: UnsafeMutableBufferPointer<Float>, scratch: inout [Double], accumulate: Accumulation? = nil, needed: ClosedRange<Int>? = nil,
+        interleavedRows: UnsafePointer<Double>? = nil
     ) {
         let nx = size[0]
         let ny = size[1]
@@ -327,13 +355,18 @@ enum LoGImageFilter {
                     let count = ys.count
                     let width = (count + 3) & ~3
                     let first = base + ys.lowerBound * nx
-                    if let image = doubles {
-                        sino_lines_from_rows_f64(image + first, nx, count, nx, x.baseAddress!, width)
+                    if let rows = interleavedRows, count == ny {
+                        // Every row of the plane, already interleaved by the caller.
+                        filterLinesStrided(rows + block.lowerBound * nx * width, xstride: width, s1, s2, ln: ln, width: width, c, needed: needed)
                     } else {
-                        let floats = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
-                        sino_lines_from_rows_f32(floats + first, nx, count, nx, x.baseAddress!, width)
+                        if let image = doubles {
+                            sino_lines_from_rows_f64(image + first, nx, count, nx, x.baseAddress!, width)
+                        } else {
+                            let floats = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
+                            sino_lines_from_rows_f32(floats + first, nx, count, nx, x.baseAddress!, width)
+                        }
+                        filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     }
-                    filterLines(x, s1, s2, ln: ln, width: width, c, needed: needed)
                     sino_rows_from_lines_f32(s1.baseAddress!, width, count, stored.lowerBound, stored.upperBound, output.baseAddress! + first, nx)
                 case 1:
                     // Line k is column x = xs.lowerBound + k of plane z = block; element i is y = i.
