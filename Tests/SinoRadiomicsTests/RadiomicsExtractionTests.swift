@@ -119,6 +119,46 @@ final class RadiomicsExtractionTests: XCTestCase {
         }
     }
 
+    /// A batch reads a mask shared by several cases once, but a mask file rewritten between
+    /// cases is read again: every row equals the single-case extraction of its files as they
+    /// were when it ran.
+    func testBatchMaskCacheFollowsTheFiles() throws {
+        let dir = NSTemporaryDirectory() + "sinorad-maskcache-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let shape = [12, 10, 6]
+        let affine = (0..<4).map { r in (0..<4).map { r == $0 ? (r == 2 ? 2.0 : (r == 3 ? 1.0 : 0.8)) : 0.0 } }
+        func volume(_ f: (Int, Int, Int) -> Float) -> Volume {
+            var v = [Float]()
+            for z in 0..<shape[2] { for y in 0..<shape[1] { for x in 0..<shape[0] { v.append(f(x, y, z)) } } }
+            return Volume(shape: shape, spacing: [0.8, 0.8, 2], affine: affine, voxels: v)
+        }
+        let images = (0..<3).map { k in "\(dir)/image\(k).nii.gz" }
+        for (k, path) in images.enumerated() {
+            try NIfTI.write(volume { x, y, z in Float((x * 7 + y * 3 + z * 5 + k * 11) % 17) * 10 }, to: path, datatype: .int16)
+        }
+        let maskPath = "\(dir)/mask.nii.gz"
+        func writeMask(_ radius: Int) throws {
+            try NIfTI.write(volume { x, y, z in abs(x - 6) + abs(y - 5) + abs(z - 3) <= radius ? 1 : 0 }, to: maskPath, datatype: .uint8)
+        }
+        let extractor = RadiomicsExtractor()
+        let cases = images.enumerated().map { RadiomicsCase(id: "case\($0.offset)", image: $0.element, mask: maskPath) }
+        try writeMask(3)
+        let first = RadiomicsBatch.run(cases, extractor: extractor)
+        let expected = try images.map { try extractor.execute(imagePath: $0, maskPath: maskPath).features.map(\.value) }
+        XCTAssertEqual(try first.map { try $0.get().features.map(\.value) }, expected)
+        // A different mask under the same name (another size on disk): read again.
+        try writeMask(4)
+        let second = RadiomicsBatch.run(cases, extractor: extractor)
+        let expectedAfter = try images.map { try extractor.execute(imagePath: $0, maskPath: maskPath).features.map(\.value) }
+        XCTAssertEqual(try second.map { try $0.get().features.map(\.value) }, expectedAfter)
+        XCTAssertNotEqual(expected, expectedAfter)
+        let cache = MaskCache(capacity: 2)
+        let before = try cache.read(maskPath)
+        try writeMask(2)
+        XCTAssertNotEqual(try cache.read(maskPath).values, before.values)
+    }
+
     /// Diagnostics about versions and the configuration text describe the program, not the
     /// case; everything else is compared.
     static func compared(_ key: String) -> Bool {

@@ -79,11 +79,17 @@ public enum RadiomicsBatch {
     ) -> [Result<RadiomicsResult, RadiomicsCaseError>] {
         let start = Date()
         let counter = ProgressCounter(total: cases.count, reports: 20)
+        let masks = MaskCache(capacity: 2 * max(1, jobs) + 2)
         return ParallelLoop.map(count: cases.count, threads: max(1, jobs)) { i in
             let item = cases[i]
             let result: Result<RadiomicsResult, RadiomicsCaseError>
             do {
-                result = .success(try extractor.execute(imagePath: item.image, maskPath: item.mask, label: item.label, voxelBased: voxelBased))
+                let image = try RadiomicsImage.read(item.image)
+                let mask = try masks.read(item.mask)
+                result = .success(
+                    try extractor.execute(
+                        image: image, mask: mask, label: item.label, voxelBased: voxelBased, imageName: item.image, maskName: item.mask,
+                        readFromFile: true))
             } catch {
                 result = .failure(RadiomicsCaseError(case: item.id, image: item.image, mask: item.mask, reason: "\(error)"))
             }
@@ -94,6 +100,42 @@ public enum RadiomicsBatch {
             }
             return result
         }
+    }
+}
+
+/// The masks a batch read last, by path: a study's sequences share one mask per patient, read
+/// once while it is in the cache. An entry is used only while its file's size and modification
+/// time are those it was read with.
+final class MaskCache: @unchecked Sendable {
+    private struct Entry {
+        let path: String
+        let size: UInt64
+        let modified: Date
+        let image: RadiomicsImage
+    }
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The image at `path`, from the cache when the file is unchanged, else read (and kept).
+    func read(_ path: String) throws -> RadiomicsImage {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = (attributes?[.size] as? NSNumber)?.uint64Value, let modified = attributes?[.modificationDate] as? Date else {
+            return try RadiomicsImage.read(path)
+        }
+        lock.lock()
+        let hit = entries.first { $0.path == path && $0.size == size && $0.modified == modified }
+        lock.unlock()
+        if let hit { return hit.image }
+        let image = try RadiomicsImage.read(path)
+        lock.lock()
+        entries.removeAll { $0.path == path }
+        entries.append(Entry(path: path, size: size, modified: modified, image: image))
+        if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        lock.unlock()
+        return image
     }
 }
 

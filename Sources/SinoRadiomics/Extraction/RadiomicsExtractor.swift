@@ -49,7 +49,7 @@ public struct RadiomicsExtractor: Sendable {
     public func execute(imagePath: String, maskPath: String, label: Int? = nil, voxelBased: Bool = false) throws -> RadiomicsResult {
         let image = try RadiomicsImage.read(imagePath)
         let mask = try RadiomicsImage.read(maskPath)
-        return try execute(image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath)
+        return try execute(image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true)
     }
 
     /// Extracts from images in memory. `imageName` and `maskName` appear in error messages.
@@ -57,10 +57,19 @@ public struct RadiomicsExtractor: Sendable {
         image loaded: RadiomicsImage, mask rawMask: RadiomicsImage, label: Int? = nil, voxelBased: Bool = false, imageName: String = "image",
         maskName: String = "mask"
     ) throws -> RadiomicsResult {
+        try execute(image: loaded, mask: rawMask, label: label, voxelBased: voxelBased, imageName: imageName, maskName: maskName, readFromFile: false)
+    }
+
+    /// `readFromFile`: the image is `RadiomicsImage.read`'s, whose integer images (a file's
+    /// integer voxels, never rescaled: a rescaled one is float) cannot hold NaN or infinity, so
+    /// their scan is skipped.
+    func execute(
+        image loaded: RadiomicsImage, mask rawMask: RadiomicsImage, label: Int?, voxelBased: Bool, imageName: String, maskName: String, readFromFile: Bool
+    ) throws -> RadiomicsResult {
         var settings = parameters.settings
         if let label { settings.label = label }
         let label = settings.label
-        try Self.checkValues(loaded, name: imageName)
+        if !(readFromFile && loaded.pixelType.isInteger) { try Self.checkValues(loaded, name: imageName) }
         var diagnostics = Diagnostics()
         let additionalInfo = settings.additionalInfo && self.diagnostics
         if additionalInfo {
