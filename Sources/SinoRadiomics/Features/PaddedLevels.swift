@@ -31,23 +31,27 @@ final class PaddedLevels {
         steps = .allocate(capacity: max(na, 1))
         for a in 0..<na { steps[a] = angles[3 * a] * py * px + angles[3 * a + 1] * px + angles[3 * a + 2] }
         var n = 0
-        array.mask.withUnsafeBufferPointer { mk in
-            for m in mk where m { n += 1 }
+        array.mask.withUnsafeBytes { bytes in
+            // A Bool's byte is 0 or 1: the sum of the bytes counts the ROI (a loop that vectorises).
+            for b in bytes { n &+= Int(b) }
         }
         roiCount = n
-        roi = .allocate(capacity: max(n, 1))
+        // One slot past the ROI's count: every voxel writes its index, and only ROI voxels advance.
+        roi = .allocate(capacity: n + 1)
         let ny = array.shape[1], nx = array.shape[2]
         var k = 0
         array.levels.withUnsafeBufferPointer { lv in
             array.mask.withUnsafeBufferPointer { mk in
+                // Without branches on the mask (about half the box's voxels are in the ROI).
                 for z in 0..<array.shape[0] {
                     for y in 0..<ny {
                         let src = (z * ny + y) * nx
                         let dst = ((z + pad[0]) * py + y + pad[1]) * px + pad[2]
-                        for x in 0..<nx where mk[src + x] {
-                            levels[dst + x] = lv[src + x]
+                        for x in 0..<nx {
+                            let inside = mk[src + x]
+                            levels[dst + x] = inside ? lv[src + x] : 0
                             roi[k] = dst + x
-                            k += 1
+                            k += inside ? 1 : 0
                         }
                     }
                 }
