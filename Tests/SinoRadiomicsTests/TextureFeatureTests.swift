@@ -174,4 +174,40 @@ final class TextureFeatureTests: XCTestCase {
         XCTAssertEqual(pairs[2].0, 5, accuracy: 1e-12)
         XCTAssertEqual(pairs[2].1, 0)
     }
+
+    /// MCC's fast path wants only max(min², max²) of a tridiagonal matrix's eigenvalues: with
+    /// `largerSquareOnly` the bracket that cannot give it stops narrowing, and the result has the
+    /// bits of narrowing both (random matrices of 1 to 40 rows, spectra of either sign, and pairs
+    /// of nearly equal magnitude).
+    func testExtremesForTheLargerSquareEqualBothNarrowed() {
+        var state: UInt64 = 99
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+        }
+        var settledOne = 0
+        for trial in 0..<300 {
+            let n = 1 + trial % 40
+            let shift = [0.0, 0.6, -0.6, 0.0][trial % 4]
+            var d = (0..<n).map { _ in next() * 0.5 + shift }
+            var e = (0..<n).map { _ in next() * 0.3 }
+            if trial % 4 == 3 && n > 1 {
+                // A spectrum symmetric about 0 (zero diagonal): min = -max.
+                d = [Double](repeating: 0, count: n)
+                e[n - 1] = 0
+            }
+            d.withUnsafeBufferPointer { dp in
+                e.withUnsafeBufferPointer { ep in
+                    let both = SymmetricEigenvalues.extremes(d: dp.baseAddress!, e: ep.baseAddress!, n: n, needMin: true)
+                    let fast = SymmetricEigenvalues.extremes(d: dp.baseAddress!, e: ep.baseAddress!, n: n, needMin: true, largerSquareOnly: true)
+                    let expected = max(both.min * both.min, both.max * both.max)
+                    let got = max(fast.min * fast.min, fast.max * fast.max)
+                    XCTAssertEqual(got.bitPattern, expected.bitPattern, "n \(n), trial \(trial)")
+                    if fast.min != both.min || fast.max != both.max { settledOne += 1 }
+                }
+            }
+        }
+        // The option must have stopped a bracket early in some of them.
+        XCTAssertGreaterThan(settledOne, 50)
+    }
 }

@@ -655,7 +655,8 @@ final class GLCMEngine {
             // Only the extremes matter: the largest eigenvalue of B, or its largest square.
             var second = -Double.infinity
             if n1 > 0 {
-                let (low, high) = SymmetricEigenvalues.extremes(d: d, e: tridiagonalE + column * capacity, n: n1, needMin: symmetrical)
+                let (low, high) = SymmetricEigenvalues.extremes(
+                    d: d, e: tridiagonalE + column * capacity, n: n1, needMin: symmetrical, largerSquareOnly: symmetrical)
                 second = symmetrical ? max(low * low, high * high) : high
             }
             if deflatedZeros[column] > 0 { second = max(second, 0) }

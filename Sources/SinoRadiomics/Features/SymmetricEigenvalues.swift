@@ -165,8 +165,13 @@ enum SymmetricEigenvalues {
     /// (LAPACK `dlaebz`'s count with its pivot guard): O(n) per step, about 100 steps for both,
     /// instead of QL's O(n²) for all. Accurate to a few ulps of the matrix norm, as QL is
     /// (bisection stops at 2·eps·‖T‖, `dstebz`'s default tolerance). The minimum is computed
-    /// only when `needMin` (else NaN).
-    static func extremes(d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true) -> (min: Double, max: Double) {
+    /// only when `needMin` (else NaN). With `largerSquareOnly` (and `needMin`) only max(min², max²)
+    /// is wanted: once one bracket's every value has a smaller magnitude than every value of the
+    /// other's, it is no longer narrowed (its end value is then only inside it); the other is
+    /// narrowed exactly as without the option, so max(min², max²) has the same bits.
+    static func extremes(
+        d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true, largerSquareOnly: Bool = false
+    ) -> (min: Double, max: Double) {
         if n == 1 { return (d[0], d[0]) }
         var lower = Double.infinity
         var upper = -Double.infinity
@@ -199,32 +204,66 @@ enum SymmetricEigenvalues {
         // than 1 eigenvalue below lowA, at least 1 below lowB; fewer than n below highA, n below
         // highB.
         var lowA = lower, lowB = upper, highA = lower, highB = upper
+        /// The smallest and largest magnitude of the values in [a, b].
+        @inline(__always) func magnitudes(_ a: Double, _ b: Double) -> (least: Double, most: Double) {
+            (a > 0 ? a : (b < 0 ? -b : 0), Swift.max(abs(a), abs(b)))
+        }
+        var lowSettled = false, highSettled = false
         for _ in 0..<100 {
-            let lowOpen = needMin && lowB - lowA > tolerance
-            let highOpen = highB - highA > tolerance
+            if largerSquareOnly && needMin && !lowSettled && !highSettled {
+                let low = magnitudes(lowA, lowB), high = magnitudes(highA, highB)
+                if low.most < high.least { lowSettled = true }
+                if high.most < low.least { highSettled = true }
+            }
+            let lowOpen = needMin && !lowSettled && lowB - lowA > tolerance
+            let highOpen = !highSettled && highB - highA > tolerance
             if !lowOpen && !highOpen { break }
             let wl = 0.25 * (lowB - lowA), wh = 0.25 * (highB - highA)
             let x0 = lowA + wl, x1 = lowA + 2 * wl, x2 = lowA + 3 * wl
             let x3 = highA + wh, x4 = highA + 2 * wh, x5 = highA + 3 * wh
-            var q0 = first(x0), q1 = first(x1), q2 = first(x2), q3 = first(x3), q4 = first(x4), q5 = first(x5)
-            var c0 = q0 < 0 ? 1 : 0, c1 = q1 < 0 ? 1 : 0, c2 = q2 < 0 ? 1 : 0
-            var c3 = q3 < 0 ? 1 : 0, c4 = q4 < 0 ? 1 : 0, c5 = q5 < 0 ? 1 : 0
-            for i in 1..<n {
-                let di = d[i]
-                let ei = e[i - 1]
-                let e2 = ei * ei
-                q0 = step(q0, di, e2, x0)
-                q1 = step(q1, di, e2, x1)
-                q2 = step(q2, di, e2, x2)
-                q3 = step(q3, di, e2, x3)
-                q4 = step(q4, di, e2, x4)
-                q5 = step(q5, di, e2, x5)
-                c0 += q0 < 0 ? 1 : 0
-                c1 += q1 < 0 ? 1 : 0
-                c2 += q2 < 0 ? 1 : 0
-                c3 += q3 < 0 ? 1 : 0
-                c4 += q4 < 0 ? 1 : 0
-                c5 += q5 < 0 ? 1 : 0
+            var c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0
+            if lowOpen && highOpen {
+                var q0 = first(x0), q1 = first(x1), q2 = first(x2), q3 = first(x3), q4 = first(x4), q5 = first(x5)
+                c0 = q0 < 0 ? 1 : 0
+                c1 = q1 < 0 ? 1 : 0
+                c2 = q2 < 0 ? 1 : 0
+                c3 = q3 < 0 ? 1 : 0
+                c4 = q4 < 0 ? 1 : 0
+                c5 = q5 < 0 ? 1 : 0
+                for i in 1..<n {
+                    let di = d[i]
+                    let ei = e[i - 1]
+                    let e2 = ei * ei
+                    q0 = step(q0, di, e2, x0)
+                    q1 = step(q1, di, e2, x1)
+                    q2 = step(q2, di, e2, x2)
+                    q3 = step(q3, di, e2, x3)
+                    q4 = step(q4, di, e2, x4)
+                    q5 = step(q5, di, e2, x5)
+                    c0 += q0 < 0 ? 1 : 0
+                    c1 += q1 < 0 ? 1 : 0
+                    c2 += q2 < 0 ? 1 : 0
+                    c3 += q3 < 0 ? 1 : 0
+                    c4 += q4 < 0 ? 1 : 0
+                    c5 += q5 < 0 ? 1 : 0
+                }
+            } else {
+                // One bracket left: its three chains only (each chain's steps as above).
+                let (y0, y1, y2) = lowOpen ? (x0, x1, x2) : (x3, x4, x5)
+                var q0 = first(y0), q1 = first(y1), q2 = first(y2)
+                var k0 = q0 < 0 ? 1 : 0, k1 = q1 < 0 ? 1 : 0, k2 = q2 < 0 ? 1 : 0
+                for i in 1..<n {
+                    let di = d[i]
+                    let ei = e[i - 1]
+                    let e2 = ei * ei
+                    q0 = step(q0, di, e2, y0)
+                    q1 = step(q1, di, e2, y1)
+                    q2 = step(q2, di, e2, y2)
+                    k0 += q0 < 0 ? 1 : 0
+                    k1 += q1 < 0 ? 1 : 0
+                    k2 += q2 < 0 ? 1 : 0
+                }
+                if lowOpen { (c0, c1, c2) = (k0, k1, k2) } else { (c3, c4, c5) = (k0, k1, k2) }
             }
             let (la, lb, ha, hb) = (lowA, lowB, highA, highB)
             if lowOpen {
