@@ -24,16 +24,6 @@ bool sino_kernels_have_avx2(void) {
 #define AVX2
 #endif
 
-static inline AVX2 v4d ld(const double *p) {
-    v4d v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline AVX2 void st(double *p, v4d v) { memcpy(p, &v, sizeof v); }
-
-static inline AVX2 v4d splat(double a) { return (v4d){a, a, a, a}; }
-
 typedef double v8d __attribute__((vector_size(64)));
 
 #if defined(__x86_64__)
@@ -42,15 +32,22 @@ typedef double v8d __attribute__((vector_size(64)));
 #define AVX512
 #endif
 
-static inline AVX512 v8d ld8(const double *p) {
-    v8d v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
+// Unaligned load, store and broadcast for a vector type V compiled for TARGET.
+#define VECTOR_ACCESS(LD, ST, SPLAT, V, TARGET)                                                                                          \
+    static inline TARGET V LD(const double *p) {                                                                                         \
+        V v;                                                                                                                             \
+        memcpy(&v, p, sizeof v);                                                                                                         \
+        return v;                                                                                                                        \
+    }                                                                                                                                    \
+    static inline TARGET void ST(double *p, V v) { memcpy(p, &v, sizeof v); }                                                            \
+    static inline TARGET V SPLAT(double a) {                                                                                             \
+        V v;                                                                                                                             \
+        for (unsigned i = 0; i < sizeof v / sizeof a; i++) v[i] = a;                                                                     \
+        return v;                                                                                                                        \
+    }
 
-static inline AVX512 void st8(double *p, v8d v) { memcpy(p, &v, sizeof v); }
-
-static inline AVX512 v8d splat8(double a) { return (v8d){a, a, a, a, a, a, a, a}; }
+VECTOR_ACCESS(ld, st, splat, v4d, AVX2)
+VECTOR_ACCESS(ld8, st8, splat8, v8d, AVX512)
 
 static inline double ld1(const double *p) { return *p; }
 
@@ -58,84 +55,28 @@ static inline void st1(double *p, double v) { *p = v; }
 
 static inline double splat1(double a) { return a; }
 
-// The recursive Gaussian on the lanes k0 <= k < k1 (steps of the vector's width), one text
-// for every vector width (and plain doubles): every lane's operations are the same, in the same
-// order. Element i of lane k is x[i * xs + k] in the input, s1[i * w + k] and s2[i * w + k] in
-// the sums.
-#define RECURSIVE_GAUSSIAN_LANES(NAME, TARGET, V, LD, ST, SPLAT, STEP)                                                                   \
-    static TARGET void NAME(const double *x, long xs, double *s1, double *s2, long ln, long w, const double *c, long causal_end,         \
-                            long anticausal_start, long k0, long k1) {                                                                   \
-        const V n0 = SPLAT(c[0]), n1 = SPLAT(c[1]), n2 = SPLAT(c[2]), n3 = SPLAT(c[3]);                                                  \
-        const V d1 = SPLAT(c[4]), d2 = SPLAT(c[5]), d3 = SPLAT(c[6]), d4 = SPLAT(c[7]);                                                  \
-        const V m1 = SPLAT(c[8]), m2 = SPLAT(c[9]), m3 = SPLAT(c[10]), m4 = SPLAT(c[11]);                                                \
-        const V bn1 = SPLAT(c[12]), bn2 = SPLAT(c[13]), bn3 = SPLAT(c[14]), bn4 = SPLAT(c[15]);                                          \
-        const V bm1 = SPLAT(c[16]), bm2 = SPLAT(c[17]), bm3 = SPLAT(c[18]), bm4 = SPLAT(c[19]);                                          \
-        for (long k = k0; k < k1; k += STEP) {                                                                                           \
-            const V v = LD(x + k), x1 = LD(x + xs + k), x2 = LD(x + 2 * xs + k), x3 = LD(x + 3 * xs + k);                              \
-            V a0 = v * n0 + v * n1 + v * n2 + v * n3;                                                                                    \
-            V a1 = x1 * n0 + v * n1 + v * n2 + v * n3;                                                                                   \
-            V a2 = x2 * n0 + x1 * n1 + v * n2 + v * n3;                                                                                  \
-            V a3 = x3 * n0 + x2 * n1 + x1 * n2 + v * n3;                                                                                 \
-            a0 = a0 - (v * bn1 + v * bn2 + v * bn3 + v * bn4);                                                                           \
-            a1 = a1 - (a0 * d1 + v * bn2 + v * bn3 + v * bn4);                                                                           \
-            a2 = a2 - (a1 * d1 + a0 * d2 + v * bn3 + v * bn4);                                                                           \
-            a3 = a3 - (a2 * d1 + a1 * d2 + a0 * d3 + v * bn4);                                                                           \
-            ST(s1 + k, a0);                                                                                                              \
-            ST(s1 + w + k, a1);                                                                                                          \
-            ST(s1 + 2 * w + k, a2);                                                                                                      \
-            ST(s1 + 3 * w + k, a3);                                                                                                      \
-        }                                                                                                                                \
-        for (long i = 4; i < causal_end; i++) {                                                                                          \
-            const double *xi = x + i * xs;                                                                                               \
-            const long r = i * w;                                                                                                        \
-            for (long k = k0; k < k1; k += STEP) {                                                                                       \
-                const long q = r + k;                                                                                                    \
-                V s = LD(xi + k) * n0 + LD(xi - xs + k) * n1 + LD(xi - 2 * xs + k) * n2 + LD(xi - 3 * xs + k) * n3;                      \
-                s = s - (LD(s1 + q - w) * d1 + LD(s1 + q - 2 * w) * d2 + LD(s1 + q - 3 * w) * d3 + LD(s1 + q - 4 * w) * d4);             \
-                ST(s1 + q, s);                                                                                                           \
-            }                                                                                                                            \
-        }                                                                                                                                \
-        const long e = (ln - 1) * w;                                                                                                     \
-        const double *xe = x + (ln - 1) * xs;                                                                                            \
-        for (long k = k0; k < k1; k += STEP) {                                                                                           \
-            const V v = LD(xe + k), xl1 = v, xl2 = LD(xe - xs + k), xl3 = LD(xe - 2 * xs + k);                                          \
-            V b1 = v * m1 + v * m2 + v * m3 + v * m4;                                                                                    \
-            V b2 = xl1 * m1 + v * m2 + v * m3 + v * m4;                                                                                  \
-            V b3 = xl2 * m1 + xl1 * m2 + v * m3 + v * m4;                                                                                \
-            V b4 = xl3 * m1 + xl2 * m2 + xl1 * m3 + v * m4;                                                                              \
-            b1 = b1 - (v * bm1 + v * bm2 + v * bm3 + v * bm4);                                                                           \
-            b2 = b2 - (b1 * d1 + v * bm2 + v * bm3 + v * bm4);                                                                           \
-            b3 = b3 - (b2 * d1 + b1 * d2 + v * bm3 + v * bm4);                                                                           \
-            b4 = b4 - (b3 * d1 + b2 * d2 + b1 * d3 + v * bm4);                                                                           \
-            ST(s2 + e + k, b1);                                                                                                          \
-            ST(s2 + e - w + k, b2);                                                                                                      \
-            ST(s2 + e - 2 * w + k, b3);                                                                                                  \
-            ST(s2 + e - 3 * w + k, b4);                                                                                                  \
-            ST(s1 + e + k, LD(s1 + e + k) + b1);                                                                                         \
-            ST(s1 + e - w + k, LD(s1 + e - w + k) + b2);                                                                                 \
-            ST(s1 + e - 2 * w + k, LD(s1 + e - 2 * w + k) + b3);                                                                         \
-            ST(s1 + e - 3 * w + k, LD(s1 + e - 3 * w + k) + b4);                                                                         \
-        }                                                                                                                                \
-        for (long i = ln - 4; i > anticausal_start; i--) {                                                                               \
-            const double *xi = x + (i - 1) * xs;                                                                                         \
-            const long r = (i - 1) * w;                                                                                                  \
-            for (long k = k0; k < k1; k += STEP) {                                                                                       \
-                const long q = r + k;                                                                                                    \
-                V s = LD(xi + xs + k) * m1 + LD(xi + 2 * xs + k) * m2 + LD(xi + 3 * xs + k) * m3 + LD(xi + 4 * xs + k) * m4;             \
-                s = s - (LD(s2 + q + w) * d1 + LD(s2 + q + 2 * w) * d2 + LD(s2 + q + 3 * w) * d3 + LD(s2 + q + 4 * w) * d4);             \
-                ST(s2 + q, s);                                                                                                           \
-                ST(s1 + q, LD(s1 + q) + s);                                                                                              \
-            }                                                                                                                            \
-        }                                                                                                                                \
-    }
 
-RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes1, , double, ld1, st1, splat1, 1)
+// ITK's first four values of a recursion (causal: the line's first element v and the next three
+// y1..y3, coefficients n0..n3 and bn1..bn4; anticausal: the last element, then the ones before
+// it, m1..m4 and bm1..bm4), each sum left to right as MathEMAMAMAM / MathSMAMAMAM evaluate it.
+#define RECURSIVE_GAUSSIAN_START(v, y1, y2, y3, k0, k1, k2, k3, b1, b2, b3, b4, o0, o1, o2, o3)                                          \
+    do {                                                                                                                                 \
+        o0 = v * k0 + v * k1 + v * k2 + v * k3;                                                                                          \
+        o1 = y1 * k0 + v * k1 + v * k2 + v * k3;                                                                                         \
+        o2 = y2 * k0 + y1 * k1 + v * k2 + v * k3;                                                                                        \
+        o3 = y3 * k0 + y2 * k1 + y1 * k2 + v * k3;                                                                                       \
+        o0 = o0 - (v * b1 + v * b2 + v * b3 + v * b4);                                                                                   \
+        o1 = o1 - (o0 * d1 + v * b2 + v * b3 + v * b4);                                                                                  \
+        o2 = o2 - (o1 * d1 + o0 * d2 + v * b3 + v * b4);                                                                                 \
+        o3 = o3 - (o2 * d1 + o1 * d2 + o0 * d3 + v * b4);                                                                                \
+    } while (0)
 
-// The same lines, a group of G vectors of lanes at a time run along the whole line with the
-// recursion's last inputs and outputs held in registers: each element's input is loaded once and
-// its sum stored once (the row-at-a-time loops above reload eight neighbours per element).
-// The same operations in the same order, so the same bits; the anticausal part is not stored
-// in s2 (only s1's sums are read).
+// The recursive Gaussian on the lanes k <= lane < k + G * (the vector's width): a group of G
+// vectors of lanes run along the whole line with the recursion's last inputs and outputs held in
+// registers, so each element's input is loaded once and its sum stored once. One text for every
+// vector width (and plain doubles): every lane's operations are the same, in the same order, so
+// the bits are the same whatever the width. Element i of lane k is x[i * xs + k] in the input and
+// s1[i * w + k] in the sums.
 #define RECURSIVE_GAUSSIAN_GROUP(NAME, TARGET, V, LD, ST, SPLAT, G)                                                                      \
     static TARGET void NAME(const double *x, long xs, double *s1, long ln, long w, const double *c, long causal_end,                     \
                             long anticausal_start, long k) {                                                                             \
@@ -149,14 +90,8 @@ RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes1, , double, ld1, st1, splat1, 
         for (int g = 0; g < G; g++) {                                                                                                    \
             const long o = k + g * L;                                                                                                    \
             const V v = LD(x + o), x1 = LD(x + xs + o), x2 = LD(x + 2 * xs + o), x3 = LD(x + 3 * xs + o);                              \
-            V a0 = v * n0 + v * n1 + v * n2 + v * n3;                                                                                    \
-            V a1 = x1 * n0 + v * n1 + v * n2 + v * n3;                                                                                   \
-            V a2 = x2 * n0 + x1 * n1 + v * n2 + v * n3;                                                                                  \
-            V a3 = x3 * n0 + x2 * n1 + x1 * n2 + v * n3;                                                                                 \
-            a0 = a0 - (v * bn1 + v * bn2 + v * bn3 + v * bn4);                                                                           \
-            a1 = a1 - (a0 * d1 + v * bn2 + v * bn3 + v * bn4);                                                                           \
-            a2 = a2 - (a1 * d1 + a0 * d2 + v * bn3 + v * bn4);                                                                           \
-            a3 = a3 - (a2 * d1 + a1 * d2 + a0 * d3 + v * bn4);                                                                           \
+            V a0, a1, a2, a3;                                                                                                            \
+            RECURSIVE_GAUSSIAN_START(v, x1, x2, x3, n0, n1, n2, n3, bn1, bn2, bn3, bn4, a0, a1, a2, a3);                                   \
             ST(s1 + o, a0);                                                                                                              \
             ST(s1 + w + o, a1);                                                                                                          \
             ST(s1 + 2 * w + o, a2);                                                                                                      \
@@ -183,14 +118,8 @@ RECURSIVE_GAUSSIAN_LANES(recursive_gaussian_lanes1, , double, ld1, st1, splat1, 
         for (int g = 0; g < G; g++) {                                                                                                    \
             const long o = k + g * L;                                                                                                    \
             const V v = LD(xe + o), xl1 = v, xl2 = LD(xe - xs + o), xl3 = LD(xe - 2 * xs + o);                                          \
-            V b1 = v * m1 + v * m2 + v * m3 + v * m4;                                                                                    \
-            V b2 = xl1 * m1 + v * m2 + v * m3 + v * m4;                                                                                  \
-            V b3 = xl2 * m1 + xl1 * m2 + v * m3 + v * m4;                                                                                \
-            V b4 = xl3 * m1 + xl2 * m2 + xl1 * m3 + v * m4;                                                                              \
-            b1 = b1 - (v * bm1 + v * bm2 + v * bm3 + v * bm4);                                                                           \
-            b2 = b2 - (b1 * d1 + v * bm2 + v * bm3 + v * bm4);                                                                           \
-            b3 = b3 - (b2 * d1 + b1 * d2 + v * bm3 + v * bm4);                                                                           \
-            b4 = b4 - (b3 * d1 + b2 * d2 + b1 * d3 + v * bm4);                                                                           \
+            V b1, b2, b3, b4;                                                                                                            \
+            RECURSIVE_GAUSSIAN_START(v, xl1, xl2, xl3, m1, m2, m3, m4, bm1, bm2, bm3, bm4, b1, b2, b3, b4);                                \
             ST(s1 + e + o, LD(s1 + e + o) + b1);                                                                                         \
             ST(s1 + e - w + o, LD(s1 + e - w + o) + b2);                                                                                 \
             ST(s1 + e - 2 * w + o, LD(s1 + e - 2 * w + o) + b3);                                                                         \
@@ -215,6 +144,7 @@ RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group8x3, AVX512, v8d, ld8, st8, spl
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group8x1, AVX512, v8d, ld8, st8, splat8, 1)
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x3, AVX2, v4d, ld, st, splat, 3)
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x1, AVX2, v4d, ld, st, splat, 1)
+RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group1x1, , double, ld1, st1, splat1, 1)
 
 bool sino_kernels_have_avx512(void) {
 #if defined(__x86_64__)
@@ -225,18 +155,8 @@ bool sino_kernels_have_avx512(void) {
 #endif
 }
 
-void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
-                                        long anticausal_start) {
-    sino_recursive_gaussian_lines_strided(x, width, s1, s2, ln, width, c, causal_end, anticausal_start, 256);
-}
-
-void sino_recursive_gaussian_lines_avx512(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
-                                          long anticausal_start) {
-    sino_recursive_gaussian_lines_strided(x, width, s1, s2, ln, width, c, causal_end, anticausal_start, 512);
-}
-
-void sino_recursive_gaussian_lines_strided(const double *x, long xstride, double *s1, double *s2, long ln, long width, const double *c,
-                                           long causal_end, long anticausal_start, int vector_bits) {
+void sino_recursive_gaussian_lines(const double *x, long xstride, double *s1, long ln, long width, const double *c, long causal_end,
+                                   long anticausal_start, int vector_bits) {
     long k = 0;
 #if defined(__x86_64__)
     if (vector_bits >= 512) {
@@ -248,5 +168,5 @@ void sino_recursive_gaussian_lines_strided(const double *x, long xstride, double
         for (; k + 4 <= width; k += 4) recursive_gaussian_group4x1(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
     }
 #endif
-    recursive_gaussian_lanes1(x, xstride, s1, s2, ln, width, c, causal_end, anticausal_start, k, width);
+    for (; k < width; k++) recursive_gaussian_group1x1(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
 }

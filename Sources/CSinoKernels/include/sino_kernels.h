@@ -7,37 +7,23 @@
 /// Whether this CPU runs the AVX2 kernels below (checked once, at run time).
 bool sino_kernels_have_avx2(void);
 
-/// ITK's RecursiveSeparableImageFilter::FilterDataArray on `width` interleaved lines (a
-/// multiple of 4; element i of line k at i * width + k), causal and anticausal 4th-order passes
-/// with each lane's operations in ITK's order (separate multiplies and adds, no fused
-/// multiply-add), the sum left in s1 (s2 is scratch, for lanes run one at a time). `c` holds
-/// n0..n3, d1..d4, m1..m4, bn1..bn4, bm1..bm4 (20 doubles). The same IEEE operations as
-/// SinoRadiomics' Swift loop, four lanes per AVX2 instruction, three vectors of lanes run along
-/// the lines together with the recursion's state in registers. Only call it when
-/// sino_kernels_have_avx2().
-/// The causal pass runs up to element causal_end - 1 (at least 3) and the anticausal one down
-/// to element anticausal_start (at most ln - 4): s1 holds the sum, the same bits as the whole
-/// lines', from anticausal_start to causal_end - 1 (0 and ln: every element).
-void sino_recursive_gaussian_lines_avx2(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
-                                        long anticausal_start);
-
 /// Whether this CPU runs the AVX-512 kernels below (checked once, at run time).
 bool sino_kernels_have_avx512(void);
 
-/// sino_recursive_gaussian_lines_avx2 with eight lanes per AVX-512 instruction (the last four
-/// lanes, where width is not a multiple of 8, as the AVX2 kernel runs them): the same IEEE
-/// operations per lane, so the same bits. Only call it when sino_kernels_have_avx512().
-void sino_recursive_gaussian_lines_avx512(const double *x, double *s1, double *s2, long ln, long width, const double *c, long causal_end,
-                                          long anticausal_start);
-
-/// The same lines with the input's rows `xstride` elements apart (element i of lane k at
-/// x[i * xstride + k]; s1 and s2 as above, rows `width` apart) and any lane count: eight lanes per
-/// instruction while they last when vector_bits >= 512 (the CPU must have AVX-512), then four
-/// when vector_bits >= 256 (AVX2), the rest one at a time: the same IEEE operations per lane
-/// in every case, so the same bits. Lets a caller filter lines that lie side by side in memory
-/// (along y or z of an image) where they are, without copying them.
-void sino_recursive_gaussian_lines_strided(const double *x, long xstride, double *s1, double *s2, long ln, long width, const double *c,
-                                           long causal_end, long anticausal_start, int vector_bits);
+/// ITK's RecursiveSeparableImageFilter::FilterDataArray on `width` lines side by side (element i
+/// of line k at x[i * xstride + k]): causal and anticausal 4th-order passes with each lane's
+/// operations in ITK's order (separate multiplies and adds, no fused multiply-add), the sum left
+/// in s1 (element i of line k at s1[i * width + k]). `c` holds n0..n3, d1..d4, m1..m4,
+/// bn1..bn4, bm1..bm4 (20 doubles). The causal pass runs up to element causal_end - 1 (at least
+/// 3) and the anticausal one down to element anticausal_start (at most ln - 4): s1 holds the
+/// sum, the same bits as the whole lines', from anticausal_start to causal_end - 1 (0 and ln:
+/// every element). Lanes run eight per AVX-512 instruction while they last when vector_bits >=
+/// 512 (the CPU must have AVX-512), then four per AVX2 instruction when vector_bits >= 256
+/// (AVX2), the rest one at a time: the same IEEE operations per lane in every case, the same as
+/// SinoRadiomics' Swift loop, so the same bits. Lines that lie side by side in memory (along y
+/// or z of an image) are filtered where they are.
+void sino_recursive_gaussian_lines(const double *x, long xstride, double *s1, long ln, long width, const double *c, long causal_end,
+                                   long anticausal_start, int vector_bits);
 
 /// The lines along x of `rows` image rows (`rowstride` elements apart, `n` elements each)
 /// interleaved for the recursive Gaussian: out[i * width + k] = in[min(k, rows - 1) * rowstride + i]

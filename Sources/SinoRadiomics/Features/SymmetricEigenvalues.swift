@@ -188,19 +188,25 @@ enum SymmetricEigenvalues {
         // Widen so that the counts at the ends are strict.
         lower -= 2 * Double.ulpOfOne * norm + pivmin
         upper += 2 * Double.ulpOfOne * norm + pivmin
-        /// Sturm step of one chain: the new pivot, and 1 when it is negative.
-        @inline(__always) func step(_ q: Double, _ di: Double, _ e2: Double, _ x: Double) -> Double {
-            var r = di - x - e2 / q
-            if abs(r) < pivmin { r = -pivmin }
-            return r
+        /// Sturm counts at the eight points of `x` (eight independent chains, one per lane: each
+        /// lane's operations are the scalar recurrence's, `d[i] - x - e²/q` with LAPACK's pivot
+        /// guard, |q| < pivmin as -pivmin < q < pivmin): how many eigenvalues lie below each point.
+        @inline(__always) func counts(_ x: SIMD8<Double>) -> SIMD8<Int64> {
+            let guardValue = SIMD8<Double>(repeating: -pivmin)
+            let limit = SIMD8<Double>(repeating: pivmin)
+            var q = SIMD8<Double>(repeating: d[0]) - x
+            q.replace(with: guardValue, where: (q .< limit) .& (q .> guardValue))
+            var c = SIMD8<Int64>(repeating: 0).replacing(with: 1, where: q .< 0)
+            for i in 1..<n {
+                let ei = e[i - 1]
+                q = SIMD8<Double>(repeating: d[i]) - x - SIMD8<Double>(repeating: ei * ei) / q
+                q.replace(with: guardValue, where: (q .< limit) .& (q .> guardValue))
+                c &+= SIMD8<Int64>(repeating: 0).replacing(with: 1, where: q .< 0)
+            }
+            return c
         }
-        @inline(__always) func first(_ x: Double) -> Double {
-            var r = d[0] - x
-            if abs(r) < pivmin { r = -pivmin }
-            return r
-        }
-        // Quadrisection of both brackets at once: six independent Sturm chains per pass (the
-        // divisions overlap), each pass shrinking each bracket fourfold. Invariants: fewer
+        // Quadrisection of both brackets at once: six independent Sturm chains per pass (lanes of
+        // one vector: the divisions overlap), each pass shrinking each bracket fourfold. Invariants: fewer
         // than 1 eigenvalue below lowA, at least 1 below lowB; fewer than n below highA, n below
         // highB.
         var lowA = lower, lowB = upper, highA = lower, highB = upper
@@ -221,50 +227,8 @@ enum SymmetricEigenvalues {
             let wl = 0.25 * (lowB - lowA), wh = 0.25 * (highB - highA)
             let x0 = lowA + wl, x1 = lowA + 2 * wl, x2 = lowA + 3 * wl
             let x3 = highA + wh, x4 = highA + 2 * wh, x5 = highA + 3 * wh
-            var c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0
-            if lowOpen && highOpen {
-                var q0 = first(x0), q1 = first(x1), q2 = first(x2), q3 = first(x3), q4 = first(x4), q5 = first(x5)
-                c0 = q0 < 0 ? 1 : 0
-                c1 = q1 < 0 ? 1 : 0
-                c2 = q2 < 0 ? 1 : 0
-                c3 = q3 < 0 ? 1 : 0
-                c4 = q4 < 0 ? 1 : 0
-                c5 = q5 < 0 ? 1 : 0
-                for i in 1..<n {
-                    let di = d[i]
-                    let ei = e[i - 1]
-                    let e2 = ei * ei
-                    q0 = step(q0, di, e2, x0)
-                    q1 = step(q1, di, e2, x1)
-                    q2 = step(q2, di, e2, x2)
-                    q3 = step(q3, di, e2, x3)
-                    q4 = step(q4, di, e2, x4)
-                    q5 = step(q5, di, e2, x5)
-                    c0 += q0 < 0 ? 1 : 0
-                    c1 += q1 < 0 ? 1 : 0
-                    c2 += q2 < 0 ? 1 : 0
-                    c3 += q3 < 0 ? 1 : 0
-                    c4 += q4 < 0 ? 1 : 0
-                    c5 += q5 < 0 ? 1 : 0
-                }
-            } else {
-                // One bracket left: its three chains only (each chain's steps as above).
-                let (y0, y1, y2) = lowOpen ? (x0, x1, x2) : (x3, x4, x5)
-                var q0 = first(y0), q1 = first(y1), q2 = first(y2)
-                var k0 = q0 < 0 ? 1 : 0, k1 = q1 < 0 ? 1 : 0, k2 = q2 < 0 ? 1 : 0
-                for i in 1..<n {
-                    let di = d[i]
-                    let ei = e[i - 1]
-                    let e2 = ei * ei
-                    q0 = step(q0, di, e2, y0)
-                    q1 = step(q1, di, e2, y1)
-                    q2 = step(q2, di, e2, y2)
-                    k0 += q0 < 0 ? 1 : 0
-                    k1 += q1 < 0 ? 1 : 0
-                    k2 += q2 < 0 ? 1 : 0
-                }
-                if lowOpen { (c0, c1, c2) = (k0, k1, k2) } else { (c3, c4, c5) = (k0, k1, k2) }
-            }
+            let counted = counts(SIMD8(x0, x1, x2, x3, x4, x5, x5, x5))
+            let (c0, c1, c2, c3, c4, c5) = (Int(counted[0]), Int(counted[1]), Int(counted[2]), Int(counted[3]), Int(counted[4]), Int(counted[5]))
             let (la, lb, ha, hb) = (lowA, lowB, highA, highB)
             if lowOpen {
                 if c0 >= 1 {

@@ -357,7 +357,7 @@ enum LoGImageFilter {
                     let first = base + ys.lowerBound * nx
                     if let rows = interleavedRows, count == ny {
                         // Every row of the plane, already interleaved by the caller.
-                        filterLinesStrided(rows + block.lowerBound * nx * width, xstride: width, s1, s2, ln: ln, width: width, c, needed: needed)
+                        filterLinesStrided(rows + block.lowerBound * nx * width, xstride: width, s1, ln: ln, width: width, c, needed: needed)
                     } else {
                         if let image = doubles {
                             sino_lines_from_rows_f64(image + first, nx, count, nx, x.baseAddress!, width)
@@ -376,7 +376,7 @@ enum LoGImageFilter {
                     if let image = doubles {
                         // The lines lie side by side in each row of the plane: filtered where they are.
                         width = count
-                        filterLinesStrided(image + base + xs.lowerBound, xstride: nx, s1, s2, ln: ln, width: width, c, needed: needed)
+                        filterLinesStrided(image + base + xs.lowerBound, xstride: nx, s1, ln: ln, width: width, c, needed: needed)
                     } else {
                         width = (count + 3) & ~3
                         for i in 0..<ln {
@@ -399,7 +399,7 @@ enum LoGImageFilter {
                     if let image = doubles, xs.count == nx {
                         // Whole rows: the block's lines lie side by side in each z-plane, filtered where they are.
                         width = nx * block.count
-                        filterLinesStrided(image + block.lowerBound * nx, xstride: nx * ny, s1, s2, ln: ln, width: width, c, needed: needed)
+                        filterLinesStrided(image + block.lowerBound * nx, xstride: nx * ny, s1, ln: ln, width: width, c, needed: needed)
                     } else {
                         width = (xs.count * block.count + 3) & ~3
                         for i in 0..<ln {
@@ -472,10 +472,9 @@ enum LoGImageFilter {
     /// `MathEMAMAMAM(out, a1, b1, ...)` is `out = a1*b1 + a2*b2 + a3*b3 + a4*b4` and
     /// `MathSMAMAMAM` is `out -= a1*b1 + a2*b2 + a3*b3 + a4*b4`, evaluated left to right.
     /// Where the CPU has AVX2 the same operations run four lanes per instruction in C
-    /// (`sino_recursive_gaussian_lines_avx2`, Sources/CSinoKernels: same order, no fused
+    /// (`sino_recursive_gaussian_lines`, Sources/CSinoKernels: same order, no fused
     /// multiply-add, so the same bits; `ImageFilterTests` compares them), eight where it has
-    /// AVX-512 (`sino_recursive_gaussian_lines_avx512`); elsewhere the Swift loop
-    /// (`filterLinesPortable`).
+    /// AVX-512; elsewhere the Swift loop (`filterLinesPortable`).
     ///
     /// `needed`: the elements whose sums are wanted. Element i's causal value depends only on
     /// elements 0...i and its anticausal one only on i...ln-1, so the causal pass stops after
@@ -490,27 +489,16 @@ enum LoGImageFilter {
             filterLinesPortable(xb, s1b, s2b, ln: ln, width: width, c, needed: needed)
             return
         }
-        let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
-        let values = [
-            c.n0, c.n1, c.n2, c.n3, c.d1, c.d2, c.d3, c.d4, c.m1, c.m2, c.m3, c.m4, c.bn1, c.bn2, c.bn3, c.bn4, c.bm1, c.bm2, c.bm3, c.bm4
-        ]
-        values.withUnsafeBufferPointer { coefficients in
-            if kernel == .avx512 {
-                sino_recursive_gaussian_lines_avx512(
-                    xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
-            } else {
-                sino_recursive_gaussian_lines_avx2(
-                    xb.baseAddress!, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart)
-            }
-        }
+        filterLinesStrided(UnsafePointer(xb.baseAddress!), xstride: width, s1b, ln: ln, width: width, c, needed: needed, kernel: kernel)
     }
 
     /// `filterLines` on `width` lines (any count) whose element i of line k is `x[i * xstride + k]`
-    /// (in place, e.g. the columns of an image's rows), the sums in s1 with rows `width` apart:
-    /// the same C text as the kernels (eight, four or one lane at a time, the same bits).
+    /// (in place, e.g. the columns of an image's rows), the sums in s1 with rows `width` apart, in
+    /// C (`sino_recursive_gaussian_lines`: eight, four or one lane at a time as `kernel` allows,
+    /// the same bits).
     static func filterLinesStrided(
-        _ x: UnsafePointer<Double>, xstride: Int, _ s1b: UnsafeMutableBufferPointer<Double>, _ s2b: UnsafeMutableBufferPointer<Double>, ln: Int,
-        width: Int, _ c: RecursiveGaussianCoefficients, needed: ClosedRange<Int>? = nil, kernel: Kernel = Kernel.best
+        _ x: UnsafePointer<Double>, xstride: Int, _ s1b: UnsafeMutableBufferPointer<Double>, ln: Int, width: Int, _ c: RecursiveGaussianCoefficients,
+        needed: ClosedRange<Int>? = nil, kernel: Kernel = Kernel.best
     ) {
         let (causalEnd, anticausalStart) = passLimits(ln: ln, needed: needed)
         let values = [
@@ -518,8 +506,7 @@ enum LoGImageFilter {
         ]
         let bits: Int32 = kernel == .avx512 ? 512 : (kernel == .avx2 ? 256 : 0)
         values.withUnsafeBufferPointer { coefficients in
-            sino_recursive_gaussian_lines_strided(
-                x, xstride, s1b.baseAddress!, s2b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart, bits)
+            sino_recursive_gaussian_lines(x, xstride, s1b.baseAddress!, ln, width, coefficients.baseAddress!, causalEnd, anticausalStart, bits)
         }
     }
 
