@@ -56,6 +56,13 @@ static inline void st1(double *p, double v) { *p = v; }
 static inline double splat1(double a) { return a; }
 
 
+// A loop over a group's vectors, fully unrolled.
+#if defined(__clang__)
+#define UNROLLED _Pragma("clang loop unroll(full)")
+#else
+#define UNROLLED _Pragma("GCC unroll 8")
+#endif
+
 // ITK's first four values of a recursion (causal: the line's first element v and the next three
 // y1..y3, coefficients n0..n3 and bn1..bn4; anticausal: the last element, then the ones before
 // it, m1..m4 and bm1..bm4), each sum left to right as MathEMAMAMAM / MathSMAMAMAM evaluate it.
@@ -72,8 +79,10 @@ static inline double splat1(double a) { return a; }
     } while (0)
 
 // The recursive Gaussian on the lanes k <= lane < k + G * (the vector's width): a group of G
-// vectors of lanes run along the whole line with the recursion's last inputs and outputs held in
-// registers, so each element's input is loaded once and its sum stored once. One text for every
+// vectors of lanes run along the whole line with the recursion's last outputs held in registers
+// (the loop over the group unrolled, so the chain from one output to the next never goes through
+// memory; the last inputs are loaded again, from L1, which leaves the registers for four AVX2
+// vectors in flight to hide the chain's latency) and each element's sum stored once. One text for every
 // vector width (and plain doubles): every lane's operations are the same, in the same order, so
 // the bits are the same whatever the width. Element i of lane k is x[i * xs + k] in the input and
 // s1[i * w + k] in the sums.
@@ -86,8 +95,8 @@ static inline double splat1(double a) { return a; }
         const V m1 = SPLAT(c[8]), m2 = SPLAT(c[9]), m3 = SPLAT(c[10]), m4 = SPLAT(c[11]);                                                \
         const V bn1 = SPLAT(c[12]), bn2 = SPLAT(c[13]), bn3 = SPLAT(c[14]), bn4 = SPLAT(c[15]);                                          \
         const V bm1 = SPLAT(c[16]), bm2 = SPLAT(c[17]), bm3 = SPLAT(c[18]), bm4 = SPLAT(c[19]);                                          \
-        V xa[G], xb[G], xc[G], sa[G], sb[G], sc[G], sd[G];                                                                               \
-        for (int g = 0; g < G; g++) {                                                                                                    \
+        V sa[G], sb[G], sc[G], sd[G];                                                                                                    \
+        UNROLLED for (int g = 0; g < G; g++) {                                                                                                    \
             const long o = k + g * L;                                                                                                    \
             const V v = LD(x + o), x1 = LD(x + xs + o), x2 = LD(x + 2 * xs + o), x3 = LD(x + 3 * xs + o);                              \
             V a0, a1, a2, a3;                                                                                                            \
@@ -96,26 +105,23 @@ static inline double splat1(double a) { return a; }
             ST(s1 + w + o, a1);                                                                                                          \
             ST(s1 + 2 * w + o, a2);                                                                                                      \
             ST(s1 + 3 * w + o, a3);                                                                                                      \
-            xa[g] = x3, xb[g] = x2, xc[g] = x1;                                                                                          \
             sa[g] = a3, sb[g] = a2, sc[g] = a1, sd[g] = a0;                                                                              \
         }                                                                                                                                \
         for (long i = 4; i < causal_end; i++) {                                                                                          \
             const double *xi = x + i * xs + k;                                                                                           \
             double *si = s1 + i * w + k;                                                                                                 \
-            for (int g = 0; g < G; g++) {                                                                                                \
+            UNROLLED for (int g = 0; g < G; g++) {                                                                                                \
                 const V xn = LD(xi + g * L);                                                                                             \
-                V t = xn * n0 + xa[g] * n1 + xb[g] * n2 + xc[g] * n3;                                                                    \
+                V t = xn * n0 + LD(xi - xs + g * L) * n1 + LD(xi - 2 * xs + g * L) * n2 + LD(xi - 3 * xs + g * L) * n3;                  \
                 t = t - (sa[g] * d1 + sb[g] * d2 + sc[g] * d3 + sd[g] * d4);                                                             \
                 ST(si + g * L, t);                                                                                                       \
-                xc[g] = xb[g], xb[g] = xa[g], xa[g] = xn;                                                                                \
                 sd[g] = sc[g], sc[g] = sb[g], sb[g] = sa[g], sa[g] = t;                                                                  \
             }                                                                                                                            \
         }                                                                                                                                \
-        /* Anticausal: xa..xd hold x at rows i..i+3, sa..sd the anticausal values there. */                                              \
-        V xd[G];                                                                                                                         \
+        /* Anticausal: sa..sd hold the anticausal values at rows i..i+3. */                                                              \
         const long e = (ln - 1) * w;                                                                                                     \
         const double *xe = x + (ln - 1) * xs;                                                                                            \
-        for (int g = 0; g < G; g++) {                                                                                                    \
+        UNROLLED for (int g = 0; g < G; g++) {                                                                                                    \
             const long o = k + g * L;                                                                                                    \
             const V v = LD(xe + o), xl1 = v, xl2 = LD(xe - xs + o), xl3 = LD(xe - 2 * xs + o);                                          \
             V b1, b2, b3, b4;                                                                                                            \
@@ -124,17 +130,15 @@ static inline double splat1(double a) { return a; }
             ST(s1 + e - w + o, LD(s1 + e - w + o) + b2);                                                                                 \
             ST(s1 + e - 2 * w + o, LD(s1 + e - 2 * w + o) + b3);                                                                         \
             ST(s1 + e - 3 * w + o, LD(s1 + e - 3 * w + o) + b4);                                                                         \
-            xa[g] = LD(xe - 3 * xs + o), xb[g] = xl3, xc[g] = xl2, xd[g] = v;                                                            \
             sa[g] = b4, sb[g] = b3, sc[g] = b2, sd[g] = b1;                                                                              \
         }                                                                                                                                \
         for (long i = ln - 4; i > anticausal_start; i--) {                                                                               \
             double *si = s1 + (i - 1) * w + k;                                                                                           \
             const double *xi = x + (i - 1) * xs + k;                                                                                     \
-            for (int g = 0; g < G; g++) {                                                                                                \
-                V t = xa[g] * m1 + xb[g] * m2 + xc[g] * m3 + xd[g] * m4;                                                                 \
+            UNROLLED for (int g = 0; g < G; g++) {                                                                                                \
+                V t = LD(xi + xs + g * L) * m1 + LD(xi + 2 * xs + g * L) * m2 + LD(xi + 3 * xs + g * L) * m3 + LD(xi + 4 * xs + g * L) * m4; \
                 t = t - (sa[g] * d1 + sb[g] * d2 + sc[g] * d3 + sd[g] * d4);                                                             \
                 ST(si + g * L, LD(si + g * L) + t);                                                                                      \
-                xd[g] = xc[g], xc[g] = xb[g], xb[g] = xa[g], xa[g] = LD(xi + g * L);                                                     \
                 sd[g] = sc[g], sc[g] = sb[g], sb[g] = sa[g], sa[g] = t;                                                                  \
             }                                                                                                                            \
         }                                                                                                                                \
@@ -142,7 +146,8 @@ static inline double splat1(double a) { return a; }
 
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group8x3, AVX512, v8d, ld8, st8, splat8, 3)
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group8x1, AVX512, v8d, ld8, st8, splat8, 1)
-RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x3, AVX2, v4d, ld, st, splat, 3)
+RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x4, AVX2, v4d, ld, st, splat, 4)
+RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x2, AVX2, v4d, ld, st, splat, 2)
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group4x1, AVX2, v4d, ld, st, splat, 1)
 RECURSIVE_GAUSSIAN_GROUP(recursive_gaussian_group1x1, , double, ld1, st1, splat1, 1)
 
@@ -164,7 +169,8 @@ void sino_recursive_gaussian_lines(const double *x, long xstride, double *s1, lo
         for (; k + 8 <= width; k += 8) recursive_gaussian_group8x1(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
     }
     if (vector_bits >= 256) {
-        for (; k + 12 <= width; k += 12) recursive_gaussian_group4x3(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
+        for (; k + 16 <= width; k += 16) recursive_gaussian_group4x4(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
+        for (; k + 8 <= width; k += 8) recursive_gaussian_group4x2(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
         for (; k + 4 <= width; k += 4) recursive_gaussian_group4x1(x, xstride, s1, ln, width, c, causal_end, anticausal_start, k);
     }
 #endif
