@@ -79,67 +79,69 @@ static inline double splat1(double a) { return a; }
     } while (0)
 
 // The recursive Gaussian on the lanes k <= lane < k + G * (the vector's width): a group of G
-// vectors of lanes run along the whole line with the recursion's last outputs held in registers
+// vectors of lanes run along the whole line. Only the recursion's last output stays in a register
 // (the loop over the group unrolled, so the chain from one output to the next never goes through
-// memory; the last inputs are loaded again, from L1, which leaves the registers for four AVX2
-// vectors in flight to hide the chain's latency) and each element's sum stored once. One text for every
+// memory); the three before it and the last inputs are loaded again from L1 (causal outputs from
+// s1, anticausal ones from a four-row ring), which leaves the registers for four AVX2 vectors in
+// flight to hide the chain's latency, without moves to shift a window of registers along. One text for every
 // vector width (and plain doubles): every lane's operations are the same, in the same order, so
 // the bits are the same whatever the width. Element i of lane k is x[i * xs + k] in the input and
 // s1[i * w + k] in the sums.
 #define RECURSIVE_GAUSSIAN_GROUP(NAME, TARGET, V, LD, ST, SPLAT, G)                                                                      \
     static TARGET void NAME(const double *x, long xs, double *s1, long ln, long w, const double *c, long causal_end,                     \
                             long anticausal_start, long k) {                                                                             \
-        const long L = (long)(sizeof(V) / sizeof(double));                                                                              \
+        const long L = (long)(sizeof(V) / sizeof(double));                                                                               \
         const V n0 = SPLAT(c[0]), n1 = SPLAT(c[1]), n2 = SPLAT(c[2]), n3 = SPLAT(c[3]);                                                  \
         const V d1 = SPLAT(c[4]), d2 = SPLAT(c[5]), d3 = SPLAT(c[6]), d4 = SPLAT(c[7]);                                                  \
         const V m1 = SPLAT(c[8]), m2 = SPLAT(c[9]), m3 = SPLAT(c[10]), m4 = SPLAT(c[11]);                                                \
         const V bn1 = SPLAT(c[12]), bn2 = SPLAT(c[13]), bn3 = SPLAT(c[14]), bn4 = SPLAT(c[15]);                                          \
         const V bm1 = SPLAT(c[16]), bm2 = SPLAT(c[17]), bm3 = SPLAT(c[18]), bm4 = SPLAT(c[19]);                                          \
-        V sa[G], sb[G], sc[G], sd[G];                                                                                                    \
-        UNROLLED for (int g = 0; g < G; g++) {                                                                                                    \
+        V sa[G];                                                                                                                         \
+        UNROLLED for (int g = 0; g < G; g++) {                                                                                           \
             const long o = k + g * L;                                                                                                    \
-            const V v = LD(x + o), x1 = LD(x + xs + o), x2 = LD(x + 2 * xs + o), x3 = LD(x + 3 * xs + o);                              \
+            const V v = LD(x + o), x1 = LD(x + xs + o), x2 = LD(x + 2 * xs + o), x3 = LD(x + 3 * xs + o);                                \
             V a0, a1, a2, a3;                                                                                                            \
-            RECURSIVE_GAUSSIAN_START(v, x1, x2, x3, n0, n1, n2, n3, bn1, bn2, bn3, bn4, a0, a1, a2, a3);                                   \
+            RECURSIVE_GAUSSIAN_START(v, x1, x2, x3, n0, n1, n2, n3, bn1, bn2, bn3, bn4, a0, a1, a2, a3);                                 \
             ST(s1 + o, a0);                                                                                                              \
             ST(s1 + w + o, a1);                                                                                                          \
             ST(s1 + 2 * w + o, a2);                                                                                                      \
             ST(s1 + 3 * w + o, a3);                                                                                                      \
-            sa[g] = a3, sb[g] = a2, sc[g] = a1, sd[g] = a0;                                                                              \
+            sa[g] = a3;                                                                                                                  \
         }                                                                                                                                \
         for (long i = 4; i < causal_end; i++) {                                                                                          \
             const double *xi = x + i * xs + k;                                                                                           \
             double *si = s1 + i * w + k;                                                                                                 \
-            UNROLLED for (int g = 0; g < G; g++) {                                                                                                \
+            UNROLLED for (int g = 0; g < G; g++) {                                                                                       \
                 const V xn = LD(xi + g * L);                                                                                             \
                 V t = xn * n0 + LD(xi - xs + g * L) * n1 + LD(xi - 2 * xs + g * L) * n2 + LD(xi - 3 * xs + g * L) * n3;                  \
-                t = t - (sa[g] * d1 + sb[g] * d2 + sc[g] * d3 + sd[g] * d4);                                                             \
+                t = t - (sa[g] * d1 + LD(si - 2 * w + g * L) * d2 + LD(si - 3 * w + g * L) * d3 + LD(si - 4 * w + g * L) * d4);          \
                 ST(si + g * L, t);                                                                                                       \
-                sd[g] = sc[g], sc[g] = sb[g], sb[g] = sa[g], sa[g] = t;                                                                  \
+                sa[g] = t;                                                                                                               \
             }                                                                                                                            \
         }                                                                                                                                \
-        /* Anticausal: sa..sd hold the anticausal values at rows i..i+3. */                                                              \
+        V ring[4][G];                                                                                                                    \
+        /* Anticausal: sa holds the value at row i, ring[r & 3] the one at row r (i <= r <= i + 3). */                                   \
         const long e = (ln - 1) * w;                                                                                                     \
         const double *xe = x + (ln - 1) * xs;                                                                                            \
-        UNROLLED for (int g = 0; g < G; g++) {                                                                                                    \
+        UNROLLED for (int g = 0; g < G; g++) {                                                                                           \
             const long o = k + g * L;                                                                                                    \
-            const V v = LD(xe + o), xl1 = v, xl2 = LD(xe - xs + o), xl3 = LD(xe - 2 * xs + o);                                          \
+            const V v = LD(xe + o), xl1 = v, xl2 = LD(xe - xs + o), xl3 = LD(xe - 2 * xs + o);                                           \
             V b1, b2, b3, b4;                                                                                                            \
-            RECURSIVE_GAUSSIAN_START(v, xl1, xl2, xl3, m1, m2, m3, m4, bm1, bm2, bm3, bm4, b1, b2, b3, b4);                                \
+            RECURSIVE_GAUSSIAN_START(v, xl1, xl2, xl3, m1, m2, m3, m4, bm1, bm2, bm3, bm4, b1, b2, b3, b4);                              \
             ST(s1 + e + o, LD(s1 + e + o) + b1);                                                                                         \
             ST(s1 + e - w + o, LD(s1 + e - w + o) + b2);                                                                                 \
             ST(s1 + e - 2 * w + o, LD(s1 + e - 2 * w + o) + b3);                                                                         \
             ST(s1 + e - 3 * w + o, LD(s1 + e - 3 * w + o) + b4);                                                                         \
-            sa[g] = b4, sb[g] = b3, sc[g] = b2, sd[g] = b1;                                                                              \
+            sa[g] = b4, ring[(ln - 4) & 3][g] = b4, ring[(ln - 3) & 3][g] = b3, ring[(ln - 2) & 3][g] = b2, ring[(ln - 1) & 3][g] = b1;  \
         }                                                                                                                                \
         for (long i = ln - 4; i > anticausal_start; i--) {                                                                               \
             double *si = s1 + (i - 1) * w + k;                                                                                           \
             const double *xi = x + (i - 1) * xs + k;                                                                                     \
-            UNROLLED for (int g = 0; g < G; g++) {                                                                                                \
+            UNROLLED for (int g = 0; g < G; g++) {                                                                                       \
                 V t = LD(xi + xs + g * L) * m1 + LD(xi + 2 * xs + g * L) * m2 + LD(xi + 3 * xs + g * L) * m3 + LD(xi + 4 * xs + g * L) * m4; \
-                t = t - (sa[g] * d1 + sb[g] * d2 + sc[g] * d3 + sd[g] * d4);                                                             \
+                t = t - (sa[g] * d1 + ring[(i + 1) & 3][g] * d2 + ring[(i + 2) & 3][g] * d3 + ring[(i + 3) & 3][g] * d4);                \
                 ST(si + g * L, LD(si + g * L) + t);                                                                                      \
-                sd[g] = sc[g], sc[g] = sb[g], sb[g] = sa[g], sa[g] = t;                                                                  \
+                ring[(i - 1) & 3][g] = t, sa[g] = t;                                                                                     \
             }                                                                                                                            \
         }                                                                                                                                \
     }
