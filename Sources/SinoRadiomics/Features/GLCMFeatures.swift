@@ -142,6 +142,18 @@ final class GLCMEngine {
     private let tridiagonalSize: UnsafeMutablePointer<Int>
     private let deflatedZeros: UnsafeMutablePointer<Int>
     private(set) var columnCount = 0
+    /// Voxel-based kernels (`build`): each angle's non-zero cells, row-major (the upper triangle
+    /// when symmetrical), as linear indices of the m x m layout `sparseM`, so that clearing,
+    /// symmetrising, summing and normalising visit those cells only (a kernel's matrices hold a
+    /// few dozen pairs among up to 27² cells). Allocated on the first `build`.
+    private var cellList: UnsafeMutablePointer<Int32>?
+    private var cellListCount: UnsafeMutablePointer<Int>?
+    private var sparseM = 0
+    /// The cells of each column's normalised matrix written by the last sparse `angleFeatures`
+    /// (linear indices of the layout `normalisedM[column]`), cleared before the next one writes.
+    private var normalisedCells: UnsafeMutablePointer<Int32>?
+    private var normalisedCount: UnsafeMutablePointer<Int>?
+    private var normalisedM: UnsafeMutablePointer<Int>?
 
     static let featureCount = GLCMFeatures.featureNames.count
 
@@ -208,13 +220,42 @@ final class GLCMEngine {
         deflatedZeros.deallocate()
         rowScale.deallocate()
         householder.deallocate()
+        cellList?.deallocate()
+        cellListCount?.deallocate()
+        normalisedCells?.deallocate()
+        normalisedCount?.deallocate()
+        normalisedM?.deallocate()
     }
 
     /// `calculate_glcm` on the mask voxels inside `b`, rows and columns indexed by
     /// `levelMap` (m levels), then symmetrised if `symmetricalGLCM`.
     func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int) {
         let m2 = m * m
-        counts.update(repeating: 0, count: na * m2)
+        let c2 = capacity * capacity
+        let list: UnsafeMutablePointer<Int32>
+        let listCount: UnsafeMutablePointer<Int>
+        if let cellList, let cellListCount {
+            // Clear the last kernel's cells (and their transposes): the matrices are zero again.
+            list = cellList
+            listCount = cellListCount
+            let old = sparseM
+            for a in 0..<na {
+                let base = counts + a * old * old
+                for t in 0..<listCount[a] {
+                    let k = Int(list[a * c2 + t])
+                    base[k] = 0
+                    base[(k % old) * old + k / old] = 0
+                }
+            }
+        } else {
+            list = .allocate(capacity: na * c2)
+            listCount = .allocate(capacity: na)
+            cellList = list
+            cellListCount = listCount
+            counts.update(repeating: 0, count: na * c2)
+        }
+        for a in 0..<na { listCount[a] = 0 }
+        sparseM = m
         let sz = array.strideZ
         let nx = array.nx
         levelMap.slot.withUnsafeBufferPointer { slot in
@@ -234,7 +275,14 @@ final class GLCMEngine {
                                             let xx = x + dx[a]
                                             if zz < b.lo.0 || zz > b.hi.0 || yy < b.lo.1 || yy > b.hi.1 || xx < b.lo.2 || xx > b.hi.2 { continue }
                                             let j = i + step[a]
-                                            if mk[j] { counts[a * m2 + li + Int(slot[Int(lv[j])])] += 1 }
+                                            if mk[j] {
+                                                let k = li + Int(slot[Int(lv[j])])
+                                                if counts[a * m2 + k] == 0 {
+                                                    list[a * c2 + listCount[a]] = Int32(k)
+                                                    listCount[a] += 1
+                                                }
+                                                counts[a * m2 + k] += 1
+                                            }
                                         }
                                     }
                                 }
@@ -244,13 +292,51 @@ final class GLCMEngine {
                 }
             }
         }
-        symmetrise(m: m)
+        symmetriseCells(m: m)
+    }
+
+    /// `symmetrise` on the listed cells only; leaves each angle's list sorted row-major (the
+    /// upper triangle's cells when symmetrical, each once). The counts are whole numbers, so
+    /// each sum is exact whatever the order.
+    private func symmetriseCells(m: Int) {
+        guard let list = cellList, let listCount = cellListCount else { return }
+        let m2 = m * m
+        let c2 = capacity * capacity
+        for a in 0..<na {
+            var cells = UnsafeMutableBufferPointer(start: list + a * c2, count: listCount[a])
+            if symmetrical {
+                for t in cells.indices {
+                    let k = Int(cells[t])
+                    let (i, j) = (k / m, k % m)
+                    if i > j { cells[t] = Int32(j * m + i) }
+                }
+            }
+            cells.sort()
+            guard symmetrical else { continue }
+            let base = counts + a * m2
+            var kept = 0
+            for t in cells.indices where t == 0 || cells[t] != cells[t - 1] {
+                let k = Int(cells[t])
+                let (i, j) = (k / m, k % m)
+                if i == j {
+                    base[k] *= 2
+                } else {
+                    let sum = base[k] + base[j * m + i]
+                    base[k] = sum
+                    base[j * m + i] = sum
+                }
+                cells[kept] = Int32(k)
+                kept += 1
+            }
+            listCount[a] = kept
+        }
     }
 
     /// `build` over the whole ROI (segment-based) through the padded grid: a neighbour counts
     /// when its padded level is non-zero.
     func segmentBuild(_ padded: PaddedLevels, m: Int) {
         let m2 = m * m
+        precondition(cellList == nil, "an engine builds either kernels or the whole ROI")
         counts.update(repeating: 0, count: na * m2)
         let lv = padded.levels
         let steps = padded.steps
@@ -341,8 +427,18 @@ final class GLCMEngine {
         for (column, a) in columns.enumerated() {
             let base = counts + a * m2
             var total = 0.0
-            for cell in 0..<m2 { total += base[cell] }
-            angleFeatures(base, m: m, total: total, column: column)
+            if let list = cellList, let listCount = cellListCount {
+                // Whole numbers: the same sum in any order.
+                let cells = list + a * capacity * capacity
+                for t in 0..<listCount[a] {
+                    let k = Int(cells[t])
+                    total += symmetrical && k / m != k % m ? 2 * base[k] : base[k]
+                }
+                angleFeatures(base, m: m, total: total, column: column, cells: UnsafeBufferPointer(start: cells, count: listCount[a]))
+            } else {
+                for cell in 0..<m2 { total += base[cell] }
+                angleFeatures(base, m: m, total: total, column: column)
+            }
             report(column, total == 0)
         }
     }
@@ -351,7 +447,10 @@ final class GLCMEngine {
     /// on the non-zero cells; HXY1 and HXY2 use log2(x·y + eps) = log2 x + log2 y + eps/(x·y·ln 2)
     /// (exact to rounding; single-row or single-column matrices, where NumPy's HXY1 and HXY2
     /// equal HXY exactly, take HXY itself).
-    private func angleFeatures(_ counts: UnsafePointer<Double>, m: Int, total: Double, column: Int) {
+    /// `cells`: the matrix's non-zero cells, row-major (upper triangle when symmetrical), when
+    /// `build` listed them; the normalised matrix is then written at those cells only, after
+    /// the column's previous ones are cleared.
+    private func angleFeatures(_ counts: UnsafePointer<Double>, m: Int, total: Double, column: Int, cells listed: UnsafeBufferPointer<Int32>? = nil) {
         let nc = na
         @inline(__always) func put(_ f: Int, _ v: Double) { perAngle[f * nc + column] = v }
         if total == 0 {
@@ -366,7 +465,41 @@ final class GLCMEngine {
         var cells = 0
         // Non-zero cells; a symmetric matrix keeps i ≤ j, off-diagonal cells counted twice.
         let half = symmetrical
-        for i in 0..<m {
+        if let listed {
+            let c2 = capacity * capacity
+            if normalisedCells == nil {
+                normalisedCells = .allocate(capacity: na * c2)
+                normalisedCount = .allocate(capacity: na)
+                normalisedCount!.initialize(repeating: 0, count: na)
+                normalisedM = .allocate(capacity: na)
+                normalisedM!.initialize(repeating: 1, count: na)
+                normalised.update(repeating: 0, count: na * c2)
+            }
+            let written = normalisedCells! + column * c2
+            let old = normalisedM![column]
+            for t in 0..<normalisedCount![column] {
+                let k = Int(written[t])
+                pn[k] = 0
+                pn[(k % old) * old + k / old] = 0
+            }
+            for t in listed.indices {
+                let k = Int(listed[t])
+                let (i, j) = (k / m, k % m)
+                let c = counts[k]
+                let v = c / total
+                pn[k] = v
+                if half { pn[j * m + i] = v }
+                cellI[cells] = Int32(i)
+                cellJ[cells] = Int32(j)
+                cellCount[cells] = c
+                cellWeight[cells] = half && i != j ? 2.0 : 1.0
+                written[cells] = Int32(k)
+                cells += 1
+            }
+            normalisedCount![column] = cells
+            normalisedM![column] = m
+        }
+        for i in 0..<(listed == nil ? m : 0) {
             let row = i * m
             for j in (half ? i : 0)..<m {
                 let c = counts[row + j]
@@ -387,20 +520,27 @@ final class GLCMEngine {
         }
         // px and py summed in NumPy's order (row-major; adding the zeros changes nothing), so that
         // exact coincidences (HXY1 or HXY2 equal to HXY) happen where they happen in PyRadiomics.
+        // Only the non-zero cells are added, in the order they were found (row by row, columns
+        // ascending): each row's and each column's terms arrive in column (row) order. With the
+        // upper triangle only, row r gets the cells (k, r), k < r, first (found in earlier rows),
+        // then its own (r, j), j >= r: its columns in order too.
         let eps = NumpyMath.eps
-        for i in 0..<m {
-            var sum = 0.0
-            let row = pn + i * m
-            for j in 0..<m { sum += row[j] }
-            rs[i] = sum
-        }
+        for i in 0..<m { rs[i] = 0 }
         if half {
+            for t in 0..<cells {
+                let i = Int(cellI[t]), j = Int(cellJ[t])
+                let v = pn[i * m + j]
+                rs[i] += v
+                if i != j { rs[j] += v }
+            }
             for i in 0..<m { cs[i] = rs[i] }
         } else {
             for j in 0..<m { cs[j] = 0 }
-            for i in 0..<m {
-                let row = pn + i * m
-                for j in 0..<m { cs[j] += row[j] }
+            for t in 0..<cells {
+                let i = Int(cellI[t]), j = Int(cellJ[t])
+                let v = pn[i * m + j]
+                rs[i] += v
+                cs[j] += v
             }
         }
         terms.reset(total)
@@ -477,23 +617,22 @@ final class GLCMEngine {
         // HXY1 and HXY2 from log2(x·y + eps) = log2 x + log2 y + eps/(x·y·ln 2); where NumPy's
         // products px·py equal P exactly (on P's support: HXY1; everywhere: HXY2) its sums are
         // HXY itself; a near-zero HXY2 − HXY is recomputed term by term in NumPy's order.
+        // HXY1 is exact where every non-zero cell equals px·py (with the upper triangle only, the
+        // cell (j, i) has the same product: px = py); HXY2 where, besides, every zero cell has
+        // px·py = 0, i.e. the non-zero cells fill every pair of a non-zero row and a non-zero
+        // column (non-zero sums are proportions of a finite total, far from underflow: a product
+        // of two cannot round to 0).
         var exact1 = true
-        var exact2 = true
-        for i in 0..<m {
-            let row = i * m
-            for j in 0..<m {
-                let product = rs[i] * cs[j]
-                if counts[row + j] != 0 {
-                    if product != pn[row + j] {
-                        exact1 = false
-                        exact2 = false
-                    }
-                } else if product != 0 {
-                    exact2 = false
-                }
+        var nonZero = 0
+        for t in 0..<cells {
+            let i = Int(cellI[t]), j = Int(cellJ[t])
+            if rs[i] * cs[j] != pn[i * m + j] {
+                exact1 = false
+                break
             }
-            if !exact1 { break }
+            nonZero += half && i != j ? 2 : 1
         }
+        let exact2 = exact1 && nonZero == nx * ny
         let e = eps / M_LN2
         let hxy1 = exact1 ? hxy : hx + hy + e * (Double(nx + ny) - ratio)
         var hxy2 = exact2 ? hxy : sy * (hx + Double(nx) * e) + sx * (hy + Double(ny) * e) - Double(nx * ny) * e

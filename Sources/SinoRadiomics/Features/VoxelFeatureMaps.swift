@@ -192,16 +192,17 @@ public enum VoxelFeatureMaps {
         let array = try TextureArray(
             shape: box.shape, levels: discretised.levels, mask: c.kernelMask, grayLevels: discretised.grayLevels, ng: discretised.ng)
         let levelCapacity = min(array.grayLevels.count, c.kernelCapacity)
-        var maps = c.emptyMaps(wanted.count)
         let featureCount = allNames(kind).count
-        var out = [Double](repeating: .nan, count: featureCount)
-        func store(_ v: Int) {
-            for (k, f) in wanted.enumerated() { maps[k][c.centres[v]] = out[f] }
-        }
-        try array.levels.withUnsafeBufferPointer { lvBuffer in
+        let centres = c.centres
+        // The maps and the per-voxel values live inside the closures (not captured from
+        // outside them): captured, every per-voxel access was checked for exclusivity at run
+        // time.
+        return try array.levels.withUnsafeBufferPointer { lvBuffer in
             try array.mask.withUnsafeBufferPointer { mkBuffer in
                 let lv = lvBuffer.baseAddress!
                 let mk = mkBuffer.baseAddress!
+                var maps = c.emptyMaps(wanted.count)
+                var out = [Double](repeating: .nan, count: featureCount)
                 switch kind {
                 case .glcm:
                     try glcm(c, array: array, lv: lv, mk: mk, wanted: wanted, maps: &maps)
@@ -213,7 +214,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, deleteEmpty: false, into: &out)
-                        store(v)
+                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
                     }
                 case .glszm:
                     let engine = try GLSZMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity, voxelCapacity: c.kernelCapacity)
@@ -222,7 +223,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        store(v)
+                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
                     }
                 case .gldm:
                     let engine = try GLDMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity)
@@ -231,7 +232,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        store(v)
+                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
                     }
                 case .ngtdm:
                     let engine = try NGTDMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity)
@@ -240,14 +241,14 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        store(v)
+                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
                     }
                 case .firstorder, .shape, .shape2D:
                     break
                 }
+                return maps
             }
         }
-        return maps
     }
 
     /// GLCM maps: a first pass finds the angles empty in every kernel (deleted) and whether
