@@ -28,9 +28,14 @@ extension RadiomicsImage {
                 "space directions: " + directions.joined(separator: " "), "kinds: " + [String](repeating: "domain", count: d).joined(separator: " "),
                 "endian: little", "encoding: gzip", "space origin: " + vector(Array(origin.prefix(d))), "", ""
             ]
-            var data = [UInt8]()
-            data.reserveCapacity(values.count * 8)
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            // Little-endian doubles: on a little-endian host, the array's own bytes, copied at once.
+            #if _endian(little)
+                let data = values.withUnsafeBytes { [UInt8]($0) }
+            #else
+                var data = [UInt8]()
+                data.reserveCapacity(values.count * 8)
+                for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            #endif
             try AtomicFile.write(Array(lines.joined(separator: "\n").utf8) + Gzip.compress(data), to: path)
         } else if lowered.hasSuffix(".nii") || lowered.hasSuffix(".nii.gz") {
             var header = NIfTIHeader()

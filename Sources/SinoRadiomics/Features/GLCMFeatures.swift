@@ -145,15 +145,18 @@ final class GLCMEngine {
     /// Voxel-based kernels (`build`): each angle's non-zero cells, row-major (the upper triangle
     /// when symmetrical), as linear indices of the m x m layout `sparseM`, so that clearing,
     /// symmetrising, summing and normalising visit those cells only (a kernel's matrices hold a
-    /// few dozen pairs among up to 27² cells). Allocated on the first `build`.
-    private var cellList: UnsafeMutablePointer<Int32>?
-    private var cellListCount: UnsafeMutablePointer<Int>?
+    /// few dozen pairs among up to 27² cells). Pointers, not optional vars: a class's vars are
+    /// checked for exclusive access at run time on every use.
+    private let cellList: UnsafeMutablePointer<Int32>
+    private let cellListCount: UnsafeMutablePointer<Int>
     private var sparseM = 0
+    /// Whether `build` (kernels) has run; `segmentBuild` (the whole ROI) is used instead.
+    private var buildsKernels = false
     /// The cells of each column's normalised matrix written by the last sparse `angleFeatures`
     /// (linear indices of the layout `normalisedM[column]`), cleared before the next one writes.
-    private var normalisedCells: UnsafeMutablePointer<Int32>?
-    private var normalisedCount: UnsafeMutablePointer<Int>?
-    private var normalisedM: UnsafeMutablePointer<Int>?
+    private let normalisedCells: UnsafeMutablePointer<Int32>
+    private let normalisedCount: UnsafeMutablePointer<Int>
+    private let normalisedM: UnsafeMutablePointer<Int>
 
     static let featureCount = GLCMFeatures.featureNames.count
 
@@ -200,6 +203,17 @@ final class GLCMEngine {
         deflatedZeros = .allocate(capacity: na)
         rowScale = .allocate(capacity: self.capacity)
         householder = .allocate(capacity: 2 * self.capacity)
+        // The sparse path keeps these zero outside the cells it lists.
+        counts.initialize(repeating: 0, count: na * c2)
+        normalised.initialize(repeating: 0, count: na * c2)
+        cellList = .allocate(capacity: na * c2)
+        cellListCount = .allocate(capacity: na)
+        cellListCount.initialize(repeating: 0, count: na)
+        normalisedCells = .allocate(capacity: na * c2)
+        normalisedCount = .allocate(capacity: na)
+        normalisedCount.initialize(repeating: 0, count: na)
+        normalisedM = .allocate(capacity: na)
+        normalisedM.initialize(repeating: 1, count: na)
     }
 
     func deallocate() {
@@ -220,11 +234,11 @@ final class GLCMEngine {
         deflatedZeros.deallocate()
         rowScale.deallocate()
         householder.deallocate()
-        cellList?.deallocate()
-        cellListCount?.deallocate()
-        normalisedCells?.deallocate()
-        normalisedCount?.deallocate()
-        normalisedM?.deallocate()
+        cellList.deallocate()
+        cellListCount.deallocate()
+        normalisedCells.deallocate()
+        normalisedCount.deallocate()
+        normalisedM.deallocate()
     }
 
     /// `calculate_glcm` on the mask voxels inside `b`, rows and columns indexed by
@@ -232,30 +246,21 @@ final class GLCMEngine {
     func build(_ lv: UnsafePointer<Int32>, _ mk: UnsafePointer<Bool>, _ b: KernelBounds, m: Int) {
         let m2 = m * m
         let c2 = capacity * capacity
-        let list: UnsafeMutablePointer<Int32>
-        let listCount: UnsafeMutablePointer<Int>
-        if let cellList, let cellListCount {
-            // Clear the last kernel's cells (and their transposes): the matrices are zero again.
-            list = cellList
-            listCount = cellListCount
-            let old = sparseM
-            for a in 0..<na {
-                let base = counts + a * old * old
-                for t in 0..<listCount[a] {
-                    let k = Int(list[a * c2 + t])
-                    base[k] = 0
-                    base[(k % old) * old + k / old] = 0
-                }
+        let list = cellList
+        let listCount = cellListCount
+        // Clear the last kernel's cells (and their transposes): the matrices are zero again.
+        let old = sparseM
+        for a in 0..<na {
+            let base = counts + a * old * old
+            for t in 0..<listCount[a] {
+                let k = Int(list[a * c2 + t])
+                base[k] = 0
+                base[(k % old) * old + k / old] = 0
             }
-        } else {
-            list = .allocate(capacity: na * c2)
-            listCount = .allocate(capacity: na)
-            cellList = list
-            cellListCount = listCount
-            counts.update(repeating: 0, count: na * c2)
+            listCount[a] = 0
         }
-        for a in 0..<na { listCount[a] = 0 }
         sparseM = m
+        buildsKernels = true
         let sz = array.strideZ
         let nx = array.nx
         levelMap.slot.withUnsafeBufferPointer { slot in
@@ -299,7 +304,8 @@ final class GLCMEngine {
     /// upper triangle's cells when symmetrical, each once). The counts are whole numbers, so
     /// each sum is exact whatever the order.
     private func symmetriseCells(m: Int) {
-        guard let list = cellList, let listCount = cellListCount else { return }
+        let list = cellList
+        let listCount = cellListCount
         let m2 = m * m
         let c2 = capacity * capacity
         for a in 0..<na {
@@ -336,7 +342,7 @@ final class GLCMEngine {
     /// when its padded level is non-zero.
     func segmentBuild(_ padded: PaddedLevels, m: Int) {
         let m2 = m * m
-        precondition(cellList == nil, "an engine builds either kernels or the whole ROI")
+        precondition(!buildsKernels, "an engine builds either kernels or the whole ROI")
         counts.update(repeating: 0, count: na * m2)
         let lv = padded.levels
         let steps = padded.steps
@@ -427,9 +433,10 @@ final class GLCMEngine {
         for (column, a) in columns.enumerated() {
             let base = counts + a * m2
             var total = 0.0
-            if let list = cellList, let listCount = cellListCount {
+            if buildsKernels {
                 // Whole numbers: the same sum in any order.
-                let cells = list + a * capacity * capacity
+                let listCount = cellListCount
+                let cells = cellList + a * capacity * capacity
                 for t in 0..<listCount[a] {
                     let k = Int(cells[t])
                     total += symmetrical && k / m != k % m ? 2 * base[k] : base[k]
@@ -467,17 +474,9 @@ final class GLCMEngine {
         let half = symmetrical
         if let listed {
             let c2 = capacity * capacity
-            if normalisedCells == nil {
-                normalisedCells = .allocate(capacity: na * c2)
-                normalisedCount = .allocate(capacity: na)
-                normalisedCount!.initialize(repeating: 0, count: na)
-                normalisedM = .allocate(capacity: na)
-                normalisedM!.initialize(repeating: 1, count: na)
-                normalised.update(repeating: 0, count: na * c2)
-            }
-            let written = normalisedCells! + column * c2
-            let old = normalisedM![column]
-            for t in 0..<normalisedCount![column] {
+            let written = normalisedCells + column * c2
+            let old = normalisedM[column]
+            for t in 0..<normalisedCount[column] {
                 let k = Int(written[t])
                 pn[k] = 0
                 pn[(k % old) * old + k / old] = 0
@@ -496,8 +495,8 @@ final class GLCMEngine {
                 written[cells] = Int32(k)
                 cells += 1
             }
-            normalisedCount![column] = cells
-            normalisedM![column] = m
+            normalisedCount[column] = cells
+            normalisedM[column] = m
         }
         for i in 0..<(listed == nil ? m : 0) {
             let row = i * m
