@@ -309,7 +309,7 @@ final class GLCMEngine {
         let m2 = m * m
         let c2 = capacity * capacity
         for a in 0..<na {
-            var cells = UnsafeMutableBufferPointer(start: list + a * c2, count: listCount[a])
+            let cells = UnsafeMutableBufferPointer(start: list + a * c2, count: listCount[a])
             if symmetrical {
                 for t in cells.indices {
                     let k = Int(cells[t])
@@ -317,7 +317,16 @@ final class GLCMEngine {
                     if i > j { cells[t] = Int32(j * m + i) }
                 }
             }
-            cells.sort()
+            // Insertion sort: a kernel's angle has a few dozen cells at most.
+            for t in cells.indices.dropFirst() {
+                let k = cells[t]
+                var u = t
+                while u > 0 && cells[u - 1] > k {
+                    cells[u] = cells[u - 1]
+                    u -= 1
+                }
+                cells[u] = k
+            }
             guard symmetrical else { continue }
             let base = counts + a * m2
             var kept = 0
