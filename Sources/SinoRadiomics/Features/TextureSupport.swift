@@ -72,67 +72,73 @@ final class LevelMap {
     private(set) var slot: [Int32]
     /// The local levels, ascending.
     private(set) var levels: [Int] = []
-    private var seen: [Int] = []
+    /// The levels of the last `collect` or `useAll` (capacity ng + 1): a pointer, so that the
+    /// per-voxel loop makes no exclusivity check at run time (a class's vars are checked on
+    /// every access).
+    private let seen: UnsafeMutablePointer<Int>
+    private var seenCount = 0
 
     init(ng: Int) {
         slot = [Int32](repeating: -1, count: ng + 1)
         levels.reserveCapacity(64)
-        seen.reserveCapacity(64)
+        seen = .allocate(capacity: ng + 1)
     }
+
+    deinit { seen.deallocate() }
 
     /// Collects the levels of the mask voxels inside `bounds`; returns their count.
     func collect(_ array: TextureArray, _ levelsPtr: UnsafePointer<Int32>, _ maskPtr: UnsafePointer<Bool>, _ b: KernelBounds) -> Int {
-        clear()
         let sz = array.strideZ
         let nx = array.nx
-        for z in b.lo.0...b.hi.0 {
-            for y in b.lo.1...b.hi.1 {
-                let row = z * sz + y * nx
-                for x in b.lo.2...b.hi.2 where maskPtr[row + x] {
-                    let level = Int(levelsPtr[row + x])
-                    if slot[level] == -1 {
-                        slot[level] = 0
-                        seen.append(level)
+        let seen = self.seen
+        var count = seenCount
+        slot.withUnsafeMutableBufferPointer { slot in
+            for k in 0..<count { slot[seen[k]] = -1 }
+            count = 0
+            for z in b.lo.0...b.hi.0 {
+                for y in b.lo.1...b.hi.1 {
+                    let row = z * sz + y * nx
+                    for x in b.lo.2...b.hi.2 where maskPtr[row + x] {
+                        let level = Int(levelsPtr[row + x])
+                        if slot[level] == -1 {
+                            slot[level] = 0
+                            seen[count] = level
+                            count += 1
+                        }
                     }
                 }
             }
+            // Insertion sort: a kernel holds a few dozen levels at most.
+            for i in 1..<max(count, 1) {
+                let key = seen[i]
+                var j = i - 1
+                while j >= 0 && seen[j] > key {
+                    seen[j + 1] = seen[j]
+                    j -= 1
+                }
+                seen[j + 1] = key
+            }
+            for i in 0..<count { slot[seen[i]] = Int32(i) }
         }
-        insertionSort(&seen)
+        seenCount = count
         levels.removeAll(keepingCapacity: true)
-        for (i, level) in seen.enumerated() {
-            slot[level] = Int32(i)
-            levels.append(level)
-        }
-        return levels.count
+        levels.append(contentsOf: UnsafeBufferPointer(start: seen, count: count))
+        return count
     }
 
     /// Uses every level of `grayLevels` (segment-based: the matrix rows PyRadiomics keeps).
     func useAll(_ grayLevels: [Int]) {
-        clear()
-        for (i, level) in grayLevels.enumerated() {
-            slot[level] = Int32(i)
-            seen.append(level)
-            levels.append(level)
-        }
-    }
-
-    private func insertionSort(_ a: inout [Int]) {
-        if a.count < 2 { return }
-        for i in 1..<a.count {
-            let key = a[i]
-            var j = i - 1
-            while j >= 0 && a[j] > key {
-                a[j + 1] = a[j]
-                j -= 1
+        let seen = self.seen
+        let count = seenCount
+        slot.withUnsafeMutableBufferPointer { slot in
+            for k in 0..<count { slot[seen[k]] = -1 }
+            for (i, level) in grayLevels.enumerated() {
+                slot[level] = Int32(i)
+                seen[i] = level
             }
-            a[j + 1] = key
         }
-    }
-
-    private func clear() {
-        for level in seen { slot[level] = -1 }
-        seen.removeAll(keepingCapacity: true)
-        levels.removeAll(keepingCapacity: true)
+        seenCount = grayLevels.count
+        levels = grayLevels
     }
 }
 
