@@ -7,7 +7,7 @@
 #       first PY_CASES cases (default 150; 0 = all 1395) and its time per case is compared;
 #   (b) Original + LoG (sigma 1, 2, 3 mm) + Wavelet (coif1), every class, one case: SinoRad
 #       extracts it REPEATS (default 5) and 4 x REPEATS times in two processes (each the fastest
-#       of three runs) and the marginal time per case is taken, PyRadiomics the median of
+#       of three runs) and the marginal time per case is taken, PyRadiomics the fastest of
 #       REPEATS in-process runs;
 #   (c) voxel-based glcm and glrlm maps, kernelRadius 1, one ROI (the first patient's T2WI on
 #       the reduced 64 x 64 x 12 grid): SinoRad's marginal time per case as in (b) (maps
