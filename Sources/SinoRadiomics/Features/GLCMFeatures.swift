@@ -317,16 +317,7 @@ final class GLCMEngine {
                     if i > j { cells[t] = Int32(j * m + i) }
                 }
             }
-            // Insertion sort: a kernel's angle has a few dozen cells at most.
-            for t in cells.indices.dropFirst() {
-                let k = cells[t]
-                var u = t
-                while u > 0 && cells[u - 1] > k {
-                    cells[u] = cells[u - 1]
-                    u -= 1
-                }
-                cells[u] = k
-            }
+            NumpyMath.sortAscending(cells.baseAddress!, cells.count)
             guard symmetrical else { continue }
             let base = counts + a * m2
             var kept = 0

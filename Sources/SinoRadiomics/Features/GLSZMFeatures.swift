@@ -192,20 +192,7 @@ final class GLSZMEngine: PaddedSegmentEngine {
     /// The features from the packed (level index, size) keys of `zoneCount` zones.
     private func finish(zoneCount: Int, maxSize: Int, m: Int, into out: inout [Double]) {
         // Aggregate zones by (level, size): sort the packed keys.
-        var buffer = UnsafeMutableBufferPointer(start: zones, count: zoneCount)
-        if zoneCount <= 64 {
-            for i in 1..<max(zoneCount, 1) {
-                let key = zones[i]
-                var j = i - 1
-                while j >= 0 && zones[j] > key {
-                    zones[j + 1] = zones[j]
-                    j -= 1
-                }
-                zones[j + 1] = key
-            }
-        } else {
-            buffer.sort()
-        }
+        NumpyMath.sortAscending(zones, zoneCount)
         for (k, level) in levelMap.levels.prefix(m).enumerated() { g[k] = Double(level) }
         for j in 0..<maxSize { ps[j] = 0 }
         for i in 0..<m { pg[i] = 0 }

@@ -109,7 +109,8 @@ enum NumpyMath {
     }
 
     /// Sorts `n` values ascending in place (insertion sort for short rows: no allocation).
-    static func sortAscending(_ a: UnsafeMutablePointer<Double>, _ n: Int) {
+    @inline(__always)
+    static func sortAscending<T: Comparable>(_ a: UnsafeMutablePointer<T>, _ n: Int) {
         if n > 64 {
             var buffer = UnsafeMutableBufferPointer(start: a, count: n)
             buffer.sort()

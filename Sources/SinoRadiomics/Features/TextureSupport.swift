@@ -108,16 +108,7 @@ final class LevelMap {
                     }
                 }
             }
-            // Insertion sort: a kernel holds a few dozen levels at most.
-            for i in 1..<max(count, 1) {
-                let key = seen[i]
-                var j = i - 1
-                while j >= 0 && seen[j] > key {
-                    seen[j + 1] = seen[j]
-                    j -= 1
-                }
-                seen[j + 1] = key
-            }
+            NumpyMath.sortAscending(seen, count)
             for i in 0..<count { slot[seen[i]] = Int32(i) }
         }
         seenCount = count
