@@ -90,6 +90,16 @@ timed3() {
   done
   echo "$best $mib"
 }
+# the marginal seconds per case between two batches of REPEATS and 4 x REPEATS cases (each the
+# fastest of three runs: process start, parameter file and warm-up cancel) and the larger run's
+# peak MiB: marginal BATCH1 BATCH4 EXTRACT-OPTIONS...
+marginal() {
+  local one=$1 four=$2 s1 s4 mib
+  shift 2
+  read -r s1 _ < <(timed3 "$BIN" radiomics extract --batch "$one" --jobs 1 "$@" --out "${one%.csv}_out.csv")
+  read -r s4 mib < <(timed3 "$BIN" radiomics extract --batch "$four" --jobs 1 "$@" --out "${four%.csv}_out.csv")
+  echo "$(awk -v a="$s1" -v b="$s4" -v n="$REPEATS" 'BEGIN { print (b - a) / (3 * n) }') $mib"
+}
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 row() { printf "%-44s %12.4f %12.4f %9s %10s %10s\n" "$1" "$2" "$3" "$(awk -v s="$2" -v t="$3" 'BEGIN { printf "%.1fx", t / s }')" "$4" "$5"; }
 printf "%-44s %12s %12s %9s %10s %10s\n" case sinorad_s pyrad_s ratio sinorad_MiB pyrad_MiB
@@ -109,9 +119,7 @@ for c in $CASES; do
     # the difference per extra case (process start, parameter file and warm-up cancel).
     { echo "Image,Mask"; for _ in $(seq "$REPEATS"); do echo "$img,$msk"; done; } > "$DATA/b_cases.csv"
     { echo "Image,Mask"; for _ in $(seq $((4 * REPEATS))); do echo "$img,$msk"; done; } > "$DATA/b_cases4.csv"
-    read -r s1 _ < <(timed3 "$BIN" radiomics extract --batch "$DATA/b_cases.csv" --params "$DATA/filters.yaml" --jobs 1 --out "$DATA/b_sinorad.csv")
-    read -r s4 mib < <(timed3 "$BIN" radiomics extract --batch "$DATA/b_cases4.csv" --params "$DATA/filters.yaml" --jobs 1 --out "$DATA/b_sinorad4.csv")
-    s=$(awk -v a="$s1" -v b="$s4" -v n="$REPEATS" 'BEGIN { print (b - a) / (3 * n) }')
+    read -r s mib < <(marginal "$DATA/b_cases.csv" "$DATA/b_cases4.csv" --params "$DATA/filters.yaml")
     t=$("$PY" bench/pyradiomics_bench.py case "$img" "$msk" "$DATA/filters.yaml" "$REPEATS"); echo "pyradiomics: $t" >&2
     row "(b) Original+LoG(1,2,3)+Wavelet, one case" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;
@@ -125,11 +133,9 @@ for c in $CASES; do
     # memory): creating 40 files per case on this machine's disk costs about 15 ms per case in
     # the file system, more than computing them. MAPS_DIR chooses another folder.
     maps=${MAPS_DIR:-$([ -w /dev/shm ] && echo /dev/shm/sinorad-radiomics-bench-maps || echo "$DATA/maps")}
-    rm -rf "$maps" "$maps-4"
-    read -r s1 _ < <(timed3 "$BIN" radiomics extract --batch "$DATA/c_cases.csv" --params "$DATA/voxel.yaml" --voxel --jobs 1 --out-dir "$maps" --out "$DATA/c_sinorad.csv")
-    read -r s4 mib < <(timed3 "$BIN" radiomics extract --batch "$DATA/c_cases4.csv" --params "$DATA/voxel.yaml" --voxel --jobs 1 --out-dir "$maps-4" --out "$DATA/c_sinorad4.csv")
-    rm -rf "$maps" "$maps-4"
-    s=$(awk -v a="$s1" -v b="$s4" -v n="$REPEATS" 'BEGIN { print (b - a) / (3 * n) }')
+    rm -rf "$maps"
+    read -r s mib < <(marginal "$DATA/c_cases.csv" "$DATA/c_cases4.csv" --params "$DATA/voxel.yaml" --voxel --out-dir "$maps")
+    rm -rf "$maps"
     t=$("$PY" bench/pyradiomics_bench.py voxel "$img" "$msk" "$DATA/voxel.yaml"); echo "pyradiomics: $t" >&2
     row "(c) voxel glcm+glrlm, kernelRadius 1" "$s" "$(field seconds_per_case <<<"$t")" "$mib" "$(field peak_memory_mib <<<"$t" | cut -d. -f1)"
     ;;

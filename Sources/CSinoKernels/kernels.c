@@ -83,9 +83,9 @@ static inline double splat1(double a) { return a; }
 // (the loop over the group unrolled, so the chain from one output to the next never goes through
 // memory); the three before it and the last inputs are loaded again from L1 (causal outputs from
 // s1, anticausal ones from a four-row ring), which leaves the registers for four AVX2 vectors in
-// flight to hide the chain's latency, without moves to shift a window of registers along. One text for every
-// vector width (and plain doubles): every lane's operations are the same, in the same order, so
-// the bits are the same whatever the width. Element i of lane k is x[i * xs + k] in the input and
+// flight to hide the chain's latency, without moves to shift a window of registers along. One
+// text for every vector width (and plain doubles): every lane's operations are the same, in the
+// same order, so the bits are the same whatever the width. Element i of lane k is x[i * xs + k] in the input and
 // s1[i * w + k] in the sums.
 #define RECURSIVE_GAUSSIAN_GROUP(NAME, TARGET, V, LD, ST, SPLAT, G)                                                                      \
     static TARGET void NAME(const double *x, long xs, double *s1, long ln, long w, const double *c, long causal_end,                     \

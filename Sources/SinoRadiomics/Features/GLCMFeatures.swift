@@ -497,24 +497,25 @@ final class GLCMEngine {
             }
             normalisedCount[column] = cells
             normalisedM[column] = m
-        }
-        for i in 0..<(listed == nil ? m : 0) {
-            let row = i * m
-            for j in (half ? i : 0)..<m {
-                let c = counts[row + j]
-                if c == 0 {
-                    pn[row + j] = 0
-                    if half { pn[j * m + i] = 0 }
-                    continue
+        } else {
+            for i in 0..<m {
+                let row = i * m
+                for j in (half ? i : 0)..<m {
+                    let c = counts[row + j]
+                    if c == 0 {
+                        pn[row + j] = 0
+                        if half { pn[j * m + i] = 0 }
+                        continue
+                    }
+                    let v = c / total
+                    pn[row + j] = v
+                    if half { pn[j * m + i] = v }
+                    cellI[cells] = Int32(i)
+                    cellJ[cells] = Int32(j)
+                    cellCount[cells] = c
+                    cellWeight[cells] = half && i != j ? 2.0 : 1.0
+                    cells += 1
                 }
-                let v = c / total
-                pn[row + j] = v
-                if half { pn[j * m + i] = v }
-                cellI[cells] = Int32(i)
-                cellJ[cells] = Int32(j)
-                cellCount[cells] = c
-                cellWeight[cells] = half && i != j ? 2.0 : 1.0
-                cells += 1
             }
         }
         // px and py summed in NumPy's order (row-major; adding the zeros changes nothing), so that
@@ -614,13 +615,12 @@ final class GLCMEngine {
         hx = -hx
         hy = -hy
         // HXY1 and HXY2 from log2(x·y + eps) = log2 x + log2 y + eps/(x·y·ln 2); where NumPy's
-        // products px·py equal P exactly (on P's support: HXY1; everywhere: HXY2) its sums are
-        // HXY itself; a near-zero HXY2 − HXY is recomputed term by term in NumPy's order.
-        // HXY1 is exact where every non-zero cell equals px·py (with the upper triangle only, the
-        // cell (j, i) has the same product: px = py); HXY2 where, besides, every zero cell has
-        // px·py = 0, i.e. the non-zero cells fill every pair of a non-zero row and a non-zero
-        // column (non-zero sums are proportions of a finite total, far from underflow: a product
-        // of two cannot round to 0).
+        // products px·py equal P exactly its sums are HXY itself: for HXY1 on P's support (every
+        // non-zero cell; with the upper triangle only, cell (j, i) has the same product as px =
+        // py), for HXY2 everywhere (besides, every zero cell has px·py = 0: the non-zero cells
+        // fill every pair of a non-zero row and a non-zero column, as non-zero sums, proportions
+        // of a finite total, cannot multiply to 0). A near-zero HXY2 − HXY is recomputed term by
+        // term in NumPy's order.
         var exact1 = true
         var nonZero = 0
         for t in 0..<cells {

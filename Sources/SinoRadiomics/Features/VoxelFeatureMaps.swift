@@ -172,7 +172,7 @@ public enum VoxelFeatureMaps {
                         r.baseAddress!, nk, counts: cnt.baseAddress!, levelCount: nl, shift: c.settings.voxelArrayShift, voxelVolume: volume, into: &out)
                 }
             }
-            for (k, f) in wanted.enumerated() { maps[k][centre] = out[f] }
+            store(out, wanted: wanted, at: centre, into: &maps)
         }
         return maps
     }
@@ -214,7 +214,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, deleteEmpty: false, into: &out)
-                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
+                        store(out, wanted: wanted, at: centres[v], into: &maps)
                     }
                 case .glszm:
                     let engine = try GLSZMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity, voxelCapacity: c.kernelCapacity)
@@ -223,7 +223,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
+                        store(out, wanted: wanted, at: centres[v], into: &maps)
                     }
                 case .gldm:
                     let engine = try GLDMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity)
@@ -232,7 +232,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
+                        store(out, wanted: wanted, at: centres[v], into: &maps)
                     }
                 case .ngtdm:
                     let engine = try NGTDMEngine(array: array, box: box, settings: c.settings, levelCapacity: levelCapacity)
@@ -241,7 +241,7 @@ public enum VoxelFeatureMaps {
                         let b = c.bounds(v)
                         let m = engine.levelMap.collect(array, lv, mk, b)
                         engine.features(lv, mk, b, m: m, into: &out)
-                        for (k, f) in wanted.enumerated() { maps[k][centres[v]] = out[f] }
+                        store(out, wanted: wanted, at: centres[v], into: &maps)
                     }
                 case .firstorder, .shape, .shape2D:
                     break
@@ -249,6 +249,12 @@ public enum VoxelFeatureMaps {
                 return maps
             }
         }
+    }
+
+    /// The wanted features of one kernel (`out`) at voxel `index` of their maps.
+    @inline(__always)
+    static func store(_ out: [Double], wanted: [Int], at index: Int, into maps: inout [[Double]]) {
+        for (k, f) in wanted.enumerated() { maps[k][index] = out[f] }
     }
 
     /// GLCM maps: a first pass finds the angles empty in every kernel (deleted) and whether
