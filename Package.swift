@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
+        .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .systemLibrary(name: "CLibSVM", path: "Sources/CLibSVM"),
         .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
@@ -50,7 +51,7 @@ let package = Package(
         .target(
             name: "SinoNet", dependencies: ["CBLAS", "CSinoKernels", "SinoData", "SinoRandom"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SinoImaging", dependencies: ["CZlib", "CDeflate", "SinoData", "SinoRandom"]),
+        .target(name: "SinoImaging", dependencies: ["CZlib", "CDeflate", "CIsal", "SinoData", "SinoRandom"]),
         // Radiomics runs optimised in debug builds too: its tests extract real feature sets.
         .target(
             name: "SinoRadiomics", dependencies: ["SinoData", "SinoImaging", "CCrypto", "CSinoKernels", .product(name: "Yams", package: "Yams")],

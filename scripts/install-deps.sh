@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it stops and prints the command to run.
 set -euo pipefail
 # slurm-wlm and munge: the cluster executor's tests start a one-machine Slurm (scripts/slurm-local.sh).
-PACKAGES=(libgsl-dev libopenblas-dev zlib1g-dev libdeflate-dev libfast-float-dev libcairo2-dev libssl-dev libsvm-dev libxgboost-dev fonts-dejavu-core slurm-wlm munge)
+PACKAGES=(libgsl-dev libopenblas-dev zlib1g-dev libdeflate-dev libisal-dev libfast-float-dev libcairo2-dev libssl-dev libsvm-dev libxgboost-dev fonts-dejavu-core slurm-wlm munge)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

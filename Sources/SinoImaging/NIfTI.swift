@@ -33,6 +33,44 @@ public enum NIfTI {
         return image
     }
 
+    /// Reads the slices `slices` (indices on the third axis) of a single-file .nii.gz, inflating
+    /// it only as far as their last voxel (`Gzip.inflatePrefix`): an image whose region of
+    /// interest ends half-way up costs half the inflation. The result is the file's header and
+    /// those slices as an image of their own: its header's `dim[3]` is `slices.count` and its
+    /// affine is the file's moved to the first of them (voxel (0, 0, k) of the file is voxel
+    /// (0, 0, k - slices.lowerBound)).
+    ///
+    /// nil where the whole file has to be read (`read` then names any problem): an
+    /// uncompressed file or a .hdr/.img pair (nothing to save), fewer than three axes or a
+    /// fourth axis longer than 1, slices outside the image, or a gzip stream that is not one
+    /// member ending where the header's data end (cut short, data or members after it). The
+    /// header errors are `read`'s. NaN voxels are not looked for.
+    public static func readSlices(_ path: String, _ slices: Range<Int>) throws -> (header: NIfTIHeader, slices: NIfTIImage)? {
+        let stored = try storedBytes(path)
+        guard Gzip.isCompressed(stored) else { return nil }
+        let header = try NIfTIHeader.parse(Gzip.decompress(stored, file: path, limit: headerBytes), file: path)
+        let shape = header.shape
+        guard header.isSingleFile, shape.count >= 3, shape.dropFirst(3).allSatisfy({ $0 == 1 }), slices.lowerBound >= 0,
+            slices.upperBound <= shape[2], !slices.isEmpty
+        else { return nil }
+        let type = header.datatype! // validated by parse
+        let total = try dataEnd(header, file: path, compressedSize: stored.count)
+        let sliceVoxels = shape[0] * shape[1]
+        let start = header.dataOffset + slices.lowerBound * sliceVoxels * type.bytesPerVoxel
+        let end = header.dataOffset + slices.upperBound * sliceVoxels * type.bytesPerVoxel
+        guard let bytes = Gzip.inflatePrefix(stored, count: end, total: total) else { return nil }
+        let count = slices.count * sliceVoxels
+        let swapped = (header.byteOrder == .little) != hostIsLittleEndian
+        let voxels = bytes.withUnsafeBytes { raw in
+            NIfTIVoxels.decode(UnsafeRawBufferPointer(rebasing: raw[start..<end]), type: type, count: count, swapped: swapped)
+        }
+        var part = header
+        part.dim[3] = slices.count
+        var affine = header.affine
+        for r in 0..<3 { affine[r][3] += affine[r][2] * Double(slices.lowerBound) }
+        return (header, NIfTIImage(path: path, header: part, voxels: voxels, affine: affine, compressed: true))
+    }
+
     /// Reads only the header (a .nii.gz is still decompressed to reach it).
     public static func readHeader(_ path: String) throws -> NIfTIHeader {
         try NIfTIHeader.parse(contents(of: path) { _ in headerBytes }.bytes, file: path)

@@ -62,4 +62,34 @@ struct GzipTests {
         let bad = #expect(throws: NIfTIError.self) { try Gzip.decompress(flipped, file: "crc.nii.gz") }
         #expect(bad?.kind == .corruptCompression, "\(String(describing: bad))")
     }
+
+    @Test("a stream's first bytes (ISA-L), and nil wherever the trailer does not vouch for the whole")
+    func prefixes() throws {
+        let a = Self.sample(300_000, seed: 3)
+        let b = Self.sample(70_001, seed: 4)
+        let one = try Gzip.compress(a)
+        for count in [0, 1, 4_096, 123_457, 299_999, 300_000] {
+            #expect(Gzip.inflatePrefix(one, count: count, total: a.count) == Array(a.prefix(count)), "first \(count) bytes")
+        }
+        #expect(Gzip.inflatePrefix(try Gzip.compress(a, level: 0), count: 200_000, total: a.count) == Array(a.prefix(200_000)), "stored blocks")
+        // A gzip header with a file name (as gzip(1) writes it): skipped like the bare one.
+        var named = one
+        named[3] |= 0x08
+        named.insert(contentsOf: Array("T2WI.nii".utf8) + [0], at: 10)
+        #expect(Gzip.inflatePrefix(named, count: 1_000, total: a.count) == Array(a.prefix(1_000)), "FNAME header")
+        // Declined: another total, a stream cut short (its last four bytes are deflate data), a
+        // second member (the trailer records only the last), bytes after the trailer, more
+        // bytes than the total, a stream that is not gzip.
+        #expect(Gzip.inflatePrefix(one, count: 10, total: a.count + 1) == nil, "another total")
+        #expect(Gzip.inflatePrefix(Array(one.prefix(one.count - 1_000)), count: 10, total: a.count) == nil, "cut short")
+        let two = try one + Gzip.compress(b)
+        #expect(Gzip.inflatePrefix(two, count: 10, total: a.count + b.count) == nil, "two members")
+        #expect(Gzip.inflatePrefix(one + [0, 0, 0, 0], count: 10, total: a.count) == nil, "trailing zeros")
+        #expect(Gzip.inflatePrefix(one, count: a.count + 1, total: a.count) == nil, "more than the total")
+        #expect(Gzip.inflatePrefix(a, count: 10, total: a.count) == nil, "not gzip")
+        // An invalid block type (3) at the start: nil (the whole read names the problem).
+        var corrupt = one
+        corrupt[10] |= 0x06
+        #expect(Gzip.inflatePrefix(corrupt, count: 200_000, total: a.count) == nil, "corrupt")
+    }
 }

@@ -79,6 +79,81 @@ final class RadiomicsExtractionTests: XCTestCase {
         return worst
     }
 
+    /// Without diagnostics, an Original-only extraction from a .nii.gz inflates the image only as
+    /// far as the ROI's last slice: every such fixture case still gives PyRadiomics' values, and
+    /// exactly the values of the whole image's extraction.
+    func testReadingOnlyTheROISlicesMatchesPyRadiomics() throws {
+        let fixture = try Fixtures.json("\(Self.folder)/extract.json")
+        let dir = Fixtures.url(Self.folder)
+        var checked = 0
+        var worst = 0.0
+        for item in try XCTUnwrap(fixture["cases"] as? [[String: Any]]) where item["error"] == nil && item["voxel"] == nil {
+            let name = item["name"] as! String
+            func path(_ key: String) -> String? { (item[key] as? String).map { dir.appendingPathComponent($0).path } }
+            let parameters = try path("params").map { try ParameterFile.read(path: $0) } ?? RadiomicsParameters()
+            var extractor = RadiomicsExtractor(parameters: parameters)
+            extractor.diagnostics = false
+            let label = (item["label"] as? Double).map { Int($0) } ?? (item["label"] as? Int) ?? parameters.settings.label
+            let (imagePath, maskPath) = (path("image")!, path("mask")!)
+            let mask = try RadiomicsImage.read(maskPath)
+            guard extractor.readsOnlyROISlices(voxelBased: false), let slices = RadiomicsExtractor.roiSlices(mask: mask, label: label),
+                try RadiomicsImage.read(imagePath, slices: slices.range, gridOf: mask) != nil
+            else { continue }
+            checked += 1
+            let part = try extractor.execute(imagePath: imagePath, maskPath: maskPath, label: label)
+            let whole = try extractor.execute(image: RadiomicsImage.read(imagePath), mask: mask, label: label, imageName: imagePath, maskName: maskPath)
+            XCTAssertEqual(part.features.map(\.key), whole.features.map(\.key), name)
+            XCTAssertEqual(part.features.map(\.value.bitPattern), whole.features.map(\.value.bitPattern), "\(name): the whole image's values")
+            for entry in try XCTUnwrap(item["output"] as? [[Any]]) {
+                guard let key = entry[0] as? String, !key.hasPrefix("diagnostics_"), let expected = entry[1] as? Double else { continue }
+                let actual = try XCTUnwrap(part[key]?.number, "\(name) \(key)")
+                XCTAssertTrue(isClose(actual, expected, rel: 1e-6, abs: 1e-9), "\(name) \(key): \(actual) vs \(expected)")
+                if expected != 0 { worst = max(worst, abs(actual - expected) / abs(expected)) }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 5, "the NIfTI cases with the Original image only")
+        reportComparison("radiomics extract, \(checked) cases reading only the ROI's slices", tool: "PyRadiomics 3.0.1", maxRelDiff: worst)
+    }
+
+    /// NaN voxels are refused where they reach a feature: inside the ROI (named with the file's
+    /// index, whether the image was read whole or only the ROI's slices), or anywhere when a
+    /// filter reads the whole image. Outside the ROI of an Original-only extraction they change
+    /// nothing, as in PyRadiomics.
+    func testNaNVoxelsOutsideTheROIAreLetBe() throws {
+        let dir = NSTemporaryDirectory() + "sinorad-nan-roi-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let shape = [12, 10, 9]
+        let affine = (0..<4).map { r in (0..<4).map { r == $0 ? (r == 2 ? 2.0 : (r == 3 ? 1.0 : 0.8)) : 0.0 } }
+        func write(_ path: String, _ f: (Int, Int, Int) -> Float) throws {
+            var v = [Float]()
+            for z in 0..<shape[2] { for y in 0..<shape[1] { for x in 0..<shape[0] { v.append(f(x, y, z)) } } }
+            try NIfTI.write(Volume(shape: shape, spacing: [0.8, 0.8, 2], affine: affine, voxels: v), to: path)
+        }
+        func inROI(_ x: Int, _ y: Int, _ z: Int) -> Bool { abs(x - 6) + abs(y - 5) + 2 * abs(z - 4) <= 4 } // slices 2...6
+        let maskPath = "\(dir)/mask.nii.gz"
+        try write(maskPath) { inROI($0, $1, $2) ? 1 : 0 }
+        func intensity(_ x: Int, _ y: Int, _ z: Int) -> Float { Float((x * 7 + y * 3 + z * 5) % 17) * 10.5 }
+        let clean = "\(dir)/clean.nii.gz", outside = "\(dir)/outside.nii.gz", inside = "\(dir)/inside.nii.gz"
+        try write(clean, intensity)
+        // NaN below the ROI's slices, beside the ROI in its slices, and above them.
+        try write(outside) { x, y, z in (z == 0 || z == 8 || (z == 4 && x == 0)) && !inROI(x, y, z) ? .nan : intensity(x, y, z) }
+        try write(inside) { x, y, z in (x, y, z) == (6, 5, 5) || (x, y, z) == (6, 4, 4) ? .nan : intensity(x, y, z) }
+        var quick = RadiomicsExtractor()
+        quick.diagnostics = false
+        let expected = try quick.execute(imagePath: clean, maskPath: maskPath).features.map(\.value)
+        for extractor in [quick, RadiomicsExtractor()] {
+            XCTAssertEqual(try extractor.execute(imagePath: outside, maskPath: maskPath).features.map(\.value), expected)
+            XCTAssertThrowsError(try extractor.execute(imagePath: inside, maskPath: maskPath)) { error in
+                XCTAssertTrue("\(error)".contains("holds 2 NaN or infinite voxel(s), the first at index (x 6, y 4, z 4), inside the ROI (label 1)"), "\(error)")
+            }
+        }
+        let filtered = RadiomicsExtractor(parameters: try ParameterFile.parse(text: "imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0]\n", source: "log.yaml"))
+        XCTAssertThrowsError(try filtered.execute(imagePath: outside, maskPath: maskPath)) { error in
+            XCTAssertTrue("\(error)".contains("NaN or infinite voxel(s), the first at index (x 0, y 0, z 0); radiomics needs"), "\(error)")
+        }
+    }
+
     /// The API on SinoImaging volumes (float32, RAS+ affine) gives PyRadiomics' values of the
     /// same files.
     func testVolumesInMemoryMatchPyRadiomics() throws {
@@ -156,7 +231,7 @@ final class RadiomicsExtractionTests: XCTestCase {
         let cache = MaskCache(capacity: 2)
         let before = try cache.read(maskPath)
         try writeMask(2)
-        XCTAssertNotEqual(try cache.read(maskPath).values, before.values)
+        XCTAssertNotEqual(try cache.read(maskPath).image.values, before.image.values)
     }
 
     /// Diagnostics about versions and the configuration text describe the program, not the

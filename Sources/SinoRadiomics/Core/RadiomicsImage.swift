@@ -95,6 +95,12 @@ public struct RadiomicsImage: Sendable, Equatable {
         return copy
     }
 
+    /// Whether `other` has this image's grid exactly (size, spacing, origin, direction,
+    /// dimension): voxel i of one is voxel i of the other.
+    public func isOnGrid(of other: RadiomicsImage) -> Bool {
+        size == other.size && spacing == other.spacing && origin == other.origin && direction == other.direction && dimension == other.dimension
+    }
+
     /// The sub-grid from `lower` (inclusive) of extent `extent` (ITK order), its origin moved
     /// as `sitk.CropImageFilter` moves it.
     public func cropped(lower: [Int], extent: [Int]) -> RadiomicsImage {
@@ -166,19 +172,28 @@ extension RadiomicsImage {
     /// `scl_slope`/`scl_inter` rescale the values (ITK then gives float32, or float64 for a
     /// float64 file).
     public init(nifti: NIfTIImage) throws {
-        let shape = nifti.shape
+        let grid = try Self.grid(nifti.header, affine: nifti.affine, file: nifti.path)
+        self.init(
+            size: grid.size, spacing: grid.spacing, origin: grid.origin, direction: grid.direction,
+            values: Self.values(nifti, pixelType: grid.pixelType), pixelType: grid.pixelType, dimension: grid.dimension)
+    }
+
+    /// SimpleITK's grid and pixel type of a NIfTI header with the affine that applies.
+    static func grid(_ header: NIfTIHeader, affine: [[Double]], file: String) throws -> (
+        size: [Int], spacing: [Double], origin: [Double], direction: [Double], pixelType: PixelType, dimension: Int
+    ) {
+        let shape = header.shape
         let extraAxes = shape.dropFirst(3).filter { $0 != 1 }
         guard (2...3).contains(shape.count) || (shape.count > 3 && extraAxes.isEmpty) else {
-            throw RadiomicsError(.unsupportedImage, file: nifti.path, "has shape \(shape); radiomics needs a 2-D or 3-D image, not a series")
+            throw RadiomicsError(.unsupportedImage, file: file, "has shape \(shape); radiomics needs a 2-D or 3-D image, not a series")
         }
         let d = shape.count == 2 ? 2 : 3
         let size = [shape[0], shape.count > 1 ? shape[1] : 1, shape.count > 2 ? shape[2] : 1]
-        let geometry = Self.lpsGeometry(nifti.affine)
-        let spacing = (0..<3).map { nifti.header.pixdim[$0 + 1] > 0 ? nifti.header.pixdim[$0 + 1] : geometry.spacing[$0] }
-        let (direction, origin) = (geometry.direction, geometry.origin)
-        let rescaled = nifti.header.scaling != nil
+        let geometry = Self.lpsGeometry(affine)
+        let spacing = (0..<3).map { header.pixdim[$0 + 1] > 0 ? header.pixdim[$0 + 1] : geometry.spacing[$0] }
+        let rescaled = header.scaling != nil
         let type: PixelType
-        switch nifti.datatype {
+        switch header.datatype! { // validated by parse
         case .float64: type = .float64
         case _ where rescaled: type = .float32
         case .uint8: type = .uint8
@@ -188,9 +203,30 @@ extension RadiomicsImage {
         case .int32: type = .int32
         case .float32: type = .float32
         }
-        var values = nifti.scaledValues()
-        if type == .float32 && rescaled { values = values.map { Double(Float($0)) } }
-        self.init(size: size, spacing: spacing, origin: origin, direction: direction, values: values, pixelType: type, dimension: d)
+        return (size, spacing, geometry.origin, geometry.direction, type, d)
+    }
+
+    /// The voxels' values as ITK holds them: scaled, and rounded to float32 when rescaling makes
+    /// a float32 image.
+    static func values(_ nifti: NIfTIImage, pixelType: PixelType) -> [Double] {
+        let values = nifti.scaledValues()
+        return pixelType == .float32 && nifti.header.scaling != nil ? values.map { Double(Float($0)) } : values
+    }
+
+    /// The slices `slices` (z, ITK order) of the NIfTI image at `path`, as reading the whole
+    /// file and cropping it to them would give (`cropped(lower:extent:)`), when its grid is
+    /// `mask`'s exactly: a .nii.gz is then inflated only as far as the last of them
+    /// (`NIfTI.readSlices`). nil where the whole file has to be read: an NRRD or uncompressed
+    /// file, another grid than the mask's, or what `NIfTI.readSlices` declines.
+    static func read(_ path: String, slices: Range<Int>, gridOf mask: RadiomicsImage) throws -> RadiomicsImage? {
+        guard !NRRD.handles(path), let (header, part) = try NIfTI.readSlices(path, slices) else { return nil }
+        let grid = try Self.grid(header, affine: header.affine, file: path)
+        guard grid.size == mask.size, grid.spacing == mask.spacing, grid.origin == mask.origin, grid.direction == mask.direction,
+            grid.dimension == mask.dimension
+        else { return nil }
+        let extent = [grid.size[0], grid.size[1], slices.count]
+        return mask.cropped(
+            lower: [0, 0, slices.lowerBound], extent: extent, values: Self.values(part, pixelType: grid.pixelType), pixelType: grid.pixelType)
     }
 
     /// Reads a NIfTI (.nii, .nii.gz) or NRRD (.nrrd, .nhdr) file.

@@ -84,12 +84,11 @@ public enum RadiomicsBatch {
             let item = cases[i]
             let result: Result<RadiomicsResult, RadiomicsCaseError>
             do {
-                let image = try RadiomicsImage.read(item.image)
                 let mask = try masks.read(item.mask)
                 result = .success(
-                    try extractor.execute(
-                        image: image, mask: mask, label: item.label, voxelBased: voxelBased, imageName: item.image, maskName: item.mask,
-                        readFromFile: true))
+                    try extractor.execute(imagePath: item.image, mask: mask.image, maskPath: item.mask, label: item.label, voxelBased: voxelBased) {
+                        mask.roiSlices(label: $0)
+                    })
             } catch {
                 result = .failure(RadiomicsCaseError(case: item.id, image: item.image, mask: item.mask, reason: "\(error)"))
             }
@@ -104,14 +103,33 @@ public enum RadiomicsBatch {
 }
 
 /// The masks a batch read last, by path: a study's sequences share one mask per patient, read
-/// once while it is in the cache. An entry is used only while its file's size and modification
-/// time are those it was read with.
+/// once while it is in the cache, with the slices each label spans. An entry is used only while
+/// its file's size and modification time are those it was read with.
 final class MaskCache: @unchecked Sendable {
+    /// A mask as read, and the slices holding each label asked for so far.
+    final class Mask: @unchecked Sendable {
+        let image: RadiomicsImage
+        private let lock = NSLock()
+        private var slices: [Int: ROISlices?] = [:]
+
+        init(_ image: RadiomicsImage) { self.image = image }
+
+        /// `RadiomicsExtractor.roiSlices(mask:label:)`, computed once per label.
+        func roiSlices(label: Int) -> ROISlices? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = slices[label] { return known }
+            let found = RadiomicsExtractor.roiSlices(mask: image, label: label)
+            slices[label] = found
+            return found
+        }
+    }
+
     private struct Entry {
         let path: String
         let size: UInt64
         let modified: Date
-        let image: RadiomicsImage
+        let mask: Mask
     }
     private let lock = NSLock()
     private var entries: [Entry] = []
@@ -119,23 +137,23 @@ final class MaskCache: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    /// The image at `path`, from the cache when the file is unchanged, else read (and kept).
-    func read(_ path: String) throws -> RadiomicsImage {
+    /// The mask at `path`, from the cache when the file is unchanged, else read (and kept).
+    func read(_ path: String) throws -> Mask {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = (attributes?[.size] as? NSNumber)?.uint64Value, let modified = attributes?[.modificationDate] as? Date else {
-            return try RadiomicsImage.read(path)
+            return Mask(try RadiomicsImage.read(path))
         }
         lock.lock()
         let hit = entries.first { $0.path == path && $0.size == size && $0.modified == modified }
         lock.unlock()
-        if let hit { return hit.image }
-        let image = try RadiomicsImage.read(path)
+        if let hit { return hit.mask }
+        let mask = Mask(try RadiomicsImage.read(path))
         lock.lock()
         entries.removeAll { $0.path == path }
-        entries.append(Entry(path: path, size: size, modified: modified, image: image))
+        entries.append(Entry(path: path, size: size, modified: modified, mask: mask))
         if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
         lock.unlock()
-        return image
+        return mask
     }
 }
 

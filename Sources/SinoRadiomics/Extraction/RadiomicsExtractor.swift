@@ -1,6 +1,15 @@
 import SinoData
 import SinoImaging
 
+/// The slices of a mask's grid that hold one label: their range on the third axis, the mask
+/// cut to them after `getMask`, and the label's region in it. What an extraction that reads
+/// only the ROI's slices of the image (`RadiomicsExtractor.readsOnlyROISlices`) works on.
+struct ROISlices: Sendable {
+    let range: Range<Int>
+    let mask: RadiomicsImage
+    let region: LabelRegion
+}
+
 /// PyRadiomics 3.0.1's `RadiomicsFeatureExtractor` for one image and mask: load, normalise,
 /// resample or pre-crop, check the mask, resegment, shape, then every enabled image type's
 /// feature classes, with PyRadiomics' output names and order.
@@ -47,9 +56,56 @@ public struct RadiomicsExtractor: Sendable {
 
     /// Reads the files (NIfTI or NRRD) and extracts.
     public func execute(imagePath: String, maskPath: String, label: Int? = nil, voxelBased: Bool = false) throws -> RadiomicsResult {
-        let image = try RadiomicsImage.read(imagePath)
         let mask = try RadiomicsImage.read(maskPath)
+        return try execute(imagePath: imagePath, mask: mask, maskPath: maskPath, label: label, voxelBased: voxelBased) {
+            Self.roiSlices(mask: mask, label: $0)
+        }
+    }
+
+    /// Reads the image file and extracts with a mask already read from `maskPath`. When the
+    /// features need nothing of the image but the ROI (`readsOnlyROISlices`), a .nii.gz image
+    /// on the mask's grid is inflated only as far as the last slice holding the label:
+    /// `roiSlices(label)` gives those slices (`roiSlices(mask:label:)`, which a batch keeps
+    /// with its cached masks). The result is the whole image's, byte for byte.
+    func execute(
+        imagePath: String, mask: RadiomicsImage, maskPath: String, label: Int?, voxelBased: Bool, roiSlices: (Int) -> ROISlices?
+    ) throws -> RadiomicsResult {
+        if readsOnlyROISlices(voxelBased: voxelBased), let slices = roiSlices(label ?? parameters.settings.label),
+            let image = try RadiomicsImage.read(imagePath, slices: slices.range, gridOf: mask)
+        {
+            return try execute(
+                image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true,
+                slices: slices)
+        }
+        let image = try RadiomicsImage.read(imagePath)
         return try execute(image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true)
+    }
+
+    /// Whether the features read no image voxel outside the ROI: segment-based extraction of
+    /// the Original image only (with the case's label), without normalisation or resampling
+    /// (both read the whole image, and so do the filters). NaN and infinite voxels are then
+    /// refused only inside the ROI: PyRadiomics' numbers do not depend on the others.
+    func featuresReadOnlyROI(voxelBased: Bool) -> Bool {
+        let settings = parameters.settings
+        return !voxelBased && !settings.normalize && !(settings.interpolator != nil && settings.resampledPixelSpacing != nil)
+            && parameters.imageTypes.allSatisfy { $0.kind == .original && !$0.customKeys.contains("label") }
+    }
+
+    /// `featuresReadOnlyROI`, and no diagnostics (they describe the whole image): the image's
+    /// slices outside the ROI's need not be read.
+    func readsOnlyROISlices(voxelBased: Bool) -> Bool {
+        featuresReadOnlyROI(voxelBased: voxelBased) && !(parameters.settings.additionalInfo && diagnostics)
+    }
+
+    /// The slices (z, ITK order) holding `label` in `mask` once PyRadiomics' `getMask` has cast
+    /// it; nil when none does or the mask is refused (reading the whole image then gives the
+    /// error).
+    static func roiSlices(mask: RadiomicsImage, label: Int) -> ROISlices? {
+        guard let cast = try? MaskChecks.getMask(mask, label: label), let whole = LabelRegion(mask: cast, label: label) else { return nil }
+        let range = whole.lower[2]..<(whole.upper[2] + 1)
+        let part = cast.cropped(lower: [0, 0, range.lowerBound], extent: [cast.size[0], cast.size[1], range.count])
+        guard let region = LabelRegion(mask: part, label: label) else { return nil }
+        return ROISlices(range: range, mask: part, region: region)
     }
 
     /// Extracts from images in memory. `imageName` and `maskName` appear in error messages.
@@ -62,14 +118,15 @@ public struct RadiomicsExtractor: Sendable {
 
     /// `readFromFile`: the image is `RadiomicsImage.read`'s, whose integer images (a file's
     /// integer voxels, never rescaled: a rescaled one is float) cannot hold NaN or infinity, so
-    /// their scan is skipped.
+    /// their scan is skipped. `slices`: the image holds only these slices of the mask's grid
+    /// (`readsOnlyROISlices`), and their mask replaces `getMask`'s (it checked the whole mask).
     func execute(
-        image loaded: RadiomicsImage, mask rawMask: RadiomicsImage, label: Int?, voxelBased: Bool, imageName: String, maskName: String, readFromFile: Bool
+        image loaded: RadiomicsImage, mask rawMask: RadiomicsImage, label: Int?, voxelBased: Bool, imageName: String, maskName: String, readFromFile: Bool,
+        slices: ROISlices? = nil
     ) throws -> RadiomicsResult {
         var settings = parameters.settings
         if let label { settings.label = label }
         let label = settings.label
-        if !(readFromFile && loaded.pixelType.isInteger) { try Self.checkValues(loaded, name: imageName) }
         var diagnostics = Diagnostics()
         let additionalInfo = settings.additionalInfo && self.diagnostics
         if additionalInfo {
@@ -79,7 +136,14 @@ public struct RadiomicsExtractor: Sendable {
         }
 
         // loadImage
-        var mask = try MaskChecks.getMask(rawMask, label: label, file: maskName)
+        var mask = try slices?.mask ?? MaskChecks.getMask(rawMask, label: label, file: maskName)
+        if !(readFromFile && loaded.pixelType.isInteger) {
+            if featuresReadOnlyROI(voxelBased: voxelBased) && mask.isOnGrid(of: loaded) {
+                try Self.checkValues(loaded, roi: mask, label: label, name: imageName, firstSlice: slices?.range.lowerBound ?? 0)
+            } else {
+                try Self.checkValues(loaded, name: imageName)
+            }
+        }
         if additionalInfo {
             diagnostics.addImage(loaded, prefix: "original")
             diagnostics.addMask(mask, image: nil, label: label, prefix: "original")
@@ -95,13 +159,14 @@ public struct RadiomicsExtractor: Sendable {
                 diagnostics.addMask(mask, image: image, label: label, prefix: "interpolated")
             }
         } else if settings.preCrop {
-            let check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName)
+            let check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: slices?.region)
             if let corrected = check.correctedMask { mask = corrected }
             (image, mask) = Resampling.cropToTumorMask(image, mask, check.boundingBox, padDistance: settings.padDistance)
         }
 
-        // checkMask, resegmentation
-        var check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName)
+        // checkMask, resegmentation (the slices' region holds while the mask is theirs)
+        let slicesRegion = settings.preCrop ? nil : slices?.region
+        var check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: slicesRegion)
         if let corrected = check.correctedMask {
             if additionalInfo { diagnostics.addMask(corrected, image: image, label: label, prefix: "corrected") }
             mask = corrected
@@ -204,15 +269,38 @@ public struct RadiomicsExtractor: Sendable {
         }
     }
 
-    /// SinoRad refuses NaN or infinite voxels (PyRadiomics would carry them into every
-    /// feature); the message names the first one.
+    /// SinoRad refuses NaN or infinite voxels where they would reach a feature (PyRadiomics
+    /// would carry them into it): anywhere in the image when a filter, normalisation or
+    /// resampling reads it whole, else inside the ROI (`checkValues(_:roi:...)`). The message
+    /// names the first one.
     static func checkValues(_ image: RadiomicsImage, name: String) throws {
-        guard !image.values.withUnsafeBufferPointer(ValueScan.allFinite), let i = image.values.firstIndex(where: { !$0.isFinite }) else { return }
-        let x = i % image.size[0]
-        let y = (i / image.size[0]) % image.size[1]
-        let z = i / (image.size[0] * image.size[1])
-        let bad = image.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+        guard !image.values.withUnsafeBufferPointer(ValueScan.allFinite) else { return }
+        try refuse(image, name: name, where: { _ in true }, firstSlice: 0, inROI: nil)
+    }
+
+    /// NaN or infinite voxels inside the ROI (`label` in `mask`, on the image's grid) are refused;
+    /// the others are let be. `firstSlice`: the image and mask are those slices of the file's
+    /// grid (the message gives the file's index).
+    static func checkValues(_ image: RadiomicsImage, roi mask: RadiomicsImage, label: Int, name: String, firstSlice: Int) throws {
+        guard !image.values.withUnsafeBufferPointer(ValueScan.allFinite) else { return }
+        let l = Double(label)
+        try refuse(image, name: name, where: { mask.values[$0] == l }, firstSlice: firstSlice, inROI: label)
+    }
+
+    private static func refuse(_ image: RadiomicsImage, name: String, where counts: (Int) -> Bool, firstSlice: Int, inROI label: Int?) throws {
+        var bad = 0
+        var first = -1
+        for (i, v) in image.values.enumerated() where !v.isFinite && counts(i) {
+            bad += 1
+            if first < 0 { first = i }
+        }
+        guard bad > 0 else { return }
+        let x = first % image.size[0]
+        let y = (first / image.size[0]) % image.size[1]
+        let z = first / (image.size[0] * image.size[1]) + firstSlice
+        let place = label.map { ", inside the ROI (label \($0))" } ?? ""
         throw RadiomicsError(
-            .unsupportedImage, file: name, "holds \(bad) NaN or infinite voxel(s), the first at index (x \(x), y \(y), z \(z)); radiomics needs finite intensities")
+            .unsupportedImage, file: name,
+            "holds \(bad) NaN or infinite voxel(s), the first at index (x \(x), y \(y), z \(z))\(place); radiomics needs finite intensities")
     }
 }

@@ -107,6 +107,14 @@ public enum MaskChecks {
     public static func checkMask(image: RadiomicsImage, mask: RadiomicsImage, settings: RadiomicsSettings, file: String = "") throws
         -> MaskCheckResult
     {
+        try checkMask(image: image, mask: mask, settings: settings, file: file, region: nil)
+    }
+
+    /// `checkMask`, with the label's region in `mask` already known (`region`, used when the
+    /// mask needs no correction).
+    static func checkMask(image: RadiomicsImage, mask: RadiomicsImage, settings: RadiomicsSettings, file: String, region known: LabelRegion?) throws
+        -> MaskCheckResult
+    {
         let label = settings.label
         var working = mask
         var corrected: RadiomicsImage? = nil
@@ -126,7 +134,7 @@ public enum MaskChecks {
             corrected = onImage
             working = onImage
         }
-        guard let region = LabelRegion(mask: working, label: label) else {
+        guard let region = corrected == nil ? known ?? LabelRegion(mask: working, label: label) : LabelRegion(mask: working, label: label) else {
             throw RadiomicsError(.mask, file: file, "label \(label) is not present in the mask")
         }
         let box = region.boundingBox

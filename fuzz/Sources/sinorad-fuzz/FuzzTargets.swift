@@ -65,8 +65,10 @@ let fuzzTargets: [FuzzTarget] = [
     FuzzTarget(name: "studyconfig", summary: "StudyConfig.read: the study config JSON, files not checked") { bytes in
         _ = try StudyConfig.read(data: Data(bytes), source: "study.json", base: URL(fileURLWithPath: Scratch.folder), checkFiles: false)
     },
-    FuzzTarget(name: "nifti", summary: "NIfTI.read: .nii and .nii.gz (gzip detected by its magic)") { bytes in
-        _ = try NIfTI.read(Scratch.file("image.nii", bytes), allowNaN: true)
+    FuzzTarget(name: "nifti", summary: "NIfTI.read and readSlices: .nii and .nii.gz (gzip detected by its magic)") { bytes in
+        let path = Scratch.file("image.nii", bytes)
+        _ = try? NIfTI.readSlices(path, 1..<3)
+        _ = try NIfTI.read(path, allowNaN: true)
     },
     FuzzTarget(name: "nrrd", summary: "NRRD.read: attached-header NRRD, every encoding") { bytes in
         _ = try NRRD.read(Scratch.file("image.nrrd", bytes), allowNaN: true)
