@@ -49,6 +49,51 @@ public enum NRRD {
         return image
     }
 
+    /// Reads the slices `slices` (indices on the third axis) of a 3-D gzip-encoded NRRD,
+    /// inflating its data only as far as their last value (`Gzip.inflatePrefix`), as
+    /// `NIfTI.readSlices` does for a .nii.gz. The result is the file's header and those slices
+    /// as an image of their own: its header's third size is `slices.count` and its `space
+    /// origin` is moved to the first of them (along the third `space directions` vector).
+    ///
+    /// nil where the whole file has to be read (`read` then names any problem): another
+    /// encoding, another dimension, no `space directions`, slices outside the image, a header
+    /// or data the whole read would refuse, or a gzip stream that is not one member ending where
+    /// the data end. NaN values are not looked for.
+    public static func readSlices(_ path: String, _ slices: Range<Int>) throws -> (header: NRRDHeader, slices: NRRDImage)? {
+        let bytes = try contents(of: path, field: nil)
+        let header = try NRRDHeader.parse(bytes, file: path)
+        guard header.encoding == .gzip, header.dimension == 3, let directions = header.spaceDirections, let third = directions[2],
+            slices.lowerBound >= 0, slices.upperBound <= header.sizes[2], !slices.isEmpty, header.byteSkip >= 0
+        else { return nil }
+        var dataPath: String?
+        let stored: ArraySlice<UInt8>
+        if let dataFile = header.dataFile {
+            let resolved = dataFile.hasPrefix("/") ? dataFile : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dataFile)
+            dataPath = resolved
+            stored = try contents(of: resolved, field: "data file", header: path)[...]
+        } else {
+            guard let offset = header.dataOffset else { return nil }
+            stored = bytes[offset...]
+        }
+        guard let data = try? skippingLines(stored, header.lineSkip, file: path) else { return nil }
+        let width = header.type.bytesPerValue
+        let plane = header.sizes[0] * header.sizes[1]
+        let (needed, overflow) = header.count.multipliedReportingOverflow(by: width)
+        guard !overflow else { return nil }
+        let start = header.byteSkip + slices.lowerBound * plane * width
+        let end = header.byteSkip + slices.upperBound * plane * width
+        guard let inflated = Gzip.inflatePrefix(Array(data), count: end, total: needed + header.byteSkip) else { return nil }
+        var part = header
+        part.sizes[2] = slices.count
+        if let origin = header.spaceOrigin, origin.count == third.count {
+            part.spaceOrigin = zip(origin, third).map { $0 + $1 * Double(slices.lowerBound) }
+        } else {
+            part.spaceOrigin = third.map { $0 * Double(slices.lowerBound) }
+        }
+        let values = binary(inflated[start..<end], header: part)
+        return (header, NRRDImage(path: path, dataPath: dataPath, header: part, values: values))
+    }
+
     /// Reads an image as a Float32 `Volume` (see `NRRDImage.volume()` for the geometry).
     public static func readVolume(_ path: String, allowNaN: Bool = false) throws -> Volume {
         try read(path, allowNaN: allowNaN).volume()

@@ -34,6 +34,12 @@ public struct NRRDImage: Sendable {
         self.dataPath = dataPath
         self.header = header
         self.values = values
+        (spacing, direction, origin) = Self.geometry(header)
+    }
+
+    /// SimpleITK's spacing, direction (rows) and origin of an image with this header (LPS; see
+    /// the type's notes): the geometry depends on the header alone.
+    public static func geometry(_ header: NRRDHeader) -> (spacing: [Double], direction: [[Double]], origin: [Double]) {
         let d = header.dimension
         let sign = header.space?.toLPS ?? [Double](repeating: 1, count: d)
         var direction = (0..<d).map { r in (0..<d).map { c in r == c ? 1.0 : 0.0 } }
@@ -47,9 +53,7 @@ public struct NRRDImage: Sendable {
                 for r in 0..<d { direction[r][c] = lps[r] / norm }
             }
         }
-        self.spacing = spacing
-        self.direction = direction
-        self.origin = header.spaceOrigin.map { zip($0, sign).map { $0 * $1 } } ?? [Double](repeating: 0, count: d)
+        return (spacing, direction, header.spaceOrigin.map { zip($0, sign).map { $0 * $1 } } ?? [Double](repeating: 0, count: d))
     }
 
     /// Samples per axis, the first axis fastest.

@@ -65,3 +65,39 @@ struct NIfTISliceTests {
         #expect(try NIfTI.read(more).count == volume.voxels.count)
     }
 }
+
+/// `NRRD.readSlices` on every SimpleITK fixture: a 3-D gzip-encoded file with space directions
+/// (attached or detached data, any type and byte order) gives the whole read's slices and a
+/// space origin moved to the first of them; anything else, and every broken file, is left to
+/// the whole read (nil, or the header's own error).
+@Suite("NRRD: reading only some slices of a gzip-encoded file")
+struct NRRDSliceTests {
+    @Test("the slices equal the whole read's", arguments: NRRDParityTests.cases + NRRDParityTests.bad)
+    func slicesOfFixtures(_ file: String) throws {
+        let path = SimpleITKFixture.path(file)
+        guard let whole = try? NRRD.read(path, allowNaN: true) else {
+            // A broken file: never slices (the header's errors are the whole read's).
+            #expect((try? NRRD.readSlices(path, 0..<1)) ?? nil == nil, "\(file)")
+            return
+        }
+        let h = whole.header
+        guard h.encoding == .gzip, h.dimension == 3, h.spaceDirections?[2] != nil else {
+            #expect(try NRRD.readSlices(path, 0..<1) == nil, "\(file): read whole")
+            return
+        }
+        let nz = h.sizes[2], plane = h.sizes[0] * h.sizes[1]
+        for range in Set([0..<1, (nz / 2)..<(nz / 2 + 1), (nz - 1)..<nz, 0..<nz]) {
+            let (header, part) = try #require(try NRRD.readSlices(path, range), "\(file) \(range)")
+            #expect(header.sizes == h.sizes)
+            #expect(part.shape == [h.sizes[0], h.sizes[1], range.count])
+            let expected = whole.values[(range.lowerBound * plane)..<(range.upperBound * plane)].map(\.bitPattern)
+            #expect(part.values.map(\.bitPattern) == expected, "\(file) \(range): values")
+            #expect(part.spacing == whole.spacing && part.direction == whole.direction)
+            for r in 0..<3 {
+                let moved = whole.origin[r] + whole.direction[r][2] * whole.spacing[2] * Double(range.lowerBound)
+                #expect(abs(part.origin[r] - moved) <= 1e-9 * max(1, abs(moved)), "\(file) \(range): origin")
+            }
+        }
+        #expect(try NRRD.readSlices(path, 0..<(nz + 1)) == nil)
+    }
+}

@@ -127,17 +127,24 @@ public struct RadiomicsImage: Sendable, Equatable {
 extension RadiomicsImage {
     /// The image of an NRRD file: its values, SimpleITK's geometry and the stored type.
     public init(nrrd: NRRDImage) throws {
-        guard (2...3).contains(nrrd.header.dimension) else {
-            throw RadiomicsError(.unsupportedImage, file: nrrd.path, "has \(nrrd.header.dimension) axes; radiomics needs a 2-D or 3-D image")
+        let grid = try Self.grid(nrrd.header, file: nrrd.path)
+        self.init(
+            size: grid.size, spacing: grid.spacing, origin: grid.origin, direction: grid.direction, values: nrrd.values,
+            pixelType: PixelType(nrrd.header.type), dimension: grid.dimension)
+    }
+
+    /// SimpleITK's grid of an NRRD header (2-D images get a third axis of 1).
+    static func grid(_ header: NRRDHeader, file: String) throws -> (size: [Int], spacing: [Double], origin: [Double], direction: [Double], dimension: Int) {
+        guard (2...3).contains(header.dimension) else {
+            throw RadiomicsError(.unsupportedImage, file: file, "has \(header.dimension) axes; radiomics needs a 2-D or 3-D image")
         }
-        let d = nrrd.header.dimension
-        var size = nrrd.shape
-        var spacing = nrrd.spacing
-        var origin = nrrd.origin
+        let d = header.dimension
+        var size = header.sizes
+        var (spacing, rows, origin) = NRRDImage.geometry(header)
         var direction = [Double](repeating: 0, count: 9)
         for r in 0..<3 {
             for c in 0..<3 {
-                direction[3 * r + c] = r < d && c < d ? nrrd.direction[r][c] : (r == c ? 1 : 0)
+                direction[3 * r + c] = r < d && c < d ? rows[r][c] : (r == c ? 1 : 0)
             }
         }
         if d == 2 {
@@ -145,7 +152,7 @@ extension RadiomicsImage {
             spacing.append(1)
             origin.append(0)
         }
-        self.init(size: size, spacing: spacing, origin: origin, direction: direction, values: nrrd.values, pixelType: PixelType(nrrd.header.type), dimension: d)
+        return (size, spacing, origin, direction, d)
     }
 }
 
@@ -213,20 +220,29 @@ extension RadiomicsImage {
         return pixelType == .float32 && nifti.header.scaling != nil ? values.map { Double(Float($0)) } : values
     }
 
-    /// The slices `slices` (z, ITK order) of the NIfTI image at `path`, as reading the whole
-    /// file and cropping it to them would give (`cropped(lower:extent:)`), when its grid is
-    /// `mask`'s exactly: a .nii.gz is then inflated only as far as the last of them
-    /// (`NIfTI.readSlices`). nil where the whole file has to be read: an NRRD or uncompressed
-    /// file, another grid than the mask's, or what `NIfTI.readSlices` declines.
+    /// The slices `slices` (z, ITK order) of the image at `path`, as reading the whole file and
+    /// cropping it to them would give (`cropped(lower:extent:)`), when its grid is `mask`'s
+    /// exactly: a .nii.gz or gzip-encoded NRRD is then inflated only as far as the last of them
+    /// (`NIfTI.readSlices`, `NRRD.readSlices`). nil where the whole file has to be read: an
+    /// uncompressed file, another grid than the mask's, or what those decline.
     static func read(_ path: String, slices: Range<Int>, gridOf mask: RadiomicsImage) throws -> RadiomicsImage? {
-        guard !NRRD.handles(path), let (header, part) = try NIfTI.readSlices(path, slices) else { return nil }
-        let grid = try Self.grid(header, affine: header.affine, file: path)
+        let grid: (size: [Int], spacing: [Double], origin: [Double], direction: [Double], dimension: Int)
+        let values: [Double]
+        let pixelType: PixelType
+        if NRRD.handles(path) {
+            guard let (header, part) = try NRRD.readSlices(path, slices) else { return nil }
+            grid = try Self.grid(header, file: path)
+            (values, pixelType) = (part.values, PixelType(header.type))
+        } else {
+            guard let (header, part) = try NIfTI.readSlices(path, slices) else { return nil }
+            let nifti = try Self.grid(header, affine: header.affine, file: path)
+            grid = (nifti.size, nifti.spacing, nifti.origin, nifti.direction, nifti.dimension)
+            (values, pixelType) = (Self.values(part, pixelType: nifti.pixelType), nifti.pixelType)
+        }
         guard grid.size == mask.size, grid.spacing == mask.spacing, grid.origin == mask.origin, grid.direction == mask.direction,
             grid.dimension == mask.dimension
         else { return nil }
-        let extent = [grid.size[0], grid.size[1], slices.count]
-        return mask.cropped(
-            lower: [0, 0, slices.lowerBound], extent: extent, values: Self.values(part, pixelType: grid.pixelType), pixelType: grid.pixelType)
+        return mask.cropped(lower: [0, 0, slices.lowerBound], extent: [grid.size[0], grid.size[1], slices.count], values: values, pixelType: pixelType)
     }
 
     /// Reads a NIfTI (.nii, .nii.gz) or NRRD (.nrrd, .nhdr) file.
