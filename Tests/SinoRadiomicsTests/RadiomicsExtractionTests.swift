@@ -120,16 +120,9 @@ final class RadiomicsExtractionTests: XCTestCase {
     /// filter reads the whole image. Outside the ROI of an Original-only extraction they change
     /// nothing, as in PyRadiomics.
     func testNaNVoxelsOutsideTheROIAreLetBe() throws {
-        let dir = NSTemporaryDirectory() + "sinorad-nan-roi-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratch("nan-roi")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let shape = [12, 10, 9]
-        let affine = (0..<4).map { r in (0..<4).map { r == $0 ? (r == 2 ? 2.0 : (r == 3 ? 1.0 : 0.8)) : 0.0 } }
-        func write(_ path: String, _ f: (Int, Int, Int) -> Float) throws {
-            var v = [Float]()
-            for z in 0..<shape[2] { for y in 0..<shape[1] { for x in 0..<shape[0] { v.append(f(x, y, z)) } } }
-            try NIfTI.write(Volume(shape: shape, spacing: [0.8, 0.8, 2], affine: affine, voxels: v), to: path)
-        }
+        func write(_ path: String, _ f: (Int, Int, Int) -> Float) throws { try NIfTI.write(Self.volume([12, 10, 9], f), to: path) }
         func inROI(_ x: Int, _ y: Int, _ z: Int) -> Bool { abs(x - 6) + abs(y - 5) + 2 * abs(z - 4) <= 4 } // slices 2...6
         let maskPath = "\(dir)/mask.nii.gz"
         try write(maskPath) { inROI($0, $1, $2) ? 1 : 0 }
@@ -198,16 +191,9 @@ final class RadiomicsExtractionTests: XCTestCase {
     /// cases is read again: every row equals the single-case extraction of its files as they
     /// were when it ran.
     func testBatchMaskCacheFollowsTheFiles() throws {
-        let dir = NSTemporaryDirectory() + "sinorad-maskcache-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratch("maskcache")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let shape = [12, 10, 6]
-        let affine = (0..<4).map { r in (0..<4).map { r == $0 ? (r == 2 ? 2.0 : (r == 3 ? 1.0 : 0.8)) : 0.0 } }
-        func volume(_ f: (Int, Int, Int) -> Float) -> Volume {
-            var v = [Float]()
-            for z in 0..<shape[2] { for y in 0..<shape[1] { for x in 0..<shape[0] { v.append(f(x, y, z)) } } }
-            return Volume(shape: shape, spacing: [0.8, 0.8, 2], affine: affine, voxels: v)
-        }
+        func volume(_ f: (Int, Int, Int) -> Float) -> Volume { Self.volume([12, 10, 6], f) }
         let images = (0..<3).map { k in "\(dir)/image\(k).nii.gz" }
         for (k, path) in images.enumerated() {
             try NIfTI.write(volume { x, y, z in Float((x * 7 + y * 3 + z * 5 + k * 11) % 17) * 10 }, to: path, datatype: .int16)
@@ -232,6 +218,22 @@ final class RadiomicsExtractionTests: XCTestCase {
         let before = try cache.read(maskPath)
         try writeMask(2)
         XCTAssertNotEqual(try cache.read(maskPath).image.values, before.image.values)
+    }
+
+    /// A new temporary folder (the caller removes it).
+    static func scratch(_ name: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "sinorad-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A volume of `shape` on a 0.8 x 0.8 x 2 mm grid (origin 1 mm on each axis), voxel (x, y, z)
+    /// holding f(x, y, z).
+    static func volume(_ shape: [Int], _ f: (Int, Int, Int) -> Float) -> Volume {
+        let affine = (0..<4).map { r in (0..<4).map { r == $0 ? (r == 2 ? 2.0 : (r == 3 ? 1.0 : 0.8)) : 0.0 } }
+        var v = [Float]()
+        for z in 0..<shape[2] { for y in 0..<shape[1] { for x in 0..<shape[0] { v.append(f(x, y, z)) } } }
+        return Volume(shape: shape, spacing: [0.8, 0.8, 2], affine: affine, voxels: v)
     }
 
     /// Diagnostics about versions and the configuration text describe the program, not the
