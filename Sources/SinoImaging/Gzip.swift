@@ -1,5 +1,4 @@
 import CDeflate
-import CIsal
 import CZlib
 
 /// gzip (RFC 1952): what .nii.gz files are. Reading follows concatenated members, as gunzip
@@ -136,49 +135,15 @@ public enum Gzip {
     }
 
     /// The first `count` bytes of a one-member gzip stream whose trailer records `total`
-    /// decompressed bytes, inflated with ISA-L's streamed inflation (Debian `libisal-dev`), which
-    /// stops there: the rest of the stream is neither inflated nor checked. ISA-L is used here
-    /// because libdeflate only inflates whole streams; on a phantom's float32 images it is as fast
-    /// as libdeflate per byte.
-    ///
-    /// nil (the caller then reads the whole stream, whose path names any problem) unless the
-    /// trailer's size is `total` modulo 2^32: a stream cut short ends in deflate data, whose last
-    /// four bytes match by chance once in 2^32, and one followed by more data or more members
-    /// records another size. Also nil when inflation fails or ends before `count` bytes. The
-    /// CRC-32 covers the whole stream, so it cannot be checked; nibabel and SimpleITK do not
-    /// check it either when they read a file's voxels.
+    /// decompressed bytes (`GzipPrefix`): the rest of the stream is neither inflated nor
+    /// checked. nil (the caller then reads the whole stream, whose path names any problem)
+    /// unless the trailer's size is `total` modulo 2^32, or when inflation fails or ends before
+    /// `count` bytes.
     static func inflatePrefix(_ input: [UInt8], count: Int, total: Int) -> [UInt8]? {
-        guard isCompressed(input), input.count >= 18, count >= 0, count <= total, count < Int(UInt32.max),
-            trailerSize(input) == UInt32(truncatingIfNeeded: total)
-        else { return nil }
-        let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
-        defer { state.deallocate() }
-        isal_inflate_init(state)
-        var header = isal_gzip_header()
-        isal_gzip_header_init(&header)
-        return input.withUnsafeBufferPointer { source -> [UInt8]? in
-            state.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress!)
-            state.pointee.avail_in = UInt32(clamping: source.count)
-            // The header (with its optional name, comment and extra fields), then raw deflate:
-            // the gzip mode would compute a CRC that can never be compared.
-            guard isal_read_gzip_header(state, &header) == ISAL_DECOMP_OK else { return nil }
-            state.pointee.crc_flag = UInt32(ISAL_DEFLATE)
-            var ok = false
-            // The bytes are written by ISA-L before they are read: no zero fill.
-            let output = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                state.pointee.next_out = buffer.baseAddress
-                state.pointee.avail_out = UInt32(count)
-                let status = count == 0 ? ISAL_DECOMP_OK : isal_inflate(state)
-                ok = status == ISAL_DECOMP_OK && state.pointee.avail_out == 0
-                initialized = ok ? count : 0
-            }
-            return ok ? output : nil
+        guard count >= 0, count <= total, let stream = GzipPrefix(bytes: input), stream.trailerSize == UInt32(truncatingIfNeeded: total) else {
+            return nil
         }
-    }
-
-    /// The trailer's size field: the decompressed size of the last member modulo 2^32.
-    private static func trailerSize(_ input: [UInt8]) -> UInt32 {
-        input.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return stream.bytes(count)
     }
 
     /// gzip's trailer holds the uncompressed size modulo 2^32: a good first capacity.

@@ -34,8 +34,8 @@ public enum NIfTI {
     }
 
     /// Reads the slices `slices` (indices on the third axis) of a single-file .nii.gz, inflating
-    /// it only as far as their last voxel (`Gzip.inflatePrefix`): an image whose region of
-    /// interest ends half-way up costs half the inflation. The result is the file's header and
+    /// it only as far as their last voxel and reading the file only as far as that needs
+    /// (`GzipPrefix`): an image whose region of interest ends half-way up costs half. The result is the file's header and
     /// those slices as an image of their own: its header's `dim[3]` is `slices.count` and its
     /// affine is the file's moved to the first of them (voxel (0, 0, k) of the file is voxel
     /// (0, 0, k - slices.lowerBound)).
@@ -43,22 +43,34 @@ public enum NIfTI {
     /// nil where the whole file has to be read (`read` then names any problem): an
     /// uncompressed file or a .hdr/.img pair (nothing to save), fewer than three axes or a
     /// fourth axis longer than 1, slices outside the image, or a gzip stream that is not one
-    /// member ending where the header's data end (cut short, data or members after it). The
-    /// header errors are `read`'s. NaN voxels are not looked for.
+    /// member ending where the header's data end (cut short, data or members after it), or a
+    /// header `read` would refuse. NaN voxels are not looked for.
     public static func readSlices(_ path: String, _ slices: Range<Int>) throws -> (header: NIfTIHeader, slices: NIfTIImage)? {
-        let stored = try storedBytes(path)
-        guard Gzip.isCompressed(stored) else { return nil }
-        let header = try NIfTIHeader.parse(Gzip.decompress(stored, file: path, limit: headerBytes), file: path)
+        // The header's bytes (all of a stream shorter than that, as its trailer says).
+        guard InputFile.problem(path) == nil, let stream = GzipPrefix(path: path), let head = stream.bytes(min(headerBytes, Int(stream.trailerSize)))
+        else { return nil }
+        guard let header = try? NIfTIHeader.parse(head, file: path) else { return nil }
         let shape = header.shape
         guard header.isSingleFile, shape.count >= 3, shape.dropFirst(3).allSatisfy({ $0 == 1 }), slices.lowerBound >= 0,
             slices.upperBound <= shape[2], !slices.isEmpty
         else { return nil }
         let type = header.datatype! // validated by parse
-        let total = try dataEnd(header, file: path, compressedSize: stored.count)
+        guard let total = try? dataEnd(header, file: path, compressedSize: stream.compressedSize) else { return nil }
         let sliceVoxels = shape[0] * shape[1]
         let start = header.dataOffset + slices.lowerBound * sliceVoxels * type.bytesPerVoxel
         let end = header.dataOffset + slices.upperBound * sliceVoxels * type.bytesPerVoxel
-        guard let bytes = Gzip.inflatePrefix(stored, count: end, total: total) else { return nil }
+        guard stream.trailerSize == UInt32(truncatingIfNeeded: total) else { return nil }
+        // The header's bytes, then the rest up to the last slice, inflated straight after them.
+        var ok = end <= head.count
+        let bytes =
+            ok
+            ? head
+            : [UInt8](unsafeUninitializedCapacity: end) { buffer, initialized in
+                buffer.baseAddress!.initialize(from: head, count: head.count)
+                ok = stream.inflate(into: buffer.baseAddress! + head.count, count: end - head.count)
+                initialized = ok ? end : 0
+            }
+        guard ok else { return nil }
         let count = slices.count * sliceVoxels
         let swapped = (header.byteOrder == .little) != hostIsLittleEndian
         let voxels = bytes.withUnsafeBytes { raw in
