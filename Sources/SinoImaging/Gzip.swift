@@ -140,7 +140,7 @@ public enum Gzip {
     /// unless the trailer's size is `total` modulo 2^32, or when inflation fails or ends before
     /// `count` bytes.
     static func inflatePrefix(_ input: [UInt8], count: Int, total: Int) -> [UInt8]? {
-        guard count >= 0, count <= total, let stream = GzipPrefix(bytes: input), stream.trailerSize == UInt32(truncatingIfNeeded: total) else {
+        guard count >= 0, count <= total, let stream = GzipPrefix(bytes: input), stream.records(total) else {
             return nil
         }
         return stream.bytes(count)

@@ -34,15 +34,13 @@ final class GzipPrefix {
 
     /// The stream at the start of `bytes`; nil unless it starts with the gzip magic.
     convenience init?(bytes: [UInt8]) {
-        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-        _ = copy.initialize(from: bytes)
         self.init(
             size: bytes.count,
             source: { offset, into, count in
                 let n = max(0, min(count, bytes.count - offset))
-                if n > 0 { into.copyMemory(from: copy.baseAddress! + offset, byteCount: n) }
+                if n > 0 { bytes.withUnsafeBytes { into.copyMemory(from: $0.baseAddress! + offset, byteCount: n) } }
                 return n
-            }, close: { copy.deallocate() })
+            }, close: {})
     }
 
     /// The regular file at `path`; nil when it cannot be opened or does not start with the
@@ -79,6 +77,10 @@ final class GzipPrefix {
         trailerSize = tail.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         isal_inflate_init(state)
     }
+
+    /// Whether the trailer vouches for a stream of `total` decompressed bytes (see the type's
+    /// notes).
+    func records(_ total: Int) -> Bool { trailerSize == UInt32(truncatingIfNeeded: total) }
 
     deinit {
         state.deallocate()

@@ -35,10 +35,10 @@ public enum NIfTI {
 
     /// Reads the slices `slices` (indices on the third axis) of a single-file .nii.gz, inflating
     /// it only as far as their last voxel and reading the file only as far as that needs
-    /// (`GzipPrefix`): an image whose region of interest ends half-way up costs half. The result is the file's header and
-    /// those slices as an image of their own: its header's `dim[3]` is `slices.count` and its
-    /// affine is the file's moved to the first of them (voxel (0, 0, k) of the file is voxel
-    /// (0, 0, k - slices.lowerBound)).
+    /// (`GzipPrefix`): an image whose region of interest ends half-way up costs half. The
+    /// result is the file's header and those slices as an image of their own: its header's
+    /// `dim[3]` is `slices.count` and its affine is the file's moved to the first of them
+    /// (voxel (0, 0, k) of the file is voxel (0, 0, k - slices.lowerBound)).
     ///
     /// nil where the whole file has to be read (`read` then names any problem): an
     /// uncompressed file or a .hdr/.img pair (nothing to save), fewer than three axes or a
@@ -59,7 +59,7 @@ public enum NIfTI {
         let sliceVoxels = shape[0] * shape[1]
         let start = header.dataOffset + slices.lowerBound * sliceVoxels * type.bytesPerVoxel
         let end = header.dataOffset + slices.upperBound * sliceVoxels * type.bytesPerVoxel
-        guard stream.trailerSize == UInt32(truncatingIfNeeded: total) else { return nil }
+        guard stream.records(total) else { return nil }
         // The header's bytes, then the rest up to the last slice, inflated straight after them.
         var ok = end <= head.count
         let bytes =

@@ -98,7 +98,12 @@ public struct RadiomicsImage: Sendable, Equatable {
     /// Whether `other` has this image's grid exactly (size, spacing, origin, direction,
     /// dimension): voxel i of one is voxel i of the other.
     public func isOnGrid(of other: RadiomicsImage) -> Bool {
-        size == other.size && spacing == other.spacing && origin == other.origin && direction == other.direction && dimension == other.dimension
+        hasGrid(size: other.size, spacing: other.spacing, origin: other.origin, direction: other.direction, dimension: other.dimension)
+    }
+
+    /// Whether this image's grid is exactly the one given.
+    func hasGrid(size: [Int], spacing: [Double], origin: [Double], direction: [Double], dimension: Int) -> Bool {
+        self.size == size && self.spacing == spacing && self.origin == origin && self.direction == direction && self.dimension == dimension
     }
 
     /// The sub-grid from `lower` (inclusive) of extent `extent` (ITK order), its origin moved
@@ -239,9 +244,9 @@ extension RadiomicsImage {
             grid = (nifti.size, nifti.spacing, nifti.origin, nifti.direction, nifti.dimension)
             (values, pixelType) = (Self.values(part, pixelType: nifti.pixelType), nifti.pixelType)
         }
-        guard grid.size == mask.size, grid.spacing == mask.spacing, grid.origin == mask.origin, grid.direction == mask.direction,
-            grid.dimension == mask.dimension
-        else { return nil }
+        guard mask.hasGrid(size: grid.size, spacing: grid.spacing, origin: grid.origin, direction: grid.direction, dimension: grid.dimension) else {
+            return nil
+        }
         return mask.cropped(lower: [0, 0, slices.lowerBound], extent: [grid.size[0], grid.size[1], slices.count], values: values, pixelType: pixelType)
     }
 
