@@ -176,14 +176,29 @@ public enum RadiomicsTable {
         var keys: [String] = []
         var seenPass = Set<String>()
         var seenKeys = Set<String>()
+        // A batch's cases mostly share one key sequence: a case whose (shown) keys are the last
+        // case's adds none, and a case whose keys are the table's fills its row in order.
+        var lastShown: [String] = []
+        func shown(_ result: RadiomicsResult) -> [(key: String, value: RadiomicsValue)] {
+            diagnostics ? result.entries : result.entries.filter { !$0.key.hasPrefix("diagnostics_") }
+        }
+        func same(_ entries: [(key: String, value: RadiomicsValue)], _ names: [String]) -> Bool {
+            entries.count == names.count && zip(entries, names).allSatisfy { $0.key == $1 }
+        }
         for (item, result) in results {
             for (name, _) in item.passThrough where seenPass.insert(name).inserted { passNames.append(name) }
-            for (key, _) in result.entries where (diagnostics || !key.hasPrefix("diagnostics_")) && seenKeys.insert(key).inserted { keys.append(key) }
+            let entries = shown(result)
+            if same(entries, lastShown) { continue }
+            for (key, _) in entries where seenKeys.insert(key).inserted { keys.append(key) }
+            lastShown = entries.map(\.key)
         }
         let rows = results.map { item, result -> [String] in
             let pass = Dictionary(item.passThrough.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            let values = Dictionary(result.entries.map { ($0.key, $0.value.cell) }, uniquingKeysWith: { a, _ in a })
-            return passNames.map { pass[$0] ?? "" } + keys.map { values[$0] ?? "" }
+            let passed = passNames.map { pass[$0] ?? "" }
+            let entries = shown(result)
+            if same(entries, keys) { return passed + entries.map(\.value.cell) }
+            let values = Dictionary(entries.map { ($0.key, $0.value.cell) }, uniquingKeysWith: { a, _ in a })
+            return passed + keys.map { values[$0] ?? "" }
         }
         return (passNames + keys, rows)
     }

@@ -8,6 +8,10 @@ struct ROISlices: Sendable {
     let range: Range<Int>
     let mask: RadiomicsImage
     let region: LabelRegion
+    /// `getMask`'s cast of the whole mask and the label's region in it: what an image read
+    /// whole is checked with.
+    let whole: RadiomicsImage
+    let wholeRegion: LabelRegion
 }
 
 /// PyRadiomics 3.0.1's `RadiomicsFeatureExtractor` for one image and mask: load, normalise,
@@ -70,15 +74,16 @@ public struct RadiomicsExtractor: Sendable {
     func execute(
         imagePath: String, mask: RadiomicsImage, maskPath: String, label: Int?, voxelBased: Bool, roiSlices: (Int) -> ROISlices?
     ) throws -> RadiomicsResult {
-        if readsOnlyROISlices(voxelBased: voxelBased), let slices = roiSlices(label ?? parameters.settings.label),
-            let image = try RadiomicsImage.read(imagePath, slices: slices.range, gridOf: mask)
-        {
+        let slices = roiSlices(label ?? parameters.settings.label)
+        if readsOnlyROISlices(voxelBased: voxelBased), let slices, let image = try RadiomicsImage.read(imagePath, slices: slices.range, gridOf: mask) {
             return try execute(
                 image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true,
                 slices: slices)
         }
         let image = try RadiomicsImage.read(imagePath)
-        return try execute(image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true)
+        return try execute(
+            image: image, mask: mask, label: label, voxelBased: voxelBased, imageName: imagePath, maskName: maskPath, readFromFile: true,
+            checkedMask: slices)
     }
 
     /// Whether the features read no image voxel outside the ROI: segment-based extraction of
@@ -105,7 +110,7 @@ public struct RadiomicsExtractor: Sendable {
         let range = whole.lower[2]..<(whole.upper[2] + 1)
         let part = cast.cropped(lower: [0, 0, range.lowerBound], extent: [cast.size[0], cast.size[1], range.count])
         guard let region = LabelRegion(mask: part, label: label) else { return nil }
-        return ROISlices(range: range, mask: part, region: region)
+        return ROISlices(range: range, mask: part, region: region, whole: cast, wholeRegion: whole)
     }
 
     /// Extracts from images in memory. `imageName` and `maskName` appear in error messages.
@@ -120,9 +125,11 @@ public struct RadiomicsExtractor: Sendable {
     /// integer voxels, never rescaled: a rescaled one is float) cannot hold NaN or infinity, so
     /// their scan is skipped. `slices`: the image holds only these slices of the mask's grid
     /// (`readsOnlyROISlices`), and their mask replaces `getMask`'s (it checked the whole mask).
+    /// `checkedMask`: the image is whole and `rawMask`'s cast and label region are known (a
+    /// batch's cached mask): `getMask` and the region's scan are not redone.
     func execute(
         image loaded: RadiomicsImage, mask rawMask: RadiomicsImage, label: Int?, voxelBased: Bool, imageName: String, maskName: String, readFromFile: Bool,
-        slices: ROISlices? = nil
+        slices: ROISlices? = nil, checkedMask: ROISlices? = nil
     ) throws -> RadiomicsResult {
         var settings = parameters.settings
         if let label { settings.label = label }
@@ -136,7 +143,9 @@ public struct RadiomicsExtractor: Sendable {
         }
 
         // loadImage
-        var mask = try slices?.mask ?? MaskChecks.getMask(rawMask, label: label, file: maskName)
+        var mask = try slices?.mask ?? checkedMask?.whole ?? MaskChecks.getMask(rawMask, label: label, file: maskName)
+        // The label's region in `mask`, while `mask` is the one it was found in.
+        var maskRegion = slices?.region ?? checkedMask?.wholeRegion
         if !(readFromFile && loaded.pixelType.isInteger) {
             if featuresReadOnlyROI(voxelBased: voxelBased) && mask.isOnGrid(of: loaded) {
                 try Self.checkValues(loaded, roi: mask, label: label, name: imageName, firstSlice: slices?.range.lowerBound ?? 0)
@@ -154,19 +163,20 @@ public struct RadiomicsExtractor: Sendable {
         }
         if settings.interpolator != nil && settings.resampledPixelSpacing != nil {
             (image, mask) = try Resampling.resample(image: image, mask: mask, settings: settings)
+            maskRegion = nil
             if additionalInfo {
                 diagnostics.addImage(image, prefix: "interpolated")
                 diagnostics.addMask(mask, image: image, label: label, prefix: "interpolated")
             }
         } else if settings.preCrop {
-            let check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: slices?.region)
+            let check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: maskRegion)
             if let corrected = check.correctedMask { mask = corrected }
             (image, mask) = Resampling.cropToTumorMask(image, mask, check.boundingBox, padDistance: settings.padDistance)
+            maskRegion = nil
         }
 
-        // checkMask, resegmentation (the slices' region holds while the mask is theirs)
-        let slicesRegion = settings.preCrop ? nil : slices?.region
-        var check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: slicesRegion)
+        // checkMask, resegmentation
+        var check = try MaskChecks.checkMask(image: image, mask: mask, settings: settings, file: maskName, region: maskRegion)
         if let corrected = check.correctedMask {
             if additionalInfo { diagnostics.addMask(corrected, image: image, label: label, prefix: "corrected") }
             mask = corrected
