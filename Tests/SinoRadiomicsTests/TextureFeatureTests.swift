@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 import TestSupport
 import XCTest
@@ -209,5 +210,66 @@ final class TextureFeatureTests: XCTestCase {
         }
         // The option must have stopped a bracket early in some of them.
         XCTAssertGreaterThan(settledOne, 50)
+    }
+    /// The C eigenvalue helpers give the same bits in their AVX2 and plain builds (the plain one
+    /// is what a CPU without AVX2 runs): Householder tridiagonalisation of random symmetric
+    /// matrices of 1 to 70 rows and Sturm counts at points across and around their spectra.
+    func testEigenKernelsGiveTheSameBitsAtEveryVectorWidth() {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+        }
+        for n in 1...70 {
+            var a = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in 0...i {
+                    let v = next()
+                    a[i * n + j] = v
+                    a[j * n + i] = v
+                }
+            }
+            var results: [[UInt64]] = []
+            for bits: Int32 in [0, 256] {
+                var copy = a
+                var d = [Double](repeating: 0, count: n)
+                var e = [Double](repeating: 0, count: n)
+                copy.withUnsafeMutableBufferPointer { sino_tridiagonalise($0.baseAddress!, n, &d, &e, bits) }
+                var out = (d + e).map(\.bitPattern)
+                let points = (0..<8).map { Double($0) / 3.5 - 1 }
+                var counts = [Int64](repeating: 0, count: 8)
+                sino_sturm_counts8(d, e, n, points, 1e-300, &counts, bits)
+                out += counts.map { UInt64(bitPattern: $0) }
+                results.append(out)
+            }
+            XCTAssertEqual(results[0], results[1], "n \(n)")
+        }
+    }
+
+    /// `NumpyMath.select` puts at each asked position the value a full sort puts there: random
+    /// values, many repeats (integer intensities), sorted and reversed input, every size to 300.
+    func testSelectPlacesTheOrderStatistics() {
+        var state: UInt64 = 11
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        for n in 1...300 {
+            for kind in 0..<4 {
+                var values: [Double] = (0..<n).map { _ in
+                    kind == 1 ? Double(next() % 5) : Double(next() % 1_000_000) / 977
+                }
+                if kind == 2 { values.sort() }
+                if kind == 3 { values.sort(by: >) }
+                let sorted = values.sorted()
+                let positions = [0, n / 2, n - 1, n / 10, n / 10 + 1, (9 * n) / 10, n / 3, n / 3, n + 4, -1]
+                var work = values
+                work.withUnsafeMutableBufferPointer { NumpyMath.select($0.baseAddress!, n, positions: positions) }
+                for p in positions where p >= 0 && p < n {
+                    XCTAssertEqual(work[p], sorted[p], "n \(n), kind \(kind), position \(p)")
+                }
+                XCTAssertEqual(work.sorted(), sorted, "n \(n), kind \(kind): a rearrangement")
+            }
+        }
     }
 }

@@ -36,6 +36,39 @@ void sino_lines_from_rows_f32(const float *in, long rowstride, long rows, long n
 /// first <= i <= last (AVX2 transposes where the CPU has it).
 void sino_rows_from_lines_f32(const double *s, long width, long rows, long first, long last, float *out, long rowstride);
 
+/// Householder reduction of the row-major symmetric n x n matrix `a` (lower triangle used,
+/// destroyed) to tridiagonal form: diagonal in d[0..n), sub-diagonal in e[0..n-1) (e[i] couples
+/// i and i + 1), e[n-1] = 0 (SinoRadiomics' SymmetricEigenvalues.tridiagonalise). Four lanes per
+/// vector, AVX2 where the CPU has it and vector_bits >= 256, else plain C: the same IEEE
+/// operations in the same order either way, so the same bits.
+void sino_tridiagonalise(double *a, long n, double *d, double *e, int vector_bits);
+
+/// Sturm counts of the symmetric tridiagonal (d, e) of size n >= 1 at the eight points x[0..8):
+/// how many eigenvalues lie below each, by q = (d_i - x) - e_{i-1}^2 / q with LAPACK dlaebz's
+/// pivot guard (-pivmin < q < pivmin becomes -pivmin). AVX2 or plain C as above, the same bits.
+void sino_sturm_counts8(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts, int vector_bits);
+
+/// GLRLM runs along one angle (`step` cells apart in a padded grid of local level indices: -2
+/// outside the kernel, -1 outside the ROI): for the `count` ROI cells in raster order (reversed
+/// when step < 0, so each cell's predecessor comes first), run[c] = the run's length so far,
+/// counts[level * nr + length - 1] += 1 where a run ends. Returns the number of runs;
+/// *multi_element: whether some line holds two ROI cells.
+double sino_glrlm_runs(const int32_t *grid, int32_t *run, const long *cells, long count, long step, double *counts, long nr,
+                       bool *multi_element);
+
+/// GLSZM zones of a padded grid of levels (0 on the border and outside the ROI; cleared as the
+/// zones are found): for each of the `roi_count` ROI cells in order not yet in a zone, the zone
+/// of its level through the `na` offsets `steps`, found depth first with `stack` (room for
+/// roi_count + 1 cells). zones[z] = slot[level] << 32 | size; returns the number of zones,
+/// *max_size the largest.
+long sino_glszm_zones(int32_t *levels, const long *roi, long roi_count, const long *steps, long na, const int32_t *slot, long *stack,
+                      long *zones, long *max_size);
+
+/// Rearranges n NaN-free values so that each of the `count` positions in `targets` (ascending,
+/// each in 0..<n) holds the value a full ascending sort would put there (quickselect on every
+/// target at once, branch-free three-way partitions).
+void sino_select(double *a, long n, const long *targets, long count);
+
 /// sum_i a_i b_i in the widest vectors this CPU has (AVX-512, AVX2 or plain C, chosen once);
 /// the lanes' partial sums are added in a fixed order, so the result depends on the CPU only.
 double sino_glmnet_dot(const double *a, const double *b, long n);

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 /// PyRadiomics 3.0.1's grey level run length matrix features (`glrlm.py:RadiomicsGLRLM`,
@@ -198,36 +199,20 @@ final class GLRLMEngine {
             let lengths = runLengths + a * nr
             let levels = runLevels + a * m
             var multiElement = false
-            var runs = 0.0
-            let run = runSoFar
-            // Raster order puts a voxel's predecessor first when the step is positive (every
-            // angle PyRadiomics generates: its first non-zero component is positive), else reversed.
-            let forward = step > 0
-            for t in 0..<roiCount {
-                let c = roiCells[forward ? t : roiCount - 1 - t]
-                let level = cellsOfGrid[c]
-                if !multiElement {
-                    var j = c + step
-                    while cellsOfGrid[j] >= -1 {
-                        if cellsOfGrid[j] >= 0 {
-                            multiElement = true
-                            break
-                        }
-                        j += step
-                    }
-                }
-                let length = cellsOfGrid[c - step] == level ? run[c - step] + 1 : 1
-                run[c] = length
-                if cellsOfGrid[c + step] == level { continue }
-                let li = Int(level)
-                let lj = Int(length) - 1
-                base[li * nr + lj] += 1
-                lengths[lj] += 1
-                levels[li] += 1
-                runs += 1
-            }
+            let runs = sino_glrlm_runs(cellsOfGrid, runSoFar, roiCells, roiCount, step, base, nr, &multiElement)
             if multiElement {
                 runTotals[a] = runs
+                // The marginals, summed from the matrix (whole numbers: exact in any order);
+                // counted run by run they would chain every run through the same few cells.
+                for li in 0..<m {
+                    let row = base + li * nr
+                    var sum = 0.0
+                    for lj in 0..<nr {
+                        sum += row[lj]
+                        lengths[lj] += row[lj]
+                    }
+                    levels[li] = sum
+                }
             } else {
                 for k in 0..<cells { base[k] = 0 }
                 for k in 0..<nr { lengths[k] = 0 }

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 /// PyRadiomics 3.0.1's grey level size zone matrix features (`glszm.py:RadiomicsGLSZM`,
@@ -88,39 +89,12 @@ final class GLSZMEngine: PaddedSegmentEngine {
     /// tests.
     func segmentFeatures(_ padded: PaddedLevels, m: Int, into out: inout [Double]) {
         reserve(voxels: max(padded.roiCount, 1))
-        let stack = UnsafeMutablePointer<Int>.allocate(capacity: max(padded.roiCount, 1))
+        // One slot more than the ROI: every neighbour is written to the top, kept or not.
+        let stack = UnsafeMutablePointer<Int>.allocate(capacity: padded.roiCount + 1)
         defer { stack.deallocate() }
-        let lv = padded.levels
-        let steps = padded.steps
-        let na = padded.na
-        var zoneCount = 0
         var maxSize = 0
-        levelMap.slot.withUnsafeBufferPointer { slot in
-            for r in 0..<padded.roiCount {
-                let i = padded.roi[r]
-                let gl = lv[i]
-                if gl == 0 { continue }
-                lv[i] = 0
-                stack[0] = i
-                var top = 1
-                var size = 0
-                while top > 0 {
-                    top -= 1
-                    let k = stack[top]
-                    size += 1
-                    for a in 0..<na {
-                        let j = k + steps[a]
-                        if lv[j] == gl {
-                            lv[j] = 0
-                            stack[top] = j
-                            top += 1
-                        }
-                    }
-                }
-                zones[zoneCount] = Int(slot[Int(gl)]) << 32 | size
-                zoneCount += 1
-                if size > maxSize { maxSize = size }
-            }
+        let zoneCount = levelMap.slot.withUnsafeBufferPointer { slot in
+            sino_glszm_zones(padded.levels, padded.roi, padded.roiCount, padded.steps, padded.na, slot.baseAddress!, stack, zones, &maxSize)
         }
         finish(zoneCount: zoneCount, maxSize: maxSize, m: m, into: &out)
     }

@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 /// NumPy's arithmetic where PyRadiomics' results depend on its exact order: `add.reduce`'s
@@ -56,56 +57,15 @@ enum NumpyMath {
     }
 
     /// Rearranges `n` NaN-free values so that each position in `positions` holds the value a
-    /// full ascending sort would put there (quickselect on several targets at once, median-of-3
-    /// pivots, insertion sort below 32 values, a full sort past a depth limit): order statistics
-    /// for `percentile(sorted:)` and `median(sorted:)` in O(n) instead of a sort.
+    /// full ascending sort would put there (`sino_select`: quickselect on several targets at once,
+    /// median-of-3 pivots, branch-free three-way partitions, insertion sort below 33 values, a full
+    /// sort past a depth limit): order statistics for `percentile(sorted:)` and `median(sorted:)`
+    /// in O(n) instead of a sort.
     static func select(_ a: UnsafeMutablePointer<Double>, _ n: Int, positions: [Int]) {
         var targets = positions.filter { $0 >= 0 && $0 < n }
         targets.sort()
         if targets.isEmpty || n < 2 { return }
-        var depth = 0
-        var m = n
-        while m > 0 {
-            depth += 2
-            m >>= 1
-        }
-        targets.withUnsafeBufferPointer { t in
-            selectRange(a, 0, n, t, 0, t.count, depth)
-        }
-    }
-
-    /// Places the targets t[tlo..<thi] (all in lo..<hi) of a[lo..<hi].
-    private static func selectRange(
-        _ a: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, _ t: UnsafeBufferPointer<Int>, _ tlo: Int, _ thi: Int, _ depth: Int
-    ) {
-        if tlo >= thi { return }
-        let count = hi - lo
-        if count <= 32 || depth == 0 {
-            sortAscending(a + lo, count)
-            return
-        }
-        // Median of three as pivot, then Hoare partition.
-        let mid = lo + count / 2
-        var x = a[lo], y = a[mid], z = a[hi - 1]
-        if x > y { swap(&x, &y) }
-        if y > z { swap(&y, &z) }
-        if x > y { swap(&x, &y) }
-        let pivot = y
-        var i = lo - 1
-        var j = hi
-        while true {
-            repeat { i += 1 } while a[i] < pivot
-            repeat { j -= 1 } while a[j] > pivot
-            if i >= j { break }
-            let v = a[i]
-            a[i] = a[j]
-            a[j] = v
-        }
-        // a[lo...j] ≤ pivot ≤ a[j+1..<hi].
-        var split = tlo
-        while split < thi && t[split] <= j { split += 1 }
-        selectRange(a, lo, j + 1, t, tlo, split, depth - 1)
-        selectRange(a, j + 1, hi, t, split, thi, depth - 1)
+        targets.withUnsafeBufferPointer { sino_select(a, n, $0.baseAddress!, $0.count) }
     }
 
     /// Sorts `n` values ascending in place (insertion sort for short rows: no allocation).

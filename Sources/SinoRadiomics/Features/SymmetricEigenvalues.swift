@@ -1,3 +1,4 @@
+import CSinoKernels
 import Foundation
 
 /// Eigenvalues of real symmetric matrices: Householder reduction to tridiagonal form, then the
@@ -7,94 +8,11 @@ enum SymmetricEigenvalues {
     /// Reduces the row-major n x n symmetric matrix `a` (lower triangle used, destroyed) to
     /// tridiagonal form: diagonal in `d[0..<n]`, sub-diagonal in `e[0..<n-1]` (e[i] couples
     /// i and i + 1), e[n-1] = 0.
-    static func tridiagonalise(_ a: UnsafeMutablePointer<Double>, n: Int, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>) {
-        if n == 0 { return }
-        @inline(__always) func at(_ i: Int, _ j: Int) -> Double { a[i * n + j] }
-        @inline(__always) func set(_ i: Int, _ j: Int, _ v: Double) { a[i * n + j] = v }
-        var i = n - 1
-        while i >= 1 {
-            let l = i - 1
-            var h = 0.0
-            if l > 0 {
-                var scale = 0.0
-                for k in 0...l { scale += abs(at(i, k)) }
-                if scale == 0 {
-                    e[i] = at(i, l)
-                } else {
-                    for k in 0...l {
-                        let v = at(i, k) / scale
-                        set(i, k, v)
-                        h += v * v
-                    }
-                    let f = at(i, l)
-                    let g0 = f >= 0 ? -h.squareRoot() : h.squareRoot()
-                    e[i] = scale * g0
-                    h -= f * g0
-                    set(i, l, f - g0)
-                    // e = A u / h (A the leading l + 1 block, lower triangle, u row i), row by
-                    // row so every access is contiguous: row j gives the dot product with u for
-                    // e[j] and adds u[j]·A[j, k] to e[k], k < j.
-                    let u = a + i * n
-                    for j in 0...l { e[j] = 0 }
-                    for j in 0...l {
-                        let rowJ = a + j * n
-                        let uj = u[j]
-                        // Four lanes: lane r sums the products k ≡ r (mod 4), as four scalars would.
-                        var acc = SIMD4<Double>(repeating: 0)
-                        let ujv = SIMD4<Double>(repeating: uj)
-                        var k = 0
-                        while k + 4 <= j {
-                            let r = UnsafeRawPointer(rowJ + k).loadUnaligned(as: SIMD4<Double>.self)
-                            let uv = UnsafeRawPointer(u + k).loadUnaligned(as: SIMD4<Double>.self)
-                            acc += r * uv
-                            let ev = UnsafeRawPointer(e + k).loadUnaligned(as: SIMD4<Double>.self) + r * ujv
-                            UnsafeMutableRawPointer(e + k).storeBytes(of: ev, as: SIMD4<Double>.self)
-                            k += 4
-                        }
-                        var s0 = acc[0]
-                        let s1 = acc[1], s2 = acc[2], s3 = acc[3]
-                        while k < j {
-                            s0 += rowJ[k] * u[k]
-                            e[k] += rowJ[k] * uj
-                            k += 1
-                        }
-                        e[j] += ((s0 + s1) + (s2 + s3)) + rowJ[j] * uj
-                    }
-                    var ff = 0.0
-                    for j in 0...l {
-                        e[j] /= h
-                        ff += e[j] * u[j]
-                    }
-                    let hh = ff / (h + h)
-                    for j in 0...l {
-                        let fj = u[j]
-                        let g = e[j] - hh * fj
-                        e[j] = g
-                        let rowJ = a + j * n
-                        let fv = SIMD4<Double>(repeating: fj), gv = SIMD4<Double>(repeating: g)
-                        var k = 0
-                        while k + 4 <= j + 1 {
-                            let r = UnsafeRawPointer(rowJ + k).loadUnaligned(as: SIMD4<Double>.self)
-                            let ev = UnsafeRawPointer(e + k).loadUnaligned(as: SIMD4<Double>.self)
-                            let uv = UnsafeRawPointer(u + k).loadUnaligned(as: SIMD4<Double>.self)
-                            UnsafeMutableRawPointer(rowJ + k).storeBytes(of: r - (fv * ev + gv * uv), as: SIMD4<Double>.self)
-                            k += 4
-                        }
-                        while k <= j {
-                            rowJ[k] = rowJ[k] - (fj * e[k] + g * u[k])
-                            k += 1
-                        }
-                    }
-                }
-            } else {
-                e[i] = at(i, l)
-            }
-            i -= 1
-        }
-        for k in 0..<n { d[k] = at(k, k) }
-        // Shift the sub-diagonal down: e[i] couples i and i + 1.
-        for k in 1..<n { e[k - 1] = e[k] }
-        e[n - 1] = 0
+    /// Four lanes per vector, lane r of each dot product summing the products k ≡ r (mod 4), as
+    /// four scalars would; in C (`sino_tridiagonalise`), AVX2 where the CPU has it and
+    /// `vectorBits` allows, else plain: the same bits either way.
+    static func tridiagonalise(_ a: UnsafeMutablePointer<Double>, n: Int, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>, vectorBits: Int32 = 256) {
+        sino_tridiagonalise(a, n, d, e, vectorBits)
     }
 
     /// √(x² + y²): the direct formula when it neither overflows nor underflows, else `hypot`.
@@ -170,7 +88,7 @@ enum SymmetricEigenvalues {
     /// other's, it is no longer narrowed (its end value is then only inside it); the other is
     /// narrowed exactly as without the option, so max(min², max²) has the same bits.
     static func extremes(
-        d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true, largerSquareOnly: Bool = false
+        d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true, largerSquareOnly: Bool = false, vectorBits: Int32 = 256
     ) -> (min: Double, max: Double) {
         if n == 1 { return (d[0], d[0]) }
         var lower = Double.infinity
@@ -190,18 +108,17 @@ enum SymmetricEigenvalues {
         upper += 2 * Double.ulpOfOne * norm + pivmin
         /// Sturm counts at the eight points of `x` (eight independent chains, one per lane: each
         /// lane's operations are the scalar recurrence's, `d[i] - x - e²/q` with LAPACK's pivot
-        /// guard, |q| < pivmin as -pivmin < q < pivmin): how many eigenvalues lie below each point.
+        /// guard, |q| < pivmin as -pivmin < q < pivmin; `sino_sturm_counts8`): how many eigenvalues
+        /// lie below each point.
         @inline(__always) func counts(_ x: SIMD8<Double>) -> SIMD8<Int64> {
-            let guardValue = SIMD8<Double>(repeating: -pivmin)
-            let limit = SIMD8<Double>(repeating: pivmin)
-            var q = SIMD8<Double>(repeating: d[0]) - x
-            q.replace(with: guardValue, where: (q .< limit) .& (q .> guardValue))
-            var c = SIMD8<Int64>(repeating: 0).replacing(with: 1, where: q .< 0)
-            for i in 1..<n {
-                let ei = e[i - 1]
-                q = SIMD8<Double>(repeating: d[i]) - x - SIMD8<Double>(repeating: ei * ei) / q
-                q.replace(with: guardValue, where: (q .< limit) .& (q .> guardValue))
-                c &+= SIMD8<Int64>(repeating: 0).replacing(with: 1, where: q .< 0)
+            var points = x
+            var c = SIMD8<Int64>(repeating: 0)
+            withUnsafePointer(to: &points) { p in
+                withUnsafeMutablePointer(to: &c) { out in
+                    p.withMemoryRebound(to: Double.self, capacity: 8) { xs in
+                        out.withMemoryRebound(to: Int64.self, capacity: 8) { sino_sturm_counts8(d, e, n, xs, pivmin, $0, vectorBits) }
+                    }
+                }
             }
             return c
         }
