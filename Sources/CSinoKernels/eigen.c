@@ -103,32 +103,34 @@ AVX2 static void tridiagonalise_avx2(double *a, long n, double *d, double *e) { 
 
 static void tridiagonalise_plain(double *a, long n, double *d, double *e) { tridiagonalise_body(a, n, d, e); }
 
-// Sturm counts at eight points, two chains of four lanes: q = (d_i - x) - e_{i-1}^2 / q with
-// LAPACK's pivot guard (-pivmin < q < pivmin becomes -pivmin), counting q < 0.
+// Sturm counts at 24 points, six chains of four lanes (their divisions overlap: one chain waits
+// on each division's latency, six cost little more): q = (d_i - x) - e_{i-1}^2 / q with LAPACK's
+// pivot guard (-pivmin < q < pivmin becomes -pivmin), counting q < 0.
+enum { STURM_CHAINS = 6 };
+
 INLINE void sturm_counts_body(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts) {
-    v4d xa = load4(x), xb = load4(x + 4);
     v4d guard = splat4(-pivmin), limit = splat4(pivmin), zero = splat4(0);
-    v4d qa = splat4(d[0]) - xa, qb = splat4(d[0]) - xb;
-    v4i ma = (qa < limit) & (qa > guard), mb = (qb < limit) & (qb > guard);
-    qa = (v4d)(((v4i)qa & ~ma) | ((v4i)guard & ma));
-    qb = (v4d)(((v4i)qb & ~mb) | ((v4i)guard & mb));
-    v4i ca = -(qa < zero), cb = -(qb < zero);
+    v4d xs[STURM_CHAINS], q[STURM_CHAINS];
+    v4i c[STURM_CHAINS];
+    for (int k = 0; k < STURM_CHAINS; k++) {
+        xs[k] = load4(x + 4 * k);
+        q[k] = splat4(d[0]) - xs[k];
+        v4i m = (q[k] < limit) & (q[k] > guard);
+        q[k] = (v4d)(((v4i)q[k] & ~m) | ((v4i)guard & m));
+        c[k] = -(q[k] < zero);
+    }
     for (long i = 1; i < n; i++) {
         double ei = e[i - 1];
         v4d di = splat4(d[i]), e2 = splat4(ei * ei);
-        qa = (di - xa) - e2 / qa;
-        qb = (di - xb) - e2 / qb;
-        ma = (qa < limit) & (qa > guard);
-        mb = (qb < limit) & (qb > guard);
-        qa = (v4d)(((v4i)qa & ~ma) | ((v4i)guard & ma));
-        qb = (v4d)(((v4i)qb & ~mb) | ((v4i)guard & mb));
-        ca -= (qa < zero);
-        cb -= (qb < zero);
+        for (int k = 0; k < STURM_CHAINS; k++) {
+            q[k] = (di - xs[k]) - e2 / q[k];
+            v4i m = (q[k] < limit) & (q[k] > guard);
+            q[k] = (v4d)(((v4i)q[k] & ~m) | ((v4i)guard & m));
+            c[k] -= (q[k] < zero);
+        }
     }
-    for (int k = 0; k < 4; k++) {
-        counts[k] = ca[k];
-        counts[k + 4] = cb[k];
-    }
+    for (int k = 0; k < STURM_CHAINS; k++)
+        for (int j = 0; j < 4; j++) counts[4 * k + j] = c[k][j];
 }
 
 AVX2 static void sturm_counts_avx2(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts) {
@@ -153,7 +155,7 @@ void sino_tridiagonalise(double *a, long n, double *d, double *e, int vector_bit
         tridiagonalise_plain(a, n, d, e);
 }
 
-void sino_sturm_counts8(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts, int vector_bits) {
+void sino_sturm_counts24(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts, int vector_bits) {
     if (avx2(vector_bits))
         sturm_counts_avx2(d, e, n, x, pivmin, counts);
     else

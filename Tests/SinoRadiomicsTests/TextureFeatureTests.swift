@@ -236,9 +236,9 @@ final class TextureFeatureTests: XCTestCase {
                 var e = [Double](repeating: 0, count: n)
                 copy.withUnsafeMutableBufferPointer { sino_tridiagonalise($0.baseAddress!, n, &d, &e, bits) }
                 var out = (d + e).map(\.bitPattern)
-                let points = (0..<8).map { Double($0) / 3.5 - 1 }
-                var counts = [Int64](repeating: 0, count: 8)
-                sino_sturm_counts8(d, e, n, points, 1e-300, &counts, bits)
+                let points = (0..<24).map { Double($0) / 11.5 - 1 }
+                var counts = [Int64](repeating: 0, count: 24)
+                sino_sturm_counts24(d, e, n, points, 1e-300, &counts, bits)
                 out += counts.map { UInt64(bitPattern: $0) }
                 results.append(out)
             }

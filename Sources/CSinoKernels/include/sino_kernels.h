@@ -43,10 +43,10 @@ void sino_rows_from_lines_f32(const double *s, long width, long rows, long first
 /// operations in the same order either way, so the same bits.
 void sino_tridiagonalise(double *a, long n, double *d, double *e, int vector_bits);
 
-/// Sturm counts of the symmetric tridiagonal (d, e) of size n >= 1 at the eight points x[0..8):
+/// Sturm counts of the symmetric tridiagonal (d, e) of size n >= 1 at the 24 points x[0..24):
 /// how many eigenvalues lie below each, by q = (d_i - x) - e_{i-1}^2 / q with LAPACK dlaebz's
 /// pivot guard (-pivmin < q < pivmin becomes -pivmin). AVX2 or plain C as above, the same bits.
-void sino_sturm_counts8(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts, int vector_bits);
+void sino_sturm_counts24(const double *d, const double *e, long n, const double *x, double pivmin, int64_t *counts, int vector_bits);
 
 /// GLRLM runs along one angle (`step` cells apart in a padded grid of local level indices: -2
 /// outside the kernel, -1 outside the ROI): for the `count` ROI cells in raster order (reversed

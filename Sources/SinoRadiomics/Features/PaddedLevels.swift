@@ -48,10 +48,11 @@ final class PaddedLevels {
                         let src = (z * ny + y) * nx
                         let dst = ((z + pad[0]) * py + y + pad[1]) * px + pad[2]
                         for x in 0..<nx {
-                            let inside = mk[src + x]
-                            levels[dst + x] = inside ? lv[src + x] : 0
-                            roi[k] = dst + x
-                            k += inside ? 1 : 0
+                            // A Bool's byte is 0 or 1: all bits set or none, as a mask.
+                            let bit = Int32(unsafeBitCast(mk[src &+ x], to: UInt8.self))
+                            levels[dst &+ x] = lv[src &+ x] & (0 &- bit)
+                            roi[k] = dst &+ x
+                            k &+= Int(bit)
                         }
                     }
                 }

@@ -80,8 +80,8 @@ enum SymmetricEigenvalues {
 
     /// The smallest and largest eigenvalues of the tridiagonal (d, e) of size n ≥ 1 (e[i]
     /// couples i and i + 1), by bisection on Sturm counts from the Gershgorin interval
-    /// (LAPACK `dlaebz`'s count with its pivot guard): O(n) per step, about 100 steps for both,
-    /// instead of QL's O(n²) for all. Accurate to a few ulps of the matrix norm, as QL is
+    /// (LAPACK `dlaebz`'s count with its pivot guard): O(n) per pass, about 15 passes of 24
+    /// points for both, instead of QL's O(n²) for all. Accurate to a few ulps of the matrix norm, as QL is
     /// (bisection stops at 2·eps·‖T‖, `dstebz`'s default tolerance). The minimum is computed
     /// only when `needMin` (else NaN). With `largerSquareOnly` (and `needMin`) only max(min², max²)
     /// is wanted: once one bracket's every value has a smaller magnitude than every value of the
@@ -106,30 +106,29 @@ enum SymmetricEigenvalues {
         // Widen so that the counts at the ends are strict.
         lower -= 2 * Double.ulpOfOne * norm + pivmin
         upper += 2 * Double.ulpOfOne * norm + pivmin
-        /// Sturm counts at the eight points of `x` (eight independent chains, one per lane: each
-        /// lane's operations are the scalar recurrence's, `d[i] - x - e²/q` with LAPACK's pivot
-        /// guard, |q| < pivmin as -pivmin < q < pivmin; `sino_sturm_counts8`): how many eigenvalues
-        /// lie below each point.
-        @inline(__always) func counts(_ x: SIMD8<Double>) -> SIMD8<Int64> {
-            var points = x
-            var c = SIMD8<Int64>(repeating: 0)
-            withUnsafePointer(to: &points) { p in
-                withUnsafeMutablePointer(to: &c) { out in
-                    p.withMemoryRebound(to: Double.self, capacity: 8) { xs in
-                        out.withMemoryRebound(to: Int64.self, capacity: 8) { sino_sturm_counts8(d, e, n, xs, pivmin, $0, vectorBits) }
-                    }
-                }
-            }
-            return c
-        }
-        // Quadrisection of both brackets at once: six independent Sturm chains per pass (lanes of
-        // one vector: the divisions overlap), each pass shrinking each bracket fourfold. Invariants: fewer
+        // Both brackets are cut into 13 parts at once: 12 points each, 24 Sturm chains per pass
+        // (`sino_sturm_counts24`: six vectors whose divisions overlap, so a pass costs about what
+        // one chain does), each pass shrinking each bracket 13-fold. Each lane's operations are
+        // the scalar recurrence's, `d[i] - x - e²/q` with LAPACK's pivot guard. Invariants: fewer
         // than 1 eigenvalue below lowA, at least 1 below lowB; fewer than n below highA, n below
-        // highB.
+        // highB. A bracket is narrowed alike whether the other is open or not.
+        let parts = 13
+        var points = [Double](repeating: 0, count: 2 * (parts - 1))
+        var counted = [Int64](repeating: 0, count: 2 * (parts - 1))
         var lowA = lower, lowB = upper, highA = lower, highB = upper
         /// The smallest and largest magnitude of the values in [a, b].
         @inline(__always) func magnitudes(_ a: Double, _ b: Double) -> (least: Double, most: Double) {
             (a > 0 ? a : (b < 0 ? -b : 0), Swift.max(abs(a), abs(b)))
+        }
+        /// The part of [a, b] holding the point where the count first reaches `target`, from the
+        /// counts at its inner points (`offset` in `counted`).
+        @inline(__always) func narrowed(_ a: Double, _ b: Double, target: Int64, offset: Int) -> (Double, Double) {
+            var left = a
+            for k in 0..<(parts - 1) {
+                if counted[offset + k] >= target { return (left, points[offset + k]) }
+                left = points[offset + k]
+            }
+            return (left, b)
         }
         var lowSettled = false, highSettled = false
         for _ in 0..<100 {
@@ -141,38 +140,17 @@ enum SymmetricEigenvalues {
             let lowOpen = needMin && !lowSettled && lowB - lowA > tolerance
             let highOpen = !highSettled && highB - highA > tolerance
             if !lowOpen && !highOpen { break }
-            let wl = 0.25 * (lowB - lowA), wh = 0.25 * (highB - highA)
-            let x0 = lowA + wl, x1 = lowA + 2 * wl, x2 = lowA + 3 * wl
-            let x3 = highA + wh, x4 = highA + 2 * wh, x5 = highA + 3 * wh
-            let counted = counts(SIMD8(x0, x1, x2, x3, x4, x5, x5, x5))
-            let (c0, c1, c2, c3, c4, c5) = (Int(counted[0]), Int(counted[1]), Int(counted[2]), Int(counted[3]), Int(counted[4]), Int(counted[5]))
+            let wl = (lowB - lowA) / Double(parts), wh = (highB - highA) / Double(parts)
+            for k in 1..<parts {
+                points[k - 1] = lowA + Double(k) * wl
+                points[parts - 2 + k] = highA + Double(k) * wh
+            }
+            points.withUnsafeBufferPointer { x in
+                counted.withUnsafeMutableBufferPointer { sino_sturm_counts24(d, e, n, x.baseAddress!, pivmin, $0.baseAddress!, vectorBits) }
+            }
             let (la, lb, ha, hb) = (lowA, lowB, highA, highB)
-            if lowOpen {
-                if c0 >= 1 {
-                    lowB = x0
-                } else if c1 >= 1 {
-                    lowA = x0
-                    lowB = x1
-                } else if c2 >= 1 {
-                    lowA = x1
-                    lowB = x2
-                } else {
-                    lowA = x2
-                }
-            }
-            if highOpen {
-                if c3 >= n {
-                    highB = x3
-                } else if c4 >= n {
-                    highA = x3
-                    highB = x4
-                } else if c5 >= n {
-                    highA = x4
-                    highB = x5
-                } else {
-                    highA = x5
-                }
-            }
+            if lowOpen { (lowA, lowB) = narrowed(lowA, lowB, target: 1, offset: 0) }
+            if highOpen { (highA, highB) = narrowed(highA, highB, target: Int64(n), offset: parts - 1) }
             if la == lowA && lb == lowB && ha == highA && hb == highB { break }
         }
         return (needMin ? 0.5 * (lowA + lowB) : .nan, 0.5 * (highA + highB))
