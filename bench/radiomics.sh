@@ -6,9 +6,10 @@
 #       sequences (`sinorad simulate --images`, default 128 x 128 x 24 grid); PyRadiomics runs the
 #       first PY_CASES cases (default 150; 0 = all 1395) and its time per case is compared;
 #   (b) Original + LoG (sigma 1, 2, 3 mm) + Wavelet (coif1), every class, one case: SinoRad
-#       extracts it REPEATS (default 5) and 4 x REPEATS times in two processes (each the fastest
+#       extracts it REPEATS (default 10) and 4 x REPEATS times in two processes (each the fastest
 #       of three runs) and the marginal time per case is taken, PyRadiomics the fastest of
-#       REPEATS in-process runs;
+#       REPEATS in-process runs (with 5, one slow run of the larger process on a shared machine
+#       moved SinoRad's side by up to 20 %);
 #   (c) voxel-based glcm and glrlm maps, kernelRadius 1, one ROI (the first patient's T2WI on
 #       the reduced 64 x 64 x 12 grid): SinoRad's marginal time per case as in (b) (maps
 #       computed and written, to /dev/shm where it exists), PyRadiomics once, in-process (maps
@@ -24,7 +25,7 @@ PY=${PYTHON:-.venv-peers/bin/python}
 "$PY" -c "import radiomics" 2>/dev/null || { echo "PyRadiomics is not installed in $PY: run scripts/peers/setup.sh" >&2; exit 1; }
 CASES=${CASES:-"a b c"}
 PY_CASES=${PY_CASES:-150}
-REPEATS=${REPEATS:-5}
+REPEATS=${REPEATS:-10}
 DATA=${BENCH_DATA:-/tmp/sinorad-radiomics-bench}
 swift build -c release --product sinorad >&2
 BIN=$(swift build -c release --show-bin-path)/sinorad
