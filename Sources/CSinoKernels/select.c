@@ -32,7 +32,10 @@ static double median3(double x, double y, double z) {
     return x > y ? x : y;
 }
 
-static void select_range(double *a, long lo, long hi, const long *t, long tlo, long thi, double *less, double *more, int depth) {
+// `scratch` has room for hi - lo values: those below the pivot are written from its front, those
+// above it from its back (each value is written to both free ends and kept at one, or neither:
+// the two ends never pass each other, and where they meet both writes are the same value).
+static void select_range(double *a, long lo, long hi, const long *t, long tlo, long thi, double *scratch, int depth) {
     while (tlo < thi) {
         long n = hi - lo;
         if (n <= 32) {
@@ -45,23 +48,24 @@ static void select_range(double *a, long lo, long hi, const long *t, long tlo, l
         }
         double p = median3(a[lo], a[lo + n / 2], a[hi - 1]);
         long nl = 0, nm = 0;
+        double *back = scratch + n - 1;
         for (long i = lo; i < hi; i++) {
             double v = a[i];
-            less[nl] = v;
+            scratch[nl] = v;
             nl += v < p;
-            more[nm] = v;
+            back[-nm] = v;
             nm += v > p;
         }
         long ne = n - nl - nm;
-        memcpy(a + lo, less, (size_t)nl * sizeof(double));
+        memcpy(a + lo, scratch, (size_t)nl * sizeof(double));
         for (long k = 0; k < ne; k++) a[lo + nl + k] = p;
-        memcpy(a + lo + nl + ne, more, (size_t)nm * sizeof(double));
+        memcpy(a + lo + nl + ne, scratch + n - nm, (size_t)nm * sizeof(double));
         long e0 = lo + nl, e1 = e0 + ne;
         long s1 = tlo;
         while (s1 < thi && t[s1] < e0) s1++;
         long s2 = s1;
         while (s2 < thi && t[s2] < e1) s2++;
-        if (s1 > tlo) select_range(a, lo, e0, t, tlo, s1, less, more, depth);
+        if (s1 > tlo) select_range(a, lo, e0, t, tlo, s1, scratch, depth);
         lo = e1;
         tlo = s2;
     }
@@ -71,11 +75,11 @@ void sino_select(double *a, long n, const long *targets, long count) {
     if (n < 2 || count <= 0) return;
     int depth = 0;
     for (long m = n; m > 0; m >>= 1) depth += 2;
-    double *scratch = malloc(2 * (size_t)n * sizeof(double));
+    double *scratch = malloc((size_t)n * sizeof(double));
     if (!scratch) {
         qsort(a, (size_t)n, sizeof(double), compare_doubles);
         return;
     }
-    select_range(a, 0, n, targets, 0, count, scratch, scratch + n, depth);
+    select_range(a, 0, n, targets, 0, count, scratch, depth);
     free(scratch);
 }
