@@ -9,10 +9,10 @@ enum SymmetricEigenvalues {
     /// tridiagonal form: diagonal in `d[0..<n]`, sub-diagonal in `e[0..<n-1]` (e[i] couples
     /// i and i + 1), e[n-1] = 0.
     /// Four lanes per vector, lane r of each dot product summing the products k ≡ r (mod 4), as
-    /// four scalars would; in C (`sino_tridiagonalise`), AVX2 where the CPU has it and
-    /// `vectorBits` allows, else plain: the same bits either way.
-    static func tridiagonalise(_ a: UnsafeMutablePointer<Double>, n: Int, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>, vectorBits: Int32 = 256) {
-        sino_tridiagonalise(a, n, d, e, vectorBits)
+    /// four scalars would; in C (`sino_tridiagonalise`), AVX2 where the CPU has it, else plain:
+    /// the same bits either way.
+    static func tridiagonalise(_ a: UnsafeMutablePointer<Double>, n: Int, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>) {
+        sino_tridiagonalise(a, n, d, e, 256)
     }
 
     /// √(x² + y²): the direct formula when it neither overflows nor underflows, else `hypot`.
@@ -88,7 +88,7 @@ enum SymmetricEigenvalues {
     /// other's, it is no longer narrowed (its end value is then only inside it); the other is
     /// narrowed exactly as without the option, so max(min², max²) has the same bits.
     static func extremes(
-        d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true, largerSquareOnly: Bool = false, vectorBits: Int32 = 256
+        d: UnsafePointer<Double>, e: UnsafePointer<Double>, n: Int, needMin: Bool = true, largerSquareOnly: Bool = false
     ) -> (min: Double, max: Double) {
         if n == 1 { return (d[0], d[0]) }
         var lower = Double.infinity
@@ -146,7 +146,7 @@ enum SymmetricEigenvalues {
                 points[parts - 2 + k] = highA + Double(k) * wh
             }
             points.withUnsafeBufferPointer { x in
-                counted.withUnsafeMutableBufferPointer { sino_sturm_counts24(d, e, n, x.baseAddress!, pivmin, $0.baseAddress!, vectorBits) }
+                counted.withUnsafeMutableBufferPointer { sino_sturm_counts24(d, e, n, x.baseAddress!, pivmin, $0.baseAddress!, 256) }
             }
             let (la, lb, ha, hb) = (lowA, lowB, highA, highB)
             if lowOpen { (lowA, lowB) = narrowed(lowA, lowB, target: 1, offset: 0) }
