@@ -32,13 +32,15 @@ public struct BatchNorm2d: Sendable {
 
     /// x [N, C, H, W] -> y [N, C, H, W]; saves mean [C] and invStd [C] = 1/sqrt(var + eps)
     /// of the batch for the backward pass, and updates the running statistics. `relu`: y =
-    /// max(y, 0) in the same pass (a ReLU in place after it).
+    /// max(y, 0) in the same pass (a ReLU in place after it); `residual` [N, C, H, W]: y += residual
+    /// before the ReLU, in the same pass (a residual addition in place after it).
     public func forwardTraining(
         input x: Tensor, weight: Tensor, bias: Tensor,
         runningMean: Tensor, runningVar: Tensor, output y: Tensor,
-        savedMean: Tensor, savedInvStd: Tensor, relu: Bool = false, workers: Workers = .serial
+        savedMean: Tensor, savedInvStd: Tensor, relu: Bool = false, residual: Tensor? = nil, workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, savedMean, savedInvStd)
+        if let residual { precondition(residual.shape == y.shape, "BatchNorm2d residual \(residual.shape), expected \(y.shape)") }
         let m = n * hw
         precondition(m > 1, "BatchNorm2d in training needs more than one value per channel, got \(x.shape)")
         workers.ranges(channels, itemCost: 3 * m) { range in
@@ -57,24 +59,26 @@ public struct BatchNorm2d: Sendable {
                 runningVar[c] = (1 - momentum) * runningVar[c] + momentum * Float(unbiased)
                 normalise(
                     n, c, hw, x, y, mean: Float(mean), invStd: Float(invStd),
-                    gamma: weight[c], beta: bias[c], relu: relu)
+                    gamma: weight[c], beta: bias[c], relu: relu, residual: residual)
             }
         }
     }
 
-    /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode); `relu` as in
-    /// `forwardTraining`.
+    /// x [N, C, H, W] -> y [N, C, H, W] with the running statistics (eval mode); `relu` and
+    /// `residual` as in `forwardTraining`.
     public func forwardInference(
         input x: Tensor, weight: Tensor, bias: Tensor,
-        runningMean: Tensor, runningVar: Tensor, output y: Tensor, relu: Bool = false, workers: Workers = .serial
+        runningMean: Tensor, runningVar: Tensor, output y: Tensor, relu: Bool = false, residual: Tensor? = nil,
+        workers: Workers = .serial
     ) {
         let (n, hw) = check(x, y, weight, bias, runningMean, runningVar, nil, nil)
+        if let residual { precondition(residual.shape == y.shape, "BatchNorm2d residual \(residual.shape), expected \(y.shape)") }
         workers.ranges(channels, itemCost: n * hw) { range in
             for c in range {
                 let invStd = 1 / (runningVar[c] + eps).squareRoot()
                 normalise(
                     n, c, hw, x, y, mean: runningMean[c], invStd: invStd,
-                    gamma: weight[c], beta: bias[c], relu: relu)
+                    gamma: weight[c], beta: bias[c], relu: relu, residual: residual)
             }
         }
     }
@@ -165,15 +169,23 @@ public struct BatchNorm2d: Sendable {
 
     private func normalise(
         _ n: Int, _ c: Int, _ hw: Int, _ x: Tensor, _ y: Tensor,
-        mean: Float, invStd: Float, gamma: Float, beta: Float, relu: Bool
+        mean: Float, invStd: Float, gamma: Float, beta: Float, relu: Bool, residual: Tensor?
     ) {
-        // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add; with `relu`,
-        // max(y, 0) as ReLU.forward computes it, in the same pass.
+        // y = (x - mean) * invStd * gamma + beta, folded into one multiply-add; with `residual`,
+        // then y + residual, and with `relu`, max(y, 0) as ReLU.forward computes it: the values
+        // the separate passes give, in one.
         let a = invStd * gamma, b = beta - mean * a, xc = x.shape[1]
         let xp = x.data, yp = y.data
         for i in 0..<n {
             let src = xp + (i * xc + c) * hw, dst = yp + (i * channels + c) * hw
-            if relu {
+            if let residual {
+                let r = residual.data + (i * channels + c) * hw
+                if relu {
+                    for j in 0..<hw { dst[j] = Swift.max((src[j] * a + b) + r[j], 0) }
+                } else {
+                    for j in 0..<hw { dst[j] = (src[j] * a + b) + r[j] }
+                }
+            } else if relu {
                 for j in 0..<hw { dst[j] = Swift.max(src[j] * a + b, 0) }
             } else {
                 for j in 0..<hw { dst[j] = src[j] * a + b }

@@ -91,10 +91,14 @@ public final class ImageClassifier {
     public private(set) var frozen: Set<String> = []
     private var ops: [NetworkOp]
     /// Whether a BatchNorm and the in-place ReLU after it run as one pass (forward and, in
-    /// training, backward); false runs them separately (tests compare the two).
+    /// training, backward), and likewise a residual addition and its ReLU, with the BatchNorm
+    /// before them where nothing runs in between; false runs them separately (tests compare the
+    /// two).
     var fusesBatchNormReLU = true
     /// How many ReLUs the forward pass applies inside a BatchNorm's pass (tests).
     var fusedReLUCount: Int { ops.indices.filter(reluFollows).count }
+    /// How many BatchNorm + residual addition + ReLU triples run as one pass (tests).
+    var fusedResidualCount: Int { ops.indices.filter { residualBatchNorm($0) != nil }.count }
     private var workspace: Tensor
     /// Threads of each forward and backward pass (`Workers`: the result does not depend on
     /// it). 1 by default: every loop serial. OpenBLAS runs one thread inside a pass either way.
@@ -243,9 +247,21 @@ public final class ImageClassifier {
         workers.pass {
             var i = 0
             while i < ops.count {
-                let fused = reluFollows(i)
-                forward(ops[i], relu: fused)
-                i += fused ? 2 : 1
+                if let residual = residualBatchNorm(i) {
+                    // BatchNorm, residual addition and ReLU in one pass.
+                    forward(ops[i], relu: true, residual: residual)
+                    i += 3
+                } else if reluFollows(i) {
+                    forward(ops[i], relu: true)
+                    i += 2
+                } else if case .addInPlace(let target, let b) = ops[i], residualReLUFollows(i) {
+                    let t = activations[target].data, s = activations[b].data
+                    workers.ranges(activations[target].count) { r in for j in r { t[j] = Swift.max(t[j] + s[j], 0) } }
+                    i += 2
+                } else {
+                    forward(ops[i])
+                    i += 1
+                }
             }
         }
         return output
@@ -266,7 +282,27 @@ public final class ImageClassifier {
                 for key in backwardZeroing[i] { activationGradients[key].zero() }
                 // An in-place ReLU after a train-mode BatchNorm: its gradient mask is applied
                 // inside the BatchNorm's backward pass (same values, one pass fewer).
-                if training && i - 1 >= stop && reluFollows(i - 1) {
+                if training && i - 2 >= stop && residualBatchNorm(i - 2) != nil, case .addInPlace(let target, let b) = ops[i - 1] {
+                    // BatchNorm, residual addition, ReLU: the identity branch receives the
+                    // masked gradient and the BatchNorm applies the mask itself (dy is never
+                    // masked in memory).
+                    for j in [i, i - 1, i - 2] { for key in backwardZeroing[j] { activationGradients[key].zero() } }
+                    let y = activations[target].data, dOut = activationGradients[target].data, dB = activationGradients[b].data
+                    workers.ranges(activations[target].count) { r in
+                        PlaneKernel.addWherePositive(y + r.lowerBound, dOut + r.lowerBound, dB + r.lowerBound, r.count)
+                    }
+                    backward(ops[i - 2], reluOutput: true)
+                    i -= 3
+                } else if training && i - 1 >= stop && residualReLUFollows(i - 1), case .addInPlace(let target, let b) = ops[i - 1] {
+                    // Residual addition and ReLU: the mask and the identity branch's copy in one pass.
+                    for j in [i, i - 1] { for key in backwardZeroing[j] { activationGradients[key].zero() } }
+                    let y = activations[target].data, dOut = activationGradients[target].data, dB = activationGradients[b].data
+                    workers.ranges(activations[target].count) { r in
+                        PlaneKernel.keepWherePositive(y + r.lowerBound, dOut + r.lowerBound, r.count)
+                        for j in r { dB[j] += dOut[j] }
+                    }
+                    i -= 2
+                } else if training && i - 1 >= stop && reluFollows(i - 1) {
                     for key in backwardZeroing[i - 1] { activationGradients[key].zero() }
                     backward(ops[i - 1], reluOutput: true)
                     i -= 2
@@ -351,7 +387,26 @@ public final class ImageClassifier {
         return x == y && out == y
     }
 
-    private func forward(_ op: NetworkOp, relu: Bool = false) {
+    /// Whether op i is `target += b` followed by an in-place ReLU of `target`: the forward pass
+    /// runs both in one pass, and a training backward pass their gradients.
+    private func residualReLUFollows(_ i: Int) -> Bool {
+        guard fusesBatchNormReLU, i + 1 < ops.count, case .addInPlace(let target, let b) = ops[i], case .relu(let x, let y) = ops[i + 1] else {
+            return false
+        }
+        return x == target && y == target && b != target
+    }
+
+    /// The residual's key when op i is a BatchNorm whose output the next two ops add the
+    /// residual to and rectify in place (ResNet's blocks without a downsampling branch): the
+    /// three run as one pass (the values of the three passes).
+    private func residualBatchNorm(_ i: Int) -> String? {
+        guard i + 2 < ops.count, case .batchNorm(_, _, let x, let y) = ops[i], case .addInPlace(let target, let b) = ops[i + 1],
+            target == y, x != y, residualReLUFollows(i + 1)
+        else { return nil }
+        return b
+    }
+
+    private func forward(_ op: NetworkOp, relu: Bool = false, residual: String? = nil) {
         let a = activations, p = parameters
         switch op {
         case .conv(let name, let conv, let x, let y):
@@ -364,12 +419,12 @@ public final class ImageClassifier {
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
                     output: a[y], savedMean: a[name.savedMean], savedInvStd: a[name.savedInvStd], relu: relu,
-                    workers: workers)
+                    residual: residual.map { a[$0] }, workers: workers)
             } else {
                 bn.forwardInference(
                     input: a[x], weight: p[name.weight], bias: p[name.bias],
                     runningMean: buffers[name.runningMean], runningVar: buffers[name.runningVar],
-                    output: a[y], relu: relu, workers: workers)
+                    output: a[y], relu: relu, residual: residual.map { a[$0] }, workers: workers)
             }
         case .relu(let x, let y):
             ReLU.forward(input: a[x], output: a[y], workers: workers)

@@ -30,7 +30,8 @@ public struct MaxPool2d: Sendable {
         precondition(y.shape == out, "MaxPool2d output \(y.shape)")
         let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ho = out[2], wo = out[3]
         workers.ranges(planes, itemCost: ho * wo * kernelSize * kernelSize) { range in
-            for p in range {
+            // The window scan, for any window shape and for planes holding a NaN.
+            func scan(_ p: Int) {
                 let src = x.data + p * h * w, dst = y.data + p * ho * wo
                 for oh in 0..<ho {
                     let rows = poolingWindow(oh, h, kernel: kernelSize, stride: stride, padding: padding)
@@ -51,6 +52,66 @@ public struct MaxPool2d: Sendable {
                             }
                         }
                         dst[oh * wo + ow] = nan ?? best
+                    }
+                }
+            }
+            if kernelSize == 3 && stride == 2 && padding == 1 {
+                // ResNet's and DenseNet's stem pooling, by rows of vectors.
+                Self.pool3x3Stride2(x.data, y.data, planes: range, h: h, w: w, ho: ho, wo: wo, skipped: scan)
+            } else {
+                for p in range { scan(p) }
+            }
+        }
+    }
+
+    /// 3 x 3 windows, stride 2, padding 1, for the `planes` that hold no NaN (each plane with a
+    /// NaN is left to the caller, which `skipped` is told of): per input row the maximum of
+    /// each window's three columns, eight windows per vector (the even and odd lanes of two
+    /// 16-float loads from a row padded with -inf), then the maximum of each window's rows.
+    /// The same value as the scan in `forward`: without NaN, `v > best` keeps a row's first
+    /// maximum and then the first row's, which is the window's first maximum in scan order.
+    static func pool3x3Stride2(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, planes: Range<Int>, h: Int, w: Int, ho: Int, wo: Int,
+        skipped: (Int) -> Void
+    ) {
+        let vectors = (wo + 7) / 8, padded = 16 * vectors + 2
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: padded + h * 8 * vectors) { buffer in
+            let row = buffer.baseAddress!, columns = row + padded
+            row.initialize(repeating: -.infinity, count: padded + h * 8 * vectors)
+            let raw = UnsafeRawPointer(row)
+            @inline(__always) func larger(_ best: SIMD8<Float>, _ v: SIMD8<Float>) -> SIMD8<Float> { best.replacing(with: v, where: v .> best) }
+            for p in planes {
+                let src = x + p * h * w
+                var nan = SIMDMask<SIMD16<Int32>>()
+                for ih in 0..<h {
+                    (row + 1).update(from: src + ih * w, count: w)
+                    for k in 0..<vectors {
+                        // Window ow = 8k + l covers padded positions 2 ow ..< 2 ow + 3.
+                        let a = raw.loadUnaligned(fromByteOffset: 16 * k * 4, as: SIMD16<Float>.self)
+                        let b = raw.loadUnaligned(fromByteOffset: (16 * k + 2) * 4, as: SIMD16<Float>.self)
+                        nan = nan .| (a .!= a)
+                        let m = larger(larger(a.evenHalf, a.oddHalf), b.evenHalf)
+                        UnsafeMutableRawPointer(columns + (ih * vectors + k) * 8).storeBytes(of: m, as: SIMD8<Float>.self)
+                    }
+                }
+                if any(nan) {
+                    skipped(p)
+                    continue
+                }
+                let dst = y + p * ho * wo
+                for oh in 0..<ho {
+                    let first = max(0, 2 * oh - 1), last = min(h, 2 * oh + 2)
+                    for k in 0..<vectors {
+                        var best = UnsafeRawPointer(columns + (first * vectors + k) * 8).loadUnaligned(as: SIMD8<Float>.self)
+                        for ih in first + 1..<last {
+                            best = larger(best, UnsafeRawPointer(columns + (ih * vectors + k) * 8).loadUnaligned(as: SIMD8<Float>.self))
+                        }
+                        let lanes = min(8, wo - 8 * k), out = dst + oh * wo + 8 * k
+                        if lanes == 8 {
+                            UnsafeMutableRawPointer(out).storeBytes(of: best, as: SIMD8<Float>.self)
+                        } else {
+                            for l in 0..<lanes { out[l] = best[l] }
+                        }
                     }
                 }
             }

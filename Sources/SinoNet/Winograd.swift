@@ -25,6 +25,16 @@ struct Winograd {
     /// transformed inputs and products are 16 (C + O) Tc floats, 2-4 MiB).
     var tilesPerChunk: Int { min(1024, max(64, ((1 << 16) / (inChannels + outChannels)) / 16 * 16)) }
 
+    /// Tiles per chunk for a convolution over `total` tiles: the chunks (at most
+    /// `tilesPerChunk` tiles each) made equal in size and, where there are several, even in
+    /// number, so two threads get the same work (ResNet's 56 x 56 layers at batch 1: 784 tiles,
+    /// two chunks of 392 rather than 512 and 272). It depends only on the shape.
+    func chunkTiles(total: Int) -> Int {
+        var chunks = (total + tilesPerChunk - 1) / tilesPerChunk
+        if chunks > 1 { chunks += chunks % 2 }
+        return max(1, (total + chunks - 1) / chunks)
+    }
+
     /// Floats of the transformed filters U: 16 x O x C.
     var filterCount: Int { 16 * outChannels * inChannels }
 
@@ -85,7 +95,7 @@ struct Winograd {
         scratch: UnsafeMutablePointer<Float>, workers: Workers
     ) {
         let (th, tw) = Self.tiles(h, w)
-        let perImage = th * tw, total = n * perImage, tc = tilesPerChunk
+        let perImage = th * tw, total = n * perImage, tc = chunkTiles(total: total)
         let chunks = (total + tc - 1) / tc
         let geometry = Geometry(h: h, w: w, th: th, tw: tw, perImage: perImage)
         if chunks >= workers.count {
@@ -93,9 +103,9 @@ struct Winograd {
             workers.run(chunks) { chunk, slot in
                 let start = chunk * tc, count = min(tc, total - start)
                 let v = scratch + slot * chunkCount, m = v + 16 * inChannels * tc
-                transformInputs(x, geometry, start, count, channels: 0..<inChannels, into: v)
-                for xi in 0..<16 { product(xi, u, v, m, count) }
-                transformOutputs(m, geometry, start, count, channels: 0..<outChannels, bias: bias, into: y, accumulate: accumulate)
+                transformInputs(x, geometry, start, count, channels: 0..<inChannels, into: v, stride: tc)
+                for xi in 0..<16 { product(xi, u, v, m, count, stride: tc) }
+                transformOutputs(m, geometry, start, count, stride: tc, channels: 0..<outChannels, bias: bias, into: y, accumulate: accumulate)
             }
             return
         }
@@ -104,11 +114,11 @@ struct Winograd {
         for chunk in 0..<chunks {
             let start = chunk * tc, count = min(tc, total - start)
             workers.ranges(inChannels, itemCost: 64 * count, grain: 1 << 14) { channels in
-                transformInputs(x, geometry, start, count, channels: channels, into: v)
+                transformInputs(x, geometry, start, count, channels: channels, into: v, stride: tc)
             }
-            workers.run(16) { xi, _ in product(xi, u, v, m, count) }
+            workers.run(16) { xi, _ in product(xi, u, v, m, count, stride: tc) }
             workers.ranges(outChannels, itemCost: 64 * count, grain: 1 << 14) { channels in
-                transformOutputs(m, geometry, start, count, channels: channels, bias: bias, into: y, accumulate: accumulate)
+                transformOutputs(m, geometry, start, count, stride: tc, channels: channels, bias: bias, into: y, accumulate: accumulate)
             }
         }
     }
@@ -128,8 +138,9 @@ struct Winograd {
     }
 
     /// M[xi] (O x count) = U[xi] (O x C) * V[xi] (C x count); rows of V and M are Tc apart.
-    private func product(_ xi: Int, _ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ count: Int) {
-        let tc = tilesPerChunk
+    private func product(
+        _ xi: Int, _ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ count: Int, stride tc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(count), Int32(inChannels), 1,
             u + xi * outChannels * inChannels, Int32(inChannels), v + xi * inChannels * tc, Int32(tc), 0,
@@ -143,9 +154,9 @@ struct Winograd {
     /// (its even and odd lanes).
     private func transformInputs(
         _ x: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, channels: Range<Int>,
-        into v: UnsafeMutablePointer<Float>, stride: Int? = nil
+        into v: UnsafeMutablePointer<Float>, stride tc: Int
     ) {
-        let tc = stride ?? tilesPerChunk, plane = inChannels * tc
+        let plane = inChannels * tc
         let padded = 2 * g.tw + 2 + 16
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * padded) { buffer in
             let rows = buffer.baseAddress!
@@ -203,46 +214,90 @@ struct Winograd {
         }
     }
 
-    /// y (=, or +=) A^T M A (+ bias) for the tiles start ..< start + count and output `channels`;
-    /// the parts of a tile beyond the image's edge are dropped.
+    /// y (=, or +=) A^T M A (+ bias) for the tiles start ..< start + count and output `channels`
+    /// (rows of M `tc` apart); the parts of a tile beyond the image's edge are dropped. A row of
+    /// tiles at a time, eight tiles per vector (each of M's 16 planes holds them side by side);
+    /// the sums are the same, in the same order, for every tile.
     private func transformOutputs(
-        _ m: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, channels: Range<Int>,
+        _ m: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, stride tc: Int, channels: Range<Int>,
         bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        let tc = tilesPerChunk, plane = outChannels * tc
+        let plane = outChannels * tc
         for o in channels {
-            let b = bias?[o] ?? 0
-            for local in 0..<count {
-                let t = start + local
+            let b = SIMD8<Float>(repeating: bias?[o] ?? 0)
+            var t = start
+            while t < start + count {
                 let image = t / g.perImage, r = t - image * g.perImage
-                let ty = r / g.tw, tx = r - ty * g.tw
-                let src = m + o * tc + local
-                var s = SIMD16<Float>()
-                for xi in 0..<16 { s[xi] = src[xi * plane] }
-                let m0 = s.lowHalf.lowHalf, m1 = s.lowHalf.highHalf, m2 = s.highHalf.lowHalf, m3 = s.highHalf.highHalf
-                let a0 = m0 + m1 + m2, a1 = m1 - m2 - m3
-                var out = SIMD4<Float>(a0[0] + a0[1] + a0[2], a0[1] - a0[2] - a0[3], a1[0] + a1[1] + a1[2], a1[1] - a1[2] - a1[3])
-                if bias != nil { out += SIMD4(repeating: b) }
-                let oy = 2 * ty, ox = 2 * tx
-                let dst = y + (image * outChannels + o) * g.h * g.w + oy * g.w + ox
-                let right = ox + 1 < g.w, below = oy + 1 < g.h
-                if accumulate {
-                    dst[0] += out[0]
-                    if right { dst[1] += out[1] }
-                    if below {
-                        dst[g.w] += out[2]
-                        if right { dst[g.w + 1] += out[3] }
+                let ty = r / g.tw, first = r - ty * g.tw
+                let run = min(g.tw - first, start + count - t)
+                let oy = 2 * ty, below = oy + 1 < g.h
+                let top = y + (image * outChannels + o) * g.h * g.w + oy * g.w
+                var k = 0
+                while k < run {
+                    let lanes = min(8, run - k)
+                    let src = m + o * tc + (t - start) + k
+                    @inline(__always) func load(_ xi: Int) -> SIMD8<Float> {
+                        let p = src + xi * plane
+                        if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+                        var v = SIMD8<Float>()
+                        for l in 0..<lanes { v[l] = p[l] }
+                        return v
                     }
-                } else {
-                    dst[0] = out[0]
-                    if right { dst[1] = out[1] }
-                    if below {
-                        dst[g.w] = out[2]
-                        if right { dst[g.w + 1] = out[3] }
+                    // A^T M: rows m0 + m1 + m2 and m1 - m2 - m3 (column j is plane 4 r + j).
+                    let a0 = (load(0) + load(4) + load(8), load(1) + load(5) + load(9), load(2) + load(6) + load(10), load(3) + load(7) + load(11))
+                    let a1 = (load(4) - load(8) - load(12), load(5) - load(9) - load(13), load(6) - load(10) - load(14), load(7) - load(11) - load(15))
+                    // (A^T M) A: columns c0 + c1 + c2 and c1 - c2 - c3.
+                    var out0 = a0.0 + a0.1 + a0.2, out1 = a0.1 - a0.2 - a0.3
+                    var out2 = a1.0 + a1.1 + a1.2, out3 = a1.1 - a1.2 - a1.3
+                    if bias != nil {
+                        out0 += b
+                        out1 += b
+                        out2 += b
+                        out3 += b
                     }
+                    let ox = 2 * (first + k)
+                    if lanes == 8 && ox + 16 <= g.w && below {
+                        // Eight whole tiles: each output row is 16 consecutive values.
+                        let upper = Self.interleave(out0, out1), lower = Self.interleave(out2, out3)
+                        let p0 = UnsafeMutableRawPointer(top + ox), p1 = UnsafeMutableRawPointer(top + g.w + ox)
+                        if accumulate {
+                            p0.storeBytes(of: p0.loadUnaligned(as: SIMD16<Float>.self) + upper, as: SIMD16<Float>.self)
+                            p1.storeBytes(of: p1.loadUnaligned(as: SIMD16<Float>.self) + lower, as: SIMD16<Float>.self)
+                        } else {
+                            p0.storeBytes(of: upper, as: SIMD16<Float>.self)
+                            p1.storeBytes(of: lower, as: SIMD16<Float>.self)
+                        }
+                    } else {
+                        for l in 0..<lanes {
+                            let dst = top + ox + 2 * l, right = ox + 2 * l + 1 < g.w
+                            if accumulate {
+                                dst[0] += out0[l]
+                                if right { dst[1] += out1[l] }
+                                if below {
+                                    dst[g.w] += out2[l]
+                                    if right { dst[g.w + 1] += out3[l] }
+                                }
+                            } else {
+                                dst[0] = out0[l]
+                                if right { dst[1] = out1[l] }
+                                if below {
+                                    dst[g.w] = out2[l]
+                                    if right { dst[g.w + 1] = out3[l] }
+                                }
+                            }
+                        }
+                    }
+                    k += 8
                 }
+                t += run
             }
         }
+    }
+
+    /// (a0, b0, a1, b1, ..., a7, b7).
+    @inline(__always)
+    static func interleave(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
+        SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
     }
 
     // MARK: weight gradient

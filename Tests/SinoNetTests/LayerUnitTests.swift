@@ -210,4 +210,40 @@ struct LayerUnitTests {
         arena.zero()
         #expect(arena["b"].values.allSatisfy { $0 == 0 })
     }
+
+    @Test(
+        "MaxPool2d 3 x 3 stride 2 padding 1 (vectorised) gives the window scan's bits: odd and even sizes, ties, signed zeros, NaN planes",
+        arguments: [(1, 1, 1, 1), (2, 3, 2, 3), (1, 4, 7, 9), (2, 5, 17, 16), (1, 3, 112, 112), (1, 2, 33, 35)])
+    func maxPoolStemKernel(n: Int, c: Int, h: Int, w: Int) {
+        var g = SplitMix64(seed: UInt64(7 * h + w))
+        // Few distinct values (ties), both zeros, infinities; one plane with a NaN.
+        let choices: [Float] = [-2, -1, -0.0, 0, 0.5, 1, -.infinity, .infinity]
+        var values = (0..<n * c * h * w).map { _ in choices[Int(g.next() % UInt64(choices.count))] }
+        if c > 1 { values[h * w + Int(g.next() % UInt64(h * w))] = Float(nan: 3, signaling: false) }
+        let x = Tensor(Shape(n, c, h, w), values: values)
+        let pool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1)
+        let out = pool.outputShape(for: x.shape)
+        for threads in [1, 2] {
+            let y = Tensor(out)
+            pool.forward(input: x, output: y, workers: Workers(threads))
+            for p in 0..<n * c {
+                for oh in 0..<out[2] {
+                    for ow in 0..<out[3] {
+                        // torch's scan: the first maximum in row-major order, a NaN wins (the last).
+                        var best = -Float.infinity
+                        var nan: Float?
+                        for ih in max(0, 2 * oh - 1)..<min(h, 2 * oh + 2) {
+                            for iw in max(0, 2 * ow - 1)..<min(w, 2 * ow + 2) {
+                                let v = values[(p * h + ih) * w + iw]
+                                if v > best { best = v }
+                                if v.isNaN { nan = v }
+                            }
+                        }
+                        let got = y[(p * out[2] + oh) * out[3] + ow]
+                        #expect(got.bitPattern == (nan ?? best).bitPattern, "plane \(p) (\(oh), \(ow)), \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
 }

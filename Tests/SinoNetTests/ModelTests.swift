@@ -242,8 +242,35 @@ struct ModelTests {
     func batchNormReLUFusion() {
         let model = ImageClassifier(ResNet.resnet18, inputShape: Shape(1, 3, 32, 32), classes: 2, trainable: false)
         // bn1 + relu of the stem, bn1 + relu of each of the 8 basic blocks (bn2 is followed by
-        // the residual addition, not fused).
+        // the residual addition: bn2 + addition + relu in one pass in the 5 blocks without a
+        // downsampling branch between them).
         #expect(model.fusedReLUCount == 9)
+        #expect(model.fusedResidualCount == 5)
+    }
+
+    @Test(
+        "eval mode: BatchNorm + residual addition + ReLU as one pass gives the same logits, bit for bit (inference-only ResNet-18, bottleneck ResNet)",
+        arguments: [(ResNet.resnet18, 5), (ResNet(block: .bottleneck, layers: [2, 1, 2, 1], baseWidth: 8), 2)])
+    func residualFusionEvalBits(resnet: ResNet, triples: Int) {
+        let shape = Shape(2, 3, 32, 32)
+        var g = SplitMix64(seed: 11)
+        let x = Tensor(shape, values: (0..<shape.count).map { _ in g.nextUnitFloat() * 2 - 1 })
+        var logits: [[UInt32]] = []
+        for fused in [true, false] {
+            let model = ImageClassifier(resnet, inputShape: shape, classes: 3, seed: 6, trainable: false)
+            // Running statistics away from 0 / 1, so the BatchNorms do something.
+            var r = SplitMix64(seed: 12)
+            for (name, t) in model.buffers.views {
+                for i in 0..<t.count { t[i] = name.hasSuffix("running_var") ? 0.5 + r.nextUnitFloat() : r.nextUnitFloat() - 0.5 }
+            }
+            model.fusesBatchNormReLU = fused
+            model.training = false
+            model.threads = 2
+            // Every block but the first of each stage (which has a downsampling branch).
+            #expect(model.fusedResidualCount == (fused ? triples : 0))
+            logits.append(model.forward(x).values.map(\.bitPattern))
+        }
+        #expect(logits[0] == logits[1])
     }
 
     @Test(

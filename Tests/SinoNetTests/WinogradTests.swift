@@ -29,7 +29,7 @@ struct WinogradTests {
 
     @Test(
         "forward equals im2col within 1e-5 of the largest output, on 1 and 3 threads with the same bits",
-        arguments: [(1, 3, 5, 8, 8), (2, 4, 6, 7, 9), (3, 16, 8, 5, 6), (1, 2, 3, 1, 1), (2, 5, 4, 2, 3), (1, 64, 64, 14, 14), (5, 8, 9, 33, 17)])
+        arguments: [(1, 3, 5, 8, 8), (2, 4, 6, 7, 9), (3, 16, 8, 5, 6), (1, 2, 3, 1, 1), (2, 5, 4, 2, 3), (1, 64, 64, 14, 14), (5, 8, 9, 33, 17), (1, 64, 64, 56, 56)])
     func forward(n: Int, c: Int, o: Int, h: Int, w: Int) {
         let conv = Conv2d(inChannels: c, outChannels: o, kernelSize: 3, padding: 1, bias: true)
         let x = Self.random(Shape(n, c, h, w), seed: 31), weight = Self.random(conv.weightShape, seed: 32)
@@ -87,6 +87,19 @@ struct WinogradTests {
             #expect(ours.maxAbsDifference(to: reference).diff <= 1e-5 * reference.maxMagnitude)
         }
         for (a, b) in zip(one, three) { #expect(a.values == b.values) }
+    }
+
+    @Test("chunks of equal size, an even number of them where there are several, at most tilesPerChunk tiles each")
+    func chunks() {
+        let layer1 = Winograd(inChannels: 64, outChannels: 64)
+        #expect(layer1.tilesPerChunk == 512)
+        #expect(layer1.chunkTiles(total: 784) == 392) // ResNet's 56 x 56 maps at batch 1: two chunks, not 512 + 272
+        #expect(layer1.chunkTiles(total: 49) == 49) // one chunk
+        #expect(layer1.chunkTiles(total: 16 * 784) == 483) // 26 chunks of at most 483 rather than 24 of 512 and one of 256
+        for total in [1, 7, 100, 513, 1500, 12_544, 100_000] {
+            let tc = layer1.chunkTiles(total: total), chunks = (total + tc - 1) / tc
+            #expect(tc <= 512 && (chunks == 1 || chunks % 2 == 0) && chunks * tc - total < chunks, "\(total) tiles")
+        }
     }
 
     @Test("Conv2d chooses Winograd for 3 x 3 stride-1 padding-1 layers with enough positions and tiles, and its forward uses it")
