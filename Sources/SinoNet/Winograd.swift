@@ -1,4 +1,5 @@
 import CBLAS
+import CSinoKernels
 
 /// Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
 /// Convolutional Neural Networks", 2016) for 3 x 3, stride-1, padding-1, undilated
@@ -147,157 +148,29 @@ struct Winograd {
             m + xi * outChannels * tc, Int32(tc))
     }
 
-    /// V[xi][c][t - start] = (B^T d B)[xi] for the tiles start ..< start + count and `channels`.
-    /// A row of tiles at a time, eight tiles per vector: the tile row's four image rows are
-    /// copied into zero-padded rows (padded index p is image column p - 1), where tile k's
-    /// columns are p = 2k ..< 2k + 4, so one 16-float load gives two columns of eight tiles
-    /// (its even and odd lanes).
+    /// V[xi][c][t - start] = (B^T d B)[xi] for the tiles start ..< start + count and `channels`
+    /// (rows of V `tc` apart). In C (`sino_winograd_inputs`), eight tiles per vector: a tile
+    /// row's four image rows are copied into zero-padded rows, where one 16-float load gives
+    /// two columns of eight tiles (its even and odd lanes).
     private func transformInputs(
         _ x: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, channels: Range<Int>,
         into v: UnsafeMutablePointer<Float>, stride tc: Int
     ) {
-        let plane = inChannels * tc
-        let padded = 2 * g.tw + 2 + 16
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * padded) { buffer in
-            let rows = buffer.baseAddress!
-            rows.initialize(repeating: 0, count: 4 * padded)
-            let raw = UnsafeRawPointer(rows)
-            for c in channels {
-                var t = start
-                while t < start + count {
-                    let image = t / g.perImage, r = t - image * g.perImage
-                    let ty = r / g.tw, first = r - ty * g.tw
-                    let run = min(g.tw - first, start + count - t)
-                    let src = x + (image * inChannels + c) * g.h * g.w
-                    for i in 0..<4 {
-                        let yy = 2 * ty - 1 + i
-                        let row = rows + i * padded + 1
-                        if yy >= 0 && yy < g.h {
-                            row.update(from: src + yy * g.w, count: g.w)
-                        } else {
-                            row.update(repeating: 0, count: g.w)
-                        }
-                    }
-                    var k = 0
-                    while k < run {
-                        let p = 2 * (first + k)
-                        func columns(_ i: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-                            let a = raw.loadUnaligned(fromByteOffset: (i * padded + p) * 4, as: SIMD16<Float>.self)
-                            let b = raw.loadUnaligned(fromByteOffset: (i * padded + p + 2) * 4, as: SIMD16<Float>.self)
-                            return (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
-                        }
-                        let d0 = columns(0), d1 = columns(1), d2 = columns(2), d3 = columns(3)
-                        // B^T d: rows r0 - r2, r1 + r2, r2 - r1, r1 - r3 (per column).
-                        let b0 = (d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3)
-                        let b1 = (d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3)
-                        let b2 = (d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3)
-                        let b3 = (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)
-                        let lanes = min(8, run - k)
-                        let dst = v + c * tc + (t - start) + k
-                        @inline(__always) func store(_ xi: Int, _ value: SIMD8<Float>) { Self.store(value, dst + xi * plane, lanes: lanes) }
-                        // (B^T d) B: columns c0 - c2, c1 + c2, c2 - c1, c1 - c3 (per row).
-                        @inline(__always) func storeRow(_ i: Int, _ b: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
-                            store(4 * i, b.0 - b.2)
-                            store(4 * i + 1, b.1 + b.2)
-                            store(4 * i + 2, b.2 - b.1)
-                            store(4 * i + 3, b.1 - b.3)
-                        }
-                        storeRow(0, b0)
-                        storeRow(1, b1)
-                        storeRow(2, b2)
-                        storeRow(3, b3)
-                        k += 8
-                    }
-                    t += run
-                }
-            }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * (2 * g.tw + 18)) { rows in
+            sino_winograd_inputs(x, inChannels, channels.lowerBound, channels.upperBound, start, count, g.h, g.w, tc, v, rows.baseAddress!, 256)
         }
     }
 
     /// y (=, or +=) A^T M A (+ bias) for the tiles start ..< start + count and output `channels`
-    /// (rows of M `tc` apart); the parts of a tile beyond the image's edge are dropped. A row of
-    /// tiles at a time, eight tiles per vector (each of M's 16 planes holds them side by side);
-    /// the sums are the same, in the same order, for every tile.
+    /// (rows of M `tc` apart); the parts of a tile beyond the image's edge are dropped. In C
+    /// (`sino_winograd_outputs`), eight tiles per vector: Swift's SIMD types run at the
+    /// x86-64 baseline's width here and spill.
     private func transformOutputs(
         _ m: UnsafePointer<Float>, _ g: Geometry, _ start: Int, _ count: Int, stride tc: Int, channels: Range<Int>,
         bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
-        let plane = outChannels * tc
-        for o in channels {
-            let b = SIMD8<Float>(repeating: bias?[o] ?? 0)
-            var t = start
-            while t < start + count {
-                let image = t / g.perImage, r = t - image * g.perImage
-                let ty = r / g.tw, first = r - ty * g.tw
-                let run = min(g.tw - first, start + count - t)
-                let oy = 2 * ty, below = oy + 1 < g.h
-                let top = y + (image * outChannels + o) * g.h * g.w + oy * g.w
-                var k = 0
-                while k < run {
-                    let lanes = min(8, run - k)
-                    let src = m + o * tc + (t - start) + k
-                    @inline(__always) func load(_ xi: Int) -> SIMD8<Float> {
-                        let p = src + xi * plane
-                        if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-                        var v = SIMD8<Float>()
-                        for l in 0..<lanes { v[l] = p[l] }
-                        return v
-                    }
-                    // A^T M: rows m0 + m1 + m2 and m1 - m2 - m3 (column j is plane 4 r + j).
-                    let a0 = (load(0) + load(4) + load(8), load(1) + load(5) + load(9), load(2) + load(6) + load(10), load(3) + load(7) + load(11))
-                    let a1 = (load(4) - load(8) - load(12), load(5) - load(9) - load(13), load(6) - load(10) - load(14), load(7) - load(11) - load(15))
-                    // (A^T M) A: columns c0 + c1 + c2 and c1 - c2 - c3.
-                    var out0 = a0.0 + a0.1 + a0.2, out1 = a0.1 - a0.2 - a0.3
-                    var out2 = a1.0 + a1.1 + a1.2, out3 = a1.1 - a1.2 - a1.3
-                    if bias != nil {
-                        out0 += b
-                        out1 += b
-                        out2 += b
-                        out3 += b
-                    }
-                    let ox = 2 * (first + k)
-                    if lanes == 8 && ox + 16 <= g.w && below {
-                        // Eight whole tiles: each output row is 16 consecutive values.
-                        let upper = Self.interleave(out0, out1), lower = Self.interleave(out2, out3)
-                        let p0 = UnsafeMutableRawPointer(top + ox), p1 = UnsafeMutableRawPointer(top + g.w + ox)
-                        if accumulate {
-                            p0.storeBytes(of: p0.loadUnaligned(as: SIMD16<Float>.self) + upper, as: SIMD16<Float>.self)
-                            p1.storeBytes(of: p1.loadUnaligned(as: SIMD16<Float>.self) + lower, as: SIMD16<Float>.self)
-                        } else {
-                            p0.storeBytes(of: upper, as: SIMD16<Float>.self)
-                            p1.storeBytes(of: lower, as: SIMD16<Float>.self)
-                        }
-                    } else {
-                        for l in 0..<lanes {
-                            let dst = top + ox + 2 * l, right = ox + 2 * l + 1 < g.w
-                            if accumulate {
-                                dst[0] += out0[l]
-                                if right { dst[1] += out1[l] }
-                                if below {
-                                    dst[g.w] += out2[l]
-                                    if right { dst[g.w + 1] += out3[l] }
-                                }
-                            } else {
-                                dst[0] = out0[l]
-                                if right { dst[1] = out1[l] }
-                                if below {
-                                    dst[g.w] = out2[l]
-                                    if right { dst[g.w + 1] = out3[l] }
-                                }
-                            }
-                        }
-                    }
-                    k += 8
-                }
-                t += run
-            }
-        }
-    }
-
-    /// (a0, b0, a1, b1, ..., a7, b7).
-    @inline(__always)
-    static func interleave(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
-        SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+        sino_winograd_outputs(
+            m, tc, outChannels, channels.lowerBound, channels.upperBound, start, count, g.h, g.w, bias, y, accumulate ? 1 : 0, 256)
     }
 
     // MARK: weight gradient

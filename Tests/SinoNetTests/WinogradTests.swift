@@ -1,3 +1,4 @@
+import CSinoKernels
 import SinoRandom
 import Testing
 
@@ -87,6 +88,28 @@ struct WinogradTests {
             #expect(ours.maxAbsDifference(to: reference).diff <= 1e-5 * reference.maxMagnitude)
         }
         for (a, b) in zip(one, three) { #expect(a.values == b.values) }
+    }
+
+    @Test(
+        "the C transforms give the same bits with AVX2 and without (whole and partial vectors, odd sizes, accumulate and bias)",
+        arguments: [(1, 3, 7, 9), (2, 5, 14, 14), (1, 4, 33, 17), (3, 2, 1, 1), (1, 2, 56, 56)])
+    func transformKernelsAtEveryWidth(n: Int, c: Int, h: Int, w: Int) {
+        let (th, tw) = Winograd.tiles(h, w)
+        let total = n * th * tw, start = total / 5, count = total - start - total / 7, tc = count + 3
+        let x = Self.random(Shape(n, c, h, w), seed: 71), m = Self.random(Shape(16, c, tc), seed: 72), bias = Self.random(Shape(c), seed: 73)
+        var inputs: [[UInt32]] = [], outputs: [[UInt32]] = []
+        for bits: Int32 in [256, 0] {
+            let v = Tensor(Shape(16, c, tc)), rows = Tensor(Shape(4 * (2 * tw + 18)))
+            sino_winograd_inputs(x.data, c, 0, c, start, count, h, w, tc, v.data, rows.data, bits)
+            inputs.append(v.values.map(\.bitPattern))
+            for accumulate: Int32 in [0, 1] {
+                let y = Self.random(Shape(n, c, h, w), seed: 74)
+                sino_winograd_outputs(m.data, tc, c, 1, c, start, count, h, w, accumulate == 1 ? nil : bias.data, y.data, accumulate, bits)
+                outputs.append(y.values.map(\.bitPattern))
+            }
+        }
+        #expect(inputs[0] == inputs[1])
+        #expect(outputs[0] == outputs[2] && outputs[1] == outputs[3])
     }
 
     @Test("chunks of equal size, an even number of them where there are several, at most tilesPerChunk tiles each")

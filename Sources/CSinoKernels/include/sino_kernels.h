@@ -165,4 +165,24 @@ typedef struct {
 void sino_adamw_update_at(int level, float *p, const float *g, float *m, float *v, float *vmax, long n,
                           const sino_adamw_settings *s);
 
+/// SinoNet's Winograd F(2x2, 3x3) input transform (Winograd.swift): for input channels [c0, c1)
+/// and the tiles start ..< start + count of x [N, in_channels, h, w] (tiles as in
+/// `sino_winograd_outputs`), V[xi][c][t - start] = (B^T d B)[xi] at v[(xi in_channels + c) tc +
+/// t - start], d the 4 x 4 input tile around the tile's 2 x 2 outputs (zero beyond the image).
+/// `rows` is scratch for 4 (2 ceil(w / 2) + 18) floats. Eight tiles per vector with AVX2, else
+/// the plain build: the same bits.
+void sino_winograd_inputs(const float *x, long in_channels, long c0, long c1, long start, long count, long h, long w, long tc,
+                          float *v, float *rows, int vector_bits);
+
+/// SinoNet's Winograd F(2x2, 3x3) output transform (Winograd.swift): for output channels
+/// [c0, c1) and the tiles start ..< start + count (tile t is image t / (th tw), tile row and
+/// column within it; th = ceil(h / 2), tw = ceil(w / 2)), y[image, o] (=, or += with
+/// `accumulate`) A^T M A (+ bias[o] when bias is not NULL), the parts of a tile beyond the
+/// image's edge dropped. M is 16 planes of out_channels rows of tc floats: M[xi][o][t - start]
+/// at m[(xi out_channels + o) tc + t - start]. y is [N, out_channels, h, w]. Eight tiles per
+/// vector with AVX2 (vector_bits >= 256 on a CPU that has it), else the plain build: the same
+/// bits, each sum in the order of A^T M A written out.
+void sino_winograd_outputs(const float *m, long tc, long out_channels, long c0, long c1, long start, long count, long h, long w,
+                           const float *bias, float *y, int accumulate, int vector_bits);
+
 #endif
