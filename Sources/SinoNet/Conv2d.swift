@@ -113,11 +113,17 @@ public struct Conv2d: Sendable {
     /// small to beat one, and the filters (transformed on every call) cost more than they
     /// save: `SINORAD_BENCH=1 swift test --filter WinogradBenchmark` times both paths for
     /// ResNet-50's and DenseNet-121's 3 x 3 layers at 224 x 224 and ResNet-18's at 64 x 64.
-    public func usesWinograd(for input: Shape, _ choice: ConvolutionChoice = .automatic) -> Bool {
+    /// `inference`: an eval-mode forward pass, where an inference-only model transforms the
+    /// filters once and keeps them, so Winograd runs from `winogradInferenceTiles` tiles at any
+    /// batch size (a trainable model in eval mode makes the same choice, transforming the
+    /// filters on each call, so the two give the same bits).
+    public func usesWinograd(for input: Shape, _ choice: ConvolutionChoice = .automatic, inference: Bool = false) -> Bool {
         let n = input[0], positions = input[2] * input[3]
         let tiles = n * ((input[2] + 1) / 2) * ((input[3] + 1) / 2)
         switch choice {
-        case .automatic: return isWinogradShape && (n >= Self.winogradImages || positions >= Self.winogradPositions) && tiles >= Self.winogradTiles
+        case .automatic:
+            if inference { return isWinogradShape && tiles >= Self.winogradInferenceTiles }
+            return isWinogradShape && (n >= Self.winogradImages || positions >= Self.winogradPositions) && tiles >= Self.winogradTiles
         case .winogradWherePossible: return isWinogradShape
         case .gemm: return false
         }
@@ -133,6 +139,10 @@ public struct Conv2d: Sendable {
     /// paths measure the same) and 64 at 4 x 4 (ResNet-18's layer3 at 64 x 64: with GEMM there
     /// and in layer4, its training step took 298 ms instead of 423 ms on one thread).
     public static let winogradTiles = 256
+    /// Tiles from which an eval-mode forward pass runs Winograd (the filters kept): one image's
+    /// 14 x 14 maps (49 tiles: ResNet's layer3 at 224 x 224) gain, its 7 x 7 ones (16 tiles:
+    /// layer4, where 16 GEMMs of 16 columns read 16/9 times the weights) do not.
+    public static let winogradInferenceTiles = 49
 
     /// The forward pass's and input gradient's Winograd scratch, and (`backward`) the weight
     /// gradient's.
@@ -146,17 +156,28 @@ public struct Conv2d: Sendable {
     /// output (=, or += with `accumulate`) `source` convolved by Winograd: the forward pass
     /// (x with the weights), or with `flipped` the input gradient (dy with each filter rotated
     /// by 180 degrees, input and output channels swapped). Same spatial size in and out.
+    /// `filters`: the forward filters already transformed (`transformWinogradFilters`).
     private func winogradConvolve(
         _ source: Tensor, weight: Tensor, flipped: Bool, bias: Tensor?, output: Tensor, accumulate: Bool, workspace: Tensor?,
-        workers: Workers
+        filters: Tensor? = nil, workers: Workers
     ) {
         let winograd = flipped ? Winograd(inChannels: outChannels, outChannels: inChannels) : Winograd(inChannels: inChannels, outChannels: outChannels)
         let buffer = columnBuffer(workspace, count: winogradWorkspace(source.shape, threads: workers.count, backward: false))
-        winograd.transformFilters(weight.data, flipped: flipped, into: buffer, workers: workers)
+        if filters == nil { winograd.transformFilters(weight.data, flipped: flipped, into: buffer, workers: workers) }
         winograd.convolve(
-            source.data, images: source.shape[0], height: source.shape[2], width: source.shape[3], filters: buffer,
+            source.data, images: source.shape[0], height: source.shape[2], width: source.shape[3], filters: filters.map { UnsafePointer($0.data) } ?? UnsafePointer(buffer),
             bias: bias.map { UnsafePointer($0.data) }, output: output.data, accumulate: accumulate, scratch: buffer + winograd.filterCount,
             workers: workers)
+    }
+
+    /// Floats of the forward pass's transformed Winograd filters (16 x Cout x Cin).
+    public var winogradFilterCount: Int { 16 * outChannels * inChannels }
+
+    /// The forward pass's Winograd filters (G g G^T for every filter g of `weight`) into
+    /// `filters` (`winogradFilterCount` floats), for a model that keeps them between calls.
+    public func transformWinogradFilters(weight: Tensor, into filters: Tensor, workers: Workers = .serial) {
+        precondition(isWinogradShape && weight.shape == weightShape && filters.count == winogradFilterCount, "Winograd filters for \(weight.shape)")
+        Winograd(inChannels: inChannels, outChannels: outChannels).transformFilters(weight.data, flipped: false, into: filters.data, workers: workers)
     }
 
     // MARK: forward
@@ -178,12 +199,14 @@ public struct Conv2d: Sendable {
     func forward(
         input x: Tensor, weight: Tensor, bias: Tensor?, output y: Tensor,
         workspace: Tensor?, allowPointwise: Bool, allowFolding: Bool = true, algorithm: ConvolutionChoice = .automatic,
-        workers: Workers = .serial
+        inference: Bool = false, winogradFilters: Tensor? = nil, workers: Workers = .serial
     ) {
         let out = checkShapes(x, weight, bias, y)
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
-        if usesWinograd(for: x.shape, algorithm) {
-            winogradConvolve(x, weight: weight, flipped: false, bias: bias, output: y, accumulate: false, workspace: workspace, workers: workers)
+        if usesWinograd(for: x.shape, algorithm, inference: inference || winogradFilters != nil) {
+            winogradConvolve(
+                x, weight: weight, flipped: false, bias: bias, output: y, accumulate: false, workspace: workspace, filters: winogradFilters,
+                workers: workers)
             return
         }
         let p = out[2] * out[3], k = inChannels * kernelSize * kernelSize

@@ -113,12 +113,36 @@ public final class ImageClassifier {
     /// F(2x2, 3x3) where `Conv2d.usesWinograd` finds it faster for this input shape),
     /// `.winogradWherePossible` or `.gemm` (im2col + GEMM everywhere).
     public var convolutions = ConvolutionChoice.automatic
-    /// The convolutions that run Winograd (forward pass and input gradient), by weight name.
+    /// The convolutions whose forward pass runs Winograd in the current mode, by weight name.
     public var winogradLayers: [String] {
         ops.compactMap { op in
-            guard case .conv(let name, let conv, let x, _) = op, conv.usesWinograd(for: activations[x].shape, convolutions) else { return nil }
+            guard case .conv(let name, let conv, let x, _) = op,
+                conv.usesWinograd(for: activations[x].shape, convolutions, inference: !training)
+            else { return nil }
             return name.weight
         }
+    }
+    /// Whether the forward pass keeps its Winograd layers' transformed filters between calls:
+    /// an inference-only model, whose parameters change only by `loadStateDict`, `replaceHead`
+    /// and `adaptFirstConv` (each discards them). After writing its `parameters` another way,
+    /// call `parametersChanged()`. A trainable model transforms them on every call.
+    public var keepsWinogradFilters: Bool { !trainable }
+    /// The kept filters, by weight name (`keepsWinogradFilters`), made on first use.
+    private var winogradFilters: [String: Tensor] = [:]
+
+    /// Discards what the model derived from its parameters (an inference-only model's
+    /// transformed Winograd filters): call it after writing `parameters` directly.
+    public func parametersChanged() { winogradFilters = [:] }
+
+    /// The kept Winograd filters of a convolution, made on first use; nil when the layer does
+    /// not run Winograd with kept filters or the model does not keep them.
+    private func keptWinogradFilters(_ name: LayerKeys, _ conv: Conv2d, input: Shape) -> Tensor? {
+        guard keepsWinogradFilters, conv.usesWinograd(for: input, convolutions, inference: true) else { return nil }
+        if let filters = winogradFilters[name.weight] { return filters }
+        let filters = Tensor(Shape(conv.winogradFilterCount))
+        conv.transformWinogradFilters(weight: parameters[name.weight], into: filters, workers: workers)
+        winogradFilters[name.weight] = filters
+        return filters
     }
     /// Per op, the activation gradients its backward touches first (zeroed just before it).
     private var backwardZeroing: [[String]]
@@ -412,7 +436,8 @@ public final class ImageClassifier {
         case .conv(let name, let conv, let x, let y):
             conv.forward(
                 input: a[x], weight: p[name.weight], bias: conv.hasBias ? p[name.bias] : nil,
-                output: a[y], workspace: workspace, allowPointwise: true, algorithm: convolutions, workers: workers)
+                output: a[y], workspace: workspace, allowPointwise: true, algorithm: convolutions, inference: !training,
+                winogradFilters: training ? nil : keptWinogradFilters(name, conv, input: a[x].shape), workers: workers)
         case .batchNorm(let name, let bn, let x, let y):
             if training {
                 bn.forwardTraining(
@@ -527,6 +552,7 @@ public final class ImageClassifier {
                 wrongShape: wrongShape, wrongDType: wrongDType)
         }
         for (name, tensor) in targets { tensor.copy(from: try file.floatTensor(name)) }
+        parametersChanged()
     }
 
     /// The state_dict as torchvision saves it: parameters, running statistics and an I64
@@ -577,6 +603,7 @@ public final class ImageClassifier {
                 for c in 0..<inChannels { new[(o * inChannels + c) * k2 + j] = sum / Float(inChannels) }
             }
         }
+        parametersChanged()
     }
 
     /// Freezes every parameter outside the head: their gradients stay zero, and with
@@ -614,6 +641,7 @@ public final class ImageClassifier {
         inputShape = newShape
         classes = newClasses
         frozen = frozen.filter { params.layout.contains($0) }
+        parametersChanged()
     }
 }
 

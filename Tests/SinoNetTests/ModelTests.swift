@@ -208,6 +208,35 @@ struct ModelTests {
         #expect(a.forward(x).values == b.forward(x).values)
     }
 
+    @Test("an inference-only model's kept Winograd filters follow loadStateDict, replaceHead and parametersChanged()")
+    func keptWinogradFilters() throws {
+        let shape = Shape(1, 3, 64, 64) // layer1 at 16 x 16: 64 tiles, Winograd in eval mode
+        let x = Tensor(shape, values: (0..<shape.count).map { Float(($0 * 5) % 23) / 11 - 1 })
+        let model = ImageClassifier(ResNet.resnet18, inputShape: shape, classes: 3, seed: 1, trainable: false)
+        #expect(model.keepsWinogradFilters && model.winogradLayers.contains("layer1.0.conv1.weight"))
+        let before = model.forward(x).values
+        // Other weights, loaded: the logits are those of a fresh model with them.
+        let source = ImageClassifier(ResNet.resnet18, inputShape: shape, classes: 3, seed: 2, trainable: false)
+        let url = try SinoRadCommand.temporaryFolder("keptWinogradFilters").appendingPathComponent("r18.safetensors")
+        try source.stateDict().write(to: url)
+        try model.loadStateDict(SafeTensors(contentsOf: url))
+        let loaded = model.forward(x).values
+        #expect(loaded == source.forward(x).values && loaded != before)
+        // A direct write, announced.
+        for m in [model, source] {
+            m.parameters["layer1.0.conv1.weight"].fill(0.01)
+            m.parametersChanged()
+        }
+        let written = model.forward(x).values
+        #expect(written == source.forward(x).values && written != loaded)
+        // A trainable model in eval mode makes the same choice and transforms on each call: the same bits.
+        let trainable = ImageClassifier(ResNet.resnet18, inputShape: shape, classes: 3, seed: 5)
+        try trainable.loadStateDict(SafeTensors(contentsOf: url))
+        try model.loadStateDict(SafeTensors(contentsOf: url))
+        trainable.training = false
+        #expect(trainable.forward(x).values == model.forward(x).values)
+    }
+
     @Test(
         "trainable: false allocates no gradient arenas and gives bit-identical eval logits (ResNet, DenseNet)",
         arguments: ["resnet", "densenet"])

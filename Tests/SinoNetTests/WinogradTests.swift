@@ -141,8 +141,15 @@ struct WinogradTests {
         conv.forward(input: x, weight: weight, bias: bias, output: chosen, workspace: workspace)
         Self.winograd(x, weight: weight.data, inChannels: 4, outChannels: 4, flipped: false, bias: bias, output: direct, accumulate: false, threads: 1)
         #expect(chosen.values == direct.values)
+        // Eval mode (filters kept by an inference-only model): from 49 tiles, so one image's
+        // 56 x 56, 28 x 28 and 14 x 14 layers; a training forward pass: only the 56 x 56 ones.
+        #expect(conv.usesWinograd(for: Shape(1, 4, 14, 14), inference: true) && !conv.usesWinograd(for: Shape(1, 4, 13, 12), inference: true))
         let model = ImageClassifier(ResNet.resnet50, inputShape: Shape(1, 3, 224, 224), classes: 2, trainable: false)
-        #expect(model.winogradLayers == ["layer1.0.conv2.weight", "layer1.1.conv2.weight", "layer1.2.conv2.weight"])
+        #expect(model.winogradLayers == (0..<3).map { "layer1.\($0).conv2.weight" } + (1..<4).map { "layer2.\($0).conv2.weight" } + (1..<6).map { "layer3.\($0).conv2.weight" })
+        let trainable = ImageClassifier(ResNet.resnet50, inputShape: Shape(1, 3, 224, 224), classes: 2)
+        #expect(trainable.winogradLayers == ["layer1.0.conv2.weight", "layer1.1.conv2.weight", "layer1.2.conv2.weight"])
+        trainable.training = false
+        #expect(trainable.winogradLayers == model.winogradLayers)
         model.convolutions = .gemm
         #expect(model.winogradLayers.isEmpty)
         model.convolutions = .winogradWherePossible
