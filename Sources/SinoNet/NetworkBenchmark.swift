@@ -58,6 +58,9 @@ public enum NetworkBenchmark {
         let loss = CrossEntropyLoss()
         let sgd = mode == .train ? SGD(parameters: model.parameters.layout, learningRate: 0.01, momentum: 0.9) : nil
         model.training = mode == .train
+        // As a training step (and PyTorch's images, which do not require a gradient): no
+        // gradient with respect to the images.
+        model.computesInputGradient = false
         func step() {
             let logits = model.forward(images)
             guard mode == .train else { return }

@@ -89,7 +89,7 @@ public struct MaxPool2d: Sendable {
                         // Window ow = 8k + l covers padded positions 2 ow ..< 2 ow + 3.
                         let a = raw.loadUnaligned(fromByteOffset: 16 * k * 4, as: SIMD16<Float>.self)
                         let b = raw.loadUnaligned(fromByteOffset: (16 * k + 2) * 4, as: SIMD16<Float>.self)
-                        nan = nan .| (a .!= a)
+                        nan = nan .| (a .!= a) .| (b .!= b)
                         let m = larger(larger(a.evenHalf, a.oddHalf), b.evenHalf)
                         UnsafeMutableRawPointer(columns + (ih * vectors + k) * 8).storeBytes(of: m, as: SIMD8<Float>.self)
                     }
@@ -124,8 +124,70 @@ public struct MaxPool2d: Sendable {
         precondition(
             dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
             "MaxPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
+        if kernelSize == 3 && stride == 2 && padding == 1 {
+            let out = outputShape(for: x.shape), planes = x.shape[0] * x.shape[1]
+            workers.ranges(planes, itemCost: out[2] * out[3] * 9) { range in
+                Self.route3x3Stride2(x.data, dy.data, dx.data, planes: range, h: x.shape[2], w: x.shape[3], ho: out[2], wo: out[3])
+            }
+            return
+        }
         forEachWindow(x.shape, workers) { plane, outIndex, argmax in
             dx.data[plane + argmax(x.data + plane)] += dy.data[outIndex]
+        }
+    }
+
+    /// The backward pass of 3 x 3 windows, stride 2, padding 1: each window's argmax found
+    /// for eight windows per vector, as `windows` finds it (candidates in scan order, one
+    /// taking over when greater or NaN; the padding, -inf, never does), then dy added to dx at
+    /// those positions in the order of the outputs.
+    static func route3x3Stride2(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, planes: Range<Int>, h: Int, w: Int,
+        ho: Int, wo: Int
+    ) {
+        let vectors = (wo + 7) / 8, padded = 16 * vectors + 2
+        // Per vector of windows, the best value and its position so far (the rows of an output
+        // row's windows are read one after the other, each copied once).
+        let state = UnsafeMutablePointer<(SIMD8<Float>, SIMD8<Int32>)>.allocate(capacity: vectors)
+        defer { state.deallocate() }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: padded) { buffer in
+            let row = buffer.baseAddress!
+            row.initialize(repeating: -.infinity, count: padded)
+            let raw = UnsafeRawPointer(row)
+            // Window column ow = 8k + l starts at input column 2 ow - 1.
+            let lanes2 = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+            for p in planes {
+                let src = x + p * h * w, grad = dx + p * h * w
+                for oh in 0..<ho {
+                    let first = max(0, 2 * oh - 1), last = min(h, 2 * oh + 2)
+                    for k in 0..<vectors {
+                        // The first real position of each window: column max(0, 2 ow - 1).
+                        let start = lanes2 &+ Int32(16 * k - 1)
+                        state[k] = (SIMD8(repeating: -.infinity), SIMD8(repeating: Int32(first * w)) &+ start.replacing(with: 0, where: start .< 0))
+                    }
+                    for ih in first..<last {
+                        (row + 1).update(from: src + ih * w, count: w)
+                        for k in 0..<vectors {
+                            let a = raw.loadUnaligned(fromByteOffset: 16 * k * 4, as: SIMD16<Float>.self)
+                            let b = raw.loadUnaligned(fromByteOffset: (16 * k + 2) * 4, as: SIMD16<Float>.self)
+                            let base = SIMD8<Int32>(repeating: Int32(ih * w + 16 * k - 1)) &+ lanes2
+                            var (best, index) = state[k]
+                            @inline(__always) func consider(_ v: SIMD8<Float>, _ j: Int32) {
+                                let takes = (v .> best) .| (v .!= v)
+                                best.replace(with: v, where: takes)
+                                index.replace(with: base &+ j, where: takes)
+                            }
+                            consider(a.evenHalf, 0)
+                            consider(a.oddHalf, 1)
+                            consider(b.evenHalf, 2)
+                            state[k] = (best, index)
+                        }
+                    }
+                    for k in 0..<vectors {
+                        let o = p * ho * wo + oh * wo + 8 * k, index = state[k].1
+                        for l in 0..<min(8, wo - 8 * k) { grad[Int(index[l])] += dy[o + l] }
+                    }
+                }
+            }
         }
     }
 
@@ -182,11 +244,59 @@ public struct AvgPool2d: Sendable {
     public func forward(input x: Tensor, output y: Tensor, workers: Workers = .serial) {
         precondition(y.shape == outputShape(for: x.shape), "AvgPool2d output \(y.shape)")
         let divisor = Float(kernelSize * kernelSize)
+        if kernelSize == 2 && stride == 2 && padding == 0 {
+            // DenseNet's transitions: eight windows per vector, the same sums in the same order.
+            forEachRowPair(x.shape, workers) { top, bottom, o, count in
+                let out = y.data + o
+                for k in Swift.stride(from: 0, to: count, by: 8) {
+                    let lanes = min(8, count - k)
+                    let (a, b) = (Self.pairs(top, 2 * k, lanes), Self.pairs(bottom, 2 * k, lanes))
+                    let sum = (((SIMD8<Float>(repeating: 0) + a.0) + a.1) + b.0) + b.1
+                    Winograd.store(sum / divisor, out + k, lanes: lanes)
+                }
+            } input: {
+                x.data + $0
+            }
+            return
+        }
         forEachWindow(x.shape, workers) { outIndex, positions in
             var s: Float = 0
             positions { s += x.data[$0] }
             y.data[outIndex] = s / divisor
         }
+    }
+
+    /// For 2 x 2 windows of stride 2 and no padding: body(input row 2 oh, input row 2 oh + 1,
+    /// offset of output row oh, windows in the row) for every output row of every plane
+    /// (planes side by side on `workers`' threads); `input(offset)` is the memory of an
+    /// input offset.
+    private func forEachRowPair(
+        _ shape: Shape, _ workers: Workers,
+        _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void,
+        input: (Int) -> UnsafeMutablePointer<Float>
+    ) {
+        let out = outputShape(for: shape)
+        let planes = shape[0] * shape[1], h = shape[2], w = shape[3], ho = out[2], wo = out[3]
+        workers.ranges(planes, itemCost: ho * wo * 4) { range in
+            for p in range {
+                for oh in 0..<ho {
+                    let top = input(p * h * w + 2 * oh * w)
+                    body(top, top + w, (p * ho + oh) * wo, wo)
+                }
+            }
+        }
+    }
+
+    /// The even and odd columns of the 2 lanes values at p + i (zeros past them).
+    @inline(__always)
+    static func pairs(_ p: UnsafePointer<Float>, _ i: Int, _ lanes: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+        var v = SIMD16<Float>()
+        if lanes == 8 {
+            v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+        } else {
+            for l in 0..<2 * lanes { v[l] = p[i + l] }
+        }
+        return (v.evenHalf, v.oddHalf)
     }
 
     /// dx [N, C, H, W] += dy [N, C, Ho, Wo] / k^2 spread over each window's real positions.
@@ -195,6 +305,29 @@ public struct AvgPool2d: Sendable {
             dy.shape == outputShape(for: x.shape) && dx.shape == x.shape,
             "AvgPool2d backward shapes \(dy.shape), \(dx.shape) for input \(x.shape)")
         let divisor = Float(kernelSize * kernelSize)
+        if kernelSize == 2 && stride == 2 && padding == 0 {
+            // Each input position lies in one window: dx += dy / 4 there, eight windows per vector.
+            forEachRowPair(x.shape, workers) { top, bottom, o, count in
+                for k in Swift.stride(from: 0, to: count, by: 8) {
+                    let lanes = min(8, count - k)
+                    var g = SIMD8<Float>()
+                    for l in 0..<lanes { g[l] = dy.data[o + k + l] }
+                    g /= divisor
+                    let spread = SIMD16(g[0], g[0], g[1], g[1], g[2], g[2], g[3], g[3], g[4], g[4], g[5], g[5], g[6], g[6], g[7], g[7])
+                    for row in [top, bottom] {
+                        if lanes == 8 {
+                            let p = UnsafeMutableRawPointer(row + 2 * k)
+                            p.storeBytes(of: p.loadUnaligned(as: SIMD16<Float>.self) + spread, as: SIMD16<Float>.self)
+                        } else {
+                            for l in 0..<2 * lanes { row[2 * k + l] += spread[l] }
+                        }
+                    }
+                }
+            } input: {
+                dx.data + $0
+            }
+            return
+        }
         forEachWindow(x.shape, workers) { outIndex, positions in
             let g = dy.data[outIndex] / divisor
             positions { dx.data[$0] += g }

@@ -180,7 +180,13 @@ public final class Trainer {
             throw TrainingError(step: step, problem: .nonFiniteLoss(value))
         }
         loss.backward(logits: logits, targets: labels, logitsGradient: model.outputGradient)
+        // A step needs no gradient with respect to the images (torch's inputs do not require
+        // one): the backward pass stops at the first trainable layer, the first convolution
+        // skips its input gradient, and a frozen backbone costs no backward at all.
+        let inputGradient = model.computesInputGradient
+        model.computesInputGradient = false
         model.backward()
+        model.computesInputGradient = inputGradient
 
         let names = optimizer.trainableNames
         let norm = GradientClipping.globalNorm(model.gradients, only: names)

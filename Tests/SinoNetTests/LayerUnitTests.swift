@@ -220,6 +220,7 @@ struct LayerUnitTests {
         let choices: [Float] = [-2, -1, -0.0, 0, 0.5, 1, -.infinity, .infinity]
         var values = (0..<n * c * h * w).map { _ in choices[Int(g.next() % UInt64(choices.count))] }
         if c > 1 { values[h * w + Int(g.next() % UInt64(h * w))] = Float(nan: 3, signaling: false) }
+        if c > 2 { values[3 * h * w - 1] = .nan } // the last column of a plane (past the first vector's loads)
         let x = Tensor(Shape(n, c, h, w), values: values)
         let pool = MaxPool2d(kernelSize: 3, stride: 2, padding: 1)
         let out = pool.outputShape(for: x.shape)
@@ -244,6 +245,51 @@ struct LayerUnitTests {
                     }
                 }
             }
+            // Backward: dy routed to each window's first maximum in scan order (a NaN takes
+            // over), added in the order of the outputs.
+            let dy = Self.random(out, seed: UInt64(h * w)), dx = Self.random(x.shape, seed: 3), expected = Tensor(x.shape)
+            expected.copy(from: dx)
+            pool.backward(input: x, outputGradient: dy, inputGradient: dx, workers: Workers(threads))
+            for p in 0..<n * c {
+                for oh in 0..<out[2] {
+                    for ow in 0..<out[3] {
+                        let rows = max(0, 2 * oh - 1)..<min(h, 2 * oh + 2), columns = max(0, 2 * ow - 1)..<min(w, 2 * ow + 2)
+                        var best = rows.lowerBound * w + columns.lowerBound, maxValue = -Float.infinity
+                        for ih in rows {
+                            for iw in columns {
+                                let v = values[(p * h + ih) * w + iw]
+                                if v > maxValue || v.isNaN { (maxValue, best) = (v, ih * w + iw) }
+                            }
+                        }
+                        expected[p * h * w + best] += dy[(p * out[2] + oh) * out[3] + ow]
+                    }
+                }
+            }
+            #expect(dx.values.map(\.bitPattern) == expected.values.map(\.bitPattern), "backward, \(threads) threads")
         }
+    }
+
+    @Test("AvgPool2d 2 x 2 stride 2 (vectorised) gives the window loop's bits, forward and backward", arguments: [(1, 1, 2, 2), (2, 3, 5, 7), (1, 2, 56, 56), (2, 2, 9, 35)])
+    func avgPoolTransitionKernel(n: Int, c: Int, h: Int, w: Int) {
+        let x = Self.random(Shape(n, c, h, w), seed: UInt64(h + 100 * w))
+        x[0] = -0.0
+        let pool = AvgPool2d(kernelSize: 2, stride: 2)
+        let out = pool.outputShape(for: x.shape)
+        let y = Tensor(out), dy = Self.random(out, seed: 9), dx = Self.random(x.shape, seed: 10), expected = Tensor(x.shape)
+        expected.copy(from: dx)
+        pool.forward(input: x, output: y, workers: Workers(2))
+        pool.backward(input: x, outputGradient: dy, inputGradient: dx, workers: Workers(2))
+        for p in 0..<n * c {
+            for oh in 0..<out[2] {
+                for ow in 0..<out[3] {
+                    var sum: Float = 0
+                    for ih in 2 * oh..<2 * oh + 2 { for iw in 2 * ow..<2 * ow + 2 { sum += x[(p * h + ih) * w + iw] } }
+                    let o = (p * out[2] + oh) * out[3] + ow
+                    #expect(y[o].bitPattern == (sum / 4).bitPattern)
+                    for ih in 2 * oh..<2 * oh + 2 { for iw in 2 * ow..<2 * ow + 2 { expected[(p * h + ih) * w + iw] += dy[o] / 4 } }
+                }
+            }
+        }
+        #expect(dx.values.map(\.bitPattern) == expected.values.map(\.bitPattern))
     }
 }
