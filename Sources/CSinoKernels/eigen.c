@@ -1,4 +1,5 @@
 #include "sino_kernels.h"
+#include "vector_attributes.h"
 
 #include <math.h>
 #include <string.h>
@@ -12,12 +13,6 @@
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4i __attribute__((vector_size(32)));
 
-#if defined(__x86_64__)
-#define AVX2 __attribute__((target("avx2")))
-#else
-#define AVX2
-#endif
-#define INLINE static inline __attribute__((always_inline))
 
 INLINE v4d load4(const double *p) {
     v4d v;

@@ -1,10 +1,12 @@
 #include "sino_kernels.h"
+#include "vector_attributes.h"
 
 #include <string.h>
 
 // The input and output transforms of SinoNet's Winograd F(2x2, 3x3) (Winograd.swift):
-// V = B^T d B per 4 x 4 input tile and y = A^T M A per 2 x 2 output tile, eight tiles per vector. Only additions, each its own IEEE operation in a
-// fixed order, so the AVX2 build, the plain one and a tile-by-tile loop give the same bits.
+// V = B^T d B per 4 x 4 input tile and y = A^T M A per 2 x 2 output tile, eight tiles per
+// vector. Only additions, each its own IEEE operation in a fixed order, so the AVX2 build, the
+// plain one and a tile-by-tile loop give the same bits.
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
 // The vector helpers are always inlined, so their by-value vectors never cross an ABI boundary.
@@ -12,12 +14,6 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 
-#if defined(__x86_64__)
-#define AVX2 __attribute__((target("avx2")))
-#else
-#define AVX2
-#endif
-#define INLINE static inline __attribute__((always_inline))
 
 INLINE v8f load8(const float *p) {
     v8f v;

@@ -314,7 +314,7 @@ public struct AvgPool2d: Sendable {
                     for l in 0..<lanes { g[l] = dy.data[o + k + l] }
                     g /= divisor
                     let spread = SIMD16(g[0], g[0], g[1], g[1], g[2], g[2], g[3], g[3], g[4], g[4], g[5], g[5], g[6], g[6], g[7], g[7])
-                    for row in [top, bottom] {
+                    @inline(__always) func add(to row: UnsafeMutablePointer<Float>) {
                         if lanes == 8 {
                             let p = UnsafeMutableRawPointer(row + 2 * k)
                             p.storeBytes(of: p.loadUnaligned(as: SIMD16<Float>.self) + spread, as: SIMD16<Float>.self)
@@ -322,6 +322,8 @@ public struct AvgPool2d: Sendable {
                             for l in 0..<2 * lanes { row[2 * k + l] += spread[l] }
                         }
                     }
+                    add(to: top)
+                    add(to: bottom)
                 }
             } input: {
                 dx.data + $0
