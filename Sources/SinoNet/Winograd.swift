@@ -142,10 +142,9 @@ struct Winograd {
     private func product(
         _ xi: Int, _ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ count: Int, stride tc: Int
     ) {
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(count), Int32(inChannels), 1,
-            u + xi * outChannels * inChannels, Int32(inChannels), v + xi * inChannels * tc, Int32(tc), 0,
-            m + xi * outChannels * tc, Int32(tc))
+        sgemm(
+            CblasNoTrans, CblasNoTrans, outChannels, count, inChannels, 1, u + xi * outChannels * inChannels, inChannels,
+            v + xi * inChannels * tc, tc, 0, m + xi * outChannels * tc, tc)
     }
 
     /// V[xi][c][t - start] = (B^T d B)[xi] for the tiles start ..< start + count and `channels`
@@ -200,9 +199,7 @@ struct Winograd {
         }
         let (o, c) = (outChannels, inChannels)
         workers.run(16) { xi, _ in
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(o), Int32(c), Int32(total), 1, dm + xi * o * total, Int32(total),
-                v + xi * c * total, Int32(total), 0, du + xi * o * c, Int32(c))
+            sgemm(CblasNoTrans, CblasTrans, o, c, total, 1, dm + xi * o * total, total, v + xi * c * total, total, 0, du + xi * o * c, c)
         }
         let plane = o * c
         workers.ranges(o, itemCost: 64 * c) { range in
