@@ -13,7 +13,6 @@
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4i __attribute__((vector_size(32)));
 
-
 INLINE v4d load4(const double *p) {
     v4d v;
     memcpy(&v, p, sizeof v);

@@ -14,7 +14,6 @@
 
 typedef float v8f __attribute__((vector_size(32)));
 
-
 INLINE v8f load8(const float *p) {
     v8f v;
     memcpy(&v, p, sizeof v);

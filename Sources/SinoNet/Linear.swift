@@ -31,11 +31,9 @@ public struct Linear: Sendable {
         if let bias {
             for i in 0..<n { (y.data + i * outFeatures).update(from: bias.data, count: outFeatures) }
         }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans,
-            Int32(n), Int32(outFeatures), Int32(inFeatures),
-            1, x.data, Int32(inFeatures), weight.data, Int32(inFeatures),
-            bias == nil ? 0 : 1, y.data, Int32(outFeatures))
+        sgemm(
+            CblasNoTrans, CblasTrans, n, outFeatures, inFeatures, 1, x.data, inFeatures, weight.data, inFeatures,
+            bias == nil ? 0 : 1, y.data, outFeatures)
     }
 
     /// dy [N, out] -> dx [N, in] += dy W;  dW [out, in] += dy^T x;  db [out] += sum_n dy
@@ -47,17 +45,13 @@ public struct Linear: Sendable {
         precondition(dw.shape == weightShape, "Linear weight gradient \(dw.shape), expected \(weightShape)")
         if let dx {
             precondition(dx.count == x.count, "Linear input gradient \(dx.shape), expected \(x.shape)")
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(n), Int32(inFeatures), Int32(outFeatures),
-                1, dy.data, Int32(outFeatures), weight.data, Int32(inFeatures),
-                1, dx.data, Int32(inFeatures))
+            sgemm(
+                CblasNoTrans, CblasNoTrans, n, inFeatures, outFeatures, 1, dy.data, outFeatures, weight.data, inFeatures,
+                1, dx.data, inFeatures)
         }
-        cblas_sgemm(
-            CblasRowMajor, CblasTrans, CblasNoTrans,
-            Int32(outFeatures), Int32(inFeatures), Int32(n),
-            1, dy.data, Int32(outFeatures), x.data, Int32(inFeatures),
-            1, dw.data, Int32(inFeatures))
+        sgemm(
+            CblasTrans, CblasNoTrans, outFeatures, inFeatures, n, 1, dy.data, outFeatures, x.data, inFeatures,
+            1, dw.data, inFeatures)
         if let db {
             for i in 0..<n {
                 for o in 0..<outFeatures { db.data[o] += dy.data[i * outFeatures + o] }
