@@ -86,6 +86,25 @@ struct GradCAMFigureTests {
         #expect(try Self.tile(heat: 0).contourSegments().isEmpty)
     }
 
+    @Test("A title wider than the page is wrapped at spaces into lines that fit, and the slice moves down below them")
+    func longTitleWraps() throws {
+        let title = "resnet18-T2WI: Grad-CAM (layer2, 8 x 8 map) of the predicted class ONB"
+        let short = try GradCAMOverlayFigure(title: "SYN0012", tile: Self.realisticTile(0))
+        let long = try GradCAMOverlayFigure(title: title, tile: Self.realisticTile(0))
+        let available = long.size.width - 2 * FigureTypography.outerPadding
+        let (lines, widths) = ScratchCanvas.measure { canvas in
+            let lines = long.titleLines(canvas: canvas)
+            return (lines, lines.map { canvas.width(of: $0) })
+        }
+        #expect(lines.count >= 2)
+        #expect(lines.joined(separator: " ") == title)
+        #expect(widths.allSatisfy { $0 <= available }, "\(widths) within \(available)")
+        let oneLine = ScratchCanvas.measure { short.titleLines(canvas: $0) }
+        #expect(oneLine == ["SYN0012"])
+        // The slice starts below the last title line.
+        #expect(long.measuredImageRect.minY >= FigureTypography.outerPadding + Double(lines.count) * FigureTypography.titleSize * 1.3)
+    }
+
     @Test("Overlay and montage render to PNG, SVG and PDF, the same bytes twice, bitmaps embedded")
     func rendering() throws {
         let overlay = try GradCAMOverlayFigure(title: "SYN0012 · true ACC · predicted ACC (0.81)", tile: Self.realisticTile(0))

@@ -75,6 +75,24 @@ final class Canvas {
         return extents.x_advance
     }
 
+    /// `text` broken at spaces into lines at most `width` wide in the current font (a word
+    /// wider than that keeps a line of its own).
+    func wrapped(_ text: String, width: Double) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if line.isEmpty || self.width(of: candidate) <= width {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// Ascent and descent of the current font, for placing lines of text.
     func fontMetrics() -> (ascent: Double, descent: Double) {
         var extents = cairo_font_extents_t()

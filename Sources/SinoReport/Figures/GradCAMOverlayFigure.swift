@@ -57,20 +57,28 @@ public struct GradCAMOverlayFigure: RenderableFigure {
             GradCAMDrawing(imageWeight: imageWeight, contourColor: contourColor, interpolation: interpolation)
                 .draw(tile, in: rect, on: canvas)
             GradCAMDrawing.drawColourBar(left: rect.maxX, top: rect.minY, height: rect.height, on: canvas)
-            if let title {
-                canvas.setFont(size: FigureTypography.titleSize, bold: true)
+            for (i, line) in titleLines(canvas: canvas).enumerated() {
                 canvas.drawText(
-                    title, at: PagePoint(x: rect.center.x, y: FigureTypography.outerPadding),
+                    line, at: PagePoint(x: size.width / 2, y: FigureTypography.outerPadding + Double(i) * FigureTypography.titleSize * 1.3),
                     anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
             }
         }
+    }
+
+    /// The title in lines that fit the page's width (a study's titles name the model, layer,
+    /// map size and class, wider than one column), with the title font set.
+    func titleLines(canvas: Canvas) -> [String] {
+        guard let title else { return [] }
+        canvas.setFont(size: FigureTypography.titleSize, bold: true)
+        return canvas.wrapped(title, width: size.width - 2 * FigureTypography.outerPadding)
     }
 
     /// Where the slice lands on the page: the largest rectangle of its aspect ratio below the
     /// title and left of the colour bar.
     func imageRect(canvas: Canvas) -> PageRect {
         typealias T = FigureTypography
-        let top = T.outerPadding + (title == nil ? 0 : T.titleSize * 1.3 + T.gap)
+        let lines = titleLines(canvas: canvas).count
+        let top = T.outerPadding + (lines == 0 ? 0 : Double(lines) * T.titleSize * 1.3 + T.gap)
         let right = GradCAMDrawing.colourBarReserve(canvas: canvas) + T.outerPadding
         let box = PageRect(
             x: T.outerPadding, y: top, width: size.width - T.outerPadding - right,
