@@ -86,23 +86,32 @@ struct GradCAMFigureTests {
         #expect(try Self.tile(heat: 0).contourSegments().isEmpty)
     }
 
-    @Test("A title wider than the page is wrapped at spaces into lines that fit, and the slice moves down below them")
-    func longTitleWraps() throws {
-        let title = "resnet18-T2WI: Grad-CAM (layer2, 8 x 8 map) of the predicted class ONB"
-        let short = try GradCAMOverlayFigure(title: "SYN0012", tile: Self.realisticTile(0))
-        let long = try GradCAMOverlayFigure(title: title, tile: Self.realisticTile(0))
-        let available = long.size.width - 2 * FigureTypography.outerPadding
-        let (lines, widths) = ScratchCanvas.measure { canvas in
-            let lines = long.titleLines(canvas: canvas)
-            return (lines, lines.map { canvas.width(of: $0) })
-        }
-        #expect(lines.count >= 2)
-        #expect(lines.joined(separator: " ") == title)
-        #expect(widths.allSatisfy { $0 <= available }, "\(widths) within \(available)")
-        let oneLine = ScratchCanvas.measure { short.titleLines(canvas: $0) }
-        #expect(oneLine == ["SYN0012"])
+    @Test("A title stays on the page: wrapped at spaces when wider than it, moved inward where centring would cross an edge")
+    func titlesStayOnThePage() throws {
+        // The study's titles: a per-patient Grad-CAM overlay (wider than one column) and a
+        // confusion matrix (narrower, but centred over a plot area right of the page's centre).
+        let gradCAM = "resnet18-T2WI: Grad-CAM (layer2, 8 x 8 map) of the predicted class ONB"
+        let overlay = try GradCAMOverlayFigure(title: gradCAM, tile: Self.realisticTile(0))
+        let matrix = try ConfusionMatrixFigure(
+            title: "External test: radiomics-CE-T1WI-svm (n = 93)", classNames: ["SCC", "ACC", "ONB"],
+            counts: [[38, 6, 2], [9, 12, 5], [3, 6, 12]])
+        let overlayTitle = ScratchCanvas.measure { FigureTitle(gradCAM, pageWidth: overlay.size.width, canvas: $0) }
+        #expect(overlayTitle.lines.count >= 2)
+        #expect(overlayTitle.lines.joined(separator: " ") == gradCAM)
         // The slice starts below the last title line.
-        #expect(long.measuredImageRect.minY >= FigureTypography.outerPadding + Double(lines.count) * FigureTypography.titleSize * 1.3)
+        #expect(overlay.measuredImageRect.minY >= FigureTypography.outerPadding + Double(overlayTitle.lines.count) * FigureTitle.lineHeight)
+        let layout = PlotLayout.measured(matrix.plot)
+        #expect(layout.title.lines.count == 1)
+        let placements = [
+            ScratchCanvas.measure { overlayTitle.spans(centerX: overlay.measuredImageRect.center.x, canvas: $0) },
+            ScratchCanvas.measure { layout.title.spans(centerX: layout.frame.center.x, canvas: $0) }
+        ]
+        for (spans, width) in zip(placements, [overlay.size.width, matrix.size.width]) {
+            for span in spans {
+                #expect(span.lowerBound >= FigureTypography.outerPadding - 1e-9 && span.upperBound <= width - FigureTypography.outerPadding + 1e-9, "\(span) on a page \(width) wide")
+            }
+        }
+        #expect(ScratchCanvas.measure { FigureTitle("SYN0012", pageWidth: 252, canvas: $0).lines } == ["SYN0012"])
     }
 
     @Test("Overlay and montage render to PNG, SVG and PDF, the same bytes twice, bitmaps embedded")

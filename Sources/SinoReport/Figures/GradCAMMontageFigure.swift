@@ -112,12 +112,7 @@ public struct GradCAMMontageFigure: RenderableFigure {
             }
             let first = grid.imageBox(0), last = grid.imageBox((rows - 1) * columns)
             GradCAMDrawing.drawColourBar(left: grid.right, top: first.minY, height: last.maxY - first.minY, on: canvas)
-            if let title {
-                canvas.setFont(size: T.titleSize, bold: true)
-                canvas.drawText(
-                    title, at: PagePoint(x: (grid.left + grid.right) / 2, y: T.outerPadding),
-                    anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
-            }
+            FigureTitle(title, pageWidth: size.width, canvas: canvas).draw(centerX: (grid.left + grid.right) / 2, on: canvas)
         }
     }
 
@@ -148,11 +143,11 @@ public struct GradCAMMontageFigure: RenderableFigure {
     /// The grid for the page width; with a page height, cells also shrink to fit it.
     func gridLayout(canvas: Canvas, pageHeight: Double?) -> GridLayout {
         let left = T.outerPadding + (rowLabels == nil ? 0 : T.axisTitleSize * 1.2 + T.gap)
-        let top = T.outerPadding + (title == nil ? 0 : T.titleSize * 1.3 + T.gap)
+        let pageWidth = pageHeight == nil ? Self.defaultWidth : size.width
+        let top = T.outerPadding + FigureTitle(title, pageWidth: pageWidth, canvas: canvas).height
         let right = GradCAMDrawing.colourBarReserve(canvas: canvas) + T.outerPadding
         let captionHeight = cells.contains { $0?.caption != nil } ? T.tickLabelSize * 1.3 : 0
         let aspect = cells.compactMap { $0.map { Double($0.height) / Double($0.width) } }.max() ?? 1
-        let pageWidth = pageHeight == nil ? Self.defaultWidth : size.width
         var cellWidth = (pageWidth - left - right - Double(columns - 1) * T.gap) / Double(columns)
         if let pageHeight {
             let available = pageHeight - top - T.outerPadding - Double(rows - 1) * T.gap - Double(rows) * captionHeight

@@ -57,28 +57,15 @@ public struct GradCAMOverlayFigure: RenderableFigure {
             GradCAMDrawing(imageWeight: imageWeight, contourColor: contourColor, interpolation: interpolation)
                 .draw(tile, in: rect, on: canvas)
             GradCAMDrawing.drawColourBar(left: rect.maxX, top: rect.minY, height: rect.height, on: canvas)
-            for (i, line) in titleLines(canvas: canvas).enumerated() {
-                canvas.drawText(
-                    line, at: PagePoint(x: size.width / 2, y: FigureTypography.outerPadding + Double(i) * FigureTypography.titleSize * 1.3),
-                    anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
-            }
+            FigureTitle(title, pageWidth: size.width, canvas: canvas).draw(centerX: rect.center.x, on: canvas)
         }
-    }
-
-    /// The title in lines that fit the page's width (a study's titles name the model, layer,
-    /// map size and class, wider than one column), with the title font set.
-    func titleLines(canvas: Canvas) -> [String] {
-        guard let title else { return [] }
-        canvas.setFont(size: FigureTypography.titleSize, bold: true)
-        return canvas.wrapped(title, width: size.width - 2 * FigureTypography.outerPadding)
     }
 
     /// Where the slice lands on the page: the largest rectangle of its aspect ratio below the
     /// title and left of the colour bar.
     func imageRect(canvas: Canvas) -> PageRect {
         typealias T = FigureTypography
-        let lines = titleLines(canvas: canvas).count
-        let top = T.outerPadding + (lines == 0 ? 0 : Double(lines) * T.titleSize * 1.3 + T.gap)
+        let top = T.outerPadding + FigureTitle(title, pageWidth: size.width, canvas: canvas).height
         let right = GradCAMDrawing.colourBarReserve(canvas: canvas) + T.outerPadding
         let box = PageRect(
             x: T.outerPadding, y: top, width: size.width - T.outerPadding - right,

@@ -108,11 +108,7 @@ struct PlotDrawing {
     }
 
     private func drawTitle(on canvas: Canvas) {
-        guard let title = plot.title else { return }
-        canvas.setFont(size: T.titleSize, bold: true)
-        canvas.drawText(
-            title, at: PagePoint(x: layout.frame.center.x, y: T.outerPadding),
-            anchor: TextAnchor(horizontal: .center, vertical: .top), color: .black)
+        layout.title.draw(centerX: layout.frame.center.x, on: canvas)
     }
 
     private func line(from a: PagePoint, to b: PagePoint, on canvas: Canvas) {

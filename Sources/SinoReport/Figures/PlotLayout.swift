@@ -13,20 +13,23 @@ struct PlotLayout {
     let yTickLabelWidth: Double
     /// The page: `plot.size`, taller (and wider if need be) when the legend goes below the axes.
     let pageSize: FigureSize
+    /// The title's lines, wrapped to `plot.size`'s width.
+    let title: FigureTitle
 
     init(_ plot: Plot, canvas: Canvas) {
+        title = FigureTitle(plot.title, pageWidth: plot.size.width, canvas: canvas)
         canvas.setFont(size: T.tickLabelSize)
         yTickLabelWidth = plot.y.ticks.map { canvas.width(of: $0.label) }.max() ?? 0
         let lastXLabelWidth = plot.x.ticks.last.map { canvas.width(of: $0.label) } ?? 0
 
         let left = T.outerPadding + T.axisTitleSize * 1.2 + T.gap + yTickLabelWidth + Self.tickSpace(plot.y)
         let bottom = T.outerPadding + T.axisTitleSize * 1.2 + T.gap + T.tickLabelSize * 1.2 + Self.tickSpace(plot.x)
-        let top = T.outerPadding + (plot.title == nil ? T.tickLabelSize / 2 : T.titleSize * 1.3 + T.gap)
+        let top = T.outerPadding + (plot.title == nil ? T.tickLabelSize / 2 : title.height)
         let right = T.outerPadding + lastXLabelWidth / 2
         var frame = PageRect(x: left, y: top, width: plot.size.width - left - right, height: plot.size.height - top - bottom)
         if plot.squareArea { frame = Self.squared(frame) }
         self.frame = frame
-        let placed = PlotLayout(frame: frame, legend: nil, yTickLabelWidth: yTickLabelWidth, pageSize: plot.size)
+        let placed = PlotLayout(frame: frame, legend: nil, yTickLabelWidth: yTickLabelWidth, pageSize: plot.size, title: title)
         let legend = plot.legend.map {
             LegendLayout($0, in: frame, dataPoints: placed.dataPoints(plot), belowTop: plot.size.height - T.outerPadding, canvas: canvas)
         }
@@ -40,11 +43,12 @@ struct PlotLayout {
         }
     }
 
-    private init(frame: PageRect, legend: LegendLayout?, yTickLabelWidth: Double, pageSize: FigureSize) {
+    private init(frame: PageRect, legend: LegendLayout?, yTickLabelWidth: Double, pageSize: FigureSize, title: FigureTitle) {
         self.frame = frame
         self.legend = legend
         self.yTickLabelWidth = yTickLabelWidth
         self.pageSize = pageSize
+        self.title = title
     }
 
     /// Page positions the legend should not cover: markers, and points every 2 pt along lines,
